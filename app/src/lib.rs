@@ -1,0 +1,72 @@
+//! Re-engage pages. Server-rendered (feature `ssr`) and hydrated in the browser (feature
+//! `hydrate`); every rule they show comes from `reengage_core`.
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::{
+    StaticSegment,
+    components::{Route, Router, Routes},
+};
+
+mod layout;
+pub mod routes;
+
+use layout::Layout;
+
+/// The HTML document around the app, rendered by the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The application: routes and the chrome around them.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    mark_hydrated();
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/reengage.css" />
+        <Title formatter=|page: String| format!("{page} · Re-engage") />
+        <Router>
+            <Layout>
+                <Routes fallback=routes::not_found::NotFound>
+                    <Route path=StaticSegment("") view=routes::home::HomePage />
+                    <Route path=StaticSegment("notice") view=routes::notice::NoticePage />
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}
+
+/// Marks `<body data-hydrated>` once the browser has hydrated the page, so tests (and
+/// styles) can tell a live page from server HTML. Effects never run on the server.
+fn mark_hydrated() {
+    Effect::new(move |_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "");
+        }
+    });
+}
+
+/// The browser entry point: hydrates the server-rendered body.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

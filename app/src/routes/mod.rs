@@ -1,0 +1,5 @@
+//! One page per file.
+
+pub mod home;
+pub mod not_found;
+pub mod notice;

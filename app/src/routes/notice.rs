@@ -1,0 +1,125 @@
+//! "When must the notice be mailed?" — the DHS 7869 mailing deadline for an appointment
+//! date (R15, R16), shown as the coach picks the date.
+//!
+//! The server renders the answer for the date in the URL (`/notice?appointment=2026-12-08`),
+//! so the form works before the wasm has loaded; once hydrated, the answer follows the input
+//! with no round trip. Both come from the same `reengage_core::notice_mail_by`.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+use reengage_core::{BusinessCalendar, long_date, notice_mail_by, parse_date_input};
+
+/// What the page says about the date typed so far.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoticeAnswer {
+    /// Nothing entered yet.
+    Prompt,
+    /// R15: the sentence with the latest mailing day.
+    MailBy(String),
+    /// A date that cannot be used, and what to do about it.
+    Problem(String),
+}
+
+impl NoticeAnswer {
+    /// The answer for `typed`, computed by the policy core.
+    pub fn for_input(typed: &str, calendar: &BusinessCalendar) -> Self {
+        if typed.trim().is_empty() {
+            return Self::Prompt;
+        }
+        match parse_date_input(typed) {
+            Err(problem) => Self::Problem(problem.to_string()),
+            Ok(appointment) => match notice_mail_by(appointment, calendar) {
+                Ok(day) => Self::MailBy(format!(
+                    "The DHS 7869 notice must be mailed by {}",
+                    long_date(day)
+                )),
+                Err(problem) => Self::Problem(problem.to_string()),
+            },
+        }
+    }
+}
+
+#[component]
+pub fn NoticePage() -> impl IntoView {
+    let query = use_query_map();
+    let initial = query
+        .read_untracked()
+        .get("appointment")
+        .unwrap_or_default();
+    // The input is the source of truth; the signal follows it as the coach types.
+    let typed = RwSignal::new(initial.clone());
+    // Until office calendars are stored, weekends are the only non-business days.
+    let calendar = BusinessCalendar::weekends_only();
+    let answer = Memo::new(move |_| NoticeAnswer::for_input(&typed.read(), &calendar));
+
+    view! {
+        <Title text="Notice mailing date" />
+        <h1>"When must the notice be mailed?"</h1>
+        <form method="get" action="/notice" class="stack">
+            <div class="field">
+                <label for="appointment">"Re-engagement appointment date"</label>
+                <p class="hint" id="appointment-hint">
+                    "The DHS 7869 notice must be mailed at least 7 calendar days before the appointment."
+                </p>
+                <input
+                    type="date"
+                    id="appointment"
+                    name="appointment"
+                    aria-describedby="appointment-hint notice-answer"
+                    value=initial
+                    on:input=move |event| typed.set(event_target_value(&event))
+                />
+            </div>
+            <button type="submit" class="button">
+                "Show mailing date"
+            </button>
+        </form>
+        <div id="notice-answer" class="answer" role="status" aria-live="polite">
+            {move || match answer.get() {
+                NoticeAnswer::Prompt => {
+                    view! { <p class="answer-prompt">"Pick a date to see the mailing deadline."</p> }
+                        .into_any()
+                }
+                NoticeAnswer::MailBy(sentence) => {
+                    view! { <p class="alert alert-info answer-deadline">{sentence}</p> }.into_any()
+                }
+                NoticeAnswer::Problem(message) => {
+                    view! { <p class="alert alert-error answer-problem">{message}</p> }.into_any()
+                }
+            }}
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn r15_sentence_for_a_tuesday_appointment() {
+        assert_eq!(
+            NoticeAnswer::for_input("2026-12-08", &BusinessCalendar::weekends_only()),
+            NoticeAnswer::MailBy(
+                "The DHS 7869 notice must be mailed by Tuesday, December 1, 2026".into()
+            )
+        );
+    }
+
+    #[test]
+    fn empty_input_prompts_and_bad_input_explains() {
+        let calendar = BusinessCalendar::weekends_only();
+        assert_eq!(
+            NoticeAnswer::for_input(" ", &calendar),
+            NoticeAnswer::Prompt
+        );
+        assert!(matches!(
+            NoticeAnswer::for_input("next week", &calendar),
+            NoticeAnswer::Problem(message) if message.contains("for example 2026-12-08")
+        ));
+        assert!(matches!(
+            NoticeAnswer::for_input("2026-12-05", &calendar),
+            NoticeAnswer::Problem(message) if message.contains("(R16)")
+        ));
+    }
+}

@@ -1,0 +1,19 @@
+//! Re-engage policy core.
+//!
+//! Every policy decision of the re-engagement process lives here, once, and is compiled into
+//! both the browser (wasm32) and the server. The page calls these functions for instant
+//! feedback; the server calls the same functions before it stores anything.
+//!
+//! Nothing here reads a clock, a database or the network: "today", the calendar and the
+//! recorded facts are arguments, so every rule is a pure function a test can pin down.
+//! Rules are cited by their id in `DESIGN.md` (R1–R30).
+
+pub mod calendar;
+pub mod date_input;
+pub mod notice;
+pub mod words;
+
+pub use calendar::BusinessCalendar;
+pub use date_input::{DateInputError, parse_date_input};
+pub use notice::{NoticeError, earliest_appointment_for_mailing, notice_mail_by};
+pub use words::long_date;

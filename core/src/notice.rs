@@ -1,0 +1,57 @@
+//! The re-engagement appointment notice, DHS 7869.
+//!
+//! R15: the notice must be mailed at least 7 calendar days before the appointment.
+//! R16: the appointment is on a business day.
+//! Counting (CALENDAR.md): the latest mailing day is the appointment minus 7 calendar days;
+//! if nobody mails that day, move *back* to the previous business day, since moving forward
+//! would shorten the notice.
+
+use chrono::{Days, NaiveDate};
+use thiserror::Error;
+
+use crate::calendar::BusinessCalendar;
+use crate::words::long_date;
+
+/// The calendar-day notice period of R15.
+pub const NOTICE_CALENDAR_DAYS: u64 = 7;
+
+/// Why a notice date cannot be computed.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum NoticeError {
+    /// R16: the appointment must fall on a day the office is open.
+    #[error(
+        "{} is not a business day. Choose a weekday the office is open for the re-engagement appointment (R16).",
+        long_date(*.0)
+    )]
+    AppointmentNotBusinessDay(NaiveDate),
+    /// The date is at the edge of the representable calendar.
+    #[error("{} is outside the dates Re-engage can plan for.", long_date(*.0))]
+    OutOfRange(NaiveDate),
+}
+
+/// R15, R16: the last day the DHS 7869 notice can be mailed for an appointment on
+/// `appointment`.
+pub fn notice_mail_by(
+    appointment: NaiveDate,
+    calendar: &BusinessCalendar,
+) -> Result<NaiveDate, NoticeError> {
+    if !calendar.is_business_day(appointment) {
+        return Err(NoticeError::AppointmentNotBusinessDay(appointment));
+    }
+    appointment
+        .checked_sub_days(Days::new(NOTICE_CALENDAR_DAYS))
+        .and_then(|day| calendar.on_or_before(day))
+        .ok_or(NoticeError::OutOfRange(appointment))
+}
+
+/// R15, R16: the earliest appointment day for a notice mailed on `mailed`: seven calendar
+/// days later, moved forward to the next business day.
+pub fn earliest_appointment_for_mailing(
+    mailed: NaiveDate,
+    calendar: &BusinessCalendar,
+) -> Result<NaiveDate, NoticeError> {
+    mailed
+        .checked_add_days(Days::new(NOTICE_CALENDAR_DAYS))
+        .and_then(|day| calendar.on_or_after(day))
+        .ok_or(NoticeError::OutOfRange(mailed))
+}

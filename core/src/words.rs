@@ -1,0 +1,45 @@
+//! Dates in the words a caseworker reads: "Tuesday, December 1, 2026".
+//!
+//! Written out here rather than through a formatting library so the browser build stays
+//! small and both sides render the very same text.
+
+use chrono::{Datelike, NaiveDate, Weekday};
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// The English name of a weekday.
+pub fn weekday_name(day: Weekday) -> &'static str {
+    match day {
+        Weekday::Mon => "Monday",
+        Weekday::Tue => "Tuesday",
+        Weekday::Wed => "Wednesday",
+        Weekday::Thu => "Thursday",
+        Weekday::Fri => "Friday",
+        Weekday::Sat => "Saturday",
+        Weekday::Sun => "Sunday",
+    }
+}
+
+/// "Tuesday, December 1, 2026".
+pub fn long_date(date: NaiveDate) -> String {
+    format!(
+        "{}, {} {}, {}",
+        weekday_name(date.weekday()),
+        MONTHS[date.month0() as usize],
+        date.day(),
+        date.year()
+    )
+}

@@ -1,0 +1,182 @@
+//! Test vectors for the policy core. This one file is compiled twice: natively (`cargo test`)
+//! and to wasm32, run in Node by `wasm-bindgen-test-runner`, so the browser and the server are
+//! proven to give the same answers from the same vectors.
+
+use chrono::{Datelike, Days, NaiveDate};
+use reengage_core::{
+    BusinessCalendar, DateInputError, NoticeError, earliest_appointment_for_mailing, long_date,
+    notice_mail_by, parse_date_input,
+};
+use wasm_bindgen_test::wasm_bindgen_test;
+
+fn d(text: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("test vector date")
+}
+
+/// State offices closed on Thanksgiving 2026 and the day after, supplied as data.
+fn thanksgiving_2026() -> BusinessCalendar {
+    BusinessCalendar::with_closures([d("2026-11-26"), d("2026-11-27")])
+}
+
+/// R15: (appointment, latest mailing day) on a weekends-only calendar.
+const NOTICE_WEEKENDS_ONLY: &[(&str, &str)] = &[
+    // The example of the page: Tuesday appointment, Tuesday a week before.
+    ("2026-12-08", "2026-12-01"),
+    ("2026-12-07", "2026-11-30"),
+    ("2026-12-04", "2026-11-27"),
+    // Across the year end.
+    ("2027-01-04", "2026-12-28"),
+    ("2027-01-06", "2026-12-30"),
+    // Across February in leap and common years.
+    ("2024-03-07", "2024-02-29"),
+    ("2028-03-06", "2028-02-28"),
+    ("2100-03-01", "2100-02-22"),
+    // The ends of the supported range.
+    ("1990-01-08", "1990-01-01"),
+    ("2100-01-04", "2099-12-28"),
+];
+
+#[wasm_bindgen_test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn r15_notice_mails_seven_calendar_days_before() {
+    let calendar = BusinessCalendar::weekends_only();
+    for (appointment, expected) in NOTICE_WEEKENDS_ONLY {
+        assert_eq!(
+            notice_mail_by(d(appointment), &calendar),
+            Ok(d(expected)),
+            "appointment {appointment}"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn r15_mailing_day_on_a_closure_moves_back_not_forward() {
+    // CALENDAR.md: appointment Friday 2026-12-04 → minus 7 is Friday 2026-11-27, a closure,
+    // and Thursday is Thanksgiving → mail by Wednesday 2026-11-25.
+    let calendar = thanksgiving_2026();
+    assert_eq!(
+        notice_mail_by(d("2026-12-04"), &calendar),
+        Ok(d("2026-11-25"))
+    );
+    assert_eq!(
+        notice_mail_by(d("2026-12-03"), &calendar),
+        Ok(d("2026-11-25"))
+    );
+    assert_eq!(
+        notice_mail_by(d("2026-12-02"), &calendar),
+        Ok(d("2026-11-25"))
+    );
+    assert_eq!(
+        notice_mail_by(d("2026-12-08"), &calendar),
+        Ok(d("2026-12-01"))
+    );
+}
+
+#[wasm_bindgen_test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn r16_appointment_on_a_weekend_or_closure_is_refused() {
+    let weekends = BusinessCalendar::weekends_only();
+    for day in ["2026-12-05", "2026-12-06", "2027-01-02", "2100-12-25"] {
+        assert_eq!(
+            notice_mail_by(d(day), &weekends),
+            Err(NoticeError::AppointmentNotBusinessDay(d(day))),
+            "{day}"
+        );
+    }
+    assert_eq!(
+        notice_mail_by(d("2026-11-27"), &thanksgiving_2026()),
+        Err(NoticeError::AppointmentNotBusinessDay(d("2026-11-27")))
+    );
+    let message = notice_mail_by(d("2026-12-05"), &weekends)
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        message,
+        "Saturday, December 5, 2026 is not a business day. Choose a weekday the office is open \
+         for the re-engagement appointment (R16)."
+    );
+}
+
+#[wasm_bindgen_test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn r16_earliest_appointment_moves_forward_to_a_business_day() {
+    let calendar = thanksgiving_2026();
+    // Mailed Tuesday → the next Tuesday.
+    assert_eq!(
+        earliest_appointment_for_mailing(d("2026-11-24"), &calendar),
+        Ok(d("2026-12-01"))
+    );
+    // Mailed Friday → +7 is Friday.
+    assert_eq!(
+        earliest_appointment_for_mailing(d("2026-12-04"), &calendar),
+        Ok(d("2026-12-11"))
+    );
+    // +7 lands on Thanksgiving → Monday after the closures and the weekend.
+    assert_eq!(
+        earliest_appointment_for_mailing(d("2026-11-19"), &calendar),
+        Ok(d("2026-11-30"))
+    );
+    // Across the year end: Saturday 2027-01-02 → Monday 2027-01-04.
+    assert_eq!(
+        earliest_appointment_for_mailing(d("2026-12-26"), &BusinessCalendar::weekends_only()),
+        Ok(d("2027-01-04"))
+    );
+}
+
+#[wasm_bindgen_test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn r15_r16_every_business_day_of_five_years_gets_a_full_notice() {
+    let calendar = thanksgiving_2026();
+    let mut day = d("2025-01-01");
+    let mut checked = 0;
+    while day.year() < 2030 {
+        if calendar.is_business_day(day) {
+            let mail_by = notice_mail_by(day, &calendar).expect("business day");
+            assert!(
+                calendar.is_business_day(mail_by),
+                "{day}: mails on {mail_by}"
+            );
+            assert!(
+                day.signed_duration_since(mail_by).num_days() >= 7,
+                "{day}: notice of fewer than 7 days"
+            );
+            let earliest = earliest_appointment_for_mailing(mail_by, &calendar).unwrap();
+            assert!(earliest <= day, "{day}: earliest appointment {earliest}");
+            checked += 1;
+        }
+        day = day.checked_add_days(Days::new(1)).unwrap();
+    }
+    // 1,304 weekdays in 2025–2029, less the two Thanksgiving closures of 2026.
+    assert_eq!(checked, 1_302);
+}
+
+#[wasm_bindgen_test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn dates_read_as_words() {
+    assert_eq!(long_date(d("2026-12-01")), "Tuesday, December 1, 2026");
+    assert_eq!(long_date(d("2027-01-31")), "Sunday, January 31, 2027");
+    assert_eq!(long_date(d("2024-02-29")), "Thursday, February 29, 2024");
+}
+
+#[wasm_bindgen_test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn typed_dates_are_read_or_explained() {
+    assert_eq!(parse_date_input("2026-12-08"), Ok(d("2026-12-08")));
+    assert_eq!(parse_date_input("  2026-12-08 "), Ok(d("2026-12-08")));
+    assert_eq!(parse_date_input(""), Err(DateInputError::Empty));
+    assert_eq!(parse_date_input("   "), Err(DateInputError::Empty));
+    assert_eq!(
+        parse_date_input("2026-02-30"),
+        Err(DateInputError::NotADate("2026-02-30".into()))
+    );
+    assert_eq!(
+        parse_date_input("12/08/2026").unwrap_err().to_string(),
+        "“12/08/2026” is not a date. Enter it as year-month-day, for example 2026-12-08."
+    );
+    let long = "9".repeat(500);
+    match parse_date_input(&long) {
+        Err(DateInputError::NotADate(shown)) => assert_eq!(shown.chars().count(), 40),
+        other => panic!("expected NotADate, got {other:?}"),
+    }
+}

@@ -1,0 +1,64 @@
+//! Configuration: command-line flags, each with an environment variable and a default.
+//!
+//! | variable | default | meaning |
+//! |---|---|---|
+//! | `REENGAGE_ADDR` | `LEPTOS_SITE_ADDR`, else `127.0.0.1:3000` | address to listen on |
+//! | `DATABASE_URL` | `sqlite:data/reengage.db` | the database (created if absent) |
+//! | `REENGAGE_LOG` | `info` | log filter (`tracing` env-filter syntax) |
+//! | `LEPTOS_SITE_ROOT` | `target/site` | the built site (wasm, JS, CSS) |
+
+use std::net::SocketAddr;
+
+use clap::{Parser, Subcommand};
+use leptos::config::{LeptosOptions, get_configuration};
+
+use crate::StartError;
+
+/// Default database: an SQLite file under `./data`, created on first start.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite:data/reengage.db";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "reengage",
+    version,
+    about = "Re-engage: TANF/JOBS re-engagement, on time and in order"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// Address to listen on [default: LEPTOS_SITE_ADDR, else 127.0.0.1:3000].
+    #[arg(long, env = "REENGAGE_ADDR", global = true)]
+    pub addr: Option<SocketAddr>,
+
+    /// Database URL: `sqlite:PATH` (created if absent).
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true, hide_env_values = true)]
+    pub database_url: String,
+
+    /// Log filter, e.g. `info` or `reengage_server=debug,sqlx=warn`.
+    #[arg(long, env = "REENGAGE_LOG", default_value = "info", global = true)]
+    pub log: String,
+}
+
+#[derive(Debug, Clone, Copy, Subcommand)]
+pub enum Command {
+    /// Apply migrations and serve the app (the default).
+    Serve,
+    /// Apply migrations and exit.
+    Migrate,
+}
+
+/// Leptos' own settings (site root, output name), with the listening address chosen here.
+pub fn leptos_options(addr: Option<SocketAddr>) -> Result<LeptosOptions, StartError> {
+    let mut options = get_configuration(None)
+        .map_err(|error| StartError::SiteConfig(error.to_string()))?
+        .leptos_options;
+    if options.output_name.is_empty() {
+        // Built without cargo-leptos (plain `cargo build`): the name it would have set.
+        options.output_name = "reengage".into();
+    }
+    if let Some(addr) = addr {
+        options.site_addr = addr;
+    }
+    Ok(options)
+}

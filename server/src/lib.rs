@@ -1,0 +1,72 @@
+//! The Re-engage server: configuration, database, HTTP routes and the command line.
+
+pub mod config;
+pub mod db;
+pub mod http;
+pub mod telemetry;
+
+pub use config::{Cli, Command};
+
+use thiserror::Error;
+
+/// Why the server could not start or a command could not finish.
+#[derive(Debug, Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Database(#[from] db::DbError),
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        addr: std::net::SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("cannot read the site configuration: {0}")]
+    SiteConfig(String),
+}
+
+/// Runs the command the person asked for.
+pub async fn run(cli: Cli) -> Result<(), StartError> {
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Migrate => {
+            let pool = db::open(&cli.database_url).await?;
+            tracing::info!(database = %db::redacted(&cli.database_url), "migrations applied");
+            pool.close().await;
+            Ok(())
+        }
+        Command::Serve => {
+            let pool = db::open(&cli.database_url).await?;
+            let options = config::leptos_options(cli.addr)?;
+            let addr = options.site_addr;
+            let app = http::router(http::AppState::new(options, pool));
+            let listener = tokio::net::TcpListener::bind(addr)
+                .await
+                .map_err(|source| StartError::Listen { addr, source })?;
+            tracing::info!("listening on http://{addr}");
+            axum::serve(listener, app)
+                .with_graceful_shutdown(shutdown_signal())
+                .await
+                .map_err(|source| StartError::Listen { addr, source })
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,161 @@
+//! The real router on a random port, each test with a fresh, migrated SQLite database.
+
+use std::{net::SocketAddr, process::Command};
+
+use reengage_server::{config, db, http};
+use sqlx::SqlitePool;
+use tempfile::TempDir;
+
+struct TestApp {
+    address: SocketAddr,
+    pool: SqlitePool,
+    _dir: TempDir,
+}
+
+impl TestApp {
+    fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.address)
+    }
+
+    async fn get(&self, path: &str) -> (u16, String) {
+        let response = reqwest::get(self.url(path)).await.expect("request");
+        let status = response.status().as_u16();
+        (status, response.text().await.expect("body"))
+    }
+}
+
+async fn spawn_app() -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite:{}/nested/reengage.db", dir.path().display());
+    let pool = db::open(&url).await.expect("open database");
+    let options = config::leptos_options(Some("127.0.0.1:0".parse().unwrap())).unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let app = http::router(http::AppState::new(options, pool.clone()));
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    TestApp {
+        address,
+        pool,
+        _dir: dir,
+    }
+}
+
+#[tokio::test]
+async fn healthz_answers_when_the_database_does() {
+    let app = spawn_app().await;
+    assert_eq!(app.get("/healthz").await, (200, "ok\n".to_owned()));
+
+    app.pool.close().await;
+    let (status, body) = app.get("/healthz").await;
+    assert_eq!(status, 503);
+    assert_eq!(body, "database unavailable\n");
+}
+
+#[tokio::test]
+async fn database_is_created_in_wal_mode_and_migrated() {
+    let app = spawn_app().await;
+    let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(mode, "wal");
+    let foreign_keys: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(foreign_keys, 1);
+    let tables: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM sqlite_master WHERE name = 'branches'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(tables, 1);
+}
+
+#[tokio::test]
+async fn r15_notice_page_renders_the_mailing_day_for_the_date_in_the_url() {
+    let app = spawn_app().await;
+    let (status, html) = app.get("/notice?appointment=2026-12-08").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("The DHS 7869 notice must be mailed by Tuesday, December 1, 2026"),
+        "{html}"
+    );
+    // The form keeps what was entered.
+    assert!(html.contains(r#"value="2026-12-08""#), "{html}");
+}
+
+#[tokio::test]
+async fn r16_notice_page_explains_a_weekend_appointment() {
+    let app = spawn_app().await;
+    let (status, html) = app.get("/notice?appointment=2026-12-05").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("Saturday, December 5, 2026 is not a business day."),
+        "{html}"
+    );
+    assert!(!html.contains("must be mailed by"));
+}
+
+#[tokio::test]
+async fn notice_page_explains_input_that_is_not_a_date() {
+    let app = spawn_app().await;
+    let (status, html) = app.get("/notice?appointment=next%20tuesday").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("is not a date. Enter it as year-month-day, for example 2026-12-08."),
+        "{html}"
+    );
+    let (status, html) = app.get("/notice").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Pick a date to see the mailing deadline."));
+}
+
+#[tokio::test]
+async fn unknown_address_is_a_404_page() {
+    let app = spawn_app().await;
+    let (status, html) = app.get("/no-such-page").await;
+    assert_eq!(status, 404);
+    assert!(html.contains("Page not found"));
+}
+
+#[test]
+fn migrate_command_creates_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("fresh/reengage.db");
+    let output = Command::new(env!("CARGO_BIN_EXE_reengage"))
+        .arg("migrate")
+        .env("DATABASE_URL", format!("sqlite:{}", file.display()))
+        .env("REENGAGE_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    assert!(file.exists());
+}
+
+#[test]
+fn unusable_database_stops_with_one_clear_line() {
+    let dir = tempfile::tempdir().unwrap();
+    // A plain file where the database's folder should be.
+    let blocker = dir.path().join("not-a-folder");
+    std::fs::write(&blocker, "").unwrap();
+    for url in [
+        format!("sqlite:{}/reengage.db", blocker.display()),
+        "mysql://localhost/reengage".to_owned(),
+    ] {
+        let output = Command::new(env!("CARGO_BIN_EXE_reengage"))
+            .arg("serve")
+            .env("DATABASE_URL", &url)
+            .env("REENGAGE_LOG", "off")
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1), "{url}: {output:?}");
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert_eq!(stderr.lines().count(), 1, "{url}: {stderr}");
+        assert!(stderr.starts_with("reengage: "), "{stderr}");
+        assert!(
+            stderr.contains("database") || stderr.contains("DATABASE_URL"),
+            "{stderr}"
+        );
+    }
+}
