@@ -5,7 +5,9 @@ use leptos::prelude::*;
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     view! {
-        <a class="skip-link" href="#main">
+        // `rel="external"` leaves the jump to the browser, which also moves keyboard focus;
+        // the client-side router would only scroll.
+        <a class="skip-link" href="#main" rel="external">
             "Skip to main content"
         </a>
         <header class="site-header">

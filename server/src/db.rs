@@ -54,13 +54,14 @@ pub async fn open(url: &str) -> Result<SqlitePool, DbError> {
         .busy_timeout(Duration::from_secs(5));
 
     let file = options.get_filename();
-    if let Some(folder) = file.parent().filter(|p| !p.as_os_str().is_empty()) {
-        if !folder.exists() && file.to_str() != Some(":memory:") {
-            std::fs::create_dir_all(folder).map_err(|source| DbError::CreateDir {
-                path: folder.to_owned(),
-                source,
-            })?;
-        }
+    if let Some(folder) = file.parent().filter(|p| !p.as_os_str().is_empty())
+        && !folder.exists()
+        && file.to_str() != Some(":memory:")
+    {
+        std::fs::create_dir_all(folder).map_err(|source| DbError::CreateDir {
+            path: folder.to_owned(),
+            source,
+        })?;
     }
 
     let pool = SqlitePoolOptions::new()

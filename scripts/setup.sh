@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs whatever the build and the tests need and is missing. Idempotent: each step
+# checks first and skips what is already present.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$REPO_ROOT"
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  step "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if [[ "$(cargo leptos --version 2>/dev/null)" != *" 0.3.6"* ]]; then
+  step "installing cargo-leptos 0.3.6 (about 11 minutes, once)"
+  cargo install --locked cargo-leptos --version 0.3.6
+fi
+
+# wasm-bindgen-cli must be exactly the wasm-bindgen of Cargo.lock (cargo-leptos uses the
+# one on PATH and downloads nothing). Not --locked: one of its locked versions is missing
+# from the registry here.
+want=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+if [[ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $want" ]]; then
+  step "installing wasm-bindgen-cli $want"
+  cargo install wasm-bindgen-cli --version "$want" --force
+fi
+
+if ! command -v chromium >/dev/null 2>&1; then
+  step "installing Chromium from apt"
+  as_root apt-get update
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+fi
+
+# Playwright, axe-core and wasm-opt (npm binaryen: Debian's is too old for the release build).
+# A stamp of the lock file's hash says which lock node_modules was installed from.
+stamp=end2end/node_modules/.installed-from-lock
+lock_hash=$(sha256sum end2end/package-lock.json | cut -d' ' -f1)
+if [[ "$(cat "$stamp" 2>/dev/null)" != "$lock_hash" ]]; then
+  step "installing npm packages in end2end/"
+  (cd end2end && npm ci --no-audit --no-fund)
+  echo "$lock_hash" >"$stamp"
+fi
