@@ -1,54 +1,312 @@
-//! The business calendar (CALENDAR.md): which days an office is open.
+//! The Oregon business calendar (CALENDAR.md): which days an office is open, and how
+//! periods of business days are counted.
 //!
-//! A calendar is a value passed into every rule, never a global. For now it knows weekends
-//! and closure days supplied as data; Oregon's legal holidays by rule come with the calendar
-//! work that extends this type.
+//! A calendar is a value passed into every rule, never a global: Oregon's legal holidays by
+//! rule (ORS 187.010) with their weekend observance, the state-office closure on the day after
+//! Thanksgiving, and any extra closure days an office supplies as data (ORS 187.020 days,
+//! weather, emergencies).
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 
-use chrono::{Datelike, Days, NaiveDate, Weekday};
+use chrono::{Datelike, NaiveDate, Weekday};
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
 
-/// The days an office is open for business: Monday to Friday, except closure days.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// The years the holiday rules are checked for.
+pub const SUPPORTED_YEARS: std::ops::RangeInclusive<i32> = 1990..=2100;
+
+/// A weekday on which the office is closed, and why.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Closure {
+    pub date: NaiveDate,
+    pub name: String,
+}
+
+/// Why a calendar question cannot be answered.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum CalendarError {
+    #[error("{0} is outside the years Re-engage plans for (1990–2100).")]
+    YearOutOfRange(i32),
+    #[error("The date is outside the dates Re-engage can plan for.")]
+    OutOfRange,
+}
+
+/// The days an office is open for business: Monday to Friday, except holidays and closures.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BusinessCalendar {
-    closures: BTreeSet<NaiveDate>,
+    oregon_holidays: bool,
+    closures: BTreeMap<NaiveDate, String>,
+}
+
+impl Default for BusinessCalendar {
+    fn default() -> Self {
+        Self::oregon()
+    }
+}
+
+/// One of the fixed Oregon closures: its name and the day it falls in a year.
+struct Rule {
+    name: &'static str,
+    /// The day itself, before weekend observance; `None` in a year it does not exist.
+    day: fn(i32) -> Option<NaiveDate>,
+    /// Whether a weekend date moves to the nearest weekday (ORS 187.010(2)).
+    observed: bool,
+}
+
+const RULES: &[Rule] = &[
+    Rule {
+        name: "New Year's Day",
+        day: |y| ymd(y, 1, 1),
+        observed: true,
+    },
+    Rule {
+        name: "Martin Luther King Jr.'s Birthday",
+        day: |y| nth_weekday(y, 1, Weekday::Mon, 3),
+        observed: false,
+    },
+    Rule {
+        name: "Presidents Day",
+        day: |y| nth_weekday(y, 2, Weekday::Mon, 3),
+        observed: false,
+    },
+    Rule {
+        name: "Memorial Day",
+        day: |y| last_weekday(y, 5, Weekday::Mon),
+        observed: false,
+    },
+    // HB 2168 (2021): Oregon first observed Juneteenth in 2022.
+    Rule {
+        name: "Juneteenth",
+        day: |y| if y >= 2022 { ymd(y, 6, 19) } else { None },
+        observed: true,
+    },
+    Rule {
+        name: "Independence Day",
+        day: |y| ymd(y, 7, 4),
+        observed: true,
+    },
+    Rule {
+        name: "Labor Day",
+        day: |y| nth_weekday(y, 9, Weekday::Mon, 1),
+        observed: false,
+    },
+    Rule {
+        name: "Veterans Day",
+        day: |y| ymd(y, 11, 11),
+        observed: true,
+    },
+    Rule {
+        name: "Thanksgiving Day",
+        day: |y| nth_weekday(y, 11, Weekday::Thu, 4),
+        observed: false,
+    },
+    // Not a legal holiday, but a paid holiday for state employees: offices are closed.
+    Rule {
+        name: "Day after Thanksgiving",
+        day: |y| nth_weekday(y, 11, Weekday::Thu, 4).and_then(|d| d.succ_opt()),
+        observed: false,
+    },
+    Rule {
+        name: "Christmas Day",
+        day: |y| ymd(y, 12, 25),
+        observed: true,
+    },
+];
+
+fn ymd(year: i32, month: u32, day: u32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(year, month, day)
+}
+
+fn nth_weekday(year: i32, month: u32, weekday: Weekday, n: u8) -> Option<NaiveDate> {
+    NaiveDate::from_weekday_of_month_opt(year, month, weekday, n)
+}
+
+fn last_weekday(year: i32, month: u32, weekday: Weekday) -> Option<NaiveDate> {
+    nth_weekday(year, month, weekday, 5).or_else(|| nth_weekday(year, month, weekday, 4))
+}
+
+/// ORS 187.010(2): Saturday → the Friday before, Sunday → the Monday after.
+fn observance(date: NaiveDate) -> NaiveDate {
+    match date.weekday() {
+        Weekday::Sat => date.pred_opt().unwrap_or(date),
+        Weekday::Sun => date.succ_opt().unwrap_or(date),
+        _ => date,
+    }
+}
+
+fn is_weekend(date: NaiveDate) -> bool {
+    matches!(date.weekday(), Weekday::Sat | Weekday::Sun)
+}
+
+/// An Oregon closure on a weekday: its rule's name and whether it is an observed date.
+#[derive(Clone, Copy)]
+struct OregonClosure {
+    date: NaiveDate,
+    name: &'static str,
+    observed: bool,
+}
+
+impl OregonClosure {
+    fn named(self) -> (NaiveDate, String) {
+        let name = if self.observed {
+            format!("{} (observed)", self.name)
+        } else {
+            self.name.to_owned()
+        };
+        (self.date, name)
+    }
+}
+
+/// The Oregon closures that fall on `year`'s weekdays, at their observed dates. A New Year's
+/// Day on a Saturday is observed on December 31 of the year before, so it belongs there.
+fn oregon_closures(year: i32) -> impl Iterator<Item = OregonClosure> {
+    [year, year + 1].into_iter().flat_map(move |rule_year| {
+        RULES.iter().filter_map(move |rule| {
+            let actual = (rule.day)(rule_year)?;
+            let date = if rule.observed {
+                observance(actual)
+            } else {
+                actual
+            };
+            (date.year() == year && !is_weekend(date)).then_some(OregonClosure {
+                date,
+                name: rule.name,
+                observed: date != actual,
+            })
+        })
+    })
 }
 
 impl BusinessCalendar {
-    /// A calendar whose only non-business days are Saturdays and Sundays.
-    pub fn weekends_only() -> Self {
-        Self::default()
-    }
-
-    /// A calendar that is also closed on each of `closures` (holidays, office closures).
-    pub fn with_closures(closures: impl IntoIterator<Item = NaiveDate>) -> Self {
+    /// Oregon's legal holidays and the day after Thanksgiving (the default calendar).
+    pub fn oregon() -> Self {
         Self {
-            closures: closures.into_iter().collect(),
+            oregon_holidays: true,
+            closures: BTreeMap::new(),
         }
     }
 
-    /// Whether the office is open on `date`: a weekday that is not a closure day.
+    /// A calendar whose only non-business days are Saturdays and Sundays and the closures
+    /// added to it. For tests and what-if questions, not for deadlines.
+    pub fn weekends_only() -> Self {
+        Self {
+            oregon_holidays: false,
+            closures: BTreeMap::new(),
+        }
+    }
+
+    /// This calendar, also closed on each of `closures` (an office's own closure days).
+    pub fn with_closures(mut self, closures: impl IntoIterator<Item = Closure>) -> Self {
+        self.closures
+            .extend(closures.into_iter().map(|c| (c.date, c.name)));
+        self
+    }
+
+    /// The name of the closure on `date`, if the office is closed that weekday.
+    pub fn closure_name(&self, date: NaiveDate) -> Option<String> {
+        if let Some(name) = self.closures.get(&date) {
+            return Some(name.clone());
+        }
+        self.oregon_closure(date).map(|closure| closure.named().1)
+    }
+
+    fn oregon_closure(&self, date: NaiveDate) -> Option<OregonClosure> {
+        if !self.oregon_holidays || is_weekend(date) {
+            return None;
+        }
+        oregon_closures(date.year()).find(|closure| closure.date == date)
+    }
+
+    /// Whether the office is open on `date`.
     pub fn is_business_day(&self, date: NaiveDate) -> bool {
-        !matches!(date.weekday(), Weekday::Sat | Weekday::Sun) && !self.closures.contains(&date)
+        !is_weekend(date)
+            && !self.closures.contains_key(&date)
+            && self.oregon_closure(date).is_none()
+    }
+
+    /// The first business day strictly after `date`.
+    pub fn next_business_day(&self, date: NaiveDate) -> Result<NaiveDate, CalendarError> {
+        self.on_or_after(date.succ_opt().ok_or(CalendarError::OutOfRange)?)
+    }
+
+    /// The last business day strictly before `date`.
+    pub fn previous_business_day(&self, date: NaiveDate) -> Result<NaiveDate, CalendarError> {
+        self.on_or_before(date.pred_opt().ok_or(CalendarError::OutOfRange)?)
     }
 
     /// `date` itself when it is a business day, otherwise the last business day before it.
-    /// `None` only at the very start of the representable calendar.
-    pub fn on_or_before(&self, date: NaiveDate) -> Option<NaiveDate> {
+    pub fn on_or_before(&self, date: NaiveDate) -> Result<NaiveDate, CalendarError> {
         let mut day = date;
         while !self.is_business_day(day) {
-            day = day.checked_sub_days(Days::new(1))?;
+            day = day.pred_opt().ok_or(CalendarError::OutOfRange)?;
         }
-        Some(day)
+        Ok(day)
     }
 
     /// `date` itself when it is a business day, otherwise the first business day after it.
-    /// `None` only at the very end of the representable calendar.
-    pub fn on_or_after(&self, date: NaiveDate) -> Option<NaiveDate> {
+    pub fn on_or_after(&self, date: NaiveDate) -> Result<NaiveDate, CalendarError> {
         let mut day = date;
         while !self.is_business_day(day) {
-            day = day.checked_add_days(Days::new(1))?;
+            day = day.succ_opt().ok_or(CalendarError::OutOfRange)?;
         }
-        Some(day)
+        Ok(day)
+    }
+
+    /// The day `n` business days after `date`, the day of `date` itself not counted
+    /// (CALENDAR.md, ORS 174.120 style). `n = 0` gives `date` itself.
+    pub fn add_business_days(&self, date: NaiveDate, n: u32) -> Result<NaiveDate, CalendarError> {
+        let mut day = date;
+        for _ in 0..n {
+            day = self.next_business_day(day)?;
+        }
+        Ok(day)
+    }
+
+    /// How many business days lie after `from` up to and including `to`; negative when `to`
+    /// is before `from`. `business_days_between(d, add_business_days(d, n)) == n`.
+    pub fn business_days_between(&self, from: NaiveDate, to: NaiveDate) -> i64 {
+        let (start, end, sign) = if from <= to {
+            (from, to, 1)
+        } else {
+            (to, from, -1)
+        };
+        let mut count = 0;
+        let mut day = start;
+        while day < end {
+            day = match day.succ_opt() {
+                Some(next) => next,
+                None => break,
+            };
+            if self.is_business_day(day) {
+                count += 1;
+            }
+        }
+        sign * count
+    }
+
+    /// Every weekday of `year` the office is closed, sorted, with its name.
+    pub fn closures_in_year(&self, year: i32) -> Result<Vec<Closure>, CalendarError> {
+        if !SUPPORTED_YEARS.contains(&year) {
+            return Err(CalendarError::YearOutOfRange(year));
+        }
+        let mut days: BTreeMap<NaiveDate, String> = BTreeMap::new();
+        if self.oregon_holidays {
+            days.extend(oregon_closures(year).map(OregonClosure::named));
+        }
+        for (date, name) in self
+            .closures
+            .range(ymd(year, 1, 1).unwrap_or(NaiveDate::MIN)..)
+        {
+            if date.year() != year {
+                break;
+            }
+            if !is_weekend(*date) {
+                days.entry(*date).or_insert_with(|| name.clone());
+            }
+        }
+        Ok(days
+            .into_iter()
+            .map(|(date, name)| Closure { date, name })
+            .collect())
     }
 }

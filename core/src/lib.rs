@@ -10,10 +10,15 @@
 
 pub mod calendar;
 pub mod date_input;
+pub mod deadlines;
+pub mod episode;
+pub mod narrative;
 pub mod notice;
+pub mod rules;
 pub mod words;
 
-pub use calendar::BusinessCalendar;
+pub use calendar::{BusinessCalendar, CalendarError, Closure};
 pub use date_input::{DateInputError, parse_date_input};
 pub use notice::{NoticeError, earliest_appointment_for_mailing, notice_mail_by};
+pub use rules::RuleId;
 pub use words::long_date;

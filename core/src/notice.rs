@@ -40,7 +40,7 @@ pub fn notice_mail_by(
     }
     appointment
         .checked_sub_days(Days::new(NOTICE_CALENDAR_DAYS))
-        .and_then(|day| calendar.on_or_before(day))
+        .and_then(|day| calendar.on_or_before(day).ok())
         .ok_or(NoticeError::OutOfRange(appointment))
 }
 
@@ -52,6 +52,6 @@ pub fn earliest_appointment_for_mailing(
 ) -> Result<NaiveDate, NoticeError> {
     mailed
         .checked_add_days(Days::new(NOTICE_CALENDAR_DAYS))
-        .and_then(|day| calendar.on_or_after(day))
+        .and_then(|day| calendar.on_or_after(day).ok())
         .ok_or(NoticeError::OutOfRange(mailed))
 }

@@ -4,8 +4,8 @@
 
 use chrono::{Datelike, Days, NaiveDate};
 use reengage_core::{
-    BusinessCalendar, DateInputError, NoticeError, earliest_appointment_for_mailing, long_date,
-    notice_mail_by, parse_date_input,
+    BusinessCalendar, Closure, DateInputError, NoticeError, earliest_appointment_for_mailing,
+    long_date, notice_mail_by, parse_date_input,
 };
 use wasm_bindgen_test::wasm_bindgen_test;
 
@@ -15,7 +15,16 @@ fn d(text: &str) -> NaiveDate {
 
 /// State offices closed on Thanksgiving 2026 and the day after, supplied as data.
 fn thanksgiving_2026() -> BusinessCalendar {
-    BusinessCalendar::with_closures([d("2026-11-26"), d("2026-11-27")])
+    BusinessCalendar::weekends_only().with_closures([
+        Closure {
+            date: d("2026-11-26"),
+            name: "Thanksgiving Day".into(),
+        },
+        Closure {
+            date: d("2026-11-27"),
+            name: "Day after Thanksgiving".into(),
+        },
+    ])
 }
 
 /// R15: (appointment, latest mailing day) on a weekends-only calendar.

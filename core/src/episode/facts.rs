@@ -1,0 +1,377 @@
+//! What has been recorded about one re-engagement episode. `core` derives everything else
+//! (stage, deadlines, next action, readiness) from these facts.
+
+use chrono::{NaiveDate, NaiveTime};
+use serde::{Deserialize, Serialize};
+
+use crate::deadlines::ResponseWindow;
+
+/// R1: what started the episode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TriggerKind {
+    /// Missed the first planned activity or appointment of the PDP.
+    MissedFirstActivity,
+    /// Stopped participating in an ongoing planned step.
+    StoppedParticipating,
+    /// Missed an appointment with the family coach (e.g. orientation).
+    MissedCoachAppointment,
+    /// Missed a JOBS appointment (PE step) — R3's 10-minute call applies.
+    MissedJobsAppointment,
+    /// Missed an appointment with the JOBS contractor.
+    MissedContractorAppointment,
+    /// Low or no attendance in a JOBS activity or step.
+    LowAttendance,
+    /// R6: a pattern of noncooperation the case manager became aware of.
+    PatternOfNoncooperation,
+}
+
+/// Who learned of the miss first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ReportedBy {
+    Department,
+    /// R5: the JOBS contractor, with no call-ahead from the participant.
+    Contractor,
+}
+
+/// R1: the trigger, and when the miss happened (the office's local date and time).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Trigger {
+    pub kind: TriggerKind,
+    /// What was missed, in the coach's words: "orientation", "SW step", "JOBS appointment".
+    pub what: String,
+    /// The day of the miss (or, for R6, the day the case manager became aware).
+    pub on: NaiveDate,
+    /// The scheduled time of a missed appointment, where known (R3).
+    pub at: Option<NaiveTime>,
+    pub reported_by: ReportedBy,
+}
+
+/// R7: how contact was attempted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ContactMethod {
+    Phone,
+    Email,
+    /// Face to face in the community.
+    FaceToFace,
+    /// An in-person offsite (home) visit.
+    OffsiteVisit,
+    /// Letter, note or postcard.
+    Written,
+}
+
+impl ContactMethod {
+    /// R13: a written attempt (letter, note, postcard).
+    pub fn is_written(self) -> bool {
+        matches!(self, Self::Written)
+    }
+}
+
+/// What came of an attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AttemptOutcome {
+    /// Spoke with the participant: contact made.
+    Reached,
+    /// Left a voicemail, sent an e-mail or mailed a note, and wait for a reply (R9).
+    MessageLeft,
+    /// No answer and no way to leave a message.
+    NoAnswer,
+    /// R7: the phone number is not in service — consider an offsite visit.
+    PhoneNotInService,
+    /// Offsite visit: nobody there.
+    NobodyHome,
+    /// R11: offsite visit found the address invalid — send a ONE missing-information request.
+    AddressInvalid,
+}
+
+/// R7, R9, R10: one contact attempt, as logged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attempt {
+    pub on: NaiveDate,
+    pub method: ContactMethod,
+    pub outcome: AttemptOutcome,
+    /// R9: the reply window chosen when a message was left.
+    pub response_window: Option<ResponseWindow>,
+    /// Initials of who made it.
+    pub by_initials: String,
+    /// Anything else worth narrating, in the coach's words.
+    pub note: Option<String>,
+}
+
+/// R8: contact made with the participant, and whether the plan was adjusted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactMade {
+    pub on: NaiveDate,
+    pub plan_adjusted: bool,
+}
+
+/// R12–R16: the re-engagement appointment and its DHS 7869 notice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Appointment {
+    pub on: NaiveDate,
+    pub at: Option<NaiveTime>,
+    /// The day it was scheduled (the invitation, R12).
+    pub scheduled_on: NaiveDate,
+    pub notice_mailed_on: Option<NaiveDate>,
+}
+
+/// R11, R17: information the team needs before a determination.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MissingInfoKind {
+    ChildSafetyCheck,
+    OffsiteVisitOutcome,
+    /// R11: ONE missing-information request to verify the address.
+    AddressVerification,
+    Other,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MissingInfo {
+    pub kind: MissingInfoKind,
+    pub description: String,
+    pub requested_on: NaiveDate,
+    pub resolved_on: Option<NaiveDate>,
+}
+
+/// R18: who sits on a staffing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum StaffingRole {
+    FamilyCoach,
+    CaseAide,
+    OperationsManager,
+    LeadWorker,
+    EngagementSpecialist,
+    /// Another department staff member or designee.
+    OtherDepartmentStaff,
+    ChildWelfare,
+    Contractor,
+}
+
+impl StaffingRole {
+    /// R18: counts toward the three department staff or designees.
+    pub fn is_department(self) -> bool {
+        !matches!(self, Self::ChildWelfare | Self::Contractor)
+    }
+
+    /// The abbreviation used in narratives ("FC: RH").
+    pub fn abbreviation(self) -> &'static str {
+        match self {
+            Self::FamilyCoach => "FC",
+            Self::CaseAide => "CA",
+            Self::OperationsManager => "Manager",
+            Self::LeadWorker => "Lead Worker",
+            Self::EngagementSpecialist => "Engagement Specialist",
+            Self::OtherDepartmentStaff => "Department",
+            Self::ChildWelfare => "Child Welfare",
+            Self::Contractor => "Contractor",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffingMember {
+    pub initials: String,
+    pub role: StaffingRole,
+}
+
+/// R19: an MCS 3010 release of information.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Release {
+    pub signed_on: NaiveDate,
+    pub expires_on: Option<NaiveDate>,
+}
+
+impl Release {
+    /// Whether the release is in force on `date`.
+    pub fn covers(&self, date: NaiveDate) -> bool {
+        self.signed_on <= date && self.expires_on.is_none_or(|end| date <= end)
+    }
+}
+
+/// R19: a community partner invited to the staffing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Partner {
+    pub name: String,
+    pub release: Option<Release>,
+}
+
+/// R20: the areas the team reviews.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum BarrierArea {
+    /// Domestic violence in the last 6 months.
+    DomesticViolence,
+    MentalHealth,
+    DrugAlcohol,
+    LearningNeeds,
+    PhysicalHealth,
+    ChildcareTransportation,
+}
+
+impl BarrierArea {
+    pub const ALL: [BarrierArea; 6] = [
+        Self::DomesticViolence,
+        Self::MentalHealth,
+        Self::DrugAlcohol,
+        Self::LearningNeeds,
+        Self::PhysicalHealth,
+        Self::ChildcareTransportation,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::DomesticViolence => "domestic violence (last 6 months)",
+            Self::MentalHealth => "mental health",
+            Self::DrugAlcohol => "relationship to drugs or alcohol",
+            Self::LearningNeeds => "learning needs or disability",
+            Self::PhysicalHealth => "physical health",
+            Self::ChildcareTransportation => "childcare or transportation",
+        }
+    }
+}
+
+/// R20: whom in the household a finding is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum HouseholdMember {
+    Adult,
+    Children,
+}
+
+impl HouseholdMember {
+    pub const ALL: [HouseholdMember; 2] = [Self::Adult, Self::Children];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Adult => "adult",
+            Self::Children => "children in the household",
+        }
+    }
+}
+
+/// R20: the team's finding for one area and one household member.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BarrierFinding {
+    pub area: BarrierArea,
+    pub who: HouseholdMember,
+    pub present: bool,
+    /// Accommodations and resources the department offered, if the barrier is present.
+    pub accommodation_offered: Option<String>,
+    /// Whether it affected the ability to participate (answered when present).
+    pub affected_participation: Option<bool>,
+    pub notes: Option<String>,
+}
+
+/// R23: the good-cause questions. `None` is a question not yet answered.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GoodCauseAnswers {
+    /// Exempt at any time before or during the process.
+    pub exempt: Option<bool>,
+    /// A situation outside the participant's control prevented engagement.
+    pub outside_control: Option<bool>,
+    /// An ongoing household issue in the R20 areas (active DV in the last 6 months…).
+    pub household_issue: Option<bool>,
+    /// The department failed to provide assistance or reasonable accommodation.
+    pub department_failed: Option<bool>,
+}
+
+/// R17–R22: the staffing (case review).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Staffing {
+    pub held_on: NaiveDate,
+    pub members: Vec<StaffingMember>,
+    pub participant_attended: bool,
+    pub partners: Vec<Partner>,
+    pub barrier_review: Vec<BarrierFinding>,
+    pub good_cause: GoodCauseAnswers,
+    /// R30: the team's recommended engagement strategies.
+    pub recommended_strategies: Vec<String>,
+    /// R30: PDP next steps and supports.
+    pub pdp_next_steps: Vec<String>,
+}
+
+/// R23–R25: what the team decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DecisionOutcome {
+    /// Re-engaged with a new plan.
+    ReengagedNewPlan,
+    /// R23: good cause — no disqualification.
+    GoodCause,
+    /// DQ1 — JOBS disqualification.
+    Dq1,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Decision {
+    pub outcome: DecisionOutcome,
+    pub decided_on: NaiveDate,
+}
+
+/// R27: the steps after a DQ1, as a checklist.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostDq1Steps {
+    /// PDP shows an RE step dated the re-engagement day with 1 hour attendance.
+    pub re_step_recorded: bool,
+    /// A copy of the updated PDP given to the participant.
+    pub pdp_copy_to_participant: bool,
+    /// "DQ1 – JOBS Disqualification" selected on the TRACS Re-engagement page.
+    pub dq1_selected_on_page: bool,
+    /// ONE updated with a case note documenting the DQ1.
+    pub one_case_note: bool,
+    /// State Family Pre-SSI Program and Family Support and Connections offered.
+    pub resources_offered: bool,
+}
+
+/// R23: an exemption period (the end open while it lasts).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Exemption {
+    pub from: NaiveDate,
+    pub to: Option<NaiveDate>,
+}
+
+impl Exemption {
+    /// Whether the exemption covers any day from `start` to `end`, both included.
+    pub fn overlaps(&self, start: NaiveDate, end: NaiveDate) -> bool {
+        self.from <= end && self.to.is_none_or(|to| to >= start)
+    }
+}
+
+/// Everything recorded about one episode.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EpisodeFacts {
+    /// How the participant is named in next actions and narratives ("Ms. Smith", "Amy").
+    pub participant: String,
+    pub trigger: Trigger,
+    pub attempts: Vec<Attempt>,
+    pub contact_made: Option<ContactMade>,
+    pub appointment: Option<Appointment>,
+    pub missing_info: Vec<MissingInfo>,
+    pub staffing: Option<Staffing>,
+    pub exemptions: Vec<Exemption>,
+    pub decision: Option<Decision>,
+    pub post_dq1: PostDq1Steps,
+    pub finalized_on: Option<NaiveDate>,
+}
+
+impl EpisodeFacts {
+    /// A new episode: the trigger and nothing else yet.
+    pub fn new(participant: impl Into<String>, trigger: Trigger) -> Self {
+        Self {
+            participant: participant.into(),
+            trigger,
+            attempts: Vec::new(),
+            contact_made: None,
+            appointment: None,
+            missing_info: Vec::new(),
+            staffing: None,
+            exemptions: Vec::new(),
+            decision: None,
+            post_dq1: PostDq1Steps::default(),
+            finalized_on: None,
+        }
+    }
+
+    /// Missing information not yet gathered (R17).
+    pub fn outstanding_missing_info(&self) -> impl Iterator<Item = &MissingInfo> {
+        self.missing_info
+            .iter()
+            .filter(|item| item.resolved_on.is_none())
+    }
+}

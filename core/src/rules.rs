@@ -1,0 +1,46 @@
+//! Rule ids of the catalogue in `DESIGN.md` §4, for citing in errors, deadlines and checks.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// A rule of the re-engagement policy, R1–R30.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct RuleId(pub u8);
+
+impl fmt::Display for RuleId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "R{}", self.0)
+    }
+}
+
+pub const R1: RuleId = RuleId(1);
+pub const R2: RuleId = RuleId(2);
+pub const R3: RuleId = RuleId(3);
+pub const R4: RuleId = RuleId(4);
+pub const R5: RuleId = RuleId(5);
+pub const R6: RuleId = RuleId(6);
+pub const R7: RuleId = RuleId(7);
+pub const R8: RuleId = RuleId(8);
+pub const R9: RuleId = RuleId(9);
+pub const R10: RuleId = RuleId(10);
+pub const R11: RuleId = RuleId(11);
+pub const R12: RuleId = RuleId(12);
+pub const R13: RuleId = RuleId(13);
+pub const R14: RuleId = RuleId(14);
+pub const R15: RuleId = RuleId(15);
+pub const R16: RuleId = RuleId(16);
+pub const R17: RuleId = RuleId(17);
+pub const R18: RuleId = RuleId(18);
+pub const R19: RuleId = RuleId(19);
+pub const R20: RuleId = RuleId(20);
+pub const R21: RuleId = RuleId(21);
+pub const R22: RuleId = RuleId(22);
+pub const R23: RuleId = RuleId(23);
+pub const R24: RuleId = RuleId(24);
+pub const R25: RuleId = RuleId(25);
+pub const R26: RuleId = RuleId(26);
+pub const R27: RuleId = RuleId(27);
+pub const R28: RuleId = RuleId(28);
+pub const R29: RuleId = RuleId(29);
+pub const R30: RuleId = RuleId(30);
