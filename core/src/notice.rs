@@ -7,6 +7,7 @@
 //! would shorten the notice.
 
 use chrono::{Days, NaiveDate};
+use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::calendar::BusinessCalendar;
@@ -16,7 +17,7 @@ use crate::words::long_date;
 pub const NOTICE_CALENDAR_DAYS: u64 = 7;
 
 /// Why a notice date cannot be computed.
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Error, Serialize, Deserialize)]
 pub enum NoticeError {
     /// R16: the appointment must fall on a day the office is open.
     #[error(

@@ -43,3 +43,27 @@ pub fn long_date(date: NaiveDate) -> String {
         date.year()
     )
 }
+
+/// "Monday, November 30" — a deadline near `today`; the year is added when it differs.
+pub fn due_date(date: NaiveDate, today: NaiveDate) -> String {
+    let short = format!(
+        "{}, {} {}",
+        weekday_name(date.weekday()),
+        MONTHS[date.month0() as usize],
+        date.day()
+    );
+    if date.year() == today.year() {
+        short
+    } else {
+        format!("{short}, {}", date.year())
+    }
+}
+
+/// "1 business day", "3 business days".
+pub fn business_days(n: i64) -> String {
+    if n == 1 {
+        "1 business day".to_owned()
+    } else {
+        format!("{n} business days")
+    }
+}

@@ -1,6 +1,19 @@
-//! The episode machine: from recorded facts to stage, deadlines, next action; the checks
-//! every transition must pass; DQ1 readiness and good cause.
+//! The episode machine: from recorded facts to stage, deadlines and next action; the checks
+//! every transition must pass; DQ1 readiness, good cause and the post-DQ1 steps.
 
+pub mod due;
 pub mod facts;
+pub mod next;
+pub mod progress;
+pub mod readiness;
+pub mod stage;
+pub mod transition;
 
+pub use due::{Deadline, DeadlineKind, DeadlineStatus, deadline_status, deadlines};
 pub use facts::*;
+pub use next::{NextAction, next_action};
+pub use readiness::{
+    FixAt, GoodCause, ReadinessItem, dq1_readiness, good_cause, post_dq1_checklist,
+};
+pub use stage::{Stage, is_closed, stage};
+pub use transition::{Refusal, Transition, apply, check};

@@ -1,0 +1,263 @@
+//! Every deadline of an episode with its status on a given day (met, due in N business days,
+//! due today, overdue by N), and the at-risk flag one business day before it is due.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::facts::{AttemptOutcome, EpisodeFacts, ReportedBy, TriggerKind};
+use super::progress::{invite_on, qualifying_attempt};
+use super::stage::{Stage, is_closed, stage};
+use crate::calendar::BusinessCalendar;
+use crate::deadlines::{
+    adjust_plan_contact_by, contractor_contact_due, first_contact_due, follow_up_due,
+    noncooperation_contact_due,
+};
+use crate::notice::notice_mail_by;
+use crate::rules::{R2, R5, R6, R8, R9, R12, R15, R17, RuleId};
+
+/// Which deadline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DeadlineKind {
+    /// R2 (R5 for a contractor's report, R6 for a pattern of noncooperation).
+    FirstContact,
+    /// R8: contact in time to adjust the plan instead of a re-engagement appointment.
+    AdjustPlan,
+    /// R9: the follow-up attempt after a message's response window.
+    FollowUp,
+    /// R12: invite to a re-engagement appointment.
+    Invite,
+    /// R15: mail the DHS 7869 notice.
+    NoticeMailing,
+    /// R17: the case review at the appointment.
+    CaseReview,
+}
+
+/// Where a deadline stands on a given day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DeadlineStatus {
+    /// Done on `on`; `late` when that was after the due date.
+    Met {
+        on: NaiveDate,
+        late: bool,
+    },
+    DueIn(u32),
+    DueToday,
+    Overdue(u32),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deadline {
+    pub kind: DeadlineKind,
+    pub rule: RuleId,
+    pub due: NaiveDate,
+    pub status: DeadlineStatus,
+    /// Due on the next business day and not yet met.
+    pub at_risk: bool,
+    /// Why it is due, in plain words: "first contact — 1 business day after the missed
+    /// orientation".
+    pub why: String,
+}
+
+impl Deadline {
+    fn new(
+        kind: DeadlineKind,
+        rule: RuleId,
+        due: NaiveDate,
+        met_on: Option<NaiveDate>,
+        why: String,
+        today: NaiveDate,
+        calendar: &BusinessCalendar,
+    ) -> Self {
+        let status = deadline_status(due, met_on, today, calendar);
+        Self {
+            kind,
+            rule,
+            due,
+            status,
+            at_risk: status == DeadlineStatus::DueIn(1),
+            why,
+        }
+    }
+
+    pub fn is_open(&self) -> bool {
+        !matches!(self.status, DeadlineStatus::Met { .. })
+    }
+}
+
+/// The status on `today` of something due on `due` and done on `met_on`.
+pub fn deadline_status(
+    due: NaiveDate,
+    met_on: Option<NaiveDate>,
+    today: NaiveDate,
+    calendar: &BusinessCalendar,
+) -> DeadlineStatus {
+    if let Some(on) = met_on {
+        return DeadlineStatus::Met { on, late: on > due };
+    }
+    if due < today {
+        let late = calendar.business_days_between(due, today).max(1);
+        DeadlineStatus::Overdue(u32::try_from(late).unwrap_or(u32::MAX))
+    } else {
+        match calendar.business_days_between(today, due) {
+            0 => DeadlineStatus::DueToday,
+            n => DeadlineStatus::DueIn(u32::try_from(n).unwrap_or(u32::MAX)),
+        }
+    }
+}
+
+/// Every deadline that applies to the episode on `today`, in the order of the process. A
+/// closed episode keeps only the deadlines that were met.
+pub fn deadlines(
+    facts: &EpisodeFacts,
+    today: NaiveDate,
+    calendar: &BusinessCalendar,
+) -> Vec<Deadline> {
+    let mut list = Vec::new();
+    let trigger = &facts.trigger;
+    let missed = format!("the missed {}", trigger.what);
+    let first_done = facts
+        .attempts
+        .first()
+        .map(|a| a.on)
+        .into_iter()
+        .chain(facts.contact_made.as_ref().map(|c| c.on))
+        .min();
+    let current = stage(facts, today, calendar);
+
+    // R2, R5, R6: the first contact.
+    let (rule, due, why) = match (trigger.kind, trigger.reported_by) {
+        (TriggerKind::PatternOfNoncooperation, _) => (
+            R6,
+            noncooperation_contact_due(trigger.on, calendar),
+            "contact — no more than 5 business days after a pattern of noncooperation came to light".to_owned(),
+        ),
+        (_, ReportedBy::Contractor) => (
+            R5,
+            contractor_contact_due(trigger.on, calendar),
+            format!("engagement contact — 1 business day after the contractor learned of {missed}"),
+        ),
+        _ => (
+            R2,
+            first_contact_due(trigger.on, calendar),
+            format!("first contact — 1 business day after {missed}"),
+        ),
+    };
+    if let Ok(due) = due {
+        list.push(Deadline::new(
+            DeadlineKind::FirstContact,
+            rule,
+            due,
+            first_done,
+            why,
+            today,
+            calendar,
+        ));
+    }
+
+    // R8: contact within two business days lets the coach adjust the plan. Shown while it
+    // can still be met, or once it was.
+    if let Ok(due) = adjust_plan_contact_by(trigger.on, calendar) {
+        let met = facts
+            .contact_made
+            .as_ref()
+            .map(|c| c.on)
+            .filter(|on| *on <= due);
+        if met.is_some() || (facts.contact_made.is_none() && today <= due) {
+            let why = format!("contact within 2 business days of {missed} to adjust the plan");
+            list.push(Deadline::new(
+                DeadlineKind::AdjustPlan,
+                R8,
+                due,
+                met,
+                why,
+                today,
+                calendar,
+            ));
+        }
+    }
+
+    // R9: each message left waits its response window, then one follow-up attempt.
+    let qualified = qualifying_attempt(facts);
+    for (index, attempt) in facts.attempts.iter().enumerate() {
+        let (AttemptOutcome::MessageLeft, Some(window)) =
+            (attempt.outcome, attempt.response_window)
+        else {
+            continue;
+        };
+        let next = facts.attempts.get(index + 1).map(|a| a.on);
+        let contact = facts.contact_made.as_ref().map(|c| c.on);
+        let met = next.or(contact);
+        // After the attempts R13 asks for, R12's invitation takes over.
+        if met.is_none() && qualified.is_some_and(|q| index >= q) {
+            continue;
+        }
+        if let Ok(due) = follow_up_due(attempt.on, window, calendar) {
+            let why = format!(
+                "follow-up attempt — the {} response window after the message of {}",
+                crate::words::business_days(i64::from(window.business_days())),
+                crate::words::long_date(attempt.on)
+            );
+            list.push(Deadline::new(
+                DeadlineKind::FollowUp,
+                R9,
+                due,
+                met,
+                why,
+                today,
+                calendar,
+            ));
+        }
+    }
+
+    // R12: no reply three business days after the second attempt → invite.
+    if facts.contact_made.is_none()
+        && let Some(due) = invite_on(facts, calendar)
+    {
+        let met = facts.appointment.as_ref().map(|a| a.scheduled_on);
+        let why = "invitation to a re-engagement appointment — no reply 3 business days after the second attempt".to_owned();
+        list.push(Deadline::new(
+            DeadlineKind::Invite,
+            R12,
+            due,
+            met,
+            why,
+            today,
+            calendar,
+        ));
+    }
+
+    // R15: the notice; R17: the case review at the appointment.
+    if let Some(appointment) = &facts.appointment {
+        if let Ok(due) = notice_mail_by(appointment.on, calendar) {
+            let why = format!(
+                "DHS 7869 notice — at least 7 calendar days before the appointment on {}",
+                crate::words::long_date(appointment.on)
+            );
+            list.push(Deadline::new(
+                DeadlineKind::NoticeMailing,
+                R15,
+                due,
+                appointment.notice_mailed_on,
+                why,
+                today,
+                calendar,
+            ));
+        }
+        let held = facts.staffing.as_ref().map(|s| s.held_on);
+        let why = "case review by the staffing team at the re-engagement appointment".to_owned();
+        list.push(Deadline::new(
+            DeadlineKind::CaseReview,
+            R17,
+            appointment.on,
+            held,
+            why,
+            today,
+            calendar,
+        ));
+    }
+
+    if is_closed(facts, calendar) || current == Stage::Finalized {
+        list.retain(|deadline| !deadline.is_open());
+    }
+    list
+}

@@ -1,0 +1,102 @@
+//! The stage of an episode (DESIGN.md §3), derived from its facts, never typed in.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::facts::{DecisionOutcome, EpisodeFacts};
+use super::progress::{adjust_plan_in_time, invite_on};
+use crate::calendar::BusinessCalendar;
+
+/// The eight stages of a re-engagement episode, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Stage {
+    /// R1–R6: the miss is recorded; the first contact attempt is due.
+    Missed,
+    /// R7–R11: attempts logged, waiting for replies.
+    AttemptingContact,
+    /// R8: contact made; adjust the plan (the episode closes as re-engaged).
+    ContactMade,
+    /// R12–R14: attempts exhausted; schedule the re-engagement appointment.
+    InviteToReengagement,
+    /// R15, R16: appointment scheduled; the DHS 7869 notice to mail on time.
+    AppointmentScheduled,
+    /// R17–R22: the case review.
+    Staffing,
+    /// R23–R25: the team decided.
+    Decided,
+    /// R26, R27: DQ1 finalized.
+    Finalized,
+}
+
+impl Stage {
+    pub const ALL: [Stage; 8] = [
+        Self::Missed,
+        Self::AttemptingContact,
+        Self::ContactMade,
+        Self::InviteToReengagement,
+        Self::AppointmentScheduled,
+        Self::Staffing,
+        Self::Decided,
+        Self::Finalized,
+    ];
+
+    /// The stage's name as a coach reads it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Missed => "Missed",
+            Self::AttemptingContact => "Attempting contact",
+            Self::ContactMade => "Contact made",
+            Self::InviteToReengagement => "Invite to re-engagement",
+            Self::AppointmentScheduled => "Appointment scheduled",
+            Self::Staffing => "Staffing",
+            Self::Decided => "Decided",
+            Self::Finalized => "Finalized",
+        }
+    }
+}
+
+/// The stage of `facts` on `today`.
+pub fn stage(facts: &EpisodeFacts, today: NaiveDate, calendar: &BusinessCalendar) -> Stage {
+    if facts.finalized_on.is_some() {
+        return Stage::Finalized;
+    }
+    if facts.decision.is_some() {
+        return Stage::Decided;
+    }
+    if facts.staffing.is_some() || facts.appointment.as_ref().is_some_and(|a| a.on <= today) {
+        return Stage::Staffing;
+    }
+    if facts.appointment.is_some() {
+        return Stage::AppointmentScheduled;
+    }
+    if let Some(contact) = &facts.contact_made {
+        // R8: contact after the two business days leads to a re-engagement appointment.
+        return if adjust_plan_in_time(facts, contact.on, calendar) {
+            Stage::ContactMade
+        } else {
+            Stage::InviteToReengagement
+        };
+    }
+    if invite_on(facts, calendar).is_some_and(|day| day <= today) {
+        return Stage::InviteToReengagement;
+    }
+    if facts.attempts.is_empty() {
+        Stage::Missed
+    } else {
+        Stage::AttemptingContact
+    }
+}
+
+/// Whether the episode has ended: re-engaged (R8 or a new plan), good cause, or a
+/// finalized DQ1.
+pub fn is_closed(facts: &EpisodeFacts, calendar: &BusinessCalendar) -> bool {
+    if facts.finalized_on.is_some() {
+        return true;
+    }
+    match &facts.decision {
+        Some(decision) => decision.outcome != DecisionOutcome::Dq1,
+        None => facts.contact_made.as_ref().is_some_and(|contact| {
+            contact.plan_adjusted && adjust_plan_in_time(facts, contact.on, calendar)
+        }),
+    }
+}

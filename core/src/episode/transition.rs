@@ -1,0 +1,387 @@
+//! The changes a person can make to an episode, and the policy checks each must pass. The
+//! page runs them for instant feedback; the server runs the very same checks before it
+//! stores anything, and its answer is the one that counts.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use super::facts::{
+    Attempt, AttemptOutcome, ContactMethod, Decision, DecisionOutcome, EpisodeFacts, MissingInfo,
+    Staffing, StaffingRole,
+};
+use super::progress::{adjust_plan_in_time, invite_on, qualifying_attempt};
+use super::readiness::{MIN_DEPARTMENT_STAFF, ReadinessItem, dq1_readiness, good_cause};
+use super::stage::is_closed;
+use crate::calendar::BusinessCalendar;
+use crate::notice::{NoticeError, earliest_appointment_for_mailing, notice_mail_by};
+use crate::rules::{R2, R8, R9, R12, R13, R15, R16, R17, R18, R19, R23, R24, R26, RuleId};
+use crate::words::long_date;
+
+/// A change to an episode, as a person asks for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Transition {
+    LogAttempt(Attempt),
+    /// R8: contact made, and whether the plan was adjusted with the participant.
+    RecordContact {
+        on: NaiveDate,
+        plan_adjusted: bool,
+    },
+    /// R12–R16: schedule the re-engagement appointment (scheduled today).
+    ScheduleAppointment {
+        on: NaiveDate,
+    },
+    /// R15: the DHS 7869 notice went in the mail.
+    RecordNoticeMailed {
+        on: NaiveDate,
+    },
+    AddMissingInfo(MissingInfo),
+    ResolveMissingInfo {
+        index: usize,
+        on: NaiveDate,
+    },
+    RecordStaffing(Staffing),
+    Decide(Decision),
+    /// R26: an operations manager or lead worker who sat on the staffing finalizes a DQ1.
+    FinalizeDq1 {
+        on: NaiveDate,
+        role: StaffingRole,
+        initials: String,
+    },
+    /// R24: new information — the episode goes back to staffing; the decision is superseded.
+    RequestNewStaffing {
+        reason: String,
+    },
+}
+
+/// A change the policy does not allow, naming the rule and what to do instead.
+#[derive(Debug, Clone, PartialEq, Eq, Error, Serialize, Deserialize)]
+pub enum Refusal {
+    #[error("{0} is in the future. Record what has happened, dated the day it happened.")]
+    InTheFuture(String),
+    #[error(
+        "This episode is closed. If something new came to light, request a new staffing (R24)."
+    )]
+    Closed,
+    #[error("The attempt on {} is dated before the miss on {} (R2).", long_date(*attempt), long_date(*missed))]
+    AttemptBeforeMiss {
+        attempt: NaiveDate,
+        missed: NaiveDate,
+    },
+    #[error("The attempt on {} is dated before the attempt already logged on {}. Log attempts in the order they happened (R10).", long_date(*attempt), long_date(*previous))]
+    AttemptOutOfOrder {
+        attempt: NaiveDate,
+        previous: NaiveDate,
+    },
+    #[error("Choose a response window of 1, 2 or 3 business days for the message left (R9).")]
+    WindowRequired,
+    #[error("A response window applies only to a message left (R9).")]
+    WindowWithoutMessage,
+    #[error("Contact on {} is dated before the miss on {} (R8).", long_date(*contact), long_date(*missed))]
+    ContactBeforeMiss {
+        contact: NaiveDate,
+        missed: NaiveDate,
+    },
+    #[error("Contact was made on {}, after the 2 business days of R8: the plan cannot simply be adjusted — schedule a re-engagement appointment.", long_date(*.0))]
+    TooLateToAdjust(NaiveDate),
+    #[error(
+        "Before a re-engagement appointment, make at least two attempts, one in writing and one in another way (R13, R14)."
+    )]
+    NotEnoughAttempts,
+    #[error("Wait for a reply until {}: 3 business days after the second attempt (R12).", long_date(*.0))]
+    InviteTooEarly(NaiveDate),
+    #[error("{0}")]
+    Notice(NoticeError),
+    #[error("Too soon: if the notice is mailed today it reaches only an appointment on {} or later. Choose {} or later (R15).", long_date(*earliest), long_date(*earliest))]
+    TooSoonForNotice { earliest: NaiveDate },
+    #[error("There is no appointment yet. Schedule it before recording the notice (R15).")]
+    NoAppointment,
+    #[error("Mailed on {} is later than {}, fewer than 7 days before the appointment. Reschedule the appointment to {} or later (R15).", long_date(*mailed), long_date(*due), long_date(*earliest))]
+    NoticeTooLate {
+        mailed: NaiveDate,
+        due: NaiveDate,
+        earliest: NaiveDate,
+    },
+    #[error("There is no missing-information item {0}.")]
+    NoSuchItem(usize),
+    #[error("The staffing can be held on the appointment day, {}, or later (R17).", long_date(*.0))]
+    StaffingBeforeAppointment(NaiveDate),
+    #[error("{0} may not be invited without an MCS 3010 release in force (R19).")]
+    PartnerWithoutRelease(String),
+    #[error(
+        "The staffing needs at least {MIN_DEPARTMENT_STAFF} department staff; it has {0} (R18)."
+    )]
+    TooFewStaff(usize),
+    #[error("Record the staffing before deciding (R17, R18).")]
+    NoStaffing,
+    #[error("No determination while information is missing: {0} (R17).")]
+    MissingInformation(String),
+    #[error("Good cause was found ({0}): no disqualification may be imposed (R23).")]
+    GoodCauseFound(String),
+    #[error("Only a DQ1 decision is finalized (R26).")]
+    NotDq1,
+    #[error(
+        "A DQ1 is finalized by an operations manager or lead worker who sat on the staffing (R18, R26)."
+    )]
+    NotAFinalizer,
+    #[error("The DQ1 cannot be finalized yet: {} item(s) are not done (R26).", .0.len())]
+    NotReady(Vec<ReadinessItem>),
+    #[error("A new staffing needs a reason: what new information came to light (R24).")]
+    ReasonRequired,
+    #[error("There is no decision to review yet (R24).")]
+    NothingToReview,
+}
+
+impl Refusal {
+    /// The rule the refusal rests on.
+    pub fn rule(&self) -> Option<RuleId> {
+        Some(match self {
+            Self::InTheFuture(_) | Self::NoSuchItem(_) => return None,
+            Self::Closed | Self::ReasonRequired | Self::NothingToReview => R24,
+            Self::AttemptBeforeMiss { .. } => R2,
+            Self::AttemptOutOfOrder { .. } => crate::rules::R10,
+            Self::WindowRequired | Self::WindowWithoutMessage => R9,
+            Self::ContactBeforeMiss { .. } | Self::TooLateToAdjust(_) => R8,
+            Self::NotEnoughAttempts => R13,
+            Self::InviteTooEarly(_) => R12,
+            Self::Notice(NoticeError::AppointmentNotBusinessDay(_)) => R16,
+            Self::Notice(_)
+            | Self::TooSoonForNotice { .. }
+            | Self::NoAppointment
+            | Self::NoticeTooLate { .. } => R15,
+            Self::StaffingBeforeAppointment(_) | Self::NoStaffing | Self::MissingInformation(_) => {
+                R17
+            }
+            Self::PartnerWithoutRelease(_) => R19,
+            Self::TooFewStaff(_) | Self::NotAFinalizer => R18,
+            Self::GoodCauseFound(_) => R23,
+            Self::NotDq1 | Self::NotReady(_) => R26,
+        })
+    }
+}
+
+fn not_after_today(what: &str, on: NaiveDate, today: NaiveDate) -> Result<(), Refusal> {
+    if on > today {
+        return Err(Refusal::InTheFuture(format!("{what} {}", long_date(on))));
+    }
+    Ok(())
+}
+
+/// Whether `transition` is allowed on `facts` on `today`.
+pub fn check(
+    facts: &EpisodeFacts,
+    transition: &Transition,
+    today: NaiveDate,
+    calendar: &BusinessCalendar,
+) -> Result<(), Refusal> {
+    let closed = is_closed(facts, calendar);
+    if closed && !matches!(transition, Transition::RequestNewStaffing { .. }) {
+        return Err(Refusal::Closed);
+    }
+    match transition {
+        Transition::LogAttempt(attempt) => {
+            not_after_today("The attempt date", attempt.on, today)?;
+            if attempt.on < facts.trigger.on {
+                return Err(Refusal::AttemptBeforeMiss {
+                    attempt: attempt.on,
+                    missed: facts.trigger.on,
+                });
+            }
+            if let Some(previous) = facts.attempts.last().filter(|p| attempt.on < p.on) {
+                return Err(Refusal::AttemptOutOfOrder {
+                    attempt: attempt.on,
+                    previous: previous.on,
+                });
+            }
+            match (attempt.outcome, attempt.response_window) {
+                (AttemptOutcome::MessageLeft, None)
+                    if matches!(attempt.method, ContactMethod::Phone | ContactMethod::Email) =>
+                {
+                    Err(Refusal::WindowRequired)
+                }
+                (outcome, Some(_)) if outcome != AttemptOutcome::MessageLeft => {
+                    Err(Refusal::WindowWithoutMessage)
+                }
+                _ => Ok(()),
+            }
+        }
+        Transition::RecordContact { on, plan_adjusted } => {
+            not_after_today("The contact date", *on, today)?;
+            if *on < facts.trigger.on {
+                return Err(Refusal::ContactBeforeMiss {
+                    contact: *on,
+                    missed: facts.trigger.on,
+                });
+            }
+            if *plan_adjusted && !adjust_plan_in_time(facts, *on, calendar) {
+                return Err(Refusal::TooLateToAdjust(*on));
+            }
+            Ok(())
+        }
+        Transition::ScheduleAppointment { on } => {
+            let late_contact = facts
+                .contact_made
+                .as_ref()
+                .is_some_and(|c| !adjust_plan_in_time(facts, c.on, calendar));
+            if !late_contact {
+                if qualifying_attempt(facts).is_none() {
+                    return Err(Refusal::NotEnoughAttempts);
+                }
+                if let Some(invite) = invite_on(facts, calendar).filter(|day| today < *day) {
+                    return Err(Refusal::InviteTooEarly(invite));
+                }
+            }
+            let mail_by = notice_mail_by(*on, calendar).map_err(Refusal::Notice)?;
+            if mail_by < today {
+                let earliest =
+                    earliest_appointment_for_mailing(today, calendar).map_err(Refusal::Notice)?;
+                return Err(Refusal::TooSoonForNotice { earliest });
+            }
+            Ok(())
+        }
+        Transition::RecordNoticeMailed { on } => {
+            not_after_today("The mailing date", *on, today)?;
+            let appointment = facts.appointment.as_ref().ok_or(Refusal::NoAppointment)?;
+            let due = notice_mail_by(appointment.on, calendar).map_err(Refusal::Notice)?;
+            if *on > due {
+                let earliest =
+                    earliest_appointment_for_mailing(*on, calendar).map_err(Refusal::Notice)?;
+                return Err(Refusal::NoticeTooLate {
+                    mailed: *on,
+                    due,
+                    earliest,
+                });
+            }
+            Ok(())
+        }
+        Transition::AddMissingInfo(item) => {
+            not_after_today("The request date", item.requested_on, today)
+        }
+        Transition::ResolveMissingInfo { index, on } => {
+            not_after_today("The date", *on, today)?;
+            facts
+                .missing_info
+                .get(*index)
+                .map(|_| ())
+                .ok_or(Refusal::NoSuchItem(*index))
+        }
+        Transition::RecordStaffing(staffing) => {
+            not_after_today("The staffing date", staffing.held_on, today)?;
+            if let Some(appointment) = facts
+                .appointment
+                .as_ref()
+                .filter(|a| staffing.held_on < a.on)
+            {
+                return Err(Refusal::StaffingBeforeAppointment(appointment.on));
+            }
+            if let Some(partner) = staffing.partners.iter().find(|p| {
+                !p.release
+                    .as_ref()
+                    .is_some_and(|r| r.covers(staffing.held_on))
+            }) {
+                return Err(Refusal::PartnerWithoutRelease(partner.name.clone()));
+            }
+            Ok(())
+        }
+        Transition::Decide(decision) => {
+            not_after_today("The decision date", decision.decided_on, today)?;
+            let staffing = facts.staffing.as_ref().ok_or(Refusal::NoStaffing)?;
+            let department = staffing
+                .members
+                .iter()
+                .filter(|m| m.role.is_department())
+                .count();
+            if department < MIN_DEPARTMENT_STAFF {
+                return Err(Refusal::TooFewStaff(department));
+            }
+            let missing: Vec<_> = facts
+                .outstanding_missing_info()
+                .map(|m| m.description.clone())
+                .collect();
+            if !missing.is_empty() {
+                return Err(Refusal::MissingInformation(missing.join("; ")));
+            }
+            if decision.outcome == DecisionOutcome::Dq1 {
+                let cause = good_cause(facts, decision.decided_on);
+                if cause.found() {
+                    return Err(Refusal::GoodCauseFound(cause.reasons.join("; ")));
+                }
+            }
+            Ok(())
+        }
+        Transition::FinalizeDq1 { on, role, initials } => {
+            not_after_today("The finalization date", *on, today)?;
+            if facts.decision.as_ref().map(|d| d.outcome) != Some(DecisionOutcome::Dq1) {
+                return Err(Refusal::NotDq1);
+            }
+            let sat = facts.staffing.as_ref().is_some_and(|s| {
+                s.members
+                    .iter()
+                    .any(|m| m.role == *role && m.initials.eq_ignore_ascii_case(initials))
+            });
+            if !matches!(
+                role,
+                StaffingRole::OperationsManager | StaffingRole::LeadWorker
+            ) || !sat
+            {
+                return Err(Refusal::NotAFinalizer);
+            }
+            let unmet = dq1_readiness(facts, calendar);
+            if !unmet.is_empty() {
+                return Err(Refusal::NotReady(unmet));
+            }
+            Ok(())
+        }
+        Transition::RequestNewStaffing { reason } => {
+            if reason.trim().is_empty() {
+                return Err(Refusal::ReasonRequired);
+            }
+            if facts.decision.is_none() {
+                return Err(Refusal::NothingToReview);
+            }
+            Ok(())
+        }
+    }
+}
+
+/// The facts after `transition`, once `check` allowed it; `today` dates what it records.
+pub fn apply(facts: &EpisodeFacts, transition: &Transition, today: NaiveDate) -> EpisodeFacts {
+    let mut next = facts.clone();
+    match transition {
+        Transition::LogAttempt(attempt) => next.attempts.push(attempt.clone()),
+        Transition::RecordContact { on, plan_adjusted } => {
+            next.contact_made = Some(super::facts::ContactMade {
+                on: *on,
+                plan_adjusted: *plan_adjusted,
+            });
+        }
+        Transition::ScheduleAppointment { on } => {
+            next.appointment = Some(super::facts::Appointment {
+                on: *on,
+                at: None,
+                scheduled_on: today,
+                notice_mailed_on: None,
+            });
+        }
+        Transition::RecordNoticeMailed { on } => {
+            if let Some(appointment) = &mut next.appointment {
+                appointment.notice_mailed_on = Some(*on);
+            }
+        }
+        Transition::AddMissingInfo(item) => next.missing_info.push(item.clone()),
+        Transition::ResolveMissingInfo { index, on } => {
+            if let Some(item) = next.missing_info.get_mut(*index) {
+                item.resolved_on = Some(*on);
+            }
+        }
+        Transition::RecordStaffing(staffing) => next.staffing = Some(staffing.clone()),
+        Transition::Decide(decision) => next.decision = Some(decision.clone()),
+        Transition::FinalizeDq1 { on, .. } => next.finalized_on = Some(*on),
+        Transition::RequestNewStaffing { .. } => {
+            next.decision = None;
+            next.finalized_on = None;
+            next.staffing = None;
+        }
+    }
+    next
+}

@@ -1,0 +1,889 @@
+//! The episode machine (stage, deadlines, next action, transitions, DQ1 readiness), natively
+//! and in wasm32 from the same vectors.
+
+use chrono::{NaiveDate, NaiveTime};
+use reengage_core::BusinessCalendar;
+use reengage_core::deadlines::ResponseWindow;
+use reengage_core::episode::*;
+use reengage_core::rules::*;
+use wasm_bindgen_test::wasm_bindgen_test;
+
+fn d(text: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("test date")
+}
+
+fn oregon() -> BusinessCalendar {
+    BusinessCalendar::oregon()
+}
+
+fn missed(on: &str, kind: TriggerKind, what: &str) -> EpisodeFacts {
+    EpisodeFacts::new(
+        "Ms. Smith",
+        Trigger {
+            kind,
+            what: what.into(),
+            on: d(on),
+            at: None,
+            reported_by: ReportedBy::Department,
+        },
+    )
+}
+
+fn attempt(
+    on: &str,
+    method: ContactMethod,
+    outcome: AttemptOutcome,
+    window: Option<u8>,
+) -> Attempt {
+    Attempt {
+        on: d(on),
+        method,
+        outcome,
+        response_window: window.map(|w| ResponseWindow::new(i64::from(w)).unwrap()),
+        by_initials: "RH".into(),
+        note: None,
+    }
+}
+
+/// Applies each transition after checking it, as the server does.
+fn run(mut facts: EpisodeFacts, steps: &[(&str, Transition)]) -> EpisodeFacts {
+    for (today, transition) in steps {
+        check(&facts, transition, d(today), &oregon())
+            .unwrap_or_else(|refusal| panic!("{today}: {transition:?} refused: {refusal}"));
+        facts = apply(&facts, transition, d(today));
+    }
+    facts
+}
+
+fn full_review() -> Vec<BarrierFinding> {
+    BarrierArea::ALL
+        .iter()
+        .flat_map(|area| {
+            HouseholdMember::ALL.iter().map(move |who| BarrierFinding {
+                area: *area,
+                who: *who,
+                present: false,
+                accommodation_offered: None,
+                affected_participation: None,
+                notes: None,
+            })
+        })
+        .collect()
+}
+
+fn staffing(on: &str) -> Staffing {
+    Staffing {
+        held_on: d(on),
+        members: vec![
+            StaffingMember {
+                initials: "RH".into(),
+                role: StaffingRole::FamilyCoach,
+            },
+            StaffingMember {
+                initials: "XR".into(),
+                role: StaffingRole::OperationsManager,
+            },
+            StaffingMember {
+                initials: "JB".into(),
+                role: StaffingRole::EngagementSpecialist,
+            },
+        ],
+        participant_attended: false,
+        partners: vec![],
+        barrier_review: full_review(),
+        good_cause: GoodCauseAnswers {
+            exempt: Some(false),
+            outside_control: Some(false),
+            household_issue: Some(false),
+            department_failed: Some(false),
+        },
+        recommended_strategies: vec!["Home visit within two weeks".into()],
+        pdp_next_steps: vec!["RE step".into()],
+    }
+}
+
+/// A whole DQ1 episode in November 2026: miss on Monday 11-02, two attempts, invitation on
+/// Tuesday 11-10, appointment Wednesday 11-18 (notice by Tuesday 11-10: Veterans Day on
+/// Wednesday 11-11 moves it back), staffing and DQ1 on 11-18.
+fn dq1_episode() -> EpisodeFacts {
+    let facts = missed(
+        "2026-11-02",
+        TriggerKind::MissedCoachAppointment,
+        "orientation",
+    );
+    run(
+        facts,
+        &[
+            (
+                "2026-11-03",
+                Transition::LogAttempt(attempt(
+                    "2026-11-03",
+                    ContactMethod::Phone,
+                    AttemptOutcome::MessageLeft,
+                    Some(2),
+                )),
+            ),
+            (
+                "2026-11-05",
+                Transition::LogAttempt(attempt(
+                    "2026-11-05",
+                    ContactMethod::Written,
+                    AttemptOutcome::MessageLeft,
+                    None,
+                )),
+            ),
+            (
+                "2026-11-10",
+                Transition::ScheduleAppointment {
+                    on: d("2026-11-18"),
+                },
+            ),
+            (
+                "2026-11-10",
+                Transition::RecordNoticeMailed {
+                    on: d("2026-11-10"),
+                },
+            ),
+            (
+                "2026-11-18",
+                Transition::RecordStaffing(staffing("2026-11-18")),
+            ),
+            (
+                "2026-11-18",
+                Transition::Decide(Decision {
+                    outcome: DecisionOutcome::Dq1,
+                    decided_on: d("2026-11-18"),
+                }),
+            ),
+        ],
+    )
+}
+
+#[wasm_bindgen_test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn stages_follow_the_recorded_facts_through_a_dq1() {
+    let cal = oregon();
+    let facts = dq1_episode();
+    let at = |n: usize| {
+        let mut f = facts.clone();
+        f.attempts.truncate(n);
+        f.appointment = None;
+        f.staffing = None;
+        f.decision = None;
+        f
+    };
+    assert_eq!(stage(&at(0), d("2026-11-02"), &cal), Stage::Missed);
+    assert_eq!(
+        stage(&at(1), d("2026-11-04"), &cal),
+        Stage::AttemptingContact
+    );
+    // R12: the invitation waits until 3 business days after the second attempt.
+    assert_eq!(
+        stage(&at(2), d("2026-11-09"), &cal),
+        Stage::AttemptingContact
+    );
+    assert_eq!(
+        stage(&at(2), d("2026-11-10"), &cal),
+        Stage::InviteToReengagement
+    );
+    let mut scheduled = at(2);
+    scheduled.appointment = facts.appointment.clone();
+    assert_eq!(
+        stage(&scheduled, d("2026-11-17"), &cal),
+        Stage::AppointmentScheduled
+    );
+    assert_eq!(stage(&scheduled, d("2026-11-18"), &cal), Stage::Staffing);
+    assert_eq!(stage(&facts, d("2026-11-18"), &cal), Stage::Decided);
+    assert!(!is_closed(&facts, &cal), "a DQ1 stays open until finalized");
+}
+
+#[wasm_bindgen_test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn r26_a_complete_dq1_is_ready_and_finalizes() {
+    let cal = oregon();
+    let mut facts = dq1_episode();
+    let unmet: Vec<RuleId> = dq1_readiness(&facts, &cal).iter().map(|i| i.rule).collect();
+    assert_eq!(
+        unmet,
+        vec![R27, R27],
+        "only the R27 steps before finalizing are left"
+    );
+    let finalize = Transition::FinalizeDq1 {
+        on: d("2026-11-19"),
+        role: StaffingRole::OperationsManager,
+        initials: "XR".into(),
+    };
+    match check(&facts, &finalize, d("2026-11-19"), &cal) {
+        Err(Refusal::NotReady(items)) => assert_eq!(items.len(), 2),
+        other => panic!("expected NotReady, got {other:?}"),
+    }
+    facts.post_dq1.re_step_recorded = true;
+    facts.post_dq1.dq1_selected_on_page = true;
+    assert_eq!(dq1_readiness(&facts, &cal), vec![]);
+    // R18, R26: only an operations manager or lead worker who sat on the staffing.
+    let coach = Transition::FinalizeDq1 {
+        on: d("2026-11-19"),
+        role: StaffingRole::FamilyCoach,
+        initials: "RH".into(),
+    };
+    assert_eq!(
+        check(&facts, &coach, d("2026-11-19"), &cal),
+        Err(Refusal::NotAFinalizer)
+    );
+    let absent = Transition::FinalizeDq1 {
+        on: d("2026-11-19"),
+        role: StaffingRole::LeadWorker,
+        initials: "ZZ".into(),
+    };
+    assert_eq!(
+        check(&facts, &absent, d("2026-11-19"), &cal),
+        Err(Refusal::NotAFinalizer)
+    );
+    assert_eq!(check(&facts, &finalize, d("2026-11-19"), &cal), Ok(()));
+    let done = apply(&facts, &finalize, d("2026-11-19"));
+    assert_eq!(stage(&done, d("2026-11-19"), &cal), Stage::Finalized);
+    assert!(is_closed(&done, &cal));
+    // A finalized decision is never edited; new information opens a new staffing (R24).
+    let edit = Transition::RecordNoticeMailed {
+        on: d("2026-11-10"),
+    };
+    assert_eq!(
+        check(&done, &edit, d("2026-11-20"), &cal),
+        Err(Refusal::Closed)
+    );
+    let review = Transition::RequestNewStaffing {
+        reason: "Exemption came to light".into(),
+    };
+    assert_eq!(check(&done, &review, d("2026-11-20"), &cal), Ok(()));
+    assert_eq!(
+        check(
+            &done,
+            &Transition::RequestNewStaffing {
+                reason: "  ".into()
+            },
+            d("2026-11-20"),
+            &cal
+        ),
+        Err(Refusal::ReasonRequired)
+    );
+    let reopened = apply(&done, &review, d("2026-11-20"));
+    assert_eq!(stage(&reopened, d("2026-11-20"), &cal), Stage::Staffing);
+}
+
+#[wasm_bindgen_test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn r26_each_missing_step_is_named_with_its_rule() {
+    let cal = oregon();
+    let base = {
+        let mut f = dq1_episode();
+        f.post_dq1.re_step_recorded = true;
+        f.post_dq1.dq1_selected_on_page = true;
+        f
+    };
+    let rules = |f: &EpisodeFacts| {
+        dq1_readiness(f, &cal)
+            .iter()
+            .map(|i| i.rule)
+            .collect::<Vec<_>>()
+    };
+
+    let mut one_attempt = base.clone();
+    one_attempt.attempts.truncate(1);
+    assert!(rules(&one_attempt).contains(&R13));
+
+    let mut hasty = base.clone();
+    hasty.attempts[1].on = d("2026-11-04"); // before the 2-day window of 11-03 ran (11-05)
+    assert!(rules(&hasty).contains(&R9));
+
+    let mut early_invite = base.clone();
+    early_invite.appointment.as_mut().unwrap().scheduled_on = d("2026-11-09");
+    assert_eq!(rules(&early_invite), vec![R12]);
+
+    let mut late_notice = base.clone();
+    late_notice.appointment.as_mut().unwrap().notice_mailed_on = Some(d("2026-11-12"));
+    assert_eq!(rules(&late_notice), vec![R15]);
+
+    let mut two_staff = base.clone();
+    two_staff.staffing.as_mut().unwrap().members.pop();
+    two_staff
+        .staffing
+        .as_mut()
+        .unwrap()
+        .members
+        .push(StaffingMember {
+            initials: "CW".into(),
+            role: StaffingRole::ChildWelfare,
+        });
+    assert_eq!(
+        rules(&two_staff),
+        vec![R18],
+        "child welfare does not count toward the three"
+    );
+
+    let mut partner = base.clone();
+    partner.staffing.as_mut().unwrap().partners.push(Partner {
+        name: "Community Action".into(),
+        release: Some(Release {
+            signed_on: d("2026-01-05"),
+            expires_on: Some(d("2026-11-17")),
+        }),
+    });
+    assert_eq!(
+        rules(&partner),
+        vec![R19],
+        "a release that expired the day before"
+    );
+
+    let mut unreviewed = base.clone();
+    unreviewed.staffing.as_mut().unwrap().barrier_review.pop();
+    assert_eq!(rules(&unreviewed), vec![R20]);
+
+    let mut missing = base.clone();
+    missing.missing_info.push(MissingInfo {
+        kind: MissingInfoKind::ChildSafetyCheck,
+        description: "child safety check".into(),
+        requested_on: d("2026-11-18"),
+        resolved_on: None,
+    });
+    assert_eq!(rules(&missing), vec![R17]);
+
+    let mut exempt = base.clone();
+    exempt.exemptions.push(Exemption {
+        from: d("2026-10-01"),
+        to: Some(d("2026-11-02")),
+    });
+    assert_eq!(
+        rules(&exempt),
+        vec![R23],
+        "an exemption that overlaps the day of the miss"
+    );
+    let mut exempt_before = base.clone();
+    exempt_before.exemptions.push(Exemption {
+        from: d("2026-10-01"),
+        to: Some(d("2026-11-01")),
+    });
+    assert_eq!(rules(&exempt_before), vec![]);
+
+    let mut unanswered = base.clone();
+    unanswered
+        .staffing
+        .as_mut()
+        .unwrap()
+        .good_cause
+        .outside_control = None;
+    assert_eq!(rules(&unanswered), vec![R23]);
+}
+
+#[wasm_bindgen_test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn r23_good_cause_forbids_a_dq1_decision() {
+    let cal = oregon();
+    let mut facts = dq1_episode();
+    facts.decision = None;
+    facts.staffing.as_mut().unwrap().good_cause.household_issue = Some(true);
+    let dq1 = Transition::Decide(Decision {
+        outcome: DecisionOutcome::Dq1,
+        decided_on: d("2026-11-18"),
+    });
+    assert!(matches!(
+        check(&facts, &dq1, d("2026-11-18"), &cal),
+        Err(Refusal::GoodCauseFound(_))
+    ));
+    let no_dq = Transition::Decide(Decision {
+        outcome: DecisionOutcome::GoodCause,
+        decided_on: d("2026-11-18"),
+    });
+    assert_eq!(check(&facts, &no_dq, d("2026-11-18"), &cal), Ok(()));
+    let closed = apply(&facts, &no_dq, d("2026-11-18"));
+    assert!(is_closed(&closed, &cal));
+    assert_eq!(
+        good_cause(&closed, d("2026-11-18")).reasons,
+        vec!["an ongoing household issue prevented engagement"]
+    );
+}
+
+#[wasm_bindgen_test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn r17_r18_decisions_wait_for_information_and_three_staff() {
+    let cal = oregon();
+    let mut facts = dq1_episode();
+    facts.decision = None;
+    let decide = Transition::Decide(Decision {
+        outcome: DecisionOutcome::ReengagedNewPlan,
+        decided_on: d("2026-11-18"),
+    });
+    let mut short = facts.clone();
+    short.staffing.as_mut().unwrap().members.truncate(2);
+    assert_eq!(
+        check(&short, &decide, d("2026-11-18"), &cal),
+        Err(Refusal::TooFewStaff(2))
+    );
+    facts.missing_info.push(MissingInfo {
+        kind: MissingInfoKind::OffsiteVisitOutcome,
+        description: "offsite visit outcome".into(),
+        requested_on: d("2026-11-18"),
+        resolved_on: None,
+    });
+    assert_eq!(
+        check(&facts, &decide, d("2026-11-18"), &cal),
+        Err(Refusal::MissingInformation("offsite visit outcome".into()))
+    );
+    let resolve = Transition::ResolveMissingInfo {
+        index: 0,
+        on: d("2026-11-19"),
+    };
+    let facts = apply(&facts, &resolve, d("2026-11-19"));
+    assert_eq!(check(&facts, &decide, d("2026-11-19"), &cal), Ok(()));
+}
+
+#[wasm_bindgen_test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn r2_deadline_statuses_and_at_risk_flag() {
+    let cal = oregon();
+    // CALENDAR.md: a miss on Wednesday 2026-11-25 → first contact due Monday 2026-11-30.
+    let facts = missed(
+        "2026-11-25",
+        TriggerKind::MissedCoachAppointment,
+        "orientation",
+    );
+    let first = |today: &str| {
+        deadlines(&facts, d(today), &cal)
+            .into_iter()
+            .find(|x| x.kind == DeadlineKind::FirstContact)
+            .unwrap()
+    };
+    let on_miss_day = first("2026-11-25");
+    assert_eq!((on_miss_day.rule, on_miss_day.due), (R2, d("2026-11-30")));
+    assert_eq!(on_miss_day.status, DeadlineStatus::DueIn(1));
+    assert!(on_miss_day.at_risk, "due on the next business day");
+    assert_eq!(
+        on_miss_day.why,
+        "first contact — 1 business day after the missed orientation"
+    );
+    assert_eq!(
+        first("2026-11-27").status,
+        DeadlineStatus::DueIn(1),
+        "the closure is not a business day"
+    );
+    assert_eq!(first("2026-11-30").status, DeadlineStatus::DueToday);
+    assert!(!first("2026-11-30").at_risk);
+    assert_eq!(first("2026-12-01").status, DeadlineStatus::Overdue(1));
+    assert_eq!(first("2026-12-04").status, DeadlineStatus::Overdue(4));
+    let mut late = facts.clone();
+    late.attempts.push(attempt(
+        "2026-12-01",
+        ContactMethod::Phone,
+        AttemptOutcome::NoAnswer,
+        None,
+    ));
+    let met = deadlines(&late, d("2026-12-02"), &cal);
+    assert_eq!(
+        met[0].status,
+        DeadlineStatus::Met {
+            on: d("2026-12-01"),
+            late: true
+        }
+    );
+}
+
+#[wasm_bindgen_test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn r2_r3_r5_r6_next_action_for_a_new_miss() {
+    let cal = oregon();
+    let facts = missed(
+        "2026-11-25",
+        TriggerKind::MissedCoachAppointment,
+        "orientation",
+    );
+    assert_eq!(
+        next_action(&facts, d("2026-11-25"), &cal).text,
+        "Call Ms. Smith by Monday, November 30 — first contact after the missed orientation"
+    );
+    let mut pe = missed(
+        "2026-11-24",
+        TriggerKind::MissedJobsAppointment,
+        "JOBS appointment",
+    );
+    pe.trigger.at = NaiveTime::from_hms_opt(9, 0, 0);
+    let nudge = next_action(&pe, d("2026-11-24"), &cal);
+    assert_eq!(
+        nudge.text,
+        "Call Ms. Smith by 9:10 am — within 10 minutes of the missed JOBS appointment"
+    );
+    assert_eq!(nudge.rule, R3);
+    // The day after, the nudge has passed; the R2 deadline remains.
+    assert_eq!(next_action(&pe, d("2026-11-25"), &cal).rule, R2);
+
+    let mut contractor = facts.clone();
+    contractor.trigger.reported_by = ReportedBy::Contractor;
+    let deadline = &deadlines(&contractor, d("2026-11-25"), &cal)[0];
+    assert_eq!((deadline.rule, deadline.due), (R5, d("2026-11-30")));
+
+    let pattern = missed(
+        "2026-12-21",
+        TriggerKind::PatternOfNoncooperation,
+        "activities",
+    );
+    let deadline = &deadlines(&pattern, d("2026-12-21"), &cal)[0];
+    // Five business days past Christmas (Fri 12-25): 22, 23, 24, 28, 29.
+    assert_eq!((deadline.rule, deadline.due), (R6, d("2026-12-29")));
+}
+
+#[wasm_bindgen_test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn r7_r9_r11_r13_next_action_while_attempting() {
+    let cal = oregon();
+    let base = missed("2026-11-02", TriggerKind::MissedFirstActivity, "SW step");
+    let mut left = base.clone();
+    left.attempts.push(attempt(
+        "2026-11-03",
+        ContactMethod::Phone,
+        AttemptOutcome::MessageLeft,
+        Some(3),
+    ));
+    let next = next_action(&left, d("2026-11-03"), &cal);
+    // Three business days from Tuesday 11-03: 11-04, 11-05, 11-06.
+    assert_eq!(next.due, Some(d("2026-11-06")));
+    assert_eq!(next.rule, R9);
+    assert!(
+        next.text
+            .starts_with("Follow up with Ms. Smith by Friday, November 6 — "),
+        "{}",
+        next.text
+    );
+
+    let mut dead = base.clone();
+    dead.attempts.push(attempt(
+        "2026-11-03",
+        ContactMethod::Phone,
+        AttemptOutcome::PhoneNotInService,
+        None,
+    ));
+    assert_eq!(next_action(&dead, d("2026-11-03"), &cal).rule, R7);
+
+    let mut invalid = base.clone();
+    invalid.attempts.push(attempt(
+        "2026-11-04",
+        ContactMethod::OffsiteVisit,
+        AttemptOutcome::AddressInvalid,
+        None,
+    ));
+    assert_eq!(next_action(&invalid, d("2026-11-04"), &cal).rule, R11);
+
+    let mut two_calls = base.clone();
+    two_calls.attempts.push(attempt(
+        "2026-11-03",
+        ContactMethod::Phone,
+        AttemptOutcome::NoAnswer,
+        None,
+    ));
+    two_calls.attempts.push(attempt(
+        "2026-11-04",
+        ContactMethod::Phone,
+        AttemptOutcome::NoAnswer,
+        None,
+    ));
+    let next = next_action(&two_calls, d("2026-11-04"), &cal);
+    assert_eq!(next.rule, R13);
+    assert!(next.text.contains("in writing"));
+}
+
+#[wasm_bindgen_test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn r8_contact_in_two_business_days_adjusts_the_plan() {
+    let cal = oregon();
+    // Miss Wednesday 2026-11-25: two business days are Monday 11-30 and Tuesday 12-01.
+    let facts = missed("2026-11-25", TriggerKind::MissedFirstActivity, "SW step");
+    let in_time = Transition::RecordContact {
+        on: d("2026-12-01"),
+        plan_adjusted: true,
+    };
+    assert_eq!(check(&facts, &in_time, d("2026-12-01"), &cal), Ok(()));
+    let adjusted = apply(&facts, &in_time, d("2026-12-01"));
+    assert_eq!(stage(&adjusted, d("2026-12-01"), &cal), Stage::ContactMade);
+    assert!(is_closed(&adjusted, &cal));
+    let late = Transition::RecordContact {
+        on: d("2026-12-02"),
+        plan_adjusted: true,
+    };
+    assert_eq!(
+        check(&facts, &late, d("2026-12-02"), &cal),
+        Err(Refusal::TooLateToAdjust(d("2026-12-02")))
+    );
+    let late_contact = apply(
+        &facts,
+        &Transition::RecordContact {
+            on: d("2026-12-02"),
+            plan_adjusted: false,
+        },
+        d("2026-12-02"),
+    );
+    assert_eq!(
+        stage(&late_contact, d("2026-12-02"), &cal),
+        Stage::InviteToReengagement
+    );
+    assert_eq!(next_action(&late_contact, d("2026-12-02"), &cal).rule, R8);
+}
+
+#[wasm_bindgen_test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn forbidden_transitions_name_their_rule() {
+    let cal = oregon();
+    let facts = missed(
+        "2026-11-02",
+        TriggerKind::MissedCoachAppointment,
+        "orientation",
+    );
+    let with_one = apply(
+        &facts,
+        &Transition::LogAttempt(attempt(
+            "2026-11-04",
+            ContactMethod::Phone,
+            AttemptOutcome::NoAnswer,
+            None,
+        )),
+        d("2026-11-04"),
+    );
+    let cases: Vec<(EpisodeFacts, Transition, &str, RuleId)> = vec![
+        // A second attempt dated before the first (R10).
+        (
+            with_one.clone(),
+            Transition::LogAttempt(attempt(
+                "2026-11-03",
+                ContactMethod::Written,
+                AttemptOutcome::MessageLeft,
+                None,
+            )),
+            "2026-11-04",
+            R10,
+        ),
+        (
+            facts.clone(),
+            Transition::LogAttempt(attempt(
+                "2026-11-01",
+                ContactMethod::Phone,
+                AttemptOutcome::NoAnswer,
+                None,
+            )),
+            "2026-11-04",
+            R2,
+        ),
+        (
+            facts.clone(),
+            Transition::LogAttempt(attempt(
+                "2026-11-03",
+                ContactMethod::Phone,
+                AttemptOutcome::MessageLeft,
+                None,
+            )),
+            "2026-11-04",
+            R9,
+        ),
+        (
+            facts.clone(),
+            Transition::LogAttempt(attempt(
+                "2026-11-03",
+                ContactMethod::Phone,
+                AttemptOutcome::NoAnswer,
+                Some(2),
+            )),
+            "2026-11-04",
+            R9,
+        ),
+        (
+            with_one.clone(),
+            Transition::ScheduleAppointment {
+                on: d("2026-12-01"),
+            },
+            "2026-11-05",
+            R13,
+        ),
+    ];
+    for (facts, transition, today, rule) in cases {
+        let refusal = check(&facts, &transition, d(today), &cal).expect_err("refused");
+        assert_eq!(refusal.rule(), Some(rule), "{transition:?}: {refusal}");
+    }
+
+    let ready = dq1_episode();
+    let mut invited = ready.clone();
+    invited.appointment = None;
+    invited.staffing = None;
+    invited.decision = None;
+    // R12: too early — the second attempt was on Thursday 11-05; wait until Tuesday 11-10.
+    assert_eq!(
+        check(
+            &invited,
+            &Transition::ScheduleAppointment {
+                on: d("2026-11-24")
+            },
+            d("2026-11-09"),
+            &cal
+        ),
+        Err(Refusal::InviteTooEarly(d("2026-11-10")))
+    );
+    // R16: a weekend or holiday appointment.
+    let weekend = check(
+        &invited,
+        &Transition::ScheduleAppointment {
+            on: d("2026-11-21"),
+        },
+        d("2026-11-10"),
+        &cal,
+    )
+    .unwrap_err();
+    assert_eq!(weekend.rule(), Some(R16));
+    let thanksgiving = check(
+        &invited,
+        &Transition::ScheduleAppointment {
+            on: d("2026-11-26"),
+        },
+        d("2026-11-10"),
+        &cal,
+    )
+    .unwrap_err();
+    assert_eq!(thanksgiving.rule(), Some(R16));
+    // R15: an appointment whose mailing day has already passed.
+    let too_soon = check(
+        &invited,
+        &Transition::ScheduleAppointment {
+            on: d("2026-11-16"),
+        },
+        d("2026-11-10"),
+        &cal,
+    )
+    .unwrap_err();
+    assert_eq!(
+        too_soon,
+        Refusal::TooSoonForNotice {
+            earliest: d("2026-11-17")
+        }
+    );
+    assert_eq!(
+        too_soon.to_string(),
+        "Too soon: if the notice is mailed today it reaches only an appointment on Tuesday, November 17, 2026 or later. Choose Tuesday, November 17, 2026 or later (R15)."
+    );
+    // R15: recording a notice mailed too late.
+    let mut scheduled = invited.clone();
+    scheduled.appointment = ready.appointment.clone();
+    scheduled.appointment.as_mut().unwrap().notice_mailed_on = None;
+    assert_eq!(
+        check(
+            &scheduled,
+            &Transition::RecordNoticeMailed {
+                on: d("2026-11-12")
+            },
+            d("2026-11-12"),
+            &cal
+        ),
+        Err(Refusal::NoticeTooLate {
+            mailed: d("2026-11-12"),
+            due: d("2026-11-10"),
+            earliest: d("2026-11-19")
+        })
+    );
+    // R17: no staffing before the appointment; R19: no partner without a 3010.
+    assert_eq!(
+        check(
+            &scheduled,
+            &Transition::RecordStaffing(staffing("2026-11-17")),
+            d("2026-11-17"),
+            &cal
+        ),
+        Err(Refusal::StaffingBeforeAppointment(d("2026-11-18")))
+    );
+    let mut with_partner = staffing("2026-11-18");
+    with_partner.partners.push(Partner {
+        name: "Housing Partner".into(),
+        release: None,
+    });
+    assert_eq!(
+        check(
+            &scheduled,
+            &Transition::RecordStaffing(with_partner),
+            d("2026-11-18"),
+            &cal
+        ),
+        Err(Refusal::PartnerWithoutRelease("Housing Partner".into()))
+    );
+    // Nothing is recorded in the future.
+    assert!(matches!(
+        check(
+            &facts,
+            &Transition::LogAttempt(attempt(
+                "2026-11-05",
+                ContactMethod::Phone,
+                AttemptOutcome::NoAnswer,
+                None
+            )),
+            d("2026-11-04"),
+            &cal
+        ),
+        Err(Refusal::InTheFuture(_))
+    ));
+}
+
+#[wasm_bindgen_test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn r15_r17_next_action_after_scheduling() {
+    let cal = oregon();
+    let mut facts = dq1_episode();
+    facts.staffing = None;
+    facts.decision = None;
+    facts.appointment.as_mut().unwrap().notice_mailed_on = None;
+    let next = next_action(&facts, d("2026-11-10"), &cal);
+    assert_eq!(
+        next.text,
+        "Mail the DHS 7869 notice to Ms. Smith by Tuesday, November 10"
+    );
+    assert_eq!(next.rule, R15);
+    let notice = deadlines(&facts, d("2026-11-10"), &cal)
+        .into_iter()
+        .find(|x| x.kind == DeadlineKind::NoticeMailing)
+        .unwrap();
+    assert_eq!(notice.status, DeadlineStatus::DueToday);
+    let next = next_action(&facts, d("2026-11-12"), &cal);
+    assert!(
+        next.text.starts_with("The DHS 7869 notice is too late"),
+        "{}",
+        next.text
+    );
+    let overdue = deadlines(&facts, d("2026-11-12"), &cal)
+        .into_iter()
+        .find(|x| x.kind == DeadlineKind::NoticeMailing)
+        .unwrap();
+    // Wednesday 11-11 is Veterans Day: overdue by one business day on Thursday.
+    assert_eq!(overdue.status, DeadlineStatus::Overdue(1));
+}
+
+#[wasm_bindgen_test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn r27_post_dq1_checklist_and_last_next_action() {
+    let cal = oregon();
+    let mut facts = dq1_episode();
+    facts.post_dq1 = PostDq1Steps {
+        re_step_recorded: true,
+        pdp_copy_to_participant: true,
+        dq1_selected_on_page: true,
+        one_case_note: false,
+        resources_offered: false,
+    };
+    facts.finalized_on = Some(d("2026-11-19"));
+    let checklist = post_dq1_checklist(&facts);
+    assert_eq!(checklist.len(), 5);
+    assert_eq!(checklist.iter().filter(|(_, done)| *done).count(), 3);
+    assert_eq!(
+        next_action(&facts, d("2026-11-19"), &cal).text,
+        "After the DQ1: ONE case note documenting the DQ1"
+    );
+    facts.post_dq1.one_case_note = true;
+    facts.post_dq1.resources_offered = true;
+    assert_eq!(
+        next_action(&facts, d("2026-11-20"), &cal).text,
+        "Keep trying to engage Ms. Smith in services"
+    );
+    assert!(
+        deadlines(&facts, d("2026-11-20"), &cal)
+            .iter()
+            .all(|x| !x.is_open())
+    );
+}
