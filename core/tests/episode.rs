@@ -887,3 +887,59 @@ fn r27_post_dq1_checklist_and_last_next_action() {
             .all(|x| !x.is_open())
     );
 }
+
+#[wasm_bindgen_test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn r21_preparation_checklist_answers_what_the_facts_answer() {
+    let cal = oregon();
+    let facts = dq1_episode();
+    let checklist = staffing_preparation_checklist(&facts, &cal);
+    let by_rule = |rule| {
+        checklist
+            .iter()
+            .find(|item| item.rule == rule)
+            .unwrap()
+            .done
+    };
+    assert_eq!(by_rule(R13), Some(true));
+    assert_eq!(by_rule(R15), Some(true));
+    assert_eq!(by_rule(R17), Some(true));
+    assert_eq!(by_rule(R19), Some(true));
+    assert_eq!(by_rule(R20), None, "a reminder for the team");
+    let mut early = facts.clone();
+    early.attempts.truncate(1);
+    early.appointment.as_mut().unwrap().notice_mailed_on = Some(d("2026-11-12"));
+    let checklist = staffing_preparation_checklist(&early, &cal);
+    assert_eq!(
+        checklist
+            .iter()
+            .filter(|item| item.done == Some(false))
+            .count(),
+        2
+    );
+}
+
+#[wasm_bindgen_test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn r28_r29_enhanced_case_management_and_the_no_dq_view() {
+    let mut facts = dq1_episode();
+    assert_eq!(enhanced_case_management(&facts), None);
+    assert!(!without_disqualification(&facts));
+    let staffing = facts.staffing.as_mut().unwrap();
+    for finding in staffing.barrier_review.iter_mut().take(3) {
+        finding.present = true; // DV (adult, children) and mental health (adult)
+    }
+    staffing.partners.push(Partner {
+        name: "Family Services".into(),
+        release: Some(Release {
+            signed_on: d("2026-06-01"),
+            expires_on: None,
+        }),
+    });
+    assert_eq!(
+        enhanced_case_management(&facts),
+        Some(vec!["Family Services".to_owned()])
+    );
+    facts.decision.as_mut().unwrap().outcome = DecisionOutcome::GoodCause;
+    assert!(without_disqualification(&facts));
+}

@@ -46,6 +46,19 @@ test.describe("after hydration", () => {
     await expect(page).toHaveURL(/appointment=2026-12-08$/);
   });
 
+  test("R15 the mailing day moves back past Thanksgiving", async ({ page }) => {
+    await page.goto("/notice");
+    await waitForHydration(page);
+    await page.getByLabel("Re-engagement appointment date").fill("2026-12-04");
+    await expect(page.getByRole("status")).toHaveText(
+      "The DHS 7869 notice must be mailed by Wednesday, November 25, 2026",
+    );
+    await page.getByLabel("Re-engagement appointment date").fill("2027-01-01");
+    await expect(page.getByRole("status")).toContainText(
+      "Friday, January 1, 2027 is not a business day.",
+    );
+  });
+
   test("R16 a weekend appointment is explained, not computed", async ({ page }) => {
     await page.goto("/notice");
     await waitForHydration(page);

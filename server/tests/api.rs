@@ -86,6 +86,22 @@ async fn r15_notice_page_renders_the_mailing_day_for_the_date_in_the_url() {
 }
 
 #[tokio::test]
+async fn r15_notice_page_uses_the_oregon_calendar() {
+    let app = spawn_app().await;
+    // Minus 7 is Friday 2026-11-27, the day after Thanksgiving; Thursday is Thanksgiving.
+    let (_, html) = app.get("/notice?appointment=2026-12-04").await;
+    assert!(
+        html.contains("The DHS 7869 notice must be mailed by Wednesday, November 25, 2026"),
+        "{html}"
+    );
+    let (_, html) = app.get("/notice?appointment=2026-12-25").await;
+    assert!(
+        html.contains("Friday, December 25, 2026 is not a business day."),
+        "{html}"
+    );
+}
+
+#[tokio::test]
 async fn r16_notice_page_explains_a_weekend_appointment() {
     let app = spawn_app().await;
     let (status, html) = app.get("/notice?appointment=2026-12-05").await;

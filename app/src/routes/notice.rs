@@ -49,8 +49,9 @@ pub fn NoticePage() -> impl IntoView {
         .unwrap_or_default();
     // The input is the source of truth; the signal follows it as the coach types.
     let typed = RwSignal::new(initial.clone());
-    // Until office calendars are stored, weekends are the only non-business days.
-    let calendar = BusinessCalendar::weekends_only();
+    // Oregon's legal holidays and the day after Thanksgiving; office closures come with
+    // stored branches.
+    let calendar = BusinessCalendar::oregon();
     let answer = Memo::new(move |_| NoticeAnswer::for_input(&typed.read(), &calendar));
 
     view! {
@@ -99,7 +100,7 @@ mod tests {
     #[test]
     fn r15_sentence_for_a_tuesday_appointment() {
         assert_eq!(
-            NoticeAnswer::for_input("2026-12-08", &BusinessCalendar::weekends_only()),
+            NoticeAnswer::for_input("2026-12-08", &BusinessCalendar::oregon()),
             NoticeAnswer::MailBy(
                 "The DHS 7869 notice must be mailed by Tuesday, December 1, 2026".into()
             )
@@ -107,8 +108,18 @@ mod tests {
     }
 
     #[test]
+    fn r15_mailing_day_moves_back_past_thanksgiving() {
+        assert_eq!(
+            NoticeAnswer::for_input("2026-12-04", &BusinessCalendar::oregon()),
+            NoticeAnswer::MailBy(
+                "The DHS 7869 notice must be mailed by Wednesday, November 25, 2026".into()
+            )
+        );
+    }
+
+    #[test]
     fn empty_input_prompts_and_bad_input_explains() {
-        let calendar = BusinessCalendar::weekends_only();
+        let calendar = BusinessCalendar::oregon();
         assert_eq!(
             NoticeAnswer::for_input(" ", &calendar),
             NoticeAnswer::Prompt

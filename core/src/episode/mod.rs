@@ -7,6 +7,7 @@ pub mod next;
 pub mod progress;
 pub mod readiness;
 pub mod stage;
+pub mod support;
 pub mod transition;
 
 pub use due::{Deadline, DeadlineKind, DeadlineStatus, deadline_status, deadlines};
@@ -16,4 +17,8 @@ pub use readiness::{
     FixAt, GoodCause, ReadinessItem, dq1_readiness, good_cause, post_dq1_checklist,
 };
 pub use stage::{Stage, is_closed, stage};
+pub use support::{
+    ChecklistItem, enhanced_case_management, staffing_preparation_checklist,
+    without_disqualification,
+};
 pub use transition::{Refusal, Transition, apply, check};

@@ -1,0 +1,110 @@
+//! Staffing preparation (R21), enhanced case management (R28) and the view of engagement
+//! efforts that did not end in disqualification (R29).
+
+use serde::{Deserialize, Serialize};
+
+use super::facts::{DecisionOutcome, EpisodeFacts};
+use super::progress::qualifying_attempt;
+use crate::calendar::BusinessCalendar;
+use crate::notice::notice_mail_by;
+use crate::rules::{R13, R15, R17, R19, R20, R21, R23, RuleId};
+
+/// One line of the staffing preparation checklist.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChecklistItem {
+    pub label: &'static str,
+    pub rule: RuleId,
+    /// `Some` where the recorded facts answer it; `None` for a reminder a person ticks off.
+    pub done: Option<bool>,
+}
+
+/// R21: the staffing preparation checklist (after the voluntary form DHS 7825V).
+pub fn staffing_preparation_checklist(
+    facts: &EpisodeFacts,
+    calendar: &BusinessCalendar,
+) -> Vec<ChecklistItem> {
+    let notice_on_time = facts.appointment.as_ref().and_then(|appointment| {
+        let due = notice_mail_by(appointment.on, calendar).ok()?;
+        Some(
+            appointment
+                .notice_mailed_on
+                .is_some_and(|mailed| mailed <= due),
+        )
+    });
+    let partners_cleared = facts.staffing.as_ref().map(|staffing| {
+        staffing.partners.iter().all(|p| {
+            p.release
+                .as_ref()
+                .is_some_and(|r| r.covers(staffing.held_on))
+        })
+    });
+    vec![
+        ChecklistItem {
+            label: "Two or more contact attempts, one in writing, each narrated",
+            rule: R13,
+            done: Some(qualifying_attempt(facts).is_some()),
+        },
+        ChecklistItem {
+            label: "DHS 7869 notice mailed at least 7 days before the appointment",
+            rule: R15,
+            done: Some(notice_on_time.unwrap_or(false)),
+        },
+        ChecklistItem {
+            label: "Missing information gathered (child safety check, offsite visit outcome…)",
+            rule: R17,
+            done: Some(facts.outstanding_missing_info().next().is_none()),
+        },
+        ChecklistItem {
+            label: "MCS 3010 on file for every community partner invited",
+            rule: R19,
+            done: partners_cleared,
+        },
+        ChecklistItem {
+            label: "Family Assessment (FACT), intake and contractor notes reviewed for barriers",
+            rule: R20,
+            done: None,
+        },
+        ChecklistItem {
+            label: "Exemptions and the participant's situation checked for good cause",
+            rule: R23,
+            done: None,
+        },
+        ChecklistItem {
+            label: "Team of at least three department staff invited; participant invited",
+            rule: R21,
+            done: None,
+        },
+    ]
+}
+
+/// R28: several barriers present call for enhanced case management, co-managed with the
+/// partners that have an MCS 3010 on file. Returns those partners' names when it applies.
+pub fn enhanced_case_management(facts: &EpisodeFacts) -> Option<Vec<String>> {
+    let staffing = facts.staffing.as_ref()?;
+    let mut areas: Vec<_> = staffing
+        .barrier_review
+        .iter()
+        .filter(|finding| finding.present)
+        .map(|finding| finding.area)
+        .collect();
+    areas.sort();
+    areas.dedup();
+    (areas.len() >= 2).then(|| {
+        staffing
+            .partners
+            .iter()
+            .filter(|p| {
+                p.release
+                    .as_ref()
+                    .is_some_and(|r| r.covers(staffing.held_on))
+            })
+            .map(|p| p.name.clone())
+            .collect()
+    })
+}
+
+/// R29: whether the episode belongs in the view of engagement contacts and re-engagement
+/// efforts that did not result in a disqualification.
+pub fn without_disqualification(facts: &EpisodeFacts) -> bool {
+    facts.decision.as_ref().map(|d| d.outcome) != Some(DecisionOutcome::Dq1)
+}
