@@ -1,4 +1,34 @@
 //! Rule ids of the catalogue in `DESIGN.md` §4, for citing in errors, deadlines and checks.
+//!
+//! Where each rule is computed (grep the id to find the code and its tests):
+//!
+//! | rule | in `core` |
+//! |---|---|
+//! | R1 | `episode::TriggerKind` — what opens an episode |
+//! | R2, R5, R6 | `deadlines::{first_contact_due, contractor_contact_due, noncooperation_contact_due}` |
+//! | R3 | `deadlines::missed_pe_call_by`, shown by `episode::next_action` |
+//! | R4, R10 | `narrative::attempt_narrative`; attempts logged in order (`Refusal::AttemptOutOfOrder`) |
+//! | R7 | `episode::ContactMethod`; a phone not in service → offsite visit (`next_action`) |
+//! | R8 | `deadlines::{adjust_plan_contact_by, contact_in_time_to_adjust}` |
+//! | R9 | `deadlines::{ResponseWindow, follow_up_due}` |
+//! | R11 | `next_action`: an invalid address → ONE missing-information request |
+//! | R12 | `deadlines::invite_to_reengagement_on`, `Refusal::InviteTooEarly` |
+//! | R13, R14 | `episode::progress::qualifying_attempt`, `Refusal::NotEnoughAttempts` |
+//! | R15, R16 | `notice::{notice_mail_by, earliest_appointment_for_mailing}` |
+//! | R17 | missing information blocks a decision; the case review deadline |
+//! | R18 | `readiness::MIN_DEPARTMENT_STAFF`; who may finalize a DQ1 |
+//! | R19 | `Release::covers`, `Refusal::PartnerWithoutRelease` |
+//! | R20 | `BarrierArea` × `HouseholdMember`, checked by `dq1_readiness` |
+//! | R21 | `episode::staffing_preparation_checklist` |
+//! | R22 | `narrative::staffing_narrative` |
+//! | R23 | `episode::good_cause` |
+//! | R24 | `Transition::RequestNewStaffing` |
+//! | R25 | `narrative::NarrativeType` chosen by outcome |
+//! | R26 | `episode::dq1_readiness`, `Transition::FinalizeDq1` |
+//! | R27 | `episode::post_dq1_checklist` |
+//! | R28 | `episode::enhanced_case_management` |
+//! | R29 | `episode::without_disqualification` |
+//! | R30 | `Refusal::NoNextSteps` |
 
 use std::fmt;
 

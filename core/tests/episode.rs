@@ -699,6 +699,18 @@ fn forbidden_transitions_name_their_rule() {
             R13,
         ),
     ];
+    // R14: re-engagement begins only after two unsuccessful attempts (with R13's mix).
+    let refusal = check(
+        &with_one,
+        &Transition::ScheduleAppointment {
+            on: d("2026-12-01"),
+        },
+        d("2026-11-05"),
+        &cal,
+    )
+    .unwrap_err();
+    assert_eq!(refusal, Refusal::NotEnoughAttempts);
+    assert!(refusal.to_string().ends_with("(R13, R14)."));
     for (facts, transition, today, rule) in cases {
         let refusal = check(&facts, &transition, d(today), &cal).expect_err("refused");
         assert_eq!(refusal.rule(), Some(rule), "{transition:?}: {refusal}");
@@ -942,4 +954,53 @@ fn r28_r29_enhanced_case_management_and_the_no_dq_view() {
     );
     facts.decision.as_mut().unwrap().outcome = DecisionOutcome::GoodCause;
     assert!(without_disqualification(&facts));
+}
+
+#[wasm_bindgen_test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn r1_every_trigger_opens_an_episode_with_first_contact_due() {
+    let cal = oregon();
+    for kind in [
+        TriggerKind::MissedFirstActivity,
+        TriggerKind::StoppedParticipating,
+        TriggerKind::MissedCoachAppointment,
+        TriggerKind::MissedJobsAppointment,
+        TriggerKind::MissedContractorAppointment,
+        TriggerKind::LowAttendance,
+        TriggerKind::PatternOfNoncooperation,
+    ] {
+        let facts = missed("2026-12-31", kind, "activity");
+        assert_eq!(
+            stage(&facts, d("2026-12-31"), &cal),
+            Stage::Missed,
+            "{kind:?}"
+        );
+        let first = &deadlines(&facts, d("2026-12-31"), &cal)[0];
+        assert_eq!(first.kind, DeadlineKind::FirstContact);
+        // Across the year end: New Year's Day is closed, so one business day is Monday.
+        let expected = if kind == TriggerKind::PatternOfNoncooperation {
+            "2027-01-08"
+        } else {
+            "2027-01-04"
+        };
+        assert_eq!(first.due, d(expected), "{kind:?}");
+    }
+}
+
+#[wasm_bindgen_test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn r30_a_decision_needs_strategies_and_next_steps() {
+    let cal = oregon();
+    let mut facts = dq1_episode();
+    facts.decision = None;
+    facts.staffing.as_mut().unwrap().pdp_next_steps.clear();
+    let decide = Transition::Decide(Decision {
+        outcome: DecisionOutcome::ReengagedNewPlan,
+        decided_on: d("2026-11-18"),
+    });
+    let refusal = check(&facts, &decide, d("2026-11-18"), &cal).unwrap_err();
+    assert_eq!(
+        (refusal.clone(), refusal.rule()),
+        (Refusal::NoNextSteps, Some(R30))
+    );
 }

@@ -15,7 +15,7 @@ use super::readiness::{MIN_DEPARTMENT_STAFF, ReadinessItem, dq1_readiness, good_
 use super::stage::is_closed;
 use crate::calendar::BusinessCalendar;
 use crate::notice::{NoticeError, earliest_appointment_for_mailing, notice_mail_by};
-use crate::rules::{R2, R8, R9, R12, R13, R15, R16, R17, R18, R19, R23, R24, R26, RuleId};
+use crate::rules::{R2, R8, R9, R12, R13, R15, R16, R17, R18, R19, R23, R24, R26, R30, RuleId};
 use crate::words::long_date;
 
 /// A change to an episode, as a person asks for it.
@@ -118,6 +118,10 @@ pub enum Refusal {
     MissingInformation(String),
     #[error("Good cause was found ({0}): no disqualification may be imposed (R23).")]
     GoodCauseFound(String),
+    #[error(
+        "Record the team's recommended engagement strategies and the PDP next steps before deciding (R30)."
+    )]
+    NoNextSteps,
     #[error("Only a DQ1 decision is finalized (R26).")]
     NotDq1,
     #[error(
@@ -155,6 +159,7 @@ impl Refusal {
             Self::PartnerWithoutRelease(_) => R19,
             Self::TooFewStaff(_) | Self::NotAFinalizer => R18,
             Self::GoodCauseFound(_) => R23,
+            Self::NoNextSteps => R30,
             Self::NotDq1 | Self::NotReady(_) => R26,
         })
     }
@@ -293,6 +298,9 @@ pub fn check(
                 .count();
             if department < MIN_DEPARTMENT_STAFF {
                 return Err(Refusal::TooFewStaff(department));
+            }
+            if staffing.recommended_strategies.is_empty() || staffing.pdp_next_steps.is_empty() {
+                return Err(Refusal::NoNextSteps);
             }
             let missing: Vec<_> = facts
                 .outstanding_missing_info()
