@@ -194,6 +194,13 @@ pub struct Partner {
     pub release: Option<Release>,
 }
 
+impl Partner {
+    /// R19: whether an MCS 3010 release is in force on `date`.
+    pub fn cleared_on(&self, date: NaiveDate) -> bool {
+        self.release.as_ref().is_some_and(|r| r.covers(date))
+    }
+}
+
 /// R20: the areas the team reviews.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum BarrierArea {
@@ -285,6 +292,21 @@ pub struct Staffing {
     pub recommended_strategies: Vec<String>,
     /// R30: PDP next steps and supports.
     pub pdp_next_steps: Vec<String>,
+}
+
+impl Staffing {
+    /// R18: how many members are department staff or designees.
+    pub fn department_staff(&self) -> usize {
+        self.members
+            .iter()
+            .filter(|m| m.role.is_department())
+            .count()
+    }
+
+    /// R19: partners without an MCS 3010 release in force on the staffing day.
+    pub fn partners_without_release(&self) -> impl Iterator<Item = &Partner> {
+        self.partners.iter().filter(|p| !p.cleared_on(self.held_on))
+    }
 }
 
 /// R23–R25: what the team decided.

@@ -216,11 +216,7 @@ pub fn dq1_readiness(facts: &EpisodeFacts, calendar: &BusinessCalendar) -> Vec<R
     };
 
     // R18: at least three department staff.
-    let department = staffing
-        .members
-        .iter()
-        .filter(|m| m.role.is_department())
-        .count();
+    let department = staffing.department_staff();
     if department < MIN_DEPARTMENT_STAFF {
         unmet.push(item(R18, FixAt::Staffing, format!(
             "The staffing had {department} department staff; at least {MIN_DEPARTMENT_STAFF} are needed."
@@ -228,22 +224,16 @@ pub fn dq1_readiness(facts: &EpisodeFacts, calendar: &BusinessCalendar) -> Vec<R
     }
 
     // R19: community partners only with an MCS 3010 on file.
-    for partner in &staffing.partners {
-        if !partner
-            .release
-            .as_ref()
-            .is_some_and(|r| r.covers(staffing.held_on))
-        {
-            unmet.push(item(
-                R19,
-                FixAt::Staffing,
-                format!(
-                    "{} took part without an MCS 3010 release in force on {}.",
-                    partner.name,
-                    long_date(staffing.held_on)
-                ),
-            ));
-        }
+    for partner in staffing.partners_without_release() {
+        unmet.push(item(
+            R19,
+            FixAt::Staffing,
+            format!(
+                "{} took part without an MCS 3010 release in force on {}.",
+                partner.name,
+                long_date(staffing.held_on)
+            ),
+        ));
     }
 
     // R20: every area, for the adult and the children, reviewed; where present, whether it

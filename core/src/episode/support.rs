@@ -31,13 +31,10 @@ pub fn staffing_preparation_checklist(
                 .is_some_and(|mailed| mailed <= due),
         )
     });
-    let partners_cleared = facts.staffing.as_ref().map(|staffing| {
-        staffing.partners.iter().all(|p| {
-            p.release
-                .as_ref()
-                .is_some_and(|r| r.covers(staffing.held_on))
-        })
-    });
+    let partners_cleared = facts
+        .staffing
+        .as_ref()
+        .map(|staffing| staffing.partners_without_release().next().is_none());
     vec![
         ChecklistItem {
             label: "Two or more contact attempts, one in writing, each narrated",
@@ -93,11 +90,7 @@ pub fn enhanced_case_management(facts: &EpisodeFacts) -> Option<Vec<String>> {
         staffing
             .partners
             .iter()
-            .filter(|p| {
-                p.release
-                    .as_ref()
-                    .is_some_and(|r| r.covers(staffing.held_on))
-            })
+            .filter(|p| p.cleared_on(staffing.held_on))
             .map(|p| p.name.clone())
             .collect()
     })

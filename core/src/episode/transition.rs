@@ -279,11 +279,7 @@ pub fn check(
             {
                 return Err(Refusal::StaffingBeforeAppointment(appointment.on));
             }
-            if let Some(partner) = staffing.partners.iter().find(|p| {
-                !p.release
-                    .as_ref()
-                    .is_some_and(|r| r.covers(staffing.held_on))
-            }) {
+            if let Some(partner) = staffing.partners_without_release().next() {
                 return Err(Refusal::PartnerWithoutRelease(partner.name.clone()));
             }
             Ok(())
@@ -291,11 +287,7 @@ pub fn check(
         Transition::Decide(decision) => {
             not_after_today("The decision date", decision.decided_on, today)?;
             let staffing = facts.staffing.as_ref().ok_or(Refusal::NoStaffing)?;
-            let department = staffing
-                .members
-                .iter()
-                .filter(|m| m.role.is_department())
-                .count();
+            let department = staffing.department_staff();
             if department < MIN_DEPARTMENT_STAFF {
                 return Err(Refusal::TooFewStaff(department));
             }
