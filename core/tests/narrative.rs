@@ -1,0 +1,246 @@
+//! Narrative drafts (R4, R10, R22, R25, R27), natively and in wasm32.
+
+use chrono::NaiveDate;
+use reengage_core::BusinessCalendar;
+use reengage_core::deadlines::ResponseWindow;
+use reengage_core::episode::*;
+use reengage_core::narrative::*;
+use wasm_bindgen_test::wasm_bindgen_test;
+
+fn d(text: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("test date")
+}
+
+fn episode() -> EpisodeFacts {
+    EpisodeFacts::new(
+        "Ms. Smith",
+        Trigger {
+            kind: TriggerKind::MissedJobsAppointment,
+            what: "her JOBS appointment".into(),
+            on: d("2026-11-24"),
+            at: None,
+            reported_by: ReportedBy::Department,
+        },
+    )
+}
+
+fn attempt(
+    on: &str,
+    method: ContactMethod,
+    outcome: AttemptOutcome,
+    window: Option<i64>,
+) -> Attempt {
+    Attempt {
+        on: d(on),
+        method,
+        outcome,
+        response_window: window.map(|w| ResponseWindow::new(w).unwrap()),
+        by_initials: "RH".into(),
+        note: None,
+    }
+}
+
+fn decided(outcome: DecisionOutcome) -> EpisodeFacts {
+    let mut facts = episode();
+    facts.staffing = Some(Staffing {
+        held_on: d("2026-12-10"),
+        members: vec![
+            StaffingMember {
+                initials: "JD".into(),
+                role: StaffingRole::CaseAide,
+            },
+            StaffingMember {
+                initials: "RH".into(),
+                role: StaffingRole::FamilyCoach,
+            },
+            StaffingMember {
+                initials: "XR".into(),
+                role: StaffingRole::OperationsManager,
+            },
+            StaffingMember {
+                initials: "JB".into(),
+                role: StaffingRole::EngagementSpecialist,
+            },
+        ],
+        participant_attended: false,
+        partners: vec![],
+        barrier_review: vec![
+            BarrierFinding {
+                area: BarrierArea::ChildcareTransportation,
+                who: HouseholdMember::Adult,
+                present: true,
+                accommodation_offered: Some("bus pass".into()),
+                affected_participation: Some(false),
+                notes: None,
+            },
+            BarrierFinding {
+                area: BarrierArea::MentalHealth,
+                who: HouseholdMember::Adult,
+                present: false,
+                accommodation_offered: None,
+                affected_participation: None,
+                notes: None,
+            },
+        ],
+        good_cause: GoodCauseAnswers::default(),
+        recommended_strategies: vec!["Weekly check-in calls".into()],
+        pdp_next_steps: vec!["Job search, 10 hours a week".into()],
+    });
+    facts.decision = Some(Decision {
+        outcome,
+        decided_on: d("2026-12-10"),
+    });
+    facts
+}
+
+#[wasm_bindgen_test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn r4_r10_voicemail_with_a_window_across_thanksgiving() {
+    let mut facts = episode();
+    facts.attempts.push(attempt(
+        "2026-11-25",
+        ContactMethod::Phone,
+        AttemptOutcome::MessageLeft,
+        Some(1),
+    ));
+    let draft = attempt_narrative(&facts, 0, &BusinessCalendar::oregon()).unwrap();
+    assert_eq!(draft.kind, NarrativeType::Engagement);
+    assert_eq!(
+        draft.text,
+        "Ms. Smith missed her JOBS appointment on 11/24/2026. RH attempted contact by phone on \
+         11/25/2026; left a voicemail for Ms. Smith to contact the family coach. Response window: \
+         1 business day; follow-up attempt due 11/30/2026."
+    );
+    assert_eq!(
+        attempt_narrative(&facts, 1, &BusinessCalendar::oregon()),
+        None
+    );
+}
+
+#[wasm_bindgen_test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn r7_r11_phone_out_of_service_and_invalid_address() {
+    let mut facts = episode();
+    facts.attempts.push(attempt(
+        "2026-11-24",
+        ContactMethod::Phone,
+        AttemptOutcome::PhoneNotInService,
+        None,
+    ));
+    let mut visit = attempt(
+        "2026-11-25",
+        ContactMethod::OffsiteVisit,
+        AttemptOutcome::AddressInvalid,
+        None,
+    );
+    visit.note = Some("  Neighbor says the family moved.  ".into());
+    facts.attempts.push(visit);
+    let calendar = BusinessCalendar::oregon();
+    assert_eq!(
+        attempt_narrative(&facts, 0, &calendar).unwrap().text,
+        "Ms. Smith missed her JOBS appointment on 11/24/2026. RH attempted contact by phone on \
+         11/24/2026; phone number not in service, unable to make contact. An in-person offsite \
+         visit is to be considered."
+    );
+    assert_eq!(
+        attempt_narrative(&facts, 1, &calendar).unwrap().text,
+        "Ms. Smith missed her JOBS appointment on 11/24/2026. RH attempted contact with an \
+         in-person offsite visit on 11/25/2026; the address of record was found invalid. A \
+         missing information request in ONE is needed to verify the physical address. Neighbor \
+         says the family moved."
+    );
+}
+
+#[wasm_bindgen_test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn r4_a_draft_states_no_unrecorded_fact() {
+    let mut facts = episode();
+    facts.attempts.push(attempt(
+        "2026-11-24",
+        ContactMethod::Phone,
+        AttemptOutcome::NoAnswer,
+        None,
+    ));
+    let text = attempt_narrative(&facts, 0, &BusinessCalendar::oregon())
+        .unwrap()
+        .text;
+    assert!(
+        !text.contains("voicemail") && !text.contains("Response window"),
+        "{text}"
+    );
+    assert_eq!(staffing_narrative(&facts), None);
+    assert_eq!(decision_narrative(&facts), None);
+}
+
+#[wasm_bindgen_test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn r22_staffing_narrative_names_who_was_present() {
+    let draft = staffing_narrative(&decided(DecisionOutcome::ReengagedNewPlan)).unwrap();
+    assert_eq!(draft.kind, NarrativeType::Engagement);
+    assert_eq!(
+        draft.text,
+        "Re-engagement staffing on 12/10/2026.\n\
+         Present at staffing: CA: JD, FC: RH, Manager: XR, Engagement Specialist: JB.\n\
+         Ms. Smith did not attend.\n\
+         Team reviewed challenges present: childcare or transportation (adult), offered: bus pass, did not affect the ability to participate.\n\
+         Reviewed with no concerns: mental health (adult).\n\
+         Outcome: re-engaged with a new plan; no disqualification.\n\
+         Recommended engagement strategies: Weekly check-in calls.\n\
+         Next steps: Job search, 10 hours a week."
+    );
+    // Only the areas recorded are said to be reviewed.
+    assert!(!draft.text.contains("domestic violence"));
+}
+
+#[wasm_bindgen_test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn r25_good_cause_goes_in_an_engagement_narrative() {
+    let mut facts = decided(DecisionOutcome::GoodCause);
+    facts.exemptions.push(Exemption {
+        from: d("2026-11-20"),
+        to: Some(d("2026-11-30")),
+    });
+    let draft = decision_narrative(&facts).unwrap();
+    assert_eq!(draft.kind, NarrativeType::Engagement);
+    assert_eq!(
+        draft.text,
+        "The re-engagement team staffed the case on 12/10/2026. The team determined Ms. Smith had \
+         good cause for not engaging: exempt from Friday, November 20, 2026 to Monday, November 30, \
+         2026. No disqualification will be imposed."
+    );
+    assert_eq!(
+        staffing_narrative(&facts).unwrap().kind,
+        NarrativeType::Engagement
+    );
+}
+
+#[wasm_bindgen_test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn r25_r27_dq1_goes_on_the_reengagement_page() {
+    let mut facts = decided(DecisionOutcome::Dq1);
+    let before = decision_narrative(&facts).unwrap();
+    assert_eq!(before.kind, NarrativeType::ReengagementPage);
+    assert_eq!(
+        before.text,
+        "Ms. Smith no-showed to the re-engagement staffing on 12/10/2026.\n\
+         The team staffed the case and determined Ms. Smith did not have good cause at this time for non-engagement in services.\n\
+         A DQ1 JOBS disqualification will be applied.\n\
+         The Family Coach will continue to reach out to Ms. Smith and encourage engagement with the JOBS program."
+    );
+    assert!(!before.text.contains("Pre-SSI") && !before.text.contains("finalized"));
+    assert_eq!(
+        staffing_narrative(&facts).unwrap().kind,
+        NarrativeType::ReengagementPage
+    );
+
+    facts.post_dq1.resources_offered = true;
+    facts.finalized_on = Some(d("2026-12-11"));
+    let after = decision_narrative(&facts).unwrap().text;
+    assert!(
+        after.ends_with(
+            "The State Family Pre-SSI Program and Family Support and Connections were offered.\n\
+         The Re-engagement Page was updated and finalized."
+        ),
+        "{after}"
+    );
+}
