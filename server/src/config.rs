@@ -40,12 +40,15 @@ pub struct Cli {
     pub log: String,
 }
 
-#[derive(Debug, Clone, Copy, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum Command {
     /// Apply migrations and serve the app (the default).
     Serve,
     /// Apply migrations and exit.
     Migrate,
+    /// Check dates against the Oregon business calendar.
+    #[command(subcommand)]
+    Calendar(crate::calendar_cli::CalendarCommand),
 }
 
 /// Leptos' own settings (site root, output name), with the listening address chosen here.

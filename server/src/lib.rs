@@ -1,5 +1,6 @@
 //! The Re-engage server: configuration, database, HTTP routes and the command line.
 
+pub mod calendar_cli;
 pub mod config;
 pub mod db;
 pub mod http;
@@ -21,11 +22,28 @@ pub enum StartError {
     },
     #[error("cannot read the site configuration: {0}")]
     SiteConfig(String),
+    /// Input a person typed that cannot be used; the message says what to do.
+    #[error("{0}")]
+    Input(String),
+}
+
+impl StartError {
+    /// The process exit status: 2 for bad input (as for a usage error), 1 otherwise.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Self::Input(_) => 2,
+            _ => 1,
+        }
+    }
 }
 
 /// Runs the command the person asked for.
 pub async fn run(cli: Cli) -> Result<(), StartError> {
     match cli.command.unwrap_or(Command::Serve) {
+        Command::Calendar(command) => {
+            print!("{}", calendar_cli::answer(&command)?);
+            Ok(())
+        }
         Command::Migrate => {
             let pool = db::open(&cli.database_url).await?;
             tracing::info!(database = %db::redacted(&cli.database_url), "migrations applied");

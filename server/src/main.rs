@@ -12,7 +12,7 @@ async fn main() -> ExitCode {
         Err(error) => {
             // One line a person can act on; the log has the rest.
             eprintln!("reengage: {error}");
-            ExitCode::FAILURE
+            ExitCode::from(error.exit_code())
         }
     }
 }
