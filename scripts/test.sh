@@ -20,6 +20,13 @@ cargo clippy -p reengage-core --target wasm32-unknown-unknown --all-targets -- -
 cargo clippy -p reengage-app --target wasm32-unknown-unknown --features hydrate -- -D warnings
 
 step "Rust tests (native: core, app, server against fresh databases)"
+if ! (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; then
+  if [ "${REQUIRE_POSTGRES:-0}" = 1 ]; then
+    echo "PostgreSQL does not answer on 127.0.0.1:5432 and REQUIRE_POSTGRES=1: the server tests will fail." >&2
+  else
+    echo "PostgreSQL does not answer on 127.0.0.1:5432: the PostgreSQL half of the server tests is skipped."
+  fi
+fi
 cargo test -p reengage-core -p reengage-app -p reengage-server 2>&1 | tee "$logs/native.txt"
 
 step "core tests in wasm32 (Node, wasm-bindgen-test-runner)"

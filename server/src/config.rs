@@ -3,7 +3,7 @@
 //! | variable | default | meaning |
 //! |---|---|---|
 //! | `REENGAGE_ADDR` | `LEPTOS_SITE_ADDR`, else `127.0.0.1:3000` | address to listen on |
-//! | `DATABASE_URL` | `sqlite:data/reengage.db` | the database (created if absent) |
+//! | `DATABASE_URL` | `sqlite:data/reengage.db` | `sqlite:PATH` (created if absent) or `postgres://…` |
 //! | `REENGAGE_LOG` | `info` | log filter (`tracing` env-filter syntax) |
 //! | `LEPTOS_SITE_ROOT` | `target/site` | the built site (wasm, JS, CSS) |
 
@@ -31,7 +31,7 @@ pub struct Cli {
     #[arg(long, env = "REENGAGE_ADDR", global = true)]
     pub addr: Option<SocketAddr>,
 
-    /// Database URL: `sqlite:PATH` (created if absent).
+    /// Database URL: `sqlite:PATH` (created if absent) or `postgres://USER@HOST/NAME`.
     #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true, hide_env_values = true)]
     pub database_url: String,
 

@@ -1,23 +1,62 @@
-//! The database: opening it (creating it if absent) and applying migrations.
+//! The database: SQLite (the embedded default) or PostgreSQL (several server instances),
+//! chosen by `DATABASE_URL`, behind one `sqlx::Any` pool. Queries are written once, with
+//! `$1` placeholders and types both backends share (dates and instants as ISO-8601 text);
+//! each backend has its own migrations.
 
-use std::{path::PathBuf, str::FromStr, time::Duration};
+use std::{path::Path, time::Duration};
 
 use sqlx::{
-    SqlitePool,
-    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
+    AnyPool, Executor,
+    any::{AnyPoolOptions, install_default_drivers},
+    migrate::Migrator,
 };
 use thiserror::Error;
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// Every SQLite connection: WAL so readers never wait for the writer; every acknowledged
+/// write survives a killed process; foreign keys enforced; wait for a busy writer.
+const SQLITE_SETUP: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                            PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;";
+
+/// Which database server is behind the pool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// The backend a `DATABASE_URL` names, if it is one this server supports.
+    pub fn of_url(url: &str) -> Option<Self> {
+        if url.starts_with("sqlite:") {
+            Some(Self::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Some(Self::Postgres)
+        } else {
+            None
+        }
+    }
+}
+
+/// The open database.
+#[derive(Debug, Clone)]
+pub struct Db {
+    pub pool: AnyPool,
+    pub backend: Backend,
+}
 
 /// Why the database could not be opened or prepared.
 #[derive(Debug, Error)]
 pub enum DbError {
     #[error(
-        "DATABASE_URL “{0}” is not a database address this server understands; use sqlite:PATH"
+        "DATABASE_URL “{0}” is not a database this server supports; use sqlite:PATH or postgres://USER@HOST/NAME"
     )]
     BadUrl(String),
     #[error("cannot create the folder {path} for the database: {source}")]
     CreateDir {
-        path: PathBuf,
+        path: String,
         source: std::io::Error,
     },
     #[error("cannot open the database {url}: {source}")]
@@ -37,49 +76,70 @@ pub fn redacted(url: &str) -> String {
     }
 }
 
-/// Opens the database at `url`, creating the file and its folder if absent, and applies
-/// every migration.
-pub async fn open(url: &str) -> Result<SqlitePool, DbError> {
+/// The SQLite file of a `sqlite:` URL, without its query.
+fn sqlite_path(url: &str) -> &str {
+    let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");
+    rest.split('?').next().unwrap_or(rest)
+}
+
+/// Opens the database at `url` — for SQLite creating the file and its folder if absent —
+/// and applies every migration.
+pub async fn open(url: &str) -> Result<Db, DbError> {
     let shown = redacted(url);
-    if !url.starts_with("sqlite:") {
-        return Err(DbError::BadUrl(shown));
-    }
-    let options = SqliteConnectOptions::from_str(url)
-        .map_err(|_| DbError::BadUrl(shown.clone()))?
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        // Every acknowledged write survives a killed process.
-        .synchronous(SqliteSynchronous::Full)
-        .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(5));
+    let backend = Backend::of_url(url).ok_or_else(|| DbError::BadUrl(shown.clone()))?;
+    install_default_drivers();
 
-    let file = options.get_filename();
-    if let Some(folder) = file.parent().filter(|p| !p.as_os_str().is_empty())
-        && !folder.exists()
-        && file.to_str() != Some(":memory:")
-    {
-        std::fs::create_dir_all(folder).map_err(|source| DbError::CreateDir {
-            path: folder.to_owned(),
-            source,
-        })?;
+    let mut connect_url = url.to_owned();
+    if backend == Backend::Sqlite {
+        let path = sqlite_path(url);
+        if path.is_empty() {
+            return Err(DbError::BadUrl(shown));
+        }
+        if let Some(folder) = Path::new(path)
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            && !folder.exists()
+            && path != ":memory:"
+        {
+            std::fs::create_dir_all(folder).map_err(|source| DbError::CreateDir {
+                path: folder.display().to_string(),
+                source,
+            })?;
+        }
+        if !url.contains('?') {
+            connect_url.push_str("?mode=rwc");
+        }
     }
 
-    let pool = SqlitePoolOptions::new()
-        .max_connections(8)
-        .connect_with(options)
+    let pool = AnyPoolOptions::new()
+        .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
+        .acquire_timeout(Duration::from_secs(10))
+        .after_connect(move |conn, _| {
+            Box::pin(async move {
+                if backend == Backend::Sqlite {
+                    conn.execute(SQLITE_SETUP).await?;
+                }
+                Ok(())
+            })
+        })
+        .connect(&connect_url)
         .await
         .map_err(|source| DbError::Open {
             url: shown.clone(),
             source,
         })?;
-    sqlx::migrate!("./migrations/sqlite")
+    let migrator = match backend {
+        Backend::Sqlite => &SQLITE_MIGRATIONS,
+        Backend::Postgres => &POSTGRES_MIGRATIONS,
+    };
+    migrator
         .run(&pool)
         .await
         .map_err(|source| DbError::Migrate { url: shown, source })?;
-    Ok(pool)
+    Ok(Db { pool, backend })
 }
 
 /// Whether the database answers a trivial query.
-pub async fn ping(pool: &SqlitePool) -> bool {
-    sqlx::query("SELECT 1").execute(pool).await.is_ok()
+pub async fn ping(db: &Db) -> bool {
+    sqlx::query("SELECT 1").execute(&db.pool).await.is_ok()
 }

@@ -9,24 +9,20 @@ use axum::{
 use leptos::config::LeptosOptions;
 use leptos_axum::{LeptosRoutes, file_and_error_handler, generate_route_list};
 use reengage_app::{App, shell};
-use sqlx::SqlitePool;
 use tower_http::{compression::CompressionLayer, trace::TraceLayer};
 
-use crate::db;
+use crate::db::{self, Db};
 
 /// What every handler may reach.
 #[derive(Clone, FromRef)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
-    pub pool: SqlitePool,
+    pub db: Db,
 }
 
 impl AppState {
-    pub fn new(leptos_options: LeptosOptions, pool: SqlitePool) -> Self {
-        Self {
-            leptos_options,
-            pool,
-        }
+    pub fn new(leptos_options: LeptosOptions, db: Db) -> Self {
+        Self { leptos_options, db }
     }
 }
 
@@ -44,8 +40,8 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// 200 when the database answers, 503 when it does not.
-async fn healthz(State(pool): State<SqlitePool>) -> (StatusCode, &'static str) {
-    if db::ping(&pool).await {
+async fn healthz(State(db): State<Db>) -> (StatusCode, &'static str) {
+    if db::ping(&db).await {
         (StatusCode::OK, "ok\n")
     } else {
         (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n")

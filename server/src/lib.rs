@@ -45,16 +45,16 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
             Ok(())
         }
         Command::Migrate => {
-            let pool = db::open(&cli.database_url).await?;
+            let db = db::open(&cli.database_url).await?;
             tracing::info!(database = %db::redacted(&cli.database_url), "migrations applied");
-            pool.close().await;
+            db.pool.close().await;
             Ok(())
         }
         Command::Serve => {
-            let pool = db::open(&cli.database_url).await?;
+            let db = db::open(&cli.database_url).await?;
             let options = config::leptos_options(cli.addr)?;
             let addr = options.site_addr;
-            let app = http::router(http::AppState::new(options, pool));
+            let app = http::router(http::AppState::new(options, db));
             let listener = tokio::net::TcpListener::bind(addr)
                 .await
                 .map_err(|source| StartError::Listen { addr, source })?;

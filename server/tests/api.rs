@@ -1,15 +1,16 @@
-//! The real router on a random port, each test with a fresh, migrated SQLite database.
+//! The real router on a random port, each test with a fresh, migrated database — on
+//! SQLite, and on PostgreSQL when one answers (see `support`).
+
+mod support;
 
 use std::{net::SocketAddr, process::Command};
 
-use reengage_server::{config, db, http};
-use sqlx::SqlitePool;
-use tempfile::TempDir;
+use reengage_server::{config, db::Backend, http};
+use support::{TestDb, backends, fresh_db};
 
 struct TestApp {
     address: SocketAddr,
-    pool: SqlitePool,
-    _dir: TempDir,
+    database: TestDb,
 }
 
 impl TestApp {
@@ -24,49 +25,63 @@ impl TestApp {
     }
 }
 
-async fn spawn_app() -> TestApp {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let url = format!("sqlite:{}/nested/reengage.db", dir.path().display());
-    let pool = db::open(&url).await.expect("open database");
+async fn spawn_app(backend: Backend) -> TestApp {
+    let database = fresh_db(backend).await;
     let options = config::leptos_options(Some("127.0.0.1:0".parse().unwrap())).unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
-    let app = http::router(http::AppState::new(options, pool.clone()));
+    let app = http::router(http::AppState::new(options, database.db.clone()));
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    TestApp {
-        address,
-        pool,
-        _dir: dir,
-    }
+    TestApp { address, database }
 }
 
 #[tokio::test]
 async fn healthz_answers_when_the_database_does() {
-    let app = spawn_app().await;
-    assert_eq!(app.get("/healthz").await, (200, "ok\n".to_owned()));
+    for backend in backends().await {
+        let app = spawn_app(backend).await;
+        assert_eq!(
+            app.get("/healthz").await,
+            (200, "ok\n".to_owned()),
+            "{backend:?}"
+        );
 
-    app.pool.close().await;
-    let (status, body) = app.get("/healthz").await;
-    assert_eq!(status, 503);
-    assert_eq!(body, "database unavailable\n");
+        app.database.db.pool.close().await;
+        let (status, body) = app.get("/healthz").await;
+        assert_eq!(status, 503, "{backend:?}");
+        assert_eq!(body, "database unavailable\n");
+    }
 }
 
 #[tokio::test]
-async fn database_is_created_in_wal_mode_and_migrated() {
-    let app = spawn_app().await;
+async fn migrations_apply_on_every_backend() {
+    for backend in backends().await {
+        let database = fresh_db(backend).await;
+        let branches: i64 = sqlx::query_scalar("SELECT count(*) FROM branches")
+            .fetch_one(&database.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(branches, 0, "{backend:?}");
+        assert_eq!(database.db.backend, backend);
+    }
+}
+
+#[tokio::test]
+async fn sqlite_is_created_in_wal_mode_with_foreign_keys() {
+    let database = fresh_db(Backend::Sqlite).await;
+    let pool = &database.db.pool;
     let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
-        .fetch_one(&app.pool)
+        .fetch_one(pool)
         .await
         .unwrap();
     assert_eq!(mode, "wal");
     let foreign_keys: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
-        .fetch_one(&app.pool)
+        .fetch_one(pool)
         .await
         .unwrap();
     assert_eq!(foreign_keys, 1);
     let tables: i64 =
         sqlx::query_scalar("SELECT count(*) FROM sqlite_master WHERE name = 'branches'")
-            .fetch_one(&app.pool)
+            .fetch_one(pool)
             .await
             .unwrap();
     assert_eq!(tables, 1);
@@ -74,7 +89,7 @@ async fn database_is_created_in_wal_mode_and_migrated() {
 
 #[tokio::test]
 async fn r15_notice_page_renders_the_mailing_day_for_the_date_in_the_url() {
-    let app = spawn_app().await;
+    let app = spawn_app(Backend::Sqlite).await;
     let (status, html) = app.get("/notice?appointment=2026-12-08").await;
     assert_eq!(status, 200);
     assert!(
@@ -87,7 +102,7 @@ async fn r15_notice_page_renders_the_mailing_day_for_the_date_in_the_url() {
 
 #[tokio::test]
 async fn r15_notice_page_uses_the_oregon_calendar() {
-    let app = spawn_app().await;
+    let app = spawn_app(Backend::Sqlite).await;
     // Minus 7 is Friday 2026-11-27, the day after Thanksgiving; Thursday is Thanksgiving.
     let (_, html) = app.get("/notice?appointment=2026-12-04").await;
     assert!(
@@ -103,7 +118,7 @@ async fn r15_notice_page_uses_the_oregon_calendar() {
 
 #[tokio::test]
 async fn r16_notice_page_explains_a_weekend_appointment() {
-    let app = spawn_app().await;
+    let app = spawn_app(Backend::Sqlite).await;
     let (status, html) = app.get("/notice?appointment=2026-12-05").await;
     assert_eq!(status, 200);
     assert!(
@@ -115,7 +130,7 @@ async fn r16_notice_page_explains_a_weekend_appointment() {
 
 #[tokio::test]
 async fn notice_page_explains_input_that_is_not_a_date() {
-    let app = spawn_app().await;
+    let app = spawn_app(Backend::Sqlite).await;
     let (status, html) = app.get("/notice?appointment=next%20tuesday").await;
     assert_eq!(status, 200);
     assert!(
@@ -129,24 +144,36 @@ async fn notice_page_explains_input_that_is_not_a_date() {
 
 #[tokio::test]
 async fn unknown_address_is_a_404_page() {
-    let app = spawn_app().await;
+    let app = spawn_app(Backend::Sqlite).await;
     let (status, html) = app.get("/no-such-page").await;
     assert_eq!(status, 404);
     assert!(html.contains("Page not found"));
 }
 
-#[test]
-fn migrate_command_creates_the_database() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("fresh/reengage.db");
-    let output = Command::new(env!("CARGO_BIN_EXE_reengage"))
-        .arg("migrate")
-        .env("DATABASE_URL", format!("sqlite:{}", file.display()))
-        .env("REENGAGE_LOG", "warn")
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "{output:?}");
-    assert!(file.exists());
+#[tokio::test]
+async fn migrate_command_prepares_a_new_database() {
+    for backend in backends().await {
+        let dir = tempfile::tempdir().unwrap();
+        let (url, postgres_name) = support::fresh_url(backend, &dir).await;
+        let output = Command::new(env!("CARGO_BIN_EXE_reengage"))
+            .arg("migrate")
+            .env("DATABASE_URL", &url)
+            .env("REENGAGE_LOG", "warn")
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{backend:?}: {output:?}");
+        // Opening it again applies nothing new and finds the schema.
+        let db = reengage_server::db::open(&url).await.unwrap();
+        let migrations: i64 = sqlx::query_scalar("SELECT count(*) FROM _sqlx_migrations")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+        assert!(migrations >= 1, "{backend:?}");
+        db.pool.close().await;
+        if let Some(name) = postgres_name {
+            support::drop_postgres_database(name);
+        }
+    }
 }
 
 #[test]
@@ -158,6 +185,8 @@ fn unusable_database_stops_with_one_clear_line() {
     for url in [
         format!("sqlite:{}/reengage.db", blocker.display()),
         "mysql://localhost/reengage".to_owned(),
+        // Nothing listens on port 1.
+        "postgres://postgres@127.0.0.1:1/reengage?connect_timeout=2".to_owned(),
     ] {
         let output = Command::new(env!("CARGO_BIN_EXE_reengage"))
             .arg("serve")

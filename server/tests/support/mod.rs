@@ -1,0 +1,110 @@
+//! Fresh databases for integration tests: SQLite always, PostgreSQL when one answers on
+//! `REENGAGE_TEST_POSTGRES` (default `postgres://postgres@127.0.0.1:5432`). With
+//! `REQUIRE_POSTGRES=1` a missing PostgreSQL fails the run instead of skipping it.
+#![allow(dead_code)] // each test binary uses its own part of the support module
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use reengage_server::db::{self, Backend, Db};
+use sqlx::{AnyConnection, Connection, Executor};
+use tempfile::TempDir;
+
+fn postgres_admin() -> String {
+    std::env::var("REENGAGE_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".to_owned())
+}
+
+/// The backends to run against.
+pub async fn backends() -> Vec<Backend> {
+    sqlx::any::install_default_drivers();
+    let admin = format!("{}/postgres", postgres_admin());
+    match AnyConnection::connect(&admin).await {
+        Ok(connection) => {
+            let _ = connection.close().await;
+            vec![Backend::Sqlite, Backend::Postgres]
+        }
+        Err(error) if std::env::var("REQUIRE_POSTGRES").as_deref() == Ok("1") => {
+            panic!("REQUIRE_POSTGRES=1 but PostgreSQL does not answer at {admin}: {error}")
+        }
+        Err(_) => vec![Backend::Sqlite],
+    }
+}
+
+/// A database of its own for one test; a PostgreSQL one is dropped when this is.
+pub struct TestDb {
+    pub db: Db,
+    pub url: String,
+    _dir: TempDir,
+    postgres_name: Option<String>,
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+/// A URL for a new, empty database (not yet created for SQLite; created for PostgreSQL).
+pub async fn fresh_url(backend: Backend, dir: &TempDir) -> (String, Option<String>) {
+    match backend {
+        Backend::Sqlite => (
+            format!("sqlite:{}/nested/reengage.db", dir.path().display()),
+            None,
+        ),
+        Backend::Postgres => {
+            let name = format!(
+                "reengage_test_{}_{}_{}",
+                std::process::id(),
+                COUNTER.fetch_add(1, Ordering::Relaxed),
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap()
+                    .subsec_nanos()
+            );
+            let mut admin = AnyConnection::connect(&format!("{}/postgres", postgres_admin()))
+                .await
+                .expect("PostgreSQL admin connection");
+            admin
+                .execute(format!("CREATE DATABASE {name}").as_str())
+                .await
+                .expect("create test database");
+            let _ = admin.close().await;
+            (format!("{}/{name}", postgres_admin()), Some(name))
+        }
+    }
+}
+
+pub async fn fresh_db(backend: Backend) -> TestDb {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (url, postgres_name) = fresh_url(backend, &dir).await;
+    let db = db::open(&url).await.expect("open database");
+    TestDb {
+        db,
+        url,
+        _dir: dir,
+        postgres_name,
+    }
+}
+
+/// Drops a PostgreSQL test database, from any context (a Drop impl cannot await).
+pub fn drop_postgres_database(name: String) {
+    let admin = format!("{}/postgres", postgres_admin());
+    let _ = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        runtime.block_on(async move {
+            if let Ok(mut connection) = AnyConnection::connect(&admin).await {
+                let _ = connection
+                    .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
+                    .await;
+            }
+        });
+    })
+    .join();
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some(name) = self.postgres_name.take() {
+            drop_postgres_database(name);
+        }
+    }
+}
