@@ -49,6 +49,15 @@ pub enum Command {
     /// Check dates against the Oregon business calendar.
     #[command(subcommand)]
     Calendar(crate::calendar_cli::CalendarCommand),
+    /// The audit trail.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum AuditCommand {
+    /// Check the hash chain of the audit log and report the first broken link.
+    Verify,
 }
 
 /// Leptos' own settings (site root, output name), with the listening address chosen here.

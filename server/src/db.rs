@@ -143,3 +143,13 @@ pub async fn open(url: &str) -> Result<Db, DbError> {
 pub async fn ping(db: &Db) -> bool {
     sqlx::query("SELECT 1").execute(&db.pool).await.is_ok()
 }
+
+/// Starts a transaction that will write. On SQLite it takes the write lock at once
+/// (`BEGIN IMMEDIATE`), so a read-then-write transaction never fails half-way on a lock
+/// upgrade; concurrent writers wait their turn (busy timeout) instead.
+pub async fn begin_write(db: &Db) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+    match db.backend {
+        Backend::Sqlite => db.pool.begin_with("BEGIN IMMEDIATE").await,
+        Backend::Postgres => db.pool.begin().await,
+    }
+}

@@ -1,12 +1,13 @@
 //! The Re-engage server: configuration, database, HTTP routes and the command line.
 
+pub mod audit;
 pub mod calendar_cli;
 pub mod config;
 pub mod db;
 pub mod http;
 pub mod telemetry;
 
-pub use config::{Cli, Command};
+pub use config::{AuditCommand, Cli, Command};
 
 use thiserror::Error;
 
@@ -25,6 +26,8 @@ pub enum StartError {
     /// Input a person typed that cannot be used; the message says what to do.
     #[error("{0}")]
     Input(String),
+    #[error(transparent)]
+    AuditBroken(#[from] audit::Broken),
 }
 
 impl StartError {
@@ -42,6 +45,13 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Calendar(command) => {
             print!("{}", calendar_cli::answer(&command)?);
+            Ok(())
+        }
+        Command::Audit(AuditCommand::Verify) => {
+            let db = db::open(&cli.database_url).await?;
+            let checked = audit::verify(&db).await;
+            db.pool.close().await;
+            println!("audit log verified: {} entries, chain intact", checked?);
             Ok(())
         }
         Command::Migrate => {
