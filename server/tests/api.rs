@@ -56,11 +56,24 @@ async fn healthz_answers_when_the_database_does() {
 async fn migrations_apply_on_every_backend() {
     for backend in backends().await {
         let database = fresh_db(backend).await;
-        let branches: i64 = sqlx::query_scalar("SELECT count(*) FROM branches")
-            .fetch_one(&database.db.pool)
-            .await
-            .unwrap();
-        assert_eq!(branches, 0, "{backend:?}");
+        for table in [
+            "branches",
+            "staff",
+            "participants",
+            "episodes",
+            "attempts",
+            "tasks",
+            "staffings",
+            "decisions",
+            "narratives",
+            "audit_log",
+        ] {
+            let rows: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
+                .fetch_one(&database.db.pool)
+                .await
+                .unwrap_or_else(|e| panic!("{backend:?} {table}: {e}"));
+            assert_eq!(rows, 0, "{backend:?} {table}");
+        }
         assert_eq!(database.db.backend, backend);
     }
 }
