@@ -1004,3 +1004,41 @@ fn r30_a_decision_needs_strategies_and_next_steps() {
         (Refusal::NoNextSteps, Some(R30))
     );
 }
+
+#[wasm_bindgen_test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn r27_post_dq1_steps_are_recorded_before_and_after_finalizing() {
+    let cal = oregon();
+    let facts = dq1_episode();
+    let before = PostDq1Steps {
+        re_step_recorded: true,
+        dq1_selected_on_page: true,
+        ..PostDq1Steps::default()
+    };
+    let step = Transition::RecordPostDq1Steps(before.clone());
+    assert_eq!(check(&facts, &step, d("2026-11-19"), &cal), Ok(()));
+    let ready = apply(&facts, &step, d("2026-11-19"));
+    assert_eq!(dq1_readiness(&ready, &cal), vec![]);
+    let finalize = Transition::FinalizeDq1 {
+        on: d("2026-11-19"),
+        role: StaffingRole::OperationsManager,
+        initials: "xr".into(),
+    };
+    let done = apply(&ready, &finalize, d("2026-11-19"));
+    // After finalizing, the ONE case note and the resources are still recorded.
+    let after = Transition::RecordPostDq1Steps(PostDq1Steps {
+        one_case_note: true,
+        resources_offered: true,
+        ..before
+    });
+    assert_eq!(check(&done, &after, d("2026-11-20"), &cal), Ok(()));
+    // Not for an episode that was not disqualified.
+    let mut good_cause = facts.clone();
+    good_cause.decision.as_mut().unwrap().outcome = DecisionOutcome::GoodCause;
+    assert_eq!(
+        check(&good_cause, &after, d("2026-11-20"), &cal)
+            .unwrap_err()
+            .rule(),
+        Some(R26)
+    );
+}

@@ -8,7 +8,7 @@ use thiserror::Error;
 
 use super::facts::{
     Attempt, AttemptOutcome, ContactMethod, Decision, DecisionOutcome, EpisodeFacts, MissingInfo,
-    Staffing, StaffingRole,
+    PostDq1Steps, Staffing, StaffingRole,
 };
 use super::progress::{adjust_plan_in_time, invite_on, qualifying_attempt};
 use super::readiness::{MIN_DEPARTMENT_STAFF, ReadinessItem, dq1_readiness, good_cause};
@@ -52,6 +52,8 @@ pub enum Transition {
     RequestNewStaffing {
         reason: String,
     },
+    /// R27: the steps after a DQ1 decision (some before finalizing, some after).
+    RecordPostDq1Steps(PostDq1Steps),
 }
 
 /// A change the policy does not allow, naming the rule and what to do instead.
@@ -122,7 +124,7 @@ pub enum Refusal {
         "Record the team's recommended engagement strategies and the PDP next steps before deciding (R30)."
     )]
     NoNextSteps,
-    #[error("Only a DQ1 decision is finalized (R26).")]
+    #[error("Only a DQ1 decision is finalized or has post-DQ1 steps (R26, R27).")]
     NotDq1,
     #[error(
         "A DQ1 is finalized by an operations manager or lead worker who sat on the staffing (R18, R26)."
@@ -180,7 +182,11 @@ pub fn check(
     calendar: &BusinessCalendar,
 ) -> Result<(), Refusal> {
     let closed = is_closed(facts, calendar);
-    if closed && !matches!(transition, Transition::RequestNewStaffing { .. }) {
+    let allowed_when_closed = matches!(
+        transition,
+        Transition::RequestNewStaffing { .. } | Transition::RecordPostDq1Steps(_)
+    );
+    if closed && !allowed_when_closed {
         return Err(Refusal::Closed);
     }
     match transition {
@@ -332,6 +338,12 @@ pub fn check(
             }
             Ok(())
         }
+        Transition::RecordPostDq1Steps(_) => {
+            if facts.decision.as_ref().map(|d| d.outcome) != Some(DecisionOutcome::Dq1) {
+                return Err(Refusal::NotDq1);
+            }
+            Ok(())
+        }
         Transition::RequestNewStaffing { reason } => {
             if reason.trim().is_empty() {
                 return Err(Refusal::ReasonRequired);
@@ -377,6 +389,7 @@ pub fn apply(facts: &EpisodeFacts, transition: &Transition, today: NaiveDate) ->
         Transition::RecordStaffing(staffing) => next.staffing = Some(staffing.clone()),
         Transition::Decide(decision) => next.decision = Some(decision.clone()),
         Transition::FinalizeDq1 { on, .. } => next.finalized_on = Some(*on),
+        Transition::RecordPostDq1Steps(steps) => next.post_dq1 = steps.clone(),
         Transition::RequestNewStaffing { .. } => {
             next.decision = None;
             next.finalized_on = None;
