@@ -5,6 +5,8 @@ pub mod calendar_cli;
 pub mod config;
 pub mod db;
 pub mod http;
+pub mod services;
+pub mod store;
 pub mod telemetry;
 
 pub use config::{AuditCommand, Cli, Command};

@@ -1,0 +1,494 @@
+//! Opening an episode (R1) and every change to it, checked by `core` before anything is
+//! written, with a version check against lost updates and an audit entry in the same
+//! transaction.
+
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use reengage_core::BusinessCalendar;
+use reengage_core::episode::{
+    self, DeadlineStatus, EpisodeFacts, Refusal, Stage, Transition, Trigger,
+};
+use serde_json::json;
+use sqlx::AnyConnection;
+
+use super::{Actor, ServiceError};
+use crate::audit::{self, Entry};
+use crate::db::{self, Db};
+use crate::store::codes::{code, day, flag, optional_flag, time};
+use crate::store::episodes::{EpisodeRecord, branch_calendar, branch_time_zone, load};
+
+/// Where an episode stands after a change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Changed {
+    pub episode_id: i64,
+    pub version: i64,
+    pub stage: Stage,
+}
+
+/// The office's local date at `now` (CALENDAR.md: date arithmetic in UTC moves deadlines).
+pub fn local_today(time_zone: &str, now: DateTime<Utc>) -> NaiveDate {
+    let zone = time_zone
+        .parse::<chrono_tz::Tz>()
+        .unwrap_or(chrono_tz::America::Los_Angeles);
+    now.with_timezone(&zone).date_naive()
+}
+
+fn instant(now: DateTime<Utc>) -> String {
+    now.to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+/// The columns `core` derives and the lists sort by.
+struct Derived {
+    stage: Stage,
+    closed: bool,
+    next_due_on: Option<NaiveDate>,
+}
+
+fn derive(facts: &EpisodeFacts, today: NaiveDate, calendar: &BusinessCalendar) -> Derived {
+    let open_due = episode::deadlines(facts, today, calendar)
+        .into_iter()
+        .filter(|d| !matches!(d.status, DeadlineStatus::Met { .. }))
+        .map(|d| d.due)
+        .min();
+    Derived {
+        stage: episode::stage(facts, today, calendar),
+        closed: episode::is_closed(facts, calendar),
+        next_due_on: open_due.or(episode::next_action(facts, today, calendar).due),
+    }
+}
+
+async fn office_day(
+    conn: &mut AnyConnection,
+    branch_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(NaiveDate, BusinessCalendar), ServiceError> {
+    let zone = branch_time_zone(conn, branch_id)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound(format!("branch {branch_id}")))?;
+    Ok((
+        local_today(&zone, now),
+        branch_calendar(conn, branch_id).await?,
+    ))
+}
+
+/// R1: records a missed activity and opens the participant's episode.
+pub async fn record_missed_activity(
+    db: &Db,
+    actor: &Actor,
+    participant_id: i64,
+    trigger: Trigger,
+    now: DateTime<Utc>,
+) -> Result<Changed, ServiceError> {
+    let mut tx = db::begin_write(db).await?;
+    let participant: Option<(i64, Option<i64>, String)> =
+        sqlx::query_as("SELECT branch_id, coach_id, display_name FROM participants WHERE id = $1")
+            .bind(participant_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let (branch_id, coach_id, name) = participant
+        .ok_or_else(|| ServiceError::NotFound(format!("participant {participant_id}")))?;
+    let open: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM episodes WHERE participant_id = $1 AND closed = 0")
+            .bind(participant_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if let Some(open) = open {
+        return Err(ServiceError::Invalid(format!(
+            "{name} already has an open re-engagement episode (number {open}). Record this miss there."
+        )));
+    }
+    if trigger.what.trim().is_empty() {
+        return Err(ServiceError::Invalid(
+            "Say what was missed, e.g. “orientation”.".into(),
+        ));
+    }
+    let (today, calendar) = office_day(&mut tx, branch_id, now).await?;
+    if trigger.on > today {
+        return Err(ServiceError::Refused(Refusal::InTheFuture(format!(
+            "The date of the miss {}",
+            reengage_core::long_date(trigger.on)
+        ))));
+    }
+    let facts = EpisodeFacts::new(name, trigger.clone());
+    let derived = derive(&facts, today, &calendar);
+    let at = instant(now);
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO episodes (participant_id, branch_id, coach_id, trigger_kind, trigger_what, \
+         missed_on, missed_at, reported_by, stage, closed, next_due_on, version, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $12, $12) RETURNING id",
+    )
+    .bind(participant_id)
+    .bind(branch_id)
+    .bind(coach_id)
+    .bind(code(&trigger.kind))
+    .bind(trigger.what.trim())
+    .bind(day(trigger.on))
+    .bind(trigger.at.map(time))
+    .bind(code(&trigger.reported_by))
+    .bind(code(&derived.stage))
+    .bind(flag(derived.closed))
+    .bind(derived.next_due_on.map(day))
+    .bind(&at)
+    .fetch_one(&mut *tx)
+    .await?;
+    let entry = Entry::at(
+        now,
+        &actor.email,
+        &actor.role,
+        "episode.opened",
+        "episode",
+        &id.to_string(),
+    )
+    .with_values(
+        None,
+        Some(json!({ "trigger": trigger, "version": 1 }).to_string()),
+    );
+    audit::append(&mut tx, db.backend, &entry).await?;
+    tx.commit().await?;
+    Ok(Changed {
+        episode_id: id,
+        version: 1,
+        stage: derived.stage,
+    })
+}
+
+/// Loads an episode with its office's calendar and local date.
+pub async fn read(
+    db: &Db,
+    episode_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(EpisodeRecord, NaiveDate, BusinessCalendar), ServiceError> {
+    let mut conn = db.pool.acquire().await?;
+    let record = load(&mut conn, episode_id)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound(format!("episode {episode_id}")))?;
+    let (today, calendar) = office_day(&mut conn, record.branch_id, now).await?;
+    Ok((record, today, calendar))
+}
+
+/// Applies `transition` to episode `episode_id`, which the person loaded at
+/// `expected_version`. `core` decides whether it is allowed; nothing is written otherwise.
+pub async fn change(
+    db: &Db,
+    actor: &Actor,
+    episode_id: i64,
+    expected_version: i64,
+    transition: Transition,
+    now: DateTime<Utc>,
+) -> Result<Changed, ServiceError> {
+    let mut tx = db::begin_write(db).await?;
+    let record = load(&mut tx, episode_id)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound(format!("episode {episode_id}")))?;
+    if record.version != expected_version {
+        return Err(conflict(&mut tx, &record, expected_version).await?);
+    }
+    let (today, calendar) = office_day(&mut tx, record.branch_id, now).await?;
+    episode::check(&record.facts, &transition, today, &calendar).map_err(ServiceError::Refused)?;
+
+    let at = instant(now);
+    write(&mut tx, &record, &transition, today, &at).await?;
+
+    let after = episode::apply(&record.facts, &transition, today);
+    let derived = derive(&after, today, &calendar);
+    let before_stage = episode::stage(&record.facts, today, &calendar);
+    let updated = sqlx::query(
+        "UPDATE episodes SET stage = $1, closed = $2, next_due_on = $3, version = version + 1, \
+         updated_at = $4 WHERE id = $5 AND version = $6",
+    )
+    .bind(code(&derived.stage))
+    .bind(flag(derived.closed))
+    .bind(derived.next_due_on.map(day))
+    .bind(&at)
+    .bind(episode_id)
+    .bind(expected_version)
+    .execute(&mut *tx)
+    .await?;
+    if updated.rows_affected() != 1 {
+        return Err(conflict(&mut tx, &record, expected_version).await?);
+    }
+    let version = expected_version + 1;
+    let entry = Entry::at(
+        now,
+        &actor.email,
+        &actor.role,
+        action(&transition),
+        "episode",
+        &episode_id.to_string(),
+    )
+    .with_values(
+        Some(json!({ "version": expected_version, "stage": before_stage }).to_string()),
+        Some(
+            json!({ "version": version, "stage": derived.stage, "change": transition }).to_string(),
+        ),
+    );
+    audit::append(&mut tx, db.backend, &entry).await?;
+    tx.commit().await?;
+    Ok(Changed {
+        episode_id,
+        version,
+        stage: derived.stage,
+    })
+}
+
+/// The audit action name of a change.
+pub fn action(transition: &Transition) -> &'static str {
+    match transition {
+        Transition::LogAttempt(_) => "attempt.logged",
+        Transition::RecordContact { .. } => "contact.recorded",
+        Transition::ScheduleAppointment { .. } => "appointment.scheduled",
+        Transition::RecordNoticeMailed { .. } => "notice.mailed",
+        Transition::AddMissingInfo(_) => "missing_info.added",
+        Transition::ResolveMissingInfo { .. } => "missing_info.resolved",
+        Transition::RecordStaffing(_) => "staffing.recorded",
+        Transition::Decide(_) => "decision.made",
+        Transition::FinalizeDq1 { .. } => "dq1.finalized",
+        Transition::RequestNewStaffing { .. } => "staffing.requested",
+        Transition::RecordPostDq1Steps(_) => "post_dq1.recorded",
+    }
+}
+
+/// What changed since `expected_version`, from the audit trail.
+async fn conflict(
+    conn: &mut AnyConnection,
+    record: &EpisodeRecord,
+    expected_version: i64,
+) -> Result<ServiceError, ServiceError> {
+    let newer = (record.version - expected_version).clamp(1, 20);
+    let rows: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT action, actor, at FROM audit_log WHERE entity = 'episode' AND entity_id = $1 \
+         ORDER BY id DESC LIMIT $2",
+    )
+    .bind(record.id.to_string())
+    .bind(newer)
+    .fetch_all(&mut *conn)
+    .await?;
+    let changes = rows
+        .into_iter()
+        .rev()
+        .map(|(action, actor, at)| {
+            format!("{} by {actor} at {at}", action.replace(['.', '_'], " "))
+        })
+        .collect();
+    Ok(ServiceError::Conflict {
+        current_version: record.version,
+        changes,
+    })
+}
+
+/// The rows a change writes.
+async fn write(
+    conn: &mut AnyConnection,
+    record: &EpisodeRecord,
+    transition: &Transition,
+    today: NaiveDate,
+    at: &str,
+) -> Result<(), ServiceError> {
+    let id = record.id;
+    match transition {
+        Transition::LogAttempt(attempt) => {
+            sqlx::query(
+                "INSERT INTO attempts (episode_id, on_date, method, outcome, response_window, \
+                 by_initials, note, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(id)
+            .bind(day(attempt.on))
+            .bind(code(&attempt.method))
+            .bind(code(&attempt.outcome))
+            .bind(
+                attempt
+                    .response_window
+                    .map(|w| i64::from(w.business_days())),
+            )
+            .bind(&attempt.by_initials)
+            .bind(attempt.note.as_deref())
+            .bind(at)
+            .execute(&mut *conn)
+            .await?;
+        }
+        Transition::RecordContact { on, plan_adjusted } => {
+            sqlx::query("UPDATE episodes SET contact_on = $1, plan_adjusted = $2 WHERE id = $3")
+                .bind(day(*on))
+                .bind(flag(*plan_adjusted))
+                .bind(id)
+                .execute(&mut *conn)
+                .await?;
+        }
+        Transition::ScheduleAppointment { on } => {
+            sqlx::query(
+                "UPDATE episodes SET appointment_on = $1, scheduled_on = $2, notice_mailed_on = NULL \
+                 WHERE id = $3",
+            )
+            .bind(day(*on))
+            .bind(day(today))
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+        }
+        Transition::RecordNoticeMailed { on } => {
+            sqlx::query("UPDATE episodes SET notice_mailed_on = $1 WHERE id = $2")
+                .bind(day(*on))
+                .bind(id)
+                .execute(&mut *conn)
+                .await?;
+        }
+        Transition::AddMissingInfo(item) => {
+            sqlx::query(
+                "INSERT INTO tasks (episode_id, kind, blocks_decision, description, requested_on, \
+                 resolved_on, created_at) VALUES ($1, $2, 1, $3, $4, $5, $6)",
+            )
+            .bind(id)
+            .bind(code(&item.kind))
+            .bind(&item.description)
+            .bind(day(item.requested_on))
+            .bind(item.resolved_on.map(day))
+            .bind(at)
+            .execute(&mut *conn)
+            .await?;
+        }
+        Transition::ResolveMissingInfo { index, on } => {
+            let task = record
+                .missing_info_ids
+                .get(*index)
+                .copied()
+                .ok_or_else(|| ServiceError::Refused(Refusal::NoSuchItem(*index)))?;
+            sqlx::query("UPDATE tasks SET resolved_on = $1 WHERE id = $2")
+                .bind(day(*on))
+                .bind(task)
+                .execute(&mut *conn)
+                .await?;
+        }
+        Transition::RecordStaffing(staffing) => {
+            if let Some(previous) = record.staffing_id {
+                sqlx::query(
+                    "UPDATE staffings SET superseded_at = $1, superseded_reason = $2 WHERE id = $3",
+                )
+                .bind(at)
+                .bind("replaced by a corrected staffing record")
+                .bind(previous)
+                .execute(&mut *conn)
+                .await?;
+            }
+            let staffing_id: i64 = sqlx::query_scalar(
+                "INSERT INTO staffings (episode_id, held_on, participant_attended, gc_exempt, \
+                 gc_outside_control, gc_household_issue, gc_department_failed, strategies, \
+                 next_steps, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+            )
+            .bind(id)
+            .bind(day(staffing.held_on))
+            .bind(flag(staffing.participant_attended))
+            .bind(optional_flag(staffing.good_cause.exempt))
+            .bind(optional_flag(staffing.good_cause.outside_control))
+            .bind(optional_flag(staffing.good_cause.household_issue))
+            .bind(optional_flag(staffing.good_cause.department_failed))
+            .bind(json!(staffing.recommended_strategies).to_string())
+            .bind(json!(staffing.pdp_next_steps).to_string())
+            .bind(at)
+            .fetch_one(&mut *conn)
+            .await?;
+            for (position, member) in staffing.members.iter().enumerate() {
+                sqlx::query(
+                    "INSERT INTO staffing_members (staffing_id, position, initials, role) \
+                     VALUES ($1, $2, $3, $4)",
+                )
+                .bind(staffing_id)
+                .bind(position as i64)
+                .bind(&member.initials)
+                .bind(code(&member.role))
+                .execute(&mut *conn)
+                .await?;
+            }
+            for (position, partner) in staffing.partners.iter().enumerate() {
+                sqlx::query(
+                    "INSERT INTO staffing_partners (staffing_id, position, name, signed_on, expires_on) \
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(staffing_id)
+                .bind(position as i64)
+                .bind(&partner.name)
+                .bind(partner.release.as_ref().map(|r| day(r.signed_on)))
+                .bind(partner.release.as_ref().and_then(|r| r.expires_on).map(day))
+                .execute(&mut *conn)
+                .await?;
+            }
+            for finding in &staffing.barrier_review {
+                sqlx::query(
+                    "INSERT INTO barrier_findings (staffing_id, area, who, present, \
+                     accommodation_offered, affected_participation, notes) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(staffing_id)
+                .bind(code(&finding.area))
+                .bind(code(&finding.who))
+                .bind(flag(finding.present))
+                .bind(finding.accommodation_offered.as_deref())
+                .bind(optional_flag(finding.affected_participation))
+                .bind(finding.notes.as_deref())
+                .execute(&mut *conn)
+                .await
+                .map_err(|error| match error {
+                    sqlx::Error::Database(e) if e.is_unique_violation() => ServiceError::Invalid(
+                        "Each barrier area is reviewed once for the adult and once for the children."
+                            .into(),
+                    ),
+                    other => other.into(),
+                })?;
+            }
+        }
+        Transition::Decide(decision) => {
+            let staffing_id = record
+                .staffing_id
+                .ok_or(ServiceError::Refused(Refusal::NoStaffing))?;
+            sqlx::query(
+                "INSERT INTO decisions (episode_id, staffing_id, outcome, decided_on, created_at) \
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(id)
+            .bind(staffing_id)
+            .bind(code(&decision.outcome))
+            .bind(day(decision.decided_on))
+            .bind(at)
+            .execute(&mut *conn)
+            .await?;
+        }
+        Transition::FinalizeDq1 { on, .. } => {
+            sqlx::query("UPDATE episodes SET finalized_on = $1 WHERE id = $2")
+                .bind(day(*on))
+                .bind(id)
+                .execute(&mut *conn)
+                .await?;
+        }
+        Transition::RecordPostDq1Steps(steps) => {
+            sqlx::query(
+                "UPDATE episodes SET re_step_recorded = $1, pdp_copy_to_participant = $2, \
+                 dq1_selected_on_page = $3, one_case_note = $4, resources_offered = $5 WHERE id = $6",
+            )
+            .bind(flag(steps.re_step_recorded))
+            .bind(flag(steps.pdp_copy_to_participant))
+            .bind(flag(steps.dq1_selected_on_page))
+            .bind(flag(steps.one_case_note))
+            .bind(flag(steps.resources_offered))
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+        }
+        Transition::RequestNewStaffing { reason } => {
+            // R24: the earlier decision and staffing stay in the history, marked superseded.
+            for table in ["decisions", "staffings"] {
+                sqlx::query(&format!(
+                    "UPDATE {table} SET superseded_at = $1, superseded_reason = $2 \
+                     WHERE episode_id = $3 AND superseded_at IS NULL"
+                ))
+                .bind(at)
+                .bind(reason.trim())
+                .bind(id)
+                .execute(&mut *conn)
+                .await?;
+            }
+            sqlx::query("UPDATE episodes SET finalized_on = NULL WHERE id = $1")
+                .bind(id)
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,44 @@
+//! The services the pages and the REST API share. Each loads what it changes, asks `core`
+//! whether the change is allowed, and writes the change and its audit entry in one
+//! transaction. Plain Rust: no web types.
+
+pub mod episodes;
+
+use reengage_core::episode::Refusal;
+use thiserror::Error;
+
+use crate::store::StoreError;
+
+/// Who is acting: every change records them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub staff_id: Option<i64>,
+    pub email: String,
+    pub role: String,
+}
+
+/// Why a service did not do what was asked. Nothing was written.
+#[derive(Debug, Error)]
+pub enum ServiceError {
+    #[error("There is no {0}.")]
+    NotFound(String),
+    /// Someone else changed the record since it was loaded.
+    #[error("This episode changed since you opened it ({}). Reload it, check, and try again.", .changes.join("; "))]
+    Conflict {
+        current_version: i64,
+        changes: Vec<String>,
+    },
+    /// `core` refused the change; the refusal names the rule.
+    #[error("{0}")]
+    Refused(Refusal),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("the database could not complete the change")]
+    Store(#[from] StoreError),
+}
+
+impl From<sqlx::Error> for ServiceError {
+    fn from(error: sqlx::Error) -> Self {
+        Self::Store(StoreError::Db(error))
+    }
+}

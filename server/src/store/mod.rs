@@ -1,0 +1,15 @@
+//! Reading and writing the records of DESIGN.md §3 — the same SQL on both backends.
+
+pub mod codes;
+pub mod episodes;
+
+use thiserror::Error;
+
+/// A stored value that cannot be read back, or a database failure.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("stored value “{value}” in {column} cannot be read")]
+    Corrupt { column: &'static str, value: String },
+}

@@ -1,0 +1,542 @@
+//! Whole episodes driven through the services on both backends: every step checked by
+//! `core`, refused steps write nothing, stale versions conflict, every change is audited.
+
+mod support;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use reengage_core::deadlines::ResponseWindow;
+use reengage_core::episode::*;
+use reengage_core::rules::{R12, R13, R15, R26};
+use reengage_server::audit;
+use reengage_server::db::Db;
+use reengage_server::services::episodes::{change, read, record_missed_activity};
+use reengage_server::services::{Actor, ServiceError};
+use support::{backends, fresh_db};
+
+fn d(text: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+}
+
+/// Noon in Oregon on `date` (20:00 UTC in November).
+fn noon(date: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(&format!("{date}T20:00:00Z"))
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+fn coach() -> Actor {
+    Actor {
+        staff_id: None,
+        email: "coach@example.test".into(),
+        role: "family_coach".into(),
+    }
+}
+
+async fn seed(db: &Db) -> i64 {
+    sqlx::query("INSERT INTO branches (name, time_zone) VALUES ($1, $2)")
+        .bind("Riverbend")
+        .bind("America/Los_Angeles")
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    sqlx::query_scalar(
+        "INSERT INTO participants (branch_id, case_number, first_name, last_name, display_name, created_at) \
+         VALUES (1, $1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind("TEST-0001")
+    .bind("Tess")
+    .bind("Example")
+    .bind("Ms. Example")
+    .bind("2026-10-01T00:00:00Z")
+    .fetch_one(&db.pool)
+    .await
+    .unwrap()
+}
+
+fn trigger(on: &str) -> Trigger {
+    Trigger {
+        kind: TriggerKind::MissedCoachAppointment,
+        what: "orientation".into(),
+        on: d(on),
+        at: None,
+        reported_by: ReportedBy::Department,
+    }
+}
+
+fn attempt(on: &str, method: ContactMethod, window: Option<i64>) -> Transition {
+    Transition::LogAttempt(Attempt {
+        on: d(on),
+        method,
+        outcome: AttemptOutcome::MessageLeft,
+        response_window: window.map(|w| ResponseWindow::new(w).unwrap()),
+        by_initials: "RH".into(),
+        note: None,
+    })
+}
+
+fn staffing() -> Staffing {
+    Staffing {
+        held_on: d("2026-11-18"),
+        members: vec![
+            StaffingMember {
+                initials: "RH".into(),
+                role: StaffingRole::FamilyCoach,
+            },
+            StaffingMember {
+                initials: "XR".into(),
+                role: StaffingRole::OperationsManager,
+            },
+            StaffingMember {
+                initials: "JB".into(),
+                role: StaffingRole::EngagementSpecialist,
+            },
+        ],
+        participant_attended: false,
+        partners: vec![Partner {
+            name: "Family Services".into(),
+            release: Some(Release {
+                signed_on: d("2026-06-01"),
+                expires_on: None,
+            }),
+        }],
+        barrier_review: BarrierArea::ALL
+            .iter()
+            .flat_map(|area| {
+                HouseholdMember::ALL.iter().map(move |who| BarrierFinding {
+                    area: *area,
+                    who: *who,
+                    present: false,
+                    accommodation_offered: None,
+                    affected_participation: None,
+                    notes: None,
+                })
+            })
+            .collect(),
+        good_cause: GoodCauseAnswers {
+            exempt: Some(false),
+            outside_control: Some(false),
+            household_issue: Some(false),
+            department_failed: Some(false),
+        },
+        recommended_strategies: vec!["Home visit".into()],
+        pdp_next_steps: vec!["RE step".into()],
+    }
+}
+
+async fn count(db: &Db, table: &str) -> i64 {
+    sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
+        .fetch_one(&db.pool)
+        .await
+        .unwrap()
+}
+
+/// Drives the November 2026 episode to a decision; returns (episode id, version).
+async fn to_decision(db: &Db, outcome: DecisionOutcome) -> (i64, i64) {
+    let participant = seed(db).await;
+    let opened = record_missed_activity(
+        db,
+        &coach(),
+        participant,
+        trigger("2026-11-02"),
+        noon("2026-11-02"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(opened.stage, Stage::Missed);
+    let id = opened.episode_id;
+    let mut version = opened.version;
+    for (today, transition) in [
+        (
+            "2026-11-03",
+            attempt("2026-11-03", ContactMethod::Phone, Some(2)),
+        ),
+        (
+            "2026-11-05",
+            attempt("2026-11-05", ContactMethod::Written, None),
+        ),
+        (
+            "2026-11-10",
+            Transition::ScheduleAppointment {
+                on: d("2026-11-18"),
+            },
+        ),
+        (
+            "2026-11-10",
+            Transition::RecordNoticeMailed {
+                on: d("2026-11-10"),
+            },
+        ),
+        ("2026-11-18", Transition::RecordStaffing(staffing())),
+        (
+            "2026-11-18",
+            Transition::Decide(Decision {
+                outcome,
+                decided_on: d("2026-11-18"),
+            }),
+        ),
+    ] {
+        let changed = change(db, &coach(), id, version, transition.clone(), noon(today))
+            .await
+            .unwrap_or_else(|e| panic!("{today} {transition:?}: {e}"));
+        assert_eq!(changed.version, version + 1);
+        version = changed.version;
+    }
+    (id, version)
+}
+
+#[tokio::test]
+async fn a_dq1_episode_from_the_miss_to_finalization() {
+    for backend in backends().await {
+        let test = fresh_db(backend).await;
+        let db = &test.db;
+        let (id, version) = to_decision(db, DecisionOutcome::Dq1).await;
+        let manager = Actor {
+            staff_id: None,
+            email: "xr@example.test".into(),
+            role: "operations_manager".into(),
+        };
+        let finalize = Transition::FinalizeDq1 {
+            on: d("2026-11-19"),
+            role: StaffingRole::OperationsManager,
+            initials: "XR".into(),
+        };
+        // R26: not before the R27 steps that precede finalizing.
+        match change(
+            db,
+            &manager,
+            id,
+            version,
+            finalize.clone(),
+            noon("2026-11-19"),
+        )
+        .await
+        {
+            Err(ServiceError::Refused(Refusal::NotReady(items))) => assert_eq!(items.len(), 2),
+            other => panic!("{backend:?}: expected NotReady, got {other:?}"),
+        }
+        let steps = PostDq1Steps {
+            re_step_recorded: true,
+            dq1_selected_on_page: true,
+            ..Default::default()
+        };
+        let changed = change(
+            db,
+            &coach(),
+            id,
+            version,
+            Transition::RecordPostDq1Steps(steps),
+            noon("2026-11-19"),
+        )
+        .await
+        .unwrap();
+        let finalized = change(
+            db,
+            &manager,
+            id,
+            changed.version,
+            finalize,
+            noon("2026-11-19"),
+        )
+        .await
+        .unwrap();
+        assert_eq!(finalized.stage, Stage::Finalized, "{backend:?}");
+
+        // Read back: the stored facts are what core derived from.
+        let (record, today, calendar) = read(db, id, noon("2026-11-19")).await.unwrap();
+        assert_eq!(record.facts.attempts.len(), 2);
+        assert_eq!(
+            record.facts.staffing.as_ref().unwrap().barrier_review.len(),
+            12
+        );
+        assert_eq!(
+            record.facts.staffing.as_ref().unwrap().partners[0].name,
+            "Family Services"
+        );
+        assert_eq!(
+            stage(&record.facts, today, &calendar),
+            Stage::Finalized
+        );
+        assert_eq!(record.version, finalized.version);
+        let stored: (String, i64) =
+            sqlx::query_as("SELECT stage, closed FROM episodes WHERE id = $1")
+                .bind(id)
+                .fetch_one(&db.pool)
+                .await
+                .unwrap();
+        assert_eq!(stored, ("Finalized".to_owned(), 1));
+
+        // Every change left one audit entry, in order, and the chain holds.
+        let actions: Vec<String> = sqlx::query_scalar(
+            "SELECT action FROM audit_log WHERE entity = 'episode' AND entity_id = $1 ORDER BY id",
+        )
+        .bind(id.to_string())
+        .fetch_all(&db.pool)
+        .await
+        .unwrap();
+        assert_eq!(
+            actions,
+            vec![
+                "episode.opened",
+                "attempt.logged",
+                "attempt.logged",
+                "appointment.scheduled",
+                "notice.mailed",
+                "staffing.recorded",
+                "decision.made",
+                "post_dq1.recorded",
+                "dq1.finalized",
+            ]
+        );
+        assert_eq!(audit::verify(db).await, Ok(9));
+
+        // R24: new information re-opens the staffing; the decision stays, superseded.
+        let reopened = change(
+            db,
+            &coach(),
+            id,
+            finalized.version,
+            Transition::RequestNewStaffing {
+                reason: "An exemption came to light".into(),
+            },
+            noon("2026-11-20"),
+        )
+        .await
+        .unwrap();
+        assert_eq!(reopened.stage, Stage::Staffing);
+        let superseded: Vec<(String, Option<String>)> = sqlx::query_as(
+            "SELECT outcome, superseded_reason FROM decisions WHERE episode_id = $1",
+        )
+        .bind(id)
+        .fetch_all(&db.pool)
+        .await
+        .unwrap();
+        assert_eq!(
+            superseded,
+            vec![(
+                "Dq1".to_owned(),
+                Some("An exemption came to light".to_owned())
+            )]
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_good_cause_episode_closes_without_disqualification() {
+    for backend in backends().await {
+        let test = fresh_db(backend).await;
+        let (id, _) = to_decision(&test.db, DecisionOutcome::GoodCause).await;
+        let (record, _, calendar) = read(&test.db, id, noon("2026-11-18")).await.unwrap();
+        assert!(is_closed(&record.facts, &calendar), "{backend:?}");
+        let closed: i64 = sqlx::query_scalar("SELECT closed FROM episodes WHERE id = $1")
+            .bind(id)
+            .fetch_one(&test.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(closed, 1);
+    }
+}
+
+#[tokio::test]
+async fn refused_steps_write_nothing() {
+    for backend in backends().await {
+        let test = fresh_db(backend).await;
+        let db = &test.db;
+        let participant = seed(db).await;
+        let opened = record_missed_activity(
+            db,
+            &coach(),
+            participant,
+            trigger("2026-11-02"),
+            noon("2026-11-02"),
+        )
+        .await
+        .unwrap();
+        let id = opened.episode_id;
+        let one = change(
+            db,
+            &coach(),
+            id,
+            1,
+            attempt("2026-11-03", ContactMethod::Phone, Some(2)),
+            noon("2026-11-03"),
+        )
+        .await
+        .unwrap();
+        let before = (count(db, "attempts").await, count(db, "audit_log").await);
+        let refusals = [
+            // R13: one attempt is not enough to schedule.
+            (
+                Transition::ScheduleAppointment {
+                    on: d("2026-11-24"),
+                },
+                "2026-11-04",
+                R13,
+            ),
+        ];
+        for (transition, today, rule) in refusals {
+            match change(db, &coach(), id, one.version, transition, noon(today)).await {
+                Err(ServiceError::Refused(refusal)) => assert_eq!(refusal.rule(), Some(rule)),
+                other => panic!("{backend:?}: expected a refusal, got {other:?}"),
+            }
+        }
+        let two = change(
+            db,
+            &coach(),
+            id,
+            one.version,
+            attempt("2026-11-05", ContactMethod::Written, None),
+            noon("2026-11-05"),
+        )
+        .await
+        .unwrap();
+        for (transition, today, rule) in [
+            // R12: the invitation waits 3 business days after the second attempt.
+            (
+                Transition::ScheduleAppointment {
+                    on: d("2026-11-24"),
+                },
+                "2026-11-09",
+                R12,
+            ),
+            // R15: too soon for a notice mailed today.
+            (
+                Transition::ScheduleAppointment {
+                    on: d("2026-11-16"),
+                },
+                "2026-11-10",
+                R15,
+            ),
+            // R26: nothing to finalize.
+            (
+                Transition::FinalizeDq1 {
+                    on: d("2026-11-10"),
+                    role: StaffingRole::LeadWorker,
+                    initials: "XR".into(),
+                },
+                "2026-11-10",
+                R26,
+            ),
+        ] {
+            match change(db, &coach(), id, two.version, transition, noon(today)).await {
+                Err(ServiceError::Refused(refusal)) => {
+                    assert_eq!(refusal.rule(), Some(rule), "{backend:?}")
+                }
+                other => panic!("{backend:?}: expected a refusal, got {other:?}"),
+            }
+        }
+        assert_eq!(
+            (count(db, "attempts").await, count(db, "audit_log").await),
+            (before.0 + 1, before.1 + 1)
+        );
+        let version: i64 = sqlx::query_scalar("SELECT version FROM episodes WHERE id = $1")
+            .bind(id)
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+        assert_eq!(
+            version, two.version,
+            "{backend:?}: refusals do not bump the version"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_stale_version_conflicts_and_says_what_changed() {
+    for backend in backends().await {
+        let test = fresh_db(backend).await;
+        let db = &test.db;
+        let participant = seed(db).await;
+        let opened = record_missed_activity(
+            db,
+            &coach(),
+            participant,
+            trigger("2026-11-02"),
+            noon("2026-11-02"),
+        )
+        .await
+        .unwrap();
+        let id = opened.episode_id;
+        change(
+            db,
+            &coach(),
+            id,
+            1,
+            attempt("2026-11-03", ContactMethod::Phone, Some(2)),
+            noon("2026-11-03"),
+        )
+        .await
+        .unwrap();
+        // A second coach still has version 1 on screen.
+        let other = Actor {
+            staff_id: None,
+            email: "aide@example.test".into(),
+            role: "case_aide".into(),
+        };
+        match change(
+            db,
+            &other,
+            id,
+            1,
+            attempt("2026-11-03", ContactMethod::Written, None),
+            noon("2026-11-03"),
+        )
+        .await
+        {
+            Err(
+                error @ ServiceError::Conflict {
+                    current_version: 2, ..
+                },
+            ) => {
+                let message = error.to_string();
+                assert!(
+                    message.contains("attempt logged by coach@example.test"),
+                    "{message}"
+                );
+            }
+            other => panic!("{backend:?}: expected a conflict, got {other:?}"),
+        }
+        assert_eq!(
+            count(db, "attempts").await,
+            1,
+            "{backend:?}: no lost update, no silent overwrite"
+        );
+    }
+}
+
+#[tokio::test]
+async fn dates_are_the_offices_local_dates() {
+    for backend in backends().await {
+        let test = fresh_db(backend).await;
+        let db = &test.db;
+        let participant = seed(db).await;
+        // 01:30 UTC on 11-25 is 5:30 pm on 11-24 in Oregon: a miss dated 11-25 is in the future.
+        let evening = DateTime::parse_from_rfc3339("2026-11-25T01:30:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        match record_missed_activity(db, &coach(), participant, trigger("2026-11-25"), evening)
+            .await
+        {
+            Err(ServiceError::Refused(Refusal::InTheFuture(_))) => {}
+            other => panic!("{backend:?}: expected InTheFuture, got {other:?}"),
+        }
+        let opened =
+            record_missed_activity(db, &coach(), participant, trigger("2026-11-24"), evening)
+                .await
+                .unwrap();
+        // R2: due the next business day, Wednesday 11-25.
+        let due: Option<String> =
+            sqlx::query_scalar("SELECT next_due_on FROM episodes WHERE id = $1")
+                .bind(opened.episode_id)
+                .fetch_one(&db.pool)
+                .await
+                .unwrap();
+        assert_eq!(due.as_deref(), Some("2026-11-25"));
+        // One open episode per participant.
+        match record_missed_activity(db, &coach(), participant, trigger("2026-11-24"), evening)
+            .await
+        {
+            Err(ServiceError::Invalid(message)) => assert!(message.contains("already has an open")),
+            other => panic!("{backend:?}: expected Invalid, got {other:?}"),
+        }
+    }
+}
