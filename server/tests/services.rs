@@ -252,10 +252,7 @@ async fn a_dq1_episode_from_the_miss_to_finalization() {
             record.facts.staffing.as_ref().unwrap().partners[0].name,
             "Family Services"
         );
-        assert_eq!(
-            stage(&record.facts, today, &calendar),
-            Stage::Finalized
-        );
+        assert_eq!(stage(&record.facts, today, &calendar), Stage::Finalized);
         assert_eq!(record.version, finalized.version);
         let stored: (String, i64) =
             sqlx::query_as("SELECT stage, closed FROM episodes WHERE id = $1")
