@@ -1,6 +1,7 @@
 //! The Re-engage server: configuration, database, HTTP routes and the command line.
 
 pub mod audit;
+pub mod auth;
 pub mod calendar_cli;
 pub mod config;
 pub mod db;

@@ -1,0 +1,11 @@
+-- Personal API tokens for scripts (`Authorization: Bearer …`). Only a SHA-256 of each token
+-- is stored; the token itself is shown once, when it is created.
+CREATE TABLE api_tokens (
+    id          INTEGER PRIMARY KEY,
+    staff_id    INTEGER NOT NULL REFERENCES staff (id),
+    token_hash  TEXT NOT NULL UNIQUE,
+    name        TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    revoked_at  TEXT
+);
+CREATE INDEX api_tokens_staff ON api_tokens (staff_id);

@@ -1,0 +1,217 @@
+//! Who is acting: staff accounts with argon2id password hashes (hashed off the async
+//! threads) and personal API tokens for scripts, stored only as SHA-256 hashes.
+
+use argon2::{
+    Argon2,
+    password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng},
+};
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use chrono::{DateTime, SecondsFormat, Utc};
+use sha2::{Digest, Sha256};
+use thiserror::Error;
+
+use crate::audit::{self, Entry};
+use crate::db::{self, Db};
+use crate::services::Actor;
+
+/// NIST 800-63B without a second factor: at least 15 characters; at most 256 accepted.
+pub const MIN_PASSWORD_CHARS: usize = 15;
+pub const MAX_PASSWORD_CHARS: usize = 256;
+
+/// The staff roles of DESIGN.md §8, as stored.
+pub const ROLES: [&str; 7] = [
+    "family_coach",
+    "case_aide",
+    "engagement_specialist",
+    "operations_manager",
+    "lead_worker",
+    "contractor",
+    "admin",
+];
+
+#[derive(Debug, Error)]
+pub enum AuthError {
+    #[error("The password needs at least {MIN_PASSWORD_CHARS} characters; a few words make a good one.")]
+    PasswordTooShort,
+    #[error("The password can have at most {MAX_PASSWORD_CHARS} characters.")]
+    PasswordTooLong,
+    #[error("“{0}” is not a role; use one of: {roles}", roles = ROLES.join(", "))]
+    UnknownRole(String),
+    #[error("There is no staff member with the e-mail {0}.")]
+    UnknownStaff(String),
+    #[error("A staff member with the e-mail {0} already exists.")]
+    DuplicateEmail(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("the database could not complete the change: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("password hashing failed")]
+    Hash,
+}
+
+/// Hashes `password` with argon2id on a blocking thread.
+pub async fn hash_password(password: String) -> Result<String, AuthError> {
+    let chars = password.chars().count();
+    if chars < MIN_PASSWORD_CHARS {
+        return Err(AuthError::PasswordTooShort);
+    }
+    if chars > MAX_PASSWORD_CHARS {
+        return Err(AuthError::PasswordTooLong);
+    }
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|hash| hash.to_string())
+            .map_err(|_| AuthError::Hash)
+    })
+    .await
+    .map_err(|_| AuthError::Hash)?
+}
+
+/// Whether `password` matches `stored`, checked on a blocking thread.
+pub async fn verify_password(password: String, stored: String) -> bool {
+    tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&stored)
+            .map(|hash| Argon2::default().verify_password(password.as_bytes(), &hash).is_ok())
+            .unwrap_or(false)
+    })
+    .await
+    .unwrap_or(false)
+}
+
+fn token_hash(token: &str) -> String {
+    format!("{:x}", Sha256::digest(token.as_bytes()))
+}
+
+fn instant(now: DateTime<Utc>) -> String {
+    now.to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+/// A new staff account.
+#[derive(Debug, Clone)]
+pub struct NewStaff {
+    pub email: String,
+    pub name: String,
+    pub initials: String,
+    pub role: String,
+    pub branch: Option<String>,
+    pub password: String,
+}
+
+/// Creates a staff account (the branch is created if new); returns its id.
+pub async fn create_staff(db: &Db, by: &Actor, new: NewStaff, now: DateTime<Utc>) -> Result<i64, AuthError> {
+    let email = new.email.trim().to_lowercase();
+    if !email.contains('@') || email.len() > 254 {
+        return Err(AuthError::Invalid(format!("“{email}” is not an e-mail address.")));
+    }
+    if !ROLES.contains(&new.role.as_str()) {
+        return Err(AuthError::UnknownRole(new.role));
+    }
+    if new.name.trim().is_empty() || new.initials.trim().is_empty() {
+        return Err(AuthError::Invalid("Give the staff member's name and initials.".into()));
+    }
+    let hash = hash_password(new.password).await?;
+    let mut tx = db::begin_write(db).await?;
+    let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM staff WHERE email = $1")
+        .bind(&email)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if exists.is_some() {
+        return Err(AuthError::DuplicateEmail(email));
+    }
+    let branch_id = match new.branch.as_deref().map(str::trim).filter(|b| !b.is_empty()) {
+        None => None,
+        Some(name) => {
+            let found: Option<i64> = sqlx::query_scalar("SELECT id FROM branches WHERE name = $1")
+                .bind(name)
+                .fetch_optional(&mut *tx)
+                .await?;
+            match found {
+                Some(id) => Some(id),
+                None => Some(
+                    sqlx::query_scalar("INSERT INTO branches (name) VALUES ($1) RETURNING id")
+                        .bind(name)
+                        .fetch_one(&mut *tx)
+                        .await?,
+                ),
+            }
+        }
+    };
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO staff (email, name, initials, role, branch_id, password_hash, active, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, 1, $7) RETURNING id",
+    )
+    .bind(&email)
+    .bind(new.name.trim())
+    .bind(new.initials.trim().to_uppercase())
+    .bind(&new.role)
+    .bind(branch_id)
+    .bind(&hash)
+    .bind(instant(now))
+    .fetch_one(&mut *tx)
+    .await?;
+    let entry = Entry::at(now, &by.email, &by.role, "staff.created", "staff", &id.to_string()).with_values(
+        None,
+        Some(serde_json::json!({ "email": email, "role": new.role, "branch_id": branch_id }).to_string()),
+    );
+    audit::append(&mut tx, db.backend, &entry).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Creates a personal API token for the staff member with `email`; returns the token, which
+/// is not stored and cannot be shown again.
+pub async fn create_token(db: &Db, by: &Actor, email: &str, now: DateTime<Utc>) -> Result<String, AuthError> {
+    let email = email.trim().to_lowercase();
+    let mut tx = db::begin_write(db).await?;
+    let staff: Option<i64> = sqlx::query_scalar("SELECT id FROM staff WHERE email = $1 AND active = 1")
+        .bind(&email)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let staff_id = staff.ok_or_else(|| AuthError::UnknownStaff(email.clone()))?;
+    let mut bytes = [0_u8; 32];
+    getrandom::fill(&mut bytes).map_err(|_| AuthError::Hash)?;
+    let token = format!("re_{}", URL_SAFE_NO_PAD.encode(bytes));
+    let token_id: i64 = sqlx::query_scalar(
+        "INSERT INTO api_tokens (staff_id, token_hash, name, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(staff_id)
+    .bind(token_hash(&token))
+    .bind("personal")
+    .bind(instant(now))
+    .fetch_one(&mut *tx)
+    .await?;
+    let entry = Entry::at(now, &by.email, &by.role, "token.created", "api_token", &token_id.to_string())
+        .with_values(None, Some(serde_json::json!({ "staff_id": staff_id }).to_string()));
+    audit::append(&mut tx, db.backend, &entry).await?;
+    tx.commit().await?;
+    Ok(token)
+}
+
+/// A signed-in staff member.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Staff {
+    pub id: i64,
+    pub email: String,
+    pub role: String,
+    pub branch_id: Option<i64>,
+}
+
+impl Staff {
+    pub fn actor(&self) -> Actor {
+        Actor { staff_id: Some(self.id), email: self.email.clone(), role: self.role.clone() }
+    }
+}
+
+/// The active staff member a bearer token belongs to, if any.
+pub async fn staff_for_token(db: &Db, token: &str) -> Result<Option<Staff>, sqlx::Error> {
+    let row: Option<(i64, String, String, Option<i64>)> = sqlx::query_as(
+        "SELECT s.id, s.email, s.role, s.branch_id FROM api_tokens t JOIN staff s ON s.id = t.staff_id \
+         WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND s.active = 1",
+    )
+    .bind(token_hash(token.trim()))
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(row.map(|(id, email, role, branch_id)| Staff { id, email, role, branch_id }))
+}
