@@ -34,9 +34,27 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-/// A rule of the re-engagement policy, R1–R30.
+/// A rule of the re-engagement policy, R1–R30; written "R15" in JSON as on paper.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
 pub struct RuleId(pub u8);
+
+impl From<RuleId> for String {
+    fn from(rule: RuleId) -> String {
+        rule.to_string()
+    }
+}
+
+impl TryFrom<String> for RuleId {
+    type Error = String;
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        text.strip_prefix('R')
+            .and_then(|n| n.parse::<u8>().ok())
+            .filter(|n| (1..=30).contains(n))
+            .map(RuleId)
+            .ok_or_else(|| format!("“{text}” is not a rule id (R1–R30)"))
+    }
+}
 
 impl fmt::Display for RuleId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

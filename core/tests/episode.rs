@@ -1042,3 +1042,12 @@ fn r27_post_dq1_steps_are_recorded_before_and_after_finalizing() {
         Some(R26)
     );
 }
+
+#[wasm_bindgen_test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn rule_ids_read_as_on_paper() {
+    assert_eq!(R15.to_string(), "R15");
+    assert_eq!(RuleId::try_from("R27".to_owned()), Ok(R27));
+    assert!(RuleId::try_from("R31".to_owned()).is_err());
+    assert!(RuleId::try_from("15".to_owned()).is_err());
+}

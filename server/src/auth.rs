@@ -31,7 +31,9 @@ pub const ROLES: [&str; 7] = [
 
 #[derive(Debug, Error)]
 pub enum AuthError {
-    #[error("The password needs at least {MIN_PASSWORD_CHARS} characters; a few words make a good one.")]
+    #[error(
+        "The password needs at least {MIN_PASSWORD_CHARS} characters; a few words make a good one."
+    )]
     PasswordTooShort,
     #[error("The password can have at most {MAX_PASSWORD_CHARS} characters.")]
     PasswordTooLong,
@@ -73,7 +75,11 @@ pub async fn hash_password(password: String) -> Result<String, AuthError> {
 pub async fn verify_password(password: String, stored: String) -> bool {
     tokio::task::spawn_blocking(move || {
         PasswordHash::new(&stored)
-            .map(|hash| Argon2::default().verify_password(password.as_bytes(), &hash).is_ok())
+            .map(|hash| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &hash)
+                    .is_ok()
+            })
             .unwrap_or(false)
     })
     .await
@@ -100,16 +106,25 @@ pub struct NewStaff {
 }
 
 /// Creates a staff account (the branch is created if new); returns its id.
-pub async fn create_staff(db: &Db, by: &Actor, new: NewStaff, now: DateTime<Utc>) -> Result<i64, AuthError> {
+pub async fn create_staff(
+    db: &Db,
+    by: &Actor,
+    new: NewStaff,
+    now: DateTime<Utc>,
+) -> Result<i64, AuthError> {
     let email = new.email.trim().to_lowercase();
     if !email.contains('@') || email.len() > 254 {
-        return Err(AuthError::Invalid(format!("“{email}” is not an e-mail address.")));
+        return Err(AuthError::Invalid(format!(
+            "“{email}” is not an e-mail address."
+        )));
     }
     if !ROLES.contains(&new.role.as_str()) {
         return Err(AuthError::UnknownRole(new.role));
     }
     if new.name.trim().is_empty() || new.initials.trim().is_empty() {
-        return Err(AuthError::Invalid("Give the staff member's name and initials.".into()));
+        return Err(AuthError::Invalid(
+            "Give the staff member's name and initials.".into(),
+        ));
     }
     let hash = hash_password(new.password).await?;
     let mut tx = db::begin_write(db).await?;
@@ -120,7 +135,12 @@ pub async fn create_staff(db: &Db, by: &Actor, new: NewStaff, now: DateTime<Utc>
     if exists.is_some() {
         return Err(AuthError::DuplicateEmail(email));
     }
-    let branch_id = match new.branch.as_deref().map(str::trim).filter(|b| !b.is_empty()) {
+    let branch_id = match new
+        .branch
+        .as_deref()
+        .map(str::trim)
+        .filter(|b| !b.is_empty())
+    {
         None => None,
         Some(name) => {
             let found: Option<i64> = sqlx::query_scalar("SELECT id FROM branches WHERE name = $1")
@@ -151,9 +171,20 @@ pub async fn create_staff(db: &Db, by: &Actor, new: NewStaff, now: DateTime<Utc>
     .bind(instant(now))
     .fetch_one(&mut *tx)
     .await?;
-    let entry = Entry::at(now, &by.email, &by.role, "staff.created", "staff", &id.to_string()).with_values(
+    let entry = Entry::at(
+        now,
+        &by.email,
+        &by.role,
+        "staff.created",
+        "staff",
+        &id.to_string(),
+    )
+    .with_values(
         None,
-        Some(serde_json::json!({ "email": email, "role": new.role, "branch_id": branch_id }).to_string()),
+        Some(
+            serde_json::json!({ "email": email, "role": new.role, "branch_id": branch_id })
+                .to_string(),
+        ),
     );
     audit::append(&mut tx, db.backend, &entry).await?;
     tx.commit().await?;
@@ -162,13 +193,19 @@ pub async fn create_staff(db: &Db, by: &Actor, new: NewStaff, now: DateTime<Utc>
 
 /// Creates a personal API token for the staff member with `email`; returns the token, which
 /// is not stored and cannot be shown again.
-pub async fn create_token(db: &Db, by: &Actor, email: &str, now: DateTime<Utc>) -> Result<String, AuthError> {
+pub async fn create_token(
+    db: &Db,
+    by: &Actor,
+    email: &str,
+    now: DateTime<Utc>,
+) -> Result<String, AuthError> {
     let email = email.trim().to_lowercase();
     let mut tx = db::begin_write(db).await?;
-    let staff: Option<i64> = sqlx::query_scalar("SELECT id FROM staff WHERE email = $1 AND active = 1")
-        .bind(&email)
-        .fetch_optional(&mut *tx)
-        .await?;
+    let staff: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM staff WHERE email = $1 AND active = 1")
+            .bind(&email)
+            .fetch_optional(&mut *tx)
+            .await?;
     let staff_id = staff.ok_or_else(|| AuthError::UnknownStaff(email.clone()))?;
     let mut bytes = [0_u8; 32];
     getrandom::fill(&mut bytes).map_err(|_| AuthError::Hash)?;
@@ -182,8 +219,18 @@ pub async fn create_token(db: &Db, by: &Actor, email: &str, now: DateTime<Utc>) 
     .bind(instant(now))
     .fetch_one(&mut *tx)
     .await?;
-    let entry = Entry::at(now, &by.email, &by.role, "token.created", "api_token", &token_id.to_string())
-        .with_values(None, Some(serde_json::json!({ "staff_id": staff_id }).to_string()));
+    let entry = Entry::at(
+        now,
+        &by.email,
+        &by.role,
+        "token.created",
+        "api_token",
+        &token_id.to_string(),
+    )
+    .with_values(
+        None,
+        Some(serde_json::json!({ "staff_id": staff_id }).to_string()),
+    );
     audit::append(&mut tx, db.backend, &entry).await?;
     tx.commit().await?;
     Ok(token)
@@ -194,24 +241,35 @@ pub async fn create_token(db: &Db, by: &Actor, email: &str, now: DateTime<Utc>) 
 pub struct Staff {
     pub id: i64,
     pub email: String,
+    pub initials: String,
     pub role: String,
     pub branch_id: Option<i64>,
 }
 
 impl Staff {
     pub fn actor(&self) -> Actor {
-        Actor { staff_id: Some(self.id), email: self.email.clone(), role: self.role.clone() }
+        Actor {
+            staff_id: Some(self.id),
+            email: self.email.clone(),
+            role: self.role.clone(),
+        }
     }
 }
 
 /// The active staff member a bearer token belongs to, if any.
 pub async fn staff_for_token(db: &Db, token: &str) -> Result<Option<Staff>, sqlx::Error> {
-    let row: Option<(i64, String, String, Option<i64>)> = sqlx::query_as(
-        "SELECT s.id, s.email, s.role, s.branch_id FROM api_tokens t JOIN staff s ON s.id = t.staff_id \
+    let row: Option<(i64, String, String, String, Option<i64>)> = sqlx::query_as(
+        "SELECT s.id, s.email, s.initials, s.role, s.branch_id FROM api_tokens t JOIN staff s ON s.id = t.staff_id \
          WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND s.active = 1",
     )
     .bind(token_hash(token.trim()))
     .fetch_optional(&db.pool)
     .await?;
-    Ok(row.map(|(id, email, role, branch_id)| Staff { id, email, role, branch_id }))
+    Ok(row.map(|(id, email, initials, role, branch_id)| Staff {
+        id,
+        email,
+        initials,
+        role,
+        branch_id,
+    }))
 }

@@ -52,6 +52,9 @@ pub enum Command {
     /// The audit trail.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Staff accounts and API tokens.
+    #[command(subcommand)]
+    Admin(crate::admin_cli::AdminCommand),
 }
 
 #[derive(Debug, Clone, Subcommand)]

@@ -1,5 +1,7 @@
 //! The Re-engage server: configuration, database, HTTP routes and the command line.
 
+pub mod admin_cli;
+pub mod api;
 pub mod audit;
 pub mod auth;
 pub mod calendar_cli;
@@ -48,6 +50,13 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Calendar(command) => {
             print!("{}", calendar_cli::answer(&command)?);
+            Ok(())
+        }
+        Command::Admin(command) => {
+            let db = db::open(&cli.database_url).await?;
+            let result = admin_cli::run(&db, command).await;
+            db.pool.close().await;
+            print!("{}", result?);
             Ok(())
         }
         Command::Audit(AuditCommand::Verify) => {

@@ -1,0 +1,122 @@
+//! `reengage admin …`: staff accounts and API tokens from the command line.
+
+use std::io::{BufRead, IsTerminal};
+
+use clap::Subcommand;
+
+use crate::StartError;
+use crate::auth::{self, NewStaff};
+use crate::db::Db;
+use crate::services::Actor;
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum AdminCommand {
+    /// Staff accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Personal API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum UserCommand {
+    /// Create a staff account. The password is asked for without echo, or read from
+    /// standard input when it is not a terminal.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        initials: String,
+        /// family_coach, case_aide, engagement_specialist, operations_manager, lead_worker,
+        /// contractor or admin
+        #[arg(long)]
+        role: String,
+        /// The branch (office) name; created if new.
+        #[arg(long)]
+        branch: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum TokenCommand {
+    /// Create a personal API token for EMAIL and print it (it is shown only once).
+    Create { email: String },
+}
+
+/// Changes made from the command line are audited as this actor.
+fn command_line() -> Actor {
+    Actor {
+        staff_id: None,
+        email: "command line".into(),
+        role: "admin".into(),
+    }
+}
+
+fn read_password() -> Result<String, StartError> {
+    let stdin = std::io::stdin();
+    let password = if stdin.is_terminal() {
+        rpassword::prompt_password("Password (at least 15 characters): ")
+            .map_err(|e| StartError::Input(format!("cannot read the password: {e}")))?
+    } else {
+        let mut line = String::new();
+        stdin
+            .lock()
+            .read_line(&mut line)
+            .map_err(|e| StartError::Input(format!("cannot read the password: {e}")))?;
+        line.trim_end_matches(['\r', '\n']).to_owned()
+    };
+    Ok(password)
+}
+
+fn input(error: auth::AuthError) -> StartError {
+    match error {
+        auth::AuthError::Db(e) => {
+            StartError::Input(format!("the database refused the change: {e}"))
+        }
+        other => StartError::Input(other.to_string()),
+    }
+}
+
+/// Runs an admin command; returns what to print.
+pub async fn run(db: &Db, command: AdminCommand) -> Result<String, StartError> {
+    let now = chrono::Utc::now();
+    match command {
+        AdminCommand::User(UserCommand::Create {
+            email,
+            name,
+            initials,
+            role,
+            branch,
+        }) => {
+            let password = read_password()?;
+            let id = auth::create_staff(
+                db,
+                &command_line(),
+                NewStaff {
+                    email: email.clone(),
+                    name,
+                    initials,
+                    role,
+                    branch,
+                    password,
+                },
+                now,
+            )
+            .await
+            .map_err(input)?;
+            Ok(format!(
+                "created staff member {id}: {}\n",
+                email.trim().to_lowercase()
+            ))
+        }
+        AdminCommand::Token(TokenCommand::Create { email }) => {
+            let token = auth::create_token(db, &command_line(), &email, now)
+                .await
+                .map_err(input)?;
+            Ok(format!("{token}\n"))
+        }
+    }
+}

@@ -1,0 +1,83 @@
+//! `GET /api/v1/calendar/…`: the Oregon business calendar from `core`.
+
+use axum::{Json, extract::Query};
+use chrono::NaiveDate;
+use reengage_core::{BusinessCalendar, Closure, parse_date_input};
+use serde::{Deserialize, Serialize};
+
+use super::ApiError;
+use crate::calendar_cli::MAX_BUSINESS_DAYS;
+
+#[derive(Debug, Deserialize)]
+pub struct YearQuery {
+    year: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct AddQuery {
+    date: Option<String>,
+    n: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NoticeQuery {
+    appointment: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DateAnswer {
+    pub date: NaiveDate,
+}
+
+fn date(text: Option<&str>, name: &str) -> Result<NaiveDate, ApiError> {
+    let text = text.ok_or_else(|| ApiError::bad_input(format!("Give `{name}` as YYYY-MM-DD.")))?;
+    parse_date_input(text).map_err(|e| ApiError::bad_input(e.to_string()))
+}
+
+pub async fn closures(Query(query): Query<YearQuery>) -> Result<Json<Vec<Closure>>, ApiError> {
+    let year: i32 = query
+        .year
+        .as_deref()
+        .and_then(|y| y.trim().parse().ok())
+        .ok_or_else(|| ApiError::bad_input("Give `year`, from 1990 to 2100."))?;
+    BusinessCalendar::oregon()
+        .closures_in_year(year)
+        .map(Json)
+        .map_err(|e| ApiError::bad_input(e.to_string()))
+}
+
+pub async fn add_business_days(
+    Query(query): Query<AddQuery>,
+) -> Result<Json<DateAnswer>, ApiError> {
+    let start = date(query.date.as_deref(), "date")?;
+    let n: u32 = query
+        .n
+        .as_deref()
+        .and_then(|n| n.trim().parse().ok())
+        .filter(|n| *n <= MAX_BUSINESS_DAYS)
+        .ok_or_else(|| ApiError::bad_input(format!("Give `n`, from 0 to {MAX_BUSINESS_DAYS}.")))?;
+    BusinessCalendar::oregon()
+        .add_business_days(start, n)
+        .map(|date| Json(DateAnswer { date }))
+        .map_err(|e| ApiError::bad_input(e.to_string()))
+}
+
+pub async fn notice_mail_by(
+    Query(query): Query<NoticeQuery>,
+) -> Result<Json<DateAnswer>, ApiError> {
+    let appointment = date(query.appointment.as_deref(), "appointment")?;
+    reengage_core::notice_mail_by(appointment, &BusinessCalendar::oregon())
+        .map(|date| Json(DateAnswer { date }))
+        .map_err(|e| {
+            let mut error = ApiError::new(
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                "refused",
+                e.to_string(),
+            );
+            error.body.rule = Some(match e {
+                reengage_core::NoticeError::AppointmentNotBusinessDay(_) => "R16".into(),
+                _ => "R15".into(),
+            });
+            error
+        })
+}

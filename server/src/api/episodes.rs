@@ -1,0 +1,215 @@
+//! `/api/v1/episodes`: open an episode, read it with everything `core` derives, change it.
+
+use axum::{
+    Json,
+    body::Bytes,
+    extract::{Path, State},
+    http::StatusCode,
+};
+use chrono::NaiveDate;
+use reengage_core::episode::{
+    self, Attempt, Deadline, Decision, EpisodeFacts, MissingInfo, NextAction, PostDq1Steps,
+    ReadinessItem, Staffing, StaffingRole, Stage, Transition, Trigger,
+};
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
+use serde_json::{Map, Value};
+
+use super::{ApiError, SignedIn};
+use crate::db::Db;
+use crate::http::Clock;
+use crate::services::episodes::{change as change_episode, read, record_missed_activity};
+
+/// An episode with what `core` derives from it on the office's today.
+#[derive(Debug, Serialize)]
+pub struct EpisodeView {
+    pub id: i64,
+    pub participant_id: i64,
+    pub version: i64,
+    pub today: NaiveDate,
+    pub stage: Stage,
+    pub closed: bool,
+    pub next_action: NextAction,
+    pub deadlines: Vec<Deadline>,
+    /// R26: what still stops a DQ1 from being finalized.
+    pub dq1_readiness: Vec<ReadinessItem>,
+    pub facts: EpisodeFacts,
+}
+
+async fn view(db: &Db, clock: &Clock, id: i64) -> Result<EpisodeView, ApiError> {
+    let (record, today, calendar) = read(db, id, clock.now()).await?;
+    let facts = &record.facts;
+    Ok(EpisodeView {
+        id: record.id,
+        participant_id: record.participant_id,
+        version: record.version,
+        today,
+        stage: episode::stage(facts, today, &calendar),
+        closed: episode::is_closed(facts, &calendar),
+        next_action: episode::next_action(facts, today, &calendar),
+        deadlines: episode::deadlines(facts, today, &calendar),
+        dq1_readiness: episode::dq1_readiness(facts, &calendar),
+        facts: record.facts,
+    })
+}
+
+fn parse<T: DeserializeOwned>(what: &str, value: Value) -> Result<T, ApiError> {
+    serde_json::from_value(value)
+        .map_err(|e| ApiError::bad_input(format!("The request body does not fit {what}: {e}.")))
+}
+
+fn body(bytes: &Bytes) -> Result<Map<String, Value>, ApiError> {
+    match serde_json::from_slice(bytes) {
+        Ok(Value::Object(map)) => Ok(map),
+        _ => Err(ApiError::bad_input(
+            "Send a JSON object as the request body.",
+        )),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct OpenRequest {
+    participant_id: i64,
+    trigger: Trigger,
+}
+
+/// `POST /api/v1/episodes`: R1 — record a missed activity and open the episode.
+pub async fn open(
+    State(db): State<Db>,
+    State(clock): State<Clock>,
+    SignedIn(staff): SignedIn,
+    bytes: Bytes,
+) -> Result<(StatusCode, Json<EpisodeView>), ApiError> {
+    let request: OpenRequest = parse("a missed activity", Value::Object(body(&bytes)?))?;
+    let opened = record_missed_activity(
+        &db,
+        &staff.actor(),
+        request.participant_id,
+        request.trigger,
+        clock.now(),
+    )
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(view(&db, &clock, opened.episode_id).await?),
+    ))
+}
+
+/// `GET /api/v1/episodes/{id}`.
+pub async fn show(
+    State(db): State<Db>,
+    State(clock): State<Clock>,
+    SignedIn(_): SignedIn,
+    Path(id): Path<i64>,
+) -> Result<Json<EpisodeView>, ApiError> {
+    Ok(Json(view(&db, &clock, id).await?))
+}
+
+#[derive(Debug, Deserialize)]
+struct OnDay {
+    on: NaiveDate,
+}
+
+#[derive(Debug, Deserialize)]
+struct Contact {
+    on: NaiveDate,
+    plan_adjusted: bool,
+}
+
+#[derive(Debug, Deserialize)]
+struct Resolution {
+    index: usize,
+    on: NaiveDate,
+}
+
+#[derive(Debug, Deserialize)]
+struct Reason {
+    reason: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct NewAttempt {
+    #[serde(flatten)]
+    attempt: Map<String, Value>,
+}
+
+/// The staffing role a staff role sits in (R18).
+fn staffing_role(role: &str) -> StaffingRole {
+    match role {
+        "operations_manager" => StaffingRole::OperationsManager,
+        "lead_worker" => StaffingRole::LeadWorker,
+        "engagement_specialist" => StaffingRole::EngagementSpecialist,
+        "case_aide" => StaffingRole::CaseAide,
+        "contractor" => StaffingRole::Contractor,
+        "family_coach" => StaffingRole::FamilyCoach,
+        _ => StaffingRole::OtherDepartmentStaff,
+    }
+}
+
+/// `POST /api/v1/episodes/{id}/{change}` with `{ "version": N, … }`: one change, checked by
+/// `core`. `change` is one of attempts, contact, appointment, notice, missing-info,
+/// missing-info-resolutions, staffing, decision, finalization, post-dq1-steps, new-staffing.
+pub async fn change(
+    State(db): State<Db>,
+    State(clock): State<Clock>,
+    SignedIn(staff): SignedIn,
+    Path((id, kind)): Path<(i64, String)>,
+    bytes: Bytes,
+) -> Result<Json<EpisodeView>, ApiError> {
+    let mut fields = body(&bytes)?;
+    let version = fields
+        .remove("version")
+        .and_then(|v| v.as_i64())
+        .ok_or_else(|| {
+            ApiError::bad_input("Send the `version` of the episode you are changing.")
+        })?;
+    let rest = Value::Object(fields);
+    let transition = match kind.as_str() {
+        "attempts" => {
+            let NewAttempt { mut attempt } = parse("an attempt", rest)?;
+            attempt
+                .entry("by_initials")
+                .or_insert_with(|| Value::String(staff.initials.clone()));
+            attempt.entry("note").or_insert(Value::Null);
+            attempt.entry("response_window").or_insert(Value::Null);
+            Transition::LogAttempt(parse::<Attempt>("an attempt", Value::Object(attempt))?)
+        }
+        "contact" => {
+            let Contact { on, plan_adjusted } = parse("contact made", rest)?;
+            Transition::RecordContact { on, plan_adjusted }
+        }
+        "appointment" => Transition::ScheduleAppointment {
+            on: parse::<OnDay>("an appointment", rest)?.on,
+        },
+        "notice" => Transition::RecordNoticeMailed {
+            on: parse::<OnDay>("a notice", rest)?.on,
+        },
+        "missing-info" => {
+            Transition::AddMissingInfo(parse::<MissingInfo>("missing information", rest)?)
+        }
+        "missing-info-resolutions" => {
+            let Resolution { index, on } = parse("a resolution", rest)?;
+            Transition::ResolveMissingInfo { index, on }
+        }
+        "staffing" => Transition::RecordStaffing(parse::<Staffing>("a staffing", rest)?),
+        "decision" => Transition::Decide(parse::<Decision>("a decision", rest)?),
+        // R18, R26: the finalizer is the signed-in staff member, never a field of the request.
+        "finalization" => Transition::FinalizeDq1 {
+            on: parse::<OnDay>("a finalization", rest)?.on,
+            role: staffing_role(&staff.role),
+            initials: staff.initials.clone(),
+        },
+        "post-dq1-steps" => {
+            Transition::RecordPostDq1Steps(parse::<PostDq1Steps>("post-DQ1 steps", rest)?)
+        }
+        "new-staffing" => Transition::RequestNewStaffing {
+            reason: parse::<Reason>("a new staffing request", rest)?.reason,
+        },
+        _ => {
+            return Err(ApiError::not_found(format!(
+                "There is no change called “{kind}”."
+            )));
+        }
+    };
+    change_episode(&db, &staff.actor(), id, version, transition, clock.now()).await?;
+    Ok(Json(view(&db, &clock, id).await?))
+}

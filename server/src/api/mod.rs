@@ -1,0 +1,144 @@
+//! The REST API under `/api/v1/`: JSON over the same services and `core` checks as the pages.
+//! Every request names its staff member with `Authorization: Bearer <token>`.
+//! Errors are `{ "error": code, "message": sentence, "rule": "R15" | null }`.
+
+mod calendar;
+mod episodes;
+
+use axum::{
+    Json, Router,
+    extract::{FromRef, FromRequestParts},
+    http::{StatusCode, request::Parts},
+    response::{IntoResponse, Response},
+    routing::{get, post},
+};
+use serde::Serialize;
+
+use crate::auth::{self, Staff};
+use crate::db::Db;
+use crate::http::AppState;
+use crate::services::ServiceError;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/calendar/closures", get(calendar::closures))
+        .route(
+            "/calendar/add-business-days",
+            get(calendar::add_business_days),
+        )
+        .route("/calendar/notice-mail-by", get(calendar::notice_mail_by))
+        .route("/episodes", post(episodes::open))
+        .route("/episodes/{id}", get(episodes::show))
+        .route("/episodes/{id}/{change}", post(episodes::change))
+        .fallback(|| async { ApiError::not_found("There is no such API route.") })
+}
+
+/// The JSON error body.
+#[derive(Debug, Serialize)]
+pub struct ErrorBody {
+    pub error: &'static str,
+    pub message: String,
+    pub rule: Option<String>,
+}
+
+/// An error answered as JSON with its status.
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub body: ErrorBody,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, error: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            body: ErrorBody {
+                error,
+                message: message.into(),
+                rule: None,
+            },
+        }
+    }
+
+    pub fn bad_input(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "bad_input", message)
+    }
+
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found", message)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status, Json(self.body)).into_response()
+    }
+}
+
+impl From<ServiceError> for ApiError {
+    fn from(error: ServiceError) -> Self {
+        match &error {
+            ServiceError::NotFound(_) => Self::not_found(error.to_string()),
+            ServiceError::Conflict { .. } => {
+                Self::new(StatusCode::CONFLICT, "conflict", error.to_string())
+            }
+            ServiceError::Refused(refusal) => Self {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                body: ErrorBody {
+                    error: "refused",
+                    message: refusal.to_string(),
+                    rule: refusal.rule().map(|rule| rule.to_string()),
+                },
+            },
+            ServiceError::Invalid(message) => Self::bad_input(message.clone()),
+            ServiceError::Store(store) => {
+                tracing::error!(error = %store, "storage failed");
+                Self::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "The change could not be saved. Nothing was changed; try again.",
+                )
+            }
+        }
+    }
+}
+
+/// The staff member a request acts for.
+pub struct SignedIn(pub Staff);
+
+impl<S> FromRequestParts<S> for SignedIn
+where
+    Db: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let unauthorized = || {
+            ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "Sign in: send `Authorization: Bearer <token>` with a personal API token.",
+            )
+        };
+        let token = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.strip_prefix("Bearer "))
+            .ok_or_else(unauthorized)?;
+        let db = Db::from_ref(state);
+        match auth::staff_for_token(&db, token).await {
+            Ok(Some(staff)) => Ok(SignedIn(staff)),
+            Ok(None) => Err(unauthorized()),
+            Err(error) => {
+                tracing::error!(%error, "token lookup failed");
+                Err(ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    "Try again shortly.",
+                ))
+            }
+        }
+    }
+}

@@ -1,0 +1,424 @@
+//! The REST API driven through whole episodes on both backends, as a script would: bearer
+//! tokens, JSON bodies, JSON errors with the right status and the rule that refused.
+
+mod support;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Utc};
+use reengage_server::auth::{self, NewStaff};
+use reengage_server::db::Backend;
+use reengage_server::http::{AppState, Clock};
+use reengage_server::services::Actor;
+use reengage_server::{config, http};
+use serde_json::{Value, json};
+use support::{TestDb, backends, fresh_db};
+
+struct Api {
+    address: SocketAddr,
+    clock: Arc<Mutex<DateTime<Utc>>>,
+    coach: String,
+    manager: String,
+    _database: TestDb,
+}
+
+fn noon(date: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(&format!("{date}T20:00:00Z"))
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+impl Api {
+    fn set_day(&self, date: &str) {
+        *self.clock.lock().unwrap() = noon(date);
+    }
+
+    async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (u16, Value) {
+        let client = reqwest::Client::new();
+        let url = format!("http://{}/api/v1{path}", self.address);
+        let mut request = match method {
+            "GET" => client.get(url),
+            _ => client.post(url),
+        };
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn change(
+        &self,
+        token: &str,
+        id: i64,
+        kind: &str,
+        version: i64,
+        mut body: Value,
+    ) -> (u16, Value) {
+        body["version"] = json!(version);
+        self.send(
+            "POST",
+            &format!("/episodes/{id}/{kind}"),
+            Some(token),
+            Some(body),
+        )
+        .await
+    }
+}
+
+async fn spawn_api(backend: Backend) -> Api {
+    let database = fresh_db(backend).await;
+    let db = database.db.clone();
+    sqlx::query("INSERT INTO branches (name) VALUES ('Riverbend')")
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO participants (branch_id, case_number, first_name, last_name, display_name, created_at) \
+         VALUES (1, 'TEST-0002', 'Tess', 'Example', 'Ms. Example', '2026-10-01T00:00:00Z')",
+    )
+    .execute(&db.pool)
+    .await
+    .unwrap();
+    let admin = Actor {
+        staff_id: None,
+        email: "test".into(),
+        role: "admin".into(),
+    };
+    let now = noon("2026-11-01");
+    let mut tokens = Vec::new();
+    for (email, initials, role) in [
+        ("rh@example.test", "RH", "family_coach"),
+        ("xr@example.test", "XR", "operations_manager"),
+    ] {
+        let staff = NewStaff {
+            email: email.into(),
+            name: format!("Test {initials}"),
+            initials: initials.into(),
+            role: role.into(),
+            branch: Some("Riverbend".into()),
+            password: "correct horse battery staple".into(),
+        };
+        auth::create_staff(&db, &admin, staff, now).await.unwrap();
+        tokens.push(auth::create_token(&db, &admin, email, now).await.unwrap());
+    }
+    let clock = Arc::new(Mutex::new(now));
+    let options = config::leptos_options(Some("127.0.0.1:0".parse().unwrap())).unwrap();
+    let state = AppState::new(options, db).with_clock(Clock::fixed(clock.clone()));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, http::router(state)).await.unwrap() });
+    let manager = tokens.pop().unwrap();
+    let coach = tokens.pop().unwrap();
+    Api {
+        address,
+        clock,
+        coach,
+        manager,
+        _database: database,
+    }
+}
+
+fn staffing() -> Value {
+    let areas = [
+        "DomesticViolence",
+        "MentalHealth",
+        "DrugAlcohol",
+        "LearningNeeds",
+        "PhysicalHealth",
+        "ChildcareTransportation",
+    ];
+    let review: Vec<Value> = areas
+        .iter()
+        .flat_map(|area| {
+            ["Adult", "Children"].map(|who| {
+                json!({ "area": area, "who": who, "present": false, "accommodation_offered": null,
+                        "affected_participation": null, "notes": null })
+            })
+        })
+        .collect();
+    json!({
+        "held_on": "2026-11-18",
+        "members": [
+            { "initials": "RH", "role": "FamilyCoach" },
+            { "initials": "XR", "role": "OperationsManager" },
+            { "initials": "JB", "role": "EngagementSpecialist" }
+        ],
+        "participant_attended": false,
+        "partners": [],
+        "barrier_review": review,
+        "good_cause": { "exempt": false, "outside_control": false, "household_issue": false, "department_failed": false },
+        "recommended_strategies": ["Home visit"],
+        "pdp_next_steps": ["RE step"]
+    })
+}
+
+#[tokio::test]
+async fn a_dq1_episode_through_the_api() {
+    for backend in backends().await {
+        let api = spawn_api(backend).await;
+        let (coach, manager) = (api.coach.clone(), api.manager.clone());
+
+        // No anonymous path.
+        let (status, body) = api.send("GET", "/episodes/1", None, None).await;
+        assert_eq!(
+            (status, body["error"].as_str()),
+            (401, Some("unauthorized")),
+            "{backend:?}"
+        );
+        let (status, _) = api
+            .send("GET", "/episodes/1", Some("re_not-a-token"), None)
+            .await;
+        assert_eq!(status, 401);
+
+        api.set_day("2026-11-02");
+        let trigger = json!({ "kind": "MissedCoachAppointment", "what": "orientation", "on": "2026-11-02",
+                              "at": null, "reported_by": "Department" });
+        let (status, episode) = api
+            .send(
+                "POST",
+                "/episodes",
+                Some(&coach),
+                Some(json!({ "participant_id": 1, "trigger": trigger })),
+            )
+            .await;
+        assert_eq!(status, 201, "{backend:?}: {episode}");
+        assert_eq!(episode["stage"], "Missed");
+        assert_eq!(
+            episode["next_action"]["text"],
+            "Call Ms. Example by Tuesday, November 3 — first contact after the missed orientation"
+        );
+        let id = episode["id"].as_i64().unwrap();
+        let mut version = episode["version"].as_i64().unwrap();
+
+        api.set_day("2026-11-03");
+        let (status, episode) = api
+            .change(&coach, id, "attempts", version, json!({ "on": "2026-11-03", "method": "Phone", "outcome": "MessageLeft", "response_window": 2 }))
+            .await;
+        assert_eq!(status, 200, "{episode}");
+        assert_eq!(
+            episode["facts"]["attempts"][0]["by_initials"], "RH",
+            "initials of the signed-in coach"
+        );
+        version = episode["version"].as_i64().unwrap();
+
+        // R13 refuses; 422 names the rule; nothing changes.
+        let (status, refusal) = api
+            .change(
+                &coach,
+                id,
+                "appointment",
+                version,
+                json!({ "on": "2026-11-24" }),
+            )
+            .await;
+        assert_eq!(
+            (status, refusal["error"].as_str(), refusal["rule"].as_str()),
+            (422, Some("refused"), Some("R13")),
+            "{refusal}"
+        );
+        // A stale version conflicts.
+        let (status, conflict) = api
+            .change(
+                &coach,
+                id,
+                "notice",
+                version - 1,
+                json!({ "on": "2026-11-03" }),
+            )
+            .await;
+        assert_eq!(
+            (status, conflict["error"].as_str()),
+            (409, Some("conflict")),
+            "{conflict}"
+        );
+        // Bad input is a 400 with a sentence.
+        let (status, bad) = api
+            .change(
+                &coach,
+                id,
+                "attempts",
+                version,
+                json!({ "on": "yesterday" }),
+            )
+            .await;
+        assert_eq!(
+            (status, bad["error"].as_str()),
+            (400, Some("bad_input")),
+            "{bad}"
+        );
+        let (status, _) = api
+            .change(&coach, id, "no-such-change", version, json!({}))
+            .await;
+        assert_eq!(status, 404);
+
+        api.set_day("2026-11-05");
+        let (_, episode) = api
+            .change(
+                &coach,
+                id,
+                "attempts",
+                version,
+                json!({ "on": "2026-11-05", "method": "Written", "outcome": "MessageLeft" }),
+            )
+            .await;
+        version = episode["version"].as_i64().unwrap();
+        api.set_day("2026-11-10");
+        let (status, episode) = api
+            .change(
+                &coach,
+                id,
+                "appointment",
+                version,
+                json!({ "on": "2026-11-18" }),
+            )
+            .await;
+        assert_eq!(status, 200, "{episode}");
+        assert_eq!(
+            episode["next_action"]["text"],
+            "Mail the DHS 7869 notice to Ms. Example by Tuesday, November 10"
+        );
+        version = episode["version"].as_i64().unwrap();
+        let (_, episode) = api
+            .change(&coach, id, "notice", version, json!({ "on": "2026-11-10" }))
+            .await;
+        version = episode["version"].as_i64().unwrap();
+        api.set_day("2026-11-18");
+        let (status, episode) = api
+            .change(&coach, id, "staffing", version, staffing())
+            .await;
+        assert_eq!(status, 200, "{episode}");
+        version = episode["version"].as_i64().unwrap();
+        let (_, episode) = api
+            .change(
+                &coach,
+                id,
+                "decision",
+                version,
+                json!({ "outcome": "Dq1", "decided_on": "2026-11-18" }),
+            )
+            .await;
+        assert_eq!(episode["stage"], "Decided");
+        let readiness: Vec<&str> = episode["dq1_readiness"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["rule"].as_str().unwrap())
+            .collect();
+        assert_eq!(readiness, vec!["R27", "R27"]);
+        version = episode["version"].as_i64().unwrap();
+
+        api.set_day("2026-11-19");
+        let (_, episode) = api
+            .change(
+                &coach,
+                id,
+                "post-dq1-steps",
+                version,
+                json!({ "re_step_recorded": true, "pdp_copy_to_participant": true,
+                "dq1_selected_on_page": true, "one_case_note": false, "resources_offered": false }),
+            )
+            .await;
+        version = episode["version"].as_i64().unwrap();
+        // R18, R26: the coach may not finalize; the manager who sat on the staffing may.
+        let (status, refusal) = api
+            .change(
+                &coach,
+                id,
+                "finalization",
+                version,
+                json!({ "on": "2026-11-19" }),
+            )
+            .await;
+        assert_eq!(
+            (status, refusal["rule"].as_str()),
+            (422, Some("R18")),
+            "{refusal}"
+        );
+        let (status, episode) = api
+            .change(
+                &manager,
+                id,
+                "finalization",
+                version,
+                json!({ "on": "2026-11-19" }),
+            )
+            .await;
+        assert_eq!(
+            (status, episode["stage"].as_str()),
+            (200, Some("Finalized")),
+            "{episode}"
+        );
+
+        let (status, missing) = api.send("GET", "/episodes/999", Some(&coach), None).await;
+        assert_eq!(
+            (status, missing["error"].as_str()),
+            (404, Some("not_found"))
+        );
+    }
+}
+
+#[tokio::test]
+async fn calendar_endpoints() {
+    let api = spawn_api(Backend::Sqlite).await;
+    let (status, closures) = api
+        .send("GET", "/calendar/closures?year=2026", None, None)
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(closures.as_array().unwrap().len(), 11);
+    assert_eq!(
+        closures[9],
+        json!({ "date": "2026-11-27", "name": "Day after Thanksgiving" })
+    );
+    let (_, answer) = api
+        .send(
+            "GET",
+            "/calendar/add-business-days?date=2026-11-25&n=1",
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(answer, json!({ "date": "2026-11-30" }));
+    let (_, answer) = api
+        .send(
+            "GET",
+            "/calendar/notice-mail-by?appointment=2026-12-04",
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(answer, json!({ "date": "2026-11-25" }));
+    let (status, refusal) = api
+        .send(
+            "GET",
+            "/calendar/notice-mail-by?appointment=2026-11-26",
+            None,
+            None,
+        )
+        .await;
+    assert_eq!((status, refusal["rule"].as_str()), (422, Some("R16")));
+    for bad in [
+        "/calendar/closures?year=1989",
+        "/calendar/closures",
+        "/calendar/add-business-days?date=2026-11-25&n=400",
+        "/calendar/notice-mail-by?appointment=12/08/2026",
+    ] {
+        let (status, error) = api.send("GET", bad, None, None).await;
+        assert_eq!(
+            (status, error["error"].as_str()),
+            (400, Some("bad_input")),
+            "{bad}: {error}"
+        );
+    }
+}
