@@ -1,0 +1,130 @@
+//! `reengage admin user create` and `reengage admin token create`, on both backends.
+
+mod support;
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use reengage_server::auth;
+use support::{backends, fresh_db};
+
+fn admin(url: &str, args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_reengage"))
+        .arg("admin")
+        .args(args)
+        .env("DATABASE_URL", url)
+        .env("REENGAGE_LOG", "off")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+const CREATE: [&str; 11] = [
+    "user",
+    "create",
+    "--email",
+    "Lead@Example.test",
+    "--name",
+    "Lee Lead",
+    "--initials",
+    "ll",
+    "--role",
+    "lead_worker",
+    "--branch",
+];
+
+#[tokio::test]
+async fn staff_and_tokens_from_the_command_line() {
+    for backend in backends().await {
+        let test = fresh_db(backend).await;
+        let mut create: Vec<&str> = CREATE.to_vec();
+        create.push("Riverbend");
+
+        let short = admin(&test.url, &create, "too short\n");
+        assert_eq!(short.status.code(), Some(2), "{backend:?}: {short:?}");
+        assert_eq!(
+            String::from_utf8(short.stderr).unwrap(),
+            "reengage: The password needs at least 15 characters; a few words make a good one.\n"
+        );
+
+        let made = admin(&test.url, &create, "correct horse battery staple\n");
+        assert!(made.status.success(), "{backend:?}: {made:?}");
+        assert!(
+            String::from_utf8(made.stdout)
+                .unwrap()
+                .ends_with(": lead@example.test\n")
+        );
+        let again = admin(&test.url, &create, "correct horse battery staple\n");
+        assert_eq!(again.status.code(), Some(2));
+
+        let stored: (String, String, String) = sqlx::query_as(
+            "SELECT initials, role, password_hash FROM staff WHERE email = 'lead@example.test'",
+        )
+        .fetch_one(&test.db.pool)
+        .await
+        .unwrap();
+        assert_eq!(
+            (stored.0.as_str(), stored.1.as_str()),
+            ("LL", "lead_worker")
+        );
+        assert!(
+            stored.2.starts_with("$argon2id$"),
+            "argon2id, never the password"
+        );
+        assert!(
+            auth::verify_password("correct horse battery staple".into(), stored.2.clone()).await
+        );
+        assert!(!auth::verify_password("correct horse battery stapler".into(), stored.2).await);
+
+        let token = admin(&test.url, &["token", "create", "lead@example.test"], "");
+        assert!(token.status.success(), "{token:?}");
+        let token = String::from_utf8(token.stdout).unwrap().trim().to_owned();
+        assert!(token.starts_with("re_") && token.len() > 40);
+        let staff = auth::staff_for_token(&test.db, &token)
+            .await
+            .unwrap()
+            .expect("token works");
+        assert_eq!(staff.email, "lead@example.test");
+        let hashes: Vec<String> = sqlx::query_scalar("SELECT token_hash FROM api_tokens")
+            .fetch_all(&test.db.pool)
+            .await
+            .unwrap();
+        assert!(!hashes.contains(&token), "only a hash is stored");
+
+        let nobody = admin(&test.url, &["token", "create", "nobody@example.test"], "");
+        assert_eq!(nobody.status.code(), Some(2));
+        let bad_role = admin(
+            &test.url,
+            &[
+                "user",
+                "create",
+                "--email",
+                "x@example.test",
+                "--name",
+                "X",
+                "--initials",
+                "X",
+                "--role",
+                "boss",
+            ],
+            "correct horse battery staple\n",
+        );
+        assert_eq!(bad_role.status.code(), Some(2));
+
+        // Every account and token change is audited.
+        let actions: Vec<String> = sqlx::query_scalar("SELECT action FROM audit_log ORDER BY id")
+            .fetch_all(&test.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(actions, vec!["staff.created", "token.created"]);
+    }
+}
