@@ -55,6 +55,8 @@ pub enum Command {
     /// Staff accounts and API tokens.
     #[command(subcommand)]
     Admin(crate::admin_cli::AdminCommand),
+    /// Write a consistent copy of the live SQLite database to FILE.
+    Backup { file: std::path::PathBuf },
 }
 
 #[derive(Debug, Clone, Subcommand)]

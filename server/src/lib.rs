@@ -4,6 +4,7 @@ pub mod admin_cli;
 pub mod api;
 pub mod audit;
 pub mod auth;
+pub mod backup;
 pub mod calendar_cli;
 pub mod config;
 pub mod db;
@@ -50,6 +51,13 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Calendar(command) => {
             print!("{}", calendar_cli::answer(&command)?);
+            Ok(())
+        }
+        Command::Backup { file } => {
+            let db = db::open(&cli.database_url).await?;
+            let result = backup::backup(&db, &file).await;
+            db.pool.close().await;
+            print!("{}", result?);
             Ok(())
         }
         Command::Admin(command) => {
