@@ -57,6 +57,8 @@ pub enum Command {
     Admin(crate::admin_cli::AdminCommand),
     /// Write a consistent copy of the live SQLite database to FILE.
     Backup { file: std::path::PathBuf },
+    /// Load a fictional demo branch into an empty database.
+    Demo,
 }
 
 #[derive(Debug, Clone, Subcommand)]

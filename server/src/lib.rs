@@ -8,6 +8,7 @@ pub mod backup;
 pub mod calendar_cli;
 pub mod config;
 pub mod db;
+pub mod demo;
 pub mod http;
 pub mod services;
 pub mod store;
@@ -51,6 +52,13 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Calendar(command) => {
             print!("{}", calendar_cli::answer(&command)?);
+            Ok(())
+        }
+        Command::Demo => {
+            let db = db::open(&cli.database_url).await?;
+            let result = demo::load(&db, chrono::Utc::now()).await;
+            db.pool.close().await;
+            print!("{}", result?);
             Ok(())
         }
         Command::Backup { file } => {

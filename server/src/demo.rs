@@ -1,0 +1,448 @@
+//! `reengage demo`: a demo branch with staff of every role and about forty participants with
+//! episodes in every stage, dated relative to today. Every episode is built through the same
+//! services (and `core` checks) as real work. The names are obviously fictional.
+
+use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
+use reengage_core::BusinessCalendar;
+use reengage_core::deadlines::ResponseWindow;
+use reengage_core::earliest_appointment_for_mailing;
+use reengage_core::episode::*;
+
+use crate::StartError;
+use crate::auth::{self, NewStaff};
+use crate::db::Db;
+use crate::services::episodes::{change, local_today, record_missed_activity};
+use crate::services::{Actor, ServiceError};
+
+/// The demo password of every demo account (fictional accounts only).
+pub const DEMO_PASSWORD: &str = "demo password for re-engage";
+const BRANCH: &str = "Demo Branch (fictional)";
+const ZONE: &str = "America/Los_Angeles";
+
+const STAFF: [(&str, &str, &str, &str); 7] = [
+    ("coach@demo.test", "Casey Demo-Coach", "CD", "family_coach"),
+    ("aide@demo.test", "Avery Demo-Aide", "AD", "case_aide"),
+    (
+        "specialist@demo.test",
+        "Emery Demo-Specialist",
+        "ED",
+        "engagement_specialist",
+    ),
+    (
+        "manager@demo.test",
+        "Morgan Demo-Manager",
+        "MD",
+        "operations_manager",
+    ),
+    ("lead@demo.test", "Lee Demo-Lead", "LD", "lead_worker"),
+    (
+        "contractor@demo.test",
+        "Cam Demo-Contractor",
+        "KD",
+        "contractor",
+    ),
+    ("admin@demo.test", "Ari Demo-Admin", "RD", "admin"),
+];
+
+const FIRST: [&str; 8] = [
+    "Alex", "Blair", "Corey", "Dana", "Eden", "Frankie", "Gray", "Harper",
+];
+const LAST: [&str; 5] = ["Testcase", "Sample", "Example", "Placeholder", "Fictional"];
+
+/// Noon in the office on `day`, as an instant.
+fn noon(day: NaiveDate) -> DateTime<Utc> {
+    let zone: chrono_tz::Tz = ZONE.parse().unwrap_or(chrono_tz::America::Los_Angeles);
+    zone.from_local_datetime(&day.and_hms_opt(12, 0, 0).unwrap_or_default())
+        .single()
+        .map(|at| at.with_timezone(&Utc))
+        .unwrap_or_else(|| Utc.from_utc_datetime(&day.and_hms_opt(20, 0, 0).unwrap_or_default()))
+}
+
+fn input(error: impl std::fmt::Display) -> StartError {
+    StartError::Input(format!("demo data: {error}"))
+}
+
+/// Loads the demo into an empty database; returns what to print.
+pub async fn load(db: &Db, now: DateTime<Utc>) -> Result<String, StartError> {
+    let existing: i64 = sqlx::query_scalar("SELECT count(*) FROM participants")
+        .fetch_one(&db.pool)
+        .await
+        .map_err(input)?;
+    if existing > 0 {
+        return Err(StartError::Input(
+            "This database already has participants; load the demo into a new database.".into(),
+        ));
+    }
+    let system = Actor {
+        staff_id: None,
+        email: "demo loader".into(),
+        role: "admin".into(),
+    };
+    for (email, name, initials, role) in STAFF {
+        let staff = NewStaff {
+            email: email.into(),
+            name: name.into(),
+            initials: initials.into(),
+            role: role.into(),
+            branch: Some(BRANCH.into()),
+            password: DEMO_PASSWORD.into(),
+        };
+        auth::create_staff(db, &system, staff, now)
+            .await
+            .map_err(input)?;
+    }
+    let coach_id: i64 = sqlx::query_scalar("SELECT id FROM staff WHERE email = 'coach@demo.test'")
+        .fetch_one(&db.pool)
+        .await
+        .map_err(input)?;
+    let coach = Actor {
+        staff_id: Some(coach_id),
+        email: "coach@demo.test".into(),
+        role: "family_coach".into(),
+    };
+    let manager = Actor {
+        staff_id: None,
+        email: "manager@demo.test".into(),
+        role: "operations_manager".into(),
+    };
+    let calendar = BusinessCalendar::oregon();
+    let today = local_today(ZONE, now);
+    let back = |n: u32| -> NaiveDate {
+        let mut day = calendar.on_or_before(today).unwrap_or(today);
+        for _ in 0..n {
+            day = calendar.previous_business_day(day).unwrap_or(day);
+        }
+        day
+    };
+    let ahead = |from: NaiveDate, n: u32| calendar.add_business_days(from, n).unwrap_or(from);
+
+    for i in 0..40_usize {
+        let name = format!("{} {}", FIRST[i % FIRST.len()], LAST[i % LAST.len()]);
+        let participant: i64 = sqlx::query_scalar(
+            "INSERT INTO participants (branch_id, case_number, first_name, last_name, display_name, phone, \
+             phone_in_service, email, address, coach_id, created_at) \
+             VALUES ((SELECT id FROM branches WHERE name = $1), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+        )
+        .bind(BRANCH)
+        .bind(format!("DEMO-{:04}", i + 1))
+        .bind(FIRST[i % FIRST.len()])
+        .bind(LAST[i % LAST.len()])
+        .bind(&name)
+        .bind(format!("555-01{:02}", i % 100))
+        .bind(i64::from(i % 7 != 3))
+        .bind(format!("participant{}@demo.test", i + 1))
+        .bind(format!("{} Example Street, Demo City", 100 + i))
+        .bind(coach_id)
+        .bind(now.to_rfc3339())
+        .execute_and_fetch(db)
+        .await?;
+        build_episode(
+            db,
+            &coach,
+            &manager,
+            participant,
+            i,
+            &back,
+            &ahead,
+            &calendar,
+            today,
+        )
+        .await
+        .map_err(|e| input(format!("{name}: {e}")))?;
+    }
+    let token = auth::create_token(db, &system, "coach@demo.test", now)
+        .await
+        .map_err(input)?;
+    let mut out = format!(
+        "Loaded the demo branch “{BRANCH}”: {} staff, 40 participants with episodes in every stage.\n",
+        STAFF.len()
+    );
+    out.push_str(&format!(
+        "Sign in as any of these with the password “{DEMO_PASSWORD}”:\n"
+    ));
+    for (email, _, _, role) in STAFF {
+        out.push_str(&format!("  {email:<22} {role}\n"));
+    }
+    out.push_str(&format!("API token for coach@demo.test: {token}\n"));
+    Ok(out)
+}
+
+/// `query_scalar(..).fetch_one(pool)` for an insert's returned id, with the demo's error.
+trait FetchId {
+    async fn execute_and_fetch(self, db: &Db) -> Result<i64, StartError>;
+}
+
+impl<'q> FetchId for sqlx::query::QueryScalar<'q, sqlx::Any, i64, sqlx::any::AnyArguments<'q>> {
+    async fn execute_and_fetch(self, db: &Db) -> Result<i64, StartError> {
+        self.fetch_one(&db.pool).await.map_err(input)
+    }
+}
+
+fn attempt(
+    on: NaiveDate,
+    method: ContactMethod,
+    outcome: AttemptOutcome,
+    window: Option<i64>,
+) -> Transition {
+    Transition::LogAttempt(Attempt {
+        on,
+        method,
+        outcome,
+        response_window: window.and_then(|w| ResponseWindow::new(w).ok()),
+        by_initials: "CD".into(),
+        note: None,
+    })
+}
+
+fn staffing(held_on: NaiveDate, i: usize) -> Staffing {
+    Staffing {
+        held_on,
+        members: vec![
+            StaffingMember {
+                initials: "CD".into(),
+                role: StaffingRole::FamilyCoach,
+            },
+            StaffingMember {
+                initials: "MD".into(),
+                role: StaffingRole::OperationsManager,
+            },
+            StaffingMember {
+                initials: "ED".into(),
+                role: StaffingRole::EngagementSpecialist,
+            },
+        ],
+        participant_attended: i.is_multiple_of(3),
+        partners: vec![],
+        barrier_review: BarrierArea::ALL
+            .iter()
+            .flat_map(|area| {
+                HouseholdMember::ALL.iter().map(move |who| BarrierFinding {
+                    area: *area,
+                    who: *who,
+                    present: *area == BarrierArea::ChildcareTransportation
+                        && *who == HouseholdMember::Adult,
+                    accommodation_offered: (*area == BarrierArea::ChildcareTransportation
+                        && *who == HouseholdMember::Adult)
+                        .then(|| "Bus pass offered".to_owned()),
+                    affected_participation: (*area == BarrierArea::ChildcareTransportation
+                        && *who == HouseholdMember::Adult)
+                        .then_some(false),
+                    notes: None,
+                })
+            })
+            .collect(),
+        good_cause: GoodCauseAnswers {
+            exempt: Some(false),
+            outside_control: Some(i % 16 == 6),
+            household_issue: Some(false),
+            department_failed: Some(false),
+        },
+        recommended_strategies: vec!["Weekly check-in call".into()],
+        pdp_next_steps: vec!["Job search, 10 hours a week".into()],
+    }
+}
+
+/// One episode's changes, each on the version the last one left.
+struct Steps<'a> {
+    db: &'a Db,
+    id: i64,
+    version: i64,
+}
+
+impl Steps<'_> {
+    async fn step(
+        &mut self,
+        day: NaiveDate,
+        transition: Transition,
+        by: &Actor,
+    ) -> Result<(), ServiceError> {
+        self.version = change(self.db, by, self.id, self.version, transition, noon(day))
+            .await?
+            .version;
+        Ok(())
+    }
+}
+
+/// Builds participant `i`'s episode up to stage `i % 8`, each step on its own day.
+#[allow(clippy::too_many_arguments)]
+async fn build_episode(
+    db: &Db,
+    coach: &Actor,
+    manager: &Actor,
+    participant: i64,
+    i: usize,
+    back: &impl Fn(u32) -> NaiveDate,
+    ahead: &impl Fn(NaiveDate, u32) -> NaiveDate,
+    calendar: &BusinessCalendar,
+    today: NaiveDate,
+) -> Result<(), ServiceError> {
+    let target = Stage::ALL[i % Stage::ALL.len()];
+    let depth = match target {
+        Stage::Missed => (i % 3) as u32,
+        Stage::AttemptingContact => 2,
+        Stage::ContactMade => 3,
+        Stage::InviteToReengagement => 8,
+        Stage::AppointmentScheduled => 9,
+        _ => 25,
+    };
+    let missed = back(depth);
+    let kind = [
+        TriggerKind::MissedCoachAppointment,
+        TriggerKind::MissedFirstActivity,
+        TriggerKind::MissedJobsAppointment,
+    ][i % 3];
+    let trigger = Trigger {
+        kind,
+        what: ["orientation", "SW step", "JOBS appointment"][i % 3].into(),
+        on: missed,
+        at: None,
+        reported_by: ReportedBy::Department,
+    };
+    let opened = record_missed_activity(db, coach, participant, trigger, noon(missed)).await?;
+    let mut episode = Steps {
+        db,
+        id: opened.episode_id,
+        version: opened.version,
+    };
+    if target == Stage::Missed {
+        return Ok(());
+    }
+    let first = ahead(missed, 1);
+    let window = Some(2);
+    episode
+        .step(
+            first,
+            attempt(
+                first,
+                ContactMethod::Phone,
+                AttemptOutcome::MessageLeft,
+                window,
+            ),
+            coach,
+        )
+        .await?;
+    match target {
+        Stage::AttemptingContact => return Ok(()),
+        Stage::ContactMade => {
+            let on = ahead(missed, 2);
+            episode
+                .step(
+                    on,
+                    Transition::RecordContact {
+                        on,
+                        plan_adjusted: (i / 8).is_multiple_of(2),
+                    },
+                    coach,
+                )
+                .await?;
+            return Ok(());
+        }
+        _ => {}
+    }
+    let second = ahead(missed, 3);
+    episode
+        .step(
+            second,
+            attempt(
+                second,
+                ContactMethod::Written,
+                AttemptOutcome::MessageLeft,
+                None,
+            ),
+            coach,
+        )
+        .await?;
+    if target == Stage::InviteToReengagement {
+        return Ok(());
+    }
+    let scheduled = ahead(second, 3);
+    let appointment = if target == Stage::AppointmentScheduled {
+        calendar.on_or_after(today + Days::new(10)).unwrap_or(today)
+    } else {
+        earliest_appointment_for_mailing(scheduled, calendar).unwrap_or(scheduled)
+    };
+    episode
+        .step(
+            scheduled,
+            Transition::ScheduleAppointment { on: appointment },
+            coach,
+        )
+        .await?;
+    if target == Stage::AppointmentScheduled && i.is_multiple_of(2) {
+        return Ok(());
+    }
+    episode
+        .step(
+            scheduled,
+            Transition::RecordNoticeMailed { on: scheduled },
+            coach,
+        )
+        .await?;
+    if target == Stage::AppointmentScheduled {
+        return Ok(());
+    }
+    if target == Stage::Staffing {
+        if i % 2 == 1 {
+            episode
+                .step(
+                    appointment,
+                    Transition::AddMissingInfo(MissingInfo {
+                        kind: MissingInfoKind::ChildSafetyCheck,
+                        description: "child safety check".into(),
+                        requested_on: appointment,
+                        resolved_on: None,
+                    }),
+                    coach,
+                )
+                .await?;
+        }
+        return Ok(());
+    }
+    episode
+        .step(
+            appointment,
+            Transition::RecordStaffing(staffing(appointment, i)),
+            coach,
+        )
+        .await?;
+    let outcome = if i % 16 == 6 {
+        DecisionOutcome::GoodCause
+    } else {
+        DecisionOutcome::Dq1
+    };
+    episode
+        .step(
+            appointment,
+            Transition::Decide(Decision {
+                outcome,
+                decided_on: appointment,
+            }),
+            coach,
+        )
+        .await?;
+    if target == Stage::Decided || outcome != DecisionOutcome::Dq1 {
+        return Ok(());
+    }
+    let next = ahead(appointment, 1);
+    let steps = PostDq1Steps {
+        re_step_recorded: true,
+        pdp_copy_to_participant: true,
+        dq1_selected_on_page: true,
+        ..Default::default()
+    };
+    episode
+        .step(next, Transition::RecordPostDq1Steps(steps), coach)
+        .await?;
+    episode
+        .step(
+            next,
+            Transition::FinalizeDq1 {
+                on: next,
+                role: StaffingRole::OperationsManager,
+                initials: "MD".into(),
+            },
+            manager,
+        )
+        .await?;
+    Ok(())
+}
