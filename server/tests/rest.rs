@@ -422,3 +422,87 @@ async fn calendar_endpoints() {
         );
     }
 }
+
+#[tokio::test]
+async fn open_episodes_page_by_keyset_most_urgent_first() {
+    for backend in backends().await {
+        let api = spawn_api(backend).await;
+        let db = &api._database.db;
+        for n in 0..5 {
+            sqlx::query(
+                "INSERT INTO participants (branch_id, case_number, first_name, last_name, display_name, coach_id, created_at) \
+                 VALUES (1, $1, 'P', $2, $3, (SELECT id FROM staff WHERE email = 'rh@example.test'), '2026-10-01T00:00:00Z')",
+            )
+            .bind(format!("LIST-{n}"))
+            .bind(format!("Person{n}"))
+            .bind(format!("Person {n}"))
+            .execute(&db.pool)
+            .await
+            .unwrap();
+        }
+        api.set_day("2026-11-20");
+        // Misses on different days: first contact due on different days (R2).
+        for (n, on) in [
+            "2026-11-16",
+            "2026-11-19",
+            "2026-11-12",
+            "2026-11-18",
+            "2026-11-17",
+        ]
+        .iter()
+        .enumerate()
+        {
+            let trigger = json!({ "kind": "MissedFirstActivity", "what": "SW step", "on": on, "at": null, "reported_by": "Department" });
+            let (status, body) = api
+                .send(
+                    "POST",
+                    "/episodes",
+                    Some(&api.coach),
+                    Some(json!({ "participant_id": n + 2, "trigger": trigger })),
+                )
+                .await;
+            assert_eq!(status, 201, "{backend:?}: {body}");
+        }
+        let mut seen = Vec::new();
+        let mut after: Option<String> = None;
+        let mut pages = 0;
+        loop {
+            let path = match &after {
+                Some(cursor) => format!("/episodes?limit=2&after={cursor}"),
+                None => "/episodes?limit=2".to_owned(),
+            };
+            let (status, page) = api.send("GET", &path, Some(&api.coach), None).await;
+            assert_eq!(status, 200, "{page}");
+            pages += 1;
+            for row in page["episodes"].as_array().unwrap() {
+                seen.push(row["next_due_on"].as_str().unwrap().to_owned());
+            }
+            match page["next"].as_str() {
+                Some(next) => after = Some(next.to_owned()),
+                None => break,
+            }
+        }
+        assert_eq!(pages, 3, "{backend:?}");
+        assert_eq!(
+            seen,
+            vec![
+                "2026-11-13",
+                "2026-11-17",
+                "2026-11-18",
+                "2026-11-19",
+                "2026-11-20"
+            ],
+            "{backend:?}"
+        );
+        for bad in [
+            "/episodes?after=yesterday",
+            "/episodes?limit=0",
+            "/episodes?limit=500",
+        ] {
+            let (status, _) = api.send("GET", bad, Some(&api.coach), None).await;
+            assert_eq!(status, 400, "{bad}");
+        }
+        let (status, _) = api.send("GET", "/episodes", None, None).await;
+        assert_eq!(status, 401);
+    }
+}

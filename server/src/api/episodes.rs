@@ -3,7 +3,7 @@
 use axum::{
     Json,
     body::Bytes,
-    extract::{Path, State},
+    extract::{Path, Query, State},
     http::StatusCode,
 };
 use chrono::NaiveDate;
@@ -18,6 +18,7 @@ use super::{ApiError, SignedIn};
 use crate::db::Db;
 use crate::http::Clock;
 use crate::services::episodes::{change as change_episode, read, record_missed_activity};
+use crate::store::lists::{Cursor, EpisodeRow, Scope, open_episodes};
 
 /// An episode with what `core` derives from it on the office's today.
 #[derive(Debug, Serialize)]
@@ -64,6 +65,62 @@ fn body(bytes: &Bytes) -> Result<Map<String, Value>, ApiError> {
             "Send a JSON object as the request body.",
         )),
     }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ListQuery {
+    coach_id: Option<i64>,
+    branch_id: Option<i64>,
+    after: Option<String>,
+    limit: Option<i64>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct EpisodePage {
+    pub episodes: Vec<EpisodeRow>,
+    /// Pass as `after` for the next page; absent on the last page.
+    pub next: Option<String>,
+}
+
+/// `GET /api/v1/episodes?coach_id=…|branch_id=…&after=…&limit=…`: open episodes, most
+/// urgent first (by the next due date), paged by keyset. Without a filter: the signed-in
+/// staff member's own, or their branch's.
+pub async fn list(
+    State(db): State<Db>,
+    SignedIn(staff): SignedIn,
+    Query(query): Query<ListQuery>,
+) -> Result<Json<EpisodePage>, ApiError> {
+    let scope = match (query.coach_id, query.branch_id, staff.branch_id) {
+        (Some(coach), _, _) => Scope::Coach(coach),
+        (None, Some(branch), _) => Scope::Branch(branch),
+        (None, None, _) if staff.role == "family_coach" || staff.role == "case_aide" => {
+            Scope::Coach(staff.id)
+        }
+        (None, None, Some(branch)) => Scope::Branch(branch),
+        (None, None, None) => Scope::Coach(staff.id),
+    };
+    let after = match query.after.as_deref() {
+        None => None,
+        Some(text) => Some(Cursor::parse(text).ok_or_else(|| {
+            ApiError::bad_input("`after` is the `next` value of the page before.")
+        })?),
+    };
+    let limit = query.limit.unwrap_or(50);
+    if !(1..=200).contains(&limit) {
+        return Err(ApiError::bad_input("`limit` is from 1 to 200."));
+    }
+    let mut conn = db
+        .pool
+        .acquire()
+        .await
+        .map_err(crate::services::ServiceError::from)?;
+    let (episodes, next) = open_episodes(&mut conn, scope, after.as_ref(), limit)
+        .await
+        .map_err(crate::services::ServiceError::from)?;
+    Ok(Json(EpisodePage {
+        episodes,
+        next: next.map(|c| c.encode()),
+    }))
 }
 
 #[derive(Debug, Deserialize)]

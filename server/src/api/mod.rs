@@ -27,7 +27,7 @@ pub fn router() -> Router<AppState> {
             get(calendar::add_business_days),
         )
         .route("/calendar/notice-mail-by", get(calendar::notice_mail_by))
-        .route("/episodes", post(episodes::open))
+        .route("/episodes", post(episodes::open).get(episodes::list))
         .route("/episodes/{id}", get(episodes::show))
         .route("/episodes/{id}/{change}", post(episodes::change))
         .fallback(|| async { ApiError::not_found("There is no such API route.") })

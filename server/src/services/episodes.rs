@@ -36,11 +36,21 @@ fn instant(now: DateTime<Utc>) -> String {
     now.to_rfc3339_opts(SecondsFormat::Micros, true)
 }
 
+/// `next_due_on` of an episode with nothing due: sorts after every date, so list queries
+/// can page by `(next_due_on, id)` on both backends without NULL rules.
+pub const NOTHING_DUE: &str = "9999-12-31";
+
 /// The columns `core` derives and the lists sort by.
 struct Derived {
     stage: Stage,
     closed: bool,
     next_due_on: Option<NaiveDate>,
+}
+
+impl Derived {
+    fn due_column(&self) -> String {
+        self.next_due_on.map_or_else(|| NOTHING_DUE.to_owned(), day)
+    }
 }
 
 fn derive(facts: &EpisodeFacts, today: NaiveDate, calendar: &BusinessCalendar) -> Derived {
@@ -126,7 +136,7 @@ pub async fn record_missed_activity(
     .bind(code(&trigger.reported_by))
     .bind(code(&derived.stage))
     .bind(flag(derived.closed))
-    .bind(derived.next_due_on.map(day))
+    .bind(derived.due_column())
     .bind(&at)
     .fetch_one(&mut *tx)
     .await?;
@@ -197,7 +207,7 @@ pub async fn change(
     )
     .bind(code(&derived.stage))
     .bind(flag(derived.closed))
-    .bind(derived.next_due_on.map(day))
+    .bind(derived.due_column())
     .bind(&at)
     .bind(episode_id)
     .bind(expected_version)

@@ -2,6 +2,7 @@
 
 pub mod codes;
 pub mod episodes;
+pub mod lists;
 
 use thiserror::Error;
 

@@ -1,0 +1,106 @@
+//! The lists the pages and the API show, paged by keyset (never OFFSET), each served by an
+//! index of `0003_episodes.sql`.
+
+use sqlx::AnyConnection;
+
+use super::StoreError;
+
+/// One row of an episode list.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct EpisodeRow {
+    pub id: i64,
+    pub participant_id: i64,
+    pub participant: String,
+    pub coach_id: Option<i64>,
+    pub stage: String,
+    pub next_due_on: Option<String>,
+    pub version: i64,
+}
+
+/// Where a page ends: the next page starts after this `(next_due_on, id)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cursor {
+    pub due: String,
+    pub id: i64,
+}
+
+impl Cursor {
+    /// `2026-11-30.123`
+    pub fn parse(text: &str) -> Option<Self> {
+        let (due, id) = text.split_once('.')?;
+        let valid = due.len() == 10 && due.bytes().all(|b| b.is_ascii_digit() || b == b'-');
+        Some(Self {
+            due: valid.then(|| due.to_owned())?,
+            id: id.parse().ok()?,
+        })
+    }
+
+    pub fn encode(&self) -> String {
+        format!("{}.{}", self.due, self.id)
+    }
+}
+
+/// Who a list is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Coach(i64),
+    Branch(i64),
+}
+
+/// Open episodes, most urgent first, `limit` at a time after `after`.
+pub async fn open_episodes(
+    conn: &mut AnyConnection,
+    scope: Scope,
+    after: Option<&Cursor>,
+    limit: i64,
+) -> Result<(Vec<EpisodeRow>, Option<Cursor>), StoreError> {
+    let column = match scope {
+        Scope::Coach(_) => "e.coach_id",
+        Scope::Branch(_) => "e.branch_id",
+    };
+    let owner = match scope {
+        Scope::Coach(id) | Scope::Branch(id) => id,
+    };
+    let start = after.cloned().unwrap_or(Cursor {
+        due: String::new(),
+        id: 0,
+    });
+    let sql = format!(
+        "SELECT e.id, e.participant_id, p.display_name, e.coach_id, e.stage, e.next_due_on, e.version \
+         FROM episodes e JOIN participants p ON p.id = e.participant_id \
+         WHERE {column} = $1 AND e.closed = 0 \
+           AND (e.next_due_on > $2 OR (e.next_due_on = $2 AND e.id > $3)) \
+         ORDER BY e.next_due_on, e.id LIMIT $4"
+    );
+    let rows: Vec<(i64, i64, String, Option<i64>, String, String, i64)> = sqlx::query_as(&sql)
+        .bind(owner)
+        .bind(&start.due)
+        .bind(start.id)
+        .bind(limit + 1)
+        .fetch_all(&mut *conn)
+        .await?;
+    let more = rows.len() as i64 > limit;
+    let page: Vec<EpisodeRow> = rows
+        .into_iter()
+        .take(limit as usize)
+        .map(
+            |(id, participant_id, participant, coach_id, stage, due, version)| EpisodeRow {
+                id,
+                participant_id,
+                participant,
+                coach_id,
+                stage,
+                next_due_on: (due != crate::services::episodes::NOTHING_DUE).then_some(due),
+                version,
+            },
+        )
+        .collect();
+    let next = more.then(|| page.last()).flatten().map(|last| Cursor {
+        due: last
+            .next_due_on
+            .clone()
+            .unwrap_or_else(|| crate::services::episodes::NOTHING_DUE.to_owned()),
+        id: last.id,
+    });
+    Ok((page, next))
+}
