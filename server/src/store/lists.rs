@@ -17,6 +17,9 @@ pub struct EpisodeRow {
     pub version: i64,
 }
 
+/// A list row as the query returns it.
+type RawRow = (i64, i64, String, Option<i64>, String, String, i64);
+
 /// Where a page ends: the next page starts after this `(next_due_on, id)`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cursor {
@@ -72,7 +75,7 @@ pub async fn open_episodes(
            AND (e.next_due_on > $2 OR (e.next_due_on = $2 AND e.id > $3)) \
          ORDER BY e.next_due_on, e.id LIMIT $4"
     );
-    let rows: Vec<(i64, i64, String, Option<i64>, String, String, i64)> = sqlx::query_as(&sql)
+    let rows: Vec<RawRow> = sqlx::query_as(&sql)
         .bind(owner)
         .bind(&start.due)
         .bind(start.id)
