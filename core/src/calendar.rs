@@ -17,6 +17,7 @@ pub const SUPPORTED_YEARS: std::ops::RangeInclusive<i32> = 1990..=2100;
 
 /// A weekday on which the office is closed, and why.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Closure {
     pub date: NaiveDate,
     pub name: String,

@@ -22,7 +22,9 @@ pub const INVITE_AFTER_BUSINESS_DAYS: u32 = 3;
 
 /// R9: the response window a coach chooses after leaving a message: 1 to 3 business days.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "u8", into = "u8")]
+#[cfg_attr(feature = "openapi", schema(value_type = u8, description = "Business days, 1 to 3 (R9)", example = 2))]
 pub struct ResponseWindow(u8);
 
 /// R9: a response window outside 1–3 business days.

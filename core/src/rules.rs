@@ -36,7 +36,9 @@ use serde::{Deserialize, Serialize};
 
 /// A rule of the re-engagement policy, R1–R30; written "R15" in JSON as on paper.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(into = "String", try_from = "String")]
+#[cfg_attr(feature = "openapi", schema(value_type = String, example = "R15"))]
 pub struct RuleId(pub u8);
 
 impl From<RuleId> for String {

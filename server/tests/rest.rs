@@ -506,3 +506,56 @@ async fn open_episodes_page_by_keyset_most_urgent_first() {
         assert_eq!(status, 401);
     }
 }
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_route() {
+    let api = spawn_api(Backend::Sqlite).await;
+    let (status, doc) = api.send("GET", "/openapi.json", None, None).await;
+    assert_eq!(status, 200);
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    let documented: Vec<(String, String)> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(path, item)| {
+            item.as_object()
+                .unwrap()
+                .keys()
+                .map(move |method| (method.clone(), path.clone()))
+        })
+        .collect();
+    let mut expected = vec![
+        ("get", "/calendar/closures"),
+        ("get", "/calendar/add-business-days"),
+        ("get", "/calendar/notice-mail-by"),
+        ("get", "/episodes"),
+        ("post", "/episodes"),
+        ("get", "/episodes/{id}"),
+        ("post", "/episodes/{id}/{change}"),
+    ];
+    expected.sort();
+    let mut documented: Vec<(&str, &str)> = documented
+        .iter()
+        .map(|(m, p)| (m.as_str(), p.as_str()))
+        .collect();
+    documented.sort();
+    assert_eq!(documented, expected);
+    for schema in [
+        "EpisodeView",
+        "EpisodeFacts",
+        "ErrorBody",
+        "ChangeRequest",
+        "Staffing",
+        "Deadline",
+        "RuleId",
+    ] {
+        assert!(
+            doc["components"]["schemas"].get(schema).is_some(),
+            "schema {schema} missing"
+        );
+    }
+    assert_eq!(
+        doc["components"]["securitySchemes"]["bearer"]["scheme"],
+        "bearer"
+    );
+}

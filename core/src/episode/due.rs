@@ -17,6 +17,7 @@ use crate::rules::{R2, R5, R6, R8, R9, R12, R15, R17, RuleId};
 
 /// Which deadline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum DeadlineKind {
     /// R2 (R5 for a contractor's report, R6 for a pattern of noncooperation).
     FirstContact,
@@ -34,6 +35,7 @@ pub enum DeadlineKind {
 
 /// Where a deadline stands on a given day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum DeadlineStatus {
     /// Done on `on`; `late` when that was after the due date.
     Met {
@@ -46,6 +48,7 @@ pub enum DeadlineStatus {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Deadline {
     pub kind: DeadlineKind,
     pub rule: RuleId,

@@ -8,6 +8,7 @@ use crate::deadlines::ResponseWindow;
 
 /// R1: what started the episode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum TriggerKind {
     /// Missed the first planned activity or appointment of the PDP.
     MissedFirstActivity,
@@ -27,6 +28,7 @@ pub enum TriggerKind {
 
 /// Who learned of the miss first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ReportedBy {
     Department,
     /// R5: the JOBS contractor, with no call-ahead from the participant.
@@ -35,6 +37,7 @@ pub enum ReportedBy {
 
 /// R1: the trigger, and when the miss happened (the office's local date and time).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Trigger {
     pub kind: TriggerKind,
     /// What was missed, in the coach's words: "orientation", "SW step", "JOBS appointment".
@@ -48,6 +51,7 @@ pub struct Trigger {
 
 /// R7: how contact was attempted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ContactMethod {
     Phone,
     Email,
@@ -68,6 +72,7 @@ impl ContactMethod {
 
 /// What came of an attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum AttemptOutcome {
     /// Spoke with the participant: contact made.
     Reached,
@@ -85,6 +90,7 @@ pub enum AttemptOutcome {
 
 /// R7, R9, R10: one contact attempt, as logged.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Attempt {
     pub on: NaiveDate,
     pub method: ContactMethod,
@@ -99,6 +105,7 @@ pub struct Attempt {
 
 /// R8: contact made with the participant, and whether the plan was adjusted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ContactMade {
     pub on: NaiveDate,
     pub plan_adjusted: bool,
@@ -106,6 +113,7 @@ pub struct ContactMade {
 
 /// R12–R16: the re-engagement appointment and its DHS 7869 notice.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Appointment {
     pub on: NaiveDate,
     pub at: Option<NaiveTime>,
@@ -116,6 +124,7 @@ pub struct Appointment {
 
 /// R11, R17: information the team needs before a determination.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum MissingInfoKind {
     ChildSafetyCheck,
     OffsiteVisitOutcome,
@@ -125,6 +134,7 @@ pub enum MissingInfoKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MissingInfo {
     pub kind: MissingInfoKind,
     pub description: String,
@@ -134,6 +144,7 @@ pub struct MissingInfo {
 
 /// R18: who sits on a staffing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum StaffingRole {
     FamilyCoach,
     CaseAide,
@@ -168,6 +179,7 @@ impl StaffingRole {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StaffingMember {
     pub initials: String,
     pub role: StaffingRole,
@@ -175,6 +187,7 @@ pub struct StaffingMember {
 
 /// R19: an MCS 3010 release of information.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Release {
     pub signed_on: NaiveDate,
     pub expires_on: Option<NaiveDate>,
@@ -189,6 +202,7 @@ impl Release {
 
 /// R19: a community partner invited to the staffing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Partner {
     pub name: String,
     pub release: Option<Release>,
@@ -203,6 +217,7 @@ impl Partner {
 
 /// R20: the areas the team reviews.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum BarrierArea {
     /// Domestic violence in the last 6 months.
     DomesticViolence,
@@ -237,6 +252,7 @@ impl BarrierArea {
 
 /// R20: whom in the household a finding is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum HouseholdMember {
     Adult,
     Children,
@@ -255,6 +271,7 @@ impl HouseholdMember {
 
 /// R20: the team's finding for one area and one household member.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BarrierFinding {
     pub area: BarrierArea,
     pub who: HouseholdMember,
@@ -268,6 +285,7 @@ pub struct BarrierFinding {
 
 /// R23: the good-cause questions. `None` is a question not yet answered.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GoodCauseAnswers {
     /// Exempt at any time before or during the process.
     pub exempt: Option<bool>,
@@ -281,6 +299,7 @@ pub struct GoodCauseAnswers {
 
 /// R17–R22: the staffing (case review).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Staffing {
     pub held_on: NaiveDate,
     pub members: Vec<StaffingMember>,
@@ -311,6 +330,7 @@ impl Staffing {
 
 /// R23–R25: what the team decided.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum DecisionOutcome {
     /// Re-engaged with a new plan.
     ReengagedNewPlan,
@@ -321,6 +341,7 @@ pub enum DecisionOutcome {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Decision {
     pub outcome: DecisionOutcome,
     pub decided_on: NaiveDate,
@@ -328,6 +349,7 @@ pub struct Decision {
 
 /// R27: the steps after a DQ1, as a checklist.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PostDq1Steps {
     /// PDP shows an RE step dated the re-engagement day with 1 hour attendance.
     pub re_step_recorded: bool,
@@ -343,6 +365,7 @@ pub struct PostDq1Steps {
 
 /// R23: an exemption period (the end open while it lasts).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Exemption {
     pub from: NaiveDate,
     pub to: Option<NaiveDate>,
@@ -357,6 +380,7 @@ impl Exemption {
 
 /// Everything recorded about one episode.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EpisodeFacts {
     /// How the participant is named in next actions and narratives ("Ms. Smith", "Amy").
     pub participant: String,

@@ -18,6 +18,7 @@ use crate::rules::{
 use crate::words::{due_date, long_date};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NextAction {
     pub text: String,
     pub rule: RuleId,

@@ -16,6 +16,7 @@ pub const MIN_DEPARTMENT_STAFF: usize = 3;
 
 /// Where on the episode page an unmet item is fixed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum FixAt {
     Attempts,
     Appointment,
@@ -28,6 +29,7 @@ pub enum FixAt {
 
 /// One unmet item of the DQ1 guardrail.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReadinessItem {
     pub rule: RuleId,
     /// What is missing, in a sentence a supervisor understands.
@@ -45,6 +47,7 @@ fn item(rule: RuleId, fix_at: FixAt, problem: impl Into<String>) -> ReadinessIte
 
 /// R23: why the team must find good cause, or which questions are still open.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GoodCause {
     /// Each reason that gives good cause, in words.
     pub reasons: Vec<String>,

@@ -9,6 +9,7 @@ use crate::calendar::BusinessCalendar;
 
 /// The eight stages of a re-engagement episode, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Stage {
     /// R1–R6: the miss is recorded; the first contact attempt is due.
     Missed,

@@ -8,23 +8,23 @@ use serde::{Deserialize, Serialize};
 use super::ApiError;
 use crate::calendar_cli::MAX_BUSINESS_DAYS;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct YearQuery {
     year: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct AddQuery {
     date: Option<String>,
     n: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct NoticeQuery {
     appointment: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct DateAnswer {
     pub date: NaiveDate,
 }
@@ -34,6 +34,9 @@ fn date(text: Option<&str>, name: &str) -> Result<NaiveDate, ApiError> {
     parse_date_input(text).map_err(|e| ApiError::bad_input(e.to_string()))
 }
 
+/// The weekdays the offices are closed in a year, with names.
+#[utoipa::path(get, path = "/calendar/closures", tag = "calendar", params(YearQuery),
+    responses((status = 200, body = Vec<Closure>), (status = 400, body = super::ErrorBody)))]
 pub async fn closures(Query(query): Query<YearQuery>) -> Result<Json<Vec<Closure>>, ApiError> {
     let year: i32 = query
         .year
@@ -46,6 +49,9 @@ pub async fn closures(Query(query): Query<YearQuery>) -> Result<Json<Vec<Closure
         .map_err(|e| ApiError::bad_input(e.to_string()))
 }
 
+/// The date `n` business days after `date` (the start day not counted).
+#[utoipa::path(get, path = "/calendar/add-business-days", tag = "calendar", params(AddQuery),
+    responses((status = 200, body = DateAnswer), (status = 400, body = super::ErrorBody)))]
 pub async fn add_business_days(
     Query(query): Query<AddQuery>,
 ) -> Result<Json<DateAnswer>, ApiError> {
@@ -62,6 +68,9 @@ pub async fn add_business_days(
         .map_err(|e| ApiError::bad_input(e.to_string()))
 }
 
+/// R15, R16: the latest day the DHS 7869 notice can be mailed for an appointment.
+#[utoipa::path(get, path = "/calendar/notice-mail-by", tag = "calendar", params(NoticeQuery),
+    responses((status = 200, body = DateAnswer), (status = 400, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
 pub async fn notice_mail_by(
     Query(query): Query<NoticeQuery>,
 ) -> Result<Json<DateAnswer>, ApiError> {

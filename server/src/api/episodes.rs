@@ -7,12 +7,14 @@ use axum::{
     http::StatusCode,
 };
 use chrono::NaiveDate;
+use reengage_core::deadlines::ResponseWindow;
 use reengage_core::episode::{
-    self, Attempt, Deadline, Decision, EpisodeFacts, MissingInfo, NextAction, PostDq1Steps,
-    ReadinessItem, Staffing, StaffingRole, Stage, Transition, Trigger,
+    self, Attempt, AttemptOutcome, ContactMethod, Deadline, Decision, EpisodeFacts, MissingInfo,
+    NextAction, PostDq1Steps, ReadinessItem, Staffing, StaffingRole, Stage, Transition, Trigger,
 };
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use serde_json::{Map, Value};
+use utoipa::ToSchema;
 
 use super::{ApiError, SignedIn};
 use crate::db::Db;
@@ -21,7 +23,7 @@ use crate::services::episodes::{change as change_episode, read, record_missed_ac
 use crate::store::lists::{Cursor, EpisodeRow, Scope, open_episodes};
 
 /// An episode with what `core` derives from it on the office's today.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct EpisodeView {
     pub id: i64,
     pub participant_id: i64,
@@ -67,7 +69,7 @@ fn body(bytes: &Bytes) -> Result<Map<String, Value>, ApiError> {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct ListQuery {
     coach_id: Option<i64>,
     branch_id: Option<i64>,
@@ -75,13 +77,16 @@ pub struct ListQuery {
     limit: Option<i64>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct EpisodePage {
     pub episodes: Vec<EpisodeRow>,
     /// Pass as `after` for the next page; absent on the last page.
     pub next: Option<String>,
 }
 
+#[utoipa::path(get, path = "/episodes", tag = "episodes", params(ListQuery),
+    security(("bearer" = [])),
+    responses((status = 200, body = EpisodePage), (status = 400, body = super::ErrorBody), (status = 401, body = super::ErrorBody)))]
 /// `GET /api/v1/episodes?coach_id=…|branch_id=…&after=…&limit=…`: open episodes, most
 /// urgent first (by the next due date), paged by keyset. Without a filter: the signed-in
 /// staff member's own, or their branch's.
@@ -123,12 +128,17 @@ pub async fn list(
     }))
 }
 
-#[derive(Debug, Deserialize)]
-struct OpenRequest {
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct OpenRequest {
     participant_id: i64,
     trigger: Trigger,
 }
 
+#[utoipa::path(post, path = "/episodes", tag = "episodes", request_body = OpenRequest,
+    security(("bearer" = [])),
+    responses((status = 201, body = EpisodeView), (status = 400, body = super::ErrorBody),
+        (status = 401, body = super::ErrorBody), (status = 404, body = super::ErrorBody),
+        (status = 422, body = super::ErrorBody)))]
 /// `POST /api/v1/episodes`: R1 — record a missed activity and open the episode.
 pub async fn open(
     State(db): State<Db>,
@@ -151,6 +161,9 @@ pub async fn open(
     ))
 }
 
+#[utoipa::path(get, path = "/episodes/{id}", tag = "episodes", params(("id" = i64, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, body = EpisodeView), (status = 401, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
 /// `GET /api/v1/episodes/{id}`.
 pub async fn show(
     State(db): State<Db>,
@@ -161,32 +174,68 @@ pub async fn show(
     Ok(Json(view(&db, &clock, id).await?))
 }
 
-#[derive(Debug, Deserialize)]
-struct OnDay {
+/// `appointment`, `notice`, `finalization`: the day.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct OnDay {
     on: NaiveDate,
 }
 
-#[derive(Debug, Deserialize)]
-struct Contact {
+/// `contact` (R8).
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct Contact {
     on: NaiveDate,
     plan_adjusted: bool,
 }
 
-#[derive(Debug, Deserialize)]
-struct Resolution {
+/// `missing-info-resolutions`: which item (its place in `facts.missing_info`) and when.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct Resolution {
     index: usize,
     on: NaiveDate,
 }
 
-#[derive(Debug, Deserialize)]
-struct Reason {
+/// `new-staffing` (R24).
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct Reason {
     reason: String,
 }
 
-#[derive(Debug, Deserialize)]
-struct NewAttempt {
-    #[serde(flatten)]
-    attempt: Map<String, Value>,
+/// `attempts` (R7, R9): `by_initials` defaults to the signed-in staff member's.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NewAttempt {
+    on: NaiveDate,
+    method: ContactMethod,
+    outcome: AttemptOutcome,
+    #[serde(default)]
+    response_window: Option<ResponseWindow>,
+    #[serde(default)]
+    by_initials: Option<String>,
+    #[serde(default)]
+    note: Option<String>,
+}
+
+/// The body of `POST /episodes/{id}/{change}`: one of these, by `change`, plus `version`.
+#[derive(Debug, ToSchema)]
+#[allow(dead_code)] // describes the request bodies in the OpenAPI document
+pub enum ChangeBody {
+    Attempts(NewAttempt),
+    Contact(Contact),
+    AppointmentNoticeOrFinalization(OnDay),
+    MissingInfo(MissingInfo),
+    MissingInfoResolutions(Resolution),
+    Staffing(Staffing),
+    Decision(Decision),
+    PostDq1Steps(PostDq1Steps),
+    NewStaffing(Reason),
+}
+
+/// `{ "version": N, …the change… }`.
+#[derive(Debug, ToSchema)]
+#[allow(dead_code)]
+pub struct ChangeRequest {
+    /// The version of the episode the change is based on (409 when stale).
+    version: i64,
+    change: ChangeBody,
 }
 
 /// The staffing role a staff role sits in (R18).
@@ -202,6 +251,12 @@ fn staffing_role(role: &str) -> StaffingRole {
     }
 }
 
+#[utoipa::path(post, path = "/episodes/{id}/{change}", tag = "episodes",
+    params(("id" = i64, Path), ("change" = String, Path, description = "attempts, contact, appointment, notice, missing-info, missing-info-resolutions, staffing, decision, finalization, post-dq1-steps or new-staffing")),
+    request_body = ChangeRequest, security(("bearer" = [])),
+    responses((status = 200, body = EpisodeView), (status = 400, body = super::ErrorBody),
+        (status = 401, body = super::ErrorBody), (status = 404, body = super::ErrorBody),
+        (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
 /// `POST /api/v1/episodes/{id}/{change}` with `{ "version": N, … }`: one change, checked by
 /// `core`. `change` is one of attempts, contact, appointment, notice, missing-info,
 /// missing-info-resolutions, staffing, decision, finalization, post-dq1-steps, new-staffing.
@@ -222,13 +277,15 @@ pub async fn change(
     let rest = Value::Object(fields);
     let transition = match kind.as_str() {
         "attempts" => {
-            let NewAttempt { mut attempt } = parse("an attempt", rest)?;
-            attempt
-                .entry("by_initials")
-                .or_insert_with(|| Value::String(staff.initials.clone()));
-            attempt.entry("note").or_insert(Value::Null);
-            attempt.entry("response_window").or_insert(Value::Null);
-            Transition::LogAttempt(parse::<Attempt>("an attempt", Value::Object(attempt))?)
+            let new: NewAttempt = parse("an attempt", rest)?;
+            Transition::LogAttempt(Attempt {
+                on: new.on,
+                method: new.method,
+                outcome: new.outcome,
+                response_window: new.response_window,
+                by_initials: new.by_initials.unwrap_or_else(|| staff.initials.clone()),
+                note: new.note,
+            })
         }
         "contact" => {
             let Contact { on, plan_adjusted } = parse("contact made", rest)?;

@@ -5,6 +5,34 @@
 mod calendar;
 mod episodes;
 
+use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+
+/// The OpenAPI 3 document, generated from the handlers and types.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Re-engage API", description = "TANF/JOBS re-engagement: episodes checked by the policy core."),
+    servers((url = "/api/v1")),
+    paths(
+        calendar::closures, calendar::add_business_days, calendar::notice_mail_by,
+        episodes::list, episodes::open, episodes::show, episodes::change,
+    ),
+    modifiers(&BearerAuth)
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
 use axum::{
     Json, Router,
     extract::{FromRef, FromRequestParts},
@@ -21,6 +49,7 @@ use crate::services::ServiceError;
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/openapi.json", get(|| async { Json(ApiDoc::openapi()) }))
         .route("/calendar/closures", get(calendar::closures))
         .route(
             "/calendar/add-business-days",
@@ -34,7 +63,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// The JSON error body.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ErrorBody {
     pub error: &'static str,
     pub message: String,

@@ -6,7 +6,7 @@ use sqlx::AnyConnection;
 use super::StoreError;
 
 /// One row of an episode list.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct EpisodeRow {
     pub id: i64,
     pub participant_id: i64,
