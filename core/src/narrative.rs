@@ -15,6 +15,7 @@ use crate::words::business_days;
 
 /// R4, R25: the TRACS narrative type a draft belongs in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum NarrativeType {
     /// Engagement contacts and attempts; good cause or a decision not to disqualify.
     Engagement,
@@ -23,6 +24,7 @@ pub enum NarrativeType {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Draft {
     pub kind: NarrativeType,
     pub text: String,

@@ -45,6 +45,7 @@ impl Api {
         let url = format!("http://{}/api/v1{path}", self.address);
         let mut request = match method {
             "GET" => client.get(url),
+            "PUT" => client.put(url),
             _ => client.post(url),
         };
         if let Some(token) = token {
@@ -532,6 +533,9 @@ async fn the_openapi_document_describes_every_route() {
         ("post", "/episodes"),
         ("get", "/episodes/{id}"),
         ("post", "/episodes/{id}/{change}"),
+        ("get", "/episodes/{id}/narratives"),
+        ("post", "/episodes/{id}/narratives"),
+        ("put", "/narratives/{id}"),
     ];
     expected.sort();
     let mut documented: Vec<(&str, &str)> = documented
@@ -558,4 +562,122 @@ async fn the_openapi_document_describes_every_route() {
         doc["components"]["securitySchemes"]["bearer"]["scheme"],
         "bearer"
     );
+}
+
+#[tokio::test]
+async fn narratives_are_drafted_from_facts_saved_and_edited() {
+    for backend in backends().await {
+        let api = spawn_api(backend).await;
+        let coach = api.coach.clone();
+        api.set_day("2026-11-25");
+        let trigger = json!({ "kind": "MissedCoachAppointment", "what": "orientation", "on": "2026-11-24",
+                              "at": null, "reported_by": "Department" });
+        let (_, episode) = api
+            .send(
+                "POST",
+                "/episodes",
+                Some(&coach),
+                Some(json!({ "participant_id": 1, "trigger": trigger })),
+            )
+            .await;
+        let id = episode["id"].as_i64().unwrap();
+        api.change(&coach, id, "attempts", 1, json!({ "on": "2026-11-25", "method": "Phone", "outcome": "MessageLeft", "response_window": 1 }))
+            .await;
+        let (status, narratives) = api
+            .send(
+                "GET",
+                &format!("/episodes/{id}/narratives"),
+                Some(&coach),
+                None,
+            )
+            .await;
+        assert_eq!(status, 200, "{backend:?}: {narratives}");
+        let draft = narratives["drafts"][0]["text"].as_str().unwrap().to_owned();
+        assert_eq!(
+            draft,
+            "Ms. Example missed orientation on 11/24/2026. RH attempted contact by phone on 11/25/2026; \
+             left a voicemail for Ms. Example to contact the family coach. Response window: 1 business day; \
+             follow-up attempt due 11/30/2026."
+        );
+        assert_eq!(narratives["saved"], json!([]));
+
+        let (status, saved) = api
+            .send(
+                "POST",
+                &format!("/episodes/{id}/narratives"),
+                Some(&coach),
+                Some(json!({ "kind": "Engagement", "body": draft })),
+            )
+            .await;
+        assert_eq!(status, 201, "{saved}");
+        let narrative = saved["id"].as_i64().unwrap();
+        let edited = format!("{draft} Will try again Monday.");
+        let (status, changed) = api
+            .send(
+                "PUT",
+                &format!("/narratives/{narrative}"),
+                Some(&coach),
+                Some(json!({ "body": edited })),
+            )
+            .await;
+        assert_eq!(
+            (status, changed["body"].as_str()),
+            (200, Some(edited.as_str()))
+        );
+
+        let (status, _) = api
+            .send(
+                "PUT",
+                &format!("/narratives/{narrative}"),
+                Some(&coach),
+                Some(json!({ "body": "   " })),
+            )
+            .await;
+        assert_eq!(
+            status, 400,
+            "an empty narrative is refused; the saved one stays"
+        );
+        let (status, _) = api
+            .send(
+                "PUT",
+                "/narratives/999",
+                Some(&coach),
+                Some(json!({ "body": "x" })),
+            )
+            .await;
+        assert_eq!(status, 404);
+        let (_, narratives) = api
+            .send(
+                "GET",
+                &format!("/episodes/{id}/narratives"),
+                Some(&coach),
+                None,
+            )
+            .await;
+        assert_eq!(
+            narratives["saved"][0]["body"].as_str(),
+            Some(edited.as_str())
+        );
+
+        let edits: Vec<(Option<String>, Option<String>)> =
+            sqlx::query_as("SELECT before, after FROM audit_log WHERE action = 'narrative.edited'")
+                .fetch_all(&api._database.db.pool)
+                .await
+                .unwrap();
+        assert_eq!(edits.len(), 1);
+        assert!(
+            edits[0]
+                .0
+                .as_deref()
+                .unwrap()
+                .contains("follow-up attempt due 11/30/2026.\"")
+        );
+        assert!(
+            edits[0]
+                .1
+                .as_deref()
+                .unwrap()
+                .contains("Will try again Monday.")
+        );
+    }
 }

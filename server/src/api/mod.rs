@@ -4,6 +4,7 @@
 
 mod calendar;
 mod episodes;
+mod narratives;
 
 use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -16,6 +17,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
     paths(
         calendar::closures, calendar::add_business_days, calendar::notice_mail_by,
         episodes::list, episodes::open, episodes::show, episodes::change,
+        narratives::of_episode, narratives::write, narratives::edit,
     ),
     modifiers(&BearerAuth)
 )]
@@ -58,7 +60,12 @@ pub fn router() -> Router<AppState> {
         .route("/calendar/notice-mail-by", get(calendar::notice_mail_by))
         .route("/episodes", post(episodes::open).get(episodes::list))
         .route("/episodes/{id}", get(episodes::show))
+        .route(
+            "/episodes/{id}/narratives",
+            get(narratives::of_episode).post(narratives::write),
+        )
         .route("/episodes/{id}/{change}", post(episodes::change))
+        .route("/narratives/{id}", axum::routing::put(narratives::edit))
         .fallback(|| async { ApiError::not_found("There is no such API route.") })
 }
 

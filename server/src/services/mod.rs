@@ -3,6 +3,7 @@
 //! transaction. Plain Rust: no web types.
 
 pub mod episodes;
+pub mod narratives;
 
 use reengage_core::episode::Refusal;
 use thiserror::Error;

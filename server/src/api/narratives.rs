@@ -1,0 +1,91 @@
+//! `/api/v1/episodes/{id}/narratives` and `/api/v1/narratives/{id}`: drafts from the facts,
+//! saved narratives, edits.
+
+use axum::{
+    Json,
+    body::Bytes,
+    extract::{Path, State},
+    http::StatusCode,
+};
+use reengage_core::narrative::{Draft, NarrativeType};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::{ApiError, SignedIn};
+use crate::db::Db;
+use crate::http::Clock;
+use crate::services::episodes::read;
+use crate::services::narratives::{self, Narrative};
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Narratives {
+    /// Drafts written from the recorded facts alone, ready to edit and save.
+    pub drafts: Vec<Draft>,
+    pub saved: Vec<Narrative>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NewNarrative {
+    pub kind: NarrativeType,
+    pub body: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct EditNarrative {
+    pub body: String,
+}
+
+fn json<T: serde::de::DeserializeOwned>(bytes: &Bytes, what: &str) -> Result<T, ApiError> {
+    serde_json::from_slice(bytes)
+        .map_err(|e| ApiError::bad_input(format!("The request body does not fit {what}: {e}.")))
+}
+
+#[utoipa::path(get, path = "/episodes/{id}/narratives", tag = "narratives", params(("id" = i64, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, body = Narratives), (status = 401, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
+pub async fn of_episode(
+    State(db): State<Db>,
+    State(clock): State<Clock>,
+    SignedIn(_): SignedIn,
+    Path(id): Path<i64>,
+) -> Result<Json<Narratives>, ApiError> {
+    let (record, _, calendar) = read(&db, id, clock.now()).await?;
+    Ok(Json(Narratives {
+        drafts: narratives::drafts(&record.facts, &calendar),
+        saved: narratives::list(&db, id).await?,
+    }))
+}
+
+#[utoipa::path(post, path = "/episodes/{id}/narratives", tag = "narratives", params(("id" = i64, Path)),
+    request_body = NewNarrative, security(("bearer" = [])),
+    responses((status = 201, body = Narrative), (status = 400, body = super::ErrorBody),
+        (status = 401, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
+pub async fn write(
+    State(db): State<Db>,
+    State(clock): State<Clock>,
+    SignedIn(staff): SignedIn,
+    Path(id): Path<i64>,
+    bytes: Bytes,
+) -> Result<(StatusCode, Json<Narrative>), ApiError> {
+    let new: NewNarrative = json(&bytes, "a narrative")?;
+    let saved =
+        narratives::write(&db, &staff.actor(), id, new.kind, &new.body, clock.now()).await?;
+    Ok((StatusCode::CREATED, Json(saved)))
+}
+
+#[utoipa::path(put, path = "/narratives/{id}", tag = "narratives", params(("id" = i64, Path)),
+    request_body = EditNarrative, security(("bearer" = [])),
+    responses((status = 200, body = Narrative), (status = 400, body = super::ErrorBody),
+        (status = 401, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
+pub async fn edit(
+    State(db): State<Db>,
+    State(clock): State<Clock>,
+    SignedIn(staff): SignedIn,
+    Path(id): Path<i64>,
+    bytes: Bytes,
+) -> Result<Json<Narrative>, ApiError> {
+    let edit: EditNarrative = json(&bytes, "a narrative edit")?;
+    Ok(Json(
+        narratives::edit(&db, &staff.actor(), id, &edit.body, clock.now()).await?,
+    ))
+}

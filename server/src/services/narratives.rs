@@ -1,0 +1,177 @@
+//! Narratives (R4, R10, R22, R25): drafts from `core`, written from the recorded facts alone,
+//! saved and edited by staff, each save audited with the text before and after.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use reengage_core::BusinessCalendar;
+use reengage_core::episode::EpisodeFacts;
+use reengage_core::narrative::{
+    Draft, NarrativeType, attempt_narrative, decision_narrative, staffing_narrative,
+};
+use serde::Serialize;
+use serde_json::json;
+
+use super::{Actor, ServiceError};
+use crate::audit::{self, Entry};
+use crate::db::{self, Db};
+use crate::store::codes::{code, from_code};
+
+/// The longest narrative accepted, in characters.
+pub const MAX_CHARS: usize = 20_000;
+
+/// A saved narrative.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Narrative {
+    pub id: i64,
+    pub episode_id: i64,
+    pub kind: NarrativeType,
+    pub body: String,
+    pub updated_at: String,
+}
+
+/// Every draft the facts support: one per attempt, the staffing, the decision.
+pub fn drafts(facts: &EpisodeFacts, calendar: &BusinessCalendar) -> Vec<Draft> {
+    (0..facts.attempts.len())
+        .filter_map(|index| attempt_narrative(facts, index, calendar))
+        .chain(staffing_narrative(facts))
+        .chain(decision_narrative(facts))
+        .collect()
+}
+
+fn checked(body: &str) -> Result<String, ServiceError> {
+    let body = body.trim();
+    if body.is_empty() {
+        return Err(ServiceError::Invalid(
+            "Write the narrative before saving it.".into(),
+        ));
+    }
+    if body.chars().count() > MAX_CHARS {
+        return Err(ServiceError::Invalid(format!(
+            "A narrative can have at most {MAX_CHARS} characters; split it in two."
+        )));
+    }
+    Ok(body.to_owned())
+}
+
+fn instant(now: DateTime<Utc>) -> String {
+    now.to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+/// Saves a new narrative on episode `episode_id`.
+pub async fn write(
+    db: &Db,
+    actor: &Actor,
+    episode_id: i64,
+    kind: NarrativeType,
+    body: &str,
+    now: DateTime<Utc>,
+) -> Result<Narrative, ServiceError> {
+    let body = checked(body)?;
+    let mut tx = db::begin_write(db).await?;
+    let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM episodes WHERE id = $1")
+        .bind(episode_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    exists.ok_or_else(|| ServiceError::NotFound(format!("episode {episode_id}")))?;
+    let at = instant(now);
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO narratives (episode_id, kind, body, author_id, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+    )
+    .bind(episode_id)
+    .bind(code(&kind))
+    .bind(&body)
+    .bind(actor.staff_id)
+    .bind(&at)
+    .fetch_one(&mut *tx)
+    .await?;
+    let entry = Entry::at(
+        now,
+        &actor.email,
+        &actor.role,
+        "narrative.written",
+        "narrative",
+        &id.to_string(),
+    )
+    .with_values(
+        None,
+        Some(json!({ "episode_id": episode_id, "kind": kind, "body": body }).to_string()),
+    );
+    audit::append(&mut tx, db.backend, &entry).await?;
+    tx.commit().await?;
+    Ok(Narrative {
+        id,
+        episode_id,
+        kind,
+        body,
+        updated_at: at,
+    })
+}
+
+/// Replaces the text of narrative `id`.
+pub async fn edit(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    body: &str,
+    now: DateTime<Utc>,
+) -> Result<Narrative, ServiceError> {
+    let body = checked(body)?;
+    let mut tx = db::begin_write(db).await?;
+    let before: Option<(i64, String, String)> =
+        sqlx::query_as("SELECT episode_id, kind, body FROM narratives WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let (episode_id, kind, old) =
+        before.ok_or_else(|| ServiceError::NotFound(format!("narrative {id}")))?;
+    let kind: NarrativeType = from_code("narratives.kind", &kind)?;
+    let at = instant(now);
+    sqlx::query("UPDATE narratives SET body = $1, updated_at = $2 WHERE id = $3")
+        .bind(&body)
+        .bind(&at)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    let entry = Entry::at(
+        now,
+        &actor.email,
+        &actor.role,
+        "narrative.edited",
+        "narrative",
+        &id.to_string(),
+    )
+    .with_values(
+        Some(json!({ "body": old }).to_string()),
+        Some(json!({ "body": body }).to_string()),
+    );
+    audit::append(&mut tx, db.backend, &entry).await?;
+    tx.commit().await?;
+    Ok(Narrative {
+        id,
+        episode_id,
+        kind,
+        body,
+        updated_at: at,
+    })
+}
+
+/// The saved narratives of an episode, oldest first.
+pub async fn list(db: &Db, episode_id: i64) -> Result<Vec<Narrative>, ServiceError> {
+    let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
+        "SELECT id, kind, body, updated_at FROM narratives WHERE episode_id = $1 ORDER BY id",
+    )
+    .bind(episode_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.into_iter()
+        .map(|(id, kind, body, updated_at)| {
+            Ok(Narrative {
+                id,
+                episode_id,
+                kind: from_code("narratives.kind", &kind)?,
+                body,
+                updated_at,
+            })
+        })
+        .collect()
+}
