@@ -536,6 +536,11 @@ async fn the_openapi_document_describes_every_route() {
         ("get", "/episodes/{id}/narratives"),
         ("post", "/episodes/{id}/narratives"),
         ("put", "/narratives/{id}"),
+        ("post", "/participants"),
+        ("get", "/participants/{id}"),
+        ("post", "/participants/{id}/pdp-steps"),
+        ("post", "/participants/{id}/exemptions"),
+        ("post", "/participants/{id}/releases"),
     ];
     expected.sort();
     let mut documented: Vec<(&str, &str)> = documented
@@ -679,5 +684,102 @@ async fn narratives_are_drafted_from_facts_saved_and_edited() {
                 .unwrap()
                 .contains("Will try again Monday.")
         );
+    }
+}
+
+#[tokio::test]
+async fn a_participants_file_feeds_the_rules() {
+    for backend in backends().await {
+        let api = spawn_api(backend).await;
+        let coach = api.coach.clone();
+        api.set_day("2026-11-20");
+        let new = json!({ "branch_id": 1, "case_number": "NEW-0001", "first_name": "Robin", "last_name": "Sample",
+                          "display_name": "Mx. Sample", "phone": "555-0100" });
+        let (status, participant) = api
+            .send("POST", "/participants", Some(&coach), Some(new.clone()))
+            .await;
+        assert_eq!(status, 201, "{backend:?}: {participant}");
+        let id = participant["id"].as_i64().unwrap();
+        let (status, duplicate) = api
+            .send("POST", "/participants", Some(&coach), Some(new))
+            .await;
+        assert_eq!(
+            (status, duplicate["message"].as_str()),
+            (400, Some("Case number NEW-0001 is already on file."))
+        );
+        let (status, _) = api
+            .send("POST", "/participants", Some(&coach), Some(json!({ "branch_id": 1, "case_number": " ", "first_name": "A", "last_name": "B" })))
+            .await;
+        assert_eq!(status, 400);
+
+        let base = format!("/participants/{id}");
+        let (status, _) = api
+            .send(
+                "POST",
+                &format!("{base}/pdp-steps"),
+                Some(&coach),
+                Some(json!({ "code": "pe", "starts_on": "2026-11-24", "scheduled_time": "09:00" })),
+            )
+            .await;
+        assert_eq!(status, 201);
+        let (status, _) = api
+            .send(
+                "POST",
+                &format!("{base}/releases"),
+                Some(&coach),
+                Some(json!({ "partner": "Family Services", "signed_on": "2026-06-01" })),
+            )
+            .await;
+        assert_eq!(status, 201);
+        let (status, _) = api
+            .send(
+                "POST",
+                &format!("{base}/exemptions"),
+                Some(&coach),
+                Some(json!({ "from": "2026-11-30", "to": "2026-11-01" })),
+            )
+            .await;
+        assert_eq!(status, 400, "ends before it starts");
+        let (status, file) = api
+            .send(
+                "POST",
+                &format!("{base}/exemptions"),
+                Some(&coach),
+                Some(json!({ "from": "2026-11-10", "to": "2026-11-30", "reason": "medical" })),
+            )
+            .await;
+        assert_eq!(status, 201);
+        assert_eq!(file["pdp_steps"][0]["code"], "PE");
+        assert_eq!(file["releases"][0]["partner"], "Family Services");
+        assert_eq!(file["exemptions"][0]["to"], "2026-11-30");
+
+        // R23: the exemption reaches the episode's facts and its DQ1 readiness.
+        let trigger = json!({ "kind": "MissedJobsAppointment", "what": "JOBS appointment", "on": "2026-11-19",
+                              "at": "09:00", "reported_by": "Department" });
+        let (status, episode) = api
+            .send(
+                "POST",
+                "/episodes",
+                Some(&coach),
+                Some(json!({ "participant_id": id, "trigger": trigger })),
+            )
+            .await;
+        assert_eq!(status, 201, "{episode}");
+        assert_eq!(episode["facts"]["exemptions"][0]["from"], "2026-11-10");
+        assert_eq!(episode["facts"]["participant"], "Mx. Sample");
+
+        let (status, _) = api
+            .send("GET", "/participants/999", Some(&coach), None)
+            .await;
+        assert_eq!(status, 404);
+        let (status, _) = api
+            .send(
+                "POST",
+                "/participants/999/exemptions",
+                Some(&coach),
+                Some(json!({ "from": "2026-11-10" })),
+            )
+            .await;
+        assert_eq!(status, 404);
     }
 }

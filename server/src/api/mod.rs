@@ -5,6 +5,7 @@
 mod calendar;
 mod episodes;
 mod narratives;
+mod participants;
 
 use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -18,6 +19,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         calendar::closures, calendar::add_business_days, calendar::notice_mail_by,
         episodes::list, episodes::open, episodes::show, episodes::change,
         narratives::of_episode, narratives::write, narratives::edit,
+        participants::create, participants::show, participants::add_pdp_step,
+        participants::add_exemption, participants::add_release,
     ),
     modifiers(&BearerAuth)
 )]
@@ -66,6 +69,20 @@ pub fn router() -> Router<AppState> {
         )
         .route("/episodes/{id}/{change}", post(episodes::change))
         .route("/narratives/{id}", axum::routing::put(narratives::edit))
+        .route("/participants", post(participants::create))
+        .route("/participants/{id}", get(participants::show))
+        .route(
+            "/participants/{id}/pdp-steps",
+            post(participants::add_pdp_step),
+        )
+        .route(
+            "/participants/{id}/exemptions",
+            post(participants::add_exemption),
+        )
+        .route(
+            "/participants/{id}/releases",
+            post(participants::add_release),
+        )
         .fallback(|| async { ApiError::not_found("There is no such API route.") })
 }
 

@@ -4,6 +4,7 @@
 
 pub mod episodes;
 pub mod narratives;
+pub mod participants;
 
 use reengage_core::episode::Refusal;
 use thiserror::Error;

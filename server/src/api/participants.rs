@@ -1,0 +1,118 @@
+//! `/api/v1/participants`: a participant's file — PDP steps, exemptions (R23), MCS 3010
+//! releases (R19).
+
+use axum::{
+    Json,
+    body::Bytes,
+    extract::{Path, State},
+    http::StatusCode,
+};
+use serde::de::DeserializeOwned;
+
+use super::{ApiError, SignedIn};
+use crate::db::Db;
+use crate::http::Clock;
+use crate::services::participants::{
+    self, Addition, ExemptionPeriod, NewParticipant, Participant, PdpStep, ReleaseOnFile,
+};
+
+fn json<T: DeserializeOwned>(bytes: &Bytes, what: &str) -> Result<T, ApiError> {
+    serde_json::from_slice(bytes)
+        .map_err(|e| ApiError::bad_input(format!("The request body does not fit {what}: {e}.")))
+}
+
+#[utoipa::path(post, path = "/participants", tag = "participants", request_body = NewParticipant,
+    security(("bearer" = [])),
+    responses((status = 201, body = Participant), (status = 400, body = super::ErrorBody), (status = 401, body = super::ErrorBody)))]
+pub async fn create(
+    State(db): State<Db>,
+    State(clock): State<Clock>,
+    SignedIn(staff): SignedIn,
+    bytes: Bytes,
+) -> Result<(StatusCode, Json<Participant>), ApiError> {
+    let new: NewParticipant = json(&bytes, "a participant")?;
+    let id = participants::create(&db, &staff.actor(), new, clock.now()).await?;
+    Ok((StatusCode::CREATED, Json(participants::get(&db, id).await?)))
+}
+
+#[utoipa::path(get, path = "/participants/{id}", tag = "participants", params(("id" = i64, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, body = Participant), (status = 401, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
+pub async fn show(
+    State(db): State<Db>,
+    SignedIn(_): SignedIn,
+    Path(id): Path<i64>,
+) -> Result<Json<Participant>, ApiError> {
+    Ok(Json(participants::get(&db, id).await?))
+}
+
+async fn add(
+    db: &Db,
+    clock: &Clock,
+    staff: &crate::auth::Staff,
+    id: i64,
+    addition: Addition,
+) -> Result<(StatusCode, Json<Participant>), ApiError> {
+    participants::add(db, &staff.actor(), id, addition, clock.now()).await?;
+    Ok((StatusCode::CREATED, Json(participants::get(db, id).await?)))
+}
+
+#[utoipa::path(post, path = "/participants/{id}/pdp-steps", tag = "participants", params(("id" = i64, Path)),
+    request_body = PdpStep, security(("bearer" = [])),
+    responses((status = 201, body = Participant), (status = 400, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
+pub async fn add_pdp_step(
+    State(db): State<Db>,
+    State(clock): State<Clock>,
+    SignedIn(staff): SignedIn,
+    Path(id): Path<i64>,
+    bytes: Bytes,
+) -> Result<(StatusCode, Json<Participant>), ApiError> {
+    add(
+        &db,
+        &clock,
+        &staff,
+        id,
+        Addition::PdpStep(json(&bytes, "a PDP step")?),
+    )
+    .await
+}
+
+#[utoipa::path(post, path = "/participants/{id}/exemptions", tag = "participants", params(("id" = i64, Path)),
+    request_body = ExemptionPeriod, security(("bearer" = [])),
+    responses((status = 201, body = Participant), (status = 400, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
+pub async fn add_exemption(
+    State(db): State<Db>,
+    State(clock): State<Clock>,
+    SignedIn(staff): SignedIn,
+    Path(id): Path<i64>,
+    bytes: Bytes,
+) -> Result<(StatusCode, Json<Participant>), ApiError> {
+    add(
+        &db,
+        &clock,
+        &staff,
+        id,
+        Addition::Exemption(json(&bytes, "an exemption")?),
+    )
+    .await
+}
+
+#[utoipa::path(post, path = "/participants/{id}/releases", tag = "participants", params(("id" = i64, Path)),
+    request_body = ReleaseOnFile, security(("bearer" = [])),
+    responses((status = 201, body = Participant), (status = 400, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
+pub async fn add_release(
+    State(db): State<Db>,
+    State(clock): State<Clock>,
+    SignedIn(staff): SignedIn,
+    Path(id): Path<i64>,
+    bytes: Bytes,
+) -> Result<(StatusCode, Json<Participant>), ApiError> {
+    add(
+        &db,
+        &clock,
+        &staff,
+        id,
+        Addition::Release(json(&bytes, "an MCS 3010 release")?),
+    )
+    .await
+}
