@@ -55,22 +55,6 @@ fn run(mut facts: EpisodeFacts, steps: &[(&str, Transition)]) -> EpisodeFacts {
     facts
 }
 
-fn full_review() -> Vec<BarrierFinding> {
-    BarrierArea::ALL
-        .iter()
-        .flat_map(|area| {
-            HouseholdMember::ALL.iter().map(move |who| BarrierFinding {
-                area: *area,
-                who: *who,
-                present: false,
-                accommodation_offered: None,
-                affected_participation: None,
-                notes: None,
-            })
-        })
-        .collect()
-}
-
 fn staffing(on: &str) -> Staffing {
     Staffing {
         held_on: d(on),
@@ -90,7 +74,7 @@ fn staffing(on: &str) -> Staffing {
         ],
         participant_attended: false,
         partners: vec![],
-        barrier_review: full_review(),
+        barrier_review: BarrierFinding::grid(),
         good_cause: GoodCauseAnswers {
             exempt: Some(false),
             outside_control: Some(false),
@@ -1050,4 +1034,17 @@ fn rule_ids_read_as_on_paper() {
     assert_eq!(RuleId::try_from("R27".to_owned()), Ok(R27));
     assert!(RuleId::try_from("R31".to_owned()).is_err());
     assert!(RuleId::try_from("15".to_owned()).is_err());
+}
+
+#[wasm_bindgen_test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn r20_the_review_grid_has_every_area_for_adult_and_children() {
+    let grid = BarrierFinding::grid();
+    assert_eq!(grid.len(), 12);
+    assert!(
+        grid.iter()
+            .all(|f| !f.present && f.affected_participation.is_none())
+    );
+    let cells: std::collections::BTreeSet<_> = grid.iter().map(|f| (f.area, f.who)).collect();
+    assert_eq!(cells.len(), 12);
 }

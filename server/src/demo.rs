@@ -213,22 +213,22 @@ fn staffing(held_on: NaiveDate, i: usize) -> Staffing {
         ],
         participant_attended: i.is_multiple_of(3),
         partners: vec![],
-        barrier_review: BarrierArea::ALL
-            .iter()
-            .flat_map(|area| {
-                HouseholdMember::ALL.iter().map(move |who| BarrierFinding {
-                    area: *area,
-                    who: *who,
-                    present: *area == BarrierArea::ChildcareTransportation
-                        && *who == HouseholdMember::Adult,
-                    accommodation_offered: (*area == BarrierArea::ChildcareTransportation
-                        && *who == HouseholdMember::Adult)
-                        .then(|| "Bus pass offered".to_owned()),
-                    affected_participation: (*area == BarrierArea::ChildcareTransportation
-                        && *who == HouseholdMember::Adult)
-                        .then_some(false),
-                    notes: None,
-                })
+        barrier_review: BarrierFinding::grid()
+            .into_iter()
+            .map(|finding| {
+                // The adult's childcare or transportation: present, a bus pass offered.
+                if finding.area == BarrierArea::ChildcareTransportation
+                    && finding.who == HouseholdMember::Adult
+                {
+                    BarrierFinding {
+                        present: true,
+                        accommodation_offered: Some("Bus pass offered".into()),
+                        affected_participation: Some(false),
+                        ..finding
+                    }
+                } else {
+                    finding
+                }
             })
             .collect(),
         good_cause: GoodCauseAnswers {

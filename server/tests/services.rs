@@ -99,19 +99,7 @@ fn staffing() -> Staffing {
                 expires_on: None,
             }),
         }],
-        barrier_review: BarrierArea::ALL
-            .iter()
-            .flat_map(|area| {
-                HouseholdMember::ALL.iter().map(move |who| BarrierFinding {
-                    area: *area,
-                    who: *who,
-                    present: false,
-                    accommodation_offered: None,
-                    affected_participation: None,
-                    notes: None,
-                })
-            })
-            .collect(),
+        barrier_review: BarrierFinding::grid(),
         good_cause: GoodCauseAnswers {
             exempt: Some(false),
             outside_control: Some(false),

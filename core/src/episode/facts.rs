@@ -283,6 +283,26 @@ pub struct BarrierFinding {
     pub notes: Option<String>,
 }
 
+impl BarrierFinding {
+    /// R20: the whole review grid — every area for the adult and for the children — with
+    /// nothing found yet; the staffing form starts from it.
+    pub fn grid() -> Vec<BarrierFinding> {
+        BarrierArea::ALL
+            .iter()
+            .flat_map(|area| {
+                HouseholdMember::ALL.iter().map(move |who| BarrierFinding {
+                    area: *area,
+                    who: *who,
+                    present: false,
+                    accommodation_offered: None,
+                    affected_participation: None,
+                    notes: None,
+                })
+            })
+            .collect()
+    }
+}
+
 /// R23: the good-cause questions. `None` is a question not yet answered.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
