@@ -47,6 +47,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=routes::not_found::NotFound>
                     <Route path=StaticSegment("") view=routes::home::HomePage />
                     <Route path=StaticSegment("notice") view=routes::notice::NoticePage />
+                    <Route path=StaticSegment("signin") view=routes::signin::SignInPage />
                 </Routes>
             </Layout>
         </Router>

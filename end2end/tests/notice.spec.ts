@@ -90,6 +90,8 @@ test.describe("accessibility (axe-core, WCAG 2.1 A and AA)", () => {
     "/notice?appointment=2026-12-08",
     "/notice?appointment=2026-12-05",
     "/no-such-page",
+    "/signin",
+    "/signin?failed=1",
   ]) {
     test(`no violations on ${address}`, async ({ page }) => {
       await page.goto(address);

@@ -43,6 +43,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
     pub clock: Clock,
+    /// Cookies marked `Secure` (served over HTTPS).
+    pub secure_cookies: bool,
 }
 
 impl AppState {
@@ -51,6 +53,7 @@ impl AppState {
             leptos_options,
             db,
             clock: Clock::system(),
+            secure_cookies: false,
         }
     }
 
@@ -66,9 +69,12 @@ pub fn router(state: AppState) -> Router {
     let options = state.leptos_options.clone();
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/signin", axum::routing::post(crate::signin::signin))
+        .route("/signout", axum::routing::post(crate::signin::signout))
         .nest("/api/v1", crate::api::router())
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(file_and_error_handler::<AppState, _>(shell))
+        .layer(crate::sessions::layer(&state.db, state.secure_cookies))
         .layer(CompressionLayer::new().gzip(true).br(false))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

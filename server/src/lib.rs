@@ -11,6 +11,8 @@ pub mod db;
 pub mod demo;
 pub mod http;
 pub mod services;
+pub mod sessions;
+pub mod signin;
 pub mod store;
 pub mod telemetry;
 

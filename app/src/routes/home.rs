@@ -14,6 +14,9 @@ pub fn HomePage() -> impl IntoView {
             <li>
                 <a href="/notice">"When must the DHS 7869 notice be mailed?"</a>
             </li>
+            <li>
+                <a href="/signin">"Sign in"</a>
+            </li>
         </ul>
     }
 }

@@ -164,6 +164,7 @@ where
     Db: FromRef<S>,
     S: Send + Sync,
 {
+    /// A bearer token (scripts) or the session cookie (pages).
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
@@ -174,12 +175,20 @@ where
                 "Sign in: send `Authorization: Bearer <token>` with a personal API token.",
             )
         };
-        let token = parts
+        let bearer = parts
             .headers
             .get(axum::http::header::AUTHORIZATION)
             .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.strip_prefix("Bearer "))
-            .ok_or_else(unauthorized)?;
+            .and_then(|value| value.strip_prefix("Bearer "));
+        let Some(token) = bearer else {
+            let session = crate::sessions::AuthSession::from_request_parts(parts, state)
+                .await
+                .map_err(|_| unauthorized())?;
+            return session
+                .user
+                .map(|user| SignedIn(user.staff))
+                .ok_or_else(unauthorized);
+        };
         let db = Db::from_ref(state);
         match auth::staff_for_token(&db, token).await {
             Ok(Some(staff)) => Ok(SignedIn(staff)),

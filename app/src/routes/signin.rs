@@ -1,0 +1,41 @@
+//! The sign-in page: a plain form posted to the server, so it works before the wasm loads.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let failed = use_query_map().read_untracked().get("failed").is_some();
+    view! {
+        <Title text="Sign in" />
+        <h1>"Sign in"</h1>
+        {failed
+            .then(|| {
+                view! {
+                    <p class="alert alert-error" role="alert">
+                        "That e-mail and password do not match an active account. Check both and try again."
+                    </p>
+                }
+            })}
+        <form method="post" action="/signin" class="stack">
+            <div class="field">
+                <label for="email">"E-mail"</label>
+                <input type="email" id="email" name="email" autocomplete="username" required />
+            </div>
+            <div class="field">
+                <label for="password">"Password"</label>
+                <input
+                    type="password"
+                    id="password"
+                    name="password"
+                    autocomplete="current-password"
+                    required
+                />
+            </div>
+            <button type="submit" class="button">
+                "Sign in"
+            </button>
+        </form>
+    }
+}

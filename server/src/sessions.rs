@@ -1,0 +1,238 @@
+//! Sign-in sessions for the pages: axum-login over tower-sessions, with the session records
+//! in the project's own database (either backend). A password change ends every session of
+//! that account (`session_auth_hash` is derived from the password hash).
+
+use async_trait::async_trait;
+use axum_login::{AuthManagerLayer, AuthManagerLayerBuilder, AuthUser, AuthnBackend, UserId};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use time::OffsetDateTime;
+use tower_sessions::{
+    Expiry, SessionManagerLayer,
+    session::{Id, Record},
+    session_store::{self, SessionStore},
+};
+
+use crate::auth::{Staff, verify_password};
+use crate::db::Db;
+
+/// Minutes of inactivity after which a session ends.
+pub const IDLE_MINUTES: i64 = 30;
+
+/// Session records in the `sessions` table.
+#[derive(Debug, Clone)]
+pub struct DbSessionStore {
+    db: Db,
+}
+
+impl DbSessionStore {
+    pub fn new(db: Db) -> Self {
+        Self { db }
+    }
+}
+
+fn backend(error: impl std::fmt::Display) -> session_store::Error {
+    session_store::Error::Backend(error.to_string())
+}
+
+#[async_trait]
+impl SessionStore for DbSessionStore {
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        loop {
+            let data = serde_json::to_string(record)
+                .map_err(|e| session_store::Error::Encode(e.to_string()))?;
+            let inserted =
+                sqlx::query("INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3)")
+                    .bind(record.id.to_string())
+                    .bind(data)
+                    .bind(record.expiry_date.unix_timestamp())
+                    .execute(&self.db.pool)
+                    .await;
+            match inserted {
+                Ok(_) => return Ok(()),
+                // An id collision: draw another.
+                Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                    record.id = Id::default()
+                }
+                Err(other) => return Err(backend(other)),
+            }
+        }
+    }
+
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        let data = serde_json::to_string(record)
+            .map_err(|e| session_store::Error::Encode(e.to_string()))?;
+        let id = record.id.to_string();
+        let mut tx = self.db.pool.begin().await.map_err(backend)?;
+        let updated = sqlx::query("UPDATE sessions SET data = $1, expires_at = $2 WHERE id = $3")
+            .bind(&data)
+            .bind(record.expiry_date.unix_timestamp())
+            .bind(&id)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        if updated.rows_affected() == 0 {
+            sqlx::query("INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3)")
+                .bind(&id)
+                .bind(&data)
+                .bind(record.expiry_date.unix_timestamp())
+                .execute(&mut *tx)
+                .await
+                .map_err(backend)?;
+        }
+        tx.commit().await.map_err(backend)
+    }
+
+    async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
+        let data: Option<String> =
+            sqlx::query_scalar("SELECT data FROM sessions WHERE id = $1 AND expires_at > $2")
+                .bind(id.to_string())
+                .bind(OffsetDateTime::now_utc().unix_timestamp())
+                .fetch_optional(&self.db.pool)
+                .await
+                .map_err(backend)?;
+        data.map(|text| {
+            serde_json::from_str(&text).map_err(|e| session_store::Error::Decode(e.to_string()))
+        })
+        .transpose()
+    }
+
+    async fn delete(&self, id: &Id) -> session_store::Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE id = $1")
+            .bind(id.to_string())
+            .execute(&self.db.pool)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+}
+
+/// A signed-in staff member as the session knows them.
+#[derive(Clone)]
+pub struct SessionUser {
+    pub staff: Staff,
+    auth_hash: Vec<u8>,
+}
+
+impl std::fmt::Debug for SessionUser {
+    // Never print the password-derived hash.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionUser")
+            .field("staff", &self.staff)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AuthUser for SessionUser {
+    type Id = i64;
+
+    fn id(&self) -> i64 {
+        self.staff.id
+    }
+
+    fn session_auth_hash(&self) -> &[u8] {
+        &self.auth_hash
+    }
+}
+
+/// What the sign-in form sends.
+#[derive(Clone, Deserialize)]
+pub struct Credentials {
+    pub email: String,
+    pub password: String,
+}
+
+/// Staff accounts as the authentication backend.
+#[derive(Debug, Clone)]
+pub struct StaffBackend {
+    db: Db,
+}
+
+type StaffRow = (i64, String, String, String, Option<i64>, Option<String>);
+
+impl StaffBackend {
+    async fn find(
+        &self,
+        column: &str,
+        value: String,
+    ) -> Result<Option<(Staff, Option<String>)>, sqlx::Error> {
+        let sql = format!(
+            "SELECT id, email, initials, role, branch_id, password_hash FROM staff WHERE {column} = $1 AND active = 1"
+        );
+        let row: Option<StaffRow> = if column == "id" {
+            sqlx::query_as(&sql)
+                .bind(value.parse::<i64>().unwrap_or(-1))
+                .fetch_optional(&self.db.pool)
+                .await?
+        } else {
+            sqlx::query_as(&sql)
+                .bind(value)
+                .fetch_optional(&self.db.pool)
+                .await?
+        };
+        Ok(row.map(|(id, email, initials, role, branch_id, hash)| {
+            (
+                Staff {
+                    id,
+                    email,
+                    initials,
+                    role,
+                    branch_id,
+                },
+                hash,
+            )
+        }))
+    }
+
+    fn user(staff: Staff, hash: &str) -> SessionUser {
+        SessionUser {
+            staff,
+            auth_hash: Sha256::digest(hash.as_bytes()).to_vec(),
+        }
+    }
+}
+
+impl AuthnBackend for StaffBackend {
+    type User = SessionUser;
+    type Credentials = Credentials;
+    type Error = sqlx::Error;
+
+    async fn authenticate(
+        &self,
+        credentials: Credentials,
+    ) -> Result<Option<SessionUser>, sqlx::Error> {
+        let found = self
+            .find("email", credentials.email.trim().to_lowercase())
+            .await?;
+        let Some((staff, Some(hash))) = found else {
+            return Ok(None);
+        };
+        Ok(verify_password(credentials.password, hash.clone())
+            .await
+            .then(|| Self::user(staff, &hash)))
+    }
+
+    async fn get_user(&self, id: &UserId<Self>) -> Result<Option<SessionUser>, sqlx::Error> {
+        Ok(self
+            .find("id", id.to_string())
+            .await?
+            .and_then(|(staff, hash)| hash.map(|hash| Self::user(staff, &hash))))
+    }
+}
+
+pub type AuthSession = axum_login::AuthSession<StaffBackend>;
+
+/// The session and authentication layers. `secure` marks the cookie `Secure` (HTTPS).
+pub fn layer(db: &Db, secure: bool) -> AuthManagerLayer<StaffBackend, DbSessionStore> {
+    let sessions = SessionManagerLayer::new(DbSessionStore::new(db.clone()))
+        .with_name(if secure {
+            "__Host-reengage"
+        } else {
+            "reengage"
+        })
+        .with_secure(secure)
+        .with_http_only(true)
+        .with_same_site(tower_sessions::cookie::SameSite::Strict)
+        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(IDLE_MINUTES)));
+    AuthManagerLayerBuilder::new(StaffBackend { db: db.clone() }, sessions).build()
+}

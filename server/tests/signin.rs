@@ -1,0 +1,159 @@
+//! Sign-in sessions on both backends: a cookie for the pages, renewed at sign-in, ended by
+//! sign-out and by a password change.
+
+mod support;
+
+use reengage_server::auth::{self, NewStaff};
+use reengage_server::services::Actor;
+use reengage_server::{config, http};
+use support::{backends, fresh_db};
+
+#[tokio::test]
+async fn sign_in_use_the_cookie_sign_out() {
+    for backend in backends().await {
+        let test = fresh_db(backend).await;
+        let admin = Actor {
+            staff_id: None,
+            email: "test".into(),
+            role: "admin".into(),
+        };
+        let staff = NewStaff {
+            email: "coach@example.test".into(),
+            name: "Casey Coach".into(),
+            initials: "CC".into(),
+            role: "family_coach".into(),
+            branch: Some("Riverbend".into()),
+            password: "correct horse battery staple".into(),
+        };
+        auth::create_staff(&test.db, &admin, staff, chrono::Utc::now())
+            .await
+            .unwrap();
+        let options = config::leptos_options(Some("127.0.0.1:0".parse().unwrap())).unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let app = http::router(http::AppState::new(options, test.db.clone()));
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+
+        let wrong = client
+            .post(format!("{base}/signin"))
+            .form(&[
+                ("email", "coach@example.test"),
+                ("password", "not the password at all"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(wrong.status().as_u16(), 303, "{backend:?}");
+        assert_eq!(wrong.headers()["location"], "/signin?failed=1");
+
+        let right = client
+            .post(format!("{base}/signin"))
+            .form(&[
+                ("email", " Coach@Example.test "),
+                ("password", "correct horse battery staple"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            (
+                right.status().as_u16(),
+                right.headers()["location"].to_str().unwrap()
+            ),
+            (303, "/")
+        );
+        let set_cookie = right.headers()["set-cookie"].to_str().unwrap().to_owned();
+        assert!(
+            set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Strict"),
+            "{set_cookie}"
+        );
+        let cookie = set_cookie.split(';').next().unwrap().to_owned();
+
+        let list = |cookie: String| {
+            let client = client.clone();
+            let base = base.clone();
+            async move {
+                client
+                    .get(format!("{base}/api/v1/episodes"))
+                    .header("cookie", cookie)
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+                    .as_u16()
+            }
+        };
+        assert_eq!(
+            list(cookie.clone()).await,
+            200,
+            "{backend:?}: the session cookie signs API calls"
+        );
+
+        // A password change ends the account's sessions.
+        let new_hash = auth::hash_password("another long enough password".into())
+            .await
+            .unwrap();
+        sqlx::query("UPDATE staff SET password_hash = $1 WHERE email = 'coach@example.test'")
+            .bind(new_hash)
+            .execute(&test.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(list(cookie.clone()).await, 401, "{backend:?}");
+
+        // Sign in again, then sign out: the cookie no longer works.
+        let again = client
+            .post(format!("{base}/signin"))
+            .form(&[
+                ("email", "coach@example.test"),
+                ("password", "another long enough password"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        let cookie = again.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_owned();
+        assert_eq!(list(cookie.clone()).await, 200);
+        let out = client
+            .post(format!("{base}/signout"))
+            .header("cookie", cookie.clone())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(out.status().as_u16(), 303);
+        assert_eq!(
+            list(cookie).await,
+            401,
+            "{backend:?}: sign-out ends the session on the server"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_signin_page_is_a_plain_form() {
+    let test = fresh_db(reengage_server::db::Backend::Sqlite).await;
+    let options = config::leptos_options(Some("127.0.0.1:0".parse().unwrap())).unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let app = http::router(http::AppState::new(options, test.db.clone()));
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let html = reqwest::get(format!("{base}/signin?failed=1"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains(r#"<form method="post" action="/signin""#),
+        "{html}"
+    );
+    assert!(html.contains("do not match an active account"), "{html}");
+}
