@@ -6,6 +6,13 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 "$REPO_ROOT/scripts/setup.sh"
 cd "$REPO_ROOT"
 
+# Keep the shared build cache bounded: every fresh clone adds its own copies of the
+# project's crates, so past a size the test build starts over.
+if [ -d "$CARGO_TARGET_DIR/debug" ] && [ "$(du -sm "$CARGO_TARGET_DIR/debug" | cut -f1)" -gt 12000 ]; then
+  step "the debug build cache passed 12 GB: clearing it"
+  rm -rf "$CARGO_TARGET_DIR/debug"
+fi
+
 logs="$(mktemp -d)"
 trap 'rm -rf "$logs"' EXIT
 # Sums the "N passed" / "N failed" of every `test result:` line in a log.
