@@ -5,6 +5,7 @@
 //! | `REENGAGE_ADDR` | `LEPTOS_SITE_ADDR`, else `127.0.0.1:3000` | address to listen on |
 //! | `DATABASE_URL` | `sqlite:data/reengage.db` | `sqlite:PATH` (created if absent) or `postgres://…` |
 //! | `REENGAGE_LOG` | `info` | log filter (`tracing` env-filter syntax) |
+//! | `REENGAGE_SECURE_COOKIES` | `false` | `Secure` + `__Host-` cookies, for HTTPS |
 //! | `LEPTOS_SITE_ROOT` | `target/site` | the built site (wasm, JS, CSS) |
 
 use std::net::SocketAddr;
@@ -34,6 +35,15 @@ pub struct Cli {
     /// Database URL: `sqlite:PATH` (created if absent) or `postgres://USER@HOST/NAME`.
     #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true, hide_env_values = true)]
     pub database_url: String,
+
+    /// Mark cookies `Secure` with the `__Host-` prefix: set it when served over HTTPS.
+    #[arg(
+        long,
+        env = "REENGAGE_SECURE_COOKIES",
+        default_value_t = false,
+        global = true
+    )]
+    pub secure_cookies: bool,
 
     /// Log filter, e.g. `info` or `reengage_server=debug,sqlx=warn`.
     #[arg(long, env = "REENGAGE_LOG", default_value = "info", global = true)]

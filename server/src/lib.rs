@@ -94,7 +94,9 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
             let db = db::open(&cli.database_url).await?;
             let options = config::leptos_options(cli.addr)?;
             let addr = options.site_addr;
-            let app = http::router(http::AppState::new(options, db));
+            let mut state = http::AppState::new(options, db);
+            state.secure_cookies = cli.secure_cookies;
+            let app = http::router(state);
             let listener = tokio::net::TcpListener::bind(addr)
                 .await
                 .map_err(|source| StartError::Listen { addr, source })?;

@@ -541,6 +541,9 @@ async fn the_openapi_document_describes_every_route() {
         ("post", "/participants/{id}/pdp-steps"),
         ("post", "/participants/{id}/exemptions"),
         ("post", "/participants/{id}/releases"),
+        ("get", "/episodes/{id}/tasks"),
+        ("post", "/episodes/{id}/tasks"),
+        ("post", "/tasks/{id}/done"),
     ];
     expected.sort();
     let mut documented: Vec<(&str, &str)> = documented
@@ -778,6 +781,377 @@ async fn a_participants_file_feeds_the_rules() {
                 "/participants/999/exemptions",
                 Some(&coach),
                 Some(json!({ "from": "2026-11-10" })),
+            )
+            .await;
+        assert_eq!(status, 404);
+    }
+}
+
+/// Opens an episode for a new participant missed on 2026-11-02, with a phone attempt on
+/// 11-03 (2-day window) and a letter on 11-05; returns (episode id, version).
+async fn attempted(api: &Api, case: &str) -> (i64, i64) {
+    let coach = api.coach.clone();
+    api.set_day("2026-11-02");
+    let (status, participant) = api
+        .send("POST", "/participants", Some(&coach), Some(json!({ "branch_id": 1, "case_number": case, "first_name": "G", "last_name": case })))
+        .await;
+    assert_eq!(status, 201, "{participant}");
+    let trigger = json!({ "kind": "MissedCoachAppointment", "what": "orientation", "on": "2026-11-02", "at": null, "reported_by": "Department" });
+    let (_, episode) = api
+        .send(
+            "POST",
+            "/episodes",
+            Some(&coach),
+            Some(json!({ "participant_id": participant["id"], "trigger": trigger })),
+        )
+        .await;
+    let id = episode["id"].as_i64().unwrap();
+    api.set_day("2026-11-03");
+    api.change(&coach, id, "attempts", 1, json!({ "on": "2026-11-03", "method": "Phone", "outcome": "MessageLeft", "response_window": 2 })).await;
+    api.set_day("2026-11-05");
+    let (_, episode) = api
+        .change(
+            &coach,
+            id,
+            "attempts",
+            2,
+            json!({ "on": "2026-11-05", "method": "Written", "outcome": "MessageLeft" }),
+        )
+        .await;
+    (id, episode["version"].as_i64().unwrap())
+}
+
+/// `attempted`, then scheduled for 11-18, notice mailed 11-10, the day set to 11-18.
+async fn scheduled(api: &Api, case: &str) -> (i64, i64) {
+    let (id, version) = attempted(api, case).await;
+    api.set_day("2026-11-10");
+    let (_, episode) = api
+        .change(
+            &api.coach,
+            id,
+            "appointment",
+            version,
+            json!({ "on": "2026-11-18" }),
+        )
+        .await;
+    let (_, episode) = api
+        .change(
+            &api.coach,
+            id,
+            "notice",
+            episode["version"].as_i64().unwrap(),
+            json!({ "on": "2026-11-10" }),
+        )
+        .await;
+    api.set_day("2026-11-18");
+    (id, episode["version"].as_i64().unwrap())
+}
+
+fn rule_of(body: &Value) -> Option<&str> {
+    body["rule"].as_str()
+}
+
+#[tokio::test]
+async fn every_step_of_the_dq1_guardrail_is_enforced_through_the_api() {
+    for backend in backends().await {
+        let api = spawn_api(backend).await;
+        let coach = api.coach.clone();
+
+        // R12: the invitation waits 3 business days after the second attempt.
+        let (id, version) = attempted(&api, "G-R12").await;
+        api.set_day("2026-11-09");
+        let (status, body) = api
+            .change(
+                &coach,
+                id,
+                "appointment",
+                version,
+                json!({ "on": "2026-11-24" }),
+            )
+            .await;
+        assert_eq!(
+            (status, rule_of(&body)),
+            (422, Some("R12")),
+            "{backend:?}: {body}"
+        );
+        // R16: not on a weekend or holiday; R15: not too soon for the notice.
+        api.set_day("2026-11-10");
+        let (status, body) = api
+            .change(
+                &coach,
+                id,
+                "appointment",
+                version,
+                json!({ "on": "2026-11-26" }),
+            )
+            .await;
+        assert_eq!((status, rule_of(&body)), (422, Some("R16")), "{body}");
+        let (status, body) = api
+            .change(
+                &coach,
+                id,
+                "appointment",
+                version,
+                json!({ "on": "2026-11-16" }),
+            )
+            .await;
+        assert_eq!((status, rule_of(&body)), (422, Some("R15")), "{body}");
+        // R15: a notice mailed late is refused.
+        let (_, episode) = api
+            .change(
+                &coach,
+                id,
+                "appointment",
+                version,
+                json!({ "on": "2026-11-18" }),
+            )
+            .await;
+        api.set_day("2026-11-12");
+        let (status, body) = api
+            .change(
+                &coach,
+                id,
+                "notice",
+                episode["version"].as_i64().unwrap(),
+                json!({ "on": "2026-11-12" }),
+            )
+            .await;
+        assert_eq!((status, rule_of(&body)), (422, Some("R15")), "{body}");
+
+        // R17: no staffing before the appointment; no decision while information is missing.
+        let (id, version) = scheduled(&api, "G-R17").await;
+        api.set_day("2026-11-17");
+        let mut early = staffing();
+        early["held_on"] = json!("2026-11-17");
+        let (status, body) = api.change(&coach, id, "staffing", version, early).await;
+        assert_eq!((status, rule_of(&body)), (422, Some("R17")), "{body}");
+        api.set_day("2026-11-18");
+        let (_, episode) = api
+            .change(&coach, id, "staffing", version, staffing())
+            .await;
+        let (_, episode) = api
+            .change(&coach, id, "missing-info", episode["version"].as_i64().unwrap(),
+                json!({ "kind": "ChildSafetyCheck", "description": "child safety check", "requested_on": "2026-11-18", "resolved_on": null }))
+            .await;
+        let decide = json!({ "outcome": "Dq1", "decided_on": "2026-11-18" });
+        let (status, body) = api
+            .change(
+                &coach,
+                id,
+                "decision",
+                episode["version"].as_i64().unwrap(),
+                decide.clone(),
+            )
+            .await;
+        assert_eq!((status, rule_of(&body)), (422, Some("R17")), "{body}");
+
+        // R18: three department staff; R19: no partner without an MCS 3010; R30: next steps.
+        let (id, version) = scheduled(&api, "G-R18").await;
+        let mut two = staffing();
+        two["members"].as_array_mut().unwrap().pop();
+        let (_, episode) = api.change(&coach, id, "staffing", version, two).await;
+        let version = episode["version"].as_i64().unwrap();
+        let (status, body) = api
+            .change(&coach, id, "decision", version, decide.clone())
+            .await;
+        assert_eq!((status, rule_of(&body)), (422, Some("R18")), "{body}");
+        let mut partner = staffing();
+        partner["partners"] = json!([{ "name": "Housing Partner", "release": null }]);
+        let (status, body) = api.change(&coach, id, "staffing", version, partner).await;
+        assert_eq!((status, rule_of(&body)), (422, Some("R19")), "{body}");
+        let mut no_steps = staffing();
+        no_steps["pdp_next_steps"] = json!([]);
+        let (_, episode) = api.change(&coach, id, "staffing", version, no_steps).await;
+        let (status, body) = api
+            .change(
+                &coach,
+                id,
+                "decision",
+                episode["version"].as_i64().unwrap(),
+                decide.clone(),
+            )
+            .await;
+        assert_eq!((status, rule_of(&body)), (422, Some("R30")), "{body}");
+
+        // R23: good cause forbids a DQ1.
+        let (id, version) = scheduled(&api, "G-R23").await;
+        let mut cause = staffing();
+        cause["good_cause"]["outside_control"] = json!(true);
+        let (_, episode) = api.change(&coach, id, "staffing", version, cause).await;
+        let (status, body) = api
+            .change(
+                &coach,
+                id,
+                "decision",
+                episode["version"].as_i64().unwrap(),
+                decide.clone(),
+            )
+            .await;
+        assert_eq!((status, rule_of(&body)), (422, Some("R23")), "{body}");
+        let (status, episode) = api
+            .change(
+                &coach,
+                id,
+                "decision",
+                episode["version"].as_i64().unwrap(),
+                json!({ "outcome": "GoodCause", "decided_on": "2026-11-18" }),
+            )
+            .await;
+        assert_eq!(
+            (status, episode["closed"].as_bool()),
+            (200, Some(true)),
+            "from the miss to good cause"
+        );
+
+        // R9, R20, R27 (and R26): what the team may decide on, but not finalize.
+        let (id, version) = scheduled(&api, "G-R20").await;
+        let mut partial = staffing();
+        partial["barrier_review"]
+            .as_array_mut()
+            .unwrap()
+            .truncate(11);
+        let (_, episode) = api.change(&coach, id, "staffing", version, partial).await;
+        let (status, episode) = api
+            .change(
+                &coach,
+                id,
+                "decision",
+                episode["version"].as_i64().unwrap(),
+                decide.clone(),
+            )
+            .await;
+        assert_eq!(status, 200, "{episode}");
+        let unmet: Vec<&str> = episode["dq1_readiness"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["rule"].as_str().unwrap())
+            .collect();
+        assert_eq!(unmet, vec!["R20", "R27", "R27"]);
+        api.set_day("2026-11-19");
+        let (status, body) = api
+            .change(
+                &api.manager,
+                id,
+                "finalization",
+                episode["version"].as_i64().unwrap(),
+                json!({ "on": "2026-11-19" }),
+            )
+            .await;
+        assert_eq!((status, rule_of(&body)), (422, Some("R26")), "{body}");
+        assert_eq!(
+            body["message"],
+            "The DQ1 cannot be finalized yet: 3 item(s) are not done (R26)."
+        );
+
+        let (status, hasty) = {
+            let coach = api.coach.clone();
+            api.set_day("2026-11-02");
+            let (_, participant) = api
+                .send("POST", "/participants", Some(&coach), Some(json!({ "branch_id": 1, "case_number": "G-R9", "first_name": "G", "last_name": "R9" })))
+                .await;
+            let trigger = json!({ "kind": "MissedCoachAppointment", "what": "orientation", "on": "2026-11-02", "at": null, "reported_by": "Department" });
+            let (_, episode) = api
+                .send(
+                    "POST",
+                    "/episodes",
+                    Some(&coach),
+                    Some(json!({ "participant_id": participant["id"], "trigger": trigger })),
+                )
+                .await;
+            let id = episode["id"].as_i64().unwrap();
+            api.set_day("2026-11-03");
+            api.change(&coach, id, "attempts", 1, json!({ "on": "2026-11-03", "method": "Phone", "outcome": "MessageLeft", "response_window": 3 })).await;
+            // The letter goes out the next day, before the 3-day window has run.
+            api.set_day("2026-11-04");
+            api.change(
+                &coach,
+                id,
+                "attempts",
+                2,
+                json!({ "on": "2026-11-04", "method": "Written", "outcome": "MessageLeft" }),
+            )
+            .await
+        };
+        assert_eq!(status, 200);
+        let unmet: Vec<&str> = hasty["dq1_readiness"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["rule"].as_str().unwrap())
+            .collect();
+        assert_eq!(unmet[0], "R9", "{backend:?}: {unmet:?}");
+    }
+}
+
+#[tokio::test]
+async fn tasks_of_an_episode() {
+    for backend in backends().await {
+        let api = spawn_api(backend).await;
+        let (id, version) = attempted(&api, "T-1").await;
+        let coach = api.coach.clone();
+        // A blocking item goes through the episode (R17) …
+        api.set_day("2026-11-06");
+        api.change(&coach, id, "missing-info", version,
+            json!({ "kind": "AddressVerification", "description": "verify the address", "requested_on": "2026-11-06", "resolved_on": null }))
+            .await;
+        // … a plain to-do through tasks.
+        let (status, list) = api
+            .send("POST", &format!("/episodes/{id}/tasks"), Some(&coach),
+                Some(json!({ "kind": "OneCaseNote", "description": "ONE case note", "requested_on": "2026-11-06" })))
+            .await;
+        assert_eq!(status, 201, "{backend:?}: {list}");
+        assert_eq!(list.as_array().unwrap().len(), 2);
+        assert_eq!(list[0]["blocks_decision"], true);
+        assert_eq!(list[1]["kind"], "OneCaseNote");
+        let blocking = list[0]["id"].as_i64().unwrap();
+        let plain = list[1]["id"].as_i64().unwrap();
+        let (status, body) = api
+            .send(
+                "POST",
+                &format!("/tasks/{blocking}/done"),
+                Some(&coach),
+                Some(json!({ "on": "2026-11-06" })),
+            )
+            .await;
+        assert_eq!(status, 400, "{body}");
+        let (status, _) = api
+            .send(
+                "POST",
+                &format!("/tasks/{plain}/done"),
+                Some(&coach),
+                Some(json!({ "on": "2026-11-06" })),
+            )
+            .await;
+        assert_eq!(status, 204);
+        let (status, _) = api
+            .send(
+                "POST",
+                &format!("/tasks/{plain}/done"),
+                Some(&coach),
+                Some(json!({ "on": "2026-11-06" })),
+            )
+            .await;
+        assert_eq!(status, 400, "already done");
+        let (_, list) = api
+            .send("GET", &format!("/episodes/{id}/tasks"), Some(&coach), None)
+            .await;
+        assert_eq!(list[1]["done_on"], "2026-11-06");
+        let (status, _) = api
+            .send(
+                "POST",
+                &format!("/episodes/{id}/tasks"),
+                Some(&coach),
+                Some(json!({ "kind": "Other", "description": " ", "requested_on": "2026-11-06" })),
+            )
+            .await;
+        assert_eq!(status, 400);
+        let (status, _) = api
+            .send(
+                "POST",
+                "/tasks/999/done",
+                Some(&coach),
+                Some(json!({ "on": "2026-11-06" })),
             )
             .await;
         assert_eq!(status, 404);

@@ -157,3 +157,48 @@ async fn the_signin_page_is_a_plain_form() {
     );
     assert!(html.contains("do not match an active account"), "{html}");
 }
+
+#[tokio::test]
+async fn secure_cookies_carry_the_host_prefix() {
+    let test = fresh_db(reengage_server::db::Backend::Sqlite).await;
+    let admin = Actor {
+        staff_id: None,
+        email: "test".into(),
+        role: "admin".into(),
+    };
+    let staff = NewStaff {
+        email: "lead@example.test".into(),
+        name: "Lee Lead".into(),
+        initials: "LL".into(),
+        role: "lead_worker".into(),
+        branch: None,
+        password: "correct horse battery staple".into(),
+    };
+    auth::create_staff(&test.db, &admin, staff, chrono::Utc::now())
+        .await
+        .unwrap();
+    let options = config::leptos_options(Some("127.0.0.1:0".parse().unwrap())).unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let mut state = http::AppState::new(options, test.db.clone());
+    state.secure_cookies = true;
+    tokio::spawn(async move { axum::serve(listener, http::router(state)).await.unwrap() });
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let response = client
+        .post(format!("{base}/signin"))
+        .form(&[
+            ("email", "lead@example.test"),
+            ("password", "correct horse battery staple"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let cookie = response.headers()["set-cookie"].to_str().unwrap();
+    assert!(
+        cookie.starts_with("__Host-reengage=") && cookie.contains("Secure"),
+        "{cookie}"
+    );
+}

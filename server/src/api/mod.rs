@@ -6,6 +6,7 @@ mod calendar;
 mod episodes;
 mod narratives;
 mod participants;
+mod tasks;
 
 use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -21,6 +22,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         narratives::of_episode, narratives::write, narratives::edit,
         participants::create, participants::show, participants::add_pdp_step,
         participants::add_exemption, participants::add_release,
+        tasks::of_episode, tasks::add, tasks::done,
     ),
     modifiers(&BearerAuth)
 )]
@@ -67,7 +69,12 @@ pub fn router() -> Router<AppState> {
             "/episodes/{id}/narratives",
             get(narratives::of_episode).post(narratives::write),
         )
+        .route(
+            "/episodes/{id}/tasks",
+            get(tasks::of_episode).post(tasks::add),
+        )
         .route("/episodes/{id}/{change}", post(episodes::change))
+        .route("/tasks/{id}/done", post(tasks::done))
         .route("/narratives/{id}", axum::routing::put(narratives::edit))
         .route("/participants", post(participants::create))
         .route("/participants/{id}", get(participants::show))

@@ -5,6 +5,7 @@
 pub mod episodes;
 pub mod narratives;
 pub mod participants;
+pub mod tasks;
 
 use reengage_core::episode::Refusal;
 use thiserror::Error;

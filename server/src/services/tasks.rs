@@ -1,0 +1,179 @@
+//! The to-dos of an episode that do not block a decision: a ONE missing-information request
+//! (R11), an offsite visit, the ONE case note (R27), resources provided… (Missing information
+//! that blocks a determination, R17, goes through the episode's `missing-info` change.)
+
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::ToSchema;
+
+use super::{Actor, ServiceError};
+use crate::audit::{self, Entry};
+use crate::db::{self, Db};
+use crate::store::codes::{day, parse_day, parse_optional_day};
+
+/// What kind of to-do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub enum TaskKind {
+    OneMissingInfoRequest,
+    OffsiteVisit,
+    ChildSafetyCheck,
+    OneCaseNote,
+    ResourcesProvided,
+    Other,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct NewTask {
+    pub kind: TaskKind,
+    pub description: String,
+    pub requested_on: NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct Task {
+    pub id: i64,
+    pub episode_id: i64,
+    pub kind: TaskKind,
+    pub description: String,
+    pub requested_on: NaiveDate,
+    pub done_on: Option<NaiveDate>,
+    /// R17: true for missing information that blocks a determination.
+    pub blocks_decision: bool,
+}
+
+fn instant(now: DateTime<Utc>) -> String {
+    now.to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+/// Adds a to-do to episode `episode_id`.
+pub async fn add(
+    db: &Db,
+    actor: &Actor,
+    episode_id: i64,
+    new: NewTask,
+    now: DateTime<Utc>,
+) -> Result<i64, ServiceError> {
+    let description = new.description.trim().to_owned();
+    if description.is_empty() {
+        return Err(ServiceError::Invalid("Say what is to be done.".into()));
+    }
+    let mut tx = db::begin_write(db).await?;
+    let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM episodes WHERE id = $1")
+        .bind(episode_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    exists.ok_or_else(|| ServiceError::NotFound(format!("episode {episode_id}")))?;
+    let kind = crate::store::codes::code(&new.kind);
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO tasks (episode_id, kind, blocks_decision, description, requested_on, created_at) \
+         VALUES ($1, $2, 0, $3, $4, $5) RETURNING id",
+    )
+    .bind(episode_id)
+    .bind(&kind)
+    .bind(&description)
+    .bind(day(new.requested_on))
+    .bind(instant(now))
+    .fetch_one(&mut *tx)
+    .await?;
+    let entry = Entry::at(
+        now,
+        &actor.email,
+        &actor.role,
+        "task.added",
+        "task",
+        &id.to_string(),
+    )
+    .with_values(
+        None,
+        Some(
+            json!({ "episode_id": episode_id, "kind": kind, "description": description })
+                .to_string(),
+        ),
+    );
+    audit::append(&mut tx, db.backend, &entry).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Marks to-do `id` done on `on`. Blocking missing information is resolved through the
+/// episode instead, so the policy core sees it.
+pub async fn done(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    on: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    let mut tx = db::begin_write(db).await?;
+    let task: Option<(i64, Option<String>)> =
+        sqlx::query_as("SELECT blocks_decision, resolved_on FROM tasks WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let (blocks, resolved) = task.ok_or_else(|| ServiceError::NotFound(format!("task {id}")))?;
+    if blocks != 0 {
+        return Err(ServiceError::Invalid(
+            "This is missing information that blocks the decision: resolve it on the episode (missing-info-resolutions)."
+                .into(),
+        ));
+    }
+    if resolved.is_some() {
+        return Err(ServiceError::Invalid("This task is already done.".into()));
+    }
+    sqlx::query("UPDATE tasks SET resolved_on = $1 WHERE id = $2")
+        .bind(day(on))
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    let entry = Entry::at(
+        now,
+        &actor.email,
+        &actor.role,
+        "task.done",
+        "task",
+        &id.to_string(),
+    )
+    .with_values(
+        Some(json!({ "done_on": null }).to_string()),
+        Some(json!({ "done_on": on }).to_string()),
+    );
+    audit::append(&mut tx, db.backend, &entry).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+type TaskRow = (i64, String, String, String, Option<String>, i64);
+
+/// Every to-do of an episode, blocking ones included, oldest first.
+pub async fn list(db: &Db, episode_id: i64) -> Result<Vec<Task>, ServiceError> {
+    let rows: Vec<TaskRow> = sqlx::query_as(
+        "SELECT id, kind, description, requested_on, resolved_on, blocks_decision FROM tasks \
+         WHERE episode_id = $1 ORDER BY id",
+    )
+    .bind(episode_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.into_iter()
+        .map(|(id, kind, description, requested, resolved, blocks)| {
+            // Blocking items are stored with core's missing-information kinds.
+            let kind = crate::store::codes::from_code::<TaskKind>("tasks.kind", &kind).unwrap_or(
+                match kind.as_str() {
+                    "ChildSafetyCheck" => TaskKind::ChildSafetyCheck,
+                    "OffsiteVisitOutcome" => TaskKind::OffsiteVisit,
+                    "AddressVerification" => TaskKind::OneMissingInfoRequest,
+                    _ => TaskKind::Other,
+                },
+            );
+            Ok(Task {
+                id,
+                episode_id,
+                kind,
+                description,
+                requested_on: parse_day("tasks.requested_on", &requested)?,
+                done_on: parse_optional_day("tasks.resolved_on", resolved)?,
+                blocks_decision: blocks != 0,
+            })
+        })
+        .collect()
+}
