@@ -6,13 +6,14 @@ use argon2::{
     password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng},
 };
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use thiserror::Error;
 
 use crate::audit::{self, Entry};
 use crate::db::{self, Db};
 use crate::services::Actor;
+use crate::store::codes::instant;
 
 /// NIST 800-63B without a second factor: at least 15 characters; at most 256 accepted.
 pub const MIN_PASSWORD_CHARS: usize = 15;
@@ -88,10 +89,6 @@ pub async fn verify_password(password: String, stored: String) -> bool {
 
 fn token_hash(token: &str) -> String {
     format!("{:x}", Sha256::digest(token.as_bytes()))
-}
-
-fn instant(now: DateTime<Utc>) -> String {
-    now.to_rfc3339_opts(SecondsFormat::Micros, true)
 }
 
 /// A new staff account.

@@ -93,6 +93,15 @@ pub fn router() -> Router<AppState> {
         .fallback(|| async { ApiError::not_found("There is no such API route.") })
 }
 
+/// Reads a JSON request body, or says in a sentence what does not fit.
+pub fn json_body<T: serde::de::DeserializeOwned>(
+    bytes: &axum::body::Bytes,
+    what: &str,
+) -> Result<T, ApiError> {
+    serde_json::from_slice(bytes)
+        .map_err(|e| ApiError::bad_input(format!("The request body does not fit {what}: {e}.")))
+}
+
 /// The JSON error body.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ErrorBody {

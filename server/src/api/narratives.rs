@@ -11,7 +11,7 @@ use reengage_core::narrative::{Draft, NarrativeType};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{ApiError, SignedIn};
+use super::{ApiError, SignedIn, json_body as json};
 use crate::db::Db;
 use crate::http::Clock;
 use crate::services::episodes::read;
@@ -33,11 +33,6 @@ pub struct NewNarrative {
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct EditNarrative {
     pub body: String,
-}
-
-fn json<T: serde::de::DeserializeOwned>(bytes: &Bytes, what: &str) -> Result<T, ApiError> {
-    serde_json::from_slice(bytes)
-        .map_err(|e| ApiError::bad_input(format!("The request body does not fit {what}: {e}.")))
 }
 
 #[utoipa::path(get, path = "/episodes/{id}/narratives", tag = "narratives", params(("id" = i64, Path)),

@@ -7,19 +7,13 @@ use axum::{
     extract::{Path, State},
     http::StatusCode,
 };
-use serde::de::DeserializeOwned;
 
-use super::{ApiError, SignedIn};
+use super::{ApiError, SignedIn, json_body as json};
 use crate::db::Db;
 use crate::http::Clock;
 use crate::services::participants::{
     self, Addition, ExemptionPeriod, NewParticipant, Participant, PdpStep, ReleaseOnFile,
 };
-
-fn json<T: DeserializeOwned>(bytes: &Bytes, what: &str) -> Result<T, ApiError> {
-    serde_json::from_slice(bytes)
-        .map_err(|e| ApiError::bad_input(format!("The request body does not fit {what}: {e}.")))
-}
 
 #[utoipa::path(post, path = "/participants", tag = "participants", request_body = NewParticipant,
     security(("bearer" = [])),

@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::{ApiError, SignedIn};
+use super::{ApiError, SignedIn, json_body as json};
 use crate::db::Db;
 use crate::http::Clock;
 use crate::services::tasks::{self, NewTask, Task};
@@ -18,11 +18,6 @@ use crate::services::tasks::{self, NewTask, Task};
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct Done {
     pub on: NaiveDate,
-}
-
-fn json<T: serde::de::DeserializeOwned>(bytes: &Bytes, what: &str) -> Result<T, ApiError> {
-    serde_json::from_slice(bytes)
-        .map_err(|e| ApiError::bad_input(format!("The request body does not fit {what}: {e}.")))
 }
 
 #[utoipa::path(get, path = "/episodes/{id}/tasks", tag = "tasks", params(("id" = i64, Path)),

@@ -2,7 +2,7 @@
 //! written, with a version check against lost updates and an audit entry in the same
 //! transaction.
 
-use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use reengage_core::BusinessCalendar;
 use reengage_core::episode::{
     self, DeadlineStatus, EpisodeFacts, Refusal, Stage, Transition, Trigger,
@@ -13,7 +13,7 @@ use sqlx::AnyConnection;
 use super::{Actor, ServiceError};
 use crate::audit::{self, Entry};
 use crate::db::{self, Db};
-use crate::store::codes::{code, day, flag, optional_flag, time};
+use crate::store::codes::{code, day, flag, instant, optional_flag, time};
 use crate::store::episodes::{EpisodeRecord, branch_calendar, branch_time_zone, load};
 
 /// Where an episode stands after a change.
@@ -30,10 +30,6 @@ pub fn local_today(time_zone: &str, now: DateTime<Utc>) -> NaiveDate {
         .parse::<chrono_tz::Tz>()
         .unwrap_or(chrono_tz::America::Los_Angeles);
     now.with_timezone(&zone).date_naive()
-}
-
-fn instant(now: DateTime<Utc>) -> String {
-    now.to_rfc3339_opts(SecondsFormat::Micros, true)
 }
 
 /// `next_due_on` of an episode with nothing due: sorts after every date, so list queries

@@ -1,7 +1,7 @@
 //! Narratives (R4, R10, R22, R25): drafts from `core`, written from the recorded facts alone,
 //! saved and edited by staff, each save audited with the text before and after.
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use reengage_core::BusinessCalendar;
 use reengage_core::episode::EpisodeFacts;
 use reengage_core::narrative::{
@@ -13,7 +13,7 @@ use serde_json::json;
 use super::{Actor, ServiceError};
 use crate::audit::{self, Entry};
 use crate::db::{self, Db};
-use crate::store::codes::{code, from_code};
+use crate::store::codes::{code, from_code, instant};
 
 /// The longest narrative accepted, in characters.
 pub const MAX_CHARS: usize = 20_000;
@@ -50,10 +50,6 @@ fn checked(body: &str) -> Result<String, ServiceError> {
         )));
     }
     Ok(body.to_owned())
-}
-
-fn instant(now: DateTime<Utc>) -> String {
-    now.to_rfc3339_opts(SecondsFormat::Micros, true)
 }
 
 /// Saves a new narrative on episode `episode_id`.

@@ -1,7 +1,7 @@
 //! Participants and what the rules read about them: PDP steps, exemptions (R23) and MCS 3010
 //! releases (R19). Every write is audited.
 
-use chrono::{DateTime, NaiveDate, NaiveTime, SecondsFormat, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;
@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 use super::{Actor, ServiceError};
 use crate::audit::{self, Entry};
 use crate::db::{self, Db};
-use crate::store::codes::{day, parse_day, parse_optional_day, time};
+use crate::store::codes::{day, instant, parse_day, parse_optional_day, time};
 
 /// A new participant.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -69,10 +69,6 @@ pub struct ReleaseOnFile {
     pub partner: String,
     pub signed_on: NaiveDate,
     pub expires_on: Option<NaiveDate>,
-}
-
-fn instant(now: DateTime<Utc>) -> String {
-    now.to_rfc3339_opts(SecondsFormat::Micros, true)
 }
 
 fn required(value: &str, what: &str) -> Result<String, ServiceError> {

@@ -2,7 +2,7 @@
 //! (R11), an offsite visit, the ONE case note (R27), resources provided… (Missing information
 //! that blocks a determination, R17, goes through the episode's `missing-info` change.)
 
-use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;
@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 use super::{Actor, ServiceError};
 use crate::audit::{self, Entry};
 use crate::db::{self, Db};
-use crate::store::codes::{day, parse_day, parse_optional_day};
+use crate::store::codes::{day, instant, parse_day, parse_optional_day};
 
 /// What kind of to-do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -40,10 +40,6 @@ pub struct Task {
     pub done_on: Option<NaiveDate>,
     /// R17: true for missing information that blocks a determination.
     pub blocks_decision: bool,
-}
-
-fn instant(now: DateTime<Utc>) -> String {
-    now.to_rfc3339_opts(SecondsFormat::Micros, true)
 }
 
 /// Adds a to-do to episode `episode_id`.

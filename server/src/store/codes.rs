@@ -1,7 +1,7 @@
 //! How `core`'s values are written in columns: dates as `YYYY-MM-DD`, times as `HH:MM`,
 //! enums by their names in `core` (`MissedFirstActivity`), flags as 0/1.
 
-use chrono::{NaiveDate, NaiveTime};
+use chrono::{DateTime, NaiveDate, NaiveTime, SecondsFormat, Utc};
 use serde::{Serialize, de::DeserializeOwned};
 
 use super::StoreError;
@@ -65,4 +65,9 @@ pub fn flag(value: bool) -> i64 {
 
 pub fn optional_flag(value: Option<bool>) -> Option<i64> {
     value.map(flag)
+}
+
+/// An instant as stored: UTC, ISO-8601, microseconds (`2026-11-24T20:00:00.000000Z`).
+pub fn instant(now: DateTime<Utc>) -> String {
+    now.to_rfc3339_opts(SecondsFormat::Micros, true)
 }
