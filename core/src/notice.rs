@@ -30,6 +30,16 @@ pub enum NoticeError {
     OutOfRange(NaiveDate),
 }
 
+impl NoticeError {
+    /// The rule the error rests on: R16 for the appointment day, R15 otherwise.
+    pub fn rule(&self) -> crate::rules::RuleId {
+        match self {
+            Self::AppointmentNotBusinessDay(_) => crate::rules::R16,
+            Self::OutOfRange(_) => crate::rules::R15,
+        }
+    }
+}
+
 /// R15, R16: the last day the DHS 7869 notice can be mailed for an appointment on
 /// `appointment`.
 pub fn notice_mail_by(

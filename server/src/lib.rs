@@ -1,5 +1,6 @@
 //! The Re-engage server: configuration, database, HTTP routes and the command line.
 
+pub mod access;
 pub mod admin_cli;
 pub mod api;
 pub mod audit;
@@ -10,6 +11,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod http;
+pub mod redact;
 pub mod services;
 pub mod sessions;
 pub mod signin;

@@ -622,7 +622,7 @@ async fn narratives_are_drafted_from_facts_saved_and_edited() {
         let edited = format!("{draft} Will try again Monday.");
         let (status, changed) = api
             .send(
-                "PUT",
+                "POST",
                 &format!("/narratives/{narrative}"),
                 Some(&coach),
                 Some(json!({ "body": edited })),
@@ -635,7 +635,7 @@ async fn narratives_are_drafted_from_facts_saved_and_edited() {
 
         let (status, _) = api
             .send(
-                "PUT",
+                "POST",
                 &format!("/narratives/{narrative}"),
                 Some(&coach),
                 Some(json!({ "body": "   " })),
@@ -647,7 +647,7 @@ async fn narratives_are_drafted_from_facts_saved_and_edited() {
         );
         let (status, _) = api
             .send(
-                "PUT",
+                "POST",
                 "/narratives/999",
                 Some(&coach),
                 Some(json!({ "body": "x" })),

@@ -8,6 +8,25 @@ use reengage_server::services::Actor;
 use reengage_server::{config, http};
 use support::{backends, fresh_db};
 
+/// Serves the app on a random port; returns its base URL.
+async fn serve(db: &reengage_server::db::Db, secure_cookies: bool) -> String {
+    let options = config::leptos_options(Some("127.0.0.1:0".parse().unwrap())).unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let mut state = http::AppState::new(options, db.clone());
+    state.secure_cookies = secure_cookies;
+    tokio::spawn(async move { axum::serve(listener, http::router(state)).await.unwrap() });
+    base
+}
+
+/// A client that shows redirects instead of following them.
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
 #[tokio::test]
 async fn sign_in_use_the_cookie_sign_out() {
     for backend in backends().await {
@@ -28,15 +47,8 @@ async fn sign_in_use_the_cookie_sign_out() {
         auth::create_staff(&test.db, &admin, staff, chrono::Utc::now())
             .await
             .unwrap();
-        let options = config::leptos_options(Some("127.0.0.1:0".parse().unwrap())).unwrap();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let app = http::router(http::AppState::new(options, test.db.clone()));
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
+        let base = serve(&test.db, false).await;
+        let client = client();
 
         let wrong = client
             .post(format!("{base}/signin"))
@@ -140,11 +152,7 @@ async fn sign_in_use_the_cookie_sign_out() {
 #[tokio::test]
 async fn the_signin_page_is_a_plain_form() {
     let test = fresh_db(reengage_server::db::Backend::Sqlite).await;
-    let options = config::leptos_options(Some("127.0.0.1:0".parse().unwrap())).unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let app = http::router(http::AppState::new(options, test.db.clone()));
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let base = serve(&test.db, false).await;
     let html = reqwest::get(format!("{base}/signin?failed=1"))
         .await
         .unwrap()
@@ -177,16 +185,8 @@ async fn secure_cookies_carry_the_host_prefix() {
     auth::create_staff(&test.db, &admin, staff, chrono::Utc::now())
         .await
         .unwrap();
-    let options = config::leptos_options(Some("127.0.0.1:0".parse().unwrap())).unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let mut state = http::AppState::new(options, test.db.clone());
-    state.secure_cookies = true;
-    tokio::spawn(async move { axum::serve(listener, http::router(state)).await.unwrap() });
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let base = serve(&test.db, true).await;
+    let client = client();
     let response = client
         .post(format!("{base}/signin"))
         .form(&[

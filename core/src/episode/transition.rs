@@ -15,7 +15,7 @@ use super::readiness::{MIN_DEPARTMENT_STAFF, ReadinessItem, dq1_readiness, good_
 use super::stage::is_closed;
 use crate::calendar::BusinessCalendar;
 use crate::notice::{NoticeError, earliest_appointment_for_mailing, notice_mail_by};
-use crate::rules::{R2, R8, R9, R12, R13, R15, R16, R17, R18, R19, R23, R24, R26, R30, RuleId};
+use crate::rules::{R2, R8, R9, R12, R13, R15, R17, R18, R19, R23, R24, R26, R30, RuleId};
 use crate::words::long_date;
 
 /// A change to an episode, as a person asks for it.
@@ -150,11 +150,8 @@ impl Refusal {
             Self::ContactBeforeMiss { .. } | Self::TooLateToAdjust(_) => R8,
             Self::NotEnoughAttempts => R13,
             Self::InviteTooEarly(_) => R12,
-            Self::Notice(NoticeError::AppointmentNotBusinessDay(_)) => R16,
-            Self::Notice(_)
-            | Self::TooSoonForNotice { .. }
-            | Self::NoAppointment
-            | Self::NoticeTooLate { .. } => R15,
+            Self::Notice(error) => error.rule(),
+            Self::TooSoonForNotice { .. } | Self::NoAppointment | Self::NoticeTooLate { .. } => R15,
             Self::StaffingBeforeAppointment(_) | Self::NoStaffing | Self::MissingInformation(_) => {
                 R17
             }

@@ -83,10 +83,7 @@ pub async fn notice_mail_by(
                 "refused",
                 e.to_string(),
             );
-            error.body.rule = Some(match e {
-                reengage_core::NoticeError::AppointmentNotBusinessDay(_) => "R16".into(),
-                _ => "R15".into(),
-            });
+            error.body.rule = Some(e.rule().to_string());
             error
         })
 }

@@ -1,11 +1,6 @@
 //! `/api/v1/episodes`: open an episode, read it with everything `core` derives, change it.
 
-use axum::{
-    Json,
-    body::Bytes,
-    extract::{Path, Query, State},
-    http::StatusCode,
-};
+use axum::{Json, body::Bytes, extract::State, http::StatusCode};
 use chrono::NaiveDate;
 use reengage_core::deadlines::ResponseWindow;
 use reengage_core::episode::{
@@ -16,7 +11,9 @@ use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
-use super::{ApiError, SignedIn};
+use super::{ApiError, ApiPath, ApiQuery, SignedIn};
+use crate::access::{self, Action, Record, Role};
+use crate::auth::Staff;
 use crate::db::Db;
 use crate::http::Clock;
 use crate::services::episodes::{change as change_episode, read, record_missed_activity};
@@ -33,14 +30,34 @@ pub struct EpisodeView {
     pub closed: bool,
     pub next_action: NextAction,
     pub deadlines: Vec<Deadline>,
-    /// R26: what still stops a DQ1 from being finalized.
-    pub dq1_readiness: Vec<ReadinessItem>,
+    /// R26: what still stops a DQ1 from being finalized (department staff only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dq1_readiness: Option<Vec<ReadinessItem>>,
     pub facts: EpisodeFacts,
 }
 
-async fn view(db: &Db, clock: &Clock, id: i64) -> Result<EpisodeView, ApiError> {
+/// Episode `id` as `staff` may see it: a contractor gets `redact::facts` and no readiness
+/// list; a department read of a staffing (barrier review, good cause) is audited.
+async fn view(
+    db: &Db,
+    clock: &Clock,
+    staff: &Staff,
+    role: Role,
+    id: i64,
+) -> Result<EpisodeView, ApiError> {
     let (record, today, calendar) = read(db, id, clock.now()).await?;
     let facts = &record.facts;
+    let contractor = role == Role::Contractor;
+    if !contractor && facts.staffing.is_some() {
+        access::record_view(
+            db,
+            staff,
+            "barrier_review.viewed",
+            Record::Episode(id),
+            clock.now(),
+        )
+        .await?;
+    }
     Ok(EpisodeView {
         id: record.id,
         participant_id: record.participant_id,
@@ -50,8 +67,12 @@ async fn view(db: &Db, clock: &Clock, id: i64) -> Result<EpisodeView, ApiError> 
         closed: episode::is_closed(facts, &calendar),
         next_action: episode::next_action(facts, today, &calendar),
         deadlines: episode::deadlines(facts, today, &calendar),
-        dq1_readiness: episode::dq1_readiness(facts, &calendar),
-        facts: record.facts,
+        dq1_readiness: (!contractor).then(|| episode::dq1_readiness(facts, &calendar)),
+        facts: if contractor {
+            crate::redact::facts(record.facts)
+        } else {
+            record.facts
+        },
     })
 }
 
@@ -61,11 +82,12 @@ fn parse<T: DeserializeOwned>(what: &str, value: Value) -> Result<T, ApiError> {
 }
 
 fn body(bytes: &Bytes) -> Result<Map<String, Value>, ApiError> {
-    match serde_json::from_slice(bytes) {
-        Ok(Value::Object(map)) => Ok(map),
-        _ => Err(ApiError::bad_input(
-            "Send a JSON object as the request body.",
-        )),
+    let not_object = || ApiError::bad_input("Send a JSON object as the request body.");
+    let value: Value = serde_json::from_slice(bytes).map_err(|_| not_object())?;
+    super::within_limits(&value)?;
+    match value {
+        Value::Object(map) => Ok(map),
+        _ => Err(not_object()),
     }
 }
 
@@ -92,17 +114,24 @@ pub struct EpisodePage {
 /// staff member's own, or their branch's.
 pub async fn list(
     State(db): State<Db>,
+    State(clock): State<Clock>,
     SignedIn(staff): SignedIn,
-    Query(query): Query<ListQuery>,
+    ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<Json<EpisodePage>, ApiError> {
-    let scope = match (query.coach_id, query.branch_id, staff.branch_id) {
-        (Some(coach), _, _) => Scope::Coach(coach),
-        (None, Some(branch), _) => Scope::Branch(branch),
-        (None, None, _) if staff.role == "family_coach" || staff.role == "case_aide" => {
-            Scope::Coach(staff.id)
-        }
-        (None, None, Some(branch)) => Scope::Branch(branch),
-        (None, None, None) => Scope::Coach(staff.id),
+    // The filter is itself a record to reach: another branch's list is out of reach.
+    let asked = match (query.coach_id, query.branch_id) {
+        (Some(coach), _) => Record::Coach(coach),
+        (None, Some(branch)) => Record::Branch(branch),
+        (None, None) => Record::None,
+    };
+    let role = access::authorize(&db, &staff, Action::ListEpisodes, asked, clock.now()).await?;
+    let scope = match (role, query.coach_id, query.branch_id, staff.branch_id) {
+        (Role::Contractor, ..) => Scope::Contractor(staff.id),
+        (_, Some(coach), _, _) => Scope::Coach(coach),
+        (_, None, Some(branch), _) => Scope::Branch(branch),
+        (Role::FamilyCoach | Role::CaseAide, None, None, _) => Scope::Coach(staff.id),
+        (_, None, None, Some(branch)) => Scope::Branch(branch),
+        (_, None, None, None) => Scope::Coach(staff.id),
     };
     let after = match query.after.as_deref() {
         None => None,
@@ -147,6 +176,14 @@ pub async fn open(
     bytes: Bytes,
 ) -> Result<(StatusCode, Json<EpisodeView>), ApiError> {
     let request: OpenRequest = parse("a missed activity", Value::Object(body(&bytes)?))?;
+    let role = access::authorize(
+        &db,
+        &staff,
+        Action::RecordMissedActivity,
+        Record::Participant(request.participant_id),
+        clock.now(),
+    )
+    .await?;
     let opened = record_missed_activity(
         &db,
         &staff.actor(),
@@ -157,7 +194,7 @@ pub async fn open(
     .await?;
     Ok((
         StatusCode::CREATED,
-        Json(view(&db, &clock, opened.episode_id).await?),
+        Json(view(&db, &clock, &staff, role, opened.episode_id).await?),
     ))
 }
 
@@ -168,10 +205,18 @@ pub async fn open(
 pub async fn show(
     State(db): State<Db>,
     State(clock): State<Clock>,
-    SignedIn(_): SignedIn,
-    Path(id): Path<i64>,
+    SignedIn(staff): SignedIn,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<EpisodeView>, ApiError> {
-    Ok(Json(view(&db, &clock, id).await?))
+    let role = access::authorize(
+        &db,
+        &staff,
+        Action::ReadEpisode,
+        Record::Episode(id),
+        clock.now(),
+    )
+    .await?;
+    Ok(Json(view(&db, &clock, &staff, role, id).await?))
 }
 
 /// `appointment`, `notice`, `finalization`: the day.
@@ -264,9 +309,15 @@ pub async fn change(
     State(db): State<Db>,
     State(clock): State<Clock>,
     SignedIn(staff): SignedIn,
-    Path((id, kind)): Path<(i64, String)>,
+    ApiPath((id, kind)): ApiPath<(i64, String)>,
     bytes: Bytes,
 ) -> Result<Json<EpisodeView>, ApiError> {
+    let Some(action) = change_action(&kind) else {
+        return Err(ApiError::not_found(format!(
+            "There is no change called “{kind}”."
+        )));
+    };
+    let role = access::authorize(&db, &staff, action, Record::Episode(id), clock.now()).await?;
     let mut fields = body(&bytes)?;
     let version = fields
         .remove("version")
@@ -325,5 +376,22 @@ pub async fn change(
         }
     };
     change_episode(&db, &staff.actor(), id, version, transition, clock.now()).await?;
-    Ok(Json(view(&db, &clock, id).await?))
+    Ok(Json(view(&db, &clock, &staff, role, id).await?))
+}
+
+/// What each change of `POST /episodes/{id}/{change}` asks of the access table.
+fn change_action(kind: &str) -> Option<Action> {
+    Some(match kind {
+        "attempts" => Action::LogAttempt,
+        "contact" => Action::RecordContact,
+        "appointment" => Action::ScheduleAppointment,
+        "notice" => Action::RecordNoticeMailed,
+        "missing-info" | "missing-info-resolutions" => Action::MissingInformation,
+        "staffing" => Action::RecordStaffing,
+        "decision" => Action::Decide,
+        "finalization" => Action::FinalizeDq1,
+        "post-dq1-steps" => Action::RecordPostDq1Steps,
+        "new-staffing" => Action::RequestNewStaffing,
+        _ => return None,
+    })
 }

@@ -1,5 +1,6 @@
 //! The REST API under `/api/v1/`: JSON over the same services and `core` checks as the pages.
-//! Every request names its staff member with `Authorization: Bearer <token>`.
+//! Every request names its staff member with `Authorization: Bearer <token>` (or the session
+//! cookie) and is checked against `access` for the record it touches.
 //! Errors are `{ "error": code, "message": sentence, "rule": "R15" | null }`.
 
 mod calendar;
@@ -75,7 +76,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/episodes/{id}/{change}", post(episodes::change))
         .route("/tasks/{id}/done", post(tasks::done))
-        .route("/narratives/{id}", axum::routing::put(narratives::edit))
+        .route("/narratives/{id}", post(narratives::edit))
         .route("/participants", post(participants::create))
         .route("/participants/{id}", get(participants::show))
         .route(
@@ -93,13 +94,99 @@ pub fn router() -> Router<AppState> {
         .fallback(|| async { ApiError::not_found("There is no such API route.") })
 }
 
-/// Reads a JSON request body, or says in a sentence what does not fit.
+/// The largest request body the API reads (a staffing with every finding and a long
+/// narrative fit with room to spare).
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// The longest text field accepted, in characters (a narrative body; other fields are
+/// checked more tightly by their services).
+pub const MAX_TEXT_CHARS: usize = 20_000;
+/// The most items a list in a request may hold.
+pub const MAX_LIST_ITEMS: usize = 100;
+
+/// Reads a JSON request body within the limits, or says in a sentence what does not fit.
 pub fn json_body<T: serde::de::DeserializeOwned>(
     bytes: &axum::body::Bytes,
     what: &str,
 ) -> Result<T, ApiError> {
-    serde_json::from_slice(bytes)
+    let value: serde_json::Value = serde_json::from_slice(bytes)
+        .map_err(|e| ApiError::bad_input(format!("The request body is not JSON: {e}.")))?;
+    within_limits(&value)?;
+    serde_json::from_value(value)
         .map_err(|e| ApiError::bad_input(format!("The request body does not fit {what}: {e}.")))
+}
+
+/// Limits every request body obeys, whatever it is: text lengths, list sizes, and dates
+/// inside the years the calendar plans for (so no date far out of range reaches `core`).
+pub fn within_limits(value: &serde_json::Value) -> Result<(), ApiError> {
+    use serde_json::Value;
+    match value {
+        Value::String(text) => {
+            if text.chars().count() > MAX_TEXT_CHARS {
+                return Err(ApiError::bad_input(format!(
+                    "A text field can have at most {MAX_TEXT_CHARS} characters."
+                )));
+            }
+            if let Ok(date) = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                && !reengage_core::calendar::SUPPORTED_YEARS
+                    .contains(&chrono::Datelike::year(&date))
+            {
+                return Err(ApiError::bad_input(format!(
+                    "{text} is outside the years Re-engage plans for (1990–2100)."
+                )));
+            }
+            Ok(())
+        }
+        Value::Array(items) => {
+            if items.len() > MAX_LIST_ITEMS {
+                return Err(ApiError::bad_input(format!(
+                    "A list can have at most {MAX_LIST_ITEMS} items."
+                )));
+            }
+            items.iter().try_for_each(within_limits)
+        }
+        Value::Object(fields) => fields.values().try_for_each(within_limits),
+        Value::Null | Value::Bool(_) | Value::Number(_) => Ok(()),
+    }
+}
+
+/// A query string parsed into `T`; a malformed one is a JSON 400 with a sentence.
+pub struct ApiQuery<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for ApiQuery<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Query(value)| Self(value))
+            .map_err(|e| {
+                ApiError::bad_input(format!("The query string does not fit: {}.", e.body_text()))
+            })
+    }
+}
+
+/// Path parameters parsed into `T` (ids are whole numbers); otherwise a JSON 400.
+pub struct ApiPath<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for ApiPath<T>
+where
+    T: serde::de::DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(value)| Self(value))
+            .map_err(|e| {
+                ApiError::bad_input(format!("The address does not fit: {}.", e.body_text()))
+            })
+    }
 }
 
 /// The JSON error body.
@@ -148,6 +235,9 @@ impl From<ServiceError> for ApiError {
     fn from(error: ServiceError) -> Self {
         match &error {
             ServiceError::NotFound(_) => Self::not_found(error.to_string()),
+            ServiceError::Forbidden(message) => {
+                Self::new(StatusCode::FORBIDDEN, "forbidden", message.clone())
+            }
             ServiceError::Conflict { .. } => {
                 Self::new(StatusCode::CONFLICT, "conflict", error.to_string())
             }

@@ -1,17 +1,13 @@
 //! `/api/v1/episodes/{id}/narratives` and `/api/v1/narratives/{id}`: drafts from the facts,
 //! saved narratives, edits.
 
-use axum::{
-    Json,
-    body::Bytes,
-    extract::{Path, State},
-    http::StatusCode,
-};
+use axum::{Json, body::Bytes, extract::State, http::StatusCode};
 use reengage_core::narrative::{Draft, NarrativeType};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{ApiError, SignedIn, json_body as json};
+use super::{ApiError, ApiPath, SignedIn, json_body as json};
+use crate::access::{self, Action, Record, Role};
 use crate::db::Db;
 use crate::http::Clock;
 use crate::services::episodes::read;
@@ -41,13 +37,39 @@ pub struct EditNarrative {
 pub async fn of_episode(
     State(db): State<Db>,
     State(clock): State<Clock>,
-    SignedIn(_): SignedIn,
-    Path(id): Path<i64>,
+    SignedIn(staff): SignedIn,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Narratives>, ApiError> {
+    let role = access::authorize(
+        &db,
+        &staff,
+        Action::ReadNarratives,
+        Record::Episode(id),
+        clock.now(),
+    )
+    .await?;
     let (record, _, calendar) = read(&db, id, clock.now()).await?;
+    let saved = narratives::list(&db, id).await?;
+    if role == Role::Contractor {
+        // Drafts are written from the department's facts; a contractor sees its own texts.
+        return Ok(Json(Narratives {
+            drafts: Vec::new(),
+            saved: crate::redact::narratives(saved, staff.id),
+        }));
+    }
+    if record.facts.staffing.is_some() {
+        access::record_view(
+            &db,
+            &staff,
+            "barrier_review.viewed",
+            Record::Episode(id),
+            clock.now(),
+        )
+        .await?;
+    }
     Ok(Json(Narratives {
         drafts: narratives::drafts(&record.facts, &calendar),
-        saved: narratives::list(&db, id).await?,
+        saved,
     }))
 }
 
@@ -59,16 +81,24 @@ pub async fn write(
     State(db): State<Db>,
     State(clock): State<Clock>,
     SignedIn(staff): SignedIn,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     bytes: Bytes,
 ) -> Result<(StatusCode, Json<Narrative>), ApiError> {
+    access::authorize(
+        &db,
+        &staff,
+        Action::WriteNarrative,
+        Record::Episode(id),
+        clock.now(),
+    )
+    .await?;
     let new: NewNarrative = json(&bytes, "a narrative")?;
     let saved =
         narratives::write(&db, &staff.actor(), id, new.kind, &new.body, clock.now()).await?;
     Ok((StatusCode::CREATED, Json(saved)))
 }
 
-#[utoipa::path(put, path = "/narratives/{id}", tag = "narratives", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/narratives/{id}", tag = "narratives", params(("id" = i64, Path)),
     request_body = EditNarrative, security(("bearer" = [])),
     responses((status = 200, body = Narrative), (status = 400, body = super::ErrorBody),
         (status = 401, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
@@ -76,9 +106,17 @@ pub async fn edit(
     State(db): State<Db>,
     State(clock): State<Clock>,
     SignedIn(staff): SignedIn,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     bytes: Bytes,
 ) -> Result<Json<Narrative>, ApiError> {
+    access::authorize(
+        &db,
+        &staff,
+        Action::WriteNarrative,
+        Record::Narrative(id),
+        clock.now(),
+    )
+    .await?;
     let edit: EditNarrative = json(&bytes, "a narrative edit")?;
     Ok(Json(
         narratives::edit(&db, &staff.actor(), id, &edit.body, clock.now()).await?,

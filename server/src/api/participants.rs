@@ -1,14 +1,10 @@
 //! `/api/v1/participants`: a participant's file — PDP steps, exemptions (R23), MCS 3010
 //! releases (R19).
 
-use axum::{
-    Json,
-    body::Bytes,
-    extract::{Path, State},
-    http::StatusCode,
-};
+use axum::{Json, body::Bytes, extract::State, http::StatusCode};
 
-use super::{ApiError, SignedIn, json_body as json};
+use super::{ApiError, ApiPath, SignedIn, json_body as json};
+use crate::access::{self, Action, Record, Role};
 use crate::db::Db;
 use crate::http::Clock;
 use crate::services::participants::{
@@ -25,6 +21,14 @@ pub async fn create(
     bytes: Bytes,
 ) -> Result<(StatusCode, Json<Participant>), ApiError> {
     let new: NewParticipant = json(&bytes, "a participant")?;
+    access::authorize(
+        &db,
+        &staff,
+        Action::CreateParticipant,
+        Record::Branch(new.branch_id),
+        clock.now(),
+    )
+    .await?;
     let id = participants::create(&db, &staff.actor(), new, clock.now()).await?;
     Ok((StatusCode::CREATED, Json(participants::get(&db, id).await?)))
 }
@@ -34,10 +38,24 @@ pub async fn create(
     responses((status = 200, body = Participant), (status = 401, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
 pub async fn show(
     State(db): State<Db>,
-    SignedIn(_): SignedIn,
-    Path(id): Path<i64>,
+    State(clock): State<Clock>,
+    SignedIn(staff): SignedIn,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Participant>, ApiError> {
-    Ok(Json(participants::get(&db, id).await?))
+    let role = access::authorize(
+        &db,
+        &staff,
+        Action::ReadParticipant,
+        Record::Participant(id),
+        clock.now(),
+    )
+    .await?;
+    let participant = participants::get(&db, id).await?;
+    Ok(Json(if role == Role::Contractor {
+        crate::redact::participant(participant)
+    } else {
+        participant
+    }))
 }
 
 async fn add(
@@ -47,6 +65,14 @@ async fn add(
     id: i64,
     addition: Addition,
 ) -> Result<(StatusCode, Json<Participant>), ApiError> {
+    access::authorize(
+        db,
+        staff,
+        Action::ChangeParticipant,
+        Record::Participant(id),
+        clock.now(),
+    )
+    .await?;
     participants::add(db, &staff.actor(), id, addition, clock.now()).await?;
     Ok((StatusCode::CREATED, Json(participants::get(db, id).await?)))
 }
@@ -58,7 +84,7 @@ pub async fn add_pdp_step(
     State(db): State<Db>,
     State(clock): State<Clock>,
     SignedIn(staff): SignedIn,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     bytes: Bytes,
 ) -> Result<(StatusCode, Json<Participant>), ApiError> {
     add(
@@ -78,7 +104,7 @@ pub async fn add_exemption(
     State(db): State<Db>,
     State(clock): State<Clock>,
     SignedIn(staff): SignedIn,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     bytes: Bytes,
 ) -> Result<(StatusCode, Json<Participant>), ApiError> {
     add(
@@ -98,7 +124,7 @@ pub async fn add_release(
     State(db): State<Db>,
     State(clock): State<Clock>,
     SignedIn(staff): SignedIn,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     bytes: Bytes,
 ) -> Result<(StatusCode, Json<Participant>), ApiError> {
     add(

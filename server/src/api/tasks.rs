@@ -1,16 +1,12 @@
 //! `/api/v1/episodes/{id}/tasks` and `/api/v1/tasks/{id}/done`: an episode's to-dos.
 
-use axum::{
-    Json,
-    body::Bytes,
-    extract::{Path, State},
-    http::StatusCode,
-};
+use axum::{Json, body::Bytes, extract::State, http::StatusCode};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::{ApiError, SignedIn, json_body as json};
+use super::{ApiError, ApiPath, SignedIn, json_body as json};
+use crate::access::{self, Action, Record};
 use crate::db::Db;
 use crate::http::Clock;
 use crate::services::tasks::{self, NewTask, Task};
@@ -24,9 +20,18 @@ pub struct Done {
     security(("bearer" = [])), responses((status = 200, body = Vec<Task>), (status = 401, body = super::ErrorBody)))]
 pub async fn of_episode(
     State(db): State<Db>,
-    SignedIn(_): SignedIn,
-    Path(id): Path<i64>,
+    State(clock): State<Clock>,
+    SignedIn(staff): SignedIn,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Vec<Task>>, ApiError> {
+    access::authorize(
+        &db,
+        &staff,
+        Action::ReadTasks,
+        Record::Episode(id),
+        clock.now(),
+    )
+    .await?;
     Ok(Json(tasks::list(&db, id).await?))
 }
 
@@ -37,9 +42,17 @@ pub async fn add(
     State(db): State<Db>,
     State(clock): State<Clock>,
     SignedIn(staff): SignedIn,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     bytes: Bytes,
 ) -> Result<(StatusCode, Json<Vec<Task>>), ApiError> {
+    access::authorize(
+        &db,
+        &staff,
+        Action::ChangeTasks,
+        Record::Episode(id),
+        clock.now(),
+    )
+    .await?;
     tasks::add(
         &db,
         &staff.actor(),
@@ -58,9 +71,17 @@ pub async fn done(
     State(db): State<Db>,
     State(clock): State<Clock>,
     SignedIn(staff): SignedIn,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     bytes: Bytes,
 ) -> Result<StatusCode, ApiError> {
+    access::authorize(
+        &db,
+        &staff,
+        Action::ChangeTasks,
+        Record::Task(id),
+        clock.now(),
+    )
+    .await?;
     let Done { on } = json(&bytes, "a completion")?;
     tasks::done(&db, &staff.actor(), id, on, clock.now()).await?;
     Ok(StatusCode::NO_CONTENT)

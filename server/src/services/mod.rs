@@ -25,6 +25,9 @@ pub struct Actor {
 pub enum ServiceError {
     #[error("There is no {0}.")]
     NotFound(String),
+    /// The signed-in person's role does not allow this (DESIGN.md §8, `access`).
+    #[error("{0}")]
+    Forbidden(String),
     /// Someone else changed the record since it was loaded.
     #[error("This episode changed since you opened it ({}). Reload it, check, and try again.", .changes.join("; "))]
     Conflict {
@@ -44,4 +47,18 @@ impl From<sqlx::Error> for ServiceError {
     fn from(error: sqlx::Error) -> Self {
         Self::Store(StoreError::Db(error))
     }
+}
+
+/// `NotFound` unless episode `id` exists (read inside the caller's transaction).
+pub(crate) async fn episode_must_exist(
+    conn: &mut sqlx::AnyConnection,
+    id: i64,
+) -> Result<(), ServiceError> {
+    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM episodes WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    found
+        .map(|_| ())
+        .ok_or_else(|| ServiceError::NotFound(format!("episode {id}")))
 }

@@ -25,6 +25,8 @@ pub struct Narrative {
     pub episode_id: i64,
     pub kind: NarrativeType,
     pub body: String,
+    /// The staff member who wrote it.
+    pub author_id: Option<i64>,
     pub updated_at: String,
 }
 
@@ -63,11 +65,7 @@ pub async fn write(
 ) -> Result<Narrative, ServiceError> {
     let body = checked(body)?;
     let mut tx = db::begin_write(db).await?;
-    let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM episodes WHERE id = $1")
-        .bind(episode_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-    exists.ok_or_else(|| ServiceError::NotFound(format!("episode {episode_id}")))?;
+    super::episode_must_exist(&mut tx, episode_id).await?;
     let at = instant(now);
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO narratives (episode_id, kind, body, author_id, created_at, updated_at) \
@@ -99,6 +97,7 @@ pub async fn write(
         episode_id,
         kind,
         body,
+        author_id: actor.staff_id,
         updated_at: at,
     })
 }
@@ -113,12 +112,12 @@ pub async fn edit(
 ) -> Result<Narrative, ServiceError> {
     let body = checked(body)?;
     let mut tx = db::begin_write(db).await?;
-    let before: Option<(i64, String, String)> =
-        sqlx::query_as("SELECT episode_id, kind, body FROM narratives WHERE id = $1")
+    let before: Option<(i64, String, String, Option<i64>)> =
+        sqlx::query_as("SELECT episode_id, kind, body, author_id FROM narratives WHERE id = $1")
             .bind(id)
             .fetch_optional(&mut *tx)
             .await?;
-    let (episode_id, kind, old) =
+    let (episode_id, kind, old, author_id) =
         before.ok_or_else(|| ServiceError::NotFound(format!("narrative {id}")))?;
     let kind: NarrativeType = from_code("narratives.kind", &kind)?;
     let at = instant(now);
@@ -147,25 +146,27 @@ pub async fn edit(
         episode_id,
         kind,
         body,
+        author_id,
         updated_at: at,
     })
 }
 
 /// The saved narratives of an episode, oldest first.
 pub async fn list(db: &Db, episode_id: i64) -> Result<Vec<Narrative>, ServiceError> {
-    let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
-        "SELECT id, kind, body, updated_at FROM narratives WHERE episode_id = $1 ORDER BY id",
+    let rows: Vec<(i64, String, String, Option<i64>, String)> = sqlx::query_as(
+        "SELECT id, kind, body, author_id, updated_at FROM narratives WHERE episode_id = $1 ORDER BY id",
     )
     .bind(episode_id)
     .fetch_all(&db.pool)
     .await?;
     rows.into_iter()
-        .map(|(id, kind, body, updated_at)| {
+        .map(|(id, kind, body, author_id, updated_at)| {
             Ok(Narrative {
                 id,
                 episode_id,
                 kind: from_code("narratives.kind", &kind)?,
                 body,
+                author_id,
                 updated_at,
             })
         })

@@ -24,6 +24,9 @@ pub struct NewParticipant {
     pub email: Option<String>,
     pub address: Option<String>,
     pub coach_id: Option<i64>,
+    /// The JOBS contractor the participant is referred to; it sees only what a contractor may.
+    #[serde(default)]
+    pub contractor_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
@@ -37,9 +40,12 @@ pub struct Participant {
     pub phone: Option<String>,
     pub phone_in_service: bool,
     pub email: Option<String>,
+    /// Department staff only.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     pub address_verified: bool,
     pub coach_id: Option<i64>,
+    pub contractor_id: Option<i64>,
     pub pdp_steps: Vec<PdpStep>,
     pub exemptions: Vec<ExemptionPeriod>,
     pub releases: Vec<ReleaseOnFile>,
@@ -108,7 +114,8 @@ pub async fn create(
     let mut tx = db::begin_write(db).await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO participants (branch_id, case_number, first_name, last_name, display_name, phone, \
-         email, address, coach_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+         email, address, coach_id, contractor_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
     )
     .bind(new.branch_id)
     .bind(&case_number)
@@ -119,6 +126,7 @@ pub async fn create(
     .bind(new.email.as_deref())
     .bind(new.address.as_deref())
     .bind(new.coach_id)
+    .bind(new.contractor_id)
     .bind(instant(now))
     .fetch_one(&mut *tx)
     .await
@@ -250,6 +258,7 @@ type ParticipantRow = (
     Option<String>,
     i64,
     Option<i64>,
+    Option<i64>,
 );
 
 type StepRow = (String, String, Option<String>, Option<String>, Option<f64>);
@@ -258,7 +267,7 @@ type StepRow = (String, String, Option<String>, Option<String>, Option<f64>);
 pub async fn get(db: &Db, id: i64) -> Result<Participant, ServiceError> {
     let row: Option<ParticipantRow> = sqlx::query_as(
         "SELECT id, branch_id, case_number, first_name, last_name, display_name, phone, phone_in_service, \
-         email, address, address_verified, coach_id FROM participants WHERE id = $1",
+         email, address, address_verified, coach_id, contractor_id FROM participants WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(&db.pool)
@@ -276,6 +285,7 @@ pub async fn get(db: &Db, id: i64) -> Result<Participant, ServiceError> {
         address,
         verified,
         coach_id,
+        contractor_id,
     ) = row.ok_or_else(|| ServiceError::NotFound(format!("participant {id}")))?;
     let steps: Vec<StepRow> = sqlx::query_as(
         "SELECT code, starts_on, ends_on, scheduled_time, attendance_hours FROM pdp_steps \
@@ -338,6 +348,7 @@ pub async fn get(db: &Db, id: i64) -> Result<Participant, ServiceError> {
         address,
         address_verified: verified != 0,
         coach_id,
+        contractor_id,
         pdp_steps,
         exemptions,
         releases,

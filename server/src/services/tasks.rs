@@ -55,11 +55,7 @@ pub async fn add(
         return Err(ServiceError::Invalid("Say what is to be done.".into()));
     }
     let mut tx = db::begin_write(db).await?;
-    let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM episodes WHERE id = $1")
-        .bind(episode_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-    exists.ok_or_else(|| ServiceError::NotFound(format!("episode {episode_id}")))?;
+    super::episode_must_exist(&mut tx, episode_id).await?;
     let kind = crate::store::codes::code(&new.kind);
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO tasks (episode_id, kind, blocks_decision, description, requested_on, created_at) \

@@ -48,6 +48,8 @@ impl Cursor {
 pub enum Scope {
     Coach(i64),
     Branch(i64),
+    /// Participants referred to this contractor.
+    Contractor(i64),
 }
 
 /// Open episodes, most urgent first, `limit` at a time after `after`.
@@ -60,9 +62,10 @@ pub async fn open_episodes(
     let column = match scope {
         Scope::Coach(_) => "e.coach_id",
         Scope::Branch(_) => "e.branch_id",
+        Scope::Contractor(_) => "p.contractor_id",
     };
     let owner = match scope {
-        Scope::Coach(id) | Scope::Branch(id) => id,
+        Scope::Coach(id) | Scope::Branch(id) | Scope::Contractor(id) => id,
     };
     let start = after.cloned().unwrap_or(Cursor {
         due: String::new(),

@@ -1,0 +1,536 @@
+//! Who may see and do what (DESIGN.md §8), in one place, checked on the server for every
+//! record whichever way the request came (pages, server functions, REST).
+//!
+//! Two questions, both answered here:
+//! 1. may this role do this kind of thing at all? — [`TABLE`], read like a table;
+//! 2. may this person reach this record? — [`reaches`]: department staff reach their own
+//!    branch's participants, a contractor reaches only participants referred to it, an admin
+//!    reaches no case record.
+//!
+//! A refusal is answered 403 (the record is reachable but the action is not the role's) or
+//! 404 (the record is out of reach: whether it exists is itself private), and every refusal is
+//! written to the audit log.
+
+use chrono::{DateTime, Utc};
+use serde_json::json;
+
+use crate::audit::{self, Entry};
+use crate::auth::Staff;
+use crate::db::{self, Db};
+use crate::services::ServiceError;
+
+/// The staff roles of DESIGN.md §8.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    FamilyCoach,
+    CaseAide,
+    EngagementSpecialist,
+    OperationsManager,
+    LeadWorker,
+    Contractor,
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 7] = [
+        Role::FamilyCoach,
+        Role::CaseAide,
+        Role::EngagementSpecialist,
+        Role::OperationsManager,
+        Role::LeadWorker,
+        Role::Contractor,
+        Role::Admin,
+    ];
+
+    /// The role as stored (`family_coach`); `None` for anything else.
+    pub fn parse(stored: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|role| role.as_str() == stored)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::FamilyCoach => "family_coach",
+            Role::CaseAide => "case_aide",
+            Role::EngagementSpecialist => "engagement_specialist",
+            Role::OperationsManager => "operations_manager",
+            Role::LeadWorker => "lead_worker",
+            Role::Contractor => "contractor",
+            Role::Admin => "admin",
+        }
+    }
+
+    /// Department (ODHS) staff with case work: everyone but contractors and admins. Only
+    /// they see barrier-review details, good-cause answers, addresses and department
+    /// narratives.
+    pub fn is_department(self) -> bool {
+        !matches!(self, Role::Contractor | Role::Admin)
+    }
+}
+
+/// What someone asks to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// Lists of open episodes.
+    ListEpisodes,
+    ReadParticipant,
+    CreateParticipant,
+    /// PDP steps, exemption periods (R23), MCS 3010 releases (R19).
+    ChangeParticipant,
+    /// R1; R5 for a contractor.
+    RecordMissedActivity,
+    ReadEpisode,
+    /// R7, R9; a contractor's own engagement contact (R5).
+    LogAttempt,
+    /// R8.
+    RecordContact,
+    /// R12–R16.
+    ScheduleAppointment,
+    RecordNoticeMailed,
+    /// R17: add or resolve missing information.
+    MissingInformation,
+    /// R18–R22.
+    RecordStaffing,
+    /// R23, R25, R30.
+    Decide,
+    /// R26: the process-validity review (R18) by a manager or lead worker who sat on the
+    /// staffing; `core` checks the seat and the guardrail.
+    FinalizeDq1,
+    /// R27.
+    RecordPostDq1Steps,
+    /// R24: anyone involved may ask for a new staffing.
+    RequestNewStaffing,
+    ReadNarratives,
+    WriteNarrative,
+    ReadTasks,
+    ChangeTasks,
+    /// Staff accounts, branches, office closure days.
+    Administer,
+}
+
+use Role::{
+    Admin as AD, CaseAide as CA, Contractor as CO, EngagementSpecialist as ES, FamilyCoach as FC,
+    LeadWorker as LW, OperationsManager as OM,
+};
+
+/// Who may do what. A role not in an action's row is refused that action everywhere.
+pub const TABLE: &[(Action, &[Role])] = &[
+    (Action::ListEpisodes, &[FC, CA, ES, OM, LW, CO]),
+    (Action::ReadParticipant, &[FC, CA, ES, OM, LW, CO]),
+    (Action::CreateParticipant, &[FC, CA, ES, OM, LW]),
+    (Action::ChangeParticipant, &[FC, CA, ES, OM, LW]),
+    (Action::RecordMissedActivity, &[FC, CA, ES, OM, LW, CO]),
+    (Action::ReadEpisode, &[FC, CA, ES, OM, LW, CO]),
+    (Action::LogAttempt, &[FC, CA, ES, OM, LW, CO]),
+    (Action::RecordContact, &[FC, CA, ES, OM, LW]),
+    (Action::ScheduleAppointment, &[FC, CA, ES, OM, LW]),
+    (Action::RecordNoticeMailed, &[FC, CA, ES, OM, LW]),
+    (Action::MissingInformation, &[FC, CA, ES, OM, LW]),
+    (Action::RecordStaffing, &[ES, OM, LW]),
+    (Action::Decide, &[ES, OM, LW]),
+    (Action::FinalizeDq1, &[OM, LW]),
+    (Action::RecordPostDq1Steps, &[FC, CA, ES, OM, LW]),
+    (Action::RequestNewStaffing, &[FC, CA, ES, OM, LW, CO]),
+    (Action::ReadNarratives, &[FC, CA, ES, OM, LW, CO]),
+    (Action::WriteNarrative, &[FC, CA, ES, OM, LW, CO]),
+    (Action::ReadTasks, &[FC, CA, ES, OM, LW]),
+    (Action::ChangeTasks, &[FC, CA, ES, OM, LW]),
+    (Action::Administer, &[AD]),
+];
+
+/// Whether `role` may do `action` at all.
+pub fn allows(role: Role, action: Action) -> bool {
+    TABLE
+        .iter()
+        .any(|(row, roles)| *row == action && roles.contains(&role))
+}
+
+/// Whose a case record is: the participant's branch, the contractor it was referred to, and
+/// (for a narrative) who wrote it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Owner {
+    pub branch_id: i64,
+    pub contractor_id: Option<i64>,
+    pub author_id: Option<i64>,
+}
+
+/// Whether `staff` may reach a case record owned by `owner`.
+pub fn reaches(staff: &Staff, role: Role, owner: Owner) -> bool {
+    match role {
+        Role::Admin => false,
+        // Only participants referred to it, and of their narratives only its own.
+        Role::Contractor => {
+            owner.contractor_id == Some(staff.id)
+                && owner.author_id.is_none_or(|author| author == staff.id)
+        }
+        _ => staff.branch_id == Some(owner.branch_id),
+    }
+}
+
+/// The record a request is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Record {
+    /// Not one record: a list of one's own work, an admin action.
+    None,
+    Participant(i64),
+    Episode(i64),
+    Narrative(i64),
+    Task(i64),
+    /// A branch's records (its list, a new participant there).
+    Branch(i64),
+    /// A coach's caseload (its branch's).
+    Coach(i64),
+}
+
+impl Record {
+    fn entity(self) -> (&'static str, String) {
+        match self {
+            Record::None => ("none", String::new()),
+            Record::Participant(id) => ("participant", id.to_string()),
+            Record::Episode(id) => ("episode", id.to_string()),
+            Record::Narrative(id) => ("narrative", id.to_string()),
+            Record::Task(id) => ("task", id.to_string()),
+            Record::Branch(id) => ("branch", id.to_string()),
+            Record::Coach(id) => ("staff", id.to_string()),
+        }
+    }
+}
+
+/// What a refusal answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refused {
+    /// 403: the role may not do this.
+    Forbidden,
+    /// 404: the record is out of reach (or does not exist).
+    OutOfReach,
+}
+
+/// The owner of `record`, read with one indexed lookup; `None` when there is no such record.
+async fn owner_of(db: &Db, record: Record) -> Result<Option<Owner>, sqlx::Error> {
+    let (sql, id) = match record {
+        Record::None => return Ok(None),
+        Record::Branch(id) => {
+            return Ok(Some(Owner {
+                branch_id: id,
+                contractor_id: None,
+                author_id: None,
+            }));
+        }
+        Record::Coach(id) => (
+            "SELECT branch_id, CAST(NULL AS BIGINT), CAST(NULL AS BIGINT) FROM staff \
+             WHERE id = $1 AND branch_id IS NOT NULL",
+            id,
+        ),
+        Record::Participant(id) => (
+            "SELECT branch_id, contractor_id, CAST(NULL AS BIGINT) FROM participants WHERE id = $1",
+            id,
+        ),
+        Record::Episode(id) => (
+            "SELECT p.branch_id, p.contractor_id, CAST(NULL AS BIGINT) FROM episodes e \
+             JOIN participants p ON p.id = e.participant_id WHERE e.id = $1",
+            id,
+        ),
+        Record::Narrative(id) => (
+            "SELECT p.branch_id, p.contractor_id, n.author_id FROM narratives n \
+             JOIN episodes e ON e.id = n.episode_id \
+             JOIN participants p ON p.id = e.participant_id WHERE n.id = $1",
+            id,
+        ),
+        Record::Task(id) => (
+            "SELECT p.branch_id, p.contractor_id, CAST(NULL AS BIGINT) FROM tasks t \
+             JOIN episodes e ON e.id = t.episode_id \
+             JOIN participants p ON p.id = e.participant_id WHERE t.id = $1",
+            id,
+        ),
+    };
+    let row: Option<(i64, Option<i64>, Option<i64>)> = sqlx::query_as(sql)
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(row.map(|(branch_id, contractor_id, author_id)| Owner {
+        branch_id,
+        contractor_id,
+        author_id,
+    }))
+}
+
+/// The decision alone, without the audit entry: what [`authorize`] decides.
+pub fn decide(
+    staff: &Staff,
+    action: Action,
+    owner: Option<Owner>,
+    record: Record,
+) -> Result<Role, Refused> {
+    let role = Role::parse(&staff.role).ok_or(Refused::Forbidden)?;
+    let reachable = match record {
+        Record::None => true,
+        _ => owner.is_some_and(|owner| reaches(staff, role, owner)),
+    };
+    if !reachable && role != Role::Admin {
+        return Err(Refused::OutOfReach);
+    }
+    if !allows(role, action) {
+        return Err(Refused::Forbidden);
+    }
+    if !reachable {
+        return Err(Refused::OutOfReach);
+    }
+    Ok(role)
+}
+
+/// May `staff` do `action` on `record`? On a refusal, writes an `access.denied` audit entry
+/// and returns the error to answer with. Returns the acting role when allowed.
+pub async fn authorize(
+    db: &Db,
+    staff: &Staff,
+    action: Action,
+    record: Record,
+    now: DateTime<Utc>,
+) -> Result<Role, ServiceError> {
+    let owner = owner_of(db, record).await?;
+    match decide(staff, action, owner, record) {
+        Ok(role) => Ok(role),
+        Err(refused) => {
+            record_denial(db, staff, action, record, refused, now).await?;
+            Err(match refused {
+                Refused::Forbidden => ServiceError::Forbidden(
+                    "Your role does not allow this. Ask your operations manager if you need it."
+                        .into(),
+                ),
+                Refused::OutOfReach => {
+                    let (entity, id) = record.entity();
+                    ServiceError::NotFound(format!("{entity} {id}"))
+                }
+            })
+        }
+    }
+}
+
+async fn record_denial(
+    db: &Db,
+    staff: &Staff,
+    action: Action,
+    record: Record,
+    refused: Refused,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    let (entity, id) = record.entity();
+    tracing::warn!(staff = staff.id, ?action, entity, id = %id, ?refused, "access denied");
+    let entry = Entry::at(now, &staff.email, &staff.role, "access.denied", entity, &id)
+        .with_values(
+            None,
+            Some(
+                json!({ "action": format!("{action:?}"), "refused": format!("{refused:?}") })
+                    .to_string(),
+            ),
+        );
+    let mut tx = db::begin_write(db).await?;
+    audit::append(&mut tx, db.backend, &entry).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Writes an audit entry that `staff` read something sensitive (barrier details, an export).
+pub async fn record_view(
+    db: &Db,
+    staff: &Staff,
+    action: &str,
+    record: Record,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    let (entity, id) = record.entity();
+    let entry = Entry::at(now, &staff.email, &staff.role, action, entity, &id);
+    let mut tx = db::begin_write(db).await?;
+    audit::append(&mut tx, db.backend, &entry).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn staff(id: i64, role: Role, branch: Option<i64>) -> Staff {
+        Staff {
+            id,
+            email: format!("{id}@example.test"),
+            initials: "XX".into(),
+            role: role.as_str().into(),
+            branch_id: branch,
+        }
+    }
+
+    const HOME: Owner = Owner {
+        branch_id: 1,
+        contractor_id: Some(9),
+        author_id: None,
+    };
+
+    #[test]
+    fn every_role_is_parsed_back_from_its_stored_name() {
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+        }
+        assert_eq!(Role::parse("superuser"), None);
+    }
+
+    #[test]
+    fn every_action_has_a_row() {
+        use Action::*;
+        let all = [
+            ListEpisodes,
+            ReadParticipant,
+            CreateParticipant,
+            ChangeParticipant,
+            RecordMissedActivity,
+            ReadEpisode,
+            LogAttempt,
+            RecordContact,
+            ScheduleAppointment,
+            RecordNoticeMailed,
+            MissingInformation,
+            RecordStaffing,
+            Decide,
+            FinalizeDq1,
+            RecordPostDq1Steps,
+            RequestNewStaffing,
+            ReadNarratives,
+            WriteNarrative,
+            ReadTasks,
+            ChangeTasks,
+            Administer,
+        ];
+        for action in all {
+            assert_eq!(
+                TABLE.iter().filter(|(row, _)| *row == action).count(),
+                1,
+                "{action:?}"
+            );
+        }
+        assert_eq!(TABLE.len(), all.len());
+    }
+
+    #[test]
+    fn department_staff_reach_their_own_branch_only() {
+        let coach = staff(1, Role::FamilyCoach, Some(1));
+        let elsewhere = staff(2, Role::FamilyCoach, Some(2));
+        let record = Record::Episode(5);
+        assert_eq!(
+            decide(&coach, Action::LogAttempt, Some(HOME), record),
+            Ok(Role::FamilyCoach)
+        );
+        assert_eq!(
+            decide(&elsewhere, Action::LogAttempt, Some(HOME), record),
+            Err(Refused::OutOfReach)
+        );
+        assert_eq!(
+            decide(&coach, Action::LogAttempt, None, record),
+            Err(Refused::OutOfReach)
+        );
+    }
+
+    #[test]
+    fn a_contractor_reaches_only_participants_referred_to_it() {
+        let referred = staff(9, Role::Contractor, Some(1));
+        let other = staff(8, Role::Contractor, Some(1));
+        let record = Record::Participant(3);
+        assert!(decide(&referred, Action::ReadParticipant, Some(HOME), record).is_ok());
+        assert_eq!(
+            decide(&other, Action::ReadParticipant, Some(HOME), record),
+            Err(Refused::OutOfReach)
+        );
+        // R5: a contractor records a miss and its own engagement contact; nothing else.
+        assert!(decide(&referred, Action::RecordMissedActivity, Some(HOME), record).is_ok());
+        assert!(decide(&referred, Action::LogAttempt, Some(HOME), record).is_ok());
+        for action in [
+            Action::RecordStaffing,
+            Action::Decide,
+            Action::ReadTasks,
+            Action::ScheduleAppointment,
+        ] {
+            assert_eq!(
+                decide(&referred, action, Some(HOME), record),
+                Err(Refused::Forbidden)
+            );
+        }
+    }
+
+    #[test]
+    fn a_contractor_reaches_only_the_narratives_it_wrote() {
+        let contractor = staff(9, Role::Contractor, Some(1));
+        let record = Record::Narrative(4);
+        let own = Owner {
+            author_id: Some(9),
+            ..HOME
+        };
+        let department = Owner {
+            author_id: Some(1),
+            ..HOME
+        };
+        assert!(decide(&contractor, Action::WriteNarrative, Some(own), record).is_ok());
+        assert_eq!(
+            decide(
+                &contractor,
+                Action::WriteNarrative,
+                Some(department),
+                record
+            ),
+            Err(Refused::OutOfReach)
+        );
+        let coach = staff(1, Role::FamilyCoach, Some(1));
+        assert!(decide(&coach, Action::WriteNarrative, Some(own), record).is_ok());
+    }
+
+    #[test]
+    fn r18_only_a_manager_or_lead_worker_finalizes_and_only_specialists_and_up_decide() {
+        let record = Record::Episode(5);
+        for role in Role::ALL {
+            let person = staff(1, role, Some(1));
+            let finalize = decide(&person, Action::FinalizeDq1, Some(HOME), record).is_ok();
+            assert_eq!(
+                finalize,
+                matches!(role, Role::OperationsManager | Role::LeadWorker),
+                "{role:?}"
+            );
+            let decides = decide(&person, Action::Decide, Some(HOME), record).is_ok();
+            assert_eq!(
+                decides,
+                matches!(
+                    role,
+                    Role::EngagementSpecialist | Role::OperationsManager | Role::LeadWorker
+                ),
+                "{role:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_admin_administers_and_reaches_no_case_record() {
+        let admin = staff(1, Role::Admin, Some(1));
+        assert!(decide(&admin, Action::Administer, None, Record::None).is_ok());
+        assert_eq!(
+            decide(&admin, Action::ReadEpisode, Some(HOME), Record::Episode(5)),
+            Err(Refused::Forbidden)
+        );
+        assert_eq!(
+            decide(&admin, Action::ListEpisodes, None, Record::None),
+            Err(Refused::Forbidden)
+        );
+        let coach = staff(2, Role::FamilyCoach, Some(1));
+        assert_eq!(
+            decide(&coach, Action::Administer, None, Record::None),
+            Err(Refused::Forbidden)
+        );
+    }
+
+    #[test]
+    fn an_unknown_stored_role_is_refused_everything() {
+        let odd = Staff {
+            role: "superuser".into(),
+            ..staff(1, Role::Admin, Some(1))
+        };
+        assert_eq!(
+            decide(&odd, Action::ReadEpisode, Some(HOME), Record::Episode(1)),
+            Err(Refused::Forbidden)
+        );
+    }
+}
