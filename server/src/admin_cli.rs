@@ -38,6 +38,12 @@ pub enum UserCommand {
         #[arg(long)]
         branch: Option<String>,
     },
+    /// Set a new password (asked for as at `create`); ends every session of the account.
+    Password { email: String },
+    /// Disable an account: its sessions and tokens stop working at once.
+    Disable { email: String },
+    /// Enable a disabled account again.
+    Enable { email: String },
 }
 
 #[derive(Debug, Clone, Subcommand)]
@@ -111,6 +117,29 @@ pub async fn run(db: &Db, command: AdminCommand) -> Result<String, StartError> {
                 "created staff member {id}: {}\n",
                 email.trim().to_lowercase()
             ))
+        }
+        AdminCommand::User(UserCommand::Password { email }) => {
+            let password = read_password()?;
+            auth::set_password(db, &command_line(), &email, password, now)
+                .await
+                .map_err(input)?;
+            Ok(format!(
+                "password changed; every session of {email} has ended\n"
+            ))
+        }
+        AdminCommand::User(UserCommand::Disable { email }) => {
+            auth::set_active(db, &command_line(), &email, false, now)
+                .await
+                .map_err(input)?;
+            Ok(format!(
+                "disabled {email}; its sessions and tokens no longer work\n"
+            ))
+        }
+        AdminCommand::User(UserCommand::Enable { email }) => {
+            auth::set_active(db, &command_line(), &email, true, now)
+                .await
+                .map_err(input)?;
+            Ok(format!("enabled {email}\n"))
         }
         AdminCommand::Token(TokenCommand::Create { email }) => {
             let token = auth::create_token(db, &command_line(), &email, now)

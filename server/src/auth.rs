@@ -15,9 +15,7 @@ use crate::db::{self, Db};
 use crate::services::Actor;
 use crate::store::codes::instant;
 
-/// NIST 800-63B without a second factor: at least 15 characters; at most 256 accepted.
-pub const MIN_PASSWORD_CHARS: usize = 15;
-pub const MAX_PASSWORD_CHARS: usize = 256;
+pub use crate::passwords::{MAX_CHARS as MAX_PASSWORD_CHARS, MIN_CHARS as MIN_PASSWORD_CHARS};
 
 /// The staff roles of DESIGN.md §8, as stored.
 pub const ROLES: [&str; 7] = [
@@ -32,12 +30,8 @@ pub const ROLES: [&str; 7] = [
 
 #[derive(Debug, Error)]
 pub enum AuthError {
-    #[error(
-        "The password needs at least {MIN_PASSWORD_CHARS} characters; a few words make a good one."
-    )]
-    PasswordTooShort,
-    #[error("The password can have at most {MAX_PASSWORD_CHARS} characters.")]
-    PasswordTooLong,
+    #[error(transparent)]
+    WeakPassword(#[from] crate::passwords::Weak),
     #[error("“{0}” is not a role; use one of: {roles}", roles = ROLES.join(", "))]
     UnknownRole(String),
     #[error("There is no staff member with the e-mail {0}.")]
@@ -52,14 +46,15 @@ pub enum AuthError {
     Hash,
 }
 
-/// Hashes `password` with argon2id on a blocking thread.
+/// Hashes `password` with argon2id on a blocking thread (after the length rules of
+/// `passwords`; the other rules are for new passwords, see [`new_password_hash`]).
 pub async fn hash_password(password: String) -> Result<String, AuthError> {
     let chars = password.chars().count();
     if chars < MIN_PASSWORD_CHARS {
-        return Err(AuthError::PasswordTooShort);
+        return Err(crate::passwords::Weak::TooShort.into());
     }
     if chars > MAX_PASSWORD_CHARS {
-        return Err(AuthError::PasswordTooLong);
+        return Err(crate::passwords::Weak::TooLong.into());
     }
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
@@ -70,6 +65,12 @@ pub async fn hash_password(password: String) -> Result<String, AuthError> {
     })
     .await
     .map_err(|_| AuthError::Hash)?
+}
+
+/// Checks a new password for the account `email` against every rule, then hashes it.
+pub async fn new_password_hash(password: String, email: &str) -> Result<String, AuthError> {
+    crate::passwords::check(&password, email)?;
+    hash_password(password).await
 }
 
 /// Whether `password` matches `stored`, checked on a blocking thread.
@@ -123,7 +124,7 @@ pub async fn create_staff(
             "Give the staff member's name and initials.".into(),
         ));
     }
-    let hash = hash_password(new.password).await?;
+    let hash = new_password_hash(new.password, &email).await?;
     let mut tx = db::begin_write(db).await?;
     let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM staff WHERE email = $1")
         .bind(&email)
@@ -186,6 +187,67 @@ pub async fn create_staff(
     audit::append(&mut tx, db.backend, &entry).await?;
     tx.commit().await?;
     Ok(id)
+}
+
+/// Sets a new password for the staff member with `email`. Every session of that account
+/// ends: the session's check value is derived from the password hash.
+pub async fn set_password(
+    db: &Db,
+    by: &Actor,
+    email: &str,
+    password: String,
+    now: DateTime<Utc>,
+) -> Result<(), AuthError> {
+    let email = email.trim().to_lowercase();
+    let hash = new_password_hash(password, &email).await?;
+    let mut tx = db::begin_write(db).await?;
+    let id: Option<i64> =
+        sqlx::query_scalar("UPDATE staff SET password_hash = $1 WHERE email = $2 RETURNING id")
+            .bind(&hash)
+            .bind(&email)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let id = id.ok_or_else(|| AuthError::UnknownStaff(email.clone()))?;
+    let entry = Entry::at(
+        now,
+        &by.email,
+        &by.role,
+        "staff.password_changed",
+        "staff",
+        &id.to_string(),
+    );
+    audit::append(&mut tx, db.backend, &entry).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Disables (or enables again) the account with `email`. A disabled account's sessions and
+/// tokens stop working at once: both are checked against `active` on every request.
+pub async fn set_active(
+    db: &Db,
+    by: &Actor,
+    email: &str,
+    active: bool,
+    now: DateTime<Utc>,
+) -> Result<(), AuthError> {
+    let email = email.trim().to_lowercase();
+    let mut tx = db::begin_write(db).await?;
+    let id: Option<i64> =
+        sqlx::query_scalar("UPDATE staff SET active = $1 WHERE email = $2 RETURNING id")
+            .bind(i64::from(active))
+            .bind(&email)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let id = id.ok_or_else(|| AuthError::UnknownStaff(email.clone()))?;
+    let action = if active {
+        "staff.enabled"
+    } else {
+        "staff.disabled"
+    };
+    let entry = Entry::at(now, &by.email, &by.role, action, "staff", &id.to_string());
+    audit::append(&mut tx, db.backend, &entry).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Creates a personal API token for the staff member with `email`; returns the token, which

@@ -45,6 +45,26 @@ pub struct Cli {
     )]
     pub secure_cookies: bool,
 
+    /// Minutes without a request after which a signed-in session ends.
+    #[arg(
+        long,
+        env = "REENGAGE_SESSION_IDLE_MINUTES",
+        default_value_t = 30,
+        value_parser = clap::value_parser!(u32).range(1..=1440),
+        global = true
+    )]
+    pub session_idle_minutes: u32,
+
+    /// Hours after sign-in at which a session ends however busy it is.
+    #[arg(
+        long,
+        env = "REENGAGE_SESSION_ABSOLUTE_HOURS",
+        default_value_t = 12,
+        value_parser = clap::value_parser!(u32).range(1..=168),
+        global = true
+    )]
+    pub session_absolute_hours: u32,
+
     /// Log filter, e.g. `info` or `reengage_server=debug,sqlx=warn`.
     #[arg(long, env = "REENGAGE_LOG", default_value = "info", global = true)]
     pub log: String,

@@ -15,7 +15,7 @@ use crate::services::episodes::{change, local_today, record_missed_activity};
 use crate::services::{Actor, ServiceError};
 
 /// The demo password of every demo account (fictional accounts only).
-pub const DEMO_PASSWORD: &str = "demo password for re-engage";
+pub const DEMO_PASSWORD: &str = "riverbend demo branch only";
 const BRANCH: &str = "Demo Branch (fictional)";
 const ZONE: &str = "America/Los_Angeles";
 

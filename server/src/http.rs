@@ -10,7 +10,7 @@ use axum::{
 };
 use chrono::{DateTime, Utc};
 use leptos::config::LeptosOptions;
-use leptos_axum::{LeptosRoutes, file_and_error_handler, generate_route_list};
+use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
 use reengage_app::{App, shell};
 use tower_http::{compression::CompressionLayer, trace::TraceLayer};
 
@@ -45,6 +45,10 @@ pub struct AppState {
     pub clock: Clock,
     /// Cookies marked `Secure` (served over HTTPS).
     pub secure_cookies: bool,
+    /// How long sign-in sessions last.
+    pub sessions: crate::sessions::SessionPolicy,
+    /// Failed sign-ins, counted to slow guessing.
+    pub throttle: crate::throttle::SignInThrottle,
 }
 
 impl AppState {
@@ -54,6 +58,8 @@ impl AppState {
             db,
             clock: Clock::system(),
             secure_cookies: false,
+            sessions: crate::sessions::SessionPolicy::default(),
+            throttle: crate::throttle::SignInThrottle::default(),
         }
     }
 
@@ -72,12 +78,44 @@ pub fn router(state: AppState) -> Router {
         .route("/signin", axum::routing::post(crate::signin::signin))
         .route("/signout", axum::routing::post(crate::signin::signout))
         .nest("/api/v1", crate::api::router())
-        .leptos_routes(&state, routes, move || shell(options.clone()))
-        .fallback(file_and_error_handler::<AppState, _>(shell))
-        .layer(crate::sessions::layer(&state.db, state.secure_cookies))
+        .leptos_routes_with_context(&state, routes, provide_request_nonce, move || {
+            shell(options.clone())
+        })
+        .fallback(file_and_error_handler_with_context::<AppState, _>(
+            provide_request_nonce,
+            shell,
+        ))
+        .layer(axum::extract::DefaultBodyLimit::max(
+            crate::api::MAX_BODY_BYTES,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::sessions::enforce_absolute_limit,
+        ))
+        .layer(crate::sessions::layer(
+            &state.db,
+            state.secure_cookies,
+            state.sessions,
+        ))
+        .layer(axum::middleware::from_fn(crate::security::csrf))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::security::headers,
+        ))
         .layer(CompressionLayer::new().gzip(true).br(false))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Hands the response's CSP nonce (set by `security::headers`) to the renderer, so the
+/// hydration script carries the nonce the header allows.
+fn provide_request_nonce() {
+    use leptos::prelude::{provide_context, use_context};
+    let nonce = use_context::<axum::http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<crate::security::CspNonce>().cloned());
+    if let Some(nonce) = nonce {
+        provide_context(leptos::nonce::Nonce::from_value(nonce.0));
+    }
 }
 
 /// 200 when the database answers, 503 when it does not.

@@ -11,12 +11,15 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod http;
+pub mod passwords;
 pub mod redact;
+pub mod security;
 pub mod services;
 pub mod sessions;
 pub mod signin;
 pub mod store;
 pub mod telemetry;
+pub mod throttle;
 
 pub use config::{AuditCommand, Cli, Command};
 
@@ -98,7 +101,13 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
             let addr = options.site_addr;
             let mut state = http::AppState::new(options, db);
             state.secure_cookies = cli.secure_cookies;
-            let app = http::router(state);
+            state.sessions = sessions::SessionPolicy {
+                idle_minutes: i64::from(cli.session_idle_minutes),
+                absolute_hours: i64::from(cli.session_absolute_hours),
+            };
+            // The peer address is what sign-in throttling counts per address.
+            let app =
+                http::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
             let listener = tokio::net::TcpListener::bind(addr)
                 .await
                 .map_err(|source| StartError::Listen { addr, source })?;

@@ -16,8 +16,26 @@ use tower_sessions::{
 use crate::auth::{Staff, verify_password};
 use crate::db::Db;
 
-/// Minutes of inactivity after which a session ends.
-pub const IDLE_MINUTES: i64 = 30;
+/// How long a signed-in session lasts (configurable; see the README's security section).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionPolicy {
+    /// Minutes without a request after which the session ends.
+    pub idle_minutes: i64,
+    /// Hours after sign-in after which it ends however busy it is.
+    pub absolute_hours: i64,
+}
+
+impl Default for SessionPolicy {
+    fn default() -> Self {
+        Self {
+            idle_minutes: 30,
+            absolute_hours: 12,
+        }
+    }
+}
+
+/// The session key holding the sign-in instant (Unix seconds).
+pub const SIGNED_IN_AT: &str = "signed_in_at";
 
 /// Session records in the `sessions` table.
 #[derive(Debug, Clone)]
@@ -223,7 +241,11 @@ impl AuthnBackend for StaffBackend {
 pub type AuthSession = axum_login::AuthSession<StaffBackend>;
 
 /// The session and authentication layers. `secure` marks the cookie `Secure` (HTTPS).
-pub fn layer(db: &Db, secure: bool) -> AuthManagerLayer<StaffBackend, DbSessionStore> {
+pub fn layer(
+    db: &Db,
+    secure: bool,
+    policy: SessionPolicy,
+) -> AuthManagerLayer<StaffBackend, DbSessionStore> {
     let sessions = SessionManagerLayer::new(DbSessionStore::new(db.clone()))
         .with_name(if secure {
             "__Host-reengage"
@@ -233,6 +255,36 @@ pub fn layer(db: &Db, secure: bool) -> AuthManagerLayer<StaffBackend, DbSessionS
         .with_secure(secure)
         .with_http_only(true)
         .with_same_site(tower_sessions::cookie::SameSite::Strict)
-        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(IDLE_MINUTES)));
+        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(
+            policy.idle_minutes,
+        )));
     AuthManagerLayerBuilder::new(StaffBackend { db: db.clone() }, sessions).build()
+}
+
+/// Ends a session older than the absolute limit before anything else sees it: the request
+/// then goes on as signed out. A session without a sign-in instant is treated as expired.
+pub async fn enforce_absolute_limit(
+    axum::extract::State(state): axum::extract::State<crate::http::AppState>,
+    mut request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let session = request.extensions().get::<AuthSession>().cloned();
+    if let Some(mut auth) = session
+        && let Some(user) = auth.user.clone()
+    {
+        let started: Option<i64> = auth.session.get(SIGNED_IN_AT).await.ok().flatten();
+        let limit = state.sessions.absolute_hours * 3600;
+        let now = state.clock.now().timestamp();
+        if started.is_none_or(|at| now - at >= limit) {
+            tracing::info!(
+                staff = user.staff.id,
+                "session ended: absolute limit reached"
+            );
+            if let Err(error) = auth.logout().await {
+                tracing::error!(%error, "expired session could not be ended");
+            }
+            request.extensions_mut().insert(auth);
+        }
+    }
+    next.run(request).await
 }

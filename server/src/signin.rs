@@ -1,51 +1,157 @@
 //! `POST /signin` and `POST /signout`: plain HTML forms, so they work before any wasm loads.
+//! Each sign-in (succeeded, failed or throttled) and each sign-out is an audit entry.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 use axum::{
     Form,
-    http::StatusCode,
+    extract::{ConnectInfo, State},
+    http::{StatusCode, request::Parts},
     response::{IntoResponse, Redirect, Response},
 };
+use chrono::{DateTime, Utc};
 
-use crate::sessions::{AuthSession, Credentials};
+use crate::audit::{self, Entry};
+use crate::db::{self, Db};
+use crate::http::AppState;
+use crate::sessions::{AuthSession, Credentials, SIGNED_IN_AT};
+
+/// The longest e-mail address accepted (RFC 5321).
+const MAX_EMAIL_CHARS: usize = 254;
+
+fn unavailable() -> Response {
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        "Sign-in is unavailable; try again shortly.",
+    )
+        .into_response()
+}
+
+/// The peer address the request came from (set when the server is run with connect info).
+pub struct PeerAddress(pub IpAddr);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for PeerAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |info| info.0.ip()),
+        ))
+    }
+}
+
+/// Appends an access entry; a failure is logged and does not change the answer.
+async fn audit_access(
+    db: &Db,
+    now: DateTime<Utc>,
+    actor: &str,
+    role: &str,
+    action: &str,
+    address: IpAddr,
+) {
+    let entry = Entry::at(now, actor, role, action, "session", "").with_values(
+        None,
+        Some(serde_json::json!({ "address": address.to_string() }).to_string()),
+    );
+    let result = async {
+        let mut tx = db::begin_write(db).await?;
+        audit::append(&mut tx, db.backend, &entry).await?;
+        tx.commit().await
+    }
+    .await;
+    if let Err(error) = result {
+        tracing::error!(%error, action, "access audit entry could not be written");
+    }
+}
 
 /// Signs in with e-mail and password; the session id is renewed. A wrong pair goes back to
 /// the form with a message that does not say which half was wrong.
-pub async fn signin(mut auth: AuthSession, Form(credentials): Form<Credentials>) -> Response {
-    let email = credentials.email.trim().to_lowercase();
-    match auth.authenticate(credentials).await {
-        Ok(Some(user)) => match auth.login(&user).await {
-            Ok(()) => {
-                tracing::info!(staff = user.staff.id, "signed in");
-                Redirect::to("/").into_response()
-            }
-            Err(error) => {
+pub async fn signin(
+    State(state): State<AppState>,
+    PeerAddress(address): PeerAddress,
+    mut auth: AuthSession,
+    Form(credentials): Form<Credentials>,
+) -> Response {
+    let now = state.clock.now();
+    let email: String = credentials
+        .email
+        .trim()
+        .to_lowercase()
+        .chars()
+        .take(MAX_EMAIL_CHARS)
+        .collect();
+    if let Err(wait) = state.throttle.check(&email, address, now) {
+        tracing::warn!(%email, %address, ?wait, "sign-in throttled");
+        audit_access(&state.db, now, &email, "-", "signin.throttled", address).await;
+        return Redirect::to("/signin?throttled=1").into_response();
+    }
+    let too_long = credentials.password.chars().count() > crate::passwords::MAX_CHARS;
+    let found = if too_long {
+        Ok(None)
+    } else {
+        auth.authenticate(credentials).await
+    };
+    match found {
+        Ok(Some(user)) => {
+            if let Err(error) = auth.login(&user).await {
                 tracing::error!(%error, "session could not be saved");
-                (
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "Sign-in is unavailable; try again shortly.",
-                )
-                    .into_response()
+                return unavailable();
             }
-        },
+            if let Err(error) = auth.session.insert(SIGNED_IN_AT, now.timestamp()).await {
+                tracing::error!(%error, "session could not be saved");
+                return unavailable();
+            }
+            state.throttle.succeeded(&email, address, now);
+            tracing::info!(staff = user.staff.id, "signed in");
+            audit_access(
+                &state.db,
+                now,
+                &user.staff.email,
+                &user.staff.role,
+                "signin.succeeded",
+                address,
+            )
+            .await;
+            Redirect::to("/").into_response()
+        }
         Ok(None) => {
+            state.throttle.failed(&email, address, now);
             tracing::info!(%email, "sign-in refused");
+            audit_access(&state.db, now, &email, "-", "signin.failed", address).await;
             Redirect::to("/signin?failed=1").into_response()
         }
         Err(error) => {
             tracing::error!(%error, "sign-in lookup failed");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "Sign-in is unavailable; try again shortly.",
-            )
-                .into_response()
+            unavailable()
         }
     }
 }
 
 /// Ends the session on the server.
-pub async fn signout(mut auth: AuthSession) -> Response {
+pub async fn signout(
+    State(state): State<AppState>,
+    PeerAddress(address): PeerAddress,
+    mut auth: AuthSession,
+) -> Response {
+    let who = auth.user.as_ref().map(|user| user.staff.clone());
     match auth.logout().await {
-        Ok(_) => Redirect::to("/signin").into_response(),
+        Ok(_) => {
+            if let Some(staff) = who {
+                audit_access(
+                    &state.db,
+                    state.clock.now(),
+                    &staff.email,
+                    &staff.role,
+                    "signout",
+                    address,
+                )
+                .await;
+            }
+            Redirect::to("/signin").into_response()
+        }
         Err(error) => {
             tracing::error!(%error, "sign-out failed");
             (
