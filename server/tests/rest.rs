@@ -297,13 +297,13 @@ async fn a_dq1_episode_through_the_api() {
         version = episode["version"].as_i64().unwrap();
         api.set_day("2026-11-18");
         let (status, episode) = api
-            .change(&coach, id, "staffing", version, staffing())
+            .change(&manager, id, "staffing", version, staffing())
             .await;
         assert_eq!(status, 200, "{episode}");
         version = episode["version"].as_i64().unwrap();
         let (_, episode) = api
             .change(
-                &coach,
+                &manager,
                 id,
                 "decision",
                 version,
@@ -332,7 +332,8 @@ async fn a_dq1_episode_through_the_api() {
             )
             .await;
         version = episode["version"].as_i64().unwrap();
-        // R18, R26: the coach may not finalize; the manager who sat on the staffing may.
+        // R18, R26: the coach's role may not finalize (403, the access table); the manager
+        // who sat on the staffing may.
         let (status, refusal) = api
             .change(
                 &coach,
@@ -343,8 +344,8 @@ async fn a_dq1_episode_through_the_api() {
             )
             .await;
         assert_eq!(
-            (status, refusal["rule"].as_str()),
-            (422, Some("R18")),
+            (status, refusal["error"].as_str()),
+            (403, Some("forbidden")),
             "{refusal}"
         );
         let (status, episode) = api
@@ -535,7 +536,7 @@ async fn the_openapi_document_describes_every_route() {
         ("post", "/episodes/{id}/{change}"),
         ("get", "/episodes/{id}/narratives"),
         ("post", "/episodes/{id}/narratives"),
-        ("put", "/narratives/{id}"),
+        ("post", "/narratives/{id}"),
         ("post", "/participants"),
         ("get", "/participants/{id}"),
         ("post", "/participants/{id}/pdp-steps"),
@@ -856,6 +857,7 @@ async fn every_step_of_the_dq1_guardrail_is_enforced_through_the_api() {
     for backend in backends().await {
         let api = spawn_api(backend).await;
         let coach = api.coach.clone();
+        let manager = api.manager.clone();
 
         // R12: the invitation waits 3 business days after the second attempt.
         let (id, version) = attempted(&api, "G-R12").await;
@@ -923,11 +925,11 @@ async fn every_step_of_the_dq1_guardrail_is_enforced_through_the_api() {
         api.set_day("2026-11-17");
         let mut early = staffing();
         early["held_on"] = json!("2026-11-17");
-        let (status, body) = api.change(&coach, id, "staffing", version, early).await;
+        let (status, body) = api.change(&manager, id, "staffing", version, early).await;
         assert_eq!((status, rule_of(&body)), (422, Some("R17")), "{body}");
         api.set_day("2026-11-18");
         let (_, episode) = api
-            .change(&coach, id, "staffing", version, staffing())
+            .change(&manager, id, "staffing", version, staffing())
             .await;
         let (_, episode) = api
             .change(&coach, id, "missing-info", episode["version"].as_i64().unwrap(),
@@ -936,7 +938,7 @@ async fn every_step_of_the_dq1_guardrail_is_enforced_through_the_api() {
         let decide = json!({ "outcome": "Dq1", "decided_on": "2026-11-18" });
         let (status, body) = api
             .change(
-                &coach,
+                &manager,
                 id,
                 "decision",
                 episode["version"].as_i64().unwrap(),
@@ -949,22 +951,22 @@ async fn every_step_of_the_dq1_guardrail_is_enforced_through_the_api() {
         let (id, version) = scheduled(&api, "G-R18").await;
         let mut two = staffing();
         two["members"].as_array_mut().unwrap().pop();
-        let (_, episode) = api.change(&coach, id, "staffing", version, two).await;
+        let (_, episode) = api.change(&manager, id, "staffing", version, two).await;
         let version = episode["version"].as_i64().unwrap();
         let (status, body) = api
-            .change(&coach, id, "decision", version, decide.clone())
+            .change(&manager, id, "decision", version, decide.clone())
             .await;
         assert_eq!((status, rule_of(&body)), (422, Some("R18")), "{body}");
         let mut partner = staffing();
         partner["partners"] = json!([{ "name": "Housing Partner", "release": null }]);
-        let (status, body) = api.change(&coach, id, "staffing", version, partner).await;
+        let (status, body) = api.change(&manager, id, "staffing", version, partner).await;
         assert_eq!((status, rule_of(&body)), (422, Some("R19")), "{body}");
         let mut no_steps = staffing();
         no_steps["pdp_next_steps"] = json!([]);
-        let (_, episode) = api.change(&coach, id, "staffing", version, no_steps).await;
+        let (_, episode) = api.change(&manager, id, "staffing", version, no_steps).await;
         let (status, body) = api
             .change(
-                &coach,
+                &manager,
                 id,
                 "decision",
                 episode["version"].as_i64().unwrap(),
@@ -977,10 +979,10 @@ async fn every_step_of_the_dq1_guardrail_is_enforced_through_the_api() {
         let (id, version) = scheduled(&api, "G-R23").await;
         let mut cause = staffing();
         cause["good_cause"]["outside_control"] = json!(true);
-        let (_, episode) = api.change(&coach, id, "staffing", version, cause).await;
+        let (_, episode) = api.change(&manager, id, "staffing", version, cause).await;
         let (status, body) = api
             .change(
-                &coach,
+                &manager,
                 id,
                 "decision",
                 episode["version"].as_i64().unwrap(),
@@ -990,7 +992,7 @@ async fn every_step_of_the_dq1_guardrail_is_enforced_through_the_api() {
         assert_eq!((status, rule_of(&body)), (422, Some("R23")), "{body}");
         let (status, episode) = api
             .change(
-                &coach,
+                &manager,
                 id,
                 "decision",
                 episode["version"].as_i64().unwrap(),
@@ -1010,10 +1012,10 @@ async fn every_step_of_the_dq1_guardrail_is_enforced_through_the_api() {
             .as_array_mut()
             .unwrap()
             .truncate(11);
-        let (_, episode) = api.change(&coach, id, "staffing", version, partial).await;
+        let (_, episode) = api.change(&manager, id, "staffing", version, partial).await;
         let (status, episode) = api
             .change(
-                &coach,
+                &manager,
                 id,
                 "decision",
                 episode["version"].as_i64().unwrap(),
