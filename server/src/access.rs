@@ -253,7 +253,9 @@ async fn owner_of(db: &Db, record: Record) -> Result<Option<Owner>, sqlx::Error>
     }))
 }
 
-/// The decision alone, without the audit entry: what [`authorize`] decides.
+/// The decision alone, without the audit entry: what [`authorize`] decides. The role is
+/// checked first, so a 403 is the same whatever the record and reveals nothing about it;
+/// only then is the record's reach checked (404 when out of reach or absent).
 pub fn decide(
     staff: &Staff,
     action: Action,
@@ -261,16 +263,13 @@ pub fn decide(
     record: Record,
 ) -> Result<Role, Refused> {
     let role = Role::parse(&staff.role).ok_or(Refused::Forbidden)?;
+    if !allows(role, action) {
+        return Err(Refused::Forbidden);
+    }
     let reachable = match record {
         Record::None => true,
         _ => owner.is_some_and(|owner| reaches(staff, role, owner)),
     };
-    if !reachable && role != Role::Admin {
-        return Err(Refused::OutOfReach);
-    }
-    if !allows(role, action) {
-        return Err(Refused::Forbidden);
-    }
     if !reachable {
         return Err(Refused::OutOfReach);
     }

@@ -332,3 +332,49 @@ pub async fn staff_for_token(db: &Db, token: &str) -> Result<Option<Staff>, sqlx
         branch_id,
     }))
 }
+
+/// A staff account as the admin pages list it (never the password hash).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct StaffAccount {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub initials: String,
+    pub role: String,
+    pub branch_id: Option<i64>,
+    pub active: bool,
+}
+
+type AccountRow = (i64, String, String, String, String, Option<i64>, i64);
+
+/// Every staff account, by name.
+pub async fn list_staff(db: &Db) -> Result<Vec<StaffAccount>, sqlx::Error> {
+    let rows: Vec<AccountRow> = sqlx::query_as(
+        "SELECT id, email, name, initials, role, branch_id, active FROM staff ORDER BY name, id",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, email, name, initials, role, branch_id, active)| StaffAccount {
+                id,
+                email,
+                name,
+                initials,
+                role,
+                branch_id,
+                active: active != 0,
+            },
+        )
+        .collect())
+}
+
+/// The e-mail of staff member `id`.
+pub async fn email_of(db: &Db, id: i64) -> Result<String, AuthError> {
+    let email: Option<String> = sqlx::query_scalar("SELECT email FROM staff WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?;
+    email.ok_or_else(|| AuthError::UnknownStaff(format!("#{id}")))
+}

@@ -545,6 +545,13 @@ async fn the_openapi_document_describes_every_route() {
         ("get", "/episodes/{id}/tasks"),
         ("post", "/episodes/{id}/tasks"),
         ("post", "/tasks/{id}/done"),
+        ("get", "/staff"),
+        ("post", "/staff"),
+        ("post", "/staff/{id}/disable"),
+        ("post", "/staff/{id}/enable"),
+        ("post", "/staff/{id}/password"),
+        ("get", "/branches/{id}/closures"),
+        ("post", "/branches/{id}/closures"),
     ];
     expected.sort();
     let mut documented: Vec<(&str, &str)> = documented
@@ -963,7 +970,9 @@ async fn every_step_of_the_dq1_guardrail_is_enforced_through_the_api() {
         assert_eq!((status, rule_of(&body)), (422, Some("R19")), "{body}");
         let mut no_steps = staffing();
         no_steps["pdp_next_steps"] = json!([]);
-        let (_, episode) = api.change(&manager, id, "staffing", version, no_steps).await;
+        let (_, episode) = api
+            .change(&manager, id, "staffing", version, no_steps)
+            .await;
         let (status, body) = api
             .change(
                 &manager,

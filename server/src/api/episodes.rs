@@ -28,7 +28,10 @@ pub struct EpisodeView {
     pub today: NaiveDate,
     pub stage: Stage,
     pub closed: bool,
-    pub next_action: NextAction,
+    /// The department's next step (department staff only: its text can quote department
+    /// records, such as what missing information is awaited).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_action: Option<NextAction>,
     pub deadlines: Vec<Deadline>,
     /// R26: what still stops a DQ1 from being finalized (department staff only).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -65,7 +68,7 @@ async fn view(
         today,
         stage: episode::stage(facts, today, &calendar),
         closed: episode::is_closed(facts, &calendar),
-        next_action: episode::next_action(facts, today, &calendar),
+        next_action: (!contractor).then(|| episode::next_action(facts, today, &calendar)),
         deadlines: episode::deadlines(facts, today, &calendar),
         dq1_readiness: (!contractor).then(|| episode::dq1_readiness(facts, &calendar)),
         facts: if contractor {
@@ -76,12 +79,12 @@ async fn view(
     })
 }
 
-fn parse<T: DeserializeOwned>(what: &str, value: Value) -> Result<T, ApiError> {
+pub(super) fn parse<T: DeserializeOwned>(what: &str, value: Value) -> Result<T, ApiError> {
     serde_json::from_value(value)
         .map_err(|e| ApiError::bad_input(format!("The request body does not fit {what}: {e}.")))
 }
 
-fn body(bytes: &Bytes) -> Result<Map<String, Value>, ApiError> {
+pub(super) fn body(bytes: &Bytes) -> Result<Map<String, Value>, ApiError> {
     let not_object = || ApiError::bad_input("Send a JSON object as the request body.");
     let value: Value = serde_json::from_slice(bytes).map_err(|_| not_object())?;
     super::within_limits(&value)?;
@@ -89,6 +92,14 @@ fn body(bytes: &Bytes) -> Result<Map<String, Value>, ApiError> {
         Value::Object(map) => Ok(map),
         _ => Err(not_object()),
     }
+}
+
+/// The whole-number field `name` of a request body.
+pub(super) fn id_field(fields: &Map<String, Value>, name: &str) -> Result<i64, ApiError> {
+    fields
+        .get(name)
+        .and_then(Value::as_i64)
+        .ok_or_else(|| ApiError::bad_input(format!("Send `{name}`, a whole number.")))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -175,15 +186,18 @@ pub async fn open(
     SignedIn(staff): SignedIn,
     bytes: Bytes,
 ) -> Result<(StatusCode, Json<EpisodeView>), ApiError> {
-    let request: OpenRequest = parse("a missed activity", Value::Object(body(&bytes)?))?;
+    let fields = body(&bytes)?;
+    // Authorized on the participant before the rest of the body is read.
+    let participant_id = id_field(&fields, "participant_id")?;
     let role = access::authorize(
         &db,
         &staff,
         Action::RecordMissedActivity,
-        Record::Participant(request.participant_id),
+        Record::Participant(participant_id),
         clock.now(),
     )
     .await?;
+    let request: OpenRequest = parse("a missed activity", Value::Object(fields))?;
     let opened = record_missed_activity(
         &db,
         &staff.actor(),

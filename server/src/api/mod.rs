@@ -7,6 +7,7 @@ mod calendar;
 mod episodes;
 mod narratives;
 mod participants;
+mod staff;
 mod tasks;
 
 use utoipa::OpenApi;
@@ -24,6 +25,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         participants::create, participants::show, participants::add_pdp_step,
         participants::add_exemption, participants::add_release,
         tasks::of_episode, tasks::add, tasks::done,
+        staff::list, staff::create, staff::disable, staff::enable, staff::password,
+        staff::closures, staff::add_closure,
     ),
     modifiers(&BearerAuth)
 )]
@@ -90,6 +93,14 @@ pub fn router() -> Router<AppState> {
         .route(
             "/participants/{id}/releases",
             post(participants::add_release),
+        )
+        .route("/staff", get(staff::list).post(staff::create))
+        .route("/staff/{id}/disable", post(staff::disable))
+        .route("/staff/{id}/enable", post(staff::enable))
+        .route("/staff/{id}/password", post(staff::password))
+        .route(
+            "/branches/{id}/closures",
+            get(staff::closures).post(staff::add_closure),
         )
         .fallback(|| async { ApiError::not_found("There is no such API route.") })
 }

@@ -20,15 +20,19 @@ pub async fn create(
     SignedIn(staff): SignedIn,
     bytes: Bytes,
 ) -> Result<(StatusCode, Json<Participant>), ApiError> {
-    let new: NewParticipant = json(&bytes, "a participant")?;
+    let fields = super::episodes::body(&bytes)?;
+    // Authorized on the branch before the rest of the body is read.
+    let branch_id = super::episodes::id_field(&fields, "branch_id")?;
     access::authorize(
         &db,
         &staff,
         Action::CreateParticipant,
-        Record::Branch(new.branch_id),
+        Record::Branch(branch_id),
         clock.now(),
     )
     .await?;
+    let new: NewParticipant =
+        super::episodes::parse("a participant", serde_json::Value::Object(fields))?;
     let id = participants::create(&db, &staff.actor(), new, clock.now()).await?;
     Ok((StatusCode::CREATED, Json(participants::get(&db, id).await?)))
 }
@@ -63,7 +67,8 @@ async fn add(
     clock: &Clock,
     staff: &crate::auth::Staff,
     id: i64,
-    addition: Addition,
+    bytes: &Bytes,
+    read: impl FnOnce(&Bytes) -> Result<Addition, ApiError>,
 ) -> Result<(StatusCode, Json<Participant>), ApiError> {
     access::authorize(
         db,
@@ -73,6 +78,8 @@ async fn add(
         clock.now(),
     )
     .await?;
+    // Read only after the access check: a refused request learns nothing from its body.
+    let addition = read(bytes)?;
     participants::add(db, &staff.actor(), id, addition, clock.now()).await?;
     Ok((StatusCode::CREATED, Json(participants::get(db, id).await?)))
 }
@@ -87,13 +94,9 @@ pub async fn add_pdp_step(
     ApiPath(id): ApiPath<i64>,
     bytes: Bytes,
 ) -> Result<(StatusCode, Json<Participant>), ApiError> {
-    add(
-        &db,
-        &clock,
-        &staff,
-        id,
-        Addition::PdpStep(json(&bytes, "a PDP step")?),
-    )
+    add(&db, &clock, &staff, id, &bytes, |b| {
+        Ok(Addition::PdpStep(json(b, "a PDP step")?))
+    })
     .await
 }
 
@@ -107,13 +110,9 @@ pub async fn add_exemption(
     ApiPath(id): ApiPath<i64>,
     bytes: Bytes,
 ) -> Result<(StatusCode, Json<Participant>), ApiError> {
-    add(
-        &db,
-        &clock,
-        &staff,
-        id,
-        Addition::Exemption(json(&bytes, "an exemption")?),
-    )
+    add(&db, &clock, &staff, id, &bytes, |b| {
+        Ok(Addition::Exemption(json(b, "an exemption")?))
+    })
     .await
 }
 
@@ -127,12 +126,8 @@ pub async fn add_release(
     ApiPath(id): ApiPath<i64>,
     bytes: Bytes,
 ) -> Result<(StatusCode, Json<Participant>), ApiError> {
-    add(
-        &db,
-        &clock,
-        &staff,
-        id,
-        Addition::Release(json(&bytes, "an MCS 3010 release")?),
-    )
+    add(&db, &clock, &staff, id, &bytes, |b| {
+        Ok(Addition::Release(json(b, "an MCS 3010 release")?))
+    })
     .await
 }

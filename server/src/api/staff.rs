@@ -1,0 +1,197 @@
+//! `/api/v1/staff` and `/api/v1/branches/{id}/closures`: what an admin looks after — staff
+//! accounts and office closure days. No case data here, and no case role may use these.
+
+use axum::{Json, body::Bytes, extract::State, http::StatusCode};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use super::{ApiError, ApiPath, SignedIn, json_body as json};
+use crate::access::{self, Action, Record};
+use crate::auth::{self, AuthError, NewStaff, Staff, StaffAccount};
+use crate::db::Db;
+use crate::http::Clock;
+use crate::services::branches::{self, ClosureDay};
+
+impl From<AuthError> for ApiError {
+    fn from(error: AuthError) -> Self {
+        match error {
+            AuthError::UnknownStaff(_) => Self::not_found("There is no such staff member."),
+            AuthError::Db(e) => crate::services::ServiceError::from(e).into(),
+            AuthError::Hash => Self::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "The password could not be stored. Nothing was changed; try again.",
+            ),
+            other => Self::bad_input(other.to_string()),
+        }
+    }
+}
+
+async fn admin_only(db: &Db, staff: &Staff, now: DateTime<Utc>) -> Result<(), ApiError> {
+    access::authorize(db, staff, Action::Administer, Record::None, now).await?;
+    Ok(())
+}
+
+#[utoipa::path(get, path = "/staff", tag = "admin", security(("bearer" = [])),
+    responses((status = 200, body = Vec<StaffAccount>), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody)))]
+/// Every staff account (admin).
+pub async fn list(
+    State(db): State<Db>,
+    State(clock): State<Clock>,
+    SignedIn(staff): SignedIn,
+) -> Result<Json<Vec<StaffAccount>>, ApiError> {
+    admin_only(&db, &staff, clock.now()).await?;
+    Ok(Json(
+        auth::list_staff(&db)
+            .await
+            .map_err(crate::services::ServiceError::from)?,
+    ))
+}
+
+/// A new staff account.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NewAccount {
+    pub email: String,
+    pub name: String,
+    pub initials: String,
+    /// family_coach, case_aide, engagement_specialist, operations_manager, lead_worker,
+    /// contractor or admin
+    pub role: String,
+    pub branch: Option<String>,
+    pub password: String,
+}
+
+#[utoipa::path(post, path = "/staff", tag = "admin", request_body = NewAccount, security(("bearer" = [])),
+    responses((status = 201, body = StaffAccount), (status = 400, body = super::ErrorBody), (status = 403, body = super::ErrorBody)))]
+/// Creates a staff account (admin).
+pub async fn create(
+    State(db): State<Db>,
+    State(clock): State<Clock>,
+    SignedIn(staff): SignedIn,
+    bytes: Bytes,
+) -> Result<(StatusCode, Json<StaffAccount>), ApiError> {
+    admin_only(&db, &staff, clock.now()).await?;
+    let new: NewAccount = json(&bytes, "a staff account")?;
+    let id = auth::create_staff(
+        &db,
+        &staff.actor(),
+        NewStaff {
+            email: new.email,
+            name: new.name,
+            initials: new.initials,
+            role: new.role,
+            branch: new.branch,
+            password: new.password,
+        },
+        clock.now(),
+    )
+    .await?;
+    let accounts = auth::list_staff(&db)
+        .await
+        .map_err(crate::services::ServiceError::from)?;
+    let account = accounts
+        .into_iter()
+        .find(|a| a.id == id)
+        .ok_or_else(|| ApiError::not_found("The new account could not be read back."))?;
+    Ok((StatusCode::CREATED, Json(account)))
+}
+
+#[utoipa::path(post, path = "/staff/{id}/disable", tag = "admin", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 204), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
+/// Disables an account: its sessions and tokens stop working at once (admin).
+pub async fn disable(
+    State(db): State<Db>,
+    State(clock): State<Clock>,
+    SignedIn(staff): SignedIn,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<StatusCode, ApiError> {
+    set_active(&db, &clock, &staff, id, false).await
+}
+
+#[utoipa::path(post, path = "/staff/{id}/enable", tag = "admin", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 204), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
+/// Enables a disabled account again (admin).
+pub async fn enable(
+    State(db): State<Db>,
+    State(clock): State<Clock>,
+    SignedIn(staff): SignedIn,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<StatusCode, ApiError> {
+    set_active(&db, &clock, &staff, id, true).await
+}
+
+async fn set_active(
+    db: &Db,
+    clock: &Clock,
+    staff: &Staff,
+    id: i64,
+    active: bool,
+) -> Result<StatusCode, ApiError> {
+    admin_only(db, staff, clock.now()).await?;
+    if id == staff.id && !active {
+        return Err(ApiError::bad_input(
+            "You cannot disable your own account; ask another admin.",
+        ));
+    }
+    let email = auth::email_of(db, id).await?;
+    auth::set_active(db, &staff.actor(), &email, active, clock.now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A new password.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NewPassword {
+    pub password: String,
+}
+
+#[utoipa::path(post, path = "/staff/{id}/password", tag = "admin", params(("id" = i64, Path)), request_body = NewPassword,
+    security(("bearer" = [])),
+    responses((status = 204), (status = 400, body = super::ErrorBody), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
+/// Sets a new password; every session of the account ends (admin).
+pub async fn password(
+    State(db): State<Db>,
+    State(clock): State<Clock>,
+    SignedIn(staff): SignedIn,
+    ApiPath(id): ApiPath<i64>,
+    bytes: Bytes,
+) -> Result<StatusCode, ApiError> {
+    admin_only(&db, &staff, clock.now()).await?;
+    let NewPassword { password } = json(&bytes, "a new password")?;
+    let email = auth::email_of(&db, id).await?;
+    auth::set_password(&db, &staff.actor(), &email, password, clock.now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(get, path = "/branches/{id}/closures", tag = "admin", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, body = Vec<ClosureDay>), (status = 403, body = super::ErrorBody)))]
+/// A branch's own closure days (admin).
+pub async fn closures(
+    State(db): State<Db>,
+    State(clock): State<Clock>,
+    SignedIn(staff): SignedIn,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<Vec<ClosureDay>>, ApiError> {
+    admin_only(&db, &staff, clock.now()).await?;
+    Ok(Json(branches::closures(&db, id).await?))
+}
+
+#[utoipa::path(post, path = "/branches/{id}/closures", tag = "admin", params(("id" = i64, Path)), request_body = ClosureDay,
+    security(("bearer" = [])),
+    responses((status = 201, body = Vec<ClosureDay>), (status = 400, body = super::ErrorBody), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
+/// Adds a closure day to a branch's calendar (admin).
+pub async fn add_closure(
+    State(db): State<Db>,
+    State(clock): State<Clock>,
+    SignedIn(staff): SignedIn,
+    ApiPath(id): ApiPath<i64>,
+    bytes: Bytes,
+) -> Result<(StatusCode, Json<Vec<ClosureDay>>), ApiError> {
+    admin_only(&db, &staff, clock.now()).await?;
+    let closure: ClosureDay = json(&bytes, "a closure day")?;
+    branches::add_closure(&db, &staff.actor(), id, closure, clock.now()).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(branches::closures(&db, id).await?),
+    ))
+}

@@ -1,0 +1,95 @@
+//! Branches (offices) and their closure days: weather, emergencies, days the Governor
+//! appoints (CALENDAR.md 4). Each closure becomes a non-business day of that branch's calendar.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::ToSchema;
+
+use super::{Actor, ServiceError};
+use crate::audit::{self, Entry};
+use crate::db::{self, Db};
+use crate::store::codes::{day, parse_day};
+
+/// A day a branch's office is closed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ClosureDay {
+    pub on: NaiveDate,
+    pub name: String,
+}
+
+/// The longest closure name accepted.
+const MAX_NAME_CHARS: usize = 100;
+
+/// Adds a closure day to branch `branch_id`.
+pub async fn add_closure(
+    db: &Db,
+    actor: &Actor,
+    branch_id: i64,
+    closure: ClosureDay,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    let name = closure.name.trim();
+    if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
+        return Err(ServiceError::Invalid(format!(
+            "Name the closure in 1 to {MAX_NAME_CHARS} characters, e.g. “Ice storm”."
+        )));
+    }
+    let mut tx = db::begin_write(db).await?;
+    let branch: Option<i64> = sqlx::query_scalar("SELECT id FROM branches WHERE id = $1")
+        .bind(branch_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    branch.ok_or_else(|| ServiceError::NotFound(format!("branch {branch_id}")))?;
+    let inserted =
+        sqlx::query("INSERT INTO office_closures (branch_id, on_date, name) VALUES ($1, $2, $3)")
+            .bind(branch_id)
+            .bind(day(closure.on))
+            .bind(name)
+            .execute(&mut *tx)
+            .await;
+    match inserted {
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            return Err(ServiceError::Invalid(format!(
+                "{} is already a closure day of this branch.",
+                closure.on
+            )));
+        }
+        other => {
+            other?;
+        }
+    }
+    let entry = Entry::at(
+        now,
+        &actor.email,
+        &actor.role,
+        "closure.added",
+        "branch",
+        &branch_id.to_string(),
+    )
+    .with_values(
+        None,
+        Some(json!({ "on": closure.on, "name": name }).to_string()),
+    );
+    audit::append(&mut tx, db.backend, &entry).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The closure days of branch `branch_id`, in date order.
+pub async fn closures(db: &Db, branch_id: i64) -> Result<Vec<ClosureDay>, ServiceError> {
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT on_date, name FROM office_closures WHERE branch_id = $1 ORDER BY on_date",
+    )
+    .bind(branch_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.into_iter()
+        .map(|(on, name)| {
+            Ok(ClosureDay {
+                on: parse_day("office_closures.on_date", &on)?,
+                name,
+            })
+        })
+        .collect()
+}

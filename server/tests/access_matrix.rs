@@ -1,0 +1,820 @@
+//! Who may see and do what (DESIGN.md §8): every route of the REST API (read from its OpenAPI
+//! document, so a new route without a row here fails) and every page, walked as every role,
+//! a coach of another branch, and signed out. Every refusal is audited, and no contractor
+//! response carries a restricted field, by any route.
+//!
+//! Allowed requests send a body that fails validation *after* the access check (400), so the
+//! walk proves the check passed without changing the records the next row relies on.
+
+mod support;
+
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use reengage_core::deadlines::ResponseWindow;
+use reengage_core::episode::*;
+use reengage_core::narrative::NarrativeType;
+use reengage_server::auth::{self, NewStaff};
+use reengage_server::config;
+use reengage_server::db::{Backend, Db};
+use reengage_server::http::{AppState, Clock};
+use reengage_server::services::episodes::{change, record_missed_activity};
+use reengage_server::services::tasks::{NewTask, TaskKind};
+use reengage_server::services::{Actor, narratives, tasks};
+use serde_json::{Value, json};
+use support::{TestDb, backends, fresh_db, serve};
+
+/// Text seeded into every restricted record; a contractor must never receive any of it.
+const SECRETS: [&str; 9] = [
+    "SECRET-ADDRESS",
+    "SECRET-EXEMPTION",
+    "SECRET-PARTNER",
+    "SECRET-NOTE",
+    "SECRET-MISSING",
+    "SECRET-BARRIER",
+    "SECRET-STRATEGY",
+    "SECRET-NARRATIVE",
+    "SECRET-TASK",
+];
+/// JSON keys that carry barrier-review details, good-cause answers, addresses, or text that
+/// quotes department records; none may reach a contractor with a value.
+const RESTRICTED_KEYS: [&str; 7] = [
+    "next_action",
+    "barrier_review",
+    "good_cause",
+    "address",
+    "dq1_readiness",
+    "accommodation_offered",
+    "affected_participation",
+];
+
+/// The identities the matrix walks: the seven roles and a coach of another branch.
+const IDENTITIES: [&str; 8] = ["fc", "ca", "es", "om", "lw", "co", "ad", "ob"];
+
+fn d(text: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+}
+
+fn noon(date: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(&format!("{date}T20:00:00Z"))
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+struct World {
+    base: String,
+    tokens: Vec<(&'static str, String)>,
+    participant: i64,
+    episode: i64,
+    narrative: i64,
+    task: i64,
+    spare_staff: i64,
+    db: Db,
+    _test: TestDb,
+}
+
+impl World {
+    fn token(&self, who: &str) -> &str {
+        &self.tokens.iter().find(|(name, _)| *name == who).unwrap().1
+    }
+
+    async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        who: Option<&str>,
+        body: Option<&Value>,
+    ) -> (u16, String) {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let url = format!("{}{path}", self.base);
+        let mut request = if method == "GET" {
+            client.get(url)
+        } else {
+            client.post(url)
+        };
+        if let Some(who) = who {
+            request = request.bearer_auth(self.token(who));
+        }
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        (status, response.text().await.unwrap())
+    }
+}
+
+fn department_actor(staff_id: i64) -> Actor {
+    Actor {
+        staff_id: Some(staff_id),
+        email: "fc@example.test".into(),
+        role: "family_coach".into(),
+    }
+}
+
+fn staffing() -> Staffing {
+    let mut review = BarrierFinding::grid();
+    review[0].present = true;
+    review[0].notes = Some("SECRET-BARRIER".into());
+    review[0].accommodation_offered = Some("SECRET-BARRIER accommodation".into());
+    review[0].affected_participation = Some(false);
+    Staffing {
+        held_on: d("2026-11-18"),
+        members: vec![
+            StaffingMember {
+                initials: "FC".into(),
+                role: StaffingRole::FamilyCoach,
+            },
+            StaffingMember {
+                initials: "OM".into(),
+                role: StaffingRole::OperationsManager,
+            },
+            StaffingMember {
+                initials: "ES".into(),
+                role: StaffingRole::EngagementSpecialist,
+            },
+        ],
+        participant_attended: false,
+        partners: vec![],
+        barrier_review: review,
+        good_cause: GoodCauseAnswers {
+            exempt: Some(false),
+            outside_control: Some(false),
+            household_issue: Some(false),
+            department_failed: Some(false),
+        },
+        recommended_strategies: vec!["SECRET-STRATEGY".into()],
+        pdp_next_steps: vec!["RE step".into()],
+    }
+}
+
+/// Two branches, staff of every role, a participant referred to the contractor whose episode
+/// has reached staffing with every kind of restricted record, and a participant elsewhere.
+async fn world(backend: Backend) -> World {
+    let test = fresh_db(backend).await;
+    let db = test.db.clone();
+    let admin = Actor {
+        staff_id: None,
+        email: "setup".into(),
+        role: "admin".into(),
+    };
+    let now = noon("2026-11-01");
+    let people: [(&str, &str, Option<&str>); 9] = [
+        ("fc", "family_coach", Some("Riverbend")),
+        ("ca", "case_aide", Some("Riverbend")),
+        ("es", "engagement_specialist", Some("Riverbend")),
+        ("om", "operations_manager", Some("Riverbend")),
+        ("lw", "lead_worker", Some("Riverbend")),
+        ("co", "contractor", Some("Riverbend")),
+        ("ad", "admin", None),
+        ("ob", "family_coach", Some("Hillside")),
+        ("spare", "family_coach", Some("Riverbend")),
+    ];
+    let mut ids = Vec::new();
+    let mut tokens = Vec::new();
+    for (who, role, branch) in people {
+        let email = format!("{who}@example.test");
+        let id = auth::create_staff(
+            &db,
+            &admin,
+            NewStaff {
+                email: email.clone(),
+                name: format!("Staff {who}"),
+                initials: who.to_uppercase(),
+                role: role.into(),
+                branch: branch.map(Into::into),
+                password: "lantern otter gravel tundra".into(),
+            },
+            now,
+        )
+        .await
+        .unwrap();
+        ids.push((who, id));
+        if who != "spare" {
+            tokens.push((
+                who,
+                auth::create_token(&db, &admin, &email, now).await.unwrap(),
+            ));
+        }
+    }
+    let id_of = |who: &str| ids.iter().find(|(name, _)| *name == who).unwrap().1;
+    let participant: i64 = sqlx::query_scalar(
+        "INSERT INTO participants (branch_id, case_number, first_name, last_name, display_name, address, \
+         coach_id, contractor_id, created_at) VALUES (1, 'M-1', 'Tess', 'Example', 'Ms. Example', \
+         'SECRET-ADDRESS 12 Elm St', $1, $2, '2026-10-01T00:00:00Z') RETURNING id",
+    )
+    .bind(id_of("fc"))
+    .bind(id_of("co"))
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    sqlx::query("INSERT INTO exemptions (participant_id, from_on, to_on, reason) VALUES ($1, '2025-01-01', '2025-02-01', 'SECRET-EXEMPTION')")
+        .bind(participant)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    sqlx::query("INSERT INTO releases (participant_id, partner, signed_on) VALUES ($1, 'SECRET-PARTNER', '2026-06-01')")
+        .bind(participant)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO participants (branch_id, case_number, first_name, last_name, display_name, coach_id, created_at) \
+         VALUES (2, 'M-2', 'Omar', 'Elsewhere', 'Mr. Elsewhere', $1, '2026-10-01T00:00:00Z')",
+    )
+    .bind(id_of("ob"))
+    .execute(&db.pool)
+    .await
+    .unwrap();
+
+    let coach = department_actor(id_of("fc"));
+    let opened = record_missed_activity(
+        &db,
+        &coach,
+        participant,
+        Trigger {
+            kind: TriggerKind::MissedCoachAppointment,
+            what: "orientation".into(),
+            on: d("2026-11-02"),
+            at: None,
+            reported_by: ReportedBy::Department,
+        },
+        noon("2026-11-02"),
+    )
+    .await
+    .unwrap();
+    let episode = opened.episode_id;
+    let mut version = opened.version;
+    let attempt = |on: &str, method, window: Option<i64>, note: Option<&str>| {
+        Transition::LogAttempt(Attempt {
+            on: d(on),
+            method,
+            outcome: AttemptOutcome::MessageLeft,
+            response_window: window.map(|w| ResponseWindow::new(w).unwrap()),
+            by_initials: "FC".into(),
+            note: note.map(Into::into),
+        })
+    };
+    for (today, transition) in [
+        (
+            "2026-11-03",
+            attempt(
+                "2026-11-03",
+                ContactMethod::Phone,
+                Some(2),
+                Some("SECRET-NOTE"),
+            ),
+        ),
+        (
+            "2026-11-05",
+            attempt("2026-11-05", ContactMethod::Written, None, None),
+        ),
+        (
+            "2026-11-10",
+            Transition::ScheduleAppointment {
+                on: d("2026-11-18"),
+            },
+        ),
+        (
+            "2026-11-10",
+            Transition::RecordNoticeMailed {
+                on: d("2026-11-10"),
+            },
+        ),
+        ("2026-11-18", Transition::RecordStaffing(staffing())),
+        (
+            "2026-11-18",
+            Transition::AddMissingInfo(MissingInfo {
+                kind: MissingInfoKind::ChildSafetyCheck,
+                description: "SECRET-MISSING child safety check".into(),
+                requested_on: d("2026-11-18"),
+                resolved_on: None,
+            }),
+        ),
+    ] {
+        version = change(
+            &db,
+            &coach,
+            episode,
+            version,
+            transition.clone(),
+            noon(today),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{today} {transition:?}: {e}"))
+        .version;
+    }
+    let narrative = narratives::write(
+        &db,
+        &coach,
+        episode,
+        NarrativeType::Engagement,
+        "SECRET-NARRATIVE: the coach's own account of the staffing.",
+        noon("2026-11-18"),
+    )
+    .await
+    .unwrap()
+    .id;
+    let task_list = {
+        tasks::add(
+            &db,
+            &coach,
+            episode,
+            NewTask {
+                kind: TaskKind::OneCaseNote,
+                description: "SECRET-TASK note in ONE".into(),
+                requested_on: d("2026-11-18"),
+            },
+            noon("2026-11-18"),
+        )
+        .await
+        .unwrap();
+        tasks::list(&db, episode).await.unwrap()
+    };
+    let clock = Arc::new(Mutex::new(noon("2026-11-18")));
+    let options = config::leptos_options(Some("127.0.0.1:0".parse().unwrap())).unwrap();
+    let state = AppState::new(options, db.clone()).with_clock(Clock::fixed(clock));
+    World {
+        base: serve(state).await,
+        tokens,
+        participant,
+        episode,
+        narrative,
+        task: task_list[0].id,
+        spare_staff: id_of("spare"),
+        db,
+        _test: test,
+    }
+}
+
+/// One row of the matrix: a request, the OpenAPI operation it exercises, and who may.
+struct Row {
+    method: &'static str,
+    path: String,
+    /// `(method, path template)` in the OpenAPI document; `None` for pages.
+    operation: Option<(&'static str, &'static str)>,
+    body: Option<Value>,
+    /// Everyone, signed out too.
+    public: bool,
+    allowed: &'static str,
+    /// Answered 404: the record is out of their reach.
+    hidden: &'static str,
+}
+
+const DEPARTMENT: &str = "fc ca es om lw";
+
+fn rows(w: &World) -> Vec<Row> {
+    let (p, e, n, t, s) = (w.participant, w.episode, w.narrative, w.task, w.spare_staff);
+    let public = |method, path: &str, operation| Row {
+        method,
+        path: path.into(),
+        operation,
+        body: None,
+        public: true,
+        allowed: "",
+        hidden: "",
+    };
+    let row = |method, path: String, template, body: Option<Value>, allowed, hidden| Row {
+        method,
+        path,
+        operation: Some((method, template)),
+        body,
+        public: false,
+        allowed,
+        hidden,
+    };
+    let invalid = || Some(json!({}));
+    let mut rows = vec![
+        public(
+            "GET",
+            "/api/v1/calendar/closures?year=2026",
+            Some(("GET", "/calendar/closures")),
+        ),
+        public(
+            "GET",
+            "/api/v1/calendar/add-business-days?date=2026-11-25&n=1",
+            Some(("GET", "/calendar/add-business-days")),
+        ),
+        public(
+            "GET",
+            "/api/v1/calendar/notice-mail-by?appointment=2026-12-04",
+            Some(("GET", "/calendar/notice-mail-by")),
+        ),
+        public("GET", "/api/v1/openapi.json", None),
+        public("GET", "/", None),
+        public("GET", "/notice?appointment=2026-12-08", None),
+        public("GET", "/signin", None),
+        public("GET", "/healthz", None),
+        row(
+            "GET",
+            "/api/v1/episodes".into(),
+            "/episodes",
+            None,
+            "fc ca es om lw co ob",
+            "",
+        ),
+        row(
+            "GET",
+            "/api/v1/episodes?branch_id=1".into(),
+            "/episodes",
+            None,
+            DEPARTMENT,
+            "co ob",
+        ),
+        row(
+            "POST",
+            "/api/v1/episodes".into(),
+            "/episodes",
+            Some(json!({ "participant_id": p, "trigger": "?" })),
+            "fc ca es om lw co",
+            "ob",
+        ),
+        row(
+            "GET",
+            format!("/api/v1/episodes/{e}"),
+            "/episodes/{id}",
+            None,
+            "fc ca es om lw co",
+            "ob",
+        ),
+        row(
+            "GET",
+            format!("/api/v1/episodes/{e}/narratives"),
+            "/episodes/{id}/narratives",
+            None,
+            "fc ca es om lw co",
+            "ob",
+        ),
+        row(
+            "POST",
+            format!("/api/v1/episodes/{e}/narratives"),
+            "/episodes/{id}/narratives",
+            invalid(),
+            "fc ca es om lw co",
+            "ob",
+        ),
+        row(
+            "POST",
+            format!("/api/v1/narratives/{n}"),
+            "/narratives/{id}",
+            invalid(),
+            DEPARTMENT,
+            "co ob",
+        ),
+        row(
+            "GET",
+            format!("/api/v1/episodes/{e}/tasks"),
+            "/episodes/{id}/tasks",
+            None,
+            DEPARTMENT,
+            "ob",
+        ),
+        row(
+            "POST",
+            format!("/api/v1/episodes/{e}/tasks"),
+            "/episodes/{id}/tasks",
+            invalid(),
+            DEPARTMENT,
+            "ob",
+        ),
+        row(
+            "POST",
+            format!("/api/v1/tasks/{t}/done"),
+            "/tasks/{id}/done",
+            invalid(),
+            DEPARTMENT,
+            "ob",
+        ),
+        row(
+            "POST",
+            "/api/v1/participants".into(),
+            "/participants",
+            Some(json!({ "branch_id": 1 })),
+            DEPARTMENT,
+            "ob",
+        ),
+        row(
+            "GET",
+            format!("/api/v1/participants/{p}"),
+            "/participants/{id}",
+            None,
+            "fc ca es om lw co",
+            "ob",
+        ),
+        row(
+            "POST",
+            format!("/api/v1/participants/{p}/pdp-steps"),
+            "/participants/{id}/pdp-steps",
+            invalid(),
+            DEPARTMENT,
+            "ob",
+        ),
+        row(
+            "POST",
+            format!("/api/v1/participants/{p}/exemptions"),
+            "/participants/{id}/exemptions",
+            invalid(),
+            DEPARTMENT,
+            "ob",
+        ),
+        row(
+            "POST",
+            format!("/api/v1/participants/{p}/releases"),
+            "/participants/{id}/releases",
+            invalid(),
+            DEPARTMENT,
+            "ob",
+        ),
+        row("GET", "/api/v1/staff".into(), "/staff", None, "ad", ""),
+        row(
+            "POST",
+            "/api/v1/staff".into(),
+            "/staff",
+            invalid(),
+            "ad",
+            "",
+        ),
+        row(
+            "POST",
+            format!("/api/v1/staff/{s}/disable"),
+            "/staff/{id}/disable",
+            None,
+            "ad",
+            "",
+        ),
+        row(
+            "POST",
+            format!("/api/v1/staff/{s}/enable"),
+            "/staff/{id}/enable",
+            None,
+            "ad",
+            "",
+        ),
+        row(
+            "POST",
+            format!("/api/v1/staff/{s}/password"),
+            "/staff/{id}/password",
+            invalid(),
+            "ad",
+            "",
+        ),
+        row(
+            "GET",
+            "/api/v1/branches/1/closures".into(),
+            "/branches/{id}/closures",
+            None,
+            "ad",
+            "",
+        ),
+        row(
+            "POST",
+            "/api/v1/branches/1/closures".into(),
+            "/branches/{id}/closures",
+            invalid(),
+            "ad",
+            "",
+        ),
+    ];
+    // Every change of an episode, with who may make it (R5, R18, R24, R26).
+    for (change, allowed, hidden) in [
+        ("attempts", "fc ca es om lw co", "ob"),
+        ("contact", DEPARTMENT, "ob"),
+        ("appointment", DEPARTMENT, "ob"),
+        ("notice", DEPARTMENT, "ob"),
+        ("missing-info", DEPARTMENT, "ob"),
+        ("missing-info-resolutions", DEPARTMENT, "ob"),
+        ("staffing", "es om lw", ""),
+        ("decision", "es om lw", ""),
+        ("finalization", "om lw", ""),
+        ("post-dq1-steps", DEPARTMENT, "ob"),
+        ("new-staffing", "fc ca es om lw co", "ob"),
+    ] {
+        rows.push(row(
+            "POST",
+            format!("/api/v1/episodes/{e}/{change}"),
+            "/episodes/{id}/{change}",
+            Some(json!({ "version": 0 })),
+            allowed,
+            hidden,
+        ));
+    }
+    rows
+}
+
+/// Fails if `body` holds any seeded secret or a restricted key with a value.
+fn assert_nothing_restricted(what: &str, body: &str) {
+    for secret in SECRETS {
+        assert!(
+            !body.contains(secret),
+            "{what}: a contractor received {secret}: {body}"
+        );
+    }
+    fn walk(what: &str, value: &Value) {
+        match value {
+            Value::Object(fields) => {
+                for (key, inner) in fields {
+                    assert!(
+                        !RESTRICTED_KEYS.contains(&key.as_str()) || inner.is_null(),
+                        "{what}: a contractor received `{key}`: {inner}"
+                    );
+                    walk(what, inner);
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|item| walk(what, item)),
+            _ => {}
+        }
+    }
+    // The OpenAPI document names every field; it describes, it holds no record.
+    let schema = what.ends_with("/openapi.json");
+    if let (false, Ok(value)) = (schema, serde_json::from_str::<Value>(body)) {
+        walk(what, &value);
+    }
+}
+
+async fn denied_entries(db: &Db) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'access.denied'")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn every_route_as_every_role_and_signed_out() {
+    for backend in backends().await {
+        let w = world(backend).await;
+        let rows = rows(&w);
+
+        // Every operation of the OpenAPI document has a row, and every row is documented.
+        let (_, document) = w.send("GET", "/api/v1/openapi.json", None, None).await;
+        let document: Value = serde_json::from_str(&document).unwrap();
+        let mut documented = BTreeSet::new();
+        for (path, operations) in document["paths"].as_object().unwrap() {
+            for method in operations.as_object().unwrap().keys() {
+                documented.insert((method.to_uppercase(), path.clone()));
+            }
+        }
+        let walked: BTreeSet<(String, String)> = rows
+            .iter()
+            .filter_map(|row| row.operation)
+            .map(|(method, path)| (method.to_owned(), path.to_owned()))
+            .collect();
+        assert_eq!(
+            walked, documented,
+            "the matrix and the OpenAPI document differ"
+        );
+
+        let mut denials = 0;
+        for row in &rows {
+            let what = format!("{} {}", row.method, row.path);
+            let (status, body) = w.send(row.method, &row.path, None, row.body.as_ref()).await;
+            if row.public {
+                assert_eq!(status, 200, "{what} signed out: {body}");
+            } else {
+                assert_eq!(status, 401, "{what} signed out: {body}");
+            }
+            for who in IDENTITIES {
+                let (status, body) = w
+                    .send(row.method, &row.path, Some(who), row.body.as_ref())
+                    .await;
+                let listed = |names: &str| names.split_whitespace().any(|name| name == who);
+                if row.public || listed(row.allowed) {
+                    assert!(
+                        ![401, 403, 404].contains(&status) && status < 500,
+                        "{what} as {who} should pass the access check, got {status}: {body}"
+                    );
+                } else if listed(row.hidden) {
+                    assert_eq!(
+                        status, 404,
+                        "{what} as {who} should be out of reach: {body}"
+                    );
+                    denials += 1;
+                } else {
+                    assert_eq!(status, 403, "{what} as {who} should be forbidden: {body}");
+                    denials += 1;
+                }
+                if who == "co" {
+                    assert_nothing_restricted(&what, &body);
+                }
+            }
+        }
+        // Every refusal, and nothing else, is an `access.denied` audit entry.
+        assert_eq!(denied_entries(&w.db).await, denials);
+    }
+}
+
+#[tokio::test]
+async fn a_contractor_works_its_referrals_and_sees_nothing_restricted() {
+    for backend in backends().await {
+        let w = world(backend).await;
+        let e = w.episode;
+        let (status, episode) = w
+            .send("GET", &format!("/api/v1/episodes/{e}"), Some("co"), None)
+            .await;
+        assert_eq!(status, 200);
+        assert_nothing_restricted("episode", &episode);
+        let episode: Value = serde_json::from_str(&episode).unwrap();
+        assert!(episode["facts"]["staffing"].is_null());
+        assert_eq!(episode["facts"]["attempts"].as_array().unwrap().len(), 2);
+
+        // R5: its own engagement contact, then its own narrative of it.
+        let version = episode["version"].as_i64().unwrap();
+        let (status, after) = w
+            .send(
+                "POST",
+                &format!("/api/v1/episodes/{e}/attempts"),
+                Some("co"),
+                Some(
+                    &json!({ "version": version, "on": "2026-11-18", "method": "Written",
+                    "outcome": "NoAnswer", "note": "Postcard about the missed class" }),
+                ),
+            )
+            .await;
+        assert_eq!(status, 200, "{after}");
+        assert_nothing_restricted("attempt", &after);
+        let after: Value = serde_json::from_str(&after).unwrap();
+        let attempts = after["facts"]["attempts"].as_array().unwrap();
+        assert_eq!(attempts.len(), 3);
+        assert_eq!(attempts[2]["by_initials"], "CO");
+        let (status, _) = w
+            .send(
+                "POST",
+                &format!("/api/v1/episodes/{e}/narratives"),
+                Some("co"),
+                Some(&json!({ "kind": "Engagement", "body": "Contractor sent a postcard." })),
+            )
+            .await;
+        assert_eq!(status, 201);
+        let (_, narratives) = w
+            .send(
+                "GET",
+                &format!("/api/v1/episodes/{e}/narratives"),
+                Some("co"),
+                None,
+            )
+            .await;
+        assert_nothing_restricted("narratives", &narratives);
+        let narratives: Value = serde_json::from_str(&narratives).unwrap();
+        assert_eq!(narratives["drafts"], json!([]));
+        let saved = narratives["saved"].as_array().unwrap();
+        assert_eq!(saved.len(), 1);
+        assert_eq!(saved[0]["body"], "Contractor sent a postcard.");
+
+        // Its list holds its referrals only; the department sees the staffing it cannot.
+        let (_, list) = w.send("GET", "/api/v1/episodes", Some("co"), None).await;
+        let list: Value = serde_json::from_str(&list).unwrap();
+        let ids: Vec<i64> = list["episodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].as_i64().unwrap())
+            .collect();
+        assert_eq!(ids, vec![e]);
+        let (_, full) = w
+            .send("GET", &format!("/api/v1/episodes/{e}"), Some("fc"), None)
+            .await;
+        assert!(full.contains("SECRET-BARRIER") && full.contains("dq1_readiness"));
+        let (_, file) = w
+            .send(
+                "GET",
+                &format!("/api/v1/participants/{}", w.participant),
+                Some("co"),
+                None,
+            )
+            .await;
+        assert_nothing_restricted("participant", &file);
+        assert!(file.contains("Ms. Example"));
+    }
+}
+
+#[tokio::test]
+async fn every_department_read_of_a_barrier_review_is_audited() {
+    let w = world(Backend::Sqlite).await;
+    let viewed = || async {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT count(*) FROM audit_log WHERE action = 'barrier_review.viewed' AND actor = 'es@example.test'",
+        )
+        .fetch_one(&w.db.pool)
+        .await
+        .unwrap()
+    };
+    assert_eq!(viewed().await, 0);
+    w.send(
+        "GET",
+        &format!("/api/v1/episodes/{}", w.episode),
+        Some("es"),
+        None,
+    )
+    .await;
+    w.send(
+        "GET",
+        &format!("/api/v1/episodes/{}/narratives", w.episode),
+        Some("es"),
+        None,
+    )
+    .await;
+    assert_eq!(viewed().await, 2);
+}
