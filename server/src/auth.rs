@@ -232,12 +232,14 @@ pub async fn set_active(
 ) -> Result<(), AuthError> {
     let email = email.trim().to_lowercase();
     let mut tx = db::begin_write(db).await?;
-    let id: Option<i64> =
-        sqlx::query_scalar("UPDATE staff SET active = $1 WHERE email = $2 RETURNING id")
-            .bind(i64::from(active))
-            .bind(&email)
-            .fetch_optional(&mut *tx)
-            .await?;
+    let id: Option<i64> = sqlx::query_scalar(
+        "UPDATE staff SET active = $1, session_generation = session_generation + 1 \
+             WHERE email = $2 RETURNING id",
+    )
+    .bind(i64::from(active))
+    .bind(&email)
+    .fetch_optional(&mut *tx)
+    .await?;
     let id = id.ok_or_else(|| AuthError::UnknownStaff(email.clone()))?;
     let action = if active {
         "staff.enabled"

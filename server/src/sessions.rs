@@ -166,16 +166,25 @@ pub struct StaffBackend {
     db: Db,
 }
 
-type StaffRow = (i64, String, String, String, Option<i64>, Option<String>);
+type StaffRow = (
+    i64,
+    String,
+    String,
+    String,
+    Option<i64>,
+    Option<String>,
+    i64,
+);
 
 impl StaffBackend {
     async fn find(
         &self,
         column: &str,
         value: String,
-    ) -> Result<Option<(Staff, Option<String>)>, sqlx::Error> {
+    ) -> Result<Option<(Staff, Option<String>, i64)>, sqlx::Error> {
         let sql = format!(
-            "SELECT id, email, initials, role, branch_id, password_hash FROM staff WHERE {column} = $1 AND active = 1"
+            "SELECT id, email, initials, role, branch_id, password_hash, session_generation \
+             FROM staff WHERE {column} = $1 AND active = 1"
         );
         let row: Option<StaffRow> = if column == "id" {
             sqlx::query_as(&sql)
@@ -188,24 +197,29 @@ impl StaffBackend {
                 .fetch_optional(&self.db.pool)
                 .await?
         };
-        Ok(row.map(|(id, email, initials, role, branch_id, hash)| {
-            (
-                Staff {
-                    id,
-                    email,
-                    initials,
-                    role,
-                    branch_id,
-                },
-                hash,
-            )
-        }))
+        Ok(
+            row.map(|(id, email, initials, role, branch_id, hash, generation)| {
+                (
+                    Staff {
+                        id,
+                        email,
+                        initials,
+                        role,
+                        branch_id,
+                    },
+                    hash,
+                    generation,
+                )
+            }),
+        )
     }
 
-    fn user(staff: Staff, hash: &str) -> SessionUser {
+    /// The session check value covers the password hash and the session generation, so a
+    /// password change, a disable or an enable ends every session of the account.
+    fn user(staff: Staff, hash: &str, generation: i64) -> SessionUser {
         SessionUser {
             staff,
-            auth_hash: Sha256::digest(hash.as_bytes()).to_vec(),
+            auth_hash: Sha256::digest(format!("{hash}#{generation}").as_bytes()).to_vec(),
         }
     }
 }
@@ -222,19 +236,21 @@ impl AuthnBackend for StaffBackend {
         let found = self
             .find("email", credentials.email.trim().to_lowercase())
             .await?;
-        let Some((staff, Some(hash))) = found else {
+        let Some((staff, Some(hash), generation)) = found else {
             return Ok(None);
         };
         Ok(verify_password(credentials.password, hash.clone())
             .await
-            .then(|| Self::user(staff, &hash)))
+            .then(|| Self::user(staff, &hash, generation)))
     }
 
     async fn get_user(&self, id: &UserId<Self>) -> Result<Option<SessionUser>, sqlx::Error> {
         Ok(self
             .find("id", id.to_string())
             .await?
-            .and_then(|(staff, hash)| hash.map(|hash| Self::user(staff, &hash))))
+            .and_then(|(staff, hash, generation)| {
+                hash.map(|hash| Self::user(staff, &hash, generation))
+            }))
     }
 }
 

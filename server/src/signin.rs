@@ -100,6 +100,12 @@ pub async fn signin(
                 tracing::error!(%error, "session could not be saved");
                 return unavailable();
             }
+            // A new session id at every sign-in (axum-login renews it only for a session
+            // that was not signed in yet), and the instant the absolute limit counts from.
+            if let Err(error) = auth.session.cycle_id().await {
+                tracing::error!(%error, "session id could not be renewed");
+                return unavailable();
+            }
             if let Err(error) = auth.session.insert(SIGNED_IN_AT, now.timestamp()).await {
                 tracing::error!(%error, "session could not be saved");
                 return unavailable();

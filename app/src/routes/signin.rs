@@ -6,7 +6,9 @@ use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
-    let failed = use_query_map().read_untracked().get("failed").is_some();
+    let query = use_query_map().read_untracked();
+    let failed = query.get("failed").is_some();
+    let throttled = query.get("throttled").is_some();
     view! {
         <Title text="Sign in" />
         <h1>"Sign in"</h1>
@@ -15,6 +17,14 @@ pub fn SignInPage() -> impl IntoView {
                 view! {
                     <p class="alert alert-error" role="alert">
                         "That e-mail and password do not match an active account. Check both and try again."
+                    </p>
+                }
+            })}
+        {throttled
+            .then(|| {
+                view! {
+                    <p class="alert alert-error" role="alert">
+                        "Too many sign-in attempts. Wait 15 minutes and try again, or ask an admin to reset your password."
                     </p>
                 }
             })}

@@ -1,0 +1,517 @@
+//! Sessions (fixation, idle and absolute limits, sign-out, disable, password change), sign-in
+//! throttling and its audit, cross-site request refusal, security headers and input limits,
+//! on the real router.
+
+mod support;
+
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Duration, Utc};
+use reengage_server::auth::{self, NewStaff};
+use reengage_server::config;
+use reengage_server::db::{Backend, Db};
+use reengage_server::http::{AppState, Clock};
+use reengage_server::services::Actor;
+use reqwest::{Client, StatusCode, header};
+use serde_json::{Value, json};
+use support::{TestDb, backends, fresh_db, serve};
+
+const PASSWORD: &str = "lantern otter gravel tundra";
+
+struct App {
+    base: String,
+    clock: Arc<Mutex<DateTime<Utc>>>,
+    db: Db,
+    admin_token: String,
+    coach_token: String,
+    coach_id: i64,
+    _test: TestDb,
+}
+
+fn client() -> Client {
+    Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+async fn app_with(backend: Backend, configure: impl FnOnce(&mut AppState)) -> App {
+    let test = fresh_db(backend).await;
+    let db = test.db.clone();
+    let setup = Actor {
+        staff_id: None,
+        email: "setup".into(),
+        role: "admin".into(),
+    };
+    let now = Utc::now();
+    let mut ids = Vec::new();
+    for (email, role, branch) in [
+        ("coach@example.test", "family_coach", Some("Riverbend")),
+        ("admin@example.test", "admin", None),
+    ] {
+        let staff = NewStaff {
+            email: email.into(),
+            name: email.into(),
+            initials: "XX".into(),
+            role: role.into(),
+            branch: branch.map(Into::into),
+            password: PASSWORD.into(),
+        };
+        ids.push(auth::create_staff(&db, &setup, staff, now).await.unwrap());
+    }
+    let coach_token = auth::create_token(&db, &setup, "coach@example.test", now)
+        .await
+        .unwrap();
+    let admin_token = auth::create_token(&db, &setup, "admin@example.test", now)
+        .await
+        .unwrap();
+    let clock = Arc::new(Mutex::new(now));
+    let options = config::leptos_options(Some("127.0.0.1:0".parse().unwrap())).unwrap();
+    let mut state = AppState::new(options, db.clone()).with_clock(Clock::fixed(clock.clone()));
+    configure(&mut state);
+    App {
+        base: serve(state).await,
+        clock,
+        db,
+        admin_token,
+        coach_token,
+        coach_id: ids[0],
+        _test: test,
+    }
+}
+
+impl App {
+    /// Signs in; returns the session cookie (`name=value`).
+    async fn sign_in(&self, cookie: Option<&str>) -> String {
+        let mut request = client()
+            .post(format!("{}/signin", self.base))
+            .form(&[("email", "coach@example.test"), ("password", PASSWORD)]);
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        let response = request.send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert_eq!(response.headers()[header::LOCATION], "/");
+        session_cookie(&response).expect("a session cookie")
+    }
+
+    /// The status of a signed-in read with `cookie`.
+    async fn read_with(&self, cookie: &str) -> StatusCode {
+        client()
+            .get(format!("{}/api/v1/episodes", self.base))
+            .header(header::COOKIE, cookie)
+            .send()
+            .await
+            .unwrap()
+            .status()
+    }
+
+    async fn audited(&self, action: &str) -> i64 {
+        sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = $1")
+            .bind(action)
+            .fetch_one(&self.db.pool)
+            .await
+            .unwrap()
+    }
+
+    fn advance(&self, by: Duration) {
+        let mut now = self.clock.lock().unwrap();
+        *now += by;
+    }
+}
+
+fn session_cookie(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .find(|value| value.starts_with("reengage=") || value.starts_with("__Host-reengage="))
+        .map(|value| value.split(';').next().unwrap().to_owned())
+}
+
+#[tokio::test]
+async fn signing_in_replaces_any_session_id_the_browser_already_had() {
+    let app = app_with(Backend::Sqlite, |_| {}).await;
+    let first = app.sign_in(None).await;
+    assert_eq!(app.read_with(&first).await, StatusCode::OK);
+    // Signing in again while holding that id (as a planted id would be) gives a new one, and
+    // the old one no longer works.
+    let second = app.sign_in(Some(&first)).await;
+    assert_ne!(first, second);
+    assert_eq!(app.read_with(&first).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(app.read_with(&second).await, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_session_ends_after_the_absolute_limit_however_busy() {
+    for backend in backends().await {
+        let app = app_with(backend, |_| {}).await;
+        let cookie = app.sign_in(None).await;
+        app.advance(Duration::hours(11) + Duration::minutes(59));
+        assert_eq!(app.read_with(&cookie).await, StatusCode::OK);
+        app.advance(Duration::minutes(1));
+        assert_eq!(app.read_with(&cookie).await, StatusCode::UNAUTHORIZED);
+        // And it stays ended: the server dropped it.
+        app.advance(-Duration::hours(6));
+        assert_eq!(app.read_with(&cookie).await, StatusCode::UNAUTHORIZED);
+    }
+}
+
+#[tokio::test]
+async fn the_absolute_limit_is_configurable() {
+    let app = app_with(Backend::Sqlite, |state| state.sessions.absolute_hours = 1).await;
+    let cookie = app.sign_in(None).await;
+    app.advance(Duration::minutes(59));
+    assert_eq!(app.read_with(&cookie).await, StatusCode::OK);
+    app.advance(Duration::minutes(1));
+    assert_eq!(app.read_with(&cookie).await, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn an_idle_session_expires_on_the_server_and_the_idle_limit_is_configurable() {
+    for (backend, minutes) in [(Backend::Sqlite, 30), (Backend::Sqlite, 5)] {
+        let app = app_with(backend, |state| state.sessions.idle_minutes = minutes).await;
+        let cookie = app.sign_in(None).await;
+        let expires: i64 = sqlx::query_scalar("SELECT max(expires_at) FROM sessions")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+        let left = expires - Utc::now().timestamp();
+        assert!(
+            (minutes * 60 - 60..=minutes * 60).contains(&left),
+            "{left} s left"
+        );
+        // Past its expiry the stored session is not honoured.
+        sqlx::query("UPDATE sessions SET expires_at = $1")
+            .bind(Utc::now().timestamp() - 1)
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(app.read_with(&cookie).await, StatusCode::UNAUTHORIZED);
+    }
+}
+
+#[tokio::test]
+async fn disabling_an_account_ends_its_sessions_and_tokens_for_good() {
+    for backend in backends().await {
+        let app = app_with(backend, |_| {}).await;
+        let cookie = app.sign_in(None).await;
+        let admin = |path: String| {
+            client()
+                .post(format!("{}{path}", app.base))
+                .bearer_auth(&app.admin_token)
+                .send()
+        };
+        let token_status = || async {
+            client()
+                .get(format!("{}/api/v1/episodes", app.base))
+                .bearer_auth(&app.coach_token)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        };
+        assert_eq!(token_status().await, StatusCode::OK);
+        let disabled = admin(format!("/api/v1/staff/{}/disable", app.coach_id))
+            .await
+            .unwrap();
+        assert_eq!(disabled.status(), StatusCode::NO_CONTENT);
+        assert_eq!(app.read_with(&cookie).await, StatusCode::UNAUTHORIZED);
+        assert_eq!(token_status().await, StatusCode::UNAUTHORIZED);
+        // Enabling the account again does not revive the old session; a new sign-in works.
+        let enabled = admin(format!("/api/v1/staff/{}/enable", app.coach_id))
+            .await
+            .unwrap();
+        assert_eq!(enabled.status(), StatusCode::NO_CONTENT);
+        assert_eq!(app.read_with(&cookie).await, StatusCode::UNAUTHORIZED);
+        let fresh = app.sign_in(None).await;
+        assert_eq!(app.read_with(&fresh).await, StatusCode::OK);
+        assert_eq!(app.audited("staff.disabled").await, 1);
+    }
+}
+
+#[tokio::test]
+async fn a_password_change_ends_the_sessions_and_new_passwords_meet_the_rules() {
+    let app = app_with(Backend::Sqlite, |_| {}).await;
+    let cookie = app.sign_in(None).await;
+    let set = |password: &'static str| {
+        client()
+            .post(format!(
+                "{}/api/v1/staff/{}/password",
+                app.base, app.coach_id
+            ))
+            .bearer_auth(&app.admin_token)
+            .json(&json!({ "password": password }))
+            .send()
+    };
+    for (weak, says) in [
+        ("short one", "at least 15 characters"),
+        ("1qaz2wsx3edc4rfv", "attackers try first"),
+        ("Password2026!!!!", "attackers try first"),
+        ("aaaaaaaaaaaaaaaaaaaa", "repeats or runs in sequence"),
+    ] {
+        let refused = set(weak).await.unwrap();
+        assert_eq!(refused.status(), StatusCode::BAD_REQUEST, "{weak}");
+        let body: Value = refused.json().await.unwrap();
+        assert!(
+            body["message"].as_str().unwrap().contains(says),
+            "{weak}: {body}"
+        );
+    }
+    // Refused changes leave the session alone.
+    assert_eq!(app.read_with(&cookie).await, StatusCode::OK);
+    let changed = set("a brand new lantern for winter").await.unwrap();
+    assert_eq!(changed.status(), StatusCode::NO_CONTENT);
+    assert_eq!(app.read_with(&cookie).await, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn sign_ins_are_audited_and_repeated_failures_are_throttled() {
+    for backend in backends().await {
+        let app = app_with(backend, |_| {}).await;
+        let attempt = |password: &'static str| {
+            client()
+                .post(format!("{}/signin", app.base))
+                .form(&[("email", "Coach@Example.test "), ("password", password)])
+                .send()
+        };
+        for _ in 0..reengage_server::throttle::PER_ACCOUNT_AND_ADDRESS {
+            let refused = attempt("not the password at all").await.unwrap();
+            assert_eq!(refused.headers()[header::LOCATION], "/signin?failed=1");
+        }
+        // Now even the right password waits, and no session is made.
+        let throttled = attempt(PASSWORD).await.unwrap();
+        assert_eq!(throttled.headers()[header::LOCATION], "/signin?throttled=1");
+        assert!(session_cookie(&throttled).is_none());
+        let page = client()
+            .get(format!("{}/signin?throttled=1", app.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("Too many sign-in attempts"), "{page}");
+        // The window passes and the right password works.
+        app.advance(Duration::minutes(
+            reengage_server::throttle::WINDOW_MINUTES + 1,
+        ));
+        let cookie = app.sign_in(None).await;
+        let signed_out = client()
+            .post(format!("{}/signout", app.base))
+            .header(header::COOKIE, &cookie)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(signed_out.headers()[header::LOCATION], "/signin");
+        assert_eq!(app.read_with(&cookie).await, StatusCode::UNAUTHORIZED);
+        assert_eq!(app.audited("signin.failed").await, 5);
+        assert_eq!(app.audited("signin.throttled").await, 1);
+        assert_eq!(app.audited("signin.succeeded").await, 1);
+        assert_eq!(app.audited("signout").await, 1);
+    }
+}
+
+#[tokio::test]
+async fn a_state_changing_request_from_another_site_is_refused() {
+    let app = app_with(Backend::Sqlite, |_| {}).await;
+    let host = app.base.trim_start_matches("http://").to_owned();
+    let post = |headers: &[(&'static str, String)]| {
+        let mut request = client()
+            .post(format!("{}/api/v1/participants", app.base))
+            .bearer_auth(&app.coach_token)
+            .json(&json!({ "branch_id": 1 }));
+        for (name, value) in headers {
+            request = request.header(*name, value);
+        }
+        request.send()
+    };
+    for forged in [
+        vec![("origin", "http://evil.example".to_owned())],
+        vec![("sec-fetch-site", "cross-site".to_owned())],
+        vec![
+            ("sec-fetch-site", "same-site".to_owned()),
+            ("origin", format!("http://{host}")),
+        ],
+    ] {
+        let refused = post(&forged).await.unwrap();
+        assert_eq!(refused.status(), StatusCode::FORBIDDEN, "{forged:?}");
+        let body: Value = refused.json().await.unwrap();
+        assert_eq!(body["error"], "cross_origin");
+    }
+    // The app's own pages pass (the body is then checked: 400, not 403).
+    for own in [
+        vec![("origin", format!("http://{host}"))],
+        vec![("sec-fetch-site", "same-origin".to_owned())],
+        vec![],
+    ] {
+        let passed = post(&own).await.unwrap();
+        assert_eq!(passed.status(), StatusCode::BAD_REQUEST, "{own:?}");
+    }
+    // The sign-in and sign-out forms too.
+    for path in ["/signin", "/signout"] {
+        let refused = client()
+            .post(format!("{}{path}", app.base))
+            .header("origin", "http://evil.example")
+            .form(&[("email", "coach@example.test"), ("password", PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), StatusCode::FORBIDDEN, "{path}");
+    }
+    // A cross-site GET changes nothing and is served.
+    let read = client()
+        .get(format!("{}/api/v1/calendar/closures?year=2026", app.base))
+        .header("sec-fetch-site", "cross-site")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(read.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let app = app_with(Backend::Sqlite, |_| {}).await;
+    for path in [
+        "/",
+        "/signin",
+        "/api/v1/calendar/closures?year=2026",
+        "/no-such-page",
+    ] {
+        let response = client()
+            .get(format!("{}{path}", app.base))
+            .send()
+            .await
+            .unwrap();
+        let headers = response.headers().clone();
+        let csp = headers[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        assert!(csp.contains("'wasm-unsafe-eval'"), "{path}: {csp}");
+        assert!(!csp.contains("unsafe-inline"), "{path}: {csp}");
+        assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff", "{path}");
+        assert_eq!(headers[header::REFERRER_POLICY], "same-origin", "{path}");
+        assert_eq!(headers[header::X_FRAME_OPTIONS], "DENY", "{path}");
+        assert_eq!(headers[header::CACHE_CONTROL], "no-store", "{path}");
+        assert!(
+            headers.get(header::STRICT_TRANSPORT_SECURITY).is_none(),
+            "{path}"
+        );
+        if path != "/api/v1/calendar/closures?year=2026" {
+            // Every inline script of the page carries this response's nonce.
+            let nonce = csp
+                .split("'nonce-")
+                .nth(1)
+                .unwrap()
+                .split('\'')
+                .next()
+                .unwrap()
+                .to_owned();
+            let html = response.text().await.unwrap();
+            let scripts = html.matches("<script").count();
+            assert!(scripts > 0, "{path}");
+            assert_eq!(
+                html.matches(&format!("nonce=\"{nonce}\"")).count(),
+                scripts,
+                "{path}: {html}"
+            );
+        }
+    }
+    // Over HTTPS: HSTS and the __Host- cookie.
+    let secure = app_with(Backend::Sqlite, |state| state.secure_cookies = true).await;
+    let response = client()
+        .get(format!("{}/signin", secure.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.headers()[header::STRICT_TRANSPORT_SECURITY],
+        "max-age=31536000; includeSubDomains"
+    );
+}
+
+#[tokio::test]
+async fn malformed_input_is_a_400_with_a_sentence_never_a_500() {
+    let app = app_with(Backend::Sqlite, |_| {}).await;
+    let send = |method: &str, path: &str, body: Option<Value>| {
+        let url = format!("{}/api/v1{path}", app.base);
+        let mut request = if method == "GET" {
+            client().get(url)
+        } else {
+            client().post(url)
+        };
+        request = request.bearer_auth(&app.coach_token);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        request.send()
+    };
+    let cases: Vec<(&str, &str, Option<Value>, &str)> = vec![
+        (
+            "GET",
+            "/episodes/not-a-number",
+            None,
+            "address does not fit",
+        ),
+        (
+            "GET",
+            "/episodes?limit=lots",
+            None,
+            "query string does not fit",
+        ),
+        ("GET", "/episodes?limit=100000", None, "from 1 to 200"),
+        ("GET", "/episodes?after=garbage", None, "`after`"),
+        ("POST", "/participants", Some(json!([1, 2])), "JSON object"),
+        (
+            "POST",
+            "/participants",
+            Some(json!({ "branch_id": 1, "case_number": "x".repeat(20_001) })),
+            "at most 20000 characters",
+        ),
+        (
+            "POST",
+            "/participants",
+            Some(
+                json!({ "branch_id": 1, "case_number": "A-1", "first_name": "A", "last_name": "B",
+                "pdp": (0..101).collect::<Vec<_>>() }),
+            ),
+            "at most 100 items",
+        ),
+        (
+            "POST",
+            "/participants",
+            Some(
+                json!({ "branch_id": 1, "case_number": "A-1", "first_name": "A", "last_name": "B",
+                "born": "9999-01-01" }),
+            ),
+            "outside the years",
+        ),
+    ];
+    for (method, path, body, says) in cases {
+        let response = send(method, path, body).await.unwrap();
+        assert_eq!(
+            response.status(),
+            StatusCode::BAD_REQUEST,
+            "{method} {path}"
+        );
+        let body: Value = response.json().await.unwrap();
+        assert!(
+            body["message"].as_str().unwrap().contains(says),
+            "{method} {path}: {body}"
+        );
+    }
+    // A body past the limit is refused before it is read.
+    let huge = "x".repeat(reengage_server::api::MAX_BODY_BYTES + 1);
+    let response = client()
+        .post(format!("{}/api/v1/participants", app.base))
+        .bearer_auth(&app.coach_token)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(huge)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+}
