@@ -41,3 +41,12 @@ if [[ "$(cat "$stamp" 2>/dev/null)" != "$lock_hash" ]]; then
   (cd end2end && npm ci --no-audit --no-fund)
   echo "$lock_hash" >"$stamp"
 fi
+
+# Schemathesis fuzzes the REST API from its OpenAPI document (make test). A pinned version in
+# a virtual environment beside the build cache.
+SCHEMATHESIS_VERSION=4.32.5
+if [[ "$("$SCHEMATHESIS_VENV/bin/schemathesis" --version 2>/dev/null)" != *"$SCHEMATHESIS_VERSION"* ]]; then
+  step "installing schemathesis $SCHEMATHESIS_VERSION (PyPI) in $SCHEMATHESIS_VENV"
+  python3 -m venv "$SCHEMATHESIS_VENV"
+  "$SCHEMATHESIS_VENV/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+fi

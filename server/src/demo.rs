@@ -95,6 +95,11 @@ pub async fn load(db: &Db, now: DateTime<Utc>) -> Result<String, StartError> {
         .fetch_one(&db.pool)
         .await
         .map_err(input)?;
+    let contractor_id: i64 =
+        sqlx::query_scalar("SELECT id FROM staff WHERE email = 'contractor@demo.test'")
+            .fetch_one(&db.pool)
+            .await
+            .map_err(input)?;
     let coach = Actor {
         staff_id: Some(coach_id),
         email: "coach@demo.test".into(),
@@ -120,8 +125,9 @@ pub async fn load(db: &Db, now: DateTime<Utc>) -> Result<String, StartError> {
         let name = format!("{} {}", FIRST[i % FIRST.len()], LAST[i % LAST.len()]);
         let participant: i64 = sqlx::query_scalar(
             "INSERT INTO participants (branch_id, case_number, first_name, last_name, display_name, phone, \
-             phone_in_service, email, address, coach_id, created_at) \
-             VALUES ((SELECT id FROM branches WHERE name = $1), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+             phone_in_service, email, address, coach_id, contractor_id, created_at) \
+             VALUES ((SELECT id FROM branches WHERE name = $1), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+             RETURNING id",
         )
         .bind(BRANCH)
         .bind(format!("DEMO-{:04}", i + 1))
@@ -133,6 +139,8 @@ pub async fn load(db: &Db, now: DateTime<Utc>) -> Result<String, StartError> {
         .bind(format!("participant{}@demo.test", i + 1))
         .bind(format!("{} Example Street, Demo City", 100 + i))
         .bind(coach_id)
+        // Every fourth participant is referred to the JOBS contractor.
+        .bind((i % 4 == 0).then_some(contractor_id))
         .bind(now.to_rfc3339())
         .execute_and_fetch(db)
         .await?;

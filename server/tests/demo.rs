@@ -44,6 +44,15 @@ async fn the_demo_has_every_stage_on_any_day() {
                 .await
                 .unwrap();
             assert_eq!(ids.len(), 40);
+            // A contractor signing into the demo has referrals to work (every fourth).
+            let referred: i64 = sqlx::query_scalar(
+                "SELECT count(*) FROM participants p JOIN staff s ON s.id = p.contractor_id \
+                 WHERE s.email = 'contractor@demo.test'",
+            )
+            .fetch_one(&test.db.pool)
+            .await
+            .unwrap();
+            assert_eq!(referred, 10);
             let mut stages = BTreeSet::new();
             for id in ids {
                 let (record, today, calendar) = read(&test.db, id, now).await.unwrap();

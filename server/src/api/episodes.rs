@@ -326,12 +326,13 @@ pub async fn change(
     ApiPath((id, kind)): ApiPath<(i64, String)>,
     bytes: Bytes,
 ) -> Result<Json<EpisodeView>, ApiError> {
-    let Some(action) = change_action(&kind) else {
+    let Some(kind) = ChangeKind::parse(&kind) else {
         return Err(ApiError::not_found(format!(
             "There is no change called “{kind}”."
         )));
     };
-    let role = access::authorize(&db, &staff, action, Record::Episode(id), clock.now()).await?;
+    let role =
+        access::authorize(&db, &staff, kind.action(), Record::Episode(id), clock.now()).await?;
     let mut fields = body(&bytes)?;
     let version = fields
         .remove("version")
@@ -340,8 +341,8 @@ pub async fn change(
             ApiError::bad_input("Send the `version` of the episode you are changing.")
         })?;
     let rest = Value::Object(fields);
-    let transition = match kind.as_str() {
-        "attempts" => {
+    let transition = match kind {
+        ChangeKind::Attempts => {
             let new: NewAttempt = parse("an attempt", rest)?;
             Transition::LogAttempt(Attempt {
                 on: new.on,
@@ -352,60 +353,89 @@ pub async fn change(
                 note: new.note,
             })
         }
-        "contact" => {
+        ChangeKind::Contact => {
             let Contact { on, plan_adjusted } = parse("contact made", rest)?;
             Transition::RecordContact { on, plan_adjusted }
         }
-        "appointment" => Transition::ScheduleAppointment {
+        ChangeKind::Appointment => Transition::ScheduleAppointment {
             on: parse::<OnDay>("an appointment", rest)?.on,
         },
-        "notice" => Transition::RecordNoticeMailed {
+        ChangeKind::Notice => Transition::RecordNoticeMailed {
             on: parse::<OnDay>("a notice", rest)?.on,
         },
-        "missing-info" => {
+        ChangeKind::MissingInfo => {
             Transition::AddMissingInfo(parse::<MissingInfo>("missing information", rest)?)
         }
-        "missing-info-resolutions" => {
+        ChangeKind::MissingInfoResolutions => {
             let Resolution { index, on } = parse("a resolution", rest)?;
             Transition::ResolveMissingInfo { index, on }
         }
-        "staffing" => Transition::RecordStaffing(parse::<Staffing>("a staffing", rest)?),
-        "decision" => Transition::Decide(parse::<Decision>("a decision", rest)?),
+        ChangeKind::Staffing => Transition::RecordStaffing(parse::<Staffing>("a staffing", rest)?),
+        ChangeKind::Decision => Transition::Decide(parse::<Decision>("a decision", rest)?),
         // R18, R26: the finalizer is the signed-in staff member, never a field of the request.
-        "finalization" => Transition::FinalizeDq1 {
+        ChangeKind::Finalization => Transition::FinalizeDq1 {
             on: parse::<OnDay>("a finalization", rest)?.on,
             role: staffing_role(&staff.role),
             initials: staff.initials.clone(),
         },
-        "post-dq1-steps" => {
+        ChangeKind::PostDq1Steps => {
             Transition::RecordPostDq1Steps(parse::<PostDq1Steps>("post-DQ1 steps", rest)?)
         }
-        "new-staffing" => Transition::RequestNewStaffing {
+        ChangeKind::NewStaffing => Transition::RequestNewStaffing {
             reason: parse::<Reason>("a new staffing request", rest)?.reason,
         },
-        _ => {
-            return Err(ApiError::not_found(format!(
-                "There is no change called “{kind}”."
-            )));
-        }
     };
     change_episode(&db, &staff.actor(), id, version, transition, clock.now()).await?;
     Ok(Json(view(&db, &clock, &staff, role, id).await?))
 }
 
-/// What each change of `POST /episodes/{id}/{change}` asks of the access table.
-fn change_action(kind: &str) -> Option<Action> {
-    Some(match kind {
-        "attempts" => Action::LogAttempt,
-        "contact" => Action::RecordContact,
-        "appointment" => Action::ScheduleAppointment,
-        "notice" => Action::RecordNoticeMailed,
-        "missing-info" | "missing-info-resolutions" => Action::MissingInformation,
-        "staffing" => Action::RecordStaffing,
-        "decision" => Action::Decide,
-        "finalization" => Action::FinalizeDq1,
-        "post-dq1-steps" => Action::RecordPostDq1Steps,
-        "new-staffing" => Action::RequestNewStaffing,
-        _ => return None,
-    })
+/// The changes of `POST /episodes/{id}/{change}`, by their name in the path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ChangeKind {
+    Attempts,
+    Contact,
+    Appointment,
+    Notice,
+    MissingInfo,
+    MissingInfoResolutions,
+    Staffing,
+    Decision,
+    Finalization,
+    PostDq1Steps,
+    NewStaffing,
+}
+
+impl ChangeKind {
+    fn parse(name: &str) -> Option<Self> {
+        Some(match name {
+            "attempts" => Self::Attempts,
+            "contact" => Self::Contact,
+            "appointment" => Self::Appointment,
+            "notice" => Self::Notice,
+            "missing-info" => Self::MissingInfo,
+            "missing-info-resolutions" => Self::MissingInfoResolutions,
+            "staffing" => Self::Staffing,
+            "decision" => Self::Decision,
+            "finalization" => Self::Finalization,
+            "post-dq1-steps" => Self::PostDq1Steps,
+            "new-staffing" => Self::NewStaffing,
+            _ => return None,
+        })
+    }
+
+    /// What the change asks of the access table.
+    fn action(self) -> Action {
+        match self {
+            Self::Attempts => Action::LogAttempt,
+            Self::Contact => Action::RecordContact,
+            Self::Appointment => Action::ScheduleAppointment,
+            Self::Notice => Action::RecordNoticeMailed,
+            Self::MissingInfo | Self::MissingInfoResolutions => Action::MissingInformation,
+            Self::Staffing => Action::RecordStaffing,
+            Self::Decision => Action::Decide,
+            Self::Finalization => Action::FinalizeDq1,
+            Self::PostDq1Steps => Action::RecordPostDq1Steps,
+            Self::NewStaffing => Action::RequestNewStaffing,
+        }
+    }
 }
