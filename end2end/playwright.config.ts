@@ -52,7 +52,8 @@ export default defineConfig({
     { name: "desktop", use: { ...devices["Desktop Chrome"], launchOptions: chromium } },
   ],
   webServer: {
-    command: `"${binary}" serve`,
+    // The demo branch (staff of every role, forty participants) in a new database, then serve.
+    command: `"${binary}" demo > /dev/null && "${binary}" serve`,
     cwd: repoRoot,
     url: `${baseURL}/healthz`,
     reuseExistingServer: false,

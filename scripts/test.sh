@@ -55,6 +55,11 @@ e2e_counts=$(node -e '
 ' "$REPO_ROOT/end2end/test-results/results.json" 2>/dev/null || echo "0 1 0")
 read -r e2e_passed e2e_failed e2e_skipped <<<"$e2e_counts"
 
+step "API fuzz (schemathesis from the OpenAPI document, 127.0.0.1, bounded)"
+fuzz_status=0
+"$REPO_ROOT/scripts/fuzz.sh" 2>&1 | tee "$logs/fuzz.txt" || fuzz_status=$?
+fuzz_line=$(grep -E '^fuzz: ' "$logs/fuzz.txt" | tail -n 1 || true)
+
 native_passed=$(count "$logs/native.txt" passed)
 native_failed=$(count "$logs/native.txt" failed)
 wasm_passed=$(count "$logs/wasm.txt" passed)
@@ -64,9 +69,10 @@ step "summary"
 printf 'Rust tests (native): %s passed, %s failed\n' "$native_passed" "$native_failed"
 printf 'wasm tests (core):   %s passed, %s failed\n' "$wasm_passed" "$wasm_failed"
 printf 'Playwright tests:    %s passed, %s failed, %s skipped\n' "$e2e_passed" "$e2e_failed" "$e2e_skipped"
+printf 'API fuzz:            %s\n' "${fuzz_line:-did not finish}"
 total_passed=$((native_passed + wasm_passed + e2e_passed))
 total_failed=$((native_failed + wasm_failed + e2e_failed))
 printf 'total: %s passed, %s failed\n' "$total_passed" "$total_failed"
-if [ "$e2e_status" -ne 0 ] || [ "$total_failed" -ne 0 ] || [ "$wasm_passed" -eq 0 ] || [ "$e2e_passed" -eq 0 ]; then
+if [ "$e2e_status" -ne 0 ] || [ "$fuzz_status" -ne 0 ] || [ "$total_failed" -ne 0 ] || [ "$wasm_passed" -eq 0 ] || [ "$e2e_passed" -eq 0 ]; then
   exit 1
 fi

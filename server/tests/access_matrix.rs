@@ -70,6 +70,7 @@ struct World {
     narrative: i64,
     task: i64,
     spare_staff: i64,
+    coach: i64,
     db: Db,
     _test: TestDb,
 }
@@ -346,6 +347,7 @@ async fn world(backend: Backend) -> World {
         narrative,
         task: task_list[0].id,
         spare_staff: id_of("spare"),
+        coach: id_of("fc"),
         db,
         _test: test,
     }
