@@ -93,14 +93,28 @@ fn token_hash(token: &str) -> String {
 }
 
 /// A new staff account.
-#[derive(Debug, Clone)]
+#[derive(Clone, serde::Deserialize, utoipa::ToSchema)]
 pub struct NewStaff {
     pub email: String,
     pub name: String,
     pub initials: String,
+    /// family_coach, case_aide, engagement_specialist, operations_manager, lead_worker,
+    /// contractor or admin
     pub role: String,
+    /// The branch (office) name; created if new.
     pub branch: Option<String>,
     pub password: String,
+}
+
+impl std::fmt::Debug for NewStaff {
+    // Never print the password.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewStaff")
+            .field("email", &self.email)
+            .field("role", &self.role)
+            .field("branch", &self.branch)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Creates a staff account (the branch is created if new); returns its id.

@@ -428,6 +428,14 @@ fn rows(w: &World) -> Vec<Row> {
             "co ob",
         ),
         row(
+            "GET",
+            format!("/api/v1/episodes?coach_id={}", w.coach),
+            "/episodes",
+            None,
+            DEPARTMENT,
+            "co ob",
+        ),
+        row(
             "POST",
             "/api/v1/episodes".into(),
             "/episodes",

@@ -49,20 +49,7 @@ pub async fn list(
     ))
 }
 
-/// A new staff account.
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct NewAccount {
-    pub email: String,
-    pub name: String,
-    pub initials: String,
-    /// family_coach, case_aide, engagement_specialist, operations_manager, lead_worker,
-    /// contractor or admin
-    pub role: String,
-    pub branch: Option<String>,
-    pub password: String,
-}
-
-#[utoipa::path(post, path = "/staff", tag = "admin", request_body = NewAccount, security(("bearer" = [])),
+#[utoipa::path(post, path = "/staff", tag = "admin", request_body = NewStaff, security(("bearer" = [])),
     responses((status = 201, body = StaffAccount), (status = 400, body = super::ErrorBody), (status = 403, body = super::ErrorBody)))]
 /// Creates a staff account (admin).
 pub async fn create(
@@ -72,21 +59,8 @@ pub async fn create(
     bytes: Bytes,
 ) -> Result<(StatusCode, Json<StaffAccount>), ApiError> {
     admin_only(&db, &staff, clock.now()).await?;
-    let new: NewAccount = json(&bytes, "a staff account")?;
-    let id = auth::create_staff(
-        &db,
-        &staff.actor(),
-        NewStaff {
-            email: new.email,
-            name: new.name,
-            initials: new.initials,
-            role: new.role,
-            branch: new.branch,
-            password: new.password,
-        },
-        clock.now(),
-    )
-    .await?;
+    let new: NewStaff = json(&bytes, "a staff account")?;
+    let id = auth::create_staff(&db, &staff.actor(), new, clock.now()).await?;
     let accounts = auth::list_staff(&db)
         .await
         .map_err(crate::services::ServiceError::from)?;
