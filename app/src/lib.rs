@@ -4,10 +4,11 @@
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    StaticSegment,
+    SsrMode, StaticSegment,
     components::{Route, Router, Routes},
 };
 
+pub mod backend;
 mod layout;
 pub mod routes;
 
@@ -48,6 +49,12 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("") view=routes::home::HomePage />
                     <Route path=StaticSegment("notice") view=routes::notice::NoticePage />
                     <Route path=StaticSegment("signin") view=routes::signin::SignInPage />
+                    // Rendered whole on the server, so it reads the same without JavaScript.
+                    <Route
+                        path=StaticSegment("today")
+                        view=routes::today::TodayPage
+                        ssr=SsrMode::Async
+                    />
                 </Routes>
             </Layout>
         </Router>

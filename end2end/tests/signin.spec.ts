@@ -23,7 +23,7 @@ test.describe("without JavaScript", () => {
     await page.getByLabel("E-mail").fill("coach@demo.test");
     await page.getByLabel("Password").fill(DEMO_PASSWORD);
     await page.getByRole("button", { name: "Sign in" }).click();
-    await expect(page).toHaveURL(/\/$/);
+    await expect(page).toHaveURL(/\/today$/);
   });
 
   test("a wrong password is refused in place without saying which half was wrong", async ({ page }) => {
@@ -57,7 +57,7 @@ test.describe("with JavaScript", () => {
     await page.keyboard.press("Tab");
     await page.keyboard.type(DEMO_PASSWORD);
     await page.keyboard.press("Enter");
-    await expect(page).toHaveURL(/\/$/);
+    await expect(page).toHaveURL(/\/today$/);
   });
 });
 

@@ -73,17 +73,23 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
+    let backend: Arc<dyn reengage_app::backend::Backend> =
+        Arc::new(crate::pages::PageBackend(state.clone()));
+    // What every page render and server function gets: the pages' backend and the CSP nonce.
+    let context = move || {
+        leptos::prelude::provide_context(backend.clone());
+        provide_request_nonce();
+    };
     Router::new()
         .route("/healthz", get(healthz))
         .route("/signin", axum::routing::post(crate::signin::signin))
         .route("/signout", axum::routing::post(crate::signin::signout))
         .nest("/api/v1", crate::api::router())
-        .leptos_routes_with_context(&state, routes, provide_request_nonce, move || {
+        .leptos_routes_with_context(&state, routes, context.clone(), move || {
             shell(options.clone())
         })
         .fallback(file_and_error_handler_with_context::<AppState, _>(
-            provide_request_nonce,
-            shell,
+            context, shell,
         ))
         .layer(axum::extract::DefaultBodyLimit::max(
             crate::api::MAX_BODY_BYTES,

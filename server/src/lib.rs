@@ -11,6 +11,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod http;
+pub mod pages;
 pub mod passwords;
 pub mod redact;
 pub mod security;

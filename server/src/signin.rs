@@ -121,7 +121,7 @@ pub async fn signin(
                 address,
             )
             .await;
-            Redirect::to("/").into_response()
+            Redirect::to("/today").into_response()
         }
         Ok(None) => {
             state.throttle.failed(&email, address, now);

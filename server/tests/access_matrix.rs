@@ -65,6 +65,8 @@ fn noon(date: &str) -> DateTime<Utc> {
 struct World {
     base: String,
     tokens: Vec<(&'static str, String)>,
+    /// Session cookies, for the pages and their server functions.
+    cookies: Vec<(&'static str, String)>,
     participant: i64,
     episode: i64,
     narrative: i64,
@@ -87,15 +89,11 @@ impl World {
         who: Option<&str>,
         body: Option<&Value>,
     ) -> (u16, String) {
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
         let url = format!("{}{path}", self.base);
         let mut request = if method == "GET" {
-            client.get(url)
+            client().get(url)
         } else {
-            client.post(url)
+            client().post(url)
         };
         if let Some(who) = who {
             request = request.bearer_auth(self.token(who));
@@ -103,10 +101,44 @@ impl World {
         if let Some(body) = body {
             request = request.json(body);
         }
-        let response = request.send().await.unwrap();
-        let status = response.status().as_u16();
-        (status, response.text().await.unwrap())
+        answer(request).await
     }
+
+    /// As a browser: the session cookie, and a page's or a server function's headers.
+    async fn send_as_browser(&self, method: &str, path: &str, who: Option<&str>) -> (u16, String) {
+        let url = format!("{}{path}", self.base);
+        let mut request = if method == "GET" {
+            client().get(url).header("accept", "text/html")
+        } else {
+            client()
+                .post(url)
+                .header("accept", "application/json")
+                .header("content-type", "application/x-www-form-urlencoded")
+        };
+        if let Some(who) = who {
+            let cookie = &self
+                .cookies
+                .iter()
+                .find(|(name, _)| *name == who)
+                .unwrap()
+                .1;
+            request = request.header("cookie", cookie);
+        }
+        answer(request).await
+    }
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+async fn answer(request: reqwest::RequestBuilder) -> (u16, String) {
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    (status, response.text().await.unwrap())
 }
 
 fn department_actor(staff_id: i64) -> Actor {
@@ -339,9 +371,32 @@ async fn world(backend: Backend) -> World {
     let clock = Arc::new(Mutex::new(noon("2026-11-18")));
     let options = config::leptos_options(Some("127.0.0.1:0".parse().unwrap())).unwrap();
     let state = AppState::new(options, db.clone()).with_clock(Clock::fixed(clock));
+    let base = serve(state).await;
+    let mut cookies = Vec::new();
+    for (who, _) in &tokens {
+        let response = client()
+            .post(format!("{base}/signin"))
+            .form(&[
+                ("email", format!("{who}@example.test")),
+                ("password", "lantern otter gravel tundra".into()),
+            ])
+            .send()
+            .await
+            .unwrap();
+        let cookie = response
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with("reengage="))
+            .map(|v| v.split(';').next().unwrap().to_owned())
+            .unwrap_or_else(|| panic!("{who} could not sign in"));
+        cookies.push((*who, cookie));
+    }
     World {
-        base: serve(state).await,
+        base,
         tokens,
+        cookies,
         participant,
         episode,
         narrative,
@@ -362,6 +417,10 @@ struct Row {
     body: Option<Value>,
     /// Everyone, signed out too.
     public: bool,
+    /// A page or a page's server function: signed in with the session cookie.
+    browser: bool,
+    /// What signed out gets when not public.
+    signed_out: u16,
     allowed: &'static str,
     /// Answered 404: the record is out of their reach.
     hidden: &'static str,
@@ -377,6 +436,8 @@ fn rows(w: &World) -> Vec<Row> {
         operation,
         body: None,
         public: true,
+        browser: false,
+        signed_out: 200,
         allowed: "",
         hidden: "",
     };
@@ -386,6 +447,8 @@ fn rows(w: &World) -> Vec<Row> {
         operation: Some((method, template)),
         body,
         public: false,
+        browser: false,
+        signed_out: 401,
         allowed,
         hidden,
     };
@@ -589,6 +652,20 @@ fn rows(w: &World) -> Vec<Row> {
             "",
         ),
     ];
+    // The pages with case data and their server functions: session cookies, as a browser.
+    let page = |method, path: &str, signed_out| Row {
+        method,
+        path: path.into(),
+        operation: None,
+        body: None,
+        public: false,
+        browser: true,
+        signed_out,
+        allowed: "fc ca es om lw co ob",
+        hidden: "",
+    };
+    rows.push(page("GET", "/today", 302));
+    rows.push(page("POST", "/app/today", 401));
     // Every change of an episode, with who may make it (R5, R18, R24, R26).
     for (change, allowed, hidden) in [
         ("attempts", "fc ca es om lw co", "ob"),
@@ -680,16 +757,20 @@ async fn every_route_as_every_role_and_signed_out() {
         let mut denials = 0;
         for row in &rows {
             let what = format!("{} {}", row.method, row.path);
-            let (status, body) = w.send(row.method, &row.path, None, row.body.as_ref()).await;
-            if row.public {
-                assert_eq!(status, 200, "{what} signed out: {body}");
-            } else {
-                assert_eq!(status, 401, "{what} signed out: {body}");
-            }
+            let world = &w;
+            let send = |who| async move {
+                if row.browser {
+                    world.send_as_browser(row.method, &row.path, who).await
+                } else {
+                    world
+                        .send(row.method, &row.path, who, row.body.as_ref())
+                        .await
+                }
+            };
+            let (status, body) = send(None).await;
+            assert_eq!(status, row.signed_out, "{what} signed out: {body}");
             for who in IDENTITIES {
-                let (status, body) = w
-                    .send(row.method, &row.path, Some(who), row.body.as_ref())
-                    .await;
+                let (status, body) = send(Some(who)).await;
                 let listed = |names: &str| names.split_whitespace().any(|name| name == who);
                 if row.public || listed(row.allowed) {
                     assert!(

@@ -91,7 +91,7 @@ impl App {
         }
         let response = request.send().await.unwrap();
         assert_eq!(response.status(), StatusCode::SEE_OTHER);
-        assert_eq!(response.headers()[header::LOCATION], "/");
+        assert_eq!(response.headers()[header::LOCATION], "/today");
         session_cookie(&response).expect("a session cookie")
     }
 

@@ -76,7 +76,7 @@ async fn sign_in_use_the_cookie_sign_out() {
                 right.status().as_u16(),
                 right.headers()["location"].to_str().unwrap()
             ),
-            (303, "/")
+            (303, "/today")
         );
         let set_cookie = right.headers()["set-cookie"].to_str().unwrap().to_owned();
         assert!(

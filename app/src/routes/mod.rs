@@ -4,3 +4,4 @@ pub mod home;
 pub mod not_found;
 pub mod notice;
 pub mod signin;
+pub mod today;

@@ -9,6 +9,7 @@ pub mod readiness;
 pub mod stage;
 pub mod support;
 pub mod transition;
+pub mod worklist;
 
 pub use due::{Deadline, DeadlineKind, DeadlineStatus, deadline_status, deadlines};
 pub use facts::*;
@@ -22,3 +23,4 @@ pub use support::{
     without_disqualification,
 };
 pub use transition::{Refusal, Transition, apply, check};
+pub use worklist::{Urgency, WorkItem, most_urgent_first, work_item};

@@ -1,0 +1,131 @@
+//! What the pages show, as plain data, and the server's side of it. The server crate
+//! implements [`Backend`] over its services and its access table; pages reach it through
+//! server functions, so every page request is checked on the server like the REST API.
+
+use chrono::NaiveDate;
+use leptos::prelude::*;
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use reengage_core::episode::WorkItem;
+use serde::{Deserialize, Serialize};
+
+/// The signed-in staff member, as a page names them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Viewer {
+    pub initials: String,
+    pub role: String,
+}
+
+/// One open episode on the Today list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TodayRow {
+    pub episode_id: i64,
+    pub participant: String,
+    pub phone: Option<String>,
+    pub phone_in_service: bool,
+    /// The most urgent deadline not yet met, from `core` (R2–R17).
+    pub work: WorkItem,
+}
+
+/// The signed-in person's open work on the office's today, most urgent first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TodayView {
+    pub viewer: Viewer,
+    pub today: NaiveDate,
+    pub rows: Vec<TodayRow>,
+}
+
+/// Why a page could not be shown; each says what to do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PageError {
+    SignedOut,
+    Forbidden(String),
+    NotFound(String),
+    Unavailable,
+}
+
+impl std::fmt::Display for PageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::SignedOut => write!(f, "Sign in to see this page."),
+            Self::Forbidden(message) | Self::NotFound(message) => write!(f, "{message}"),
+            Self::Unavailable => write!(
+                f,
+                "Re-engage could not load this page. Check your connection and try again."
+            ),
+        }
+    }
+}
+
+impl PageError {
+    /// The HTTP status the server answers with.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::SignedOut => 401,
+            Self::Forbidden(_) => 403,
+            Self::NotFound(_) => 404,
+            Self::Unavailable => 503,
+        }
+    }
+}
+
+impl FromServerFnError for PageError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(_: ServerFnErrorErr) -> Self {
+        Self::Unavailable
+    }
+}
+
+#[cfg(feature = "ssr")]
+mod server_side {
+    use std::{future::Future, pin::Pin, sync::Arc};
+
+    use super::{PREFIX, PageError, TodayView};
+
+    /// An answer of the server's side.
+    pub type Answer<T> = Pin<Box<dyn Future<Output = Result<T, PageError>> + Send>>;
+
+    /// The server's side of the pages, given the request (its session says who is asking).
+    pub trait Backend: Send + Sync + 'static {
+        /// The signed-in person's open work, most urgent first.
+        fn today(&self, request: &http::request::Parts) -> Answer<TodayView>;
+    }
+
+    /// Runs `ask` against the backend the server provided, for this request; an error sets
+    /// the response status.
+    pub async fn ask<T>(
+        ask: impl FnOnce(&dyn Backend, &http::request::Parts) -> Answer<T>,
+    ) -> Result<T, PageError> {
+        use leptos::prelude::use_context;
+        let backend = use_context::<Arc<dyn Backend>>().ok_or(PageError::Unavailable)?;
+        let parts = use_context::<http::request::Parts>().ok_or(PageError::Unavailable)?;
+        let answer = ask(backend.as_ref(), &parts).await;
+        let Err(error) = &answer else {
+            return answer;
+        };
+        // Rendering a page for someone signed out: send them to sign in. A server function
+        // called over HTTP answers with the error's status instead.
+        let page = !parts.uri.path().starts_with(PREFIX);
+        if page && *error == PageError::SignedOut {
+            leptos_axum::redirect("/signin");
+        } else if let Some(response) = use_context::<leptos_axum::ResponseOptions>()
+            && let Ok(status) = http::StatusCode::from_u16(error.status())
+        {
+            response.set_status(status);
+        }
+        answer
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub use server_side::{Answer, Backend};
+
+/// Where the pages' server functions answer.
+pub const PREFIX: &str = "/app/";
+
+/// The Today list of the signed-in person.
+#[server(prefix = "/app", endpoint = "today")]
+pub async fn today() -> Result<TodayView, PageError> {
+    server_side::ask(|backend, request| backend.today(request)).await
+}

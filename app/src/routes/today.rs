@@ -1,0 +1,145 @@
+//! Today: the signed-in coach's open work, most urgent first — overdue (by how many business
+//! days), due today, at risk (due the next business day), upcoming. Each row is one line:
+//! who, what is due, by when, and why (the rule in plain words), with a call button.
+//!
+//! The grouping and the order come from `reengage_core::episode::worklist`; the server
+//! answers for the signed-in person only (its access table), and renders the whole page
+//! before sending it, so it reads the same with JavaScript off.
+
+use leptos::either::EitherOf3;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+use reengage_core::episode::Urgency;
+use reengage_core::long_date;
+
+use crate::backend::{PageError, TodayRow, TodayView, today};
+
+#[component]
+pub fn TodayPage() -> impl IntoView {
+    let work = Resource::new(|| (), |_| today());
+    view! {
+        <Title text="Today" />
+        <Suspense fallback=|| view! { <p role="status">"Loading your work…"</p> }>
+            {move || Suspend::new(async move {
+                match work.await {
+                    Ok(view) => EitherOf3::A(view! { <TodayList view /> }),
+                    Err(PageError::SignedOut) => EitherOf3::B(view! { <Redirect path="/signin" /> }),
+                    Err(error) => EitherOf3::C(view! {
+                        <h1>"Today"</h1>
+                        <p class="alert alert-error" role="alert">{error.to_string()}</p>
+                    }),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The four groups, most urgent first, with their headings.
+const GROUPS: [(u8, &str); 4] = [
+    (0, "Overdue"),
+    (1, "Due today"),
+    (2, "At risk — due next business day"),
+    (3, "Upcoming"),
+];
+
+#[component]
+fn TodayList(view: TodayView) -> impl IntoView {
+    let count = |group: u8| {
+        view.rows
+            .iter()
+            .filter(|row| row.work.urgency.group() == group)
+            .count()
+    };
+    let counts = GROUPS.map(|(group, _)| count(group));
+    let summary = format!(
+        "{} overdue · {} due today · {} at risk · {} upcoming",
+        counts[0], counts[1], counts[2], counts[3]
+    );
+    let empty = view.rows.is_empty();
+    let groups = GROUPS
+        .into_iter()
+        .filter(|(group, _)| count(*group) > 0)
+        .map(|(group, heading)| {
+            let rows: Vec<TodayRow> = view
+                .rows
+                .iter()
+                .filter(|row| row.work.urgency.group() == group)
+                .cloned()
+                .collect();
+            let heading_id = format!("group-{group}");
+            let labelled_by = heading_id.clone();
+            view! {
+                <section aria-labelledby=labelled_by>
+                    <h2 id=heading_id>{heading}</h2>
+                    <ul class="work-list">
+                        {rows.into_iter().map(|row| view! { <WorkRow row /> }).collect_view()}
+                    </ul>
+                </section>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="page-heading">
+            <h1>"Today"</h1>
+            <form method="post" action="/signout">
+                <button type="submit" class="button button-secondary">
+                    "Sign out " {view.viewer.initials.clone()}
+                </button>
+            </form>
+        </div>
+        <p class="lead">{long_date(view.today)}</p>
+        <div class="summary-box" role="status">
+            <p>{summary}</p>
+        </div>
+        {empty
+            .then(|| {
+                view! {
+                    <p class="empty">
+                        "Nothing is due. When a participant misses an activity, the first contact will appear here."
+                    </p>
+                }
+            })}
+        {groups}
+    }
+}
+
+#[component]
+fn WorkRow(row: TodayRow) -> impl IntoView {
+    let deadline = &row.work.deadline;
+    let urgent = matches!(row.work.urgency, Urgency::Overdue(_) | Urgency::DueToday);
+    let what = format!(
+        "{} by {}",
+        row.work.urgency.label(),
+        long_date(deadline.due)
+    );
+    let why = format!("{} ({})", deadline.why, deadline.rule);
+    let call = match (&row.phone, row.phone_in_service) {
+        (Some(phone), true) => Some(
+            view! {
+                <a class="button" href=format!("tel:{phone}")>
+                    "Call " <span class="visually-hidden">{row.participant.clone()}</span>
+                </a>
+            }
+            .into_any(),
+        ),
+        // R7: a phone number not in service suggests an offsite visit.
+        (Some(_), false) => Some(
+            view! {
+                <span class="hint">"Phone not in service — consider an offsite visit (R7)"</span>
+            }
+            .into_any(),
+        ),
+        (None, _) => None,
+    };
+    view! {
+        <li class=if urgent { "work-row urgent" } else { "work-row" }>
+            <div class="work-text">
+                <strong class="work-who">{row.participant.clone()}</strong>
+                <span class="work-what">{what}</span>
+                <span class="work-why">{why}</span>
+            </div>
+            {call}
+        </li>
+    }
+}

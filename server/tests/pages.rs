@@ -1,0 +1,147 @@
+//! The pages' server side on the real router with the demo branch: the Today list of the
+//! signed-in person (core's worklist), whole HTML without JavaScript, and the same access
+//! answers as the REST API for its server function.
+
+mod support;
+
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Utc};
+use reengage_server::db::Backend;
+use reengage_server::http::{AppState, Clock};
+use reengage_server::{config, demo};
+use reqwest::{Client, StatusCode, header};
+use support::{backends, fresh_db, serve};
+
+fn client() -> Client {
+    Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// Noon in Oregon on Monday 2026-11-30 (after the Thanksgiving closures).
+fn monday() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-11-30T20:00:00Z")
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+async fn sign_in(base: &str, email: &str) -> String {
+    let response = client()
+        .post(format!("{base}/signin"))
+        .form(&[("email", email), ("password", demo::DEMO_PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()[header::LOCATION], "/today");
+    response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("reengage="))
+        .map(|v| v.split(';').next().unwrap().to_owned())
+        .unwrap()
+}
+
+async fn get(base: &str, path: &str, cookie: Option<&str>) -> (StatusCode, String) {
+    // As a browser asks for a page.
+    let mut request = client()
+        .get(format!("{base}{path}"))
+        .header(header::ACCEPT, "text/html,application/xhtml+xml");
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    let response = request.send().await.unwrap();
+    (response.status(), response.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn today_lists_the_coachs_work_most_urgent_first_as_whole_html() {
+    for backend in backends().await {
+        let test = fresh_db(backend).await;
+        demo::load(&test.db, monday()).await.unwrap();
+        let options = config::leptos_options(Some("127.0.0.1:0".parse().unwrap())).unwrap();
+        let clock = Clock::fixed(Arc::new(Mutex::new(monday())));
+        let base = serve(AppState::new(options, test.db.clone()).with_clock(clock)).await;
+
+        // Signed out: sent to sign in.
+        let response = client()
+            .get(format!("{base}/today"))
+            .header(header::ACCEPT, "text/html")
+            .send()
+            .await
+            .unwrap();
+        assert!(response.status().is_redirection(), "{}", response.status());
+        assert_eq!(response.headers()[header::LOCATION], "/signin");
+
+        let coach = sign_in(&base, "coach@demo.test").await;
+        let (status, html) = get(&base, "/today", Some(&coach)).await;
+        assert_eq!(status, StatusCode::OK, "{backend:?}");
+        assert!(html.contains("<h1>Today</h1>"), "{html}");
+        assert!(html.contains("Monday, November 30, 2026"), "{html}");
+        // The counts, and the groups in order: overdue before due today before upcoming.
+        assert!(html.contains(" overdue · "), "{html}");
+        let at = |text: &str| html.find(text);
+        let overdue = at(">Overdue<").expect("an overdue group");
+        if let Some(due_today) = at(">Due today<") {
+            assert!(overdue < due_today);
+        }
+        if let (Some(risk), Some(upcoming)) =
+            (at(">At risk — due next business day<"), at(">Upcoming<"))
+        {
+            assert!(risk < upcoming);
+        }
+        // Rows say what, by when and why, with the rule; a phone in service is a call link,
+        // one out of service suggests an offsite visit (R7).
+        assert!(
+            html.contains("business day") && html.contains("(R"),
+            "{html}"
+        );
+        assert!(html.contains("href=\"tel:555-01"), "{html}");
+        assert!(html.contains("consider an offsite visit (R7)"), "{html}");
+
+        // A contractor's Today holds only its referrals; an admin has no case list.
+        let contractor = sign_in(&base, "contractor@demo.test").await;
+        let (status, mine) = get(&base, "/today", Some(&contractor)).await;
+        assert_eq!(status, StatusCode::OK);
+        let rows = |page: &str| page.matches("class=\"work-row").count();
+        assert!(rows(&mine) > 0 && rows(&mine) < rows(&html), "{mine}");
+        let admin = sign_in(&base, "admin@demo.test").await;
+        let (status, page) = get(&base, "/today", Some(&admin)).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert!(page.contains("Your role does not allow this"), "{page}");
+    }
+}
+
+#[tokio::test]
+async fn the_today_server_function_answers_like_the_api() {
+    let test = fresh_db(Backend::Sqlite).await;
+    demo::load(&test.db, monday()).await.unwrap();
+    let options = config::leptos_options(Some("127.0.0.1:0".parse().unwrap())).unwrap();
+    let clock = Clock::fixed(Arc::new(Mutex::new(monday())));
+    let base = serve(AppState::new(options, test.db.clone()).with_clock(clock)).await;
+    let call = |cookie: Option<String>| {
+        let mut request = client()
+            .post(format!("{base}/app/today"))
+            .header(header::ACCEPT, "application/json")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        request.send()
+    };
+    assert_eq!(call(None).await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    let coach = sign_in(&base, "coach@demo.test").await;
+    let answer = call(Some(coach)).await.unwrap();
+    assert_eq!(answer.status(), StatusCode::OK);
+    let view: serde_json::Value = answer.json().await.unwrap();
+    assert_eq!(view["today"], "2026-11-30");
+    assert!(!view["rows"].as_array().unwrap().is_empty());
+    let admin = sign_in(&base, "admin@demo.test").await;
+    assert_eq!(
+        call(Some(admin)).await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+}
