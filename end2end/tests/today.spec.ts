@@ -1,0 +1,80 @@
+import { expect, test, type Page } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+import { waitForHydration } from "./hydration";
+
+// Today: the coach's open work from the demo branch, most urgent first (core's worklist:
+// R2 first contact, R9 follow-up, R12 invitation, R15 notice, R17 case review).
+const DEMO_PASSWORD = "riverbend demo branch only";
+
+async function signIn(page: Page, email: string): Promise<void> {
+  await page.goto("/signin");
+  await page.getByLabel("E-mail").fill(email);
+  await page.getByLabel("Password").fill(DEMO_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/today$/);
+}
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("a coach sees the work list whole, grouped and counted", async ({ page }) => {
+    await signIn(page, "coach@demo.test");
+    await expect(page.getByRole("heading", { level: 1, name: "Today" })).toBeVisible();
+    await expect(page.getByRole("status")).toContainText(/\d+ overdue · \d+ due today · \d+ at risk · \d+ upcoming/);
+    await expect(page.getByRole("heading", { level: 2, name: "Overdue" })).toBeVisible();
+    const rows = page.getByRole("listitem");
+    expect(await rows.count()).toBeGreaterThan(5);
+    // Each row: what is due by when, and why with the rule.
+    await expect(rows.first()).toContainText(/(Overdue by \d+ business days?|Due today|Due next business day|Due in \d+ business days) by \w+day, \w+ \d+, \d{4}/);
+    await expect(rows.first()).toContainText(/\(R\d+\)/);
+  });
+
+  test("a signed-out visitor is sent to sign in", async ({ page }) => {
+    await page.goto("/today");
+    await expect(page).toHaveURL(/\/signin$/);
+  });
+});
+
+test.describe("with JavaScript", () => {
+  test("one tap calls the participant", async ({ page }) => {
+    await signIn(page, "coach@demo.test");
+    await waitForHydration(page);
+    const call = page.getByRole("link", { name: /^Call / }).first();
+    await expect(call).toHaveAttribute("href", /^tel:555-01\d\d$/);
+    // R7: a number out of service suggests an offsite visit instead of a call.
+    await expect(page.getByText("Phone not in service — consider an offsite visit (R7)").first()).toBeVisible();
+  });
+
+  test("the keyboard reaches the first call button and sign-out", async ({ page }) => {
+    await signIn(page, "coach@demo.test");
+    await waitForHydration(page);
+    await page.getByRole("button", { name: /^Sign out/ }).focus();
+    await expect(page.getByRole("button", { name: /^Sign out/ })).toBeFocused();
+    await page.keyboard.press("Tab");
+    await expect(page.getByRole("link", { name: /^Call / }).first()).toBeFocused();
+    await page.getByRole("button", { name: /^Sign out/ }).focus();
+    await page.keyboard.press("Enter");
+    await expect(page).toHaveURL(/\/signin$/);
+    await page.goto("/today");
+    await expect(page).toHaveURL(/\/signin$/);
+  });
+
+  test("a contractor's list holds only its referrals", async ({ page }) => {
+    await signIn(page, "coach@demo.test");
+    const coachRows = await page.getByRole("listitem").count();
+    await page.getByRole("button", { name: /^Sign out/ }).click();
+    await signIn(page, "contractor@demo.test");
+    const contractorRows = await page.getByRole("listitem").count();
+    expect(contractorRows).toBeGreaterThan(0);
+    expect(contractorRows).toBeLessThan(coachRows);
+  });
+
+  test("no WCAG 2.1 AA violation (axe-core)", async ({ page }) => {
+    await signIn(page, "coach@demo.test");
+    await waitForHydration(page);
+    const results = await new AxeBuilder({ page })
+      .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
+      .analyze();
+    expect(results.violations).toEqual([]);
+  });
+});
