@@ -2,11 +2,12 @@
 //! implements [`Backend`] over its services and its access table; pages reach it through
 //! server functions, so every page request is checked on the server like the REST API.
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveTime};
 use leptos::prelude::*;
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
-use reengage_core::episode::WorkItem;
+use reengage_core::episode::{Attempt, Deadline, NextAction, Stage, WorkItem};
+use reengage_core::narrative::NarrativeType;
 use serde::{Deserialize, Serialize};
 
 /// The signed-in staff member, as a page names them.
@@ -33,6 +34,52 @@ pub struct TodayView {
     pub viewer: Viewer,
     pub today: NaiveDate,
     pub rows: Vec<TodayRow>,
+}
+
+/// A step of the participant's Personal Development Plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PdpLine {
+    pub code: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: Option<NaiveDate>,
+    pub scheduled_time: Option<NaiveTime>,
+}
+
+/// Who the episode is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParticipantCard {
+    pub name: String,
+    pub case_number: String,
+    pub phone: Option<String>,
+    pub phone_in_service: bool,
+    pub email: Option<String>,
+    /// Department staff only (absent for a contractor).
+    pub address: Option<String>,
+    pub pdp_steps: Vec<PdpLine>,
+}
+
+/// A saved narrative, as the history shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NarrativeLine {
+    pub kind: NarrativeType,
+    pub body: String,
+    pub updated_at: String,
+}
+
+/// One episode as its page shows it: every deadline and the stage from `core`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EpisodePage {
+    pub id: i64,
+    pub version: i64,
+    pub today: NaiveDate,
+    pub participant: ParticipantCard,
+    pub stage: Stage,
+    pub closed: bool,
+    pub deadlines: Vec<Deadline>,
+    /// The department's next step (absent for a contractor).
+    pub next_action: Option<NextAction>,
+    pub attempts: Vec<Attempt>,
+    pub narratives: Vec<NarrativeLine>,
 }
 
 /// Why a page could not be shown; each says what to do.
@@ -81,7 +128,7 @@ impl FromServerFnError for PageError {
 mod server_side {
     use std::{future::Future, pin::Pin, sync::Arc};
 
-    use super::{PREFIX, PageError, TodayView};
+    use super::{EpisodePage, PREFIX, PageError, TodayView};
 
     /// An answer of the server's side.
     pub type Answer<T> = Pin<Box<dyn Future<Output = Result<T, PageError>> + Send>>;
@@ -90,6 +137,8 @@ mod server_side {
     pub trait Backend: Send + Sync + 'static {
         /// The signed-in person's open work, most urgent first.
         fn today(&self, request: &http::request::Parts) -> Answer<TodayView>;
+        /// Episode `id` as the signed-in person may see it.
+        fn episode(&self, request: &http::request::Parts, id: i64) -> Answer<EpisodePage>;
     }
 
     /// Runs `ask` against the backend the server provided, for this request; an error sets
@@ -121,6 +170,16 @@ mod server_side {
 #[cfg(feature = "ssr")]
 pub use server_side::{Answer, Backend};
 
+/// A page's own "there is no such record" (an address that cannot name one): the error, and
+/// on the server a 404 status, as a server function's refusal would have.
+pub fn not_found(message: &str) -> PageError {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::NOT_FOUND);
+    }
+    PageError::NotFound(message.to_owned())
+}
+
 /// Where the pages' server functions answer.
 pub const PREFIX: &str = "/app/";
 
@@ -128,4 +187,10 @@ pub const PREFIX: &str = "/app/";
 #[server(prefix = "/app", endpoint = "today")]
 pub async fn today() -> Result<TodayView, PageError> {
     server_side::ask(|backend, request| backend.today(request)).await
+}
+
+/// Episode `id` with its participant, deadlines and history.
+#[server(prefix = "/app", endpoint = "episode")]
+pub async fn episode(id: i64) -> Result<EpisodePage, PageError> {
+    server_side::ask(|backend, request| backend.episode(request, id)).await
 }

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    SsrMode, StaticSegment,
+    ParamSegment, SsrMode, StaticSegment,
     components::{Route, Router, Routes},
 };
 
@@ -53,6 +53,11 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=StaticSegment("today")
                         view=routes::today::TodayPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("episodes"), ParamSegment("id"))
+                        view=routes::episode::EpisodeRoute
                         ssr=SsrMode::Async
                     />
                 </Routes>

@@ -198,3 +198,19 @@ fn every_urgency_reads_as_a_sentence() {
     assert_eq!(Urgency::AtRisk.label(), "Due next business day");
     assert_eq!(Urgency::Upcoming(4).label(), "Due in 4 business days");
 }
+
+#[wasm_bindgen_test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn r8_r26_the_step_indicator_follows_the_episodes_path() {
+    assert_eq!(
+        Stage::ContactMade.path(),
+        &[Stage::Missed, Stage::AttemptingContact, Stage::ContactMade]
+    );
+    for stage in Stage::ALL.into_iter().filter(|s| *s != Stage::ContactMade) {
+        let path = stage.path();
+        assert!(path.contains(&stage), "{stage:?}");
+        assert_eq!(path.first(), Some(&Stage::Missed));
+        assert_eq!(path.last(), Some(&Stage::Finalized));
+        assert!(!path.contains(&Stage::ContactMade));
+    }
+}

@@ -2,14 +2,17 @@
 //! from the session, what they may see from `access`, every rule from `core`.
 
 use axum::http::request::Parts;
-use reengage_app::backend::{Answer, Backend, PageError, TodayRow, TodayView, Viewer};
-use reengage_core::episode::{most_urgent_first, work_item};
+use reengage_app::backend::{
+    Answer, Backend, EpisodePage, NarrativeLine, PageError, ParticipantCard, PdpLine, TodayRow,
+    TodayView, Viewer,
+};
+use reengage_core::episode::{self, most_urgent_first, work_item};
 
 use crate::access::{self, Action, Record, Role};
 use crate::auth::Staff;
 use crate::http::AppState;
-use crate::services::ServiceError;
 use crate::services::episodes::{local_today, read};
+use crate::services::{ServiceError, narratives, participants};
 use crate::sessions::AuthSession;
 use crate::store::lists::{Scope, open_episodes};
 
@@ -48,6 +51,91 @@ impl Backend for PageBackend {
         let staff = signed_in(request);
         Box::pin(async move { today(&state, staff?).await.map_err(page_error) })
     }
+
+    fn episode(&self, request: &Parts, id: i64) -> Answer<EpisodePage> {
+        let state = self.0.clone();
+        let staff = signed_in(request);
+        Box::pin(async move { episode_page(&state, staff?, id).await.map_err(page_error) })
+    }
+}
+
+/// Episode `id` for `staff`: what a contractor receives passes through `redact`, as in the
+/// REST API; a department read of a staffing is audited.
+async fn episode_page(
+    state: &AppState,
+    staff: Staff,
+    id: i64,
+) -> Result<EpisodePage, ServiceError> {
+    let now = state.clock.now();
+    let role = access::authorize(
+        &state.db,
+        &staff,
+        Action::ReadEpisode,
+        Record::Episode(id),
+        now,
+    )
+    .await?;
+    let contractor = role == Role::Contractor;
+    let (record, today, calendar) = read(&state.db, id, now).await?;
+    if !contractor && record.facts.staffing.is_some() {
+        access::record_view(
+            &state.db,
+            &staff,
+            "barrier_review.viewed",
+            Record::Episode(id),
+            now,
+        )
+        .await?;
+    }
+    let mut person = participants::get(&state.db, record.participant_id).await?;
+    let mut saved = narratives::list(&state.db, id).await?;
+    if contractor {
+        person = crate::redact::participant(person);
+        saved = crate::redact::narratives(saved, staff.id);
+    }
+    let facts = &record.facts;
+    let next_action = (!contractor).then(|| episode::next_action(facts, today, &calendar));
+    let attempts = if contractor {
+        crate::redact::facts(facts.clone()).attempts
+    } else {
+        facts.attempts.clone()
+    };
+    Ok(EpisodePage {
+        id,
+        version: record.version,
+        today,
+        stage: episode::stage(facts, today, &calendar),
+        closed: episode::is_closed(facts, &calendar),
+        deadlines: episode::deadlines(facts, today, &calendar),
+        next_action,
+        attempts,
+        narratives: saved
+            .into_iter()
+            .map(|n| NarrativeLine {
+                kind: n.kind,
+                body: n.body,
+                updated_at: n.updated_at,
+            })
+            .collect(),
+        participant: ParticipantCard {
+            name: person.display_name,
+            case_number: person.case_number,
+            phone: person.phone,
+            phone_in_service: person.phone_in_service,
+            email: person.email,
+            address: person.address,
+            pdp_steps: person
+                .pdp_steps
+                .into_iter()
+                .map(|step| PdpLine {
+                    code: step.code,
+                    starts_on: step.starts_on,
+                    ends_on: step.ends_on,
+                    scheduled_time: step.scheduled_time,
+                })
+                .collect(),
+        },
+    })
 }
 
 /// The open work of `staff`: a coach's or aide's own caseload, a contractor's referrals, a

@@ -105,7 +105,13 @@ impl World {
     }
 
     /// As a browser: the session cookie, and a page's or a server function's headers.
-    async fn send_as_browser(&self, method: &str, path: &str, who: Option<&str>) -> (u16, String) {
+    async fn send_as_browser(
+        &self,
+        method: &str,
+        path: &str,
+        who: Option<&str>,
+        form: Option<&Value>,
+    ) -> (u16, String) {
         let url = format!("{}{path}", self.base);
         let mut request = if method == "GET" {
             client().get(url).header("accept", "text/html")
@@ -123,6 +129,9 @@ impl World {
                 .unwrap()
                 .1;
             request = request.header("cookie", cookie);
+        }
+        if let Some(Value::String(form)) = form {
+            request = request.body(form.clone());
         }
         answer(request).await
     }
@@ -666,6 +675,23 @@ fn rows(w: &World) -> Vec<Row> {
     };
     rows.push(page("GET", "/today", 302));
     rows.push(page("POST", "/app/today", 401));
+    for (method, path, signed_out, form) in [
+        ("GET", format!("/episodes/{e}"), 302, None),
+        (
+            "POST",
+            "/app/episode".to_owned(),
+            401,
+            Some(json!(format!("id={e}"))),
+        ),
+    ] {
+        rows.push(Row {
+            path,
+            body: form,
+            allowed: "fc ca es om lw co",
+            hidden: "ob",
+            ..page(method, "", signed_out)
+        });
+    }
     // Every change of an episode, with who may make it (R5, R18, R24, R26).
     for (change, allowed, hidden) in [
         ("attempts", "fc ca es om lw co", "ob"),
@@ -760,7 +786,9 @@ async fn every_route_as_every_role_and_signed_out() {
             let world = &w;
             let send = |who| async move {
                 if row.browser {
-                    world.send_as_browser(row.method, &row.path, who).await
+                    world
+                        .send_as_browser(row.method, &row.path, who, row.body.as_ref())
+                        .await
                 } else {
                     world
                         .send(row.method, &row.path, who, row.body.as_ref())

@@ -145,3 +145,68 @@ async fn the_today_server_function_answers_like_the_api() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn the_episode_page_shows_who_where_it_stands_and_every_deadline() {
+    for backend in backends().await {
+        let test = fresh_db(backend).await;
+        demo::load(&test.db, monday()).await.unwrap();
+        let options = config::leptos_options(Some("127.0.0.1:0".parse().unwrap())).unwrap();
+        let clock = Clock::fixed(Arc::new(Mutex::new(monday())));
+        let base = serve(AppState::new(options, test.db.clone()).with_clock(clock)).await;
+        // An episode referred to the contractor (every fourth demo participant), with attempts.
+        let id: i64 = sqlx::query_scalar(
+            "SELECT e.id FROM episodes e JOIN participants p ON p.id = e.participant_id \
+             WHERE p.contractor_id IS NOT NULL AND EXISTS (SELECT 1 FROM attempts a WHERE a.episode_id = e.id) \
+             ORDER BY e.id LIMIT 1",
+        )
+        .fetch_one(&test.db.pool)
+        .await
+        .unwrap();
+        let coach = sign_in(&base, "coach@demo.test").await;
+        let (status, html) = get(&base, &format!("/episodes/{id}"), Some(&coach)).await;
+        assert_eq!(status, StatusCode::OK, "{html}");
+        for part in [
+            "Case number",
+            "DEMO-",
+            "Example Street",
+            "aria-current=\"step\"",
+            "Deadlines on Monday, November 30, 2026",
+            "<td>R2</td>",
+            "Contact attempts",
+        ] {
+            assert!(html.contains(part), "{part}: {html}");
+        }
+        assert!(
+            html.contains("Met on ") || html.contains("Overdue by "),
+            "{html}"
+        );
+        // Today's rows open this page.
+        let (_, today) = get(&base, "/today", Some(&coach)).await;
+        assert!(today.contains("href=\"/episodes/"), "{today}");
+
+        // The contractor it is referred to sees it without the address or the next action.
+        let contractor = sign_in(&base, "contractor@demo.test").await;
+        let (status, html) = get(&base, &format!("/episodes/{id}"), Some(&contractor)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            !html.contains("Example Street") && !html.contains("Next action"),
+            "{html}"
+        );
+        // Another episode is out of its reach; and no such episode is a 404 for anyone.
+        let other: i64 = sqlx::query_scalar(
+            "SELECT e.id FROM episodes e JOIN participants p ON p.id = e.participant_id \
+             WHERE p.contractor_id IS NULL ORDER BY e.id LIMIT 1",
+        )
+        .fetch_one(&test.db.pool)
+        .await
+        .unwrap();
+        let (status, _) = get(&base, &format!("/episodes/{other}"), Some(&contractor)).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let (status, html) = get(&base, "/episodes/999999", Some(&coach)).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert!(html.contains("There is no episode 999999."), "{html}");
+        let (status, _) = get(&base, "/episodes/not-a-number", Some(&coach)).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+}

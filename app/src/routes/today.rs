@@ -1,6 +1,7 @@
 //! Today: the signed-in coach's open work, most urgent first — overdue (by how many business
 //! days), due today, at risk (due the next business day), upcoming. Each row is one line:
-//! who, what is due, by when, and why (the rule in plain words), with a call button.
+//! who (one tap opens the episode), what is due, by when, and why (the rule in plain
+//! words), with a call button.
 //!
 //! The grouping and the order come from `reengage_core::episode::worklist`; the server
 //! answers for the signed-in person only (its access table), and renders the whole page
@@ -135,7 +136,9 @@ fn WorkRow(row: TodayRow) -> impl IntoView {
     view! {
         <li class=if urgent { "work-row urgent" } else { "work-row" }>
             <div class="work-text">
-                <strong class="work-who">{row.participant.clone()}</strong>
+                <a class="work-who" href=format!("/episodes/{}", row.episode_id)>
+                    {row.participant.clone()}
+                </a>
                 <span class="work-what">{what}</span>
                 <span class="work-why">{why}</span>
             </div>

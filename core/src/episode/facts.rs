@@ -89,6 +89,41 @@ pub enum AttemptOutcome {
 }
 
 /// R7, R9, R10: one contact attempt, as logged.
+impl ContactMethod {
+    pub const ALL: [ContactMethod; 5] = [
+        Self::Phone,
+        Self::Email,
+        Self::FaceToFace,
+        Self::OffsiteVisit,
+        Self::Written,
+    ];
+
+    /// R7: the method as a coach names it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Phone => "Phone",
+            Self::Email => "E-mail",
+            Self::FaceToFace => "Face to face in the community",
+            Self::OffsiteVisit => "Offsite visit",
+            Self::Written => "Letter, note or postcard",
+        }
+    }
+}
+
+impl AttemptOutcome {
+    /// The outcome as a coach names it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Reached => "Reached",
+            Self::MessageLeft => "Message left",
+            Self::NoAnswer => "No answer",
+            Self::PhoneNotInService => "Phone not in service",
+            Self::NobodyHome => "Nobody home",
+            Self::AddressInvalid => "Address invalid",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Attempt {

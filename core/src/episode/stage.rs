@@ -41,6 +41,26 @@ impl Stage {
         Self::Finalized,
     ];
 
+    /// The stages an episode at `self` goes through, in order, for a step indicator: a
+    /// contact made in time (R8) ends the episode there; otherwise it runs to staffing and a
+    /// decision, and a DQ1 to its finalization (R26).
+    pub fn path(self) -> &'static [Stage] {
+        const REENGAGED: [Stage; 3] = [Stage::Missed, Stage::AttemptingContact, Stage::ContactMade];
+        const REENGAGEMENT: [Stage; 7] = [
+            Stage::Missed,
+            Stage::AttemptingContact,
+            Stage::InviteToReengagement,
+            Stage::AppointmentScheduled,
+            Stage::Staffing,
+            Stage::Decided,
+            Stage::Finalized,
+        ];
+        match self {
+            Self::ContactMade => &REENGAGED,
+            _ => &REENGAGEMENT,
+        }
+    }
+
     /// The stage's name as a coach reads it.
     pub fn label(self) -> &'static str {
         match self {

@@ -1,0 +1,205 @@
+//! The participant and the episode: who (phone with its in-service status, e-mail, the address
+//! for department staff), the PDP steps, the episode as a step indicator through its stages
+//! (DESIGN.md §3), every deadline from `core` with its status, the next action, and the
+//! history of attempts and narratives. Rendered whole on the server (works without
+//! JavaScript); the server answers only for a record the signed-in person may reach.
+
+use leptos::either::EitherOf3;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::use_params_map;
+use reengage_core::episode::{Deadline, DeadlineStatus, Urgency};
+use reengage_core::long_date;
+
+use crate::backend::{EpisodePage, PageError, episode, not_found};
+
+#[component]
+pub fn EpisodeRoute() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
+    };
+    let page = Resource::new(id, |id| async move {
+        match id {
+            Some(id) => episode(id).await,
+            None => Err(not_found("There is no such episode.")),
+        }
+    });
+    view! {
+        <Suspense fallback=|| view! { <p role="status">"Loading the episode…"</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(page) => EitherOf3::A(view! { <EpisodeView page /> }),
+                    Err(PageError::SignedOut) => EitherOf3::B(view! { <Redirect path="/signin" /> }),
+                    Err(error) => EitherOf3::C(view! {
+                        <Title text="Episode" />
+                        <h1>"Episode"</h1>
+                        <p class="alert alert-error" role="alert">{error.to_string()}</p>
+                        <p><a href="/today">"Back to Today"</a></p>
+                    }),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// "Met on Monday, November 30, 2026", "Overdue by 2 business days", …
+fn status_words(deadline: &Deadline) -> String {
+    match (deadline.status, Urgency::of(deadline.status)) {
+        (DeadlineStatus::Met { on, late: false }, _) => format!("Met on {}", long_date(on)),
+        (DeadlineStatus::Met { on, late: true }, _) => format!("Met late, on {}", long_date(on)),
+        (_, Some(urgency)) => urgency.label(),
+        (_, None) => String::new(),
+    }
+}
+
+#[component]
+fn EpisodeView(page: EpisodePage) -> impl IntoView {
+    let person = page.participant.clone();
+    let path = page.stage.path();
+    let current = path
+        .iter()
+        .position(|stage| *stage == page.stage)
+        .unwrap_or(0);
+    let steps = path
+        .iter()
+        .enumerate()
+        .map(|(index, stage)| {
+            let (class, state) = match index.cmp(&current) {
+                std::cmp::Ordering::Less => ("step complete", "completed"),
+                std::cmp::Ordering::Equal => ("step current", "current"),
+                std::cmp::Ordering::Greater => ("step", "not completed"),
+            };
+            view! {
+                <li class=class aria-current=(index == current).then_some("step")>
+                    {stage.label()}
+                    <span class="visually-hidden">{format!(" ({state})")}</span>
+                </li>
+            }
+        })
+        .collect_view();
+    let phone = match (person.phone.clone(), person.phone_in_service) {
+        (Some(phone), true) => view! {
+            <a href=format!("tel:{phone}")>{phone.clone()}</a>
+            " (in service)"
+        }
+        .into_any(),
+        (Some(phone), false) => view! {
+            {phone}
+            " — not in service: consider an offsite visit (R7)"
+        }
+        .into_any(),
+        (None, _) => view! { "none on file" }.into_any(),
+    };
+    let deadlines = page
+        .deadlines
+        .iter()
+        .map(|deadline| {
+            view! {
+                <tr>
+                    <td>{deadline.why.clone()}</td>
+                    <td>{deadline.rule.to_string()}</td>
+                    <td>{long_date(deadline.due)}</td>
+                    <td>{status_words(deadline)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let attempts = page
+        .attempts
+        .iter()
+        .map(|attempt| {
+            view! {
+                <li>
+                    <strong>{long_date(attempt.on)}</strong>
+                    {format!(
+                        " — {}, {}, by {}",
+                        attempt.method.label(),
+                        attempt.outcome.label().to_lowercase(),
+                        attempt.by_initials,
+                    )}
+                    {attempt.note.clone().map(|note| view! { <br /> <span class="hint">{note}</span> })}
+                </li>
+            }
+        })
+        .collect_view();
+    let narratives = page
+        .narratives
+        .iter()
+        .map(|narrative| {
+            view! {
+                <li>
+                    <strong>{format!("{:?}", narrative.kind).replace("ReengagementPage", "Re-engagement page")}</strong>
+                    <p class="narrative">{narrative.body.clone()}</p>
+                </li>
+            }
+        })
+        .collect_view();
+    let pdp = person
+        .pdp_steps
+        .iter()
+        .map(|step| {
+            let until = step.ends_on.map(|end| format!(" to {}", long_date(end))).unwrap_or_default();
+            let at = step.scheduled_time.map(|time| format!(" at {}", time.format("%-I:%M %p"))).unwrap_or_default();
+            view! { <li>{format!("{} — from {}{until}{at}", step.code, long_date(step.starts_on))}</li> }
+        })
+        .collect_view();
+    let no_attempts = page.attempts.is_empty();
+    let no_narratives = page.narratives.is_empty();
+    let no_pdp = person.pdp_steps.is_empty();
+    view! {
+        <Title text=person.name.clone() />
+        <p><a href="/today">"← Today"</a></p>
+        <h1>{person.name.clone()}</h1>
+        <dl class="facts">
+            <dt>"Case number"</dt>
+            <dd>{person.case_number.clone()}</dd>
+            <dt>"Phone"</dt>
+            <dd>{phone}</dd>
+            <dt>"E-mail"</dt>
+            <dd>{person.email.clone().unwrap_or_else(|| "none on file".into())}</dd>
+            {person.address.clone().map(|address| view! { <dt>"Address"</dt> <dd>{address}</dd> })}
+        </dl>
+        <h2>"Where the episode stands"</h2>
+        <ol class="step-indicator" aria-label="Re-engagement stages">{steps}</ol>
+        {page
+            .next_action
+            .clone()
+            .map(|next| {
+                view! {
+                    <div class="summary-box">
+                        <p>
+                            <span class="visually-hidden">"Next action: "</span>
+                            {format!("{} ({})", next.text, next.rule)}
+                        </p>
+                    </div>
+                }
+            })}
+        {page.closed.then(|| view! { <p class="lead">"This episode is closed."</p> })}
+        <table class="deadlines">
+            <caption>{format!("Deadlines on {}", long_date(page.today))}</caption>
+            <thead>
+                <tr>
+                    <th scope="col">"What"</th>
+                    <th scope="col">"Rule"</th>
+                    <th scope="col">"Due by"</th>
+                    <th scope="col">"Status"</th>
+                </tr>
+            </thead>
+            <tbody>{deadlines}</tbody>
+        </table>
+        <h2>"Personal Development Plan"</h2>
+        {no_pdp.then(|| view! { <p class="empty">"No PDP steps on file."</p> })}
+        <ul class="history">{pdp}</ul>
+        <h2>"Contact attempts"</h2>
+        {no_attempts.then(|| view! { <p class="empty">"No attempt logged yet."</p> })}
+        <ol class="history">{attempts}</ol>
+        <h2>"Narratives"</h2>
+        {no_narratives.then(|| view! { <p class="empty">"No narrative saved yet."</p> })}
+        <ul class="history">{narratives}</ul>
+    }
+}
