@@ -60,6 +60,11 @@ pub fn App() -> impl IntoView {
                         view=routes::episode::EpisodeRoute
                         ssr=SsrMode::Async
                     />
+                    <Route
+                        path=(StaticSegment("episodes"), ParamSegment("id"), StaticSegment("attempt"))
+                        view=routes::attempt::AttemptRoute
+                        ssr=SsrMode::Async
+                    />
                 </Routes>
             </Layout>
         </Router>

@@ -84,6 +84,11 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/signin", axum::routing::post(crate::signin::signin))
         .route("/signout", axum::routing::post(crate::signin::signout))
+        // The pages' forms (plain POST; the pages themselves are the Leptos routes).
+        .route(
+            "/episodes/{id}/attempt",
+            axum::routing::post(crate::forms::attempt),
+        )
         .nest("/api/v1", crate::api::router())
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             shell(options.clone())

@@ -683,6 +683,13 @@ fn rows(w: &World) -> Vec<Row> {
             401,
             Some(json!(format!("id={e}"))),
         ),
+        ("GET", format!("/episodes/{e}/attempt"), 302, None),
+        (
+            "POST",
+            format!("/episodes/{e}/attempt"),
+            303,
+            Some(json!("version=stale")),
+        ),
     ] {
         rows.push(Row {
             path,

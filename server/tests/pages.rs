@@ -181,6 +181,8 @@ async fn the_episode_page_shows_who_where_it_stands_and_every_deadline() {
             html.contains("Met on ") || html.contains("Overdue by "),
             "{html}"
         );
+        // The history names each attempt's method and outcome in words (R7, R10).
+        assert!(html.contains("Phone, message left, by CD"), "{html}");
         // Today's rows open this page.
         let (_, today) = get(&base, "/today", Some(&coach)).await;
         assert!(today.contains("href=\"/episodes/"), "{today}");
@@ -208,5 +210,152 @@ async fn the_episode_page_shows_who_where_it_stands_and_every_deadline() {
         assert!(html.contains("There is no episode 999999."), "{html}");
         let (status, _) = get(&base, "/episodes/not-a-number", Some(&coach)).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+}
+
+#[tokio::test]
+async fn the_attempt_form_saves_in_two_taps_and_a_refusal_keeps_what_was_typed() {
+    for backend in backends().await {
+        let test = fresh_db(backend).await;
+        demo::load(&test.db, monday()).await.unwrap();
+        let options = config::leptos_options(Some("127.0.0.1:0".parse().unwrap())).unwrap();
+        let clock = Clock::fixed(Arc::new(Mutex::new(monday())));
+        let base = serve(AppState::new(options, test.db.clone()).with_clock(clock)).await;
+        let coach = sign_in(&base, "coach@demo.test").await;
+        // An open episode with no attempt yet.
+        let (id, version, missed): (i64, i64, String) = sqlx::query_as(
+            "SELECT e.id, e.version, e.missed_on FROM episodes e WHERE e.closed = 0 \
+             AND NOT EXISTS (SELECT 1 FROM attempts a WHERE a.episode_id = e.id) ORDER BY e.id LIMIT 1",
+        )
+        .fetch_one(&test.db.pool)
+        .await
+        .unwrap();
+
+        // The form, with the feedback for its defaults (phone, message left, 2 days): R9.
+        let (status, html) = get(&base, &format!("/episodes/{id}/attempt"), Some(&coach)).await;
+        assert_eq!(status, StatusCode::OK, "{html}");
+        assert!(
+            html.contains(
+                "Follow-up due by Wednesday, December 2, 2026 if there is no reply. (R9)"
+            ),
+            "{html}"
+        );
+
+        let post = |fields: Vec<(&'static str, String)>| {
+            client()
+                .post(format!("{base}/episodes/{id}/attempt"))
+                .header(header::COOKIE, &coach)
+                .form(&fields)
+                .send()
+        };
+        // Refused by core (R2 order: before the miss): back to the form, nothing lost.
+        let before = (chrono::NaiveDate::parse_from_str(&missed, "%Y-%m-%d").unwrap()
+            - chrono::Days::new(1))
+        .to_string();
+        let refused = post(vec![
+            ("version", version.to_string()),
+            ("on", before.clone()),
+            ("method", "Email".into()),
+            ("outcome", "MessageLeft".into()),
+            ("window", "3".into()),
+            ("note", "Sent the class schedule".into()),
+        ])
+        .await
+        .unwrap();
+        assert_eq!(refused.status(), StatusCode::SEE_OTHER);
+        let back = refused.headers()[header::LOCATION]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(
+            back.starts_with(&format!("/episodes/{id}/attempt?")),
+            "{back}"
+        );
+        let (_, html) = get(&base, &back, Some(&coach)).await;
+        assert!(html.contains("role=\"alert\""), "{html}");
+        assert!(
+            html.contains("before the miss") || html.contains("before"),
+            "{html}"
+        );
+        assert!(html.contains(&format!("value=\"{before}\"")), "{html}");
+        assert!(html.contains("Sent the class schedule"), "{html}");
+        assert!(
+            html.contains("id=\"method-Email\"") && html.contains("checked"),
+            "{html}"
+        );
+        let attempts = || async {
+            sqlx::query_scalar::<_, i64>("SELECT count(*) FROM attempts WHERE episode_id = $1")
+                .bind(id)
+                .fetch_one(&test.db.pool)
+                .await
+                .unwrap()
+        };
+        assert_eq!(attempts().await, 0);
+
+        // Two taps: the defaults, saved.
+        let saved = post(vec![
+            ("version", version.to_string()),
+            ("on", "2026-11-30".into()),
+            ("method", "Phone".into()),
+            ("outcome", "MessageLeft".into()),
+            ("window", "2".into()),
+        ])
+        .await
+        .unwrap();
+        assert_eq!(
+            saved.headers()[header::LOCATION],
+            format!("/episodes/{id}?saved=attempt")
+        );
+        assert_eq!(attempts().await, 1);
+        // The same version again is stale: back to the form with what changed.
+        let stale = post(vec![
+            ("version", version.to_string()),
+            ("on", "2026-11-30".into()),
+            ("method", "Phone".into()),
+            ("outcome", "NoAnswer".into()),
+        ])
+        .await
+        .unwrap();
+        let back = stale.headers()[header::LOCATION]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(back.contains("error=This+episode+changed"), "{back}");
+        assert_eq!(attempts().await, 1);
+
+        // R11: an offsite visit that finds the address invalid adds the ONE request.
+        let (record, _, _) = reengage_server::services::episodes::read(&test.db, id, monday())
+            .await
+            .unwrap();
+        let visit = post(vec![
+            ("version", record.version.to_string()),
+            ("on", "2026-11-30".into()),
+            ("method", "OffsiteVisit".into()),
+            ("outcome", "AddressInvalid".into()),
+            ("window", "2".into()),
+        ])
+        .await
+        .unwrap();
+        assert_eq!(
+            visit.headers()[header::LOCATION],
+            format!("/episodes/{id}?saved=attempt")
+        );
+        let (record, _, _) = reengage_server::services::episodes::read(&test.db, id, monday())
+            .await
+            .unwrap();
+        assert_eq!(record.facts.attempts.len(), 2);
+        assert_eq!(
+            record.facts.attempts[1].response_window, None,
+            "no window without a message"
+        );
+        assert!(
+            record
+                .facts
+                .missing_info
+                .iter()
+                .any(|m| m.kind == reengage_core::episode::MissingInfoKind::AddressVerification),
+            "{:?}",
+            record.facts.missing_info
+        );
     }
 }

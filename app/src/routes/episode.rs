@@ -8,7 +8,7 @@ use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 use reengage_core::episode::{Deadline, DeadlineStatus, Urgency};
 use reengage_core::long_date;
 
@@ -60,6 +60,7 @@ fn status_words(deadline: &Deadline) -> String {
 #[component]
 fn EpisodeView(page: EpisodePage) -> impl IntoView {
     let person = page.participant.clone();
+    let saved = use_query_map().read_untracked().get("saved").is_some();
     let path = page.stage.path();
     let current = path
         .iter()
@@ -164,6 +165,16 @@ fn EpisodeView(page: EpisodePage) -> impl IntoView {
             <dd>{person.email.clone().unwrap_or_else(|| "none on file".into())}</dd>
             {person.address.clone().map(|address| view! { <dt>"Address"</dt> <dd>{address}</dd> })}
         </dl>
+        {saved.then(|| view! {
+            <p class="alert alert-success" role="status">"The attempt is saved."</p>
+        })}
+        {(!page.closed).then(|| view! {
+            <p>
+                <a class="button" href=format!("/episodes/{}/attempt", page.id)>
+                    "Log a contact attempt"
+                </a>
+            </p>
+        })}
         <h2>"Where the episode stands"</h2>
         <ol class="step-indicator" aria-label="Re-engagement stages">{steps}</ol>
         {page

@@ -1,5 +1,6 @@
 //! One page per file.
 
+pub mod attempt;
 pub mod episode;
 pub mod home;
 pub mod not_found;

@@ -142,7 +142,12 @@ fn WorkRow(row: TodayRow) -> impl IntoView {
                 <span class="work-what">{what}</span>
                 <span class="work-why">{why}</span>
             </div>
-            {call}
+            <div class="work-actions">
+                {call}
+                <a class="button button-secondary" href=format!("/episodes/{}/attempt", row.episode_id)>
+                    "Log attempt " <span class="visually-hidden">{row.participant.clone()}</span>
+                </a>
+            </div>
         </li>
     }
 }

@@ -1,6 +1,7 @@
 //! The episode machine: from recorded facts to stage, deadlines and next action; the checks
 //! every transition must pass; DQ1 readiness, good cause and the post-DQ1 steps.
 
+pub mod attempt_form;
 pub mod due;
 pub mod facts;
 pub mod next;
@@ -11,6 +12,7 @@ pub mod support;
 pub mod transition;
 pub mod worklist;
 
+pub use attempt_form::{Hint, asks_for_window, attempt_hints, r11_request};
 pub use due::{Deadline, DeadlineKind, DeadlineStatus, deadline_status, deadlines};
 pub use facts::*;
 pub use next::{NextAction, next_action};

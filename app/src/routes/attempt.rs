@@ -1,0 +1,209 @@
+//! The contact-attempt form (R7, R9, R10, R11), phone first: how, what happened, the response
+//! window (default 2 business days) — two taps and an optional note. The feedback ("Follow-up
+//! due by …", the offsite-visit suggestion, the ONE request) comes from
+//! `reengage_core::episode::attempt_hints`: rendered by the server for what is picked, and
+//! recomputed in the browser on every change once the wasm has loaded. The form is a plain
+//! POST; when the server refuses, it comes back here with everything typed and the reason.
+
+use leptos::either::EitherOf3;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::{use_params_map, use_query_map};
+use reengage_core::BusinessCalendar;
+use reengage_core::deadlines::ResponseWindow;
+use reengage_core::episode::{AttemptOutcome, ContactMethod, asks_for_window, attempt_hints};
+use reengage_core::parse_date_input;
+
+use crate::backend::{EpisodePage, PageError, episode, not_found};
+
+const OUTCOMES: [AttemptOutcome; 6] = [
+    AttemptOutcome::MessageLeft,
+    AttemptOutcome::NoAnswer,
+    AttemptOutcome::Reached,
+    AttemptOutcome::PhoneNotInService,
+    AttemptOutcome::NobodyHome,
+    AttemptOutcome::AddressInvalid,
+];
+
+fn code<T: serde::Serialize>(value: T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+fn from_code<T: serde::de::DeserializeOwned>(text: &str) -> Option<T> {
+    serde_json::from_value(serde_json::Value::String(text.to_owned())).ok()
+}
+
+#[component]
+pub fn AttemptRoute() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
+    };
+    let page = Resource::new(id, |id| async move {
+        match id {
+            Some(id) => episode(id).await,
+            None => Err(not_found("There is no such episode.")),
+        }
+    });
+    view! {
+        <Suspense fallback=|| view! { <p role="status">"Loading the form…"</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(page) => EitherOf3::A(view! { <AttemptForm page /> }),
+                    Err(PageError::SignedOut) => EitherOf3::B(view! { <Redirect path="/signin" /> }),
+                    Err(error) => EitherOf3::C(view! {
+                        <Title text="Log a contact attempt" />
+                        <h1>"Log a contact attempt"</h1>
+                        <p class="alert alert-error" role="alert">{error.to_string()}</p>
+                    }),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn AttemptForm(page: EpisodePage) -> impl IntoView {
+    let query = use_query_map().read_untracked();
+    let typed = |name: &str| query.get(name).filter(|v| !v.is_empty());
+    let error = typed("error");
+    let on = RwSignal::new(typed("on").unwrap_or_else(|| page.today.to_string()));
+    let method = RwSignal::new(
+        typed("method")
+            .and_then(|m| from_code(&m))
+            .unwrap_or(ContactMethod::Phone),
+    );
+    let outcome = RwSignal::new(
+        typed("outcome")
+            .and_then(|o| from_code(&o))
+            .unwrap_or(AttemptOutcome::MessageLeft),
+    );
+    let window = RwSignal::new(
+        typed("window")
+            .and_then(|w| w.parse::<u8>().ok())
+            .unwrap_or(u8::from(ResponseWindow::DEFAULT)),
+    );
+    let note = typed("note").unwrap_or_default();
+    let in_service = page.participant.phone_in_service;
+    let asks = move || asks_for_window(method.get(), outcome.get());
+    let hints = move || {
+        let Ok(day) = parse_date_input(&on.get()) else {
+            return vec!["Enter the date of the attempt.".to_owned()];
+        };
+        let chosen = asks()
+            .then(|| ResponseWindow::new(i64::from(window.get())).ok())
+            .flatten();
+        attempt_hints(
+            day,
+            method.get(),
+            outcome.get(),
+            chosen,
+            in_service,
+            &BusinessCalendar::oregon(),
+        )
+        .into_iter()
+        .map(|hint| format!("{} ({})", hint.text, hint.rule))
+        .collect::<Vec<_>>()
+    };
+    let methods = ContactMethod::ALL
+        .into_iter()
+        .map(|m| {
+            let id = format!("method-{}", code(m));
+            view! {
+                <div class="choice">
+                    <input type="radio" id=id.clone() name="method" value=code(m)
+                        prop:checked=move || method.get() == m
+                        checked=method.get_untracked() == m
+                        on:change=move |_| method.set(m) />
+                    <label for=id>{m.label()}</label>
+                </div>
+            }
+        })
+        .collect_view();
+    let outcomes = OUTCOMES
+        .into_iter()
+        .map(|o| {
+            let id = format!("outcome-{}", code(o));
+            view! {
+                <div class="choice">
+                    <input type="radio" id=id.clone() name="outcome" value=code(o)
+                        prop:checked=move || outcome.get() == o
+                        checked=outcome.get_untracked() == o
+                        on:change=move |_| outcome.set(o) />
+                    <label for=id>{o.label()}</label>
+                </div>
+            }
+        })
+        .collect_view();
+    let windows = (ResponseWindow::MIN..=ResponseWindow::MAX)
+        .map(|days| {
+            let id = format!("window-{days}");
+            let words = if days == 1 {
+                "1 business day".to_owned()
+            } else {
+                format!("{days} business days")
+            };
+            view! {
+                <div class="choice">
+                    <input type="radio" id=id.clone() name="window" value=days.to_string()
+                        prop:checked=move || window.get() == days
+                        checked=window.get_untracked() == days
+                        on:change=move |_| window.set(days) />
+                    <label for=id>{words}</label>
+                </div>
+            }
+        })
+        .collect_view();
+    let action = format!("/episodes/{}/attempt", page.id);
+    let back = format!("/episodes/{}", page.id);
+    view! {
+        <Title text="Log a contact attempt" />
+        <p><a href=back.clone()>{format!("← {}", page.participant.name)}</a></p>
+        <h1>"Log a contact attempt"</h1>
+        <p class="lead">{page.participant.name.clone()}</p>
+        {error.map(|error| view! {
+            <div class="alert alert-error" role="alert">
+                <p>{error}</p>
+                <p>"Your entries are kept below: correct them and save again."</p>
+            </div>
+        })}
+        <form method="post" action=action class="stack">
+            <input type="hidden" name="version" value=page.version.to_string() />
+            <div class="field">
+                <label for="on">"Date of the attempt"</label>
+                <input type="date" id="on" name="on" required
+                    value=on.get_untracked() max=page.today.to_string()
+                    on:input=move |ev| on.set(event_target_value(&ev)) />
+            </div>
+            <fieldset class="choices">
+                <legend>"How"</legend>
+                {methods}
+            </fieldset>
+            <fieldset class="choices">
+                <legend>"What happened"</legend>
+                {outcomes}
+            </fieldset>
+            <fieldset class="choices" prop:disabled=move || !asks()>
+                <legend>"Time to reply before the follow-up (R9)"</legend>
+                {windows}
+            </fieldset>
+            <div class="field">
+                <label for="note">"Note (optional)"</label>
+                <textarea id="note" name="note" rows="3" maxlength="2000">{note}</textarea>
+            </div>
+            <div class="answer" role="status" aria-live="polite">
+                <ul class="hints">
+                    {move || hints().into_iter().map(|hint| view! { <li>{hint}</li> }).collect_view()}
+                </ul>
+            </div>
+            <button type="submit" class="button">"Save attempt"</button>
+        </form>
+    }
+}
