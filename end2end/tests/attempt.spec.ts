@@ -79,7 +79,8 @@ test.describe("with JavaScript", () => {
     await page.getByLabel("Offsite visit").check();
     await page.getByLabel("Address invalid").check();
     await expect(status).toContainText("ONE missing-information request to verify the address will be added. (R11)");
-    await expect(page.getByRole("group", { name: /Time to reply/ })).toBeDisabled();
+    // No message left: no response window to pick (R9).
+    await expect(page.getByLabel("2 business days")).toBeDisabled();
     await page.getByLabel("Phone not in service").check();
     await expect(status).toContainText("consider an in-person offsite visit. (R7)");
     expect(requests).toEqual([]);
