@@ -1,10 +1,10 @@
 import { expect, test, type Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 import { waitForHydration } from "./hydration";
+import { signIn } from "./session";
 
 // The contact-attempt form (R7, R9, R10, R11): two taps and an optional note; the feedback
 // comes from core before anything is submitted; the server re-checks and its answer wins.
-const DEMO_PASSWORD = "riverbend demo branch only";
 
 // The demo's episodes 1, 9, 17, 25 and 33 are open, just missed, with no attempt yet. The
 // phone and desktop projects run at once on one database: a test that saves works on an
@@ -13,17 +13,10 @@ function own(phone: number, desktop: number): number {
   return test.info().project.name === "phone" ? phone : desktop;
 }
 
-async function signIn(page: Page): Promise<void> {
-  await page.goto("/signin");
-  await page.getByLabel("E-mail").fill("coach@demo.test");
-  await page.getByLabel("Password").fill(DEMO_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/today$/);
-}
 
 /** Opens the form: from Today's first row (one tap), or for episode `id`. */
 async function openAttemptForm(page: Page, id?: number): Promise<string> {
-  await signIn(page);
+  await signIn(page, "coach@demo.test");
   if (id === undefined) {
     await page.getByRole("listitem").first().getByRole("link", { name: /^Log attempt / }).click();
   } else {

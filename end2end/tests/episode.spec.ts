@@ -1,18 +1,11 @@
 import { expect, test, type Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 import { waitForHydration } from "./hydration";
+import { signIn } from "./session";
 
 // The participant and episode page: who, where the episode stands (the stages of DESIGN.md
 // §3), every deadline from core with its status (R2, R9, R12, R15, R17), the history.
-const DEMO_PASSWORD = "riverbend demo branch only";
 
-async function signIn(page: Page, email: string): Promise<void> {
-  await page.goto("/signin");
-  await page.getByLabel("E-mail").fill(email);
-  await page.getByLabel("Password").fill(DEMO_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/today$/);
-}
 
 /** From Today, one tap on the first participant of the list. */
 async function openFirstEpisode(page: Page): Promise<string> {

@@ -1,10 +1,10 @@
 import { expect, test, type Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 import { waitForHydration } from "./hydration";
+import { DEMO_PASSWORD } from "./session";
 
 // The e2e server holds the demo branch (playwright.config.ts): staff of every role share the
 // demo password. Sign-in is a plain form, so it works before the wasm loads.
-const DEMO_PASSWORD = "riverbend demo branch only";
 
 /** Collects every Content-Security-Policy violation the page reports. */
 function watchCsp(page: Page): string[] {

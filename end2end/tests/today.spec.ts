@@ -1,18 +1,11 @@
 import { expect, test, type Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 import { waitForHydration } from "./hydration";
+import { signIn } from "./session";
 
 // Today: the coach's open work from the demo branch, most urgent first (core's worklist:
 // R2 first contact, R9 follow-up, R12 invitation, R15 notice, R17 case review).
-const DEMO_PASSWORD = "riverbend demo branch only";
 
-async function signIn(page: Page, email: string): Promise<void> {
-  await page.goto("/signin");
-  await page.getByLabel("E-mail").fill(email);
-  await page.getByLabel("Password").fill(DEMO_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/today$/);
-}
 
 test.describe("without JavaScript", () => {
   test.use({ javaScriptEnabled: false });

@@ -5,17 +5,16 @@
 //! recomputed in the browser on every change once the wasm has loaded. The form is a plain
 //! POST; when the server refuses, it comes back here with everything typed and the reason.
 
-use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Redirect;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 use reengage_core::BusinessCalendar;
 use reengage_core::deadlines::ResponseWindow;
 use reengage_core::episode::{AttemptOutcome, ContactMethod, asks_for_window, attempt_hints};
 use reengage_core::parse_date_input;
 
-use crate::backend::{EpisodePage, PageError, episode, not_found};
+use super::episode::WithEpisode;
+use crate::backend::EpisodePage;
 
 const OUTCOMES: [AttemptOutcome; 6] = [
     AttemptOutcome::MessageLeft,
@@ -39,33 +38,11 @@ fn from_code<T: serde::de::DeserializeOwned>(text: &str) -> Option<T> {
 
 #[component]
 pub fn AttemptRoute() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i64>().ok())
-    };
-    let page = Resource::new(id, |id| async move {
-        match id {
-            Some(id) => episode(id).await,
-            None => Err(not_found("There is no such episode.")),
-        }
-    });
     view! {
-        <Suspense fallback=|| view! { <p role="status">"Loading the form…"</p> }>
-            {move || Suspend::new(async move {
-                match page.await {
-                    Ok(page) => EitherOf3::A(view! { <AttemptForm page /> }),
-                    Err(PageError::SignedOut) => EitherOf3::B(view! { <Redirect path="/signin" /> }),
-                    Err(error) => EitherOf3::C(view! {
-                        <Title text="Log a contact attempt" />
-                        <h1>"Log a contact attempt"</h1>
-                        <p class="alert alert-error" role="alert">{error.to_string()}</p>
-                    }),
-                }
-            })}
-        </Suspense>
+        <WithEpisode
+            title="Log a contact attempt"
+            show=|page| view! { <AttemptForm page /> }.into_any()
+        />
     }
 }
 

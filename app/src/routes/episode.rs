@@ -16,6 +16,18 @@ use crate::backend::{EpisodePage, PageError, episode, not_found};
 
 #[component]
 pub fn EpisodeRoute() -> impl IntoView {
+    view! { <WithEpisode title="Episode" show=|page| view! { <EpisodeView page /> }.into_any() /> }
+}
+
+/// Loads the episode named by the address (`/episodes/{id}/…`) for the signed-in person and
+/// shows it with `show`; signed out → sign in; refused or absent → the reason, with the
+/// server's status. Shared by every page about one episode.
+#[component]
+pub fn WithEpisode(
+    /// The page's name while loading or when refused.
+    title: &'static str,
+    show: fn(EpisodePage) -> AnyView,
+) -> impl IntoView {
     let params = use_params_map();
     let id = move || {
         params
@@ -30,14 +42,14 @@ pub fn EpisodeRoute() -> impl IntoView {
         }
     });
     view! {
-        <Suspense fallback=|| view! { <p role="status">"Loading the episode…"</p> }>
+        <Suspense fallback=move || view! { <p role="status">{format!("Loading: {title}…")}</p> }>
             {move || Suspend::new(async move {
                 match page.await {
-                    Ok(page) => EitherOf3::A(view! { <EpisodeView page /> }),
+                    Ok(page) => EitherOf3::A(show(page)),
                     Err(PageError::SignedOut) => EitherOf3::B(view! { <Redirect path="/signin" /> }),
                     Err(error) => EitherOf3::C(view! {
-                        <Title text="Episode" />
-                        <h1>"Episode"</h1>
+                        <Title text=title />
+                        <h1>{title}</h1>
                         <p class="alert alert-error" role="alert">{error.to_string()}</p>
                         <p><a href="/today">"Back to Today"</a></p>
                     }),
