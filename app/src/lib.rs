@@ -65,6 +65,11 @@ pub fn App() -> impl IntoView {
                         view=routes::attempt::AttemptRoute
                         ssr=SsrMode::Async
                     />
+                    <Route
+                        path=(StaticSegment("episodes"), ParamSegment("id"), StaticSegment("appointment"))
+                        view=routes::appointment::AppointmentRoute
+                        ssr=SsrMode::Async
+                    />
                 </Routes>
             </Layout>
         </Router>

@@ -66,3 +66,33 @@ pub fn earliest_appointment_for_mailing(
         .and_then(|day| calendar.on_or_after(day).ok())
         .ok_or(NoticeError::OutOfRange(mailed))
 }
+
+/// Why an appointment picked on a given day cannot be given.
+#[derive(Debug, Clone, PartialEq, Eq, Error, Serialize, Deserialize)]
+pub enum AppointmentProblem {
+    #[error(transparent)]
+    Notice(#[from] NoticeError),
+    /// R15: the notice could no longer be mailed 7 days before it.
+    #[error(
+        "Too soon: if the notice is mailed today, the earliest appointment is {} (R15).",
+        long_date(*earliest)
+    )]
+    TooSoon { earliest: NaiveDate },
+}
+
+/// R15, R16: for an appointment on `appointment` picked on `today`, the last day to mail the
+/// DHS 7869 notice — or why that day cannot be given (not a business day, or too soon for
+/// the notice). The scheduling form says this as the date is picked; the server refuses
+/// with the same answer.
+pub fn appointment_mail_by(
+    appointment: NaiveDate,
+    today: NaiveDate,
+    calendar: &BusinessCalendar,
+) -> Result<NaiveDate, AppointmentProblem> {
+    let mail_by = notice_mail_by(appointment, calendar)?;
+    if mail_by < today {
+        let earliest = earliest_appointment_for_mailing(today, calendar)?;
+        return Err(AppointmentProblem::TooSoon { earliest });
+    }
+    Ok(mail_by)
+}

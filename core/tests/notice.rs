@@ -189,3 +189,56 @@ fn typed_dates_are_read_or_explained() {
         other => panic!("expected NotADate, got {other:?}"),
     }
 }
+
+/// R15, R16: the scheduling form's answer for an appointment picked on a day — the same
+/// function the server's transition check uses.
+#[wasm_bindgen_test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn r15_r16_an_appointment_picked_today_is_mailed_by_or_too_soon() {
+    use reengage_core::{AppointmentProblem, appointment_mail_by};
+    let oregon = BusinessCalendar::oregon();
+    let picked =
+        |appointment: &str, today: &str| appointment_mail_by(d(appointment), d(today), &oregon);
+    // Picked on Tuesday 2026-11-24, before Thanksgiving.
+    assert_eq!(picked("2026-12-08", "2026-11-24"), Ok(d("2026-12-01")));
+    // Minus 7 is Thursday 11-26 (Thanksgiving): back to Wednesday 11-25, still ahead.
+    assert_eq!(picked("2026-12-03", "2026-11-24"), Ok(d("2026-11-25")));
+    // Minus 7 is today: mail it today.
+    assert_eq!(picked("2026-12-01", "2026-11-24"), Ok(d("2026-11-24")));
+    // Minus 7 is yesterday: too soon; the earliest is 7 days from today, a business day.
+    assert_eq!(
+        picked("2026-11-30", "2026-11-24"),
+        Err(AppointmentProblem::TooSoon {
+            earliest: d("2026-12-01")
+        })
+    );
+    let said = picked("2026-11-30", "2026-11-24").unwrap_err().to_string();
+    assert_eq!(
+        said,
+        "Too soon: if the notice is mailed today, the earliest appointment is Tuesday, December 1, 2026 (R15)."
+    );
+    // Picked on Wednesday 11-25: 7 days ahead is Wednesday 12-02.
+    assert_eq!(
+        picked("2026-12-01", "2026-11-25"),
+        Err(AppointmentProblem::TooSoon {
+            earliest: d("2026-12-02")
+        })
+    );
+    // R16: a weekend or a holiday is never an appointment day; across the year end too.
+    assert!(matches!(
+        picked("2026-12-05", "2026-11-24"),
+        Err(AppointmentProblem::Notice(_))
+    ));
+    assert!(matches!(
+        picked("2027-01-01", "2026-12-21"),
+        Err(AppointmentProblem::Notice(_))
+    ));
+    assert_eq!(picked("2027-01-04", "2026-12-28"), Ok(d("2026-12-28")));
+    // Picked on New Year's Eve: 7 days ahead is Thursday 2027-01-07.
+    assert_eq!(
+        picked("2027-01-05", "2026-12-31"),
+        Err(AppointmentProblem::TooSoon {
+            earliest: d("2027-01-07")
+        })
+    );
+}

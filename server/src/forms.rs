@@ -38,9 +38,6 @@ pub struct AttemptForm {
     pub window: Option<String>,
     #[serde(default)]
     pub note: Option<String>,
-    /// Only on the way back: why it was refused.
-    #[serde(default, skip_deserializing)]
-    pub error: Option<String>,
 }
 
 /// The longest note accepted on an attempt.
@@ -99,11 +96,59 @@ impl AttemptForm {
     }
 }
 
-/// Back to the form with what was typed and why it was refused.
-fn back_to_form(id: i64, mut form: AttemptForm, error: String) -> Response {
-    form.error = Some(error);
-    let query = serde_urlencoded::to_string(&form).unwrap_or_default();
-    Redirect::to(&format!("/episodes/{id}/attempt?{query}")).into_response()
+/// Back to the form `/episodes/{id}/{form}` with what was typed and why it was refused.
+fn back_to_form(id: i64, form: &str, typed: &impl Serialize, error: String) -> Response {
+    let typed = serde_urlencoded::to_string(typed).unwrap_or_default();
+    let error = serde_urlencoded::to_string([("error", error)]).unwrap_or_default();
+    Redirect::to(&format!("/episodes/{id}/{form}?{typed}&{error}")).into_response()
+}
+
+/// The signed-in staff member and the episode id, once `action` on it is allowed.
+async fn allowed(
+    state: &AppState,
+    auth: AuthSession,
+    id: &str,
+    action: Action,
+) -> Result<(Staff, i64), Response> {
+    let Some(staff) = auth.user.map(|user| user.staff) else {
+        return Err(Redirect::to("/signin").into_response());
+    };
+    let Ok(id) = id.parse::<i64>() else {
+        return Err((StatusCode::NOT_FOUND, "There is no such episode.").into_response());
+    };
+    access::authorize(
+        &state.db,
+        &staff,
+        action,
+        Record::Episode(id),
+        state.clock.now(),
+    )
+    .await
+    .map_err(refused)?;
+    Ok((staff, id))
+}
+
+/// After a change: to the episode, or back to the form with the reason.
+fn outcome(
+    result: Result<(), ServiceError>,
+    id: i64,
+    form: &str,
+    typed: &impl Serialize,
+) -> Response {
+    match result {
+        Ok(()) => Redirect::to(&format!("/episodes/{id}?saved={form}")).into_response(),
+        Err(ServiceError::Store(error)) => {
+            tracing::error!(%error, form, "form could not be saved");
+            back_to_form(
+                id,
+                form,
+                typed,
+                "It could not be saved. Nothing was changed; try again.".into(),
+            )
+        }
+        Err(error @ (ServiceError::Forbidden(_) | ServiceError::NotFound(_))) => refused(error),
+        Err(error) => back_to_form(id, form, typed, error.to_string()),
+    }
 }
 
 /// A refusal of the access check as a short page.
@@ -132,65 +177,86 @@ pub async fn attempt(
     Path(id): Path<String>,
     Form(form): Form<AttemptForm>,
 ) -> Response {
-    let Some(staff) = auth.user.map(|user| user.staff) else {
-        return Redirect::to("/signin").into_response();
+    let (staff, id) = match allowed(&state, auth, &id, Action::LogAttempt).await {
+        Ok(allowed) => allowed,
+        Err(response) => return response,
     };
-    let Ok(id) = id.parse::<i64>() else {
-        return (StatusCode::NOT_FOUND, "There is no such episode.").into_response();
-    };
-    let now = state.clock.now();
-    if let Err(error) = access::authorize(
-        &state.db,
-        &staff,
-        Action::LogAttempt,
-        Record::Episode(id),
-        now,
-    )
-    .await
-    {
-        return refused(error);
-    }
     let (version, attempt) = match form.attempt(&staff) {
         Ok(parsed) => parsed,
-        Err(message) => return back_to_form(id, form, message),
+        Err(message) => return back_to_form(id, "attempt", &form, message),
     };
     let request = r11_request(&attempt);
-    let actor = staff.actor();
-    match change(
+    let (actor, now) = (staff.actor(), state.clock.now());
+    let result = async {
+        let changed = change(
+            &state.db,
+            &actor,
+            id,
+            version,
+            Transition::LogAttempt(attempt),
+            now,
+        )
+        .await?;
+        if let Some(request) = request
+            && let Err(error) = change(
+                &state.db,
+                &actor,
+                id,
+                changed.version,
+                Transition::AddMissingInfo(request),
+                now,
+            )
+            .await
+        {
+            tracing::warn!(%error, episode = id, "R11 request not added");
+        }
+        Ok(())
+    }
+    .await;
+    outcome(result, id, "attempt", &form)
+}
+
+/// What the appointment form sends (and is sent back with on a refusal).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct AppointmentForm {
+    #[serde(default)]
+    pub version: String,
+    #[serde(default)]
+    pub on: String,
+}
+
+/// `POST /episodes/{id}/appointment`: schedule the re-engagement appointment (R12–R16).
+pub async fn appointment(
+    State(state): State<AppState>,
+    auth: AuthSession,
+    Path(id): Path<String>,
+    Form(form): Form<AppointmentForm>,
+) -> Response {
+    let (staff, id) = match allowed(&state, auth, &id, Action::ScheduleAppointment).await {
+        Ok(allowed) => allowed,
+        Err(response) => return response,
+    };
+    let Ok(version) = form.version.parse::<i64>() else {
+        return back_to_form(
+            id,
+            "appointment",
+            &form,
+            "Reload the episode and try again.".into(),
+        );
+    };
+    let on = match parse_date_input(&form.on) {
+        Ok(on) => on,
+        Err(error) => return back_to_form(id, "appointment", &form, error.to_string()),
+    };
+    let result = change(
         &state.db,
-        &actor,
+        &staff.actor(),
         id,
         version,
-        Transition::LogAttempt(attempt),
-        now,
+        Transition::ScheduleAppointment { on },
+        state.clock.now(),
     )
     .await
-    {
-        Ok(changed) => {
-            if let Some(request) = request
-                && let Err(error) = change(
-                    &state.db,
-                    &actor,
-                    id,
-                    changed.version,
-                    Transition::AddMissingInfo(request),
-                    now,
-                )
-                .await
-            {
-                tracing::warn!(%error, episode = id, "R11 request not added");
-            }
-            Redirect::to(&format!("/episodes/{id}?saved=attempt")).into_response()
-        }
-        Err(ServiceError::Store(error)) => {
-            tracing::error!(%error, "attempt could not be saved");
-            back_to_form(
-                id,
-                form,
-                "The attempt could not be saved. Nothing was changed; try again.".into(),
-            )
-        }
-        Err(error @ (ServiceError::Forbidden(_) | ServiceError::NotFound(_))) => refused(error),
-        Err(error) => back_to_form(id, form, error.to_string()),
-    }
+    .map(|_| ());
+    outcome(result, id, "appointment", &form)
 }

@@ -89,6 +89,10 @@ pub fn router(state: AppState) -> Router {
             "/episodes/{id}/attempt",
             axum::routing::post(crate::forms::attempt),
         )
+        .route(
+            "/episodes/{id}/appointment",
+            axum::routing::post(crate::forms::appointment),
+        )
         .nest("/api/v1", crate::api::router())
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             shell(options.clone())

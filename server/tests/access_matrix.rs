@@ -684,6 +684,7 @@ fn rows(w: &World) -> Vec<Row> {
             Some(json!(format!("id={e}"))),
         ),
         ("GET", format!("/episodes/{e}/attempt"), 302, None),
+        ("GET", format!("/episodes/{e}/appointment"), 302, None),
         (
             "POST",
             format!("/episodes/{e}/attempt"),
@@ -699,6 +700,14 @@ fn rows(w: &World) -> Vec<Row> {
             ..page(method, "", signed_out)
         });
     }
+    // Scheduling the appointment is the department's (R12–R16).
+    rows.push(Row {
+        path: format!("/episodes/{e}/appointment"),
+        body: Some(json!("version=stale")),
+        allowed: DEPARTMENT,
+        hidden: "ob",
+        ..page("POST", "", 303)
+    });
     // Every change of an episode, with who may make it (R5, R18, R24, R26).
     for (change, allowed, hidden) in [
         ("attempts", "fc ca es om lw co", "ob"),

@@ -359,3 +359,82 @@ async fn the_attempt_form_saves_in_two_taps_and_a_refusal_keeps_what_was_typed()
         );
     }
 }
+
+#[tokio::test]
+async fn the_appointment_form_says_the_mailing_day_and_refuses_a_day_too_soon_in_place() {
+    for backend in backends().await {
+        let test = fresh_db(backend).await;
+        demo::load(&test.db, monday()).await.unwrap();
+        let options = config::leptos_options(Some("127.0.0.1:0".parse().unwrap())).unwrap();
+        let clock = Clock::fixed(Arc::new(Mutex::new(monday())));
+        let base = serve(AppState::new(options, test.db.clone()).with_clock(clock)).await;
+        let coach = sign_in(&base, "coach@demo.test").await;
+        // The demo's fourth episode waits for its invitation (R12).
+        let (status, episode) = get(&base, "/episodes/4", Some(&coach)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            episode.contains("href=\"/episodes/4/appointment\""),
+            "{episode}"
+        );
+
+        // Business days only; the earliest day the notice can still reach is picked, and
+        // the page says when to mail (R15, R16).
+        let (status, html) = get(&base, "/episodes/4/appointment", Some(&coach)).await;
+        assert_eq!(status, StatusCode::OK, "{html}");
+        assert!(
+            html.contains("<option value=\"2026-12-07\" selected"),
+            "{html}"
+        );
+        assert!(
+            !html.contains("value=\"2026-12-05\""),
+            "a Saturday is offered: {html}"
+        );
+        assert!(
+            html.contains("Notice DHS 7869 must be mailed by Monday, November 30, 2026 (R15)."),
+            "{html}"
+        );
+
+        let version: i64 = sqlx::query_scalar("SELECT version FROM episodes WHERE id = 4")
+            .fetch_one(&test.db.pool)
+            .await
+            .unwrap();
+        let post = |on: &'static str| {
+            client()
+                .post(format!("{base}/episodes/4/appointment"))
+                .header(header::COOKIE, &coach)
+                .form(&[("version", version.to_string()), ("on", on.to_owned())])
+                .send()
+        };
+        // Friday 12-04: the notice would have to have gone by 11-25 — too soon, in place.
+        let refused = post("2026-12-04").await.unwrap();
+        let back = refused.headers()[header::LOCATION]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(back.starts_with("/episodes/4/appointment?"), "{back}");
+        let (_, html) = get(&base, &back, Some(&coach)).await;
+        assert!(
+            html.contains("earliest appointment is Monday, December 7, 2026 (R15)."),
+            "{html}"
+        );
+        assert!(
+            html.contains("<option value=\"2026-12-04\" selected"),
+            "{html}"
+        );
+        let scheduled: Option<String> =
+            sqlx::query_scalar("SELECT appointment_on FROM episodes WHERE id = 4")
+                .fetch_one(&test.db.pool)
+                .await
+                .unwrap();
+        assert_eq!(scheduled, None);
+
+        let saved = post("2026-12-08").await.unwrap();
+        assert_eq!(
+            saved.headers()[header::LOCATION],
+            "/episodes/4?saved=appointment"
+        );
+        let (_, episode) = get(&base, "/episodes/4?saved=appointment", Some(&coach)).await;
+        assert!(episode.contains("The appointment is saved."), "{episode}");
+        assert!(episode.contains("Mail the DHS 7869 notice"), "{episode}");
+    }
+}

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::{use_params_map, use_query_map};
-use reengage_core::episode::{Deadline, DeadlineStatus, Urgency};
+use reengage_core::episode::{Deadline, DeadlineStatus, Stage, Urgency};
 use reengage_core::long_date;
 
 use crate::backend::{EpisodePage, PageError, episode, not_found};
@@ -72,7 +72,11 @@ fn status_words(deadline: &Deadline) -> String {
 #[component]
 fn EpisodeView(page: EpisodePage) -> impl IntoView {
     let person = page.participant.clone();
-    let saved = use_query_map().read_untracked().get("saved").is_some();
+    // After a form: "attempt" or "appointment".
+    let saved = use_query_map()
+        .read_untracked()
+        .get("saved")
+        .filter(|what| matches!(what.as_str(), "attempt" | "appointment"));
     let path = page.stage.path();
     let current = path
         .iter()
@@ -177,14 +181,19 @@ fn EpisodeView(page: EpisodePage) -> impl IntoView {
             <dd>{person.email.clone().unwrap_or_else(|| "none on file".into())}</dd>
             {person.address.clone().map(|address| view! { <dt>"Address"</dt> <dd>{address}</dd> })}
         </dl>
-        {saved.then(|| view! {
-            <p class="alert alert-success" role="status">"The attempt is saved."</p>
+        {saved.map(|what| view! {
+            <p class="alert alert-success" role="status">{format!("The {what} is saved.")}</p>
         })}
         {(!page.closed).then(|| view! {
-            <p>
+            <p class="actions">
                 <a class="button" href=format!("/episodes/{}/attempt", page.id)>
                     "Log a contact attempt"
                 </a>
+                {(page.stage == Stage::InviteToReengagement).then(|| view! {
+                    <a class="button" href=format!("/episodes/{}/appointment", page.id)>
+                        "Schedule the re-engagement appointment"
+                    </a>
+                })}
             </p>
         })}
         <h2>"Where the episode stands"</h2>

@@ -1,5 +1,6 @@
 //! One page per file.
 
+pub mod appointment;
 pub mod attempt;
 pub mod episode;
 pub mod home;

@@ -14,7 +14,10 @@ use super::progress::{adjust_plan_in_time, invite_on, qualifying_attempt};
 use super::readiness::{MIN_DEPARTMENT_STAFF, ReadinessItem, dq1_readiness, good_cause};
 use super::stage::is_closed;
 use crate::calendar::BusinessCalendar;
-use crate::notice::{NoticeError, earliest_appointment_for_mailing, notice_mail_by};
+use crate::notice::{
+    AppointmentProblem, NoticeError, appointment_mail_by, earliest_appointment_for_mailing,
+    notice_mail_by,
+};
 use crate::rules::{R2, R8, R9, R12, R13, R15, R17, R18, R19, R23, R24, R26, R30, RuleId};
 use crate::words::long_date;
 
@@ -239,13 +242,13 @@ pub fn check(
                     return Err(Refusal::InviteTooEarly(invite));
                 }
             }
-            let mail_by = notice_mail_by(*on, calendar).map_err(Refusal::Notice)?;
-            if mail_by < today {
-                let earliest =
-                    earliest_appointment_for_mailing(today, calendar).map_err(Refusal::Notice)?;
-                return Err(Refusal::TooSoonForNotice { earliest });
+            match appointment_mail_by(*on, today, calendar) {
+                Ok(_) => Ok(()),
+                Err(AppointmentProblem::Notice(error)) => Err(Refusal::Notice(error)),
+                Err(AppointmentProblem::TooSoon { earliest }) => {
+                    Err(Refusal::TooSoonForNotice { earliest })
+                }
             }
-            Ok(())
         }
         Transition::RecordNoticeMailed { on } => {
             not_after_today("The mailing date", *on, today)?;

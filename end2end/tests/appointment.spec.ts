@@ -1,0 +1,82 @@
+import { expect, test, type Page } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+import { waitForHydration } from "./hydration";
+import { signIn } from "./session";
+
+// Scheduling the re-engagement appointment (R12–R16): only business days; the DHS 7869
+// mailing day — or "too soon" and the earliest day — is said as the day is picked.
+// The demo's episodes 4, 12, 20, 28 and 36 wait for their invitation; a test that saves
+// works on an episode of its own (the phone and desktop projects run at once).
+function own(phone: number, desktop: number): number {
+  return test.info().project.name === "phone" ? phone : desktop;
+}
+
+async function openForm(page: Page, id: number): Promise<void> {
+  await signIn(page, "coach@demo.test");
+  await page.goto(`/episodes/${id}`);
+  await page.getByRole("link", { name: "Schedule the re-engagement appointment" }).click();
+  await expect(page).toHaveURL(new RegExp(`/episodes/${id}/appointment$`));
+}
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("a day too soon is refused in place, then a good day is scheduled", async ({ page }) => {
+    await openForm(page, own(12, 20));
+    const day = page.getByLabel("Appointment day");
+    await expect(page.getByRole("status")).toContainText(/Notice DHS 7869 must be mailed by \w+day, \w+ \d+, \d{4} \(R15\)\./);
+    // The next business day is always too soon for a 7-day notice.
+    const soonest = await day.locator("option").first().getAttribute("value");
+    await day.selectOption(soonest ?? "");
+    await page.getByRole("button", { name: "Schedule appointment" }).click();
+    await expect(page.getByRole("alert")).toContainText(/Too soon: if the notice is mailed today, the earliest appointment is/);
+    await expect(day).toHaveValue(soonest ?? "");
+    // The earliest day it names, then saved.
+    const earliest = await day.locator("option").nth(6).getAttribute("value");
+    await day.selectOption(earliest ?? "");
+    await page.getByRole("button", { name: "Schedule appointment" }).click();
+    await expect(page).toHaveURL(/\?saved=appointment$/);
+    await expect(page.getByText("The appointment is saved.")).toBeVisible();
+    await expect(page.locator("[aria-current=step]")).toHaveText(/Appointment scheduled/);
+  });
+});
+
+test.describe("with JavaScript", () => {
+  test("the mailing day changes as the day changes, with no request", async ({ page }) => {
+    await openForm(page, 4);
+    await waitForHydration(page);
+    const requests: string[] = [];
+    page.on("request", (request) => requests.push(request.url()));
+    const status = page.getByRole("status");
+    const day = page.getByLabel("Appointment day");
+    const first = await day.locator("option").first().getAttribute("value");
+    await day.selectOption(first ?? "");
+    await expect(status).toContainText("Too soon: if the notice is mailed today, the earliest appointment is");
+    const later = await day.locator("option").nth(10).getAttribute("value");
+    await day.selectOption(later ?? "");
+    await expect(status).toContainText(/Notice DHS 7869 must be mailed by/);
+    const text = await status.textContent();
+    const latest = await day.locator("option").last().getAttribute("value");
+    await day.selectOption(latest ?? "");
+    await expect(status).not.toHaveText(text ?? "");
+    expect(requests).toEqual([]);
+  });
+
+  test("the keyboard alone schedules it", async ({ page }) => {
+    await openForm(page, own(28, 36));
+    await waitForHydration(page);
+    await page.getByLabel("Appointment day").focus();
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Enter");
+    await expect(page).toHaveURL(/\?saved=appointment$/);
+  });
+
+  test("no WCAG 2.1 AA violation (axe-core)", async ({ page }) => {
+    await openForm(page, 4);
+    await waitForHydration(page);
+    const results = await new AxeBuilder({ page })
+      .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
+      .analyze();
+    expect(results.violations).toEqual([]);
+  });
+});
