@@ -756,7 +756,7 @@ fn forbidden_transitions_name_their_rule() {
     );
     assert_eq!(
         too_soon.to_string(),
-        "Too soon: if the notice is mailed today it reaches only an appointment on Tuesday, November 17, 2026 or later. Choose Tuesday, November 17, 2026 or later (R15)."
+        "Too soon: if the notice is mailed today, the earliest appointment is Tuesday, November 17, 2026 (R15)."
     );
     // R15: recording a notice mailed too late.
     let mut scheduled = invited.clone();

@@ -97,7 +97,8 @@ pub enum Refusal {
     InviteTooEarly(NaiveDate),
     #[error("{0}")]
     Notice(NoticeError),
-    #[error("Too soon: if the notice is mailed today it reaches only an appointment on {} or later. Choose {} or later (R15).", long_date(*earliest), long_date(*earliest))]
+    // One sentence for R15's "too soon", said alike by the form and the refusal.
+    #[error("{}", AppointmentProblem::TooSoon { earliest: *earliest })]
     TooSoonForNotice { earliest: NaiveDate },
     #[error("There is no appointment yet. Schedule it before recording the notice (R15).")]
     NoAppointment,
