@@ -75,6 +75,9 @@ pub struct EpisodePage {
     pub participant: ParticipantCard,
     pub stage: Stage,
     pub closed: bool,
+    /// The re-engagement appointment, once scheduled, and when its notice was mailed.
+    pub appointment_on: Option<NaiveDate>,
+    pub notice_mailed_on: Option<NaiveDate>,
     pub deadlines: Vec<Deadline>,
     /// The department's next step (absent for a contractor).
     pub next_action: Option<NextAction>,

@@ -70,6 +70,11 @@ pub fn App() -> impl IntoView {
                         view=routes::appointment::AppointmentRoute
                         ssr=SsrMode::Async
                     />
+                    <Route
+                        path=(StaticSegment("episodes"), ParamSegment("id"), StaticSegment("notice"))
+                        view=routes::notice_mailed::NoticeMailedRoute
+                        ssr=SsrMode::Async
+                    />
                 </Routes>
             </Layout>
         </Router>

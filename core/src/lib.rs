@@ -20,8 +20,8 @@ pub mod words;
 pub use calendar::{BusinessCalendar, CalendarError, Closure};
 pub use date_input::{DateInputError, parse_date_input};
 pub use notice::{
-    AppointmentProblem, NoticeError, appointment_mail_by, earliest_appointment_for_mailing,
-    notice_mail_by,
+    AppointmentProblem, MailingProblem, NoticeError, appointment_mail_by,
+    earliest_appointment_for_mailing, notice_mail_by, notice_mailing,
 };
 pub use rules::RuleId;
 pub use words::long_date;

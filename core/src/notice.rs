@@ -96,3 +96,43 @@ pub fn appointment_mail_by(
     }
     Ok(mail_by)
 }
+
+/// Why a DHS 7869 mailing cannot be recorded for an appointment.
+#[derive(Debug, Clone, PartialEq, Eq, Error, Serialize, Deserialize)]
+pub enum MailingProblem {
+    #[error(transparent)]
+    Notice(#[from] NoticeError),
+    /// R15: mailed fewer than 7 calendar days before the appointment; the fix is to
+    /// reschedule it to `earliest` or later.
+    #[error(
+        "Mailed on {} is later than {}, fewer than 7 days before the appointment. Reschedule the appointment to {} or later (R15).",
+        long_date(*mailed),
+        long_date(*due),
+        long_date(*earliest)
+    )]
+    Late {
+        mailed: NaiveDate,
+        due: NaiveDate,
+        earliest: NaiveDate,
+    },
+}
+
+/// R15: whether a notice mailed on `mailed` is in time for the appointment on
+/// `appointment`; the last mailing day when it is. The notice form says this as the day is
+/// picked; the server refuses with the same answer.
+pub fn notice_mailing(
+    mailed: NaiveDate,
+    appointment: NaiveDate,
+    calendar: &BusinessCalendar,
+) -> Result<NaiveDate, MailingProblem> {
+    let due = notice_mail_by(appointment, calendar)?;
+    if mailed > due {
+        let earliest = earliest_appointment_for_mailing(mailed, calendar)?;
+        return Err(MailingProblem::Late {
+            mailed,
+            due,
+            earliest,
+        });
+    }
+    Ok(due)
+}

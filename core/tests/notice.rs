@@ -242,3 +242,45 @@ fn r15_r16_an_appointment_picked_today_is_mailed_by_or_too_soon() {
         })
     );
 }
+
+/// R15: a mailing on a day is in time for the appointment, or late with the fix — the notice
+/// form's answer and the server's refusal alike.
+#[wasm_bindgen_test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn r15_a_notice_mailed_on_a_day_is_in_time_or_late_with_the_fix() {
+    use reengage_core::{MailingProblem, notice_mailing};
+    let oregon = BusinessCalendar::oregon();
+    // Appointment Friday 2026-12-04: minus 7 is the day after Thanksgiving (closed), so the
+    // notice must go by Wednesday 11-25.
+    assert_eq!(
+        notice_mailing(d("2026-11-25"), d("2026-12-04"), &oregon),
+        Ok(d("2026-11-25"))
+    );
+    assert_eq!(
+        notice_mailing(d("2026-11-20"), d("2026-12-04"), &oregon),
+        Ok(d("2026-11-25"))
+    );
+    let late = notice_mailing(d("2026-11-30"), d("2026-12-04"), &oregon).unwrap_err();
+    assert_eq!(
+        late,
+        MailingProblem::Late {
+            mailed: d("2026-11-30"),
+            due: d("2026-11-25"),
+            earliest: d("2026-12-07")
+        }
+    );
+    assert_eq!(
+        late.to_string(),
+        "Mailed on Monday, November 30, 2026 is later than Wednesday, November 25, 2026, fewer than 7 days before the appointment. Reschedule the appointment to Monday, December 7, 2026 or later (R15)."
+    );
+    // Across the year end: mailed New Year's Eve for Tuesday 2027-01-05 is late; the
+    // earliest is Thursday 01-07.
+    assert!(matches!(
+        notice_mailing(d("2026-12-31"), d("2027-01-05"), &oregon),
+        Err(MailingProblem::Late { earliest, .. }) if earliest == d("2027-01-07")
+    ));
+    assert!(matches!(
+        notice_mailing(d("2026-11-20"), d("2026-12-05"), &oregon),
+        Err(MailingProblem::Notice(_))
+    ));
+}

@@ -260,3 +260,49 @@ pub async fn appointment(
     .map(|_| ());
     outcome(result, id, "appointment", &form)
 }
+
+/// What the notice form sends (and is sent back with on a refusal).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct NoticeForm {
+    #[serde(default)]
+    pub version: String,
+    #[serde(default)]
+    pub on: String,
+}
+
+/// `POST /episodes/{id}/notice`: the DHS 7869 notice was mailed (R15); a late mailing is
+/// refused with the fix (reschedule).
+pub async fn notice(
+    State(state): State<AppState>,
+    auth: AuthSession,
+    Path(id): Path<String>,
+    Form(form): Form<NoticeForm>,
+) -> Response {
+    let (staff, id) = match allowed(&state, auth, &id, Action::RecordNoticeMailed).await {
+        Ok(allowed) => allowed,
+        Err(response) => return response,
+    };
+    let Ok(version) = form.version.parse::<i64>() else {
+        return back_to_form(
+            id,
+            "notice",
+            &form,
+            "Reload the episode and try again.".into(),
+        );
+    };
+    let on = match parse_date_input(&form.on) {
+        Ok(on) => on,
+        Err(error) => return back_to_form(id, "notice", &form, error.to_string()),
+    };
+    let result = change(
+        &state.db,
+        &staff.actor(),
+        id,
+        version,
+        Transition::RecordNoticeMailed { on },
+        state.clock.now(),
+    )
+    .await
+    .map(|_| ());
+    outcome(result, id, "notice", &form)
+}

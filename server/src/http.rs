@@ -93,6 +93,10 @@ pub fn router(state: AppState) -> Router {
             "/episodes/{id}/appointment",
             axum::routing::post(crate::forms::appointment),
         )
+        .route(
+            "/episodes/{id}/notice",
+            axum::routing::post(crate::forms::notice),
+        )
         .nest("/api/v1", crate::api::router())
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             shell(options.clone())

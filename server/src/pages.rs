@@ -106,6 +106,8 @@ async fn episode_page(
         today,
         stage: episode::stage(facts, today, &calendar),
         closed: episode::is_closed(facts, &calendar),
+        appointment_on: facts.appointment.as_ref().map(|a| a.on),
+        notice_mailed_on: facts.appointment.as_ref().and_then(|a| a.notice_mailed_on),
         deadlines: episode::deadlines(facts, today, &calendar),
         next_action,
         attempts,

@@ -685,6 +685,7 @@ fn rows(w: &World) -> Vec<Row> {
         ),
         ("GET", format!("/episodes/{e}/attempt"), 302, None),
         ("GET", format!("/episodes/{e}/appointment"), 302, None),
+        ("GET", format!("/episodes/{e}/notice"), 302, None),
         (
             "POST",
             format!("/episodes/{e}/attempt"),
@@ -700,14 +701,16 @@ fn rows(w: &World) -> Vec<Row> {
             ..page(method, "", signed_out)
         });
     }
-    // Scheduling the appointment is the department's (R12–R16).
-    rows.push(Row {
-        path: format!("/episodes/{e}/appointment"),
-        body: Some(json!("version=stale")),
-        allowed: DEPARTMENT,
-        hidden: "ob",
-        ..page("POST", "", 303)
-    });
+    // Scheduling the appointment and recording the notice are the department's (R12–R16).
+    for form in ["appointment", "notice"] {
+        rows.push(Row {
+            path: format!("/episodes/{e}/{form}"),
+            body: Some(json!("version=stale")),
+            allowed: DEPARTMENT,
+            hidden: "ob",
+            ..page("POST", "", 303)
+        });
+    }
     // Every change of an episode, with who may make it (R5, R18, R24, R26).
     for (change, allowed, hidden) in [
         ("attempts", "fc ca es om lw co", "ob"),

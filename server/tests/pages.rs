@@ -438,3 +438,73 @@ async fn the_appointment_form_says_the_mailing_day_and_refuses_a_day_too_soon_in
         assert!(episode.contains("Mail the DHS 7869 notice"), "{episode}");
     }
 }
+
+#[tokio::test]
+async fn the_notice_form_says_in_time_or_late_with_the_fix_and_the_server_agrees() {
+    for backend in backends().await {
+        let test = fresh_db(backend).await;
+        demo::load(&test.db, monday()).await.unwrap();
+        let options = config::leptos_options(Some("127.0.0.1:0".parse().unwrap())).unwrap();
+        let now = Arc::new(Mutex::new(monday()));
+        let base =
+            serve(AppState::new(options, test.db.clone()).with_clock(Clock::fixed(now.clone())))
+                .await;
+        let coach = sign_in(&base, "coach@demo.test").await;
+        // The demo's fifth episode: appointment Thursday 12-10, notice not yet mailed.
+        let (_, episode) = get(&base, "/episodes/5", Some(&coach)).await;
+        assert!(episode.contains("href=\"/episodes/5/notice\""), "{episode}");
+        let (status, html) = get(&base, "/episodes/5/notice", Some(&coach)).await;
+        assert_eq!(status, StatusCode::OK, "{html}");
+        assert!(html.contains("In time: at least 7 days before the appointment on Thursday, December 10, 2026 (mail by Thursday, December 3, 2026, R15)."), "{html}");
+
+        // Friday 12-04: too late for Thursday's appointment — refused with the fix, in place.
+        *now.lock().unwrap() = DateTime::parse_from_rfc3339("2026-12-04T20:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        // Four days on, past the session's 12-hour limit: sign in again.
+        let coach = sign_in(&base, "coach@demo.test").await;
+        let version: i64 = sqlx::query_scalar("SELECT version FROM episodes WHERE id = 5")
+            .fetch_one(&test.db.pool)
+            .await
+            .unwrap();
+        let post = |on: &'static str| {
+            client()
+                .post(format!("{base}/episodes/5/notice"))
+                .header(header::COOKIE, &coach)
+                .form(&[("version", version.to_string()), ("on", on.to_owned())])
+                .send()
+        };
+        let late = post("2026-12-04").await.unwrap();
+        let back = late.headers()[header::LOCATION]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(back.starts_with("/episodes/5/notice?"), "{back}");
+        let (_, html) = get(&base, &back, Some(&coach)).await;
+        assert!(
+            html.contains(
+                "Reschedule the appointment to Friday, December 11, 2026 or later (R15)."
+            ),
+            "{html}"
+        );
+        assert!(html.contains("value=\"2026-12-04\""), "{html}");
+        let mailed: Option<String> =
+            sqlx::query_scalar("SELECT notice_mailed_on FROM episodes WHERE id = 5")
+                .fetch_one(&test.db.pool)
+                .await
+                .unwrap();
+        assert_eq!(mailed, None);
+        // Mailed in time on Tuesday 12-01: saved.
+        let saved = post("2026-12-01").await.unwrap();
+        assert_eq!(
+            saved.headers()[header::LOCATION],
+            "/episodes/5?saved=notice"
+        );
+        let (_, episode) = get(&base, "/episodes/5?saved=notice", Some(&coach)).await;
+        assert!(episode.contains("The notice is saved."), "{episode}");
+        assert!(
+            !episode.contains("href=\"/episodes/5/notice\""),
+            "{episode}"
+        );
+    }
+}

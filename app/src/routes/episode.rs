@@ -72,11 +72,11 @@ fn status_words(deadline: &Deadline) -> String {
 #[component]
 fn EpisodeView(page: EpisodePage) -> impl IntoView {
     let person = page.participant.clone();
-    // After a form: "attempt" or "appointment".
+    // After a form: "attempt", "appointment" or "notice".
     let saved = use_query_map()
         .read_untracked()
         .get("saved")
-        .filter(|what| matches!(what.as_str(), "attempt" | "appointment"));
+        .filter(|what| matches!(what.as_str(), "attempt" | "appointment" | "notice"));
     let path = page.stage.path();
     let current = path
         .iter()
@@ -192,6 +192,11 @@ fn EpisodeView(page: EpisodePage) -> impl IntoView {
                 {(page.stage == Stage::InviteToReengagement).then(|| view! {
                     <a class="button" href=format!("/episodes/{}/appointment", page.id)>
                         "Schedule the re-engagement appointment"
+                    </a>
+                })}
+                {(page.stage == Stage::AppointmentScheduled && page.notice_mailed_on.is_none()).then(|| view! {
+                    <a class="button" href=format!("/episodes/{}/notice", page.id)>
+                        "Record the notice mailed"
                     </a>
                 })}
             </p>

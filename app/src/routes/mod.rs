@@ -6,5 +6,6 @@ pub mod episode;
 pub mod home;
 pub mod not_found;
 pub mod notice;
+pub mod notice_mailed;
 pub mod signin;
 pub mod today;

@@ -15,8 +15,7 @@ use super::readiness::{MIN_DEPARTMENT_STAFF, ReadinessItem, dq1_readiness, good_
 use super::stage::is_closed;
 use crate::calendar::BusinessCalendar;
 use crate::notice::{
-    AppointmentProblem, NoticeError, appointment_mail_by, earliest_appointment_for_mailing,
-    notice_mail_by,
+    AppointmentProblem, MailingProblem, NoticeError, appointment_mail_by, notice_mailing,
 };
 use crate::rules::{R2, R8, R9, R12, R13, R15, R17, R18, R19, R23, R24, R26, R30, RuleId};
 use crate::words::long_date;
@@ -102,7 +101,8 @@ pub enum Refusal {
     TooSoonForNotice { earliest: NaiveDate },
     #[error("There is no appointment yet. Schedule it before recording the notice (R15).")]
     NoAppointment,
-    #[error("Mailed on {} is later than {}, fewer than 7 days before the appointment. Reschedule the appointment to {} or later (R15).", long_date(*mailed), long_date(*due), long_date(*earliest))]
+    // One sentence for a late mailing, said alike by the notice form and the refusal.
+    #[error("{}", MailingProblem::Late { mailed: *mailed, due: *due, earliest: *earliest })]
     NoticeTooLate {
         mailed: NaiveDate,
         due: NaiveDate,
@@ -254,17 +254,19 @@ pub fn check(
         Transition::RecordNoticeMailed { on } => {
             not_after_today("The mailing date", *on, today)?;
             let appointment = facts.appointment.as_ref().ok_or(Refusal::NoAppointment)?;
-            let due = notice_mail_by(appointment.on, calendar).map_err(Refusal::Notice)?;
-            if *on > due {
-                let earliest =
-                    earliest_appointment_for_mailing(*on, calendar).map_err(Refusal::Notice)?;
-                return Err(Refusal::NoticeTooLate {
-                    mailed: *on,
+            match notice_mailing(*on, appointment.on, calendar) {
+                Ok(_) => Ok(()),
+                Err(MailingProblem::Notice(error)) => Err(Refusal::Notice(error)),
+                Err(MailingProblem::Late {
+                    mailed,
                     due,
                     earliest,
-                });
+                }) => Err(Refusal::NoticeTooLate {
+                    mailed,
+                    due,
+                    earliest,
+                }),
             }
-            Ok(())
         }
         Transition::AddMissingInfo(item) => {
             not_after_today("The request date", item.requested_on, today)
