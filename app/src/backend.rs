@@ -6,7 +6,7 @@ use chrono::{NaiveDate, NaiveTime};
 use leptos::prelude::*;
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
-use reengage_core::episode::{Attempt, Deadline, NextAction, Stage, WorkItem};
+use reengage_core::episode::{Attempt, Deadline, NextAction, Stage, Trigger, WorkItem};
 use reengage_core::narrative::NarrativeType;
 use serde::{Deserialize, Serialize};
 
@@ -61,9 +61,42 @@ pub struct ParticipantCard {
 /// A saved narrative, as the history shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NarrativeLine {
+    pub id: i64,
     pub kind: NarrativeType,
     pub body: String,
     pub updated_at: String,
+}
+
+/// A narrative `core` drafted from the recorded facts (R4, R10, R22, R25), not yet saved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DraftLine {
+    /// Which draft: `attempt-1`, `staffing`, `decision`.
+    pub key: String,
+    pub kind: NarrativeType,
+    pub text: String,
+}
+
+/// Who and where, as the DHS 7869 notice names them (department staff only).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoticeContacts {
+    pub office: String,
+    pub office_address: Option<String>,
+    pub office_phone: Option<String>,
+    pub coach: Option<String>,
+    pub coach_phone: Option<String>,
+    pub coach_email: Option<String>,
+}
+
+/// Why an episode is loaded: to read it, or for one of its forms. The server checks the
+/// form's own action too, so a page offers a form only to who may send it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Purpose {
+    Read,
+    LogAttempt,
+    RecordContact,
+    ScheduleAppointment,
+    /// The notice-mailed form and the printable DHS 7869 notice.
+    RecordNoticeMailed,
 }
 
 /// One episode as its page shows it: every deadline and the stage from `core`.
@@ -73,16 +106,40 @@ pub struct EpisodePage {
     pub version: i64,
     pub today: NaiveDate,
     pub participant: ParticipantCard,
+    /// What was missed and when (R1).
+    pub trigger: Trigger,
     pub stage: Stage,
     pub closed: bool,
     /// The re-engagement appointment, once scheduled, and when its notice was mailed.
     pub appointment_on: Option<NaiveDate>,
+    pub appointment_at: Option<NaiveTime>,
     pub notice_mailed_on: Option<NaiveDate>,
     pub deadlines: Vec<Deadline>,
     /// The department's next step (absent for a contractor).
     pub next_action: Option<NextAction>,
     pub attempts: Vec<Attempt>,
     pub narratives: Vec<NarrativeLine>,
+    /// Drafts not yet saved (absent for a contractor).
+    pub drafts: Vec<DraftLine>,
+    /// For the DHS 7869 notice (absent for a contractor).
+    pub contacts: Option<NoticeContacts>,
+}
+
+/// Someone a miss can be recorded for: no open episode, within the signed-in person's reach.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParticipantChoice {
+    pub id: i64,
+    pub name: String,
+    pub case_number: String,
+}
+
+/// What the missed-activity form offers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MissChoices {
+    pub today: NaiveDate,
+    /// A contractor's report (R5) rather than the department's.
+    pub contractor: bool,
+    pub participants: Vec<ParticipantChoice>,
 }
 
 /// Why a page could not be shown; each says what to do.
@@ -131,7 +188,7 @@ impl FromServerFnError for PageError {
 mod server_side {
     use std::{future::Future, pin::Pin, sync::Arc};
 
-    use super::{EpisodePage, PREFIX, PageError, TodayView};
+    use super::{EpisodePage, MissChoices, PREFIX, PageError, Purpose, TodayView};
 
     /// An answer of the server's side.
     pub type Answer<T> = Pin<Box<dyn Future<Output = Result<T, PageError>> + Send>>;
@@ -140,8 +197,15 @@ mod server_side {
     pub trait Backend: Send + Sync + 'static {
         /// The signed-in person's open work, most urgent first.
         fn today(&self, request: &http::request::Parts) -> Answer<TodayView>;
-        /// Episode `id` as the signed-in person may see it.
-        fn episode(&self, request: &http::request::Parts, id: i64) -> Answer<EpisodePage>;
+        /// Episode `id` as the signed-in person may see it, for `purpose`.
+        fn episode(
+            &self,
+            request: &http::request::Parts,
+            id: i64,
+            purpose: Purpose,
+        ) -> Answer<EpisodePage>;
+        /// Who the signed-in person may record a missed activity for.
+        fn missed_form(&self, request: &http::request::Parts) -> Answer<MissChoices>;
     }
 
     /// Runs `ask` against the backend the server provided, for this request; an error sets
@@ -192,8 +256,14 @@ pub async fn today() -> Result<TodayView, PageError> {
     server_side::ask(|backend, request| backend.today(request)).await
 }
 
-/// Episode `id` with its participant, deadlines and history.
+/// Episode `id` with its participant, deadlines and history, for `purpose`.
 #[server(prefix = "/app", endpoint = "episode")]
-pub async fn episode(id: i64) -> Result<EpisodePage, PageError> {
-    server_side::ask(|backend, request| backend.episode(request, id)).await
+pub async fn episode(id: i64, purpose: Purpose) -> Result<EpisodePage, PageError> {
+    server_side::ask(|backend, request| backend.episode(request, id, purpose)).await
+}
+
+/// What the missed-activity form offers the signed-in person.
+#[server(prefix = "/app", endpoint = "missed_form")]
+pub async fn missed_form() -> Result<MissChoices, PageError> {
+    server_side::ask(|backend, request| backend.missed_form(request)).await
 }

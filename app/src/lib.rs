@@ -9,6 +9,7 @@ use leptos_router::{
 };
 
 pub mod backend;
+mod components;
 mod layout;
 pub mod routes;
 
@@ -73,6 +74,21 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=(StaticSegment("episodes"), ParamSegment("id"), StaticSegment("notice"))
                         view=routes::notice_mailed::NoticeMailedRoute
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("episodes"), ParamSegment("id"), StaticSegment("notice"), StaticSegment("print"))
+                        view=routes::notice_print::NoticePrintRoute
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("episodes"), ParamSegment("id"), StaticSegment("contact"))
+                        view=routes::contact::ContactRoute
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=StaticSegment("missed")
+                        view=routes::missed::MissedRoute
                         ssr=SsrMode::Async
                     />
                 </Routes>

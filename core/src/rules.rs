@@ -4,12 +4,12 @@
 //!
 //! | rule | in `core` |
 //! |---|---|
-//! | R1 | `episode::TriggerKind` — what opens an episode |
+//! | R1 | `episode::TriggerKind` — what opens an episode; `episode::check_miss` |
 //! | R2, R5, R6 | `deadlines::{first_contact_due, contractor_contact_due, noncooperation_contact_due}` |
-//! | R3 | `deadlines::missed_pe_call_by`, shown by `episode::next_action` |
+//! | R3 | `deadlines::missed_pe_call_by`, shown by `episode::next_action` and `episode::miss_hints` |
 //! | R4, R10 | `narrative::attempt_narrative`; attempts logged in order (`Refusal::AttemptOutOfOrder`) |
 //! | R7 | `episode::ContactMethod`; a phone not in service → offsite visit (`next_action`) |
-//! | R8 | `deadlines::{adjust_plan_contact_by, contact_in_time_to_adjust}` |
+//! | R8 | `deadlines::{adjust_plan_contact_by, contact_in_time_to_adjust}`, `episode::contact_advice` |
 //! | R9 | `deadlines::{ResponseWindow, follow_up_due}` |
 //! | R11 | `next_action`: an invalid address → ONE missing-information request |
 //! | R12 | `deadlines::invite_to_reengagement_on`, `Refusal::InviteTooEarly` |

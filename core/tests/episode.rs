@@ -120,6 +120,7 @@ fn dq1_episode() -> EpisodeFacts {
                 "2026-11-10",
                 Transition::ScheduleAppointment {
                     on: d("2026-11-18"),
+                    at: None,
                 },
             ),
             (
@@ -678,6 +679,7 @@ fn forbidden_transitions_name_their_rule() {
             with_one.clone(),
             Transition::ScheduleAppointment {
                 on: d("2026-12-01"),
+                at: None,
             },
             "2026-11-05",
             R13,
@@ -688,6 +690,7 @@ fn forbidden_transitions_name_their_rule() {
         &with_one,
         &Transition::ScheduleAppointment {
             on: d("2026-12-01"),
+            at: None,
         },
         d("2026-11-05"),
         &cal,
@@ -710,7 +713,8 @@ fn forbidden_transitions_name_their_rule() {
         check(
             &invited,
             &Transition::ScheduleAppointment {
-                on: d("2026-11-24")
+                on: d("2026-11-24"),
+                at: None,
             },
             d("2026-11-09"),
             &cal
@@ -722,6 +726,7 @@ fn forbidden_transitions_name_their_rule() {
         &invited,
         &Transition::ScheduleAppointment {
             on: d("2026-11-21"),
+            at: None,
         },
         d("2026-11-10"),
         &cal,
@@ -732,6 +737,7 @@ fn forbidden_transitions_name_their_rule() {
         &invited,
         &Transition::ScheduleAppointment {
             on: d("2026-11-26"),
+            at: None,
         },
         d("2026-11-10"),
         &cal,
@@ -743,6 +749,7 @@ fn forbidden_transitions_name_their_rule() {
         &invited,
         &Transition::ScheduleAppointment {
             on: d("2026-11-16"),
+            at: None,
         },
         d("2026-11-10"),
         &cal,

@@ -2,7 +2,7 @@
 //! episodes in every stage, dated relative to today. Every episode is built through the same
 //! services (and `core` checks) as real work. The names are obviously fictional.
 
-use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Days, NaiveDate, NaiveTime, TimeZone, Utc};
 use reengage_core::BusinessCalendar;
 use reengage_core::deadlines::ResponseWindow;
 use reengage_core::earliest_appointment_for_mailing;
@@ -91,6 +91,20 @@ pub async fn load(db: &Db, now: DateTime<Utc>) -> Result<String, StartError> {
             .await
             .map_err(input)?;
     }
+    // Where the office is and how to reach it and the coach, for the DHS 7869 notice
+    // (fictional: 555-01xx numbers).
+    sqlx::query("UPDATE branches SET address = $1, phone = $2 WHERE name = $3")
+        .bind("500 Summer Street NE, Salem, OR 97301")
+        .bind("555-0100")
+        .bind(BRANCH)
+        .execute(&db.pool)
+        .await
+        .map_err(input)?;
+    sqlx::query("UPDATE staff SET phone = $1 WHERE email = 'coach@demo.test'")
+        .bind("555-0111")
+        .execute(&db.pool)
+        .await
+        .map_err(input)?;
     let coach_id: i64 = sqlx::query_scalar("SELECT id FROM staff WHERE email = 'coach@demo.test'")
         .fetch_one(&db.pool)
         .await
@@ -372,7 +386,10 @@ async fn build_episode(
     episode
         .step(
             scheduled,
-            Transition::ScheduleAppointment { on: appointment },
+            Transition::ScheduleAppointment {
+                on: appointment,
+                at: Some(NaiveTime::from_hms_opt(10, 0, 0).expect("a time")),
+            },
             coach,
         )
         .await?;

@@ -9,10 +9,13 @@ use axum::{
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
+use chrono::NaiveTime;
 use reengage_core::deadlines::ResponseWindow;
 use reengage_core::episode::{
     Attempt, AttemptOutcome, ContactMethod, Transition, asks_for_window, r11_request,
 };
+use reengage_core::episode::{ReportedBy, Trigger, TriggerKind};
+use reengage_core::narrative::NarrativeType;
 use reengage_core::parse_date_input;
 use serde::{Deserialize, Serialize};
 
@@ -20,7 +23,9 @@ use crate::access::{self, Action, Record};
 use crate::auth::Staff;
 use crate::http::AppState;
 use crate::services::ServiceError;
-use crate::services::episodes::change;
+use crate::services::episodes::{change, record_missed_activity};
+use crate::services::narratives;
+use crate::services::participants::{self, Addition, PdpStep};
 use crate::sessions::AuthSession;
 
 /// What the contact-attempt form sends (and is sent back with on a refusal).
@@ -98,9 +103,14 @@ impl AttemptForm {
 
 /// Back to the form `/episodes/{id}/{form}` with what was typed and why it was refused.
 fn back_to_form(id: i64, form: &str, typed: &impl Serialize, error: String) -> Response {
+    back_to(&format!("/episodes/{id}/{form}"), typed, error)
+}
+
+/// Back to the page at `path` with what was typed and why it was refused.
+fn back_to(path: &str, typed: &impl Serialize, error: String) -> Response {
     let typed = serde_urlencoded::to_string(typed).unwrap_or_default();
     let error = serde_urlencoded::to_string([("error", error)]).unwrap_or_default();
-    Redirect::to(&format!("/episodes/{id}/{form}?{typed}&{error}")).into_response()
+    Redirect::to(&format!("{path}?{typed}&{error}")).into_response()
 }
 
 /// The signed-in staff member and the episode id, once `action` on it is allowed.
@@ -223,6 +233,21 @@ pub struct AppointmentForm {
     pub version: String,
     #[serde(default)]
     pub on: String,
+    /// The time of day, `HH:MM`; optional.
+    #[serde(default)]
+    pub at: String,
+}
+
+/// A time of day from a time input (`09:00`, `09:00:00`); empty is none.
+fn parse_time_input(text: &str) -> Result<Option<NaiveTime>, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    NaiveTime::parse_from_str(text, "%H:%M")
+        .or_else(|_| NaiveTime::parse_from_str(text, "%H:%M:%S"))
+        .map(Some)
+        .map_err(|_| "Enter the time as hours and minutes, for example 10:00.".to_owned())
 }
 
 /// `POST /episodes/{id}/appointment`: schedule the re-engagement appointment (R12–R16).
@@ -248,12 +273,16 @@ pub async fn appointment(
         Ok(on) => on,
         Err(error) => return back_to_form(id, "appointment", &form, error.to_string()),
     };
+    let at = match parse_time_input(&form.at) {
+        Ok(at) => at,
+        Err(error) => return back_to_form(id, "appointment", &form, error),
+    };
     let result = change(
         &state.db,
         &staff.actor(),
         id,
         version,
-        Transition::ScheduleAppointment { on },
+        Transition::ScheduleAppointment { on, at },
         state.clock.now(),
     )
     .await
@@ -305,4 +334,331 @@ pub async fn notice(
     .await
     .map(|_| ());
     outcome(result, id, "notice", &form)
+}
+
+/// What the missed-activity form sends (and is sent back with on a refusal).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct MissedForm {
+    #[serde(default)]
+    pub participant: String,
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub what: String,
+    #[serde(default)]
+    pub on: String,
+    #[serde(default)]
+    pub at: String,
+}
+
+impl MissedForm {
+    /// The participant and the miss the form describes, or a sentence saying what to fix.
+    /// Who reported it follows from who is signed in (R5 for a contractor).
+    fn trigger(&self, reported_by: ReportedBy) -> Result<(i64, Trigger), String> {
+        let participant = self
+            .participant
+            .parse::<i64>()
+            .map_err(|_| "Choose the participant who missed the activity.".to_owned())?;
+        let kind: TriggerKind =
+            enum_value(&self.kind).ok_or("Choose what happened: which kind of miss (R1).")?;
+        let on = parse_date_input(&self.on).map_err(|e| e.to_string())?;
+        let at = parse_time_input(&self.at)?;
+        Ok((
+            participant,
+            Trigger {
+                kind,
+                what: self.what.trim().to_owned(),
+                on,
+                at,
+                reported_by,
+            },
+        ))
+    }
+}
+
+/// `POST /missed`: R1 — record a missed activity and open the episode; on to the episode.
+pub async fn missed(
+    State(state): State<AppState>,
+    auth: AuthSession,
+    Form(form): Form<MissedForm>,
+) -> Response {
+    let Some(staff) = auth.user.map(|user| user.staff) else {
+        return Redirect::to("/signin").into_response();
+    };
+    let now = state.clock.now();
+    // The role first, whatever the participant (a 403 reveals nothing).
+    let role = match access::authorize(
+        &state.db,
+        &staff,
+        Action::RecordMissedActivity,
+        Record::None,
+        now,
+    )
+    .await
+    {
+        Ok(role) => role,
+        Err(error) => return refused(error),
+    };
+    let reported_by = if role == access::Role::Contractor {
+        ReportedBy::Contractor
+    } else {
+        ReportedBy::Department
+    };
+    let (participant, trigger) = match form.trigger(reported_by) {
+        Ok(parsed) => parsed,
+        Err(message) => return back_to("/missed", &form, message),
+    };
+    if let Err(error) = access::authorize(
+        &state.db,
+        &staff,
+        Action::RecordMissedActivity,
+        Record::Participant(participant),
+        now,
+    )
+    .await
+    {
+        return refused(error);
+    }
+    match record_missed_activity(&state.db, &staff.actor(), participant, trigger, now).await {
+        Ok(opened) => {
+            Redirect::to(&format!("/episodes/{}?saved=miss", opened.episode_id)).into_response()
+        }
+        Err(ServiceError::Store(error)) => {
+            tracing::error!(%error, "missed activity could not be saved");
+            back_to(
+                "/missed",
+                &form,
+                "It could not be saved. Nothing was changed; try again.".into(),
+            )
+        }
+        Err(error @ (ServiceError::Forbidden(_) | ServiceError::NotFound(_))) => refused(error),
+        Err(error) => back_to("/missed", &form, error.to_string()),
+    }
+}
+
+/// What the contact-made form sends (and is sent back with on a refusal).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct ContactForm {
+    #[serde(default)]
+    pub version: String,
+    #[serde(default)]
+    pub on: String,
+    /// Present ("yes") when the plan was adjusted with the participant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan_adjusted: Option<String>,
+    /// The agreed PDP step to add, if any.
+    #[serde(default)]
+    pub step_code: String,
+    #[serde(default)]
+    pub step_on: String,
+}
+
+impl ContactForm {
+    /// The PDP step the form adds, if one was chosen, or a sentence saying what to fix.
+    fn step(&self) -> Result<Option<PdpStep>, String> {
+        let code = self.step_code.trim();
+        if code.is_empty() {
+            return Ok(None);
+        }
+        if code.len() > 8 || !code.chars().all(|c| c.is_ascii_alphanumeric()) {
+            return Err("Choose the PDP step's code from the list.".into());
+        }
+        let starts_on = parse_date_input(&self.step_on)
+            .map_err(|_| "Enter the day the new PDP step starts.".to_owned())?;
+        Ok(Some(PdpStep {
+            code: code.to_uppercase(),
+            starts_on,
+            ends_on: None,
+            scheduled_time: None,
+            attendance_hours: None,
+        }))
+    }
+}
+
+/// `POST /episodes/{id}/contact`: R8 — contact made; within two business days, the plan is
+/// adjusted (with the agreed PDP step, if one is added) and the episode closes as re-engaged.
+pub async fn contact(
+    State(state): State<AppState>,
+    auth: AuthSession,
+    Path(id): Path<String>,
+    Form(form): Form<ContactForm>,
+) -> Response {
+    let (staff, id) = match allowed(&state, auth, &id, Action::RecordContact).await {
+        Ok(allowed) => allowed,
+        Err(response) => return response,
+    };
+    let Ok(version) = form.version.parse::<i64>() else {
+        return back_to_form(
+            id,
+            "contact",
+            &form,
+            "Reload the episode and try again.".into(),
+        );
+    };
+    let on = match parse_date_input(&form.on) {
+        Ok(on) => on,
+        Err(error) => return back_to_form(id, "contact", &form, error.to_string()),
+    };
+    let plan_adjusted = form.plan_adjusted.is_some();
+    let step = match form.step() {
+        Ok(step) if step.is_some() && !plan_adjusted => {
+            return back_to_form(
+                id,
+                "contact",
+                &form,
+                "A new PDP step belongs to an adjusted plan: tick “The plan is adjusted”, or choose no new step (R8).".into(),
+            );
+        }
+        Ok(step) => step,
+        Err(message) => return back_to_form(id, "contact", &form, message),
+    };
+    let (actor, now) = (staff.actor(), state.clock.now());
+    let result = async {
+        let changed = change(
+            &state.db,
+            &actor,
+            id,
+            version,
+            Transition::RecordContact { on, plan_adjusted },
+            now,
+        )
+        .await?;
+        if let Some(step) = step {
+            let participant: i64 =
+                sqlx::query_scalar("SELECT participant_id FROM episodes WHERE id = $1")
+                    .bind(changed.episode_id)
+                    .fetch_one(&state.db.pool)
+                    .await
+                    .map_err(ServiceError::from)?;
+            participants::add(&state.db, &actor, participant, Addition::PdpStep(step), now).await?;
+        }
+        Ok(())
+    }
+    .await;
+    outcome(result, id, "contact", &form)
+}
+
+/// What a narrative form sends: a draft to save, or a saved narrative's new text.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct NarrativeForm {
+    #[serde(default)]
+    pub kind: String,
+    /// The draft it is saved from (`attempt-1`, `staffing`, `decision`).
+    #[serde(default)]
+    pub draft_of: String,
+    #[serde(default)]
+    pub body: String,
+}
+
+/// Back to the episode's narratives with what was typed (in the draft or narrative it came
+/// from) and why it was refused.
+fn back_to_narratives(id: i64, which: (&str, String), body: &str, error: String) -> Response {
+    let query = serde_urlencoded::to_string([
+        (which.0, which.1.as_str()),
+        ("body", body),
+        ("error", error.as_str()),
+    ])
+    .unwrap_or_default();
+    Redirect::to(&format!("/episodes/{id}?{query}#narratives")).into_response()
+}
+
+/// After a narrative save: to the episode's narratives, or back with the reason.
+fn narrative_outcome<T>(
+    result: Result<T, ServiceError>,
+    id: i64,
+    which: (&str, String),
+    body: &str,
+) -> Response {
+    match result {
+        Ok(_) => {
+            Redirect::to(&format!("/episodes/{id}?saved=narrative#narratives")).into_response()
+        }
+        Err(error @ (ServiceError::Forbidden(_) | ServiceError::NotFound(_))) => refused(error),
+        Err(ServiceError::Store(error)) => {
+            tracing::error!(%error, "narrative could not be saved");
+            back_to_narratives(
+                id,
+                which,
+                body,
+                "It could not be saved. Nothing was changed; try again.".into(),
+            )
+        }
+        Err(error) => back_to_narratives(id, which, body, error.to_string()),
+    }
+}
+
+/// `POST /episodes/{id}/narratives`: save one of `core`'s drafts, as edited (R4, R10, R22, R25).
+pub async fn new_narrative(
+    State(state): State<AppState>,
+    auth: AuthSession,
+    Path(id): Path<String>,
+    Form(form): Form<NarrativeForm>,
+) -> Response {
+    let (staff, id) = match allowed(&state, auth, &id, Action::WriteNarrative).await {
+        Ok(allowed) => allowed,
+        Err(response) => return response,
+    };
+    let which = ("draft", form.draft_of.clone());
+    let Some(kind) = enum_value::<NarrativeType>(&form.kind) else {
+        return back_to_narratives(
+            id,
+            which,
+            &form.body,
+            "Reload the episode and try again.".into(),
+        );
+    };
+    let result = narratives::write(
+        &state.db,
+        &staff.actor(),
+        id,
+        kind,
+        &form.body,
+        Some(form.draft_of.as_str()),
+        state.clock.now(),
+    )
+    .await;
+    narrative_outcome(result, id, which, &form.body)
+}
+
+/// `POST /episodes/{id}/narratives/{narrative}`: new text for a saved narrative.
+pub async fn edit_narrative(
+    State(state): State<AppState>,
+    auth: AuthSession,
+    Path((id, narrative)): Path<(String, String)>,
+    Form(form): Form<NarrativeForm>,
+) -> Response {
+    let (staff, id) = match allowed(&state, auth, &id, Action::ReadEpisode).await {
+        Ok(allowed) => allowed,
+        Err(response) => return response,
+    };
+    let Ok(narrative) = narrative.parse::<i64>() else {
+        return (StatusCode::NOT_FOUND, "There is no such narrative.").into_response();
+    };
+    let now = state.clock.now();
+    if let Err(error) = access::authorize(
+        &state.db,
+        &staff,
+        Action::WriteNarrative,
+        Record::Narrative(narrative),
+        now,
+    )
+    .await
+    {
+        return refused(error);
+    }
+    // The narrative must belong to the episode in the address.
+    let of_episode: Option<i64> =
+        match sqlx::query_scalar("SELECT episode_id FROM narratives WHERE id = $1")
+            .bind(narrative)
+            .fetch_optional(&state.db.pool)
+            .await
+        {
+            Ok(found) => found,
+            Err(error) => return refused(ServiceError::from(error)),
+        };
+    if of_episode != Some(id) {
+        return refused(ServiceError::NotFound("such narrative".into()));
+    }
+    let result = narratives::edit(&state.db, &staff.actor(), narrative, &form.body, now).await;
+    narrative_outcome(result, id, ("narrative", narrative.to_string()), &form.body)
 }

@@ -97,6 +97,19 @@ pub fn router(state: AppState) -> Router {
             "/episodes/{id}/notice",
             axum::routing::post(crate::forms::notice),
         )
+        .route("/missed", axum::routing::post(crate::forms::missed))
+        .route(
+            "/episodes/{id}/contact",
+            axum::routing::post(crate::forms::contact),
+        )
+        .route(
+            "/episodes/{id}/narratives",
+            axum::routing::post(crate::forms::new_narrative),
+        )
+        .route(
+            "/episodes/{id}/narratives/{narrative}",
+            axum::routing::post(crate::forms::edit_narrative),
+        )
         .nest("/api/v1", crate::api::router())
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             shell(options.clone())

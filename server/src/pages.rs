@@ -3,8 +3,8 @@
 
 use axum::http::request::Parts;
 use reengage_app::backend::{
-    Answer, Backend, EpisodePage, NarrativeLine, PageError, ParticipantCard, PdpLine, TodayRow,
-    TodayView, Viewer,
+    Answer, Backend, DraftLine, EpisodePage, MissChoices, NarrativeLine, NoticeContacts, PageError,
+    ParticipantCard, ParticipantChoice, PdpLine, Purpose, TodayRow, TodayView, Viewer,
 };
 use reengage_core::episode::{self, most_urgent_first, work_item};
 
@@ -52,11 +52,130 @@ impl Backend for PageBackend {
         Box::pin(async move { today(&state, staff?).await.map_err(page_error) })
     }
 
-    fn episode(&self, request: &Parts, id: i64) -> Answer<EpisodePage> {
+    fn episode(&self, request: &Parts, id: i64, purpose: Purpose) -> Answer<EpisodePage> {
         let state = self.0.clone();
         let staff = signed_in(request);
-        Box::pin(async move { episode_page(&state, staff?, id).await.map_err(page_error) })
+        Box::pin(async move {
+            episode_page(&state, staff?, id, purpose)
+                .await
+                .map_err(page_error)
+        })
     }
+
+    fn missed_form(&self, request: &Parts) -> Answer<MissChoices> {
+        let state = self.0.clone();
+        let staff = signed_in(request);
+        Box::pin(async move { missed_form(&state, staff?).await.map_err(page_error) })
+    }
+}
+
+/// The action a page's purpose needs beyond reading the episode.
+fn purpose_action(purpose: Purpose) -> Option<Action> {
+    match purpose {
+        Purpose::Read => None,
+        Purpose::LogAttempt => Some(Action::LogAttempt),
+        Purpose::RecordContact => Some(Action::RecordContact),
+        Purpose::ScheduleAppointment => Some(Action::ScheduleAppointment),
+        Purpose::RecordNoticeMailed => Some(Action::RecordNoticeMailed),
+    }
+}
+
+/// How many participants the missed-activity form offers at most.
+const MISSED_FORM_LIMIT: i64 = 500;
+
+/// The participants `staff` may record a miss for that have no open episode: a coach's or
+/// aide's caseload, a contractor's referrals, a supervisor's branch.
+async fn missed_form(state: &AppState, staff: Staff) -> Result<MissChoices, ServiceError> {
+    let now = state.clock.now();
+    let role = access::authorize(
+        &state.db,
+        &staff,
+        Action::RecordMissedActivity,
+        Record::None,
+        now,
+    )
+    .await?;
+    let (column, key) = match (role, staff.branch_id) {
+        (Role::Contractor, _) => ("p.contractor_id", staff.id),
+        (Role::FamilyCoach | Role::CaseAide, _) | (_, None) => ("p.coach_id", staff.id),
+        (_, Some(branch)) => ("p.branch_id", branch),
+    };
+    // Each branch of the match names a column with its own index (participants_coach,
+    // participants_contractor, participants_branch); the open-episode test uses the partial
+    // unique index episodes_one_open.
+    let sql = format!(
+        "SELECT p.id, p.display_name, p.case_number FROM participants p WHERE {column} = $1 \
+         AND NOT EXISTS (SELECT 1 FROM episodes e WHERE e.participant_id = p.id AND e.closed = 0) \
+         ORDER BY p.display_name, p.id LIMIT $2"
+    );
+    let rows: Vec<(i64, String, String)> = sqlx::query_as(&sql)
+        .bind(key)
+        .bind(MISSED_FORM_LIMIT)
+        .fetch_all(&state.db.pool)
+        .await?;
+    let today = office_today(state, &staff, now).await?;
+    Ok(MissChoices {
+        today,
+        contractor: role == Role::Contractor,
+        participants: rows
+            .into_iter()
+            .map(|(id, name, case_number)| ParticipantChoice {
+                id,
+                name,
+                case_number,
+            })
+            .collect(),
+    })
+}
+
+/// The staff member's office's date.
+async fn office_today(
+    state: &AppState,
+    staff: &Staff,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<chrono::NaiveDate, ServiceError> {
+    let zone = match staff.branch_id {
+        Some(branch) => {
+            let mut conn = state.db.pool.acquire().await?;
+            crate::store::episodes::branch_time_zone(&mut conn, branch).await?
+        }
+        None => None,
+    };
+    Ok(local_today(zone.as_deref().unwrap_or(DEFAULT_ZONE), now))
+}
+
+/// The office and the family coach as the DHS 7869 notice names them.
+async fn notice_contacts(
+    state: &AppState,
+    branch_id: i64,
+    coach_id: Option<i64>,
+) -> Result<NoticeContacts, ServiceError> {
+    let (office, office_address, office_phone): (String, Option<String>, Option<String>) =
+        sqlx::query_as("SELECT name, address, phone FROM branches WHERE id = $1")
+            .bind(branch_id)
+            .fetch_one(&state.db.pool)
+            .await?;
+    let coach: Option<(String, Option<String>, String)> = match coach_id {
+        Some(id) => {
+            sqlx::query_as("SELECT name, phone, email FROM staff WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&state.db.pool)
+                .await?
+        }
+        None => None,
+    };
+    let (coach, coach_phone, coach_email) = match coach {
+        Some((name, phone, email)) => (Some(name), phone, Some(email)),
+        None => (None, None, None),
+    };
+    Ok(NoticeContacts {
+        office,
+        office_address,
+        office_phone,
+        coach,
+        coach_phone,
+        coach_email,
+    })
 }
 
 /// Episode `id` for `staff`: what a contractor receives passes through `redact`, as in the
@@ -65,6 +184,7 @@ async fn episode_page(
     state: &AppState,
     staff: Staff,
     id: i64,
+    purpose: Purpose,
 ) -> Result<EpisodePage, ServiceError> {
     let now = state.clock.now();
     let role = access::authorize(
@@ -75,6 +195,9 @@ async fn episode_page(
         now,
     )
     .await?;
+    if let Some(action) = purpose_action(purpose) {
+        access::authorize(&state.db, &staff, action, Record::Episode(id), now).await?;
+    }
     let contractor = role == Role::Contractor;
     let (record, today, calendar) = read(&state.db, id, now).await?;
     if !contractor && record.facts.staffing.is_some() {
@@ -95,6 +218,20 @@ async fn episode_page(
     }
     let facts = &record.facts;
     let next_action = (!contractor).then(|| episode::next_action(facts, today, &calendar));
+    let (drafts, contacts) = if contractor {
+        (Vec::new(), None)
+    } else {
+        let drafts = narratives::unsaved_drafts(facts, &calendar, &saved)
+            .into_iter()
+            .map(|(key, draft)| DraftLine {
+                key,
+                kind: draft.kind,
+                text: draft.text,
+            })
+            .collect();
+        let contacts = notice_contacts(state, person.branch_id, person.coach_id).await?;
+        (drafts, Some(contacts))
+    };
     let attempts = if contractor {
         crate::redact::facts(facts.clone()).attempts
     } else {
@@ -106,7 +243,9 @@ async fn episode_page(
         today,
         stage: episode::stage(facts, today, &calendar),
         closed: episode::is_closed(facts, &calendar),
+        trigger: facts.trigger.clone(),
         appointment_on: facts.appointment.as_ref().map(|a| a.on),
+        appointment_at: facts.appointment.as_ref().and_then(|a| a.at),
         notice_mailed_on: facts.appointment.as_ref().and_then(|a| a.notice_mailed_on),
         deadlines: episode::deadlines(facts, today, &calendar),
         next_action,
@@ -114,6 +253,7 @@ async fn episode_page(
         narratives: saved
             .into_iter()
             .map(|n| NarrativeLine {
+                id: n.id,
                 kind: n.kind,
                 body: n.body,
                 updated_at: n.updated_at,
@@ -137,6 +277,8 @@ async fn episode_page(
                 })
                 .collect(),
         },
+        drafts,
+        contacts,
     })
 }
 
@@ -155,10 +297,10 @@ async fn today(state: &AppState, staff: Staff) -> Result<TodayView, ServiceError
     let (episodes, _) = open_episodes(&mut conn, scope, None, TODAY_LIMIT).await?;
     drop(conn);
     let mut rows = Vec::with_capacity(episodes.len());
-    let mut office_today = None;
+    let mut listed_today = None;
     for episode in episodes {
         let (record, today, calendar) = read(&state.db, episode.id, now).await?;
-        office_today.get_or_insert(today);
+        listed_today.get_or_insert(today);
         let Some(work) = work_item(&record.facts, today, &calendar) else {
             continue;
         };
@@ -177,14 +319,9 @@ async fn today(state: &AppState, staff: Staff) -> Result<TodayView, ServiceError
     }
     rows.sort_by(|a, b| most_urgent_first(&a.work, &b.work));
     // With nothing listed, today is the staff member's office's date.
-    let today = match (office_today, staff.branch_id) {
-        (Some(day), _) => day,
-        (None, Some(branch)) => {
-            let mut conn = state.db.pool.acquire().await?;
-            let zone = crate::store::episodes::branch_time_zone(&mut conn, branch).await?;
-            local_today(zone.as_deref().unwrap_or(DEFAULT_ZONE), now)
-        }
-        (None, None) => local_today(DEFAULT_ZONE, now),
+    let today = match listed_today {
+        Some(day) => day,
+        None => office_today(state, &staff, now).await?,
     };
     Ok(TodayView {
         viewer: Viewer {

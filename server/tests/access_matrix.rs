@@ -319,6 +319,7 @@ async fn world(backend: Backend) -> World {
             "2026-11-10",
             Transition::ScheduleAppointment {
                 on: d("2026-11-18"),
+                at: None,
             },
         ),
         (
@@ -356,6 +357,7 @@ async fn world(backend: Backend) -> World {
         episode,
         NarrativeType::Engagement,
         "SECRET-NARRATIVE: the coach's own account of the staffing.",
+        None,
         noon("2026-11-18"),
     )
     .await
@@ -681,16 +683,28 @@ fn rows(w: &World) -> Vec<Row> {
             "POST",
             "/app/episode".to_owned(),
             401,
-            Some(json!(format!("id={e}"))),
+            Some(json!(format!("id={e}&purpose=Read"))),
+        ),
+        (
+            "POST",
+            "/app/episode".to_owned(),
+            401,
+            Some(json!(format!("id={e}&purpose=LogAttempt"))),
         ),
         ("GET", format!("/episodes/{e}/attempt"), 302, None),
-        ("GET", format!("/episodes/{e}/appointment"), 302, None),
-        ("GET", format!("/episodes/{e}/notice"), 302, None),
         (
             "POST",
             format!("/episodes/{e}/attempt"),
             303,
             Some(json!("version=stale")),
+        ),
+        // R4, R10: a draft saved (an empty text is refused back to the page) — anyone who
+        // may write narratives on the episode.
+        (
+            "POST",
+            format!("/episodes/{e}/narratives"),
+            303,
+            Some(json!("kind=Engagement&draft_of=attempt-1&body=")),
         ),
     ] {
         rows.push(Row {
@@ -701,8 +715,9 @@ fn rows(w: &World) -> Vec<Row> {
             ..page(method, "", signed_out)
         });
     }
-    // Scheduling the appointment and recording the notice are the department's (R12–R16).
-    for form in ["appointment", "notice"] {
+    // Contact made (R8), scheduling the appointment and recording the notice (R12–R16) are
+    // the department's: their pages, the printable notice and their forms.
+    for form in ["contact", "appointment", "notice"] {
         rows.push(Row {
             path: format!("/episodes/{e}/{form}"),
             body: Some(json!("version=stale")),
@@ -711,6 +726,47 @@ fn rows(w: &World) -> Vec<Row> {
             ..page("POST", "", 303)
         });
     }
+    for path in ["contact", "appointment", "notice", "notice/print"] {
+        rows.push(Row {
+            path: format!("/episodes/{e}/{path}"),
+            allowed: DEPARTMENT,
+            hidden: "ob",
+            ..page("GET", "", 302)
+        });
+    }
+    for purpose in ["RecordContact", "ScheduleAppointment", "RecordNoticeMailed"] {
+        rows.push(Row {
+            path: "/app/episode".into(),
+            body: Some(json!(format!("id={e}&purpose={purpose}"))),
+            allowed: DEPARTMENT,
+            hidden: "ob",
+            ..page("POST", "", 401)
+        });
+    }
+    // A saved narrative's new text: its author's or the department's (R4); a contractor
+    // reaches only what it wrote. An empty text is refused back to the page.
+    rows.push(Row {
+        path: format!("/episodes/{e}/narratives/{n}"),
+        body: Some(json!("body=")),
+        allowed: DEPARTMENT,
+        hidden: "ob co",
+        ..page("POST", "", 303)
+    });
+    // R1: the missed-activity form lists one's own participants; recording a miss for the
+    // world's participant (who has an open episode) is refused back to the form.
+    rows.push(page("GET", "/missed", 302));
+    rows.push(Row {
+        allowed: "fc ca es om lw co ob",
+        ..page("POST", "/app/missed_form", 401)
+    });
+    rows.push(Row {
+        body: Some(json!(format!(
+            "participant={p}&kind=MissedCoachAppointment&what=orientation&on=2026-11-16"
+        ))),
+        allowed: "fc ca es om lw co",
+        hidden: "ob",
+        ..page("POST", "/missed", 303)
+    });
     // Every change of an episode, with who may make it (R5, R18, R24, R26).
     for (change, allowed, hidden) in [
         ("attempts", "fc ca es om lw co", "ob"),

@@ -9,6 +9,8 @@ use std::sync::{Arc, Mutex};
 use chrono::{DateTime, Utc};
 use reengage_server::db::Backend;
 use reengage_server::http::{AppState, Clock};
+use reengage_server::services::Actor;
+use reengage_server::services::participants::{self, NewParticipant};
 use reengage_server::{config, demo};
 use reqwest::{Client, StatusCode, header};
 use support::{backends, fresh_db, serve};
@@ -505,6 +507,437 @@ async fn the_notice_form_says_in_time_or_late_with_the_fix_and_the_server_agrees
         assert!(
             !episode.contains("href=\"/episodes/5/notice\""),
             "{episode}"
+        );
+    }
+}
+
+/// The demo on Monday 2026-11-30, served; the coach's session.
+async fn demo_app(backend: Backend) -> (support::TestDb, String, String) {
+    let test = fresh_db(backend).await;
+    demo::load(&test.db, monday()).await.unwrap();
+    let options = config::leptos_options(Some("127.0.0.1:0".parse().unwrap())).unwrap();
+    let clock = Clock::fixed(Arc::new(Mutex::new(monday())));
+    let base = serve(AppState::new(options, test.db.clone()).with_clock(clock)).await;
+    let coach = sign_in(&base, "coach@demo.test").await;
+    (test, base, coach)
+}
+
+/// Posts a page's form as a browser does; answers the status and where it sends the browser.
+async fn post_form(base: &str, path: &str, cookie: &str, form: &[(&str, &str)]) -> (u16, String) {
+    let response = client()
+        .post(format!("{base}{path}"))
+        .header(header::COOKIE, cookie)
+        .form(form)
+        .send()
+        .await
+        .unwrap();
+    let location = response
+        .headers()
+        .get(header::LOCATION)
+        .map(|l| l.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    (response.status().as_u16(), location)
+}
+
+/// A participant of the demo coach's with no open episode.
+async fn free_participant(test: &support::TestDb, skip: i64) -> (i64, String) {
+    sqlx::query_as(
+        "SELECT p.id, p.display_name FROM participants p \
+         JOIN staff s ON s.id = p.coach_id AND s.email = 'coach@demo.test' \
+         WHERE NOT EXISTS (SELECT 1 FROM episodes e WHERE e.participant_id = p.id AND e.closed = 0) \
+         ORDER BY p.id LIMIT 1 OFFSET $1",
+    )
+    .bind(skip)
+    .fetch_one(&test.db.pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn the_missed_activity_form_says_when_contact_is_due_and_opens_the_episode() {
+    for backend in backends().await {
+        let (test, base, coach) = demo_app(backend).await;
+        let (participant, name) = free_participant(&test, 0).await;
+        // R2: today's miss is due tomorrow, said on the page before anything is sent.
+        let (status, html) = get(&base, "/missed", Some(&coach)).await;
+        assert_eq!(status, StatusCode::OK, "{html}");
+        assert!(html.contains(&format!("value=\"{participant}\"")), "{html}");
+        assert!(
+            html.contains("First contact due by Tuesday, December 1 — 1 business day after the missed activity. (R2)"),
+            "{html}"
+        );
+        // A miss dated tomorrow is refused back to the form with everything typed (R1).
+        let participant_text = participant.to_string();
+        let typed = [
+            ("participant", participant_text.as_str()),
+            ("kind", "MissedJobsAppointment"),
+            ("what", "JOBS appointment (PE)"),
+            ("on", "2026-12-01"),
+            ("at", "09:00"),
+        ];
+        let (status, back) = post_form(&base, "/missed", &coach, &typed).await;
+        assert_eq!(status, 303);
+        assert!(back.starts_with("/missed?"), "{back}");
+        let (_, html) = get(&base, &back, Some(&coach)).await;
+        assert!(html.contains("is in the future"), "{html}");
+        assert!(html.contains("value=\"JOBS appointment (PE)\""), "{html}");
+        assert!(html.contains("value=\"2026-12-01\""), "{html}");
+        assert!(html.contains("value=\"09:00\""), "{html}");
+        assert!(
+            html.contains(&format!("value=\"{participant}\" selected")),
+            "{html}"
+        );
+        // Dated today at 9:00: the episode opens, and the R3 call is the next action.
+        let mut today = typed;
+        today[3] = ("on", "2026-11-30");
+        let (status, to) = post_form(&base, "/missed", &coach, &today).await;
+        assert_eq!(status, 303);
+        let id: i64 =
+            sqlx::query_scalar("SELECT id FROM episodes WHERE participant_id = $1 AND closed = 0")
+                .bind(participant)
+                .fetch_one(&test.db.pool)
+                .await
+                .unwrap();
+        assert_eq!(to, format!("/episodes/{id}?saved=miss"));
+        let (_, html) = get(&base, &to, Some(&coach)).await;
+        assert!(html.contains("The missed activity is recorded"), "{html}");
+        assert!(html.contains(&format!("Call {name} by 9:10 am")), "{html}");
+        // The participant is no longer offered; a second miss for them is refused in place.
+        let (_, html) = get(&base, "/missed", Some(&coach)).await;
+        assert!(
+            !html.contains(&format!("value=\"{participant}\"")),
+            "{html}"
+        );
+        let (_, back) = post_form(&base, "/missed", &coach, &today).await;
+        let (_, html) = get(&base, &back, Some(&coach)).await;
+        assert!(
+            html.contains("already has an open re-engagement episode"),
+            "{html}"
+        );
+
+        // A contractor's report is the contractor's (R5), whatever the form says.
+        let contractor = sign_in(&base, "contractor@demo.test").await;
+        // A new referral (every demo referral already has an open episode).
+        let (branch, contractor_id): (i64, i64) =
+            sqlx::query_as("SELECT branch_id, id FROM staff WHERE email = 'contractor@demo.test'")
+                .fetch_one(&test.db.pool)
+                .await
+                .unwrap();
+        let referred = participants::create(
+            &test.db,
+            &Actor {
+                staff_id: None,
+                email: "test".into(),
+                role: "admin".into(),
+            },
+            NewParticipant {
+                branch_id: branch,
+                case_number: "REFERRAL-1".into(),
+                first_name: "Rowan".into(),
+                last_name: "Referral".into(),
+                display_name: None,
+                phone: None,
+                email: None,
+                address: None,
+                coach_id: None,
+                contractor_id: Some(contractor_id),
+            },
+            monday(),
+        )
+        .await
+        .unwrap();
+        let referred_text = referred.to_string();
+        let (status, _) = post_form(
+            &base,
+            "/missed",
+            &contractor,
+            &[
+                ("participant", referred_text.as_str()),
+                ("kind", "MissedContractorAppointment"),
+                ("what", "job search workshop"),
+                ("on", "2026-11-30"),
+            ],
+        )
+        .await;
+        assert_eq!(status, 303);
+        let reported: String = sqlx::query_scalar(
+            "SELECT reported_by FROM episodes WHERE participant_id = $1 AND closed = 0",
+        )
+        .bind(referred)
+        .fetch_one(&test.db.pool)
+        .await
+        .unwrap();
+        assert_eq!(reported, "Contractor");
+    }
+}
+
+#[tokio::test]
+async fn contact_made_in_time_adjusts_the_plan_and_later_says_what_policy_requires() {
+    for backend in backends().await {
+        let (test, base, coach) = demo_app(backend).await;
+        let open = |participant: i64, on: &'static str| {
+            let base = base.clone();
+            let coach = coach.clone();
+            async move {
+                let participant = participant.to_string();
+                post_form(
+                    &base,
+                    "/missed",
+                    &coach,
+                    &[
+                        ("participant", participant.as_str()),
+                        ("kind", "MissedCoachAppointment"),
+                        ("what", "orientation"),
+                        ("on", on),
+                    ],
+                )
+                .await
+            }
+        };
+        let episode_of = |participant: i64| {
+            let pool = test.db.pool.clone();
+            async move {
+                let (id, version): (i64, i64) = sqlx::query_as(
+                    "SELECT id, version FROM episodes WHERE participant_id = $1 ORDER BY id DESC LIMIT 1",
+                )
+                .bind(participant)
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+                (id, version)
+            }
+        };
+        // Missed Wednesday 11-25: Monday 11-30 is within two business days (R8).
+        let (on_time, _) = free_participant(&test, 0).await;
+        open(on_time, "2026-11-25").await;
+        let (id, version) = episode_of(on_time).await;
+        let (_, html) = get(&base, &format!("/episodes/{id}/contact"), Some(&coach)).await;
+        assert!(
+            html.contains("Within 2 business days of the miss (by Tuesday, December 1)"),
+            "{html}"
+        );
+        let version = version.to_string();
+        let (status, to) = post_form(
+            &base,
+            &format!("/episodes/{id}/contact"),
+            &coach,
+            &[
+                ("version", version.as_str()),
+                ("on", "2026-11-30"),
+                ("plan_adjusted", "yes"),
+                ("step_code", "SW"),
+                ("step_on", "2026-12-02"),
+            ],
+        )
+        .await;
+        assert_eq!((status, to), (303, format!("/episodes/{id}?saved=contact")));
+        let (closed, stage): (i64, String) =
+            sqlx::query_as("SELECT closed, stage FROM episodes WHERE id = $1")
+                .bind(id)
+                .fetch_one(&test.db.pool)
+                .await
+                .unwrap();
+        assert_eq!((closed, stage.as_str()), (1, "ContactMade"));
+        let steps: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM pdp_steps WHERE participant_id = $1 AND code = 'SW' AND starts_on = '2026-12-02'",
+        )
+        .bind(on_time)
+        .fetch_one(&test.db.pool)
+        .await
+        .unwrap();
+        assert_eq!(steps, 1);
+
+        // Missed Friday 11-20: the two business days ended Tuesday 11-24. The page says what
+        // the policy requires instead; adjusting the plan is refused with everything kept.
+        let (late, _) = free_participant(&test, 1).await;
+        open(late, "2026-11-20").await;
+        let (id, version) = episode_of(late).await;
+        let (_, html) = get(&base, &format!("/episodes/{id}/contact"), Some(&coach)).await;
+        assert!(
+            html.contains("the plan cannot simply be adjusted"),
+            "{html}"
+        );
+        assert!(
+            html.contains("schedule a re-engagement appointment. (R12)"),
+            "{html}"
+        );
+        let version = version.to_string();
+        let (status, back) = post_form(
+            &base,
+            &format!("/episodes/{id}/contact"),
+            &coach,
+            &[
+                ("version", version.as_str()),
+                ("on", "2026-11-30"),
+                ("plan_adjusted", "yes"),
+            ],
+        )
+        .await;
+        assert_eq!(status, 303);
+        assert!(
+            back.starts_with(&format!("/episodes/{id}/contact?")),
+            "{back}"
+        );
+        let (_, html) = get(&base, &back, Some(&coach)).await;
+        assert!(html.contains("after the 2 business days of R8"), "{html}");
+        assert!(html.contains("value=\"2026-11-30\""), "{html}");
+        let contact: Option<String> =
+            sqlx::query_scalar("SELECT contact_on FROM episodes WHERE id = $1")
+                .bind(id)
+                .fetch_one(&test.db.pool)
+                .await
+                .unwrap();
+        assert_eq!(contact, None, "nothing is stored on a refusal");
+        // Recorded without adjusting: on to the re-engagement appointment.
+        let (status, _) = post_form(
+            &base,
+            &format!("/episodes/{id}/contact"),
+            &coach,
+            &[("version", version.as_str()), ("on", "2026-11-30")],
+        )
+        .await;
+        assert_eq!(status, 303);
+        let (_, html) = get(&base, &format!("/episodes/{id}"), Some(&coach)).await;
+        assert!(
+            html.contains(&format!("href=\"/episodes/{id}/appointment\"")),
+            "{html}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn narratives_offer_cores_drafts_save_them_once_and_keep_a_refused_text() {
+    for backend in backends().await {
+        let (test, base, coach) = demo_app(backend).await;
+        // An episode with attempts and no saved narrative.
+        let id: i64 = sqlx::query_scalar(
+            "SELECT e.id FROM episodes e WHERE EXISTS (SELECT 1 FROM attempts a WHERE a.episode_id = e.id) \
+             AND NOT EXISTS (SELECT 1 FROM narratives n WHERE n.episode_id = e.id) AND e.closed = 0 \
+             ORDER BY e.id LIMIT 1",
+        )
+        .fetch_one(&test.db.pool)
+        .await
+        .unwrap();
+        let (_, html) = get(&base, &format!("/episodes/{id}"), Some(&coach)).await;
+        assert!(
+            html.contains("Engagement narrative — draft from attempt 1"),
+            "{html}"
+        );
+        assert!(
+            html.contains("attempted contact"),
+            "R4/R10 draft text: {html}"
+        );
+        // An empty text is refused back to the same box with the reason.
+        let path = format!("/episodes/{id}/narratives");
+        let (status, back) = post_form(
+            &base,
+            &path,
+            &coach,
+            &[
+                ("kind", "Engagement"),
+                ("draft_of", "attempt-1"),
+                ("body", "  "),
+            ],
+        )
+        .await;
+        assert_eq!(status, 303);
+        let (_, html) = get(&base, &back, Some(&coach)).await;
+        assert!(
+            html.contains("Write the narrative before saving it."),
+            "{html}"
+        );
+        // Saved as edited: no longer offered as a draft, shown as saved.
+        let text = "CD called and left a voicemail; will follow up Wednesday.";
+        let (status, to) = post_form(
+            &base,
+            &path,
+            &coach,
+            &[
+                ("kind", "Engagement"),
+                ("draft_of", "attempt-1"),
+                ("body", text),
+            ],
+        )
+        .await;
+        assert_eq!(
+            (status, to),
+            (303, format!("/episodes/{id}?saved=narrative#narratives"))
+        );
+        let (_, html) = get(&base, &format!("/episodes/{id}"), Some(&coach)).await;
+        assert!(!html.contains("draft from attempt 1"), "{html}");
+        assert!(html.contains("Engagement narrative — saved"), "{html}");
+        assert!(html.contains(text), "{html}");
+        // Its text edited in place, audited before and after.
+        let narrative: i64 = sqlx::query_scalar(
+            "SELECT id FROM narratives WHERE episode_id = $1 AND draft_of = 'attempt-1'",
+        )
+        .bind(id)
+        .fetch_one(&test.db.pool)
+        .await
+        .unwrap();
+        let (status, _) = post_form(
+            &base,
+            &format!("{path}/{narrative}"),
+            &coach,
+            &[("body", "Edited for TRACS.")],
+        )
+        .await;
+        assert_eq!(status, 303);
+        let edits: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM audit_log WHERE action = 'narrative.edited' AND entity_id = $1",
+        )
+        .bind(narrative.to_string())
+        .fetch_one(&test.db.pool)
+        .await
+        .unwrap();
+        assert_eq!(edits, 1);
+        // A narrative of another episode cannot be edited through this one's address.
+        let other: i64 = sqlx::query_scalar("SELECT id FROM episodes WHERE id <> $1 LIMIT 1")
+            .bind(id)
+            .fetch_one(&test.db.pool)
+            .await
+            .unwrap();
+        let (status, _) = post_form(
+            &base,
+            &format!("/episodes/{other}/narratives/{narrative}"),
+            &coach,
+            &[("body", "Wrong episode.")],
+        )
+        .await;
+        assert_eq!(status, 404);
+    }
+}
+
+#[tokio::test]
+async fn the_printable_notice_names_the_day_time_place_and_coach() {
+    for backend in backends().await {
+        let (_test, base, coach) = demo_app(backend).await;
+        // The demo's fifth episode: appointment Thursday 12-10 at 10:00 am.
+        let (status, html) = get(&base, "/episodes/5/notice/print", Some(&coach)).await;
+        assert_eq!(status, StatusCode::OK, "{html}");
+        for part in [
+            "Re-engagement appointment notice",
+            "DHS 7869",
+            "Thursday, December 10, 2026",
+            "10:00 am",
+            "500 Summer Street NE, Salem, OR 97301",
+            "Casey Demo-Coach",
+            "555-0111",
+            "mail this notice by Thursday, December 3, 2026",
+        ] {
+            assert!(html.contains(part), "{part}: {html}");
+        }
+        let (_, episode) = get(&base, "/episodes/5", Some(&coach)).await;
+        assert!(
+            episode.contains("href=\"/episodes/5/notice/print\""),
+            "{episode}"
+        );
+        // The contractor never prints the department's notice.
+        let contractor = sign_in(&base, "contractor@demo.test").await;
+        let (status, _) = get(&base, "/episodes/5/notice/print", Some(&contractor)).await;
+        assert!(
+            [StatusCode::FORBIDDEN, StatusCode::NOT_FOUND].contains(&status),
+            "{status}"
         );
     }
 }

@@ -146,6 +146,7 @@ async fn to_decision(db: &Db, outcome: DecisionOutcome) -> (i64, i64) {
             "2026-11-10",
             Transition::ScheduleAppointment {
                 on: d("2026-11-18"),
+                at: None,
             },
         ),
         (
@@ -353,6 +354,7 @@ async fn refused_steps_write_nothing() {
             (
                 Transition::ScheduleAppointment {
                     on: d("2026-11-24"),
+                    at: None,
                 },
                 "2026-11-04",
                 R13,
@@ -379,6 +381,7 @@ async fn refused_steps_write_nothing() {
             (
                 Transition::ScheduleAppointment {
                     on: d("2026-11-24"),
+                    at: None,
                 },
                 "2026-11-09",
                 R12,
@@ -387,6 +390,7 @@ async fn refused_steps_write_nothing() {
             (
                 Transition::ScheduleAppointment {
                     on: d("2026-11-16"),
+                    at: None,
                 },
                 "2026-11-10",
                 R15,

@@ -13,7 +13,7 @@ use reengage_core::{
 };
 
 use super::episode::WithEpisode;
-use crate::backend::EpisodePage;
+use crate::backend::{EpisodePage, Purpose};
 
 /// How many business days ahead the form offers.
 const DAYS_OFFERED: u32 = 30;
@@ -23,6 +23,7 @@ pub fn AppointmentRoute() -> impl IntoView {
     view! {
         <WithEpisode
             title="Schedule the re-engagement appointment"
+            purpose=Purpose::ScheduleAppointment
             show=|page| view! { <AppointmentForm page /> }.into_any()
         />
     }
@@ -83,6 +84,12 @@ fn AppointmentForm(page: EpisodePage) -> impl IntoView {
                     on:change=move |ev| picked.set(event_target_value(&ev))>
                     {days}
                 </select>
+            </div>
+            <div class="field">
+                <label for="at">"Time (optional)"</label>
+                <p class="hint" id="at-hint">"Printed on the DHS 7869 notice."</p>
+                <input type="time" id="at" name="at" aria-describedby="at-hint"
+                    value=query.get("at").filter(|at| !at.is_empty()).unwrap_or_else(|| "10:00".to_owned()) />
             </div>
             <div class="answer" role="status" aria-live="polite">
                 {move || {

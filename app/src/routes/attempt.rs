@@ -14,7 +14,8 @@ use reengage_core::episode::{AttemptOutcome, ContactMethod, asks_for_window, att
 use reengage_core::parse_date_input;
 
 use super::episode::WithEpisode;
-use crate::backend::EpisodePage;
+use super::forms::{code, from_code};
+use crate::backend::{EpisodePage, Purpose};
 
 const OUTCOMES: [AttemptOutcome; 6] = [
     AttemptOutcome::MessageLeft,
@@ -25,22 +26,12 @@ const OUTCOMES: [AttemptOutcome; 6] = [
     AttemptOutcome::AddressInvalid,
 ];
 
-fn code<T: serde::Serialize>(value: T) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
-}
-
-fn from_code<T: serde::de::DeserializeOwned>(text: &str) -> Option<T> {
-    serde_json::from_value(serde_json::Value::String(text.to_owned())).ok()
-}
-
 #[component]
 pub fn AttemptRoute() -> impl IntoView {
     view! {
         <WithEpisode
             title="Log a contact attempt"
+            purpose=Purpose::LogAttempt
             show=|page| view! { <AttemptForm page /> }.into_any()
         />
     }

@@ -12,11 +12,18 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use reengage_core::episode::{Deadline, DeadlineStatus, Stage, Urgency};
 use reengage_core::long_date;
 
-use crate::backend::{EpisodePage, PageError, episode, not_found};
+use crate::backend::{EpisodePage, PageError, Purpose, episode, not_found};
+use crate::components::narratives::{Narratives, Returned};
 
 #[component]
 pub fn EpisodeRoute() -> impl IntoView {
-    view! { <WithEpisode title="Episode" show=|page| view! { <EpisodeView page /> }.into_any() /> }
+    view! {
+        <WithEpisode
+            title="Episode"
+            purpose=Purpose::Read
+            show=|page| view! { <EpisodeView page /> }.into_any()
+        />
+    }
 }
 
 /// Loads the episode named by the address (`/episodes/{id}/…`) for the signed-in person and
@@ -26,6 +33,8 @@ pub fn EpisodeRoute() -> impl IntoView {
 pub fn WithEpisode(
     /// The page's name while loading or when refused.
     title: &'static str,
+    /// What the page is for: the server checks that action as well as the read.
+    purpose: Purpose,
     show: fn(EpisodePage) -> AnyView,
 ) -> impl IntoView {
     let params = use_params_map();
@@ -35,9 +44,9 @@ pub fn WithEpisode(
             .get("id")
             .and_then(|id| id.parse::<i64>().ok())
     };
-    let page = Resource::new(id, |id| async move {
+    let page = Resource::new(id, move |id| async move {
         match id {
-            Some(id) => episode(id).await,
+            Some(id) => episode(id, purpose).await,
             None => Err(not_found("There is no such episode.")),
         }
     });
@@ -72,11 +81,33 @@ fn status_words(deadline: &Deadline) -> String {
 #[component]
 fn EpisodeView(page: EpisodePage) -> impl IntoView {
     let person = page.participant.clone();
-    // After a form: "attempt", "appointment" or "notice".
-    let saved = use_query_map()
-        .read_untracked()
-        .get("saved")
-        .filter(|what| matches!(what.as_str(), "attempt" | "appointment" | "notice"));
+    // After a form: what was saved.
+    let query = use_query_map().read_untracked();
+    let saved = query.get("saved").and_then(|what| {
+        Some(match what.as_str() {
+            "miss" => "The missed activity is recorded and the episode is open.",
+            "attempt" => "The attempt is saved.",
+            "contact" => "The contact is saved.",
+            "appointment" => "The appointment is saved.",
+            "notice" => "The notice is saved.",
+            "narrative" => "The narrative is saved.",
+            _ => return None,
+        })
+    });
+    // A refused narrative save comes back with the text typed.
+    let typed = |name: &str| query.get(name).filter(|v| !v.is_empty());
+    let returned = Returned {
+        draft: typed("draft"),
+        narrative: typed("narrative").and_then(|n| n.parse().ok()),
+        body: query.get("body"),
+        error: typed("error"),
+    };
+    let department = page.contacts.is_some();
+    let contact_open = department
+        && matches!(
+            page.stage,
+            Stage::Missed | Stage::AttemptingContact | Stage::ContactMade
+        );
     let path = page.stage.path();
     let current = path
         .iter()
@@ -144,18 +175,6 @@ fn EpisodeView(page: EpisodePage) -> impl IntoView {
             }
         })
         .collect_view();
-    let narratives = page
-        .narratives
-        .iter()
-        .map(|narrative| {
-            view! {
-                <li>
-                    <strong>{format!("{:?}", narrative.kind).replace("ReengagementPage", "Re-engagement page")}</strong>
-                    <p class="narrative">{narrative.body.clone()}</p>
-                </li>
-            }
-        })
-        .collect_view();
     let pdp = person
         .pdp_steps
         .iter()
@@ -166,7 +185,6 @@ fn EpisodeView(page: EpisodePage) -> impl IntoView {
         })
         .collect_view();
     let no_attempts = page.attempts.is_empty();
-    let no_narratives = page.narratives.is_empty();
     let no_pdp = person.pdp_steps.is_empty();
     view! {
         <Title text=person.name.clone() />
@@ -181,22 +199,34 @@ fn EpisodeView(page: EpisodePage) -> impl IntoView {
             <dd>{person.email.clone().unwrap_or_else(|| "none on file".into())}</dd>
             {person.address.clone().map(|address| view! { <dt>"Address"</dt> <dd>{address}</dd> })}
         </dl>
-        {saved.map(|what| view! {
-            <p class="alert alert-success" role="status">{format!("The {what} is saved.")}</p>
-        })}
+        <p class="lead">
+            {format!("Missed the {} on {}", page.trigger.what, long_date(page.trigger.on))}
+            {page.trigger.at.map(|at| format!(" at {}", at.format("%-I:%M %P")))}
+        </p>
+        {saved.map(|said| view! { <p class="alert alert-success" role="status">{said}</p> })}
         {(!page.closed).then(|| view! {
             <p class="actions">
                 <a class="button" href=format!("/episodes/{}/attempt", page.id)>
                     "Log a contact attempt"
                 </a>
-                {(page.stage == Stage::InviteToReengagement).then(|| view! {
+                {contact_open.then(|| view! {
+                    <a class="button" href=format!("/episodes/{}/contact", page.id)>
+                        "Record contact made"
+                    </a>
+                })}
+                {(department && page.stage == Stage::InviteToReengagement).then(|| view! {
                     <a class="button" href=format!("/episodes/{}/appointment", page.id)>
                         "Schedule the re-engagement appointment"
                     </a>
                 })}
-                {(page.stage == Stage::AppointmentScheduled && page.notice_mailed_on.is_none()).then(|| view! {
+                {(department && page.stage == Stage::AppointmentScheduled && page.notice_mailed_on.is_none()).then(|| view! {
                     <a class="button" href=format!("/episodes/{}/notice", page.id)>
                         "Record the notice mailed"
+                    </a>
+                })}
+                {(department && page.appointment_on.is_some()).then(|| view! {
+                    <a class="button button-secondary" href=format!("/episodes/{}/notice/print", page.id)>
+                        "Print the DHS 7869 notice"
                     </a>
                 })}
             </p>
@@ -235,8 +265,6 @@ fn EpisodeView(page: EpisodePage) -> impl IntoView {
         <h2>"Contact attempts"</h2>
         {no_attempts.then(|| view! { <p class="empty">"No attempt logged yet."</p> })}
         <ol class="history">{attempts}</ol>
-        <h2>"Narratives"</h2>
-        {no_narratives.then(|| view! { <p class="empty">"No narrative saved yet."</p> })}
-        <ul class="history">{narratives}</ul>
+        <Narratives episode_id=page.id drafts=page.drafts.clone() saved=page.narratives.clone() returned />
     }
 }

@@ -2,10 +2,14 @@
 
 pub mod appointment;
 pub mod attempt;
+pub mod contact;
 pub mod episode;
+pub(crate) mod forms;
 pub mod home;
+pub mod missed;
 pub mod not_found;
 pub mod notice;
 pub mod notice_mailed;
+pub mod notice_print;
 pub mod signin;
 pub mod today;

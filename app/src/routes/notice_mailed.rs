@@ -9,13 +9,14 @@ use leptos_router::hooks::use_query_map;
 use reengage_core::{BusinessCalendar, long_date, notice_mailing, parse_date_input};
 
 use super::episode::WithEpisode;
-use crate::backend::EpisodePage;
+use crate::backend::{EpisodePage, Purpose};
 
 #[component]
 pub fn NoticeMailedRoute() -> impl IntoView {
     view! {
         <WithEpisode
             title="Record the notice mailed"
+            purpose=Purpose::RecordNoticeMailed
             show=|page| view! { <NoticeMailedForm page /> }.into_any()
         />
     }

@@ -93,6 +93,9 @@ fn TodayList(view: TodayView) -> impl IntoView {
         <div class="summary-box" role="status">
             <p>{summary}</p>
         </div>
+        <p class="actions">
+            <a class="button" href="/missed">"Record a missed activity"</a>
+        </p>
         {empty
             .then(|| {
                 view! {

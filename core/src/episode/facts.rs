@@ -26,6 +26,31 @@ pub enum TriggerKind {
     PatternOfNoncooperation,
 }
 
+impl TriggerKind {
+    pub const ALL: [TriggerKind; 7] = [
+        Self::MissedJobsAppointment,
+        Self::MissedCoachAppointment,
+        Self::MissedFirstActivity,
+        Self::StoppedParticipating,
+        Self::MissedContractorAppointment,
+        Self::LowAttendance,
+        Self::PatternOfNoncooperation,
+    ];
+
+    /// R1: what started the episode, as a coach names it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::MissedFirstActivity => "Missed the first planned activity or appointment",
+            Self::StoppedParticipating => "Stopped participating in a planned step",
+            Self::MissedCoachAppointment => "Missed an appointment with the family coach",
+            Self::MissedJobsAppointment => "Missed a JOBS appointment (PE step)",
+            Self::MissedContractorAppointment => "Missed an appointment with the JOBS contractor",
+            Self::LowAttendance => "Low or no attendance in a JOBS activity",
+            Self::PatternOfNoncooperation => "A pattern of noncooperation",
+        }
+    }
+}
+
 /// Who learned of the miss first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

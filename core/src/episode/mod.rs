@@ -6,6 +6,7 @@ pub mod due;
 pub mod facts;
 pub mod next;
 pub mod progress;
+pub mod quick_forms;
 pub mod readiness;
 pub mod stage;
 pub mod support;
@@ -16,6 +17,7 @@ pub use attempt_form::{Hint, asks_for_window, attempt_hints, r11_request};
 pub use due::{Deadline, DeadlineKind, DeadlineStatus, deadline_status, deadlines};
 pub use facts::*;
 pub use next::{NextAction, next_action};
+pub use quick_forms::{ContactAdvice, check_miss, contact_advice, miss_hints};
 pub use readiness::{
     FixAt, GoodCause, ReadinessItem, dq1_readiness, good_cause, post_dq1_checklist,
 };

@@ -2,7 +2,7 @@
 //! page runs them for instant feedback; the server runs the very same checks before it
 //! stores anything, and its answer is the one that counts.
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -17,7 +17,7 @@ use crate::calendar::BusinessCalendar;
 use crate::notice::{
     AppointmentProblem, MailingProblem, NoticeError, appointment_mail_by, notice_mailing,
 };
-use crate::rules::{R2, R8, R9, R12, R13, R15, R17, R18, R19, R23, R24, R26, R30, RuleId};
+use crate::rules::{R1, R2, R8, R9, R12, R13, R15, R17, R18, R19, R23, R24, R26, R30, RuleId};
 use crate::words::long_date;
 
 /// A change to an episode, as a person asks for it.
@@ -29,9 +29,12 @@ pub enum Transition {
         on: NaiveDate,
         plan_adjusted: bool,
     },
-    /// R12–R16: schedule the re-engagement appointment (scheduled today).
+    /// R12–R16: schedule the re-engagement appointment (scheduled today), at a time of day
+    /// where one is set (the DHS 7869 notice gives it).
     ScheduleAppointment {
         on: NaiveDate,
+        #[serde(default)]
+        at: Option<NaiveTime>,
     },
     /// R15: the DHS 7869 notice went in the mail.
     RecordNoticeMailed {
@@ -140,6 +143,10 @@ pub enum Refusal {
     ReasonRequired,
     #[error("There is no decision to review yet (R24).")]
     NothingToReview,
+    #[error(
+        "Say what was missed in a few words, e.g. “orientation” or “JOBS appointment (PE)” (R1)."
+    )]
+    WhatWasMissed,
 }
 
 impl Refusal {
@@ -148,6 +155,7 @@ impl Refusal {
         Some(match self {
             Self::InTheFuture(_) | Self::NoSuchItem(_) => return None,
             Self::Closed | Self::ReasonRequired | Self::NothingToReview => R24,
+            Self::WhatWasMissed => R1,
             Self::AttemptBeforeMiss { .. } => R2,
             Self::AttemptOutOfOrder { .. } => crate::rules::R10,
             Self::WindowRequired | Self::WindowWithoutMessage => R9,
@@ -230,7 +238,7 @@ pub fn check(
             }
             Ok(())
         }
-        Transition::ScheduleAppointment { on } => {
+        Transition::ScheduleAppointment { on, .. } => {
             let late_contact = facts
                 .contact_made
                 .as_ref()
@@ -370,10 +378,10 @@ pub fn apply(facts: &EpisodeFacts, transition: &Transition, today: NaiveDate) ->
                 plan_adjusted: *plan_adjusted,
             });
         }
-        Transition::ScheduleAppointment { on } => {
+        Transition::ScheduleAppointment { on, at } => {
             next.appointment = Some(super::facts::Appointment {
                 on: *on,
-                at: None,
+                at: *at,
                 scheduled_on: today,
                 notice_mailed_on: None,
             });

@@ -239,6 +239,15 @@ pub struct OnDay {
     on: NaiveDate,
 }
 
+/// `appointment` (R12–R16): the day, and the time of day where one is set.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct AppointmentDay {
+    on: NaiveDate,
+    #[serde(default)]
+    #[schema(value_type = Option<String>, example = "10:00:00")]
+    at: Option<chrono::NaiveTime>,
+}
+
 /// `contact` (R8).
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct Contact {
@@ -279,7 +288,8 @@ pub struct NewAttempt {
 pub enum ChangeBody {
     Attempts(NewAttempt),
     Contact(Contact),
-    AppointmentNoticeOrFinalization(OnDay),
+    Appointment(AppointmentDay),
+    NoticeOrFinalization(OnDay),
     MissingInfo(MissingInfo),
     MissingInfoResolutions(Resolution),
     Staffing(Staffing),
@@ -357,9 +367,10 @@ pub async fn change(
             let Contact { on, plan_adjusted } = parse("contact made", rest)?;
             Transition::RecordContact { on, plan_adjusted }
         }
-        ChangeKind::Appointment => Transition::ScheduleAppointment {
-            on: parse::<OnDay>("an appointment", rest)?.on,
-        },
+        ChangeKind::Appointment => {
+            let AppointmentDay { on, at } = parse("an appointment", rest)?;
+            Transition::ScheduleAppointment { on, at }
+        }
         ChangeKind::Notice => Transition::RecordNoticeMailed {
             on: parse::<OnDay>("a notice", rest)?.on,
         },

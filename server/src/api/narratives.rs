@@ -24,6 +24,10 @@ pub struct Narratives {
 pub struct NewNarrative {
     pub kind: NarrativeType,
     pub body: String,
+    /// The draft it is saved from (`attempt-1`, `staffing`, `decision`), so it is no longer
+    /// offered.
+    #[serde(default)]
+    pub draft_of: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -93,8 +97,16 @@ pub async fn write(
     )
     .await?;
     let new: NewNarrative = json(&bytes, "a narrative")?;
-    let saved =
-        narratives::write(&db, &staff.actor(), id, new.kind, &new.body, clock.now()).await?;
+    let saved = narratives::write(
+        &db,
+        &staff.actor(),
+        id,
+        new.kind,
+        &new.body,
+        new.draft_of.as_deref(),
+        clock.now(),
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(saved)))
 }
 

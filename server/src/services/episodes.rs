@@ -102,18 +102,9 @@ pub async fn record_missed_activity(
             "{name} already has an open re-engagement episode (number {open}). Record this miss there."
         )));
     }
-    if trigger.what.trim().is_empty() {
-        return Err(ServiceError::Invalid(
-            "Say what was missed, e.g. “orientation”.".into(),
-        ));
-    }
     let (today, calendar) = office_day(&mut tx, branch_id, now).await?;
-    if trigger.on > today {
-        return Err(ServiceError::Refused(Refusal::InTheFuture(format!(
-            "The date of the miss {}",
-            reengage_core::long_date(trigger.on)
-        ))));
-    }
+    // R1: the same check the missed-activity form's feedback is made of.
+    reengage_core::episode::check_miss(&trigger, today).map_err(ServiceError::Refused)?;
     let facts = EpisodeFacts::new(name, trigger.clone());
     let derived = derive(&facts, today, &calendar);
     let at = instant(now);
@@ -319,12 +310,13 @@ async fn write(
                 .execute(&mut *conn)
                 .await?;
         }
-        Transition::ScheduleAppointment { on } => {
+        Transition::ScheduleAppointment { on, at } => {
             sqlx::query(
-                "UPDATE episodes SET appointment_on = $1, scheduled_on = $2, notice_mailed_on = NULL \
-                 WHERE id = $3",
+                "UPDATE episodes SET appointment_on = $1, appointment_at = $2, scheduled_on = $3, \
+                 notice_mailed_on = NULL WHERE id = $4",
             )
             .bind(day(*on))
+            .bind(at.map(time))
             .bind(day(today))
             .bind(id)
             .execute(&mut *conn)

@@ -28,14 +28,39 @@ pub struct Narrative {
     /// The staff member who wrote it.
     pub author_id: Option<i64>,
     pub updated_at: String,
+    /// The draft it was saved from (see [`keyed_drafts`]), if any.
+    pub draft_of: Option<String>,
 }
 
 /// Every draft the facts support: one per attempt, the staffing, the decision.
 pub fn drafts(facts: &EpisodeFacts, calendar: &BusinessCalendar) -> Vec<Draft> {
+    keyed_drafts(facts, calendar)
+        .into_iter()
+        .map(|(_, draft)| draft)
+        .collect()
+}
+
+/// Every draft with the key a narrative saved from it keeps: `attempt-1` (the first attempt),
+/// `staffing`, `decision`.
+pub fn keyed_drafts(facts: &EpisodeFacts, calendar: &BusinessCalendar) -> Vec<(String, Draft)> {
     (0..facts.attempts.len())
-        .filter_map(|index| attempt_narrative(facts, index, calendar))
-        .chain(staffing_narrative(facts))
-        .chain(decision_narrative(facts))
+        .filter_map(|index| {
+            attempt_narrative(facts, index, calendar).map(|d| (format!("attempt-{}", index + 1), d))
+        })
+        .chain(staffing_narrative(facts).map(|d| ("staffing".to_owned(), d)))
+        .chain(decision_narrative(facts).map(|d| ("decision".to_owned(), d)))
+        .collect()
+}
+
+/// The drafts not yet saved as a narrative.
+pub fn unsaved_drafts(
+    facts: &EpisodeFacts,
+    calendar: &BusinessCalendar,
+    saved: &[Narrative],
+) -> Vec<(String, Draft)> {
+    keyed_drafts(facts, calendar)
+        .into_iter()
+        .filter(|(key, _)| !saved.iter().any(|n| n.draft_of.as_deref() == Some(key)))
         .collect()
 }
 
@@ -61,21 +86,29 @@ pub async fn write(
     episode_id: i64,
     kind: NarrativeType,
     body: &str,
+    draft_of: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<Narrative, ServiceError> {
     let body = checked(body)?;
+    let draft_of = draft_of.map(str::trim).filter(|key| !key.is_empty());
+    if draft_of.is_some_and(|key| key.len() > 40) {
+        return Err(ServiceError::Invalid(
+            "`draft_of` names a draft: attempt-1, staffing or decision.".into(),
+        ));
+    }
     let mut tx = db::begin_write(db).await?;
     super::episode_must_exist(&mut tx, episode_id).await?;
     let at = instant(now);
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO narratives (episode_id, kind, body, author_id, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+        "INSERT INTO narratives (episode_id, kind, body, author_id, created_at, updated_at, draft_of) \
+         VALUES ($1, $2, $3, $4, $5, $5, $6) RETURNING id",
     )
     .bind(episode_id)
     .bind(code(&kind))
     .bind(&body)
     .bind(actor.staff_id)
     .bind(&at)
+    .bind(draft_of)
     .fetch_one(&mut *tx)
     .await?;
     let entry = Entry::at(
@@ -88,7 +121,10 @@ pub async fn write(
     )
     .with_values(
         None,
-        Some(json!({ "episode_id": episode_id, "kind": kind, "body": body }).to_string()),
+        Some(
+            json!({ "episode_id": episode_id, "kind": kind, "body": body, "draft_of": draft_of })
+                .to_string(),
+        ),
     );
     audit::append(&mut tx, db.backend, &entry).await?;
     tx.commit().await?;
@@ -99,6 +135,7 @@ pub async fn write(
         body,
         author_id: actor.staff_id,
         updated_at: at,
+        draft_of: draft_of.map(str::to_owned),
     })
 }
 
@@ -112,12 +149,14 @@ pub async fn edit(
 ) -> Result<Narrative, ServiceError> {
     let body = checked(body)?;
     let mut tx = db::begin_write(db).await?;
-    let before: Option<(i64, String, String, Option<i64>)> =
-        sqlx::query_as("SELECT episode_id, kind, body, author_id FROM narratives WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
-    let (episode_id, kind, old, author_id) =
+    type Before = (i64, String, String, Option<i64>, Option<String>);
+    let before: Option<Before> = sqlx::query_as(
+        "SELECT episode_id, kind, body, author_id, draft_of FROM narratives WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let (episode_id, kind, old, author_id, draft_of) =
         before.ok_or_else(|| ServiceError::NotFound(format!("narrative {id}")))?;
     let kind: NarrativeType = from_code("narratives.kind", &kind)?;
     let at = instant(now);
@@ -148,19 +187,22 @@ pub async fn edit(
         body,
         author_id,
         updated_at: at,
+        draft_of,
     })
 }
 
 /// The saved narratives of an episode, oldest first.
 pub async fn list(db: &Db, episode_id: i64) -> Result<Vec<Narrative>, ServiceError> {
-    let rows: Vec<(i64, String, String, Option<i64>, String)> = sqlx::query_as(
-        "SELECT id, kind, body, author_id, updated_at FROM narratives WHERE episode_id = $1 ORDER BY id",
+    type Row = (i64, String, String, Option<i64>, String, Option<String>);
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT id, kind, body, author_id, updated_at, draft_of FROM narratives \
+         WHERE episode_id = $1 ORDER BY id",
     )
     .bind(episode_id)
     .fetch_all(&db.pool)
     .await?;
     rows.into_iter()
-        .map(|(id, kind, body, author_id, updated_at)| {
+        .map(|(id, kind, body, author_id, updated_at, draft_of)| {
             Ok(Narrative {
                 id,
                 episode_id,
@@ -168,6 +210,7 @@ pub async fn list(db: &Db, episode_id: i64) -> Result<Vec<Narrative>, ServiceErr
                 body,
                 author_id,
                 updated_at,
+                draft_of,
             })
         })
         .collect()

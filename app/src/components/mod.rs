@@ -1,0 +1,3 @@
+//! Pieces several pages share.
+
+pub mod narratives;

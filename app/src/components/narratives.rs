@@ -1,0 +1,164 @@
+//! Narratives on the episode page (R4, R10, R22, R25): each draft `core` wrote from the
+//! recorded facts, editable and saved as the working text; each saved narrative, editable;
+//! and for each, **Copy for TRACS**, which puts the plain text on the clipboard. The forms are
+//! plain POSTs; the copy button appears once the wasm has loaded (without it, the text can be
+//! selected in its box and copied by hand).
+
+use leptos::prelude::*;
+use reengage_core::narrative::NarrativeType;
+
+use crate::backend::{DraftLine, NarrativeLine};
+use crate::routes::forms::{code, hydrated};
+
+/// What the server sent back with a refused save: which box, the text typed, and why.
+#[derive(Debug, Clone, Default)]
+pub struct Returned {
+    pub draft: Option<String>,
+    pub narrative: Option<i64>,
+    pub body: Option<String>,
+    pub error: Option<String>,
+}
+
+fn kind_words(kind: NarrativeType) -> &'static str {
+    match kind {
+        NarrativeType::Engagement => "Engagement narrative",
+        NarrativeType::ReengagementPage => "Re-engagement page narrative",
+    }
+}
+
+/// "Draft: attempt 2", "Draft: staffing".
+fn draft_words(key: &str) -> String {
+    match key.strip_prefix("attempt-") {
+        Some(n) => format!("attempt {n}"),
+        None => key.to_owned(),
+    }
+}
+
+#[component]
+pub fn Narratives(
+    episode_id: i64,
+    drafts: Vec<DraftLine>,
+    saved: Vec<NarrativeLine>,
+    returned: Returned,
+) -> impl IntoView {
+    let live = hydrated();
+    let nothing = drafts.is_empty() && saved.is_empty();
+    let drafts = drafts
+        .into_iter()
+        .map(|draft| {
+            let mine = returned.draft.as_deref() == Some(draft.key.as_str());
+            let text = if mine {
+                returned.body.clone().unwrap_or(draft.text.clone())
+            } else {
+                draft.text.clone()
+            };
+            let error = mine.then(|| returned.error.clone()).flatten();
+            let id = format!("draft-{}", draft.key);
+            view! {
+                <li class="narrative-box">
+                    <form method="post" action=format!("/episodes/{episode_id}/narratives") class="stack">
+                        <input type="hidden" name="kind" value=code(draft.kind) />
+                        <input type="hidden" name="draft_of" value=draft.key.clone() />
+                        <NarrativeText
+                            id
+                            label=format!("{} — draft from {}", kind_words(draft.kind), draft_words(&draft.key))
+                            text
+                            error
+                            live
+                            save="Save draft"
+                        />
+                    </form>
+                </li>
+            }
+        })
+        .collect_view();
+    let saved = saved
+        .into_iter()
+        .map(|line| {
+            let mine = returned.narrative == Some(line.id);
+            let text = if mine {
+                returned.body.clone().unwrap_or(line.body.clone())
+            } else {
+                line.body.clone()
+            };
+            let error = mine.then(|| returned.error.clone()).flatten();
+            view! {
+                <li class="narrative-box">
+                    <form method="post" action=format!("/episodes/{episode_id}/narratives/{}", line.id) class="stack">
+                        <NarrativeText
+                            id=format!("narrative-{}", line.id)
+                            label=format!("{} — saved", kind_words(line.kind))
+                            text
+                            error
+                            live
+                            save="Save changes"
+                        />
+                    </form>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <h2 id="narratives">"Narratives"</h2>
+        {nothing.then(|| view! { <p class="empty">"No narrative yet: one is drafted with each attempt logged."</p> })}
+        <ul class="history narratives">{drafts}{saved}</ul>
+    }
+}
+
+/// One narrative's text box, its save button and its Copy for TRACS button.
+#[component]
+fn NarrativeText(
+    id: String,
+    label: String,
+    text: String,
+    error: Option<String>,
+    live: ReadSignal<bool>,
+    save: &'static str,
+) -> impl IntoView {
+    let copied = RwSignal::new(None::<&'static str>);
+    let error_id = format!("{id}-error");
+    let described = error.is_some().then(|| error_id.clone());
+    let box_id = id.clone();
+    view! {
+        <label for=id.clone()>{label}</label>
+        {error.map(|error| view! { <p class="alert alert-error" role="alert" id=error_id>{error}</p> })}
+        <textarea id=id name="body" rows="6" maxlength="20000" aria-describedby=described>{text}</textarea>
+        <p class="actions">
+            <button type="submit" class="button">{save}</button>
+            {move || live.get().then(|| {
+                let box_id = box_id.clone();
+                view! {
+                    <button type="button" class="button button-secondary"
+                        on:click=move |_| copy_text(&box_id, copied)>
+                        "Copy for TRACS"
+                    </button>
+                }
+            })}
+            <span role="status" class="hint">{move || copied.get()}</span>
+        </p>
+    }
+}
+
+/// Copies the plain text of the box `id` to the clipboard and says how it went.
+#[cfg(feature = "hydrate")]
+fn copy_text(id: &str, said: RwSignal<Option<&'static str>>) {
+    use wasm_bindgen::JsCast;
+    let text = document()
+        .get_element_by_id(id)
+        .and_then(|el| el.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
+        .map(|area| area.value())
+        .unwrap_or_default();
+    let promise = window().navigator().clipboard().write_text(&text);
+    leptos::task::spawn_local(async move {
+        let done = wasm_bindgen_futures::JsFuture::from(promise).await;
+        said.set(Some(if done.is_ok() {
+            "Copied: paste it into TRACS."
+        } else {
+            "The browser did not allow copying: select the text and copy it."
+        }));
+    });
+}
+
+/// On the server the button is never rendered.
+#[cfg(not(feature = "hydrate"))]
+fn copy_text(_: &str, _: RwSignal<Option<&'static str>>) {}

@@ -1,0 +1,59 @@
+//! What the quick forms share: the codes their choices travel as, the refusal shown in place,
+//! and the live feedback region.
+
+use leptos::prelude::*;
+
+/// The code a choice travels as in a form (`"MessageLeft"`): its serde name.
+pub fn code<T: serde::Serialize>(value: T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+/// The choice a form's code names, if any.
+pub fn from_code<T: serde::de::DeserializeOwned>(text: &str) -> Option<T> {
+    serde_json::from_value(serde_json::Value::String(text.to_owned())).ok()
+}
+
+/// The server's refusal, shown at the top of the form it refused, with what to do.
+#[component]
+pub fn Refused(error: Option<String>, kept: &'static str) -> impl IntoView {
+    error.map(|error| {
+        view! {
+            <div class="alert alert-error" role="alert">
+                <p>{error}</p>
+                <p>{kept}</p>
+            </div>
+        }
+    })
+}
+
+/// The live feedback of a form: computed by `core` on the server for what is filled in, and
+/// again in the browser on every change once the wasm has loaded. `Err` is shown as a
+/// problem to fix.
+#[component]
+pub fn Feedback(said: Signal<Result<Vec<String>, String>>) -> impl IntoView {
+    view! {
+        <div class="answer" role="status" aria-live="polite">
+            {move || match said.get() {
+                Ok(lines) => view! {
+                    <ul class="hints">
+                        {lines.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
+                    </ul>
+                }
+                .into_any(),
+                Err(problem) => view! { <p class="alert alert-error">{problem}</p> }.into_any(),
+            }}
+        </div>
+    }
+}
+
+/// `true` once the page is live in the browser (never on the server), for controls that only
+/// work with the wasm loaded — rendered after hydration so the server HTML never offers a
+/// button that does nothing.
+pub fn hydrated() -> ReadSignal<bool> {
+    let (live, set_live) = signal(false);
+    Effect::new(move |_| set_live.set(true));
+    live
+}
