@@ -65,8 +65,10 @@ test.describe("with JavaScript", () => {
   test("the keyboard alone schedules it", async ({ page }) => {
     await openForm(page, own(28, 36));
     await waitForHydration(page);
+    // The day, then Tab to the time (10:00 by default); Enter sends the form.
     await page.getByLabel("Appointment day").focus();
     await page.keyboard.press("Tab");
+    await expect(page.getByLabel("Time (optional)")).toBeFocused();
     await page.keyboard.press("Enter");
     await expect(page).toHaveURL(/\?saved=appointment$/);
   });

@@ -95,13 +95,13 @@ pub async fn load(db: &Db, now: DateTime<Utc>) -> Result<String, StartError> {
     // (fictional: 555-01xx numbers).
     sqlx::query("UPDATE branches SET address = $1, phone = $2 WHERE name = $3")
         .bind("500 Summer Street NE, Salem, OR 97301")
-        .bind("555-0100")
+        .bind("555-0190")
         .bind(BRANCH)
         .execute(&db.pool)
         .await
         .map_err(input)?;
     sqlx::query("UPDATE staff SET phone = $1 WHERE email = 'coach@demo.test'")
-        .bind("555-0111")
+        .bind("555-0191")
         .execute(&db.pool)
         .await
         .map_err(input)?;

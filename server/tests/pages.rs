@@ -922,7 +922,7 @@ async fn the_printable_notice_names_the_day_time_place_and_coach() {
             "10:00 am",
             "500 Summer Street NE, Salem, OR 97301",
             "Casey Demo-Coach",
-            "555-0111",
+            "555-0191",
             "mail this notice by Thursday, December 3, 2026",
         ] {
             assert!(html.contains(part), "{part}: {html}");

@@ -1,0 +1,111 @@
+import { expect, test, type Page } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+import { officeDate } from "./dates";
+import { waitForHydration } from "./hydration";
+import { signIn } from "./session";
+
+// Recording a missed activity (R1): when first contact is due (R2), the R3 call for a missed
+// JOBS appointment, and the R8 day, said before anything is sent; the server re-checks and a
+// refusal comes back in place with everything typed. A test that saves opens an episode for
+// a participant of its own (the demo coach's participants whose episodes are closed).
+function own(phone: string, desktop: string): string {
+  return test.info().project.name === "phone" ? phone : desktop;
+}
+
+async function openForm(page: Page): Promise<void> {
+  await signIn(page, "coach@demo.test");
+  await page.getByRole("link", { name: "Record a missed activity" }).click();
+  await expect(page).toHaveURL(/\/missed$/);
+  await expect(page.getByRole("heading", { level: 1, name: "Record a missed activity" })).toBeVisible();
+}
+
+async function pickParticipant(page: Page, caseNumber: string): Promise<void> {
+  const select = page.getByLabel("Participant");
+  const value = await select.locator("option", { hasText: caseNumber }).getAttribute("value");
+  await select.selectOption(value ?? "");
+}
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("a miss is recorded and the episode opens with the R3 call due", async ({ page }) => {
+    await openForm(page);
+    // The server has already said when contact is due for today's miss.
+    await expect(page.getByRole("status")).toContainText(/First contact due by \w+day, \w+ \d+.* \(R2\)/);
+    await pickParticipant(page, own("DEMO-0019", "DEMO-0023"));
+    await page.getByLabel("What was missed").fill("JOBS appointment (PE)");
+    await page.getByLabel("Appointment time (optional)").fill("09:00");
+    await page.getByRole("button", { name: "Record the miss" }).click();
+    await expect(page).toHaveURL(/\/episodes\/\d+\?saved=miss$/);
+    await expect(page.getByText("The missed activity is recorded and the episode is open.")).toBeVisible();
+    await expect(page.getByText(/Missed the JOBS appointment \(PE\) on \w+day, .* at 9:00 am/)).toBeVisible();
+    await expect(page.getByText(/by 9:10 am — within 10 minutes of the missed JOBS appointment \(PE\) \(R3\)/)).toBeVisible();
+  });
+
+  test("a miss dated in the future is refused in place and keeps what was typed", async ({ page }) => {
+    await openForm(page);
+    await pickParticipant(page, "DEMO-0032");
+    await page.getByLabel("Missed an appointment with the family coach").check();
+    await page.getByLabel("What was missed").fill("orientation");
+    const later = officeDate(3);
+    await page.getByLabel("Date of the miss").fill(later);
+    await page.getByRole("button", { name: "Record the miss" }).click();
+    await expect(page).toHaveURL(/\/missed\?/);
+    await expect(page.getByRole("alert")).toContainText("is in the future");
+    await expect(page.getByRole("alert")).toContainText("Your entries are kept below");
+    await expect(page.getByLabel("Participant").locator("option:checked")).toHaveText(/DEMO-0032/);
+    await expect(page.getByLabel("Missed an appointment with the family coach")).toBeChecked();
+    await expect(page.getByLabel("What was missed")).toHaveValue("orientation");
+    await expect(page.getByLabel("Date of the miss")).toHaveValue(later);
+  });
+});
+
+test.describe("with JavaScript", () => {
+  test("the feedback follows the kind, day and time before anything is sent", async ({ page }) => {
+    await openForm(page);
+    await waitForHydration(page);
+    const requests: string[] = [];
+    page.on("request", (request) => requests.push(request.url()));
+    const status = page.getByRole("status");
+    await page.getByLabel("What was missed").fill("orientation");
+    await page.getByLabel("Missed an appointment with the family coach").check();
+    // Wednesday 2026-11-25: Thanksgiving and the day after are closed (R2, R8).
+    await page.getByLabel("Date of the miss").fill("2026-11-25");
+    await expect(status).toContainText("First contact due by Monday, November 30 — 1 business day after the missed orientation. (R2)");
+    await expect(status).toContainText("Contact made by Tuesday, December 1 lets you adjust the plan instead of a re-engagement appointment. (R8)");
+    await expect(status).not.toContainText("(R3)");
+    await page.getByLabel("Missed a JOBS appointment (PE step)").check();
+    await page.getByLabel("Appointment time (optional)").fill("13:30");
+    await expect(status).toContainText("Call by 1:40 pm — within 10 minutes of the missed appointment time. (R3)");
+    await page.getByLabel("A pattern of noncooperation").check();
+    await expect(status).toContainText(/Contact due by \w+day, December \d+ — no more than 5 business days .* \(R6\)/);
+    await page.getByLabel("Date of the miss").fill(officeDate(2));
+    await expect(status).toContainText("is in the future");
+    expect(requests).toEqual([]);
+  });
+
+  test("the keyboard alone reaches every field and sends the form", async ({ page }) => {
+    await openForm(page);
+    await waitForHydration(page);
+    await page.getByLabel("Participant").focus();
+    await page.keyboard.press("ArrowDown");
+    await page.getByLabel("What was missed").focus();
+    await page.keyboard.type("orientation");
+    await page.keyboard.press("Tab");
+    await expect(page.getByLabel("Date of the miss")).toBeFocused();
+    // A day in the future, typed: refused in place (nothing saved).
+    await page.keyboard.type("01022099");
+    await page.keyboard.press("Enter");
+    await expect(page).toHaveURL(/\/missed\?/);
+    await expect(page.getByRole("alert")).toContainText("is in the future");
+  });
+
+  test("no WCAG 2.1 AA violation (axe-core)", async ({ page }) => {
+    await openForm(page);
+    await waitForHydration(page);
+    const results = await new AxeBuilder({ page })
+      .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
+      .analyze();
+    expect(results.violations).toEqual([]);
+  });
+});
