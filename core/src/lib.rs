@@ -18,7 +18,7 @@ pub mod rules;
 pub mod words;
 
 pub use calendar::{BusinessCalendar, CalendarError, Closure};
-pub use date_input::{DateInputError, parse_date_input};
+pub use date_input::{DateInputError, parse_date_input, parse_time_input};
 pub use notice::{
     AppointmentProblem, MailingProblem, NoticeError, appointment_mail_by,
     earliest_appointment_for_mailing, notice_mail_by, notice_mailing,

@@ -288,3 +288,21 @@ fn r8_across_the_year_end_and_dates_the_server_refuses() {
         Err(Refusal::InTheFuture(_))
     ));
 }
+
+#[wasm_bindgen_test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn r3_the_appointment_time_reads_as_a_time_input_sends_it() {
+    use reengage_core::{DateInputError, parse_time_input};
+    let nine = NaiveTime::from_hms_opt(9, 0, 0);
+    assert_eq!(parse_time_input("09:00"), Ok(nine));
+    assert_eq!(parse_time_input(" 09:00:00 "), Ok(nine));
+    assert_eq!(parse_time_input(""), Ok(None));
+    assert_eq!(
+        parse_time_input("9 o'clock"),
+        Err(DateInputError::NotATime("9 o'clock".into()))
+    );
+    assert_eq!(
+        parse_time_input("25:00").unwrap_err().to_string(),
+        "“25:00” is not a time. Enter hours and minutes, for example 10:00."
+    );
+}

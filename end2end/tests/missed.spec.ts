@@ -42,21 +42,23 @@ test.describe("without JavaScript", () => {
     await expect(page.getByText(/by 9:10 am — within 10 minutes of the missed JOBS appointment \(PE\) \(R3\)/)).toBeVisible();
   });
 
-  test("a miss dated in the future is refused in place and keeps what was typed", async ({ page }) => {
+  test("a refusal is shown in place and keeps what was typed", async ({ page }) => {
     await openForm(page);
     await pickParticipant(page, "DEMO-0032");
     await page.getByLabel("Missed an appointment with the family coach").check();
-    await page.getByLabel("What was missed").fill("orientation");
-    const later = officeDate(3);
-    await page.getByLabel("Date of the miss").fill(later);
+    // Only spaces for what was missed: the browser lets it through, the server does not (R1).
+    await page.getByLabel("What was missed").fill("   ");
+    const earlier = officeDate(-3);
+    await page.getByLabel("Date of the miss").fill(earlier);
+    await page.getByLabel("Appointment time (optional)").fill("14:15");
     await page.getByRole("button", { name: "Record the miss" }).click();
     await expect(page).toHaveURL(/\/missed\?/);
-    await expect(page.getByRole("alert")).toContainText("is in the future");
+    await expect(page.getByRole("alert")).toContainText("Say what was missed in a few words");
     await expect(page.getByRole("alert")).toContainText("Your entries are kept below");
     await expect(page.getByLabel("Participant").locator("option:checked")).toHaveText(/DEMO-0032/);
     await expect(page.getByLabel("Missed an appointment with the family coach")).toBeChecked();
-    await expect(page.getByLabel("What was missed")).toHaveValue("orientation");
-    await expect(page.getByLabel("Date of the miss")).toHaveValue(later);
+    await expect(page.getByLabel("Date of the miss")).toHaveValue(earlier);
+    await expect(page.getByLabel("Appointment time (optional)")).toHaveValue("14:15");
   });
 });
 
@@ -89,15 +91,17 @@ test.describe("with JavaScript", () => {
     await waitForHydration(page);
     await page.getByLabel("Participant").focus();
     await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("Tab");
+    await expect(page.getByLabel("Missed a JOBS appointment (PE step)")).toBeFocused();
     await page.getByLabel("What was missed").focus();
-    await page.keyboard.type("orientation");
+    // Spaces only: the server refuses it in place, so nothing is saved (R1).
+    await page.keyboard.type("  ");
     await page.keyboard.press("Tab");
     await expect(page.getByLabel("Date of the miss")).toBeFocused();
-    // A day in the future, typed: refused in place (nothing saved).
-    await page.keyboard.type("01022099");
+    await page.getByLabel("What was missed").focus();
     await page.keyboard.press("Enter");
     await expect(page).toHaveURL(/\/missed\?/);
-    await expect(page.getByRole("alert")).toContainText("is in the future");
+    await expect(page.getByRole("alert")).toContainText("Say what was missed");
   });
 
   test("no WCAG 2.1 AA violation (axe-core)", async ({ page }) => {

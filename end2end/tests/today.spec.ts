@@ -38,11 +38,13 @@ test.describe("with JavaScript", () => {
     await expect(page.getByText("Phone not in service — consider an offsite visit (R7)").first()).toBeVisible();
   });
 
-  test("the keyboard goes from sign-out to the first row, its actions, and signs out", async ({ page }) => {
+  test("the keyboard goes from sign-out to a new miss, the first row, its actions, and signs out", async ({ page }) => {
     await signIn(page, "coach@demo.test");
     await waitForHydration(page);
     await page.getByRole("button", { name: /^Sign out/ }).focus();
     await expect(page.getByRole("button", { name: /^Sign out/ })).toBeFocused();
+    await page.keyboard.press("Tab");
+    await expect(page.getByRole("link", { name: "Record a missed activity" })).toBeFocused();
     // The first row: the participant (opens the episode), then its call and attempt actions.
     const firstRow = page.getByRole("listitem").first();
     await page.keyboard.press("Tab");

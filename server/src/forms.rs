@@ -9,14 +9,14 @@ use axum::{
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
-use chrono::NaiveTime;
+use chrono::NaiveDate;
 use reengage_core::deadlines::ResponseWindow;
 use reengage_core::episode::{
     Attempt, AttemptOutcome, ContactMethod, Transition, asks_for_window, r11_request,
 };
 use reengage_core::episode::{ReportedBy, Trigger, TriggerKind};
 use reengage_core::narrative::NarrativeType;
-use reengage_core::parse_date_input;
+use reengage_core::{parse_date_input, parse_time_input};
 use serde::{Deserialize, Serialize};
 
 use crate::access::{self, Action, Record};
@@ -99,6 +99,15 @@ impl AttemptForm {
             },
         ))
     }
+}
+
+/// The episode version a form was filled on and the day it names, or what to do.
+fn version_and_day(version: &str, on: &str) -> Result<(i64, NaiveDate), String> {
+    let version = version
+        .parse::<i64>()
+        .map_err(|_| "Reload the episode and try again.".to_owned())?;
+    let on = parse_date_input(on).map_err(|e| e.to_string())?;
+    Ok((version, on))
 }
 
 /// Back to the form `/episodes/{id}/{form}` with what was typed and why it was refused.
@@ -238,18 +247,6 @@ pub struct AppointmentForm {
     pub at: String,
 }
 
-/// A time of day from a time input (`09:00`, `09:00:00`); empty is none.
-fn parse_time_input(text: &str) -> Result<Option<NaiveTime>, String> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Ok(None);
-    }
-    NaiveTime::parse_from_str(text, "%H:%M")
-        .or_else(|_| NaiveTime::parse_from_str(text, "%H:%M:%S"))
-        .map(Some)
-        .map_err(|_| "Enter the time as hours and minutes, for example 10:00.".to_owned())
-}
-
 /// `POST /episodes/{id}/appointment`: schedule the re-engagement appointment (R12–R16).
 pub async fn appointment(
     State(state): State<AppState>,
@@ -261,21 +258,13 @@ pub async fn appointment(
         Ok(allowed) => allowed,
         Err(response) => return response,
     };
-    let Ok(version) = form.version.parse::<i64>() else {
-        return back_to_form(
-            id,
-            "appointment",
-            &form,
-            "Reload the episode and try again.".into(),
-        );
-    };
-    let on = match parse_date_input(&form.on) {
-        Ok(on) => on,
-        Err(error) => return back_to_form(id, "appointment", &form, error.to_string()),
+    let (version, on) = match version_and_day(&form.version, &form.on) {
+        Ok(parsed) => parsed,
+        Err(message) => return back_to_form(id, "appointment", &form, message),
     };
     let at = match parse_time_input(&form.at) {
         Ok(at) => at,
-        Err(error) => return back_to_form(id, "appointment", &form, error),
+        Err(error) => return back_to_form(id, "appointment", &form, error.to_string()),
     };
     let result = change(
         &state.db,
@@ -311,17 +300,9 @@ pub async fn notice(
         Ok(allowed) => allowed,
         Err(response) => return response,
     };
-    let Ok(version) = form.version.parse::<i64>() else {
-        return back_to_form(
-            id,
-            "notice",
-            &form,
-            "Reload the episode and try again.".into(),
-        );
-    };
-    let on = match parse_date_input(&form.on) {
-        Ok(on) => on,
-        Err(error) => return back_to_form(id, "notice", &form, error.to_string()),
+    let (version, on) = match version_and_day(&form.version, &form.on) {
+        Ok(parsed) => parsed,
+        Err(message) => return back_to_form(id, "notice", &form, message),
     };
     let result = change(
         &state.db,
@@ -362,7 +343,7 @@ impl MissedForm {
         let kind: TriggerKind =
             enum_value(&self.kind).ok_or("Choose what happened: which kind of miss (R1).")?;
         let on = parse_date_input(&self.on).map_err(|e| e.to_string())?;
-        let at = parse_time_input(&self.at)?;
+        let at = parse_time_input(&self.at).map_err(|e| e.to_string())?;
         Ok((
             participant,
             Trigger {
@@ -487,17 +468,9 @@ pub async fn contact(
         Ok(allowed) => allowed,
         Err(response) => return response,
     };
-    let Ok(version) = form.version.parse::<i64>() else {
-        return back_to_form(
-            id,
-            "contact",
-            &form,
-            "Reload the episode and try again.".into(),
-        );
-    };
-    let on = match parse_date_input(&form.on) {
-        Ok(on) => on,
-        Err(error) => return back_to_form(id, "contact", &form, error.to_string()),
+    let (version, on) = match version_and_day(&form.version, &form.on) {
+        Ok(parsed) => parsed,
+        Err(message) => return back_to_form(id, "contact", &form, message),
     };
     let plan_adjusted = form.plan_adjusted.is_some();
     let step = match form.step() {

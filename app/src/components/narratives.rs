@@ -98,11 +98,13 @@ pub fn Narratives(
             }
         })
         .collect_view();
+    // Type-erased: the episode page is deep enough already.
     view! {
         <h2 id="narratives">"Narratives"</h2>
         {nothing.then(|| view! { <p class="empty">"No narrative yet: one is drafted with each attempt logged."</p> })}
         <ul class="history narratives">{drafts}{saved}</ul>
     }
+    .into_any()
 }
 
 /// One narrative's text box, its save button and its Copy for TRACS button.
@@ -137,6 +139,7 @@ fn NarrativeText(
             <span role="status" class="hint">{move || copied.get()}</span>
         </p>
     }
+    .into_any()
 }
 
 /// Copies the plain text of the box `id` to the clipboard and says how it went.

@@ -129,7 +129,8 @@ fn EpisodeView(page: EpisodePage) -> impl IntoView {
                 </li>
             }
         })
-        .collect_view();
+        .collect_view()
+        .into_any();
     let phone = match (person.phone.clone(), person.phone_in_service) {
         (Some(phone), true) => view! {
             <a href=format!("tel:{phone}")>{phone.clone()}</a>
@@ -156,7 +157,8 @@ fn EpisodeView(page: EpisodePage) -> impl IntoView {
                 </tr>
             }
         })
-        .collect_view();
+        .collect_view()
+        .into_any();
     let attempts = page
         .attempts
         .iter()
@@ -174,7 +176,8 @@ fn EpisodeView(page: EpisodePage) -> impl IntoView {
                 </li>
             }
         })
-        .collect_view();
+        .collect_view()
+        .into_any();
     let pdp = person
         .pdp_steps
         .iter()
@@ -183,7 +186,8 @@ fn EpisodeView(page: EpisodePage) -> impl IntoView {
             let at = step.scheduled_time.map(|time| format!(" at {}", time.format("%-I:%M %p"))).unwrap_or_default();
             view! { <li>{format!("{} — from {}{until}{at}", step.code, long_date(step.starts_on))}</li> }
         })
-        .collect_view();
+        .collect_view()
+        .into_any();
     let no_attempts = page.attempts.is_empty();
     let no_pdp = person.pdp_steps.is_empty();
     view! {

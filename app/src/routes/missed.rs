@@ -5,14 +5,13 @@
 //! the check the server runs before it stores the miss. A plain POST; a refusal comes back
 //! here with everything typed and the reason.
 
-use chrono::NaiveTime;
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
 use reengage_core::episode::{ReportedBy, Trigger, TriggerKind, miss_hints};
-use reengage_core::{BusinessCalendar, parse_date_input};
+use reengage_core::{BusinessCalendar, parse_date_input, parse_time_input};
 
 use super::forms::{Feedback, Refused, code, from_code};
 use crate::backend::{MissChoices, PageError, missed_form};
@@ -50,13 +49,6 @@ pub fn MissedRoute() -> impl IntoView {
     }
 }
 
-/// "09:00" or "09:00:00" from a time input.
-fn parse_time(text: &str) -> Option<NaiveTime> {
-    NaiveTime::parse_from_str(text, "%H:%M")
-        .or_else(|_| NaiveTime::parse_from_str(text, "%H:%M:%S"))
-        .ok()
-}
-
 #[component]
 fn MissedFormView(form: MissChoices) -> impl IntoView {
     let query = use_query_map().read_untracked();
@@ -79,6 +71,7 @@ fn MissedFormView(form: MissChoices) -> impl IntoView {
     };
     let said = Signal::derive(move || {
         let day = parse_date_input(&on.get()).map_err(|e| e.to_string())?;
+        let at = parse_time_input(&at.get()).map_err(|e| e.to_string())?;
         let what = what.get();
         let trigger = Trigger {
             kind: kind.get(),
@@ -89,7 +82,7 @@ fn MissedFormView(form: MissChoices) -> impl IntoView {
                 what
             },
             on: day,
-            at: parse_time(&at.get()),
+            at,
             reported_by,
         };
         miss_hints(&trigger, today, &BusinessCalendar::oregon())
