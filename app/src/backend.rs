@@ -97,6 +97,17 @@ pub enum Purpose {
     ScheduleAppointment,
     /// The notice-mailed form and the printable DHS 7869 notice.
     RecordNoticeMailed,
+    /// The staffing preparation checklist (R21).
+    PrepareStaffing,
+}
+
+/// One line of the staffing preparation checklist (R21), from `core`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChecklistLine {
+    pub label: String,
+    pub rule: reengage_core::RuleId,
+    /// `Some` where the record answers it; `None` for a reminder a person ticks off.
+    pub done: Option<bool>,
 }
 
 /// One episode as its page shows it: every deadline and the stage from `core`.
@@ -123,6 +134,8 @@ pub struct EpisodePage {
     pub drafts: Vec<DraftLine>,
     /// For the DHS 7869 notice (absent for a contractor).
     pub contacts: Option<NoticeContacts>,
+    /// The staffing preparation checklist (R21; empty for a contractor).
+    pub checklist: Vec<ChecklistLine>,
 }
 
 /// Someone a miss can be recorded for: no open episode, within the signed-in person's reach.

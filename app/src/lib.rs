@@ -87,6 +87,11 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route
+                        path=(StaticSegment("episodes"), ParamSegment("id"), StaticSegment("checklist"))
+                        view=routes::checklist::ChecklistRoute
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=StaticSegment("missed")
                         view=routes::missed::MissedRoute
                         ssr=SsrMode::Async

@@ -6,7 +6,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::BusinessCalendar;
-use crate::deadlines::follow_up_due;
+use crate::deadlines::{contact_in_time_to_adjust, follow_up_due};
 use crate::episode::{
     AttemptOutcome, BarrierFinding, ContactMethod, DecisionOutcome, EpisodeFacts, TriggerKind,
     good_cause,
@@ -246,6 +246,58 @@ pub fn staffing_narrative(facts: &EpisodeFacts) -> Option<Draft> {
     Some(Draft {
         kind,
         text: lines.join("\n"),
+    })
+}
+
+/// R4, R8: the Engagement narrative for the contact made — the plan adjusted within two
+/// business days of the miss, or, later, the re-engagement appointment to come.
+pub fn contact_narrative(facts: &EpisodeFacts, calendar: &BusinessCalendar) -> Option<Draft> {
+    let contact = facts.contact_made.as_ref()?;
+    let who = &facts.participant;
+    let in_time =
+        contact_in_time_to_adjust(facts.trigger.on, contact.on, calendar).unwrap_or(false);
+    let next = match (in_time, contact.plan_adjusted) {
+        (true, true) => {
+            "The case plan was adjusted with the agreed updated plan; no re-engagement appointment is needed."
+        }
+        (true, false) => "The case plan is to be adjusted with the agreed updated plan.",
+        (false, _) => {
+            "Contact came more than 2 business days after the miss; a re-engagement appointment will be scheduled."
+        }
+    };
+    Some(Draft {
+        kind: NarrativeType::Engagement,
+        text: format!(
+            "{} Contact made with {who} on {}. {next}",
+            trigger_sentence(facts),
+            tracs_date(contact.on)
+        ),
+    })
+}
+
+/// R4, R15: the Engagement narrative for the re-engagement appointment and its DHS 7869
+/// notice — mailed on the day recorded, or still to be mailed.
+pub fn appointment_narrative(facts: &EpisodeFacts) -> Option<Draft> {
+    let appointment = facts.appointment.as_ref()?;
+    let who = &facts.participant;
+    let at = appointment
+        .at
+        .map(|time| format!(" at {}", time.format("%-I:%M %P")))
+        .unwrap_or_default();
+    let notice = match appointment.notice_mailed_on {
+        Some(on) => format!(
+            "The re-engagement appointment notice (DHS 7869) was mailed on {}.",
+            tracs_date(on)
+        ),
+        None => "The re-engagement appointment notice (DHS 7869) is to be mailed at least 7 days before the appointment.".to_owned(),
+    };
+    Some(Draft {
+        kind: NarrativeType::Engagement,
+        text: format!(
+            "{} {who} was scheduled for a re-engagement appointment on {}{at}. {notice}",
+            trigger_sentence(facts),
+            tracs_date(appointment.on)
+        ),
     })
 }
 

@@ -244,3 +244,59 @@ fn r25_r27_dq1_goes_on_the_reengagement_page() {
         "{after}"
     );
 }
+
+#[wasm_bindgen_test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn r8_contact_made_in_time_or_late_across_thanksgiving() {
+    // Missed Tuesday 2026-11-24: the two business days are Wednesday 25 and Monday 30.
+    let calendar = BusinessCalendar::oregon();
+    let mut facts = episode();
+    assert_eq!(contact_narrative(&facts, &calendar), None);
+    facts.contact_made = Some(ContactMade {
+        on: d("2026-11-30"),
+        plan_adjusted: true,
+    });
+    let draft = contact_narrative(&facts, &calendar).unwrap();
+    assert_eq!(draft.kind, NarrativeType::Engagement);
+    assert_eq!(
+        draft.text,
+        "Ms. Smith missed her JOBS appointment on 11/24/2026. Contact made with Ms. Smith on 11/30/2026. The case plan was adjusted with the agreed updated plan; no re-engagement appointment is needed."
+    );
+    facts.contact_made = Some(ContactMade {
+        on: d("2026-12-01"),
+        plan_adjusted: false,
+    });
+    assert!(
+        contact_narrative(&facts, &calendar)
+            .unwrap()
+            .text
+            .ends_with("Contact came more than 2 business days after the miss; a re-engagement appointment will be scheduled.")
+    );
+}
+
+#[wasm_bindgen_test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn r15_the_appointment_and_its_notice_mailed_or_to_mail() {
+    let mut facts = episode();
+    assert_eq!(appointment_narrative(&facts), None);
+    facts.appointment = Some(Appointment {
+        on: d("2027-01-05"),
+        at: chrono::NaiveTime::from_hms_opt(13, 30, 0),
+        scheduled_on: d("2026-12-22"),
+        notice_mailed_on: None,
+    });
+    let draft = appointment_narrative(&facts).unwrap();
+    assert_eq!(
+        draft.text,
+        "Ms. Smith missed her JOBS appointment on 11/24/2026. Ms. Smith was scheduled for a re-engagement appointment on 01/05/2027 at 1:30 pm. The re-engagement appointment notice (DHS 7869) is to be mailed at least 7 days before the appointment."
+    );
+    if let Some(appointment) = facts.appointment.as_mut() {
+        appointment.notice_mailed_on = Some(d("2026-12-23"));
+    }
+    assert!(
+        appointment_narrative(&facts)
+            .unwrap()
+            .text
+            .ends_with("The re-engagement appointment notice (DHS 7869) was mailed on 12/23/2026.")
+    );
+}

@@ -16,6 +16,7 @@ async function openForm(page: Page, id: number): Promise<void> {
   await page.goto(`/episodes/${id}`);
   await page.getByRole("link", { name: "Schedule the re-engagement appointment" }).click();
   await expect(page).toHaveURL(new RegExp(`/episodes/${id}/appointment$`));
+  await expect(page.getByRole("heading", { level: 1, name: "Schedule the re-engagement appointment" })).toBeVisible();
 }
 
 test.describe("without JavaScript", () => {

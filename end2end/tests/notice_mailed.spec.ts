@@ -15,6 +15,7 @@ async function openForm(page: Page, id: number): Promise<void> {
   await page.goto(`/episodes/${id}`);
   await page.getByRole("link", { name: "Record the notice mailed" }).click();
   await expect(page).toHaveURL(new RegExp(`/episodes/${id}/notice$`));
+  await expect(page.getByRole("heading", { level: 1, name: "Record the notice mailed" })).toBeVisible();
 }
 
 test.describe("without JavaScript", () => {

@@ -88,6 +88,8 @@ pub enum Action {
     RecordNoticeMailed,
     /// R17: add or resolve missing information.
     MissingInformation,
+    /// R21: the staffing preparation checklist (after DHS 7825V), read and printed.
+    PrepareStaffing,
     /// R18–R22.
     RecordStaffing,
     /// R23, R25, R30.
@@ -125,6 +127,7 @@ pub const TABLE: &[(Action, &[Role])] = &[
     (Action::ScheduleAppointment, &[FC, CA, ES, OM, LW]),
     (Action::RecordNoticeMailed, &[FC, CA, ES, OM, LW]),
     (Action::MissingInformation, &[FC, CA, ES, OM, LW]),
+    (Action::PrepareStaffing, &[FC, CA, ES, OM, LW]),
     (Action::RecordStaffing, &[ES, OM, LW]),
     (Action::Decide, &[ES, OM, LW]),
     (Action::FinalizeDq1, &[OM, LW]),
@@ -387,6 +390,7 @@ mod tests {
             ScheduleAppointment,
             RecordNoticeMailed,
             MissingInformation,
+            PrepareStaffing,
             RecordStaffing,
             Decide,
             FinalizeDq1,
@@ -441,6 +445,7 @@ mod tests {
         assert!(decide(&referred, Action::RecordMissedActivity, Some(HOME), record).is_ok());
         assert!(decide(&referred, Action::LogAttempt, Some(HOME), record).is_ok());
         for action in [
+            Action::PrepareStaffing,
             Action::RecordStaffing,
             Action::Decide,
             Action::ReadTasks,

@@ -3,8 +3,9 @@
 
 use axum::http::request::Parts;
 use reengage_app::backend::{
-    Answer, Backend, DraftLine, EpisodePage, MissChoices, NarrativeLine, NoticeContacts, PageError,
-    ParticipantCard, ParticipantChoice, PdpLine, Purpose, TodayRow, TodayView, Viewer,
+    Answer, Backend, ChecklistLine, DraftLine, EpisodePage, MissChoices, NarrativeLine,
+    NoticeContacts, PageError, ParticipantCard, ParticipantChoice, PdpLine, Purpose, TodayRow,
+    TodayView, Viewer,
 };
 use reengage_core::episode::{self, most_urgent_first, work_item};
 
@@ -77,6 +78,7 @@ fn purpose_action(purpose: Purpose) -> Option<Action> {
         Purpose::RecordContact => Some(Action::RecordContact),
         Purpose::ScheduleAppointment => Some(Action::ScheduleAppointment),
         Purpose::RecordNoticeMailed => Some(Action::RecordNoticeMailed),
+        Purpose::PrepareStaffing => Some(Action::PrepareStaffing),
     }
 }
 
@@ -218,6 +220,18 @@ async fn episode_page(
     }
     let facts = &record.facts;
     let next_action = (!contractor).then(|| episode::next_action(facts, today, &calendar));
+    let checklist = if contractor {
+        Vec::new()
+    } else {
+        episode::staffing_preparation_checklist(facts, &calendar)
+            .into_iter()
+            .map(|item| ChecklistLine {
+                label: item.label.to_owned(),
+                rule: item.rule,
+                done: item.done,
+            })
+            .collect()
+    };
     let (drafts, contacts) = if contractor {
         (Vec::new(), None)
     } else {
@@ -279,6 +293,7 @@ async fn episode_page(
         },
         drafts,
         contacts,
+        checklist,
     })
 }
 

@@ -726,7 +726,13 @@ fn rows(w: &World) -> Vec<Row> {
             ..page("POST", "", 303)
         });
     }
-    for path in ["contact", "appointment", "notice", "notice/print"] {
+    for path in [
+        "contact",
+        "appointment",
+        "notice",
+        "notice/print",
+        "checklist",
+    ] {
         rows.push(Row {
             path: format!("/episodes/{e}/{path}"),
             allowed: DEPARTMENT,
@@ -734,7 +740,12 @@ fn rows(w: &World) -> Vec<Row> {
             ..page("GET", "", 302)
         });
     }
-    for purpose in ["RecordContact", "ScheduleAppointment", "RecordNoticeMailed"] {
+    for purpose in [
+        "RecordContact",
+        "ScheduleAppointment",
+        "RecordNoticeMailed",
+        "PrepareStaffing",
+    ] {
         rows.push(Row {
             path: "/app/episode".into(),
             body: Some(json!(format!("id={e}&purpose={purpose}"))),

@@ -746,6 +746,16 @@ async fn contact_made_in_time_adjusts_the_plan_and_later_says_what_policy_requir
         .await
         .unwrap();
         assert_eq!(steps, 1);
+        // The contact's narrative is drafted for TRACS (R4, R8).
+        let (_, html) = get(&base, &format!("/episodes/{id}"), Some(&coach)).await;
+        assert!(
+            html.contains("Engagement narrative — draft from contact"),
+            "{html}"
+        );
+        assert!(
+            html.contains("The case plan was adjusted with the agreed updated plan"),
+            "{html}"
+        );
 
         // Missed Friday 11-20: the two business days ended Tuesday 11-24. The page says what
         // the policy requires instead; adjusting the plan is refused with everything kept.
@@ -932,9 +942,77 @@ async fn the_printable_notice_names_the_day_time_place_and_coach() {
             episode.contains("href=\"/episodes/5/notice/print\""),
             "{episode}"
         );
+        // The appointment's narrative is drafted for TRACS (R4, R15).
+        assert!(
+            episode.contains("Engagement narrative — draft from appointment"),
+            "{episode}"
+        );
+        assert!(
+            episode.contains(
+                "at 10:00 am. The re-engagement appointment notice (DHS 7869) is to be mailed"
+            ),
+            "{episode}"
+        );
         // The contractor never prints the department's notice.
         let contractor = sign_in(&base, "contractor@demo.test").await;
         let (status, _) = get(&base, "/episodes/5/notice/print", Some(&contractor)).await;
+        assert!(
+            [StatusCode::FORBIDDEN, StatusCode::NOT_FOUND].contains(&status),
+            "{status}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_staffing_checklist_ticks_what_the_record_shows_r21() {
+    for backend in backends().await {
+        let (test, base, coach) = demo_app(backend).await;
+        // The demo's fifth episode: two attempts (R13), an appointment, no notice yet (R15).
+        let (status, html) = get(&base, "/episodes/5/checklist", Some(&coach)).await;
+        assert_eq!(status, StatusCode::OK, "{html}");
+        for part in [
+            "<h1>Staffing preparation checklist</h1>",
+            "After DHS 7825V (voluntary), R21",
+            "Two or more contact attempts, one in writing, each narrated (R13)",
+            "DHS 7869 notice mailed at least 7 days before the appointment (R15)",
+            "1 item the record shows is not done yet.",
+        ] {
+            assert!(html.contains(part), "{part}: {html}");
+        }
+        assert!(
+            html.contains(
+                "class=\"check missing\"><span class=\"check-state\">Not yet</span> DHS 7869"
+            ),
+            "{html}"
+        );
+        assert!(html.contains(">To check</span>"), "{html}");
+        let (_, episode) = get(&base, "/episodes/5", Some(&coach)).await;
+        assert!(
+            episode.contains("href=\"/episodes/5/checklist\""),
+            "{episode}"
+        );
+        // Once the notice is mailed, the record shows it done.
+        let version: i64 = sqlx::query_scalar("SELECT version FROM episodes WHERE id = 5")
+            .fetch_one(&test.db.pool)
+            .await
+            .unwrap();
+        let version = version.to_string();
+        let (status, _) = post_form(
+            &base,
+            "/episodes/5/notice",
+            &coach,
+            &[("version", version.as_str()), ("on", "2026-11-30")],
+        )
+        .await;
+        assert_eq!(status, 303);
+        let (_, html) = get(&base, "/episodes/5/checklist", Some(&coach)).await;
+        assert!(
+            html.contains("Everything the record can show is done"),
+            "{html}"
+        );
+        // A contractor prepares no staffing.
+        let contractor = sign_in(&base, "contractor@demo.test").await;
+        let (status, _) = get(&base, "/episodes/5/checklist", Some(&contractor)).await;
         assert!(
             [StatusCode::FORBIDDEN, StatusCode::NOT_FOUND].contains(&status),
             "{status}"

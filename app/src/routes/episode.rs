@@ -51,7 +51,11 @@ pub fn WithEpisode(
         }
     });
     view! {
-        <Suspense fallback=move || view! { <p role="status">{format!("Loading: {title}…")}</p> }>
+        // The loading state has the page's title too: a page is never untitled (WCAG 2.4.2).
+        <Suspense fallback=move || view! {
+            <Title text=title />
+            <p role="status">{format!("Loading: {title}…")}</p>
+        }>
             {move || Suspend::new(async move {
                 match page.await {
                     Ok(page) => EitherOf3::A(show(page)),
@@ -226,6 +230,11 @@ fn EpisodeView(page: EpisodePage) -> impl IntoView {
                 {(department && page.stage == Stage::AppointmentScheduled && page.notice_mailed_on.is_none()).then(|| view! {
                     <a class="button" href=format!("/episodes/{}/notice", page.id)>
                         "Record the notice mailed"
+                    </a>
+                })}
+                {(department && matches!(page.stage, Stage::InviteToReengagement | Stage::AppointmentScheduled | Stage::Staffing)).then(|| view! {
+                    <a class="button button-secondary" href=format!("/episodes/{}/checklist", page.id)>
+                        "Staffing preparation checklist"
                     </a>
                 })}
                 {(department && page.appointment_on.is_some()).then(|| view! {

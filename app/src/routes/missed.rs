@@ -32,7 +32,10 @@ const USUAL: [&str; 8] = [
 pub fn MissedRoute() -> impl IntoView {
     let form = Resource::new(|| (), |_| missed_form());
     view! {
-        <Suspense fallback=|| view! { <p role="status">"Loading: Record a missed activity…"</p> }>
+        <Suspense fallback=|| view! {
+            <Title text="Record a missed activity" />
+            <p role="status">"Loading: Record a missed activity…"</p>
+        }>
             {move || Suspend::new(async move {
                 match form.await {
                     Ok(form) => EitherOf3::A(view! { <MissedFormView form /> }),

@@ -2,6 +2,7 @@
 
 pub mod appointment;
 pub mod attempt;
+pub mod checklist;
 pub mod contact;
 pub mod episode;
 pub(crate) mod forms;

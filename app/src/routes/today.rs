@@ -21,7 +21,10 @@ pub fn TodayPage() -> impl IntoView {
     let work = Resource::new(|| (), |_| today());
     view! {
         <Title text="Today" />
-        <Suspense fallback=|| view! { <p role="status">"Loading your work…"</p> }>
+        <Suspense fallback=|| view! {
+            <Title text="Today" />
+            <p role="status">"Loading your work…"</p>
+        }>
             {move || Suspend::new(async move {
                 match work.await {
                     Ok(view) => EitherOf3::A(view! { <TodayList view /> }),

@@ -5,7 +5,8 @@ use chrono::{DateTime, Utc};
 use reengage_core::BusinessCalendar;
 use reengage_core::episode::EpisodeFacts;
 use reengage_core::narrative::{
-    Draft, NarrativeType, attempt_narrative, decision_narrative, staffing_narrative,
+    Draft, NarrativeType, appointment_narrative, attempt_narrative, contact_narrative,
+    decision_narrative, staffing_narrative,
 };
 use serde::Serialize;
 use serde_json::json;
@@ -32,7 +33,8 @@ pub struct Narrative {
     pub draft_of: Option<String>,
 }
 
-/// Every draft the facts support: one per attempt, the staffing, the decision.
+/// Every draft the facts support: one per attempt, the contact made, the appointment and its
+/// notice, the staffing, the decision.
 pub fn drafts(facts: &EpisodeFacts, calendar: &BusinessCalendar) -> Vec<Draft> {
     keyed_drafts(facts, calendar)
         .into_iter()
@@ -41,12 +43,14 @@ pub fn drafts(facts: &EpisodeFacts, calendar: &BusinessCalendar) -> Vec<Draft> {
 }
 
 /// Every draft with the key a narrative saved from it keeps: `attempt-1` (the first attempt),
-/// `staffing`, `decision`.
+/// `contact`, `appointment`, `staffing`, `decision`.
 pub fn keyed_drafts(facts: &EpisodeFacts, calendar: &BusinessCalendar) -> Vec<(String, Draft)> {
     (0..facts.attempts.len())
         .filter_map(|index| {
             attempt_narrative(facts, index, calendar).map(|d| (format!("attempt-{}", index + 1), d))
         })
+        .chain(contact_narrative(facts, calendar).map(|d| ("contact".to_owned(), d)))
+        .chain(appointment_narrative(facts).map(|d| ("appointment".to_owned(), d)))
         .chain(staffing_narrative(facts).map(|d| ("staffing".to_owned(), d)))
         .chain(decision_narrative(facts).map(|d| ("decision".to_owned(), d)))
         .collect()
