@@ -21,9 +21,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::access::{self, Action, Record};
 use crate::auth::Staff;
+use crate::db;
 use crate::http::AppState;
 use crate::services::ServiceError;
-use crate::services::episodes::{change, record_missed_activity};
+use crate::services::episodes::{change, change_in, record_missed_activity};
 use crate::services::narratives;
 use crate::services::participants::{self, Addition, PdpStep};
 use crate::sessions::AuthSession;
@@ -206,9 +207,12 @@ pub async fn attempt(
     };
     let request = r11_request(&attempt);
     let (actor, now) = (staff.actor(), state.clock.now());
+    // The attempt and its R11 request stand or fall together.
     let result = async {
-        let changed = change(
-            &state.db,
+        let mut tx = db::begin_write(&state.db).await?;
+        let changed = change_in(
+            &mut tx,
+            state.db.backend,
             &actor,
             id,
             version,
@@ -216,19 +220,19 @@ pub async fn attempt(
             now,
         )
         .await?;
-        if let Some(request) = request
-            && let Err(error) = change(
-                &state.db,
+        if let Some(request) = request {
+            change_in(
+                &mut tx,
+                state.db.backend,
                 &actor,
                 id,
                 changed.version,
                 Transition::AddMissingInfo(request),
                 now,
             )
-            .await
-        {
-            tracing::warn!(%error, episode = id, "R11 request not added");
+            .await?;
         }
+        tx.commit().await?;
         Ok(())
     }
     .await;
@@ -486,9 +490,12 @@ pub async fn contact(
         Err(message) => return back_to_form(id, "contact", &form, message),
     };
     let (actor, now) = (staff.actor(), state.clock.now());
+    // The contact and the plan's new step stand or fall together.
     let result = async {
-        let changed = change(
-            &state.db,
+        let mut tx = db::begin_write(&state.db).await?;
+        let changed = change_in(
+            &mut tx,
+            state.db.backend,
             &actor,
             id,
             version,
@@ -500,11 +507,19 @@ pub async fn contact(
             let participant: i64 =
                 sqlx::query_scalar("SELECT participant_id FROM episodes WHERE id = $1")
                     .bind(changed.episode_id)
-                    .fetch_one(&state.db.pool)
-                    .await
-                    .map_err(ServiceError::from)?;
-            participants::add(&state.db, &actor, participant, Addition::PdpStep(step), now).await?;
+                    .fetch_one(&mut *tx)
+                    .await?;
+            participants::add_in(
+                &mut tx,
+                state.db.backend,
+                &actor,
+                participant,
+                Addition::PdpStep(step),
+                now,
+            )
+            .await?;
         }
+        tx.commit().await?;
         Ok(())
     }
     .await;

@@ -1019,3 +1019,79 @@ async fn the_staffing_checklist_ticks_what_the_record_shows_r21() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_contact_and_its_plan_step_stand_or_fall_together() {
+    for backend in backends().await {
+        let (test, base, coach) = demo_app(backend).await;
+        let (participant, _) = free_participant(&test, 2).await;
+        let participant_text = participant.to_string();
+        let (status, _) = post_form(
+            &base,
+            "/missed",
+            &coach,
+            &[
+                ("participant", participant_text.as_str()),
+                ("kind", "MissedCoachAppointment"),
+                ("what", "orientation"),
+                ("on", "2026-11-30"),
+            ],
+        )
+        .await;
+        assert_eq!(status, 303);
+        let (id, version): (i64, i64) = sqlx::query_as(
+            "SELECT id, version FROM episodes WHERE participant_id = $1 AND closed = 0",
+        )
+        .bind(participant)
+        .fetch_one(&test.db.pool)
+        .await
+        .unwrap();
+        // The database refuses the plan's new step after the contact was written.
+        let refuse: &[&str] = match backend {
+            Backend::Sqlite => &[
+                "CREATE TRIGGER refuse_steps BEFORE INSERT ON pdp_steps BEGIN SELECT RAISE(ABORT, 'refused'); END",
+            ],
+            Backend::Postgres => &[
+                "CREATE FUNCTION refuse_steps() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$ LANGUAGE plpgsql",
+                "CREATE TRIGGER refuse_steps BEFORE INSERT ON pdp_steps FOR EACH ROW EXECUTE FUNCTION refuse_steps()",
+            ],
+        };
+        for sql in refuse {
+            sqlx::query(sql).execute(&test.db.pool).await.unwrap();
+        }
+        let audit_before: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log")
+            .fetch_one(&test.db.pool)
+            .await
+            .unwrap();
+        let version_text = version.to_string();
+        let (status, back) = post_form(
+            &base,
+            &format!("/episodes/{id}/contact"),
+            &coach,
+            &[
+                ("version", version_text.as_str()),
+                ("on", "2026-11-30"),
+                ("plan_adjusted", "yes"),
+                ("step_code", "SW"),
+                ("step_on", "2026-12-02"),
+            ],
+        )
+        .await;
+        assert_eq!(status, 303);
+        let (_, html) = get(&base, &back, Some(&coach)).await;
+        assert!(html.contains("Nothing was changed; try again."), "{html}");
+        // Neither the contact nor its audit entry stayed: the same version, nothing closed.
+        let (contact, closed, now_version): (Option<String>, i64, i64) =
+            sqlx::query_as("SELECT contact_on, closed, version FROM episodes WHERE id = $1")
+                .bind(id)
+                .fetch_one(&test.db.pool)
+                .await
+                .unwrap();
+        assert_eq!((contact, closed, now_version), (None, 0, version));
+        let audit_after: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log")
+            .fetch_one(&test.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(audit_after, audit_before);
+    }
+}

@@ -12,7 +12,7 @@ use sqlx::AnyConnection;
 
 use super::{Actor, ServiceError};
 use crate::audit::{self, Entry};
-use crate::db::{self, Db};
+use crate::db::{self, Backend, Db};
 use crate::store::codes::{code, day, flag, instant, optional_flag, time};
 use crate::store::episodes::{EpisodeRecord, branch_calendar, branch_time_zone, load};
 
@@ -173,17 +173,43 @@ pub async fn change(
     now: DateTime<Utc>,
 ) -> Result<Changed, ServiceError> {
     let mut tx = db::begin_write(db).await?;
-    let record = load(&mut tx, episode_id)
+    let changed = change_in(
+        &mut tx,
+        db.backend,
+        actor,
+        episode_id,
+        expected_version,
+        transition,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(changed)
+}
+
+/// [`change`] inside the caller's write transaction, so a form can make several changes that
+/// stand or fall together; nothing is written if it is refused, and nothing is committed
+/// until the caller commits.
+pub async fn change_in(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    actor: &Actor,
+    episode_id: i64,
+    expected_version: i64,
+    transition: Transition,
+    now: DateTime<Utc>,
+) -> Result<Changed, ServiceError> {
+    let record = load(conn, episode_id)
         .await?
         .ok_or_else(|| ServiceError::NotFound(format!("episode {episode_id}")))?;
     if record.version != expected_version {
-        return Err(conflict(&mut tx, &record, expected_version).await?);
+        return Err(conflict(conn, &record, expected_version).await?);
     }
-    let (today, calendar) = office_day(&mut tx, record.branch_id, now).await?;
+    let (today, calendar) = office_day(conn, record.branch_id, now).await?;
     episode::check(&record.facts, &transition, today, &calendar).map_err(ServiceError::Refused)?;
 
     let at = instant(now);
-    write(&mut tx, &record, &transition, today, &at).await?;
+    write(conn, &record, &transition, today, &at).await?;
 
     let after = episode::apply(&record.facts, &transition, today);
     let derived = derive(&after, today, &calendar);
@@ -198,10 +224,10 @@ pub async fn change(
     .bind(&at)
     .bind(episode_id)
     .bind(expected_version)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
     if updated.rows_affected() != 1 {
-        return Err(conflict(&mut tx, &record, expected_version).await?);
+        return Err(conflict(conn, &record, expected_version).await?);
     }
     let version = expected_version + 1;
     let entry = Entry::at(
@@ -218,8 +244,7 @@ pub async fn change(
             json!({ "version": version, "stage": derived.stage, "change": transition }).to_string(),
         ),
     );
-    audit::append(&mut tx, db.backend, &entry).await?;
-    tx.commit().await?;
+    audit::append(conn, backend, &entry).await?;
     Ok(Changed {
         episode_id,
         version,

@@ -8,8 +8,9 @@ use utoipa::ToSchema;
 
 use super::{Actor, ServiceError};
 use crate::audit::{self, Entry};
-use crate::db::{self, Db};
+use crate::db::{self, Backend, Db};
 use crate::store::codes::{day, instant, parse_day, parse_optional_day, time};
+use sqlx::AnyConnection;
 
 /// A new participant.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -165,9 +166,24 @@ pub async fn add(
     now: DateTime<Utc>,
 ) -> Result<(), ServiceError> {
     let mut tx = db::begin_write(db).await?;
+    add_in(&mut tx, db.backend, actor, id, addition, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// [`add`] inside the caller's write transaction (a form whose changes stand or fall
+/// together); nothing is committed until the caller commits.
+pub async fn add_in(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    actor: &Actor,
+    id: i64,
+    addition: Addition,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
     let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM participants WHERE id = $1")
         .bind(id)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&mut *conn)
         .await?;
     exists.ok_or_else(|| ServiceError::NotFound(format!("participant {id}")))?;
     let at = instant(now);
@@ -190,7 +206,7 @@ pub async fn add(
             .bind(step.scheduled_time.map(time))
             .bind(step.attendance_hours)
             .bind(&at)
-            .execute(&mut *tx)
+            .execute(&mut *conn)
             .await?;
             ("pdp_step.added", json!(step))
         }
@@ -205,7 +221,7 @@ pub async fn add(
                 .bind(day(period.from))
                 .bind(period.to.map(day))
                 .bind(period.reason.as_deref())
-                .execute(&mut *tx)
+                .execute(&mut *conn)
                 .await?;
             ("exemption.added", json!(period))
         }
@@ -226,7 +242,7 @@ pub async fn add(
             .bind(&partner)
             .bind(day(release.signed_on))
             .bind(release.expires_on.map(day))
-            .execute(&mut *tx)
+            .execute(&mut *conn)
             .await?;
             ("release.added", json!(release))
         }
@@ -240,8 +256,7 @@ pub async fn add(
         &id.to_string(),
     )
     .with_values(None, Some(after.to_string()));
-    audit::append(&mut tx, db.backend, &entry).await?;
-    tx.commit().await?;
+    audit::append(conn, backend, &entry).await?;
     Ok(())
 }
 
