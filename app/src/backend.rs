@@ -138,6 +138,36 @@ pub struct EpisodePage {
     pub checklist: Vec<ChecklistLine>,
 }
 
+/// One open episode of the branch, as the supervisor's dashboard shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BranchRow {
+    pub episode_id: i64,
+    pub participant: String,
+    pub coach_id: Option<i64>,
+    pub coach: Option<String>,
+    /// From `core`, on the office's today (not the stored column).
+    pub stage: Stage,
+    /// The most urgent deadline not yet met (`core`'s worklist).
+    pub work: Option<WorkItem>,
+    pub appointment_on: Option<NaiveDate>,
+    /// Missing information not yet gathered (R17).
+    pub missing_info: Vec<String>,
+    /// A DQ1 decision waiting for its finalization (R26).
+    pub awaiting_finalization: bool,
+}
+
+/// The branch at a glance: its open episodes, with who may be filtered on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BranchView {
+    pub today: NaiveDate,
+    pub branch: String,
+    /// The branch's coaches and case aides: `(id, name)`.
+    pub coaches: Vec<(i64, String)>,
+    pub rows: Vec<BranchRow>,
+    /// More open episodes than the page lists.
+    pub truncated: bool,
+}
+
 /// Someone a miss can be recorded for: no open episode, within the signed-in person's reach.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ParticipantChoice {
@@ -201,7 +231,7 @@ impl FromServerFnError for PageError {
 mod server_side {
     use std::{future::Future, pin::Pin, sync::Arc};
 
-    use super::{EpisodePage, MissChoices, PREFIX, PageError, Purpose, TodayView};
+    use super::{BranchView, EpisodePage, MissChoices, PREFIX, PageError, Purpose, TodayView};
 
     /// An answer of the server's side.
     pub type Answer<T> = Pin<Box<dyn Future<Output = Result<T, PageError>> + Send>>;
@@ -217,6 +247,8 @@ mod server_side {
             id: i64,
             purpose: Purpose,
         ) -> Answer<EpisodePage>;
+        /// The signed-in supervisor's branch at a glance.
+        fn branch(&self, request: &http::request::Parts) -> Answer<BranchView>;
         /// Who the signed-in person may record a missed activity for.
         fn missed_form(&self, request: &http::request::Parts) -> Answer<MissChoices>;
     }
@@ -279,4 +311,10 @@ pub async fn episode(id: i64, purpose: Purpose) -> Result<EpisodePage, PageError
 #[server(prefix = "/app", endpoint = "missed_form")]
 pub async fn missed_form() -> Result<MissChoices, PageError> {
     server_side::ask(|backend, request| backend.missed_form(request)).await
+}
+
+/// The signed-in supervisor's branch at a glance.
+#[server(prefix = "/app", endpoint = "branch")]
+pub async fn branch() -> Result<BranchView, PageError> {
+    server_side::ask(|backend, request| backend.branch(request)).await
 }

@@ -92,6 +92,11 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route
+                        path=StaticSegment("branch")
+                        view=routes::branch::BranchRoute
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=StaticSegment("missed")
                         view=routes::missed::MissedRoute
                         ssr=SsrMode::Async

@@ -1055,3 +1055,23 @@ fn r20_the_review_grid_has_every_area_for_adult_and_children() {
     let cells: std::collections::BTreeSet<_> = grid.iter().map(|f| (f.area, f.who)).collect();
     assert_eq!(cells.len(), 12);
 }
+
+#[wasm_bindgen_test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn r26_a_dq1_waits_for_finalization_until_it_is_finalized() {
+    let mut facts = dq1_episode();
+    assert!(awaiting_finalization(&facts));
+    facts.finalized_on = Some(d("2026-11-19"));
+    assert!(!awaiting_finalization(&facts));
+    // Good cause or a new plan never waits for a finalization.
+    let mut good_cause = dq1_episode();
+    if let Some(decision) = good_cause.decision.as_mut() {
+        decision.outcome = DecisionOutcome::GoodCause;
+    }
+    assert!(!awaiting_finalization(&good_cause));
+    assert!(!awaiting_finalization(&missed(
+        "2026-11-02",
+        TriggerKind::MissedCoachAppointment,
+        "orientation"
+    )));
+}

@@ -72,6 +72,8 @@ impl Role {
 pub enum Action {
     /// Lists of open episodes.
     ListEpisodes,
+    /// The supervisor's view of the whole branch.
+    ViewBranch,
     ReadParticipant,
     CreateParticipant,
     /// PDP steps, exemption periods (R23), MCS 3010 releases (R19).
@@ -117,6 +119,7 @@ use Role::{
 /// Who may do what. A role not in an action's row is refused that action everywhere.
 pub const TABLE: &[(Action, &[Role])] = &[
     (Action::ListEpisodes, &[FC, CA, ES, OM, LW, CO]),
+    (Action::ViewBranch, &[ES, OM, LW]),
     (Action::ReadParticipant, &[FC, CA, ES, OM, LW, CO]),
     (Action::CreateParticipant, &[FC, CA, ES, OM, LW]),
     (Action::ChangeParticipant, &[FC, CA, ES, OM, LW]),
@@ -380,6 +383,7 @@ mod tests {
         use Action::*;
         let all = [
             ListEpisodes,
+            ViewBranch,
             ReadParticipant,
             CreateParticipant,
             ChangeParticipant,

@@ -3,9 +3,9 @@
 
 use axum::http::request::Parts;
 use reengage_app::backend::{
-    Answer, Backend, ChecklistLine, DraftLine, EpisodePage, MissChoices, NarrativeLine,
-    NoticeContacts, PageError, ParticipantCard, ParticipantChoice, PdpLine, Purpose, TodayRow,
-    TodayView, Viewer,
+    Answer, Backend, BranchRow, BranchView, ChecklistLine, DraftLine, EpisodePage, MissChoices,
+    NarrativeLine, NoticeContacts, PageError, ParticipantCard, ParticipantChoice, PdpLine, Purpose,
+    TodayRow, TodayView, Viewer,
 };
 use reengage_core::episode::{self, most_urgent_first, work_item};
 
@@ -63,6 +63,12 @@ impl Backend for PageBackend {
         })
     }
 
+    fn branch(&self, request: &Parts) -> Answer<BranchView> {
+        let state = self.0.clone();
+        let staff = signed_in(request);
+        Box::pin(async move { branch(&state, staff?).await.map_err(page_error) })
+    }
+
     fn missed_form(&self, request: &Parts) -> Answer<MissChoices> {
         let state = self.0.clone();
         let staff = signed_in(request);
@@ -80,6 +86,70 @@ fn purpose_action(purpose: Purpose) -> Option<Action> {
         Purpose::RecordNoticeMailed => Some(Action::RecordNoticeMailed),
         Purpose::PrepareStaffing => Some(Action::PrepareStaffing),
     }
+}
+
+/// How many open episodes the branch page lists at most.
+const BRANCH_LIMIT: i64 = 500;
+
+/// The branch of a supervisor at a glance: each open episode with its stage and most urgent
+/// deadline from `core` on the office's today, its coach, appointment and missing information.
+async fn branch(state: &AppState, staff: Staff) -> Result<BranchView, ServiceError> {
+    let now = state.clock.now();
+    access::authorize(&state.db, &staff, Action::ViewBranch, Record::None, now).await?;
+    let branch_id = staff.branch_id.ok_or_else(|| {
+        ServiceError::Forbidden("Your account belongs to no branch: ask an admin to set it.".into())
+    })?;
+    let (name,): (String,) = sqlx::query_as("SELECT name FROM branches WHERE id = $1")
+        .bind(branch_id)
+        .fetch_one(&state.db.pool)
+        .await?;
+    // Coaches and case aides of the branch (index staff_branch).
+    let coaches: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT id, name FROM staff WHERE branch_id = $1 AND role IN ('family_coach', 'case_aide') \
+         ORDER BY name, id",
+    )
+    .bind(branch_id)
+    .fetch_all(&state.db.pool)
+    .await?;
+    let mut conn = state.db.pool.acquire().await?;
+    let (episodes, more) =
+        open_episodes(&mut conn, Scope::Branch(branch_id), None, BRANCH_LIMIT).await?;
+    drop(conn);
+    let mut rows = Vec::with_capacity(episodes.len());
+    let mut listed_today = None;
+    for listed in episodes {
+        let (record, today, calendar) = read(&state.db, listed.id, now).await?;
+        listed_today.get_or_insert(today);
+        let facts = &record.facts;
+        rows.push(BranchRow {
+            episode_id: record.id,
+            participant: listed.participant,
+            coach_id: listed.coach_id,
+            coach: listed
+                .coach_id
+                .and_then(|id| coaches.iter().find(|(c, _)| *c == id))
+                .map(|(_, name)| name.clone()),
+            stage: episode::stage(facts, today, &calendar),
+            work: work_item(facts, today, &calendar),
+            appointment_on: facts.appointment.as_ref().map(|a| a.on),
+            missing_info: facts
+                .outstanding_missing_info()
+                .map(|item| item.description.clone())
+                .collect(),
+            awaiting_finalization: episode::awaiting_finalization(facts),
+        });
+    }
+    let today = match listed_today {
+        Some(day) => day,
+        None => office_today(state, &staff, now).await?,
+    };
+    Ok(BranchView {
+        today,
+        branch: name,
+        coaches,
+        rows,
+        truncated: more.is_some(),
+    })
 }
 
 /// How many participants the missed-activity form offers at most.

@@ -763,6 +763,15 @@ fn rows(w: &World) -> Vec<Row> {
         hidden: "ob co",
         ..page("POST", "", 303)
     });
+    // The branch at a glance is the supervisors' (ES, OM, LW).
+    rows.push(Row {
+        allowed: "es om lw",
+        ..page("GET", "/branch", 302)
+    });
+    rows.push(Row {
+        allowed: "es om lw",
+        ..page("POST", "/app/branch", 401)
+    });
     // R1: the missed-activity form lists one's own participants; recording a miss for the
     // world's participant (who has an open episode) is refused back to the form.
     rows.push(page("GET", "/missed", 302));

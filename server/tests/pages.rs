@@ -1095,3 +1095,58 @@ async fn a_contact_and_its_plan_step_stand_or_fall_together() {
         assert_eq!(audit_after, audit_before);
     }
 }
+
+#[tokio::test]
+async fn the_branch_at_a_glance_counts_by_stage_and_coach_with_filters() {
+    for backend in backends().await {
+        let (test, base, coach) = demo_app(backend).await;
+        // A coach has Today, not the branch.
+        let (status, _) = get(&base, "/branch", Some(&coach)).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let manager = sign_in(&base, "manager@demo.test").await;
+        let (status, html) = get(&base, "/branch", Some(&manager)).await;
+        assert_eq!(status, StatusCode::OK, "{html}");
+        let open: i64 = sqlx::query_scalar("SELECT count(*) FROM episodes WHERE closed = 0")
+            .fetch_one(&test.db.pool)
+            .await
+            .unwrap();
+        for part in [
+            "<h1>Branch at a glance</h1>",
+            "Demo Branch (fictional) — Monday, November 30, 2026",
+            "<caption>Open episodes by stage</caption>",
+            "<th scope=\"row\">Casey Demo-Coach</th>",
+            "DQ1 decisions waiting for finalization (R26)",
+            "<option value=\"Staffing\">Staffing</option>",
+        ] {
+            assert!(html.contains(part), "{part}: {html}");
+        }
+        assert!(
+            html.contains(&format!("<caption>Open episodes ({open})</caption>")),
+            "{html}"
+        );
+        // The demo's DQ1 decisions not yet finalized are listed for finalization.
+        let waiting = html
+            .split("DQ1 decisions waiting for finalization (R26)")
+            .nth(1)
+            .and_then(|rest| rest.split("</ul>").next())
+            .unwrap_or_default();
+        assert!(waiting.contains("href=\"/episodes/"), "{waiting}");
+        // Filtered by stage: only that stage's episodes are listed.
+        let (_, filtered) = get(&base, "/branch?coach=&stage=Missed", Some(&manager)).await;
+        let missed: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM episodes WHERE closed = 0 AND stage = 'Missed'",
+        )
+        .fetch_one(&test.db.pool)
+        .await
+        .unwrap();
+        assert!(missed > 0);
+        assert!(
+            filtered.contains(&format!("<caption>Open episodes ({missed})</caption>")),
+            "{filtered}"
+        );
+        assert!(
+            filtered.contains("<option value=\"Missed\" selected"),
+            "{filtered}"
+        );
+    }
+}

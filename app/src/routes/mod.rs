@@ -2,6 +2,7 @@
 
 pub mod appointment;
 pub mod attempt;
+pub mod branch;
 pub mod checklist;
 pub mod contact;
 pub mod episode;

@@ -21,7 +21,7 @@ pub use quick_forms::{ContactAdvice, check_miss, contact_advice, miss_hints};
 pub use readiness::{
     FixAt, GoodCause, ReadinessItem, dq1_readiness, good_cause, post_dq1_checklist,
 };
-pub use stage::{Stage, is_closed, stage};
+pub use stage::{Stage, awaiting_finalization, is_closed, stage};
 pub use support::{
     ChecklistItem, enhanced_case_management, staffing_preparation_checklist,
     without_disqualification,

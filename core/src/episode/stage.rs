@@ -121,3 +121,13 @@ pub fn is_closed(facts: &EpisodeFacts, calendar: &BusinessCalendar) -> bool {
         }),
     }
 }
+
+/// R26: a DQ1 decision made and not yet finalized — it waits for an operations manager or
+/// lead worker who sat on the staffing.
+pub fn awaiting_finalization(facts: &EpisodeFacts) -> bool {
+    facts.finalized_on.is_none()
+        && facts
+            .decision
+            .as_ref()
+            .is_some_and(|d| d.outcome == DecisionOutcome::Dq1)
+}

@@ -1,0 +1,262 @@
+//! The branch at a glance, for supervisors on a desktop: open episodes by stage, overdue and
+//! at-risk work by coach, DQ1 decisions waiting for finalization (R26), this week's
+//! re-engagement appointments — where the case review happens (R17) — and missing information
+//! outstanding (R17), then every open episode with its most urgent deadline. Filters by
+//! coach and stage are a plain GET form, so the page works before the wasm has loaded.
+//! Every stage and deadline comes from `core`, on the office's today.
+
+use chrono::{Datelike, Duration};
+use leptos::either::EitherOf3;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::use_query_map;
+use reengage_core::episode::{Stage, Urgency};
+use reengage_core::long_date;
+
+use super::forms::{code, from_code};
+use crate::backend::{BranchRow, BranchView, PageError, branch};
+
+#[component]
+pub fn BranchRoute() -> impl IntoView {
+    let view = Resource::new(|| (), |_| branch());
+    view! {
+        <Suspense fallback=|| view! {
+            <Title text="Branch at a glance" />
+            <p role="status">"Loading the branch…"</p>
+        }>
+            {move || Suspend::new(async move {
+                match view.await {
+                    Ok(view) => EitherOf3::A(view! { <Dashboard view /> }),
+                    Err(PageError::SignedOut) => EitherOf3::B(view! { <Redirect path="/signin" /> }),
+                    Err(error) => EitherOf3::C(view! {
+                        <Title text="Branch at a glance" />
+                        <h1>"Branch at a glance"</h1>
+                        <p class="alert alert-error" role="alert">{error.to_string()}</p>
+                        <p><a href="/today">"Back to Today"</a></p>
+                    }),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn episode_link(row: &BranchRow) -> impl IntoView + use<> {
+    view! { <a href=format!("/episodes/{}", row.episode_id)>{row.participant.clone()}</a> }
+}
+
+fn coach_name(row: &BranchRow) -> String {
+    row.coach.clone().unwrap_or_else(|| "No coach".to_owned())
+}
+
+#[component]
+fn Dashboard(view: BranchView) -> impl IntoView {
+    let query = use_query_map().read_untracked();
+    let coach_filter = query.get("coach").and_then(|c| c.parse::<i64>().ok());
+    let stage_filter: Option<Stage> = query.get("stage").and_then(|s| from_code(&s));
+    let today = view.today;
+    // The coach filter narrows everything; the stage filter narrows the episode list.
+    let mine: Vec<BranchRow> = view
+        .rows
+        .into_iter()
+        .filter(|row| coach_filter.is_none_or(|c| row.coach_id == Some(c)))
+        .collect();
+
+    let stage_counts = Stage::ALL
+        .into_iter()
+        .map(|stage| {
+            let n = mine.iter().filter(|row| row.stage == stage).count();
+            view! { <tr><th scope="row">{stage.label()}</th><td>{n}</td></tr> }
+        })
+        .collect_view();
+
+    // Overdue, due today and at risk, per coach (R2–R17 deadlines from core).
+    let mut coaches: Vec<String> = mine.iter().map(coach_name).collect();
+    coaches.sort();
+    coaches.dedup();
+    let by_coach = coaches
+        .into_iter()
+        .map(|name| {
+            let count = |group: u8| {
+                mine.iter()
+                    .filter(|row| coach_name(row) == name)
+                    .filter(|row| {
+                        row.work
+                            .as_ref()
+                            .is_some_and(|w| w.urgency.group() == group)
+                    })
+                    .count()
+            };
+            view! {
+                <tr>
+                    <th scope="row">{name.clone()}</th>
+                    <td>{count(0)}</td>
+                    <td>{count(1)}</td>
+                    <td>{count(2)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+
+    let waiting: Vec<&BranchRow> = mine
+        .iter()
+        .filter(|row| row.awaiting_finalization)
+        .collect();
+    let no_waiting = waiting.is_empty();
+    let waiting = waiting
+        .into_iter()
+        .map(|row| view! { <li>{episode_link(row)}{format!(" — {}", coach_name(row))}</li> })
+        .collect_view();
+
+    // This week, Monday to Friday of the office's today.
+    let monday = today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
+    let friday = monday + Duration::days(4);
+    let mut this_week: Vec<&BranchRow> = mine
+        .iter()
+        .filter(|row| {
+            row.appointment_on
+                .is_some_and(|on| monday <= on && on <= friday)
+        })
+        .collect();
+    this_week.sort_by_key(|row| row.appointment_on);
+    let no_appointments = this_week.is_empty();
+    let this_week = this_week
+        .into_iter()
+        .map(|row| {
+            let on = row.appointment_on.map(long_date).unwrap_or_default();
+            view! { <li>{format!("{on} — ")}{episode_link(row)}{format!(" ({})", coach_name(row))}</li> }
+        })
+        .collect_view();
+
+    let missing: Vec<&BranchRow> = mine
+        .iter()
+        .filter(|row| !row.missing_info.is_empty())
+        .collect();
+    let no_missing = missing.is_empty();
+    let missing = missing
+        .into_iter()
+        .map(|row| {
+            view! { <li>{episode_link(row)}{format!(": {}", row.missing_info.join("; "))}</li> }
+        })
+        .collect_view();
+
+    let listed: Vec<&BranchRow> = mine
+        .iter()
+        .filter(|row| stage_filter.is_none_or(|s| row.stage == s))
+        .collect();
+    let listed_count = listed.len();
+    let episodes = listed
+        .into_iter()
+        .map(|row| {
+            let (due, why) = match &row.work {
+                Some(work) => (
+                    format!(
+                        "{} — {}",
+                        work.urgency.label(),
+                        long_date(work.deadline.due)
+                    ),
+                    format!("{} ({})", work.deadline.why, work.deadline.rule),
+                ),
+                None => ("Nothing due".to_owned(), String::new()),
+            };
+            let urgent = row
+                .work
+                .as_ref()
+                .is_some_and(|w| matches!(w.urgency, Urgency::Overdue(_) | Urgency::DueToday));
+            view! {
+                <tr class=urgent.then_some("urgent")>
+                    <th scope="row">{episode_link(row)}</th>
+                    <td>{coach_name(row)}</td>
+                    <td>{row.stage.label()}</td>
+                    <td>{due}</td>
+                    <td>{why}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+
+    let coach_options = view
+        .coaches
+        .iter()
+        .map(|(id, name)| {
+            view! { <option value=id.to_string() selected=coach_filter == Some(*id)>{name.clone()}</option> }
+        })
+        .collect_view();
+    let stage_options = Stage::ALL
+        .into_iter()
+        .map(|stage| view! { <option value=code(stage) selected=stage_filter == Some(stage)>{stage.label()}</option> })
+        .collect_view();
+
+    view! {
+        <Title text="Branch at a glance" />
+        <div class="page-heading">
+            <h1>"Branch at a glance"</h1>
+            <a class="button button-secondary" href="/today">"Today"</a>
+        </div>
+        <p class="lead">{format!("{} — {}", view.branch, long_date(today))}</p>
+        {view.truncated.then(|| view! {
+            <p class="alert alert-info" role="status">
+                "The branch has more open episodes than this page lists: filter by coach to see them all."
+            </p>
+        })}
+        <form method="get" action="/branch" class="filters">
+            <div class="field">
+                <label for="coach">"Coach"</label>
+                <select id="coach" name="coach">
+                    <option value="">"Every coach"</option>
+                    {coach_options}
+                </select>
+            </div>
+            <div class="field">
+                <label for="stage">"Stage"</label>
+                <select id="stage" name="stage">
+                    <option value="">"Every stage"</option>
+                    {stage_options}
+                </select>
+            </div>
+            <button type="submit" class="button">"Show"</button>
+        </form>
+        <div class="dashboard">
+            <table class="data">
+                <caption>"Open episodes by stage"</caption>
+                <thead><tr><th scope="col">"Stage"</th><th scope="col">"Open"</th></tr></thead>
+                <tbody>{stage_counts}</tbody>
+            </table>
+            <table class="data">
+                <caption>"Overdue and at-risk work by coach"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Coach"</th>
+                        <th scope="col">"Overdue"</th>
+                        <th scope="col">"Due today"</th>
+                        <th scope="col">"At risk"</th>
+                    </tr>
+                </thead>
+                <tbody>{by_coach}</tbody>
+            </table>
+        </div>
+        <h2>"DQ1 decisions waiting for finalization (R26)"</h2>
+        {no_waiting.then(|| view! { <p class="empty">"None."</p> })}
+        <ul class="history">{waiting}</ul>
+        <h2>"Re-engagement appointments this week (R17)"</h2>
+        {no_appointments.then(|| view! { <p class="empty">"None this week."</p> })}
+        <ul class="history">{this_week}</ul>
+        <h2>"Missing information outstanding (R17)"</h2>
+        {no_missing.then(|| view! { <p class="empty">"None."</p> })}
+        <ul class="history">{missing}</ul>
+        <table class="data episodes">
+            <caption>{format!("Open episodes ({listed_count})")}</caption>
+            <thead>
+                <tr>
+                    <th scope="col">"Participant"</th>
+                    <th scope="col">"Coach"</th>
+                    <th scope="col">"Stage"</th>
+                    <th scope="col">"Most urgent"</th>
+                    <th scope="col">"Why"</th>
+                </tr>
+            </thead>
+            <tbody>{episodes}</tbody>
+        </table>
+    }
+    .into_any()
+}

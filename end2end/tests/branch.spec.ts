@@ -1,0 +1,55 @@
+import { expect, test } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+import { waitForHydration } from "./hydration";
+import { signIn } from "./session";
+
+// The branch at a glance (supervisors, desktop first): counts by stage, work by coach, DQ1
+// decisions waiting for finalization (R26), filters by coach and stage as a plain form.
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("a manager filters the branch by stage", async ({ page }) => {
+    await signIn(page, "manager@demo.test");
+    await page.goto("/branch");
+    await expect(page.getByRole("heading", { level: 1, name: "Branch at a glance" })).toBeVisible();
+    await expect(page.getByRole("table", { name: "Open episodes by stage" })).toBeVisible();
+    await expect(page.getByRole("table", { name: "Overdue and at-risk work by coach" })).toContainText("Casey Demo-Coach");
+    await page.getByLabel("Stage").selectOption({ label: "Appointment scheduled" });
+    await page.getByRole("button", { name: "Show" }).click();
+    await expect(page).toHaveURL(/\/branch\?coach=&stage=AppointmentScheduled$/);
+    const list = page.getByRole("table", { name: /^Open episodes \(\d+\)$/ });
+    const rows = list.locator("tbody tr");
+    expect(await rows.count()).toBeGreaterThan(0);
+    for (const stage of await rows.locator("td:nth-of-type(2)").allTextContents()) {
+      expect(stage).toBe("Appointment scheduled");
+    }
+    await expect(page.getByLabel("Stage")).toHaveValue("AppointmentScheduled");
+  });
+});
+
+test.describe("with JavaScript", () => {
+  test("a coach is refused the branch view", async ({ page }) => {
+    await signIn(page, "coach@demo.test");
+    const response = await page.goto("/branch");
+    expect(response?.status()).toBe(403);
+    await expect(page.getByRole("alert")).toContainText("Your role does not allow this");
+  });
+
+  test("the keyboard alone filters, and no WCAG 2.1 AA violation (axe-core)", async ({ page }) => {
+    await signIn(page, "lead@demo.test");
+    await page.goto("/branch");
+    await waitForHydration(page);
+    await page.getByLabel("Stage").focus();
+    await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("Tab");
+    await expect(page.getByRole("button", { name: "Show" })).toBeFocused();
+    await page.keyboard.press("Enter");
+    await expect(page).toHaveURL(/\/branch\?coach=&stage=Missed$/);
+    await expect(page.getByRole("heading", { level: 1, name: "Branch at a glance" })).toBeVisible();
+    const results = await new AxeBuilder({ page })
+      .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
+      .analyze();
+    expect(results.violations).toEqual([]);
+  });
+});
