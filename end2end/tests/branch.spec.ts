@@ -11,7 +11,8 @@ test.describe("without JavaScript", () => {
 
   test("a manager filters the branch by stage", async ({ page }) => {
     await signIn(page, "manager@demo.test");
-    await page.goto("/branch");
+    await page.getByRole("link", { name: "Branch at a glance" }).click();
+    await expect(page).toHaveURL(/\/branch$/);
     await expect(page.getByRole("heading", { level: 1, name: "Branch at a glance" })).toBeVisible();
     await expect(page.getByRole("table", { name: "Open episodes by stage" })).toBeVisible();
     await expect(page.getByRole("table", { name: "Overdue and at-risk work by coach" })).toContainText("Casey Demo-Coach");
@@ -31,6 +32,7 @@ test.describe("without JavaScript", () => {
 test.describe("with JavaScript", () => {
   test("a coach is refused the branch view", async ({ page }) => {
     await signIn(page, "coach@demo.test");
+    await expect(page.getByRole("link", { name: "Branch at a glance" })).toHaveCount(0);
     const response = await page.goto("/branch");
     expect(response?.status()).toBe(403);
     await expect(page.getByRole("alert")).toContainText("Your role does not allow this");

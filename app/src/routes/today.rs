@@ -61,6 +61,11 @@ fn TodayList(view: TodayView) -> impl IntoView {
         counts[0], counts[1], counts[2], counts[3]
     );
     let empty = view.rows.is_empty();
+    // Supervisors also have the whole branch (the server checks it again).
+    let supervisor = matches!(
+        view.viewer.role.as_str(),
+        "engagement_specialist" | "operations_manager" | "lead_worker"
+    );
     let groups = GROUPS
         .into_iter()
         .filter(|(group, _)| count(*group) > 0)
@@ -98,6 +103,9 @@ fn TodayList(view: TodayView) -> impl IntoView {
         </div>
         <p class="actions">
             <a class="button" href="/missed">"Record a missed activity"</a>
+            {supervisor.then(|| view! {
+                <a class="button button-secondary" href="/branch">"Branch at a glance"</a>
+            })}
         </p>
         {empty
             .then(|| {
