@@ -12,9 +12,10 @@ use reengage_core::BusinessCalendar;
 use reengage_core::deadlines::ResponseWindow;
 use reengage_core::episode::{AttemptOutcome, ContactMethod, asks_for_window, attempt_hints};
 use reengage_core::parse_date_input;
+use reengage_core::words::business_days;
 
 use super::episode::WithEpisode;
-use super::forms::{code, from_code};
+use super::forms::{code, from_code, radio_choices};
 use crate::backend::{EpisodePage, Purpose};
 
 const OUTCOMES: [AttemptOutcome; 6] = [
@@ -80,55 +81,22 @@ fn AttemptForm(page: EpisodePage) -> impl IntoView {
         .map(|hint| format!("{} ({})", hint.text, hint.rule))
         .collect::<Vec<_>>()
     };
-    let methods = ContactMethod::ALL
-        .into_iter()
-        .map(|m| {
-            let id = format!("method-{}", code(m));
-            view! {
-                <div class="choice">
-                    <input type="radio" id=id.clone() name="method" value=code(m)
-                        prop:checked=move || method.get() == m
-                        checked=method.get_untracked() == m
-                        on:change=move |_| method.set(m) />
-                    <label for=id>{m.label()}</label>
-                </div>
-            }
-        })
-        .collect_view();
-    let outcomes = OUTCOMES
-        .into_iter()
-        .map(|o| {
-            let id = format!("outcome-{}", code(o));
-            view! {
-                <div class="choice">
-                    <input type="radio" id=id.clone() name="outcome" value=code(o)
-                        prop:checked=move || outcome.get() == o
-                        checked=outcome.get_untracked() == o
-                        on:change=move |_| outcome.set(o) />
-                    <label for=id>{o.label()}</label>
-                </div>
-            }
-        })
-        .collect_view();
-    let windows = (ResponseWindow::MIN..=ResponseWindow::MAX)
-        .map(|days| {
-            let id = format!("window-{days}");
-            let words = if days == 1 {
-                "1 business day".to_owned()
-            } else {
-                format!("{days} business days")
-            };
-            view! {
-                <div class="choice">
-                    <input type="radio" id=id.clone() name="window" value=days.to_string()
-                        prop:checked=move || window.get() == days
-                        checked=window.get_untracked() == days
-                        on:change=move |_| window.set(days) />
-                    <label for=id>{words}</label>
-                </div>
-            }
-        })
-        .collect_view();
+    let methods = radio_choices(
+        "method",
+        ContactMethod::ALL.map(|m| (m, code(m), m.label().to_owned())),
+        method,
+    );
+    let outcomes = radio_choices(
+        "outcome",
+        OUTCOMES.map(|o| (o, code(o), o.label().to_owned())),
+        outcome,
+    );
+    let windows = radio_choices(
+        "window",
+        (ResponseWindow::MIN..=ResponseWindow::MAX)
+            .map(|days| (days, days.to_string(), business_days(i64::from(days)))),
+        window,
+    );
     let action = format!("/episodes/{}/attempt", page.id);
     let back = format!("/episodes/{}", page.id);
     view! {

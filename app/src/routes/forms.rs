@@ -57,3 +57,31 @@ pub fn hydrated() -> ReadSignal<bool> {
     Effect::new(move |_| set_live.set(true));
     live
 }
+
+/// One radio button per choice, bound to `chosen`: each is `(value, code, label)`; the
+/// form field is `name`, each input's id `{name}-{code}`. Checked in the server HTML too.
+pub fn radio_choices<T>(
+    name: &'static str,
+    choices: impl IntoIterator<Item = (T, String, String)>,
+    chosen: RwSignal<T>,
+) -> AnyView
+where
+    T: Copy + PartialEq + Send + Sync + 'static,
+{
+    choices
+        .into_iter()
+        .map(|(value, code, label)| {
+            let id = format!("{name}-{code}");
+            view! {
+                <div class="choice">
+                    <input type="radio" id=id.clone() name=name value=code
+                        prop:checked=move || chosen.get() == value
+                        checked=chosen.get_untracked() == value
+                        on:change=move |_| chosen.set(value) />
+                    <label for=id>{label}</label>
+                </div>
+            }
+        })
+        .collect_view()
+        .into_any()
+}

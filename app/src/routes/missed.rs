@@ -13,7 +13,7 @@ use leptos_router::hooks::use_query_map;
 use reengage_core::episode::{ReportedBy, Trigger, TriggerKind, miss_hints};
 use reengage_core::{BusinessCalendar, parse_date_input, parse_time_input};
 
-use super::forms::{Feedback, Refused, code, from_code};
+use super::forms::{Feedback, Refused, code, from_code, radio_choices};
 use crate::backend::{MissChoices, PageError, missed_form};
 
 /// What coaches most often name as missed; any words may be typed.
@@ -111,21 +111,11 @@ fn MissedFormView(form: MissChoices) -> impl IntoView {
             }
         })
         .collect_view();
-    let kinds = TriggerKind::ALL
-        .into_iter()
-        .map(|k| {
-            let id = format!("kind-{}", code(k));
-            view! {
-                <div class="choice">
-                    <input type="radio" id=id.clone() name="kind" value=code(k)
-                        prop:checked=move || kind.get() == k
-                        checked=kind.get_untracked() == k
-                        on:change=move |_| kind.set(k) />
-                    <label for=id>{k.label()}</label>
-                </div>
-            }
-        })
-        .collect_view();
+    let kinds = radio_choices(
+        "kind",
+        TriggerKind::ALL.map(|k| (k, code(k), k.label().to_owned())),
+        kind,
+    );
     let usual = USUAL
         .into_iter()
         .map(|what| view! { <option value=what></option> })
