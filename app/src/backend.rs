@@ -168,6 +168,48 @@ pub struct BranchView {
     pub truncated: bool,
 }
 
+/// One effort that did not end in a disqualification (R29).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EffortRow {
+    pub episode_id: i64,
+    pub participant: String,
+    pub case_number: String,
+    pub coach: Option<String>,
+    pub missed_on: NaiveDate,
+    pub missed: String,
+    pub attempts: usize,
+    /// `core`'s words for where it stands.
+    pub outcome: String,
+}
+
+/// The R29 view: engagement contacts and re-engagement efforts of a period that did not end
+/// in a disqualification, for a coach or the whole branch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EffortsView {
+    pub today: NaiveDate,
+    pub coaches: Vec<(i64, String)>,
+    /// The period read: the misses from `from` to `to`.
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub coach: Option<i64>,
+    pub rows: Vec<EffortRow>,
+    /// More efforts than the page lists: narrow the period.
+    pub truncated: bool,
+    /// What in the filter could not be used, and what is shown instead.
+    pub problem: Option<String>,
+}
+
+/// What the R29 view is asked for, as typed in its form (empty: the default).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EffortsFilter {
+    #[serde(default)]
+    pub coach: String,
+    #[serde(default)]
+    pub from: String,
+    #[serde(default)]
+    pub to: String,
+}
+
 /// Someone a miss can be recorded for: no open episode, within the signed-in person's reach.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ParticipantChoice {
@@ -231,7 +273,10 @@ impl FromServerFnError for PageError {
 mod server_side {
     use std::{future::Future, pin::Pin, sync::Arc};
 
-    use super::{BranchView, EpisodePage, MissChoices, PREFIX, PageError, Purpose, TodayView};
+    use super::{
+        BranchView, EffortsFilter, EffortsView, EpisodePage, MissChoices, PREFIX, PageError,
+        Purpose, TodayView,
+    };
 
     /// An answer of the server's side.
     pub type Answer<T> = Pin<Box<dyn Future<Output = Result<T, PageError>> + Send>>;
@@ -249,6 +294,12 @@ mod server_side {
         ) -> Answer<EpisodePage>;
         /// The signed-in supervisor's branch at a glance.
         fn branch(&self, request: &http::request::Parts) -> Answer<BranchView>;
+        /// The R29 view of the signed-in supervisor's branch.
+        fn efforts(
+            &self,
+            request: &http::request::Parts,
+            filter: EffortsFilter,
+        ) -> Answer<EffortsView>;
         /// Who the signed-in person may record a missed activity for.
         fn missed_form(&self, request: &http::request::Parts) -> Answer<MissChoices>;
     }
@@ -317,4 +368,12 @@ pub async fn missed_form() -> Result<MissChoices, PageError> {
 #[server(prefix = "/app", endpoint = "branch")]
 pub async fn branch() -> Result<BranchView, PageError> {
     server_side::ask(|backend, request| backend.branch(request)).await
+}
+
+/// The R29 view for a coach (empty: every coach) and the misses from `from` to `to` (empty:
+/// the default period).
+#[server(prefix = "/app", endpoint = "efforts")]
+pub async fn efforts(coach: String, from: String, to: String) -> Result<EffortsView, PageError> {
+    let filter = EffortsFilter { coach, from, to };
+    server_side::ask(|backend, request| backend.efforts(request, filter)).await
 }

@@ -97,6 +97,11 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route
+                        path=(StaticSegment("branch"), StaticSegment("efforts"))
+                        view=routes::efforts::EffortsRoute
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=StaticSegment("missed")
                         view=routes::missed::MissedRoute
                         ssr=SsrMode::Async

@@ -1075,3 +1075,49 @@ fn r26_a_dq1_waits_for_finalization_until_it_is_finalized() {
         "orientation"
     )));
 }
+
+#[wasm_bindgen_test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn r29_how_each_effort_without_disqualification_stands() {
+    let cal = oregon();
+    let today = d("2026-11-30");
+    let mut decided = dq1_episode();
+    assert_eq!(
+        effort_outcome(&decided, today, &cal),
+        "DQ1 — disqualification"
+    );
+    decided.decision.as_mut().unwrap().outcome = DecisionOutcome::GoodCause;
+    assert_eq!(
+        effort_outcome(&decided, today, &cal),
+        "Good cause — no disqualification"
+    );
+    decided.decision.as_mut().unwrap().outcome = DecisionOutcome::ReengagedNewPlan;
+    assert_eq!(
+        effort_outcome(&decided, today, &cal),
+        "Re-engaged with a new plan"
+    );
+    // R8 across Thanksgiving: missed Tuesday 11-24, contact Monday 11-30 is in time.
+    let mut contact = missed(
+        "2026-11-24",
+        TriggerKind::MissedCoachAppointment,
+        "orientation",
+    );
+    assert_eq!(effort_outcome(&contact, today, &cal), "Open — Missed");
+    contact.contact_made = Some(ContactMade {
+        on: d("2026-11-30"),
+        plan_adjusted: true,
+    });
+    assert_eq!(
+        effort_outcome(&contact, today, &cal),
+        "Re-engaged — plan adjusted within 2 business days"
+    );
+    // A day later it is not: the episode goes on to a re-engagement appointment.
+    contact.contact_made = Some(ContactMade {
+        on: d("2026-12-01"),
+        plan_adjusted: false,
+    });
+    assert_eq!(
+        effort_outcome(&contact, d("2026-12-01"), &cal),
+        "Open — Invite to re-engagement"
+    );
+}

@@ -55,3 +55,34 @@ test.describe("with JavaScript", () => {
     expect(results.violations).toEqual([]);
   });
 });
+
+test.describe("the efforts without disqualification (R29)", () => {
+  test("a manager filters by coach and downloads the same rows as CSV", async ({ page }) => {
+    await signIn(page, "manager@demo.test");
+    await page.goto("/branch");
+    await page.getByRole("link", { name: "Efforts without DQ (R29)" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "Efforts without disqualification (R29)" })).toBeVisible();
+    await waitForHydration(page);
+    await page.getByLabel("Coach").selectOption({ label: "Casey Demo-Coach" });
+    await page.getByRole("button", { name: "Show" }).click();
+    await expect(page).toHaveURL(/\/branch\/efforts\?coach=\d+&from=\d{4}-\d{2}-\d{2}&to=\d{4}-\d{2}-\d{2}$/);
+    const table = page.getByRole("table", { name: /^Efforts without disqualification \(\d+\)$/ });
+    const rows = await table.locator("tbody tr").count();
+    expect(rows).toBeGreaterThan(0);
+    await expect(table).not.toContainText("DQ1 — disqualification");
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("link", { name: "Download CSV" }).click(),
+    ]);
+    const stream = await download.createReadStream();
+    let text = "";
+    for await (const chunk of stream) text += chunk;
+    const lines = text.trim().split("\r\n");
+    expect(lines[0]).toBe("episode,participant,case_number,coach,missed_on,missed,attempts,outcome");
+    expect(lines.length - 1).toBe(rows);
+    const results = await new AxeBuilder({ page })
+      .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
+      .analyze();
+    expect(results.violations).toEqual([]);
+  });
+});

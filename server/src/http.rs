@@ -98,6 +98,7 @@ pub fn router(state: AppState) -> Router {
             axum::routing::post(crate::forms::notice),
         )
         .route("/missed", axum::routing::post(crate::forms::missed))
+        .route("/branch/efforts.csv", get(crate::efforts::export))
         .route(
             "/episodes/{id}/contact",
             axum::routing::post(crate::forms::contact),

@@ -10,6 +10,7 @@ pub mod calendar_cli;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod efforts;
 pub mod forms;
 pub mod http;
 pub mod pages;

@@ -3,9 +3,9 @@
 
 use axum::http::request::Parts;
 use reengage_app::backend::{
-    Answer, Backend, BranchRow, BranchView, ChecklistLine, DraftLine, EpisodePage, MissChoices,
-    NarrativeLine, NoticeContacts, PageError, ParticipantCard, ParticipantChoice, PdpLine, Purpose,
-    TodayRow, TodayView, Viewer,
+    Answer, Backend, BranchRow, BranchView, ChecklistLine, DraftLine, EffortsFilter, EffortsView,
+    EpisodePage, MissChoices, NarrativeLine, NoticeContacts, PageError, ParticipantCard,
+    ParticipantChoice, PdpLine, Purpose, TodayRow, TodayView, Viewer,
 };
 use reengage_core::episode::{self, most_urgent_first, work_item};
 
@@ -67,6 +67,17 @@ impl Backend for PageBackend {
         let state = self.0.clone();
         let staff = signed_in(request);
         Box::pin(async move { branch(&state, staff?).await.map_err(page_error) })
+    }
+
+    fn efforts(&self, request: &Parts, filter: EffortsFilter) -> Answer<EffortsView> {
+        let state = self.0.clone();
+        let staff = signed_in(request);
+        Box::pin(async move {
+            let now = state.clock.now();
+            crate::efforts::view(&state, &staff?, &filter, now)
+                .await
+                .map_err(page_error)
+        })
     }
 
     fn missed_form(&self, request: &Parts) -> Answer<MissChoices> {
@@ -201,7 +212,7 @@ async fn missed_form(state: &AppState, staff: Staff) -> Result<MissChoices, Serv
 }
 
 /// The staff member's office's date.
-async fn office_today(
+pub(crate) async fn office_today(
     state: &AppState,
     staff: &Staff,
     now: chrono::DateTime<chrono::Utc>,

@@ -772,6 +772,20 @@ fn rows(w: &World) -> Vec<Row> {
         allowed: "es om lw",
         ..page("POST", "/app/branch", 401)
     });
+    // R29: the efforts without disqualification, on the page and as CSV (an export).
+    rows.push(Row {
+        allowed: "es om lw",
+        ..page("GET", "/branch/efforts", 302)
+    });
+    rows.push(Row {
+        body: Some(json!("coach=&from=&to=")),
+        allowed: "es om lw",
+        ..page("POST", "/app/efforts", 401)
+    });
+    rows.push(Row {
+        allowed: "es om lw",
+        ..page("GET", "/branch/efforts.csv", 303)
+    });
     // R1: the missed-activity form lists one's own participants; recording a miss for the
     // world's participant (who has an open episode) is refused back to the form.
     rows.push(page("GET", "/missed", 302));

@@ -1150,3 +1150,83 @@ async fn the_branch_at_a_glance_counts_by_stage_and_coach_with_filters() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_r29_view_and_its_csv_hold_every_effort_without_a_dq_and_the_export_is_audited() {
+    for backend in backends().await {
+        let (test, base, coach) = demo_app(backend).await;
+        let (status, _) = get(&base, "/branch/efforts", Some(&coach)).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let manager = sign_in(&base, "manager@demo.test").await;
+        let (status, html) = get(&base, "/branch/efforts", Some(&manager)).await;
+        assert_eq!(status, StatusCode::OK, "{html}");
+        assert!(
+            html.contains("Efforts without disqualification (R29)"),
+            "{html}"
+        );
+        // Every demo episode missed in the last 90 days, less those decided DQ1.
+        let dq1: i64 = sqlx::query_scalar(
+            "SELECT count(DISTINCT episode_id) FROM decisions WHERE outcome = 'Dq1' AND superseded_at IS NULL",
+        )
+        .fetch_one(&test.db.pool)
+        .await
+        .unwrap();
+        let all: i64 = sqlx::query_scalar("SELECT count(*) FROM episodes")
+            .fetch_one(&test.db.pool)
+            .await
+            .unwrap();
+        assert!(dq1 > 0);
+        let expected = all - dq1;
+        assert!(
+            html.contains(&format!("Efforts without disqualification ({expected})")),
+            "{expected}: {html}"
+        );
+        assert!(html.contains("Good cause — no disqualification"), "{html}");
+        assert!(!html.contains("DQ1 — disqualification"), "{html}");
+        // A filter that cannot be used says so and shows the default instead.
+        let (_, html) = get(
+            &base,
+            "/branch/efforts?from=2026-13-01&coach=999",
+            Some(&manager),
+        )
+        .await;
+        assert!(html.contains("is not a date"), "{html}");
+        assert!(html.contains("Choose a coach from the list."), "{html}");
+        // The CSV holds the same rows, and the export is in the audit log.
+        let response = client()
+            .get(format!("{base}/branch/efforts.csv"))
+            .header(header::COOKIE, &manager)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        assert!(
+            response.headers()[header::CONTENT_TYPE]
+                .to_str()
+                .unwrap()
+                .starts_with("text/csv")
+        );
+        let body = response.text().await.unwrap();
+        let mut lines = body.lines();
+        assert_eq!(
+            lines.next(),
+            Some("episode,participant,case_number,coach,missed_on,missed,attempts,outcome")
+        );
+        assert_eq!(lines.count() as i64, expected, "{body}");
+        let (action, after): (String, String) =
+            sqlx::query_as("SELECT action, after FROM audit_log ORDER BY id DESC LIMIT 1")
+                .fetch_one(&test.db.pool)
+                .await
+                .unwrap();
+        assert_eq!(action, "export.efforts_without_dq");
+        assert!(after.contains(&format!("\"rows\":{expected}")), "{after}");
+        // A coach gets no export.
+        let response = client()
+            .get(format!("{base}/branch/efforts.csv"))
+            .header(header::COOKIE, &coach)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    }
+}

@@ -191,7 +191,10 @@ fn Dashboard(view: BranchView) -> impl IntoView {
         <Title text="Branch at a glance" />
         <div class="page-heading">
             <h1>"Branch at a glance"</h1>
-            <a class="button button-secondary" href="/today">"Today"</a>
+            <p class="actions">
+                <a class="button button-secondary" href="/branch/efforts">"Efforts without DQ (R29)"</a>
+                <a class="button button-secondary" href="/today">"Today"</a>
+            </p>
         </div>
         <p class="lead">{format!("{} — {}", view.branch, long_date(today))}</p>
         {view.truncated.then(|| view! {

@@ -5,6 +5,7 @@ pub mod attempt;
 pub mod branch;
 pub mod checklist;
 pub mod contact;
+pub mod efforts;
 pub mod episode;
 pub(crate) mod forms;
 pub mod home;

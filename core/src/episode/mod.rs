@@ -23,7 +23,7 @@ pub use readiness::{
 };
 pub use stage::{Stage, awaiting_finalization, is_closed, stage};
 pub use support::{
-    ChecklistItem, enhanced_case_management, staffing_preparation_checklist,
+    ChecklistItem, effort_outcome, enhanced_case_management, staffing_preparation_checklist,
     without_disqualification,
 };
 pub use transition::{Refusal, Transition, apply, check};

@@ -1,10 +1,12 @@
 //! Staffing preparation (R21), enhanced case management (R28) and the view of engagement
 //! efforts that did not end in disqualification (R29).
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::facts::{DecisionOutcome, EpisodeFacts};
-use super::progress::qualifying_attempt;
+use super::progress::{adjust_plan_in_time, qualifying_attempt};
+use super::stage::stage;
 use crate::calendar::BusinessCalendar;
 use crate::notice::notice_mail_by;
 use crate::rules::{R13, R15, R17, R19, R20, R21, R23, RuleId};
@@ -100,4 +102,28 @@ pub fn enhanced_case_management(facts: &EpisodeFacts) -> Option<Vec<String>> {
 /// efforts that did not result in a disqualification.
 pub fn without_disqualification(facts: &EpisodeFacts) -> bool {
     facts.decision.as_ref().map(|d| d.outcome) != Some(DecisionOutcome::Dq1)
+}
+
+/// R29: where an effort that did not end in a disqualification stands, in a supervisor's
+/// words: re-engaged by the plan adjusted within two business days (R8), re-engaged with a
+/// new plan, good cause (R23), or still open at its stage.
+pub fn effort_outcome(
+    facts: &EpisodeFacts,
+    today: NaiveDate,
+    calendar: &BusinessCalendar,
+) -> String {
+    match (
+        facts.decision.as_ref().map(|d| d.outcome),
+        &facts.contact_made,
+    ) {
+        (Some(DecisionOutcome::GoodCause), _) => "Good cause — no disqualification".to_owned(),
+        (Some(DecisionOutcome::ReengagedNewPlan), _) => "Re-engaged with a new plan".to_owned(),
+        (Some(DecisionOutcome::Dq1), _) => "DQ1 — disqualification".to_owned(),
+        (None, Some(contact))
+            if contact.plan_adjusted && adjust_plan_in_time(facts, contact.on, calendar) =>
+        {
+            "Re-engaged — plan adjusted within 2 business days".to_owned()
+        }
+        _ => format!("Open — {}", stage(facts, today, calendar).label()),
+    }
 }

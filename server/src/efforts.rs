@@ -1,0 +1,253 @@
+//! R29: every engagement contact and re-engagement effort of a period that did not end in a
+//! disqualification, for one coach or the whole branch — the page (`/branch/efforts`) and its
+//! CSV export (`/branch/efforts.csv`), both checked against the access table, the export
+//! audited with what it held.
+
+use axum::{
+    extract::{Query, State},
+    http::{StatusCode, header},
+    response::{IntoResponse, Redirect, Response},
+};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use reengage_app::backend::{EffortRow, EffortsFilter, EffortsView};
+use reengage_core::episode::{effort_outcome, without_disqualification};
+use reengage_core::parse_date_input;
+use serde_json::json;
+
+use crate::access::{self, Action, Record};
+use crate::audit::{self, Entry};
+use crate::auth::Staff;
+use crate::db;
+use crate::http::AppState;
+use crate::services::ServiceError;
+use crate::services::episodes::read;
+use crate::sessions::AuthSession;
+
+/// The most efforts one view reads; a longer period is cut and says so.
+const LIMIT: i64 = 1_000;
+
+/// The period shown when none is chosen: the last 90 days.
+const DEFAULT_DAYS: i64 = 90;
+
+/// The filter as asked, with the defaults for what was left empty, and what could not be used.
+struct Period {
+    from: NaiveDate,
+    to: NaiveDate,
+    coach: Option<i64>,
+    problem: Option<String>,
+}
+
+fn period(filter: &EffortsFilter, today: NaiveDate, coaches: &[(i64, String)]) -> Period {
+    let mut problems = Vec::new();
+    let mut day = |text: &str, default: NaiveDate| {
+        if text.trim().is_empty() {
+            return default;
+        }
+        parse_date_input(text).unwrap_or_else(|error| {
+            problems.push(error.to_string());
+            default
+        })
+    };
+    let mut from = day(&filter.from, today - Duration::days(DEFAULT_DAYS));
+    let mut to = day(&filter.to, today);
+    if from > to {
+        problems.push("The period starts after it ends.".to_owned());
+        (from, to) = (today - Duration::days(DEFAULT_DAYS), today);
+    }
+    let coach = match filter.coach.trim() {
+        "" => None,
+        text => match text.parse::<i64>() {
+            Ok(id) if coaches.iter().any(|(c, _)| *c == id) => Some(id),
+            _ => {
+                problems.push("Choose a coach from the list.".to_owned());
+                None
+            }
+        },
+    };
+    let problem = (!problems.is_empty()).then(|| {
+        format!(
+            "{} What could not be used is left at its default: every coach, the last 90 days.",
+            problems.join(" ")
+        )
+    });
+    Period {
+        from,
+        to,
+        coach,
+        problem,
+    }
+}
+
+/// The R29 view of `staff`'s branch for `filter`.
+pub async fn view(
+    state: &AppState,
+    staff: &Staff,
+    filter: &EffortsFilter,
+    now: DateTime<Utc>,
+) -> Result<EffortsView, ServiceError> {
+    access::authorize(&state.db, staff, Action::ViewBranch, Record::None, now).await?;
+    let branch_id = staff.branch_id.ok_or_else(|| {
+        ServiceError::Forbidden("Your account belongs to no branch: ask an admin to set it.".into())
+    })?;
+    let coaches: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT id, name FROM staff WHERE branch_id = $1 AND role IN ('family_coach', 'case_aide') \
+         ORDER BY name, id",
+    )
+    .bind(branch_id)
+    .fetch_all(&state.db.pool)
+    .await?;
+    let today = crate::pages::office_today(state, staff, now).await?;
+    let Period {
+        from,
+        to,
+        coach,
+        problem,
+    } = period(filter, today, &coaches);
+    // Served by episodes_branch_missed (branch_id, missed_on, id).
+    let found: Vec<(i64, String, String, Option<i64>)> = sqlx::query_as(
+        "SELECT e.id, p.display_name, p.case_number, e.coach_id FROM episodes e \
+         JOIN participants p ON p.id = e.participant_id \
+         WHERE e.branch_id = $1 AND e.missed_on >= $2 AND e.missed_on <= $3 \
+           AND ($4 = 0 OR e.coach_id = $4) \
+         ORDER BY e.missed_on DESC, e.id DESC LIMIT $5",
+    )
+    .bind(branch_id)
+    .bind(from.to_string())
+    .bind(to.to_string())
+    .bind(coach.unwrap_or(0))
+    .bind(LIMIT + 1)
+    .fetch_all(&state.db.pool)
+    .await?;
+    let truncated = found.len() as i64 > LIMIT;
+    let mut rows = Vec::new();
+    for (id, participant, case_number, coach_id) in found.into_iter().take(LIMIT as usize) {
+        let (record, today, calendar) = read(&state.db, id, now).await?;
+        let facts = &record.facts;
+        if !without_disqualification(facts) {
+            continue;
+        }
+        rows.push(EffortRow {
+            episode_id: id,
+            participant,
+            case_number,
+            coach: coach_id
+                .and_then(|c| coaches.iter().find(|(id, _)| *id == c))
+                .map(|(_, name)| name.clone()),
+            missed_on: facts.trigger.on,
+            missed: facts.trigger.what.clone(),
+            attempts: facts.attempts.len(),
+            outcome: effort_outcome(facts, today, &calendar),
+        });
+    }
+    Ok(EffortsView {
+        today,
+        coaches,
+        from,
+        to,
+        coach,
+        rows,
+        truncated,
+        problem,
+    })
+}
+
+/// One CSV field: quoted, quotes doubled, and a leading `=`, `+`, `-` or `@` defused so a
+/// spreadsheet never runs it as a formula.
+fn field(text: &str) -> String {
+    let text = if text.starts_with(['=', '+', '-', '@']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    };
+    format!("\"{}\"", text.replace('"', "\"\""))
+}
+
+/// The view as CSV, a header line first.
+pub fn csv(view: &EffortsView) -> String {
+    let mut out =
+        String::from("episode,participant,case_number,coach,missed_on,missed,attempts,outcome\r\n");
+    for row in &view.rows {
+        let line = [
+            row.episode_id.to_string(),
+            field(&row.participant),
+            field(&row.case_number),
+            field(row.coach.as_deref().unwrap_or("")),
+            row.missed_on.to_string(),
+            field(&row.missed),
+            row.attempts.to_string(),
+            field(&row.outcome),
+        ]
+        .join(",");
+        out.push_str(&line);
+        out.push_str("\r\n");
+    }
+    out
+}
+
+/// `GET /branch/efforts.csv`: the R29 view as a CSV file; every export is in the audit log
+/// with its filter and how many rows it held.
+pub async fn export(
+    State(state): State<AppState>,
+    auth: AuthSession,
+    Query(filter): Query<EffortsFilter>,
+) -> Response {
+    let Some(staff) = auth.user.map(|user| user.staff) else {
+        return Redirect::to("/signin").into_response();
+    };
+    let now = state.clock.now();
+    let view = match view(&state, &staff, &filter, now).await {
+        Ok(view) => view,
+        Err(ServiceError::Forbidden(message)) => {
+            return (StatusCode::FORBIDDEN, message).into_response();
+        }
+        Err(error) => {
+            tracing::error!(%error, "R29 export could not be read");
+            return (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Re-engage could not read the efforts; try again.",
+            )
+                .into_response();
+        }
+    };
+    let entry = Entry::at(
+        now,
+        &staff.email,
+        &staff.role,
+        "export.efforts_without_dq",
+        "branch",
+        &staff.branch_id.unwrap_or_default().to_string(),
+    )
+    .with_values(
+        None,
+        Some(
+            json!({ "from": view.from, "to": view.to, "coach": view.coach, "rows": view.rows.len() })
+                .to_string(),
+        ),
+    );
+    let audited = async {
+        let mut tx = db::begin_write(&state.db).await?;
+        audit::append(&mut tx, state.db.backend, &entry).await?;
+        tx.commit().await
+    }
+    .await;
+    if let Err(error) = audited {
+        tracing::error!(%error, "R29 export not audited: refused");
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Re-engage could not record the export; try again.",
+        )
+            .into_response();
+    }
+    let name = format!("efforts-without-dq-{}-to-{}.csv", view.from, view.to);
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        csv(&view),
+    )
+        .into_response()
+}
