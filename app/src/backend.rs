@@ -166,6 +166,14 @@ pub struct BranchView {
     pub rows: Vec<BranchRow>,
     /// More open episodes than the page lists.
     pub truncated: bool,
+    /// The period the timeliness figures cover (by the day of the miss).
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// First contacts within one business day (R2) and notices mailed on time (R15), from
+    /// `core`, over every episode missed in the period.
+    pub timeliness: reengage_core::episode::TimelinessFigures,
+    /// What in the period could not be used, and what is shown instead.
+    pub problem: Option<String>,
 }
 
 /// One effort that did not end in a disqualification (R29).
@@ -293,7 +301,12 @@ mod server_side {
             purpose: Purpose,
         ) -> Answer<EpisodePage>;
         /// The signed-in supervisor's branch at a glance.
-        fn branch(&self, request: &http::request::Parts) -> Answer<BranchView>;
+        fn branch(
+            &self,
+            request: &http::request::Parts,
+            from: String,
+            to: String,
+        ) -> Answer<BranchView>;
         /// The R29 view of the signed-in supervisor's branch.
         fn efforts(
             &self,
@@ -364,10 +377,11 @@ pub async fn missed_form() -> Result<MissChoices, PageError> {
     server_side::ask(|backend, request| backend.missed_form(request)).await
 }
 
-/// The signed-in supervisor's branch at a glance.
+/// The signed-in supervisor's branch at a glance, with the timeliness figures of the misses
+/// from `from` to `to` (empty: the default period).
 #[server(prefix = "/app", endpoint = "branch")]
-pub async fn branch() -> Result<BranchView, PageError> {
-    server_side::ask(|backend, request| backend.branch(request)).await
+pub async fn branch(from: String, to: String) -> Result<BranchView, PageError> {
+    server_side::ask(|backend, request| backend.branch(request, from, to)).await
 }
 
 /// The R29 view for a coach (empty: every coach) and the misses from `from` to `to` (empty:

@@ -1121,3 +1121,67 @@ fn r29_how_each_effort_without_disqualification_stands() {
         "Open — Invite to re-engagement"
     );
 }
+
+#[wasm_bindgen_test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn r2_r15_timeliness_counts_what_was_met_in_time_across_thanksgiving() {
+    let cal = oregon();
+    // Missed Wednesday 11-25: first contact due Monday 11-30 (Thanksgiving and the day after).
+    let facts = missed(
+        "2026-11-25",
+        TriggerKind::MissedCoachAppointment,
+        "orientation",
+    );
+    assert_eq!(
+        timeliness(&facts, d("2026-11-30"), &cal).first_contact,
+        None
+    );
+    assert_eq!(
+        timeliness(&facts, d("2026-12-01"), &cal).first_contact,
+        Some(false),
+        "past due without an attempt is late"
+    );
+    let on_monday = run(
+        facts.clone(),
+        &[(
+            "2026-11-30",
+            Transition::LogAttempt(attempt(
+                "2026-11-30",
+                ContactMethod::Phone,
+                AttemptOutcome::MessageLeft,
+                Some(2),
+            )),
+        )],
+    );
+    let late = run(
+        facts,
+        &[(
+            "2026-12-01",
+            Transition::LogAttempt(attempt(
+                "2026-12-01",
+                ContactMethod::Phone,
+                AttemptOutcome::MessageLeft,
+                Some(2),
+            )),
+        )],
+    );
+    let today = d("2026-12-02");
+    assert_eq!(
+        timeliness(&on_monday, today, &cal).first_contact,
+        Some(true)
+    );
+    assert_eq!(timeliness(&late, today, &cal).first_contact, Some(false));
+    // The DQ1 episode mailed its notice on time (R15).
+    let dq1 = dq1_episode();
+    assert_eq!(timeliness(&dq1, today, &cal).notice, Some(true));
+    let mut figures = TimelinessFigures::default();
+    for one in [&on_monday, &late, &dq1] {
+        figures.add(timeliness(one, today, &cal));
+    }
+    assert_eq!(figures.first_contact.words(), "2 of 3 (67%)");
+    assert_eq!(figures.notice.words(), "1 of 1 (100%)");
+    assert_eq!(
+        TimelinessFigures::default().notice.words(),
+        "none measured yet"
+    );
+}

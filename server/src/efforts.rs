@@ -27,7 +27,7 @@ use crate::sessions::AuthSession;
 const LIMIT: i64 = 1_000;
 
 /// The period shown when none is chosen: the last 90 days.
-const DEFAULT_DAYS: i64 = 90;
+pub const DEFAULT_DAYS: i64 = 90;
 
 /// The filter as asked, with the defaults for what was left empty, and what could not be used.
 struct Period {
@@ -37,8 +37,11 @@ struct Period {
     problem: Option<String>,
 }
 
-fn period(filter: &EffortsFilter, today: NaiveDate, coaches: &[(i64, String)]) -> Period {
+/// The period `from`..`to` as typed (empty: the last `DEFAULT_DAYS` days to today), with a
+/// sentence for each part that could not be used.
+pub fn period_of(from: &str, to: &str, today: NaiveDate) -> (NaiveDate, NaiveDate, Vec<String>) {
     let mut problems = Vec::new();
+    let default_from = today - Duration::days(DEFAULT_DAYS);
     let mut day = |text: &str, default: NaiveDate| {
         if text.trim().is_empty() {
             return default;
@@ -48,12 +51,16 @@ fn period(filter: &EffortsFilter, today: NaiveDate, coaches: &[(i64, String)]) -
             default
         })
     };
-    let mut from = day(&filter.from, today - Duration::days(DEFAULT_DAYS));
-    let mut to = day(&filter.to, today);
-    if from > to {
+    let (mut start, mut end) = (day(from, default_from), day(to, today));
+    if start > end {
         problems.push("The period starts after it ends.".to_owned());
-        (from, to) = (today - Duration::days(DEFAULT_DAYS), today);
+        (start, end) = (default_from, today);
     }
+    (start, end, problems)
+}
+
+fn period(filter: &EffortsFilter, today: NaiveDate, coaches: &[(i64, String)]) -> Period {
+    let (from, to, mut problems) = period_of(&filter.from, &filter.to, today);
     let coach = match filter.coach.trim() {
         "" => None,
         text => match text.parse::<i64>() {
@@ -76,6 +83,35 @@ fn period(filter: &EffortsFilter, today: NaiveDate, coaches: &[(i64, String)]) -
         coach,
         problem,
     }
+}
+
+/// A branch's episodes (open or closed) missed from `from` to `to`, for one coach or all,
+/// newest first, at most `LIMIT` (and whether there were more). Served by
+/// episodes_branch_missed (branch_id, missed_on, id).
+pub async fn missed_in(
+    state: &AppState,
+    branch_id: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+    coach: Option<i64>,
+) -> Result<(Vec<(i64, String, String, Option<i64>)>, bool), ServiceError> {
+    let mut found: Vec<(i64, String, String, Option<i64>)> = sqlx::query_as(
+        "SELECT e.id, p.display_name, p.case_number, e.coach_id FROM episodes e \
+         JOIN participants p ON p.id = e.participant_id \
+         WHERE e.branch_id = $1 AND e.missed_on >= $2 AND e.missed_on <= $3 \
+           AND ($4 = 0 OR e.coach_id = $4) \
+         ORDER BY e.missed_on DESC, e.id DESC LIMIT $5",
+    )
+    .bind(branch_id)
+    .bind(from.to_string())
+    .bind(to.to_string())
+    .bind(coach.unwrap_or(0))
+    .bind(LIMIT + 1)
+    .fetch_all(&state.db.pool)
+    .await?;
+    let more = found.len() as i64 > LIMIT;
+    found.truncate(LIMIT as usize);
+    Ok((found, more))
 }
 
 /// The R29 view of `staff`'s branch for `filter`.
@@ -103,24 +139,9 @@ pub async fn view(
         coach,
         problem,
     } = period(filter, today, &coaches);
-    // Served by episodes_branch_missed (branch_id, missed_on, id).
-    let found: Vec<(i64, String, String, Option<i64>)> = sqlx::query_as(
-        "SELECT e.id, p.display_name, p.case_number, e.coach_id FROM episodes e \
-         JOIN participants p ON p.id = e.participant_id \
-         WHERE e.branch_id = $1 AND e.missed_on >= $2 AND e.missed_on <= $3 \
-           AND ($4 = 0 OR e.coach_id = $4) \
-         ORDER BY e.missed_on DESC, e.id DESC LIMIT $5",
-    )
-    .bind(branch_id)
-    .bind(from.to_string())
-    .bind(to.to_string())
-    .bind(coach.unwrap_or(0))
-    .bind(LIMIT + 1)
-    .fetch_all(&state.db.pool)
-    .await?;
-    let truncated = found.len() as i64 > LIMIT;
+    let (found, truncated) = missed_in(state, branch_id, from, to, coach).await?;
     let mut rows = Vec::new();
-    for (id, participant, case_number, coach_id) in found.into_iter().take(LIMIT as usize) {
+    for (id, participant, case_number, coach_id) in found {
         let (record, today, calendar) = read(&state.db, id, now).await?;
         let facts = &record.facts;
         if !without_disqualification(facts) {

@@ -7,7 +7,7 @@ use reengage_app::backend::{
     EpisodePage, MissChoices, NarrativeLine, NoticeContacts, PageError, ParticipantCard,
     ParticipantChoice, PdpLine, Purpose, TodayRow, TodayView, Viewer,
 };
-use reengage_core::episode::{self, most_urgent_first, work_item};
+use reengage_core::episode::{self, TimelinessFigures, most_urgent_first, work_item};
 
 use crate::access::{self, Action, Record, Role};
 use crate::auth::Staff;
@@ -63,10 +63,10 @@ impl Backend for PageBackend {
         })
     }
 
-    fn branch(&self, request: &Parts) -> Answer<BranchView> {
+    fn branch(&self, request: &Parts, from: String, to: String) -> Answer<BranchView> {
         let state = self.0.clone();
         let staff = signed_in(request);
-        Box::pin(async move { branch(&state, staff?).await.map_err(page_error) })
+        Box::pin(async move { branch(&state, staff?, &from, &to).await.map_err(page_error) })
     }
 
     fn efforts(&self, request: &Parts, filter: EffortsFilter) -> Answer<EffortsView> {
@@ -104,7 +104,12 @@ const BRANCH_LIMIT: i64 = 500;
 
 /// The branch of a supervisor at a glance: each open episode with its stage and most urgent
 /// deadline from `core` on the office's today, its coach, appointment and missing information.
-async fn branch(state: &AppState, staff: Staff) -> Result<BranchView, ServiceError> {
+async fn branch(
+    state: &AppState,
+    staff: Staff,
+    from: &str,
+    to: &str,
+) -> Result<BranchView, ServiceError> {
     let now = state.clock.now();
     access::authorize(&state.db, &staff, Action::ViewBranch, Record::None, now).await?;
     let branch_id = staff.branch_id.ok_or_else(|| {
@@ -154,12 +159,30 @@ async fn branch(state: &AppState, staff: Staff) -> Result<BranchView, ServiceErr
         Some(day) => day,
         None => office_today(state, &staff, now).await?,
     };
+    // Timeliness over every episode missed in the period, open or closed (R2, R15).
+    let (from, to, problems) = crate::efforts::period_of(from, to, today);
+    let (missed, cut) = crate::efforts::missed_in(state, branch_id, from, to, None).await?;
+    let mut timeliness = TimelinessFigures::default();
+    for (id, ..) in missed {
+        let (record, today, calendar) = read(&state.db, id, now).await?;
+        timeliness.add(episode::timeliness(&record.facts, today, &calendar));
+    }
+    let mut problem = problems.join(" ");
+    if cut {
+        problem
+            .push_str(" The period holds more episodes than are measured: choose a shorter one.");
+    }
+    let problem = (!problem.trim().is_empty()).then(|| problem.trim().to_owned());
     Ok(BranchView {
         today,
         branch: name,
         coaches,
         rows,
         truncated: more.is_some(),
+        from,
+        to,
+        timeliness,
+        problem,
     })
 }
 

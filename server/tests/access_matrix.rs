@@ -769,6 +769,7 @@ fn rows(w: &World) -> Vec<Row> {
         ..page("GET", "/branch", 302)
     });
     rows.push(Row {
+        body: Some(json!("from=&to=")),
         allowed: "es om lw",
         ..page("POST", "/app/branch", 401)
     });

@@ -1230,3 +1230,77 @@ async fn the_r29_view_and_its_csv_hold_every_effort_without_a_dq_and_the_export_
         assert_eq!(response.status(), StatusCode::FORBIDDEN);
     }
 }
+
+#[tokio::test]
+async fn the_branch_measures_first_contacts_and_notices_in_time_r2_r15() {
+    for backend in backends().await {
+        let (test, base, coach) = demo_app(backend).await;
+        // Two misses on Monday 2026-06-01 (first contact due Tuesday): one reached Tuesday,
+        // one only Wednesday.
+        for (skip, attempt_on) in [(0, "2026-06-02"), (1, "2026-06-03")] {
+            let (participant, _) = free_participant(&test, skip).await;
+            let participant = participant.to_string();
+            let (status, to) = post_form(
+                &base,
+                "/missed",
+                &coach,
+                &[
+                    ("participant", participant.as_str()),
+                    ("kind", "MissedCoachAppointment"),
+                    ("what", "orientation"),
+                    ("on", "2026-06-01"),
+                ],
+            )
+            .await;
+            assert_eq!(status, 303, "{to}");
+            let id: i64 = to
+                .trim_start_matches("/episodes/")
+                .split('?')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap();
+            let (status, to) = post_form(
+                &base,
+                &format!("/episodes/{id}/attempt"),
+                &coach,
+                &[
+                    ("version", "1"),
+                    ("on", attempt_on),
+                    ("method", "Phone"),
+                    ("outcome", "NoAnswer"),
+                ],
+            )
+            .await;
+            assert_eq!((status, to), (303, format!("/episodes/{id}?saved=attempt")));
+        }
+        let manager = sign_in(&base, "manager@demo.test").await;
+        let (_, html) = get(
+            &base,
+            "/branch?coach=&stage=&from=2026-06-01&to=2026-06-01",
+            Some(&manager),
+        )
+        .await;
+        for part in [
+            "Timeliness of the misses from Monday, June 1, 2026 to Monday, June 1, 2026",
+            "First contacts within 1 business day (R2): 1 of 2 (50%)",
+            "DHS 7869 notices mailed at least 7 days before (R15): none measured yet",
+        ] {
+            assert!(html.contains(part), "{part}: {html}");
+        }
+        // The default period is the last 90 days, with the demo's figures.
+        let (_, html) = get(&base, "/branch", Some(&manager)).await;
+        assert!(
+            html.contains("Timeliness of the misses from Tuesday, September 1, 2026 to Monday, November 30, 2026"),
+            "{html}"
+        );
+        // A period that cannot be used says so.
+        let (_, html) = get(
+            &base,
+            "/branch?from=2026-12-01&to=2026-11-01",
+            Some(&manager),
+        )
+        .await;
+        assert!(html.contains("The period starts after it ends."), "{html}");
+    }
+}

@@ -19,7 +19,15 @@ use crate::backend::{BranchRow, BranchView, PageError, branch};
 
 #[component]
 pub fn BranchRoute() -> impl IntoView {
-    let view = Resource::new(|| (), |_| branch());
+    let query = use_query_map();
+    let period = move || {
+        let query = query.read();
+        (
+            query.get("from").unwrap_or_default(),
+            query.get("to").unwrap_or_default(),
+        )
+    };
+    let view = Resource::new(period, |(from, to)| branch(from, to));
     view! {
         <Suspense fallback=|| view! {
             <Title text="Branch at a glance" />
@@ -217,8 +225,24 @@ fn Dashboard(view: BranchView) -> impl IntoView {
                     {stage_options}
                 </select>
             </div>
+            <div class="field">
+                <label for="from">"Timeliness: missed from"</label>
+                <input type="date" id="from" name="from" value=view.from.to_string() />
+            </div>
+            <div class="field">
+                <label for="to">"to"</label>
+                <input type="date" id="to" name="to" value=view.to.to_string() />
+            </div>
             <button type="submit" class="button">"Show"</button>
         </form>
+        {view.problem.clone().map(|problem| view! {
+            <p class="alert alert-error" role="alert">{problem}</p>
+        })}
+        <div class="summary-box timeliness">
+            <p>{format!("Timeliness of the misses from {} to {}", long_date(view.from), long_date(view.to))}</p>
+            <p>{format!("First contacts within 1 business day (R2): {}", view.timeliness.first_contact.words())}</p>
+            <p>{format!("DHS 7869 notices mailed at least 7 days before (R15): {}", view.timeliness.notice.words())}</p>
+        </div>
         <div class="dashboard">
             <table class="data">
                 <caption>"Open episodes by stage"</caption>

@@ -10,6 +10,7 @@ pub mod quick_forms;
 pub mod readiness;
 pub mod stage;
 pub mod support;
+pub mod timeliness;
 pub mod transition;
 pub mod worklist;
 
@@ -26,5 +27,6 @@ pub use support::{
     ChecklistItem, effort_outcome, enhanced_case_management, staffing_preparation_checklist,
     without_disqualification,
 };
+pub use timeliness::{Share, Timeliness, TimelinessFigures, timeliness};
 pub use transition::{Refusal, Transition, apply, check};
 pub use worklist::{Urgency, WorkItem, most_urgent_first, work_item};
