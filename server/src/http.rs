@@ -99,6 +99,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/missed", axum::routing::post(crate::forms::missed))
         .route("/branch/efforts.csv", get(crate::efforts::export))
+        .route("/calendar.ics", get(crate::ical::feed))
         .route(
             "/episodes/{id}/contact",
             axum::routing::post(crate::forms::contact),

@@ -13,6 +13,7 @@ pub mod demo;
 pub mod efforts;
 pub mod forms;
 pub mod http;
+pub mod ical;
 pub mod pages;
 pub mod passwords;
 pub mod redact;

@@ -787,6 +787,11 @@ fn rows(w: &World) -> Vec<Row> {
         allowed: "es om lw",
         ..page("GET", "/branch/efforts.csv", 303)
     });
+    // The coming appointments as an iCalendar feed: anyone with a case list.
+    rows.push(Row {
+        allowed: "fc ca es om lw co ob",
+        ..page("GET", "/calendar.ics", 303)
+    });
     // R1: the missed-activity form lists one's own participants; recording a miss for the
     // world's participant (who has an open episode) is refused back to the form.
     rows.push(page("GET", "/missed", 302));

@@ -1304,3 +1304,50 @@ async fn the_branch_measures_first_contacts_and_notices_in_time_r2_r15() {
         assert!(html.contains("The period starts after it ends."), "{html}");
     }
 }
+
+#[tokio::test]
+async fn the_calendar_feed_holds_the_coming_appointments() {
+    for backend in backends().await {
+        let (_test, base, coach) = demo_app(backend).await;
+        let feed = |cookie: Option<String>| {
+            let mut request = client().get(format!("{base}/calendar.ics"));
+            if let Some(cookie) = cookie {
+                request = request.header(header::COOKIE, cookie);
+            }
+            request.send()
+        };
+        let response = feed(Some(coach.clone())).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        assert!(
+            response.headers()[header::CONTENT_TYPE]
+                .to_str()
+                .unwrap()
+                .starts_with("text/calendar")
+        );
+        let body = response.text().await.unwrap().replace("\r\n ", "");
+        assert!(body.starts_with("BEGIN:VCALENDAR\r\n"), "{body}");
+        // The demo's fifth episode: Thursday 2026-12-10 at 10:00, notice not yet mailed.
+        assert!(
+            body.contains("UID:episode-5-reengagement-appointment@reengage\r\n"),
+            "{body}"
+        );
+        assert!(
+            body.contains("DTSTART;TZID=America/Los_Angeles:20261210T100000\r\n"),
+            "{body}"
+        );
+        assert!(
+            body.contains("DHS 7869 notice not yet recorded as mailed (R15)."),
+            "{body}"
+        );
+        let (_, today) = get(&base, "/today", Some(&coach)).await;
+        assert!(today.contains("href=\"/calendar.ics\""), "{today}");
+        // Signed out: to sign in; an admin has no case list.
+        let response = feed(None).await.unwrap();
+        assert!(response.status().is_redirection());
+        let admin = sign_in(&base, "admin@demo.test").await;
+        assert_eq!(
+            feed(Some(admin)).await.unwrap().status(),
+            StatusCode::FORBIDDEN
+        );
+    }
+}

@@ -116,6 +116,10 @@ fn TodayList(view: TodayView) -> impl IntoView {
                 }
             })}
         {groups}
+        <p class="hint">
+            // `rel="external"`: the browser fetches the file, not the router.
+            <a href="/calendar.ics" rel="external">"Your coming re-engagement appointments as a calendar (.ics)"</a>
+        </p>
     }
 }
 

@@ -1,0 +1,239 @@
+//! `GET /calendar.ics`: the signed-in person's coming re-engagement appointments — where the
+//! staffing's case review happens (R17) — as an iCalendar (RFC 5545) feed: a coach's or
+//! aide's own caseload, a supervisor's whole branch. Each event names the participant, the
+//! DHS 7869 notice's state (R15) and links to the episode.
+
+use axum::{
+    extract::State,
+    http::{StatusCode, header},
+    response::{IntoResponse, Redirect, Response},
+};
+use chrono::{NaiveDate, NaiveTime};
+
+use crate::access::{self, Action, Record, Role};
+use crate::http::AppState;
+use crate::services::ServiceError;
+use crate::sessions::AuthSession;
+
+/// How many coming appointments the feed holds at most.
+const LIMIT: i64 = 500;
+
+/// The office's time zone, as the feed names it.
+const ZONE: &str = "America/Los_Angeles";
+
+/// One coming re-engagement appointment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    pub episode_id: i64,
+    pub participant: String,
+    pub on: NaiveDate,
+    pub at: Option<NaiveTime>,
+    pub notice_mailed_on: Option<NaiveDate>,
+}
+
+/// RFC 5545 TEXT: backslash, semicolon, comma and new lines escaped.
+fn text(value: &str) -> String {
+    value
+        .replace('\\', "\\\\")
+        .replace(';', "\\;")
+        .replace(',', "\\,")
+        .replace("\r\n", "\\n")
+        .replace('\n', "\\n")
+}
+
+/// A content line folded at 75 octets (RFC 5545 §3.1), never inside a character.
+fn fold(line: &str) -> String {
+    let mut out = String::new();
+    let mut width = 0;
+    for c in line.chars() {
+        if width + c.len_utf8() > 75 {
+            out.push_str("\r\n ");
+            width = 1;
+        }
+        out.push(c);
+        width += c.len_utf8();
+    }
+    out.push_str("\r\n");
+    out
+}
+
+/// The feed for `events`, stamped `now` (`YYYYMMDDTHHMMSSZ`).
+pub fn calendar(events: &[Event], stamp: &str) -> String {
+    let mut out = String::new();
+    for line in [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Re-engage//Re-engagement appointments//EN",
+        "CALSCALE:GREGORIAN",
+        "X-WR-CALNAME:Re-engagement appointments",
+    ] {
+        out.push_str(&fold(line));
+    }
+    for event in events {
+        let start = match event.at {
+            Some(at) => format!(
+                "DTSTART;TZID={ZONE}:{}T{}",
+                event.on.format("%Y%m%d"),
+                at.format("%H%M%S")
+            ),
+            None => format!("DTSTART;VALUE=DATE:{}", event.on.format("%Y%m%d")),
+        };
+        let notice = match event.notice_mailed_on {
+            Some(day) => format!("DHS 7869 notice mailed on {day} (R15)."),
+            None => "DHS 7869 notice not yet recorded as mailed (R15).".to_owned(),
+        };
+        let lines = [
+            "BEGIN:VEVENT".to_owned(),
+            format!(
+                "UID:episode-{}-reengagement-appointment@reengage",
+                event.episode_id
+            ),
+            format!("DTSTAMP:{stamp}"),
+            start,
+            if event.at.is_some() {
+                "DURATION:PT1H".to_owned()
+            } else {
+                "DURATION:P1D".to_owned()
+            },
+            format!(
+                "SUMMARY:{}",
+                text(&format!(
+                    "Re-engagement appointment — {}",
+                    event.participant
+                ))
+            ),
+            format!(
+                "DESCRIPTION:{}",
+                text(&format!(
+                    "The staffing's case review happens at the appointment (R17). {notice} Episode /episodes/{}",
+                    event.episode_id
+                ))
+            ),
+            "END:VEVENT".to_owned(),
+        ];
+        for line in lines {
+            out.push_str(&fold(&line));
+        }
+    }
+    out.push_str(&fold("END:VCALENDAR"));
+    out
+}
+
+type Row = (i64, String, String, Option<String>, Option<String>);
+
+/// The coming appointments `staff` has: their own participants', or their branch's.
+async fn events(state: &AppState, auth: AuthSession) -> Result<Vec<Event>, Response> {
+    let Some(staff) = auth.user.map(|user| user.staff) else {
+        return Err(Redirect::to("/signin").into_response());
+    };
+    let now = state.clock.now();
+    let role = access::authorize(&state.db, &staff, Action::ListEpisodes, Record::None, now)
+        .await
+        .map_err(|error| match error {
+            ServiceError::Forbidden(message) => (StatusCode::FORBIDDEN, message).into_response(),
+            other => {
+                tracing::error!(error = %other, "calendar feed could not be checked");
+                StatusCode::SERVICE_UNAVAILABLE.into_response()
+            }
+        })?;
+    let today = crate::pages::office_today(state, &staff, now)
+        .await
+        .map_err(|_| StatusCode::SERVICE_UNAVAILABLE.into_response())?;
+    // Each scope names a column with its own index (episodes_coach_due, episodes_branch_due;
+    // participants_contractor for a contractor's referrals).
+    let (column, key) = match (role, staff.branch_id) {
+        (Role::Contractor, _) => ("p.contractor_id", staff.id),
+        (Role::FamilyCoach | Role::CaseAide, _) | (_, None) => ("e.coach_id", staff.id),
+        (_, Some(branch)) => ("e.branch_id", branch),
+    };
+    let sql = format!(
+        "SELECT e.id, p.display_name, e.appointment_on, e.appointment_at, e.notice_mailed_on \
+         FROM episodes e JOIN participants p ON p.id = e.participant_id \
+         WHERE {column} = $1 AND e.closed = 0 AND e.appointment_on >= $2 \
+         ORDER BY e.appointment_on, e.id LIMIT $3"
+    );
+    let rows: Vec<Row> = sqlx::query_as(&sql)
+        .bind(key)
+        .bind(today.to_string())
+        .bind(LIMIT)
+        .fetch_all(&state.db.pool)
+        .await
+        .map_err(|error| {
+            tracing::error!(%error, "calendar feed could not be read");
+            StatusCode::SERVICE_UNAVAILABLE.into_response()
+        })?;
+    let day = |text: &str| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
+    Ok(rows
+        .into_iter()
+        .filter_map(|(episode_id, participant, on, at, mailed)| {
+            Some(Event {
+                episode_id,
+                participant,
+                on: day(&on)?,
+                at: at.and_then(|at| reengage_core::parse_time_input(&at).ok().flatten()),
+                notice_mailed_on: mailed.as_deref().and_then(day),
+            })
+        })
+        .collect())
+}
+
+/// `GET /calendar.ics`.
+pub async fn feed(State(state): State<AppState>, auth: AuthSession) -> Response {
+    let events = match events(&state, auth).await {
+        Ok(events) => events,
+        Err(response) => return response,
+    };
+    let stamp = state.clock.now().format("%Y%m%dT%H%M%SZ").to_string();
+    (
+        [
+            (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "inline; filename=\"reengagement-appointments.ics\"",
+            ),
+        ],
+        calendar(&events, &stamp),
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_are_escaped_folded_and_timed_in_the_office_zone() {
+        let events = [
+            Event {
+                episode_id: 7,
+                participant: "Dana Example, Jr.; \"DJ\"".into(),
+                on: NaiveDate::from_ymd_opt(2026, 12, 10).unwrap(),
+                at: NaiveTime::from_hms_opt(10, 0, 0),
+                notice_mailed_on: NaiveDate::from_ymd_opt(2026, 12, 1),
+            },
+            Event {
+                episode_id: 8,
+                participant: "Eden Sample".into(),
+                on: NaiveDate::from_ymd_opt(2027, 1, 4).unwrap(),
+                at: None,
+                notice_mailed_on: None,
+            },
+        ];
+        let feed = calendar(&events, "20261130T200000Z");
+        assert!(feed.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"));
+        assert!(feed.ends_with("END:VCALENDAR\r\n"));
+        assert!(feed.contains("DTSTART;TZID=America/Los_Angeles:20261210T100000\r\n"));
+        assert!(feed.contains("DTSTART;VALUE=DATE:20270104\r\n"));
+        assert!(
+            feed.contains("SUMMARY:Re-engagement appointment — Dana Example\\, Jr.\\; \"DJ\"\r\n")
+        );
+        assert_eq!(feed.matches("BEGIN:VEVENT").count(), 2);
+        // Every line fits 75 octets; a folded line goes on after a space.
+        for line in feed.split("\r\n") {
+            assert!(line.len() <= 75, "{line}");
+        }
+        let unfolded = feed.replace("\r\n ", "");
+        assert!(unfolded.contains("DHS 7869 notice mailed on 2026-12-01 (R15)."));
+        assert!(unfolded.contains("DHS 7869 notice not yet recorded as mailed (R15)."));
+    }
+}
