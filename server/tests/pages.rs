@@ -15,6 +15,11 @@ use reengage_server::{config, demo};
 use reqwest::{Client, StatusCode, header};
 use support::{backends, fresh_db, serve};
 
+/// One page test at a time in this process: several tests each serving the app from their
+/// own runtime at once have, now and then, left a page render waiting forever (never seen
+/// with one runtime, as in production); until that is understood, they take turns.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 fn client() -> Client {
     Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -61,6 +66,7 @@ async fn get(base: &str, path: &str, cookie: Option<&str>) -> (StatusCode, Strin
 
 #[tokio::test]
 async fn today_lists_the_coachs_work_most_urgent_first_as_whole_html() {
+    let _turn = ONE_AT_A_TIME.lock().await;
     for backend in backends().await {
         let test = fresh_db(backend).await;
         demo::load(&test.db, monday()).await.unwrap();
@@ -119,6 +125,7 @@ async fn today_lists_the_coachs_work_most_urgent_first_as_whole_html() {
 
 #[tokio::test]
 async fn the_today_server_function_answers_like_the_api() {
+    let _turn = ONE_AT_A_TIME.lock().await;
     let test = fresh_db(Backend::Sqlite).await;
     demo::load(&test.db, monday()).await.unwrap();
     let options = config::leptos_options(Some("127.0.0.1:0".parse().unwrap())).unwrap();
@@ -150,6 +157,7 @@ async fn the_today_server_function_answers_like_the_api() {
 
 #[tokio::test]
 async fn the_episode_page_shows_who_where_it_stands_and_every_deadline() {
+    let _turn = ONE_AT_A_TIME.lock().await;
     for backend in backends().await {
         let test = fresh_db(backend).await;
         demo::load(&test.db, monday()).await.unwrap();
@@ -217,6 +225,7 @@ async fn the_episode_page_shows_who_where_it_stands_and_every_deadline() {
 
 #[tokio::test]
 async fn the_attempt_form_saves_in_two_taps_and_a_refusal_keeps_what_was_typed() {
+    let _turn = ONE_AT_A_TIME.lock().await;
     for backend in backends().await {
         let test = fresh_db(backend).await;
         demo::load(&test.db, monday()).await.unwrap();
@@ -364,6 +373,7 @@ async fn the_attempt_form_saves_in_two_taps_and_a_refusal_keeps_what_was_typed()
 
 #[tokio::test]
 async fn the_appointment_form_says_the_mailing_day_and_refuses_a_day_too_soon_in_place() {
+    let _turn = ONE_AT_A_TIME.lock().await;
     for backend in backends().await {
         let test = fresh_db(backend).await;
         demo::load(&test.db, monday()).await.unwrap();
@@ -443,6 +453,7 @@ async fn the_appointment_form_says_the_mailing_day_and_refuses_a_day_too_soon_in
 
 #[tokio::test]
 async fn the_notice_form_says_in_time_or_late_with_the_fix_and_the_server_agrees() {
+    let _turn = ONE_AT_A_TIME.lock().await;
     for backend in backends().await {
         let test = fresh_db(backend).await;
         demo::load(&test.db, monday()).await.unwrap();
@@ -555,6 +566,7 @@ async fn free_participant(test: &support::TestDb, skip: i64) -> (i64, String) {
 
 #[tokio::test]
 async fn the_missed_activity_form_says_when_contact_is_due_and_opens_the_episode() {
+    let _turn = ONE_AT_A_TIME.lock().await;
     for backend in backends().await {
         let (test, base, coach) = demo_app(backend).await;
         let (participant, name) = free_participant(&test, 0).await;
@@ -673,6 +685,7 @@ async fn the_missed_activity_form_says_when_contact_is_due_and_opens_the_episode
 
 #[tokio::test]
 async fn contact_made_in_time_adjusts_the_plan_and_later_says_what_policy_requires() {
+    let _turn = ONE_AT_A_TIME.lock().await;
     for backend in backends().await {
         let (test, base, coach) = demo_app(backend).await;
         let open = |participant: i64, on: &'static str| {
@@ -817,6 +830,7 @@ async fn contact_made_in_time_adjusts_the_plan_and_later_says_what_policy_requir
 
 #[tokio::test]
 async fn narratives_offer_cores_drafts_save_them_once_and_keep_a_refused_text() {
+    let _turn = ONE_AT_A_TIME.lock().await;
     for backend in backends().await {
         let (test, base, coach) = demo_app(backend).await;
         // An episode with attempts and no saved narrative.
@@ -920,6 +934,7 @@ async fn narratives_offer_cores_drafts_save_them_once_and_keep_a_refused_text() 
 
 #[tokio::test]
 async fn the_printable_notice_names_the_day_time_place_and_coach() {
+    let _turn = ONE_AT_A_TIME.lock().await;
     for backend in backends().await {
         let (_test, base, coach) = demo_app(backend).await;
         // The demo's fifth episode: appointment Thursday 12-10 at 10:00 am.
@@ -965,6 +980,7 @@ async fn the_printable_notice_names_the_day_time_place_and_coach() {
 
 #[tokio::test]
 async fn the_staffing_checklist_ticks_what_the_record_shows_r21() {
+    let _turn = ONE_AT_A_TIME.lock().await;
     for backend in backends().await {
         let (test, base, coach) = demo_app(backend).await;
         // The demo's fifth episode: two attempts (R13), an appointment, no notice yet (R15).
@@ -1022,6 +1038,7 @@ async fn the_staffing_checklist_ticks_what_the_record_shows_r21() {
 
 #[tokio::test]
 async fn a_contact_and_its_plan_step_stand_or_fall_together() {
+    let _turn = ONE_AT_A_TIME.lock().await;
     for backend in backends().await {
         let (test, base, coach) = demo_app(backend).await;
         let (participant, _) = free_participant(&test, 2).await;
@@ -1098,6 +1115,7 @@ async fn a_contact_and_its_plan_step_stand_or_fall_together() {
 
 #[tokio::test]
 async fn the_branch_at_a_glance_counts_by_stage_and_coach_with_filters() {
+    let _turn = ONE_AT_A_TIME.lock().await;
     for backend in backends().await {
         let (test, base, coach) = demo_app(backend).await;
         // A coach has Today, not the branch.
@@ -1153,6 +1171,7 @@ async fn the_branch_at_a_glance_counts_by_stage_and_coach_with_filters() {
 
 #[tokio::test]
 async fn the_r29_view_and_its_csv_hold_every_effort_without_a_dq_and_the_export_is_audited() {
+    let _turn = ONE_AT_A_TIME.lock().await;
     for backend in backends().await {
         let (test, base, coach) = demo_app(backend).await;
         let (status, _) = get(&base, "/branch/efforts", Some(&coach)).await;
@@ -1233,6 +1252,7 @@ async fn the_r29_view_and_its_csv_hold_every_effort_without_a_dq_and_the_export_
 
 #[tokio::test]
 async fn the_branch_measures_first_contacts_and_notices_in_time_r2_r15() {
+    let _turn = ONE_AT_A_TIME.lock().await;
     for backend in backends().await {
         let (test, base, coach) = demo_app(backend).await;
         // Two misses on Monday 2026-06-01 (first contact due Tuesday): one reached Tuesday,
@@ -1307,6 +1327,7 @@ async fn the_branch_measures_first_contacts_and_notices_in_time_r2_r15() {
 
 #[tokio::test]
 async fn the_calendar_feed_holds_the_coming_appointments() {
+    let _turn = ONE_AT_A_TIME.lock().await;
     for backend in backends().await {
         let (_test, base, coach) = demo_app(backend).await;
         let feed = |cookie: Option<String>| {
