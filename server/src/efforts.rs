@@ -14,7 +14,6 @@ use reengage_core::episode::{effort_outcome, without_disqualification};
 use reengage_core::parse_date_input;
 use serde_json::json;
 
-use crate::access::{self, Action, Record};
 use crate::audit::{self, Entry};
 use crate::auth::Staff;
 use crate::db;
@@ -121,17 +120,7 @@ pub async fn view(
     filter: &EffortsFilter,
     now: DateTime<Utc>,
 ) -> Result<EffortsView, ServiceError> {
-    access::authorize(&state.db, staff, Action::ViewBranch, Record::None, now).await?;
-    let branch_id = staff.branch_id.ok_or_else(|| {
-        ServiceError::Forbidden("Your account belongs to no branch: ask an admin to set it.".into())
-    })?;
-    let coaches: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT id, name FROM staff WHERE branch_id = $1 AND role IN ('family_coach', 'case_aide') \
-         ORDER BY name, id",
-    )
-    .bind(branch_id)
-    .fetch_all(&state.db.pool)
-    .await?;
+    let (branch_id, coaches) = crate::pages::supervised_branch(state, staff, now).await?;
     let today = crate::pages::office_today(state, staff, now).await?;
     let Period {
         from,

@@ -99,6 +99,27 @@ fn purpose_action(purpose: Purpose) -> Option<Action> {
     }
 }
 
+/// For a supervisor's view of the branch (`ViewBranch`): the branch and its coaches and
+/// case aides `(id, name)` (index staff_branch).
+pub(crate) async fn supervised_branch(
+    state: &AppState,
+    staff: &Staff,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(i64, Vec<(i64, String)>), ServiceError> {
+    access::authorize(&state.db, staff, Action::ViewBranch, Record::None, now).await?;
+    let branch_id = staff.branch_id.ok_or_else(|| {
+        ServiceError::Forbidden("Your account belongs to no branch: ask an admin to set it.".into())
+    })?;
+    let coaches = sqlx::query_as(
+        "SELECT id, name FROM staff WHERE branch_id = $1 AND role IN ('family_coach', 'case_aide') \
+         ORDER BY name, id",
+    )
+    .bind(branch_id)
+    .fetch_all(&state.db.pool)
+    .await?;
+    Ok((branch_id, coaches))
+}
+
 /// How many open episodes the branch page lists at most.
 const BRANCH_LIMIT: i64 = 500;
 
@@ -111,22 +132,11 @@ async fn branch(
     to: &str,
 ) -> Result<BranchView, ServiceError> {
     let now = state.clock.now();
-    access::authorize(&state.db, &staff, Action::ViewBranch, Record::None, now).await?;
-    let branch_id = staff.branch_id.ok_or_else(|| {
-        ServiceError::Forbidden("Your account belongs to no branch: ask an admin to set it.".into())
-    })?;
+    let (branch_id, coaches) = supervised_branch(state, &staff, now).await?;
     let (name,): (String,) = sqlx::query_as("SELECT name FROM branches WHERE id = $1")
         .bind(branch_id)
         .fetch_one(&state.db.pool)
         .await?;
-    // Coaches and case aides of the branch (index staff_branch).
-    let coaches: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT id, name FROM staff WHERE branch_id = $1 AND role IN ('family_coach', 'case_aide') \
-         ORDER BY name, id",
-    )
-    .bind(branch_id)
-    .fetch_all(&state.db.pool)
-    .await?;
     let mut conn = state.db.pool.acquire().await?;
     let (episodes, more) =
         open_episodes(&mut conn, Scope::Branch(branch_id), None, BRANCH_LIMIT).await?;
