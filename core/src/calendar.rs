@@ -203,6 +203,18 @@ impl BusinessCalendar {
         self
     }
 
+    /// The office's own closure days added to this calendar (not the legal holidays), so a
+    /// browser can rebuild the same calendar from the page's data.
+    pub fn office_closures(&self) -> Vec<Closure> {
+        self.closures
+            .iter()
+            .map(|(date, name)| Closure {
+                date: *date,
+                name: name.clone(),
+            })
+            .collect()
+    }
+
     /// The name of the closure on `date`, if the office is closed that weekday.
     pub fn closure_name(&self, date: NaiveDate) -> Option<String> {
         if let Some(name) = self.closures.get(&date) {

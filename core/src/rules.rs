@@ -16,16 +16,16 @@
 //! | R13, R14 | `episode::progress::qualifying_attempt`, `Refusal::NotEnoughAttempts` |
 //! | R15, R16 | `notice::{notice_mail_by, earliest_appointment_for_mailing}` |
 //! | R17 | missing information blocks a decision; the case review deadline |
-//! | R18 | `readiness::MIN_DEPARTMENT_STAFF`; who may finalize a DQ1 |
-//! | R19 | `Release::covers`, `Refusal::PartnerWithoutRelease` |
+//! | R18 | `readiness::MIN_DEPARTMENT_STAFF`, `episode::department_staff_needed`; who may finalize a DQ1 |
+//! | R19 | `Release::covers`, `Partner::with_release_on_file`, `Refusal::PartnerWithoutRelease` |
 //! | R20 | `BarrierArea` × `HouseholdMember`, checked by `dq1_readiness` |
 //! | R21 | `episode::staffing_preparation_checklist` |
 //! | R22 | `narrative::staffing_narrative` |
-//! | R23 | `episode::good_cause` |
-//! | R24 | `Transition::RequestNewStaffing` |
+//! | R23 | `episode::good_cause`; a good-cause decision names its cause (`Refusal::NoGoodCauseFound`) |
+//! | R24 | `Transition::RequestNewStaffing`; a decision stands until then (`Refusal::AlreadyDecided`) |
 //! | R25 | `narrative::NarrativeType` chosen by outcome |
-//! | R26 | `episode::dq1_readiness`, `Transition::FinalizeDq1` |
-//! | R27 | `episode::post_dq1_checklist` |
+//! | R26 | `episode::dq1_decision_readiness` (a DQ1 decision), `episode::dq1_readiness` (its finalization), `Transition::FinalizeDq1` |
+//! | R27 | `episode::post_dq1_checklist`, `episode::re_step_day`; a finalized DQ1 keeps its steps |
 //! | R28 | `episode::enhanced_case_management` |
 //! | R29 | `episode::without_disqualification` |
 //! | R30 | `Refusal::NoNextSteps` |

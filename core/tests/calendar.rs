@@ -145,8 +145,13 @@ fn office_closures_are_data() {
         date: d("2026-12-19"),
         name: "Saturday event".into(),
     };
-    let office = oregon().with_closures([snow, saturday]);
+    let office = oregon().with_closures([snow.clone(), saturday.clone()]);
     assert!(!office.is_business_day(d("2026-12-16")));
+    // The office's own days, as a page hands them to the browser to rebuild the calendar.
+    assert_eq!(office.office_closures(), vec![snow.clone(), saturday]);
+    let rebuilt = oregon().with_closures(office.office_closures());
+    assert!(!rebuilt.is_business_day(d("2026-12-16")));
+    assert_eq!(oregon().office_closures(), vec![]);
     assert!(
         oregon().is_business_day(d("2026-12-16")),
         "other offices stay open"

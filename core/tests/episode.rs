@@ -370,10 +370,15 @@ fn r23_good_cause_forbids_a_dq1_decision() {
         outcome: DecisionOutcome::Dq1,
         decided_on: d("2026-11-18"),
     });
-    assert!(matches!(
-        check(&facts, &dq1, d("2026-11-18"), &cal),
-        Err(Refusal::GoodCauseFound(_))
-    ));
+    // R26: refused with the list the page shows; its good-cause item names the reason.
+    match check(&facts, &dq1, d("2026-11-18"), &cal) {
+        Err(Refusal::NotReadyToDecide(items)) => {
+            assert_eq!(items.len(), 1);
+            assert_eq!((items[0].rule, items[0].fix_at), (R23, FixAt::GoodCause));
+            assert!(items[0].problem.contains("household issue"), "{items:?}");
+        }
+        other => panic!("expected NotReadyToDecide, got {other:?}"),
+    }
     let no_dq = Transition::Decide(Decision {
         outcome: DecisionOutcome::GoodCause,
         decided_on: d("2026-11-18"),

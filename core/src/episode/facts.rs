@@ -193,6 +193,25 @@ pub enum MissingInfoKind {
     Other,
 }
 
+impl MissingInfoKind {
+    pub const ALL: [MissingInfoKind; 4] = [
+        Self::ChildSafetyCheck,
+        Self::OffsiteVisitOutcome,
+        Self::AddressVerification,
+        Self::Other,
+    ];
+
+    /// R17: the kind as a coach names it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::ChildSafetyCheck => "Child safety check",
+            Self::OffsiteVisitOutcome => "Outcome of an offsite visit",
+            Self::AddressVerification => "Address verification (ONE request)",
+            Self::Other => "Other information",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MissingInfo {
@@ -218,6 +237,31 @@ pub enum StaffingRole {
 }
 
 impl StaffingRole {
+    pub const ALL: [StaffingRole; 8] = [
+        Self::FamilyCoach,
+        Self::CaseAide,
+        Self::OperationsManager,
+        Self::LeadWorker,
+        Self::EngagementSpecialist,
+        Self::OtherDepartmentStaff,
+        Self::ChildWelfare,
+        Self::Contractor,
+    ];
+
+    /// R18: the role on the team, as a supervisor names it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::FamilyCoach => "Family coach",
+            Self::CaseAide => "Case aide",
+            Self::OperationsManager => "Operations manager",
+            Self::LeadWorker => "Lead worker",
+            Self::EngagementSpecialist => "Engagement specialist",
+            Self::OtherDepartmentStaff => "Other department staff or designee",
+            Self::ChildWelfare => "Child welfare (optional)",
+            Self::Contractor => "JOBS contractor (optional)",
+        }
+    }
+
     /// R18: counts toward the three department staff or designees.
     pub fn is_department(self) -> bool {
         !matches!(self, Self::ChildWelfare | Self::Contractor)
@@ -269,6 +313,29 @@ pub struct Partner {
 }
 
 impl Partner {
+    /// R19: the partner `name` with the MCS 3010 release on file for it — of `on_file`
+    /// (`(partner, release)`), the one in force on `date`, else the latest signed — never a
+    /// release the request claims. Names match without regard to case or spaces around.
+    pub fn with_release_on_file(name: &str, on_file: &[(String, Release)], date: NaiveDate) -> Self {
+        let name = name.trim();
+        let mut releases: Vec<&Release> = on_file
+            .iter()
+            .filter(|(partner, _)| partner.trim().eq_ignore_ascii_case(name))
+            .map(|(_, release)| release)
+            .collect();
+        releases.sort_by_key(|r| r.signed_on);
+        let release = releases
+            .iter()
+            .rev()
+            .find(|r| r.covers(date))
+            .or(releases.last())
+            .map(|r| (*r).clone());
+        Self {
+            name: name.to_owned(),
+            release,
+        }
+    }
+
     /// R19: whether an MCS 3010 release is in force on `date`.
     pub fn cleared_on(&self, date: NaiveDate) -> bool {
         self.release.as_ref().is_some_and(|r| r.covers(date))
@@ -420,6 +487,19 @@ pub enum DecisionOutcome {
     Dq1,
 }
 
+impl DecisionOutcome {
+    pub const ALL: [DecisionOutcome; 3] = [Self::ReengagedNewPlan, Self::GoodCause, Self::Dq1];
+
+    /// The outcome as the team names it (R23, R25).
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::ReengagedNewPlan => "Re-engaged with a new plan",
+            Self::GoodCause => "Good cause — no disqualification",
+            Self::Dq1 => "DQ1 — JOBS disqualification",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Decision {
@@ -441,6 +521,21 @@ pub struct PostDq1Steps {
     pub one_case_note: bool,
     /// State Family Pre-SSI Program and Family Support and Connections offered.
     pub resources_offered: bool,
+}
+
+impl PostDq1Steps {
+    /// Whether every step recorded in `before` is still recorded here (steps are added, never
+    /// taken back, once a DQ1 is finalized).
+    pub fn keeps(&self, before: &PostDq1Steps) -> bool {
+        let pairs = [
+            (before.re_step_recorded, self.re_step_recorded),
+            (before.pdp_copy_to_participant, self.pdp_copy_to_participant),
+            (before.dq1_selected_on_page, self.dq1_selected_on_page),
+            (before.one_case_note, self.one_case_note),
+            (before.resources_offered, self.resources_offered),
+        ];
+        pairs.into_iter().all(|(was, now)| !was || now)
+    }
 }
 
 /// R23: an exemption period (the end open while it lasts).

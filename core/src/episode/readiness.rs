@@ -3,12 +3,12 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::facts::{AttemptOutcome, BarrierArea, EpisodeFacts, HouseholdMember};
+use super::facts::{AttemptOutcome, BarrierArea, EpisodeFacts, HouseholdMember, Staffing};
 use super::progress::{invite_on, qualifying_attempt};
 use crate::calendar::BusinessCalendar;
 use crate::deadlines::follow_up_due;
 use crate::notice::notice_mail_by;
-use crate::rules::{R9, R12, R13, R15, R17, R18, R19, R20, R23, R27, RuleId};
+use crate::rules::{R9, R12, R13, R15, R17, R18, R19, R20, R23, R27, R30, RuleId};
 use crate::words::long_date;
 
 /// R18: the smallest staffing team of department staff or designees.
@@ -24,6 +24,8 @@ pub enum FixAt {
     MissingInfo,
     BarrierReview,
     GoodCause,
+    /// R30: the team's recommended strategies and the PDP next steps.
+    NextSteps,
     PostDq1,
 }
 
@@ -140,9 +142,30 @@ pub fn post_dq1_checklist(facts: &EpisodeFacts) -> Vec<(&'static str, bool)> {
     ]
 }
 
-/// R26: every unmet item that stops a DQ1 from being finalized, each with its rule. Empty
-/// when a DQ1 may be finalized.
+/// R18: how many more department staff or designees the staffing needs (0 when it has
+/// enough).
+pub fn department_staff_needed(staffing: &Staffing) -> usize {
+    MIN_DEPARTMENT_STAFF.saturating_sub(staffing.department_staff())
+}
+
+/// R26: every unmet item that stops a DQ1 from being finalized, each with its rule: the
+/// items of [`dq1_decision_readiness`] and the post-DQ1 steps that come before finalizing
+/// (R27). Empty when a DQ1 may be finalized.
 pub fn dq1_readiness(facts: &EpisodeFacts, calendar: &BusinessCalendar) -> Vec<ReadinessItem> {
+    let mut unmet = dq1_decision_readiness(facts, calendar);
+    push_post_dq1(facts, &mut unmet);
+    unmet
+}
+
+/// R26 (policy 003, 004: "ensure all required steps have been completed before making the
+/// decision to impose a disqualification"): every step of due process a DQ1 decision needs,
+/// each unmet one with its rule and where it is fixed. Empty when the team may decide DQ1.
+/// The good-cause questions are weighed through the decision's day where there is one, else
+/// through the staffing's.
+pub fn dq1_decision_readiness(
+    facts: &EpisodeFacts,
+    calendar: &BusinessCalendar,
+) -> Vec<ReadinessItem> {
     let mut unmet = Vec::new();
 
     // R13: two attempts, one written and one in another format.
@@ -214,15 +237,20 @@ pub fn dq1_readiness(facts: &EpisodeFacts, calendar: &BusinessCalendar) -> Vec<R
             FixAt::GoodCause,
             "Answer the good-cause questions.",
         ));
-        push_post_dq1(facts, &mut unmet);
+        unmet.push(item(
+            R30,
+            FixAt::NextSteps,
+            "Record the team's recommended engagement strategies and the PDP next steps.",
+        ));
         return unmet;
     };
 
     // R18: at least three department staff.
     let department = staffing.department_staff();
-    if department < MIN_DEPARTMENT_STAFF {
+    let needed = department_staff_needed(staffing);
+    if needed > 0 {
         unmet.push(item(R18, FixAt::Staffing, format!(
-            "The staffing had {department} department staff; at least {MIN_DEPARTMENT_STAFF} are needed."
+            "The staffing had {department} department staff; at least {MIN_DEPARTMENT_STAFF} are needed ({needed} more)."
         )));
     }
 
@@ -284,18 +312,38 @@ pub fn dq1_readiness(facts: &EpisodeFacts, calendar: &BusinessCalendar) -> Vec<R
         unmet.push(item(R23, FixAt::GoodCause, format!("Answer: {question}")));
     }
 
-    push_post_dq1(facts, &mut unmet);
+    // R30: the team's recommended strategies and the PDP next steps.
+    if staffing.recommended_strategies.is_empty() || staffing.pdp_next_steps.is_empty() {
+        unmet.push(item(
+            R30,
+            FixAt::NextSteps,
+            "Record the team's recommended engagement strategies and the PDP next steps.",
+        ));
+    }
     unmet
+}
+
+/// R27: the day the PDP's RE step is dated — the re-engagement day: the appointment's, or
+/// the staffing's where there was no appointment.
+pub fn re_step_day(facts: &EpisodeFacts) -> Option<NaiveDate> {
+    facts
+        .appointment
+        .as_ref()
+        .map(|a| a.on)
+        .or_else(|| facts.staffing.as_ref().map(|s| s.held_on))
 }
 
 /// R27: the steps that come before the Re-engagement page is finalized (policy 003: the PDP
 /// RE step and DQ1 selected on the page; the ONE case note and resources follow it).
 fn push_post_dq1(facts: &EpisodeFacts, unmet: &mut Vec<ReadinessItem>) {
     if !facts.post_dq1.re_step_recorded {
+        let dated = re_step_day(facts)
+            .map(|day| format!("dated {}", long_date(day)))
+            .unwrap_or_else(|| "dated the re-engagement day".to_owned());
         unmet.push(item(
             R27,
             FixAt::PostDq1,
-            "Record the RE step on the PDP, dated the re-engagement day, with 1 hour attendance.",
+            format!("Record the RE step on the PDP, {dated}, with 1 hour attendance."),
         ));
     }
     if !facts.post_dq1.dq1_selected_on_page {

@@ -11,7 +11,9 @@ use super::facts::{
     PostDq1Steps, Staffing, StaffingRole,
 };
 use super::progress::{adjust_plan_in_time, invite_on, qualifying_attempt};
-use super::readiness::{MIN_DEPARTMENT_STAFF, ReadinessItem, dq1_readiness, good_cause};
+use super::readiness::{
+    MIN_DEPARTMENT_STAFF, ReadinessItem, dq1_decision_readiness, dq1_readiness, good_cause,
+};
 use super::stage::is_closed;
 use crate::calendar::BusinessCalendar;
 use crate::notice::{
@@ -113,6 +115,12 @@ pub enum Refusal {
     },
     #[error("There is no missing-information item {0}.")]
     NoSuchItem(usize),
+    #[error(
+        "Say what information is missing, e.g. “child safety check” or “outcome of the offsite visit” (R17)."
+    )]
+    WhatIsMissing,
+    #[error("That information was already gathered on {} (R17).", long_date(*.0))]
+    AlreadyGathered(NaiveDate),
     #[error("The staffing can be held on the appointment day, {}, or later (R17).", long_date(*.0))]
     StaffingBeforeAppointment(NaiveDate),
     #[error("{0} may not be invited without an MCS 3010 release in force (R19).")]
@@ -139,6 +147,22 @@ pub enum Refusal {
     NotAFinalizer,
     #[error("The DQ1 cannot be finalized yet: {} item(s) are not done (R26).", .0.len())]
     NotReady(Vec<ReadinessItem>),
+    #[error("A DQ1 may not be imposed yet: {} step(s) of due process are not done (R26). Each is listed with where to fix it.", .0.len())]
+    NotReadyToDecide(Vec<ReadinessItem>),
+    #[error(
+        "The team has decided. To look at the case again, request a new staffing with what came to light (R24)."
+    )]
+    AlreadyDecided,
+    #[error("The decision can be made on the staffing day, {}, or later (R17).", long_date(*.0))]
+    DecisionBeforeStaffing(NaiveDate),
+    #[error(
+        "No good-cause question was answered yes: answer the one that gives good cause, or choose another outcome (R23)."
+    )]
+    NoGoodCauseFound,
+    #[error(
+        "The DQ1 is finalized: its recorded steps stay recorded. Steps still to do can be added (R26, R27)."
+    )]
+    FinalizedStepsStay,
     #[error("A new staffing needs a reason: what new information came to light (R24).")]
     ReasonRequired,
     #[error("There is no decision to review yet (R24).")]
@@ -150,6 +174,15 @@ pub enum Refusal {
 }
 
 impl Refusal {
+    /// The unmet items of a DQ1 refused (R26), each with its rule and where it is fixed, as
+    /// the page lists them.
+    pub fn unmet(&self) -> Option<&[ReadinessItem]> {
+        match self {
+            Self::NotReady(items) | Self::NotReadyToDecide(items) => Some(items),
+            _ => None,
+        }
+    }
+
     /// The rule the refusal rests on.
     pub fn rule(&self) -> Option<RuleId> {
         Some(match self {
@@ -164,14 +197,22 @@ impl Refusal {
             Self::InviteTooEarly(_) => R12,
             Self::Notice(error) => error.rule(),
             Self::TooSoonForNotice { .. } | Self::NoAppointment | Self::NoticeTooLate { .. } => R15,
-            Self::StaffingBeforeAppointment(_) | Self::NoStaffing | Self::MissingInformation(_) => {
-                R17
-            }
+            Self::StaffingBeforeAppointment(_)
+            | Self::NoStaffing
+            | Self::MissingInformation(_)
+            | Self::WhatIsMissing
+            | Self::AlreadyGathered(_) => R17,
             Self::PartnerWithoutRelease(_) => R19,
             Self::TooFewStaff(_) | Self::NotAFinalizer => R18,
             Self::GoodCauseFound(_) => R23,
             Self::NoNextSteps => R30,
-            Self::NotDq1 | Self::NotReady(_) => R26,
+            Self::NotDq1
+            | Self::NotReady(_)
+            | Self::NotReadyToDecide(_)
+            | Self::FinalizedStepsStay => R26,
+            Self::AlreadyDecided => R24,
+            Self::DecisionBeforeStaffing(_) => R17,
+            Self::NoGoodCauseFound => R23,
         })
     }
 }
@@ -277,18 +318,28 @@ pub fn check(
             }
         }
         Transition::AddMissingInfo(item) => {
-            not_after_today("The request date", item.requested_on, today)
+            not_after_today("The request date", item.requested_on, today)?;
+            if item.description.trim().is_empty() {
+                return Err(Refusal::WhatIsMissing);
+            }
+            Ok(())
         }
         Transition::ResolveMissingInfo { index, on } => {
             not_after_today("The date", *on, today)?;
-            facts
+            let item = facts
                 .missing_info
                 .get(*index)
-                .map(|_| ())
-                .ok_or(Refusal::NoSuchItem(*index))
+                .ok_or(Refusal::NoSuchItem(*index))?;
+            match item.resolved_on {
+                Some(gathered) => Err(Refusal::AlreadyGathered(gathered)),
+                None => Ok(()),
+            }
         }
         Transition::RecordStaffing(staffing) => {
             not_after_today("The staffing date", staffing.held_on, today)?;
+            if facts.decision.is_some() {
+                return Err(Refusal::AlreadyDecided);
+            }
             if let Some(appointment) = facts
                 .appointment
                 .as_ref()
@@ -303,7 +354,21 @@ pub fn check(
         }
         Transition::Decide(decision) => {
             not_after_today("The decision date", decision.decided_on, today)?;
+            if facts.decision.is_some() {
+                return Err(Refusal::AlreadyDecided);
+            }
             let staffing = facts.staffing.as_ref().ok_or(Refusal::NoStaffing)?;
+            if decision.decided_on < staffing.held_on {
+                return Err(Refusal::DecisionBeforeStaffing(staffing.held_on));
+            }
+            if decision.outcome == DecisionOutcome::Dq1 {
+                // R26: every step of due process, listed as the page lists it.
+                let unmet = dq1_decision_readiness(&apply(facts, transition, today), calendar);
+                if !unmet.is_empty() {
+                    return Err(Refusal::NotReadyToDecide(unmet));
+                }
+                return Ok(());
+            }
             let department = staffing.department_staff();
             if department < MIN_DEPARTMENT_STAFF {
                 return Err(Refusal::TooFewStaff(department));
@@ -318,11 +383,10 @@ pub fn check(
             if !missing.is_empty() {
                 return Err(Refusal::MissingInformation(missing.join("; ")));
             }
-            if decision.outcome == DecisionOutcome::Dq1 {
-                let cause = good_cause(facts, decision.decided_on);
-                if cause.found() {
-                    return Err(Refusal::GoodCauseFound(cause.reasons.join("; ")));
-                }
+            if decision.outcome == DecisionOutcome::GoodCause
+                && !good_cause(facts, decision.decided_on).found()
+            {
+                return Err(Refusal::NoGoodCauseFound);
             }
             Ok(())
         }
@@ -349,9 +413,12 @@ pub fn check(
             }
             Ok(())
         }
-        Transition::RecordPostDq1Steps(_) => {
+        Transition::RecordPostDq1Steps(steps) => {
             if facts.decision.as_ref().map(|d| d.outcome) != Some(DecisionOutcome::Dq1) {
                 return Err(Refusal::NotDq1);
+            }
+            if facts.finalized_on.is_some() && !steps.keeps(&facts.post_dq1) {
+                return Err(Refusal::FinalizedStepsStay);
             }
             Ok(())
         }
@@ -402,9 +469,12 @@ pub fn apply(facts: &EpisodeFacts, transition: &Transition, today: NaiveDate) ->
         Transition::FinalizeDq1 { on, .. } => next.finalized_on = Some(*on),
         Transition::RecordPostDq1Steps(steps) => next.post_dq1 = steps.clone(),
         Transition::RequestNewStaffing { .. } => {
+            // R24: a new review and a new determination; the steps after a DQ1 follow the
+            // new decision, not the superseded one.
             next.decision = None;
             next.finalized_on = None;
             next.staffing = None;
+            next.post_dq1 = PostDq1Steps::default();
         }
     }
     next
