@@ -487,3 +487,53 @@ fn r18_how_many_more_department_staff_the_team_needs() {
     assert_eq!(r18.len(), 1);
     assert!(r18[0].problem.contains("(3 more)"), "{}", r18[0].problem);
 }
+
+#[wasm_bindgen_test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn r17_missing_information_is_described_and_gathered_once() {
+    let facts = year_end();
+    let item = |description: &str| MissingInfo {
+        kind: MissingInfoKind::ChildSafetyCheck,
+        description: description.into(),
+        requested_on: d("2027-01-07"),
+        resolved_on: None,
+    };
+    let blank = Transition::AddMissingInfo(item("  "));
+    let refusal = check(&facts, &blank, d("2027-01-07"), &cal()).unwrap_err();
+    assert_eq!(
+        (refusal.clone(), refusal.rule()),
+        (Refusal::WhatIsMissing, Some(R17))
+    );
+    let facts = run(
+        facts,
+        vec![
+            (
+                "2027-01-07",
+                Transition::AddMissingInfo(item("child safety check")),
+            ),
+            (
+                "2027-01-08",
+                Transition::ResolveMissingInfo {
+                    index: 0,
+                    on: d("2027-01-08"),
+                },
+            ),
+        ],
+    );
+    let again = Transition::ResolveMissingInfo {
+        index: 0,
+        on: d("2027-01-11"),
+    };
+    assert_eq!(
+        check(&facts, &again, d("2027-01-11"), &cal()),
+        Err(Refusal::AlreadyGathered(d("2027-01-08")))
+    );
+    let none = Transition::ResolveMissingInfo {
+        index: 5,
+        on: d("2027-01-11"),
+    };
+    assert_eq!(
+        check(&facts, &none, d("2027-01-11"), &cal()),
+        Err(Refusal::NoSuchItem(5))
+    );
+}
