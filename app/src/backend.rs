@@ -6,7 +6,11 @@ use chrono::{NaiveDate, NaiveTime};
 use leptos::prelude::*;
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
-use reengage_core::episode::{Attempt, Deadline, NextAction, Stage, Trigger, WorkItem};
+use reengage_core::calendar::Closure;
+use reengage_core::episode::{
+    Attempt, Deadline, DecisionOutcome, EpisodeFacts, NextAction, Release, StaffingRole, Stage,
+    Trigger, WorkItem,
+};
 use reengage_core::narrative::NarrativeType;
 use serde::{Deserialize, Serialize};
 
@@ -136,6 +140,81 @@ pub struct EpisodePage {
     pub contacts: Option<NoticeContacts>,
     /// The staffing preparation checklist (R21; empty for a contractor).
     pub checklist: Vec<ChecklistLine>,
+}
+
+/// Someone of the branch who may sit on a staffing team (R18), as the workspace offers them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamMember {
+    pub staff_id: i64,
+    pub name: String,
+    pub initials: String,
+    /// The seat their role takes on the team.
+    pub role: StaffingRole,
+}
+
+/// R24: a decision superseded by a new staffing, as the history shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EarlierDecision {
+    pub outcome: DecisionOutcome,
+    pub decided_on: NaiveDate,
+    pub finalized_on: Option<NaiveDate>,
+    /// The office's day the new staffing was requested, and why.
+    pub superseded_on: NaiveDate,
+    pub reason: String,
+}
+
+/// What the signed-in person may do in the staffing workspace (the server checks each again).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffingRights {
+    /// R18–R23, R30: record the staffing and the decision.
+    pub record: bool,
+    /// R17: add and resolve missing information.
+    pub missing_info: bool,
+    /// R27: record the steps after a DQ1.
+    pub post_dq1: bool,
+    /// R26: finalize a DQ1 (an operations manager or lead worker; `core` checks the seat).
+    pub finalize: bool,
+}
+
+/// The staffing workspace of one episode (department staff only): everything `core` needs
+/// to answer in the browser as the server will — the facts, the office's closure days, the
+/// branch's team and the releases on file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffingPage {
+    pub id: i64,
+    pub version: i64,
+    pub today: NaiveDate,
+    pub participant: String,
+    pub case_number: String,
+    pub stage: Stage,
+    pub closed: bool,
+    pub facts: EpisodeFacts,
+    /// The office's own closure days (the calendar is Oregon's with these).
+    pub closures: Vec<Closure>,
+    /// The branch's staff who may sit on the team.
+    pub team: Vec<TeamMember>,
+    /// R19: the MCS 3010 releases on file, `(partner, release)`.
+    pub releases: Vec<(String, Release)>,
+    /// The participant's family coach and the signed-in person (staff ids), offered as
+    /// members of a new staffing.
+    pub coach_id: Option<i64>,
+    pub viewer_id: i64,
+    /// The signed-in person's seat and initials: a DQ1's finalizer must have sat on the team.
+    pub viewer_seat: StaffingRole,
+    pub viewer_initials: String,
+    pub may: StaffingRights,
+    /// R24: decisions superseded by a new staffing, oldest first.
+    pub earlier: Vec<EarlierDecision>,
+    /// The staffing and decision narratives (R22, R25): drafts not yet saved, and saved ones.
+    pub drafts: Vec<DraftLine>,
+    pub narratives: Vec<NarrativeLine>,
+}
+
+impl StaffingPage {
+    /// The office's business calendar, as the server builds it.
+    pub fn calendar(&self) -> reengage_core::BusinessCalendar {
+        reengage_core::BusinessCalendar::oregon().with_closures(self.closures.clone())
+    }
 }
 
 /// One open episode of the branch, as the supervisor's dashboard shows it.
@@ -283,7 +362,7 @@ mod server_side {
 
     use super::{
         BranchView, EffortsFilter, EffortsView, EpisodePage, MissChoices, PREFIX, PageError,
-        Purpose, TodayView,
+        Purpose, StaffingPage, TodayView,
     };
 
     /// An answer of the server's side.
@@ -315,6 +394,8 @@ mod server_side {
         ) -> Answer<EffortsView>;
         /// Who the signed-in person may record a missed activity for.
         fn missed_form(&self, request: &http::request::Parts) -> Answer<MissChoices>;
+        /// The staffing workspace of episode `id` (department staff of its branch).
+        fn staffing(&self, request: &http::request::Parts, id: i64) -> Answer<StaffingPage>;
     }
 
     /// Runs `ask` against the backend the server provided, for this request; an error sets
@@ -369,6 +450,12 @@ pub async fn today() -> Result<TodayView, PageError> {
 #[server(prefix = "/app", endpoint = "episode")]
 pub async fn episode(id: i64, purpose: Purpose) -> Result<EpisodePage, PageError> {
     server_side::ask(|backend, request| backend.episode(request, id, purpose)).await
+}
+
+/// The staffing workspace of episode `id`.
+#[server(prefix = "/app", endpoint = "staffing")]
+pub async fn staffing(id: i64) -> Result<StaffingPage, PageError> {
+    server_side::ask(|backend, request| backend.staffing(request, id)).await
 }
 
 /// What the missed-activity form offers the signed-in person.

@@ -10,8 +10,10 @@ use leptos_router::{
 
 pub mod backend;
 mod components;
+pub mod dashboard;
 mod layout;
 pub mod routes;
+pub mod staffing_form;
 
 use layout::Layout;
 
@@ -89,6 +91,11 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=(StaticSegment("episodes"), ParamSegment("id"), StaticSegment("checklist"))
                         view=routes::checklist::ChecklistRoute
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("episodes"), ParamSegment("id"), StaticSegment("staffing"))
+                        view=routes::staffing::StaffingRoute
                         ssr=SsrMode::Async
                     />
                     <Route

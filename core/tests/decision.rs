@@ -132,7 +132,10 @@ fn r26_a_dq1_decision_is_refused_with_every_unmet_step_and_where_to_fix_it() {
     staffing.barrier_review.pop(); // R20: one area not reviewed
     staffing.good_cause.department_failed = None; // R23: one question open
     staffing.pdp_next_steps.clear(); // R30
-    let facts = run(facts, vec![("2027-01-07", Transition::RecordStaffing(staffing))]);
+    let facts = run(
+        facts,
+        vec![("2027-01-07", Transition::RecordStaffing(staffing))],
+    );
 
     let decide = dq1("2027-01-07");
     let refusal = check(&facts, &decide, d("2027-01-07"), &cal()).unwrap_err();

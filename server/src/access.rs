@@ -59,6 +59,20 @@ impl Role {
         }
     }
 
+    /// The seat the role takes on a staffing team (R18).
+    pub fn staffing_role(self) -> reengage_core::episode::StaffingRole {
+        use reengage_core::episode::StaffingRole;
+        match self {
+            Role::FamilyCoach => StaffingRole::FamilyCoach,
+            Role::CaseAide => StaffingRole::CaseAide,
+            Role::EngagementSpecialist => StaffingRole::EngagementSpecialist,
+            Role::OperationsManager => StaffingRole::OperationsManager,
+            Role::LeadWorker => StaffingRole::LeadWorker,
+            Role::Contractor => StaffingRole::Contractor,
+            Role::Admin => StaffingRole::OtherDepartmentStaff,
+        }
+    }
+
     /// Department (ODHS) staff with case work: everyone but contractors and admins. Only
     /// they see barrier-review details, good-cause answers, addresses and department
     /// narratives.
@@ -92,6 +106,9 @@ pub enum Action {
     MissingInformation,
     /// R21: the staffing preparation checklist (after DHS 7825V), read and printed.
     PrepareStaffing,
+    /// R17–R27: the staffing workspace of an episode, read (the team, the missing
+    /// information, the barrier review, good cause, the decision and its finalization).
+    ViewStaffing,
     /// R18–R22.
     RecordStaffing,
     /// R23, R25, R30.
@@ -131,6 +148,7 @@ pub const TABLE: &[(Action, &[Role])] = &[
     (Action::RecordNoticeMailed, &[FC, CA, ES, OM, LW]),
     (Action::MissingInformation, &[FC, CA, ES, OM, LW]),
     (Action::PrepareStaffing, &[FC, CA, ES, OM, LW]),
+    (Action::ViewStaffing, &[FC, CA, ES, OM, LW]),
     (Action::RecordStaffing, &[ES, OM, LW]),
     (Action::Decide, &[ES, OM, LW]),
     (Action::FinalizeDq1, &[OM, LW]),
@@ -395,6 +413,7 @@ mod tests {
             RecordNoticeMailed,
             MissingInformation,
             PrepareStaffing,
+            ViewStaffing,
             RecordStaffing,
             Decide,
             FinalizeDq1,
@@ -450,6 +469,7 @@ mod tests {
         assert!(decide(&referred, Action::LogAttempt, Some(HOME), record).is_ok());
         for action in [
             Action::PrepareStaffing,
+            Action::ViewStaffing,
             Action::RecordStaffing,
             Action::Decide,
             Action::ReadTasks,

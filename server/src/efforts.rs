@@ -5,7 +5,6 @@
 
 use axum::{
     extract::{Query, State},
-    http::{StatusCode, header},
     response::{IntoResponse, Redirect, Response},
 };
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -14,9 +13,8 @@ use reengage_core::episode::{effort_outcome, without_disqualification};
 use reengage_core::parse_date_input;
 use serde_json::json;
 
-use crate::audit::{self, Entry};
 use crate::auth::Staff;
-use crate::db;
+use crate::exports::{audited, field, table, unreadable};
 use crate::http::AppState;
 use crate::services::ServiceError;
 use crate::services::episodes::read;
@@ -161,37 +159,23 @@ pub async fn view(
     })
 }
 
-/// One CSV field: quoted, quotes doubled, and a leading `=`, `+`, `-` or `@` defused so a
-/// spreadsheet never runs it as a formula.
-fn field(text: &str) -> String {
-    let text = if text.starts_with(['=', '+', '-', '@']) {
-        format!("'{text}")
-    } else {
-        text.to_owned()
-    };
-    format!("\"{}\"", text.replace('"', "\"\""))
-}
-
 /// The view as CSV, a header line first.
 pub fn csv(view: &EffortsView) -> String {
-    let mut out =
-        String::from("episode,participant,case_number,coach,missed_on,missed,attempts,outcome\r\n");
-    for row in &view.rows {
-        let line = [
-            row.episode_id.to_string(),
-            field(&row.participant),
-            field(&row.case_number),
-            field(row.coach.as_deref().unwrap_or("")),
-            row.missed_on.to_string(),
-            field(&row.missed),
-            row.attempts.to_string(),
-            field(&row.outcome),
-        ]
-        .join(",");
-        out.push_str(&line);
-        out.push_str("\r\n");
-    }
-    out
+    table(
+        "episode,participant,case_number,coach,missed_on,missed,attempts,outcome",
+        view.rows.iter().map(|row| {
+            vec![
+                row.episode_id.to_string(),
+                field(&row.participant),
+                field(&row.case_number),
+                field(row.coach.as_deref().unwrap_or("")),
+                row.missed_on.to_string(),
+                field(&row.missed),
+                row.attempts.to_string(),
+                field(&row.outcome),
+            ]
+        }),
+    )
 }
 
 /// `GET /branch/efforts.csv`: the R29 view as a CSV file; every export is in the audit log
@@ -207,57 +191,18 @@ pub async fn export(
     let now = state.clock.now();
     let view = match view(&state, &staff, &filter, now).await {
         Ok(view) => view,
-        Err(ServiceError::Forbidden(message)) => {
-            return (StatusCode::FORBIDDEN, message).into_response();
-        }
-        Err(error) => {
-            tracing::error!(%error, "R29 export could not be read");
-            return (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "Re-engage could not read the efforts; try again.",
-            )
-                .into_response();
-        }
+        Err(error) => return unreadable(error, "efforts"),
     };
-    let entry = Entry::at(
-        now,
-        &staff.email,
-        &staff.role,
-        "export.efforts_without_dq",
-        "branch",
-        &staff.branch_id.unwrap_or_default().to_string(),
-    )
-    .with_values(
-        None,
-        Some(
-            json!({ "from": view.from, "to": view.to, "coach": view.coach, "rows": view.rows.len() })
-                .to_string(),
-        ),
-    );
-    let audited = async {
-        let mut tx = db::begin_write(&state.db).await?;
-        audit::append(&mut tx, state.db.backend, &entry).await?;
-        tx.commit().await
-    }
-    .await;
-    if let Err(error) = audited {
-        tracing::error!(%error, "R29 export not audited: refused");
-        return (
-            StatusCode::SERVICE_UNAVAILABLE,
-            "Re-engage could not record the export; try again.",
-        )
-            .into_response();
-    }
+    let values =
+        json!({ "from": view.from, "to": view.to, "coach": view.coach, "rows": view.rows.len() });
     let name = format!("efforts-without-dq-{}-to-{}.csv", view.from, view.to);
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
+    audited(
+        &state,
+        &staff,
+        "export.efforts_without_dq",
+        values,
+        &name,
         csv(&view),
     )
-        .into_response()
+    .await
 }

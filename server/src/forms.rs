@@ -49,7 +49,7 @@ pub struct AttemptForm {
 /// The longest note accepted on an attempt.
 const MAX_NOTE_CHARS: usize = 2_000;
 
-fn enum_value<T: serde::de::DeserializeOwned>(text: &str) -> Option<T> {
+pub(crate) fn enum_value<T: serde::de::DeserializeOwned>(text: &str) -> Option<T> {
     serde_json::from_value(serde_json::Value::String(text.to_owned())).ok()
 }
 
@@ -103,7 +103,7 @@ impl AttemptForm {
 }
 
 /// The episode version a form was filled on and the day it names, or what to do.
-fn version_and_day(version: &str, on: &str) -> Result<(i64, NaiveDate), String> {
+pub(crate) fn version_and_day(version: &str, on: &str) -> Result<(i64, NaiveDate), String> {
     let version = version
         .parse::<i64>()
         .map_err(|_| "Reload the episode and try again.".to_owned())?;
@@ -124,7 +124,7 @@ fn back_to(path: &str, typed: &impl Serialize, error: String) -> Response {
 }
 
 /// The signed-in staff member and the episode id, once `action` on it is allowed.
-async fn allowed(
+pub(crate) async fn allowed(
     state: &AppState,
     auth: AuthSession,
     id: &str,
@@ -172,7 +172,7 @@ fn outcome(
 }
 
 /// A refusal of the access check as a short page.
-fn refused(error: ServiceError) -> Response {
+pub(crate) fn refused(error: ServiceError) -> Response {
     match error {
         ServiceError::Forbidden(message) => (StatusCode::FORBIDDEN, message).into_response(),
         ServiceError::NotFound(what) => {
@@ -536,42 +536,55 @@ pub struct NarrativeForm {
     pub draft_of: String,
     #[serde(default)]
     pub body: String,
+    /// The page the form returns to: "staffing" for the staffing workspace, else the episode.
+    #[serde(default)]
+    pub back: String,
+}
+
+impl NarrativeForm {
+    /// The page the form was on.
+    fn page(&self, id: i64) -> String {
+        if self.back == "staffing" {
+            format!("/episodes/{id}/staffing")
+        } else {
+            format!("/episodes/{id}")
+        }
+    }
 }
 
 /// Back to the episode's narratives with what was typed (in the draft or narrative it came
 /// from) and why it was refused.
-fn back_to_narratives(id: i64, which: (&str, String), body: &str, error: String) -> Response {
+fn back_to_narratives(page: &str, which: (&str, String), body: &str, error: String) -> Response {
     let query = serde_urlencoded::to_string([
         (which.0, which.1.as_str()),
         ("body", body),
         ("error", error.as_str()),
     ])
     .unwrap_or_default();
-    Redirect::to(&format!("/episodes/{id}?{query}#narratives")).into_response()
+    let query = format!("form=narrative&{query}");
+    Redirect::to(&format!("{page}?{query}#narratives")).into_response()
 }
 
 /// After a narrative save: to the episode's narratives, or back with the reason.
 fn narrative_outcome<T>(
     result: Result<T, ServiceError>,
-    id: i64,
+    page: &str,
     which: (&str, String),
     body: &str,
 ) -> Response {
     match result {
-        Ok(_) => {
-            Redirect::to(&format!("/episodes/{id}?saved=narrative#narratives")).into_response()
-        }
+        Ok(_) => Redirect::to(&format!("{page}?saved=narrative#narratives")).into_response(),
         Err(error @ (ServiceError::Forbidden(_) | ServiceError::NotFound(_))) => refused(error),
         Err(ServiceError::Store(error)) => {
             tracing::error!(%error, "narrative could not be saved");
             back_to_narratives(
-                id,
+                page,
                 which,
                 body,
                 "It could not be saved. Nothing was changed; try again.".into(),
             )
         }
-        Err(error) => back_to_narratives(id, which, body, error.to_string()),
+        Err(error) => back_to_narratives(page, which, body, error.to_string()),
     }
 }
 
@@ -589,7 +602,7 @@ pub async fn new_narrative(
     let which = ("draft", form.draft_of.clone());
     let Some(kind) = enum_value::<NarrativeType>(&form.kind) else {
         return back_to_narratives(
-            id,
+            &form.page(id),
             which,
             &form.body,
             "Reload the episode and try again.".into(),
@@ -605,7 +618,7 @@ pub async fn new_narrative(
         state.clock.now(),
     )
     .await;
-    narrative_outcome(result, id, which, &form.body)
+    narrative_outcome(result, &form.page(id), which, &form.body)
 }
 
 /// `POST /episodes/{id}/narratives/{narrative}`: new text for a saved narrative.
@@ -648,5 +661,10 @@ pub async fn edit_narrative(
         return refused(ServiceError::NotFound("such narrative".into()));
     }
     let result = narratives::edit(&state.db, &staff.actor(), narrative, &form.body, now).await;
-    narrative_outcome(result, id, ("narrative", narrative.to_string()), &form.body)
+    narrative_outcome(
+        result,
+        &form.page(id),
+        ("narrative", narrative.to_string()),
+        &form.body,
+    )
 }

@@ -98,7 +98,28 @@ pub fn router(state: AppState) -> Router {
             axum::routing::post(crate::forms::notice),
         )
         .route("/missed", axum::routing::post(crate::forms::missed))
+        .route(
+            "/episodes/{id}/staffing",
+            axum::routing::post(crate::staffing::record),
+        )
+        .route(
+            "/episodes/{id}/missing-info",
+            axum::routing::post(crate::staffing::add_missing),
+        )
+        .route(
+            "/episodes/{id}/missing-info/{index}",
+            axum::routing::post(crate::staffing::gathered),
+        )
+        .route(
+            "/episodes/{id}/finalization",
+            axum::routing::post(crate::staffing::finalize),
+        )
+        .route(
+            "/episodes/{id}/new-staffing",
+            axum::routing::post(crate::staffing::request_new),
+        )
         .route("/branch/efforts.csv", get(crate::efforts::export))
+        .route("/branch.csv", get(crate::exports::branch))
         .route("/calendar.ics", get(crate::ical::feed))
         .route(
             "/episodes/{id}/contact",

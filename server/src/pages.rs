@@ -5,7 +5,7 @@ use axum::http::request::Parts;
 use reengage_app::backend::{
     Answer, Backend, BranchRow, BranchView, ChecklistLine, DraftLine, EffortsFilter, EffortsView,
     EpisodePage, MissChoices, NarrativeLine, NoticeContacts, PageError, ParticipantCard,
-    ParticipantChoice, PdpLine, Purpose, TodayRow, TodayView, Viewer,
+    ParticipantChoice, PdpLine, Purpose, StaffingPage, TodayRow, TodayView, Viewer,
 };
 use reengage_core::episode::{self, TimelinessFigures, most_urgent_first, work_item};
 
@@ -80,6 +80,16 @@ impl Backend for PageBackend {
         })
     }
 
+    fn staffing(&self, request: &Parts, id: i64) -> Answer<StaffingPage> {
+        let state = self.0.clone();
+        let staff = signed_in(request);
+        Box::pin(async move {
+            crate::staffing::page(&state, staff?, id)
+                .await
+                .map_err(page_error)
+        })
+    }
+
     fn missed_form(&self, request: &Parts) -> Answer<MissChoices> {
         let state = self.0.clone();
         let staff = signed_in(request);
@@ -125,7 +135,7 @@ const BRANCH_LIMIT: i64 = 500;
 
 /// The branch of a supervisor at a glance: each open episode with its stage and most urgent
 /// deadline from `core` on the office's today, its coach, appointment and missing information.
-async fn branch(
+pub(crate) async fn branch(
     state: &AppState,
     staff: Staff,
     from: &str,
@@ -349,7 +359,7 @@ async fn episode_page(
     let (drafts, contacts) = if contractor {
         (Vec::new(), None)
     } else {
-        let drafts = narratives::unsaved_drafts(facts, &calendar, &saved)
+        let drafts = narratives::unsaved_drafts(facts, &calendar, record.round(), &saved)
             .into_iter()
             .map(|(key, draft)| DraftLine {
                 key,

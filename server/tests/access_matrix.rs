@@ -754,6 +754,43 @@ fn rows(w: &World) -> Vec<Row> {
             ..page("POST", "", 401)
         });
     }
+    // The staffing workspace (R17–R27) is the department's to open; recording the staffing
+    // and the decision is the supervisors' (ES, OM, LW), finalizing a DQ1 the managers' and
+    // lead workers' (R18, R26); anyone involved may ask for a new staffing (R24).
+    rows.push(Row {
+        path: format!("/episodes/{e}/staffing"),
+        allowed: DEPARTMENT,
+        hidden: "ob",
+        ..page("GET", "", 302)
+    });
+    rows.push(Row {
+        path: "/app/staffing".into(),
+        body: Some(json!(format!("id={e}"))),
+        allowed: DEPARTMENT,
+        hidden: "ob",
+        ..page("POST", "", 401)
+    });
+    for (form, body, allowed, hidden) in [
+        ("staffing", "version=stale", "es om lw", ""),
+        ("missing-info", "version=stale", DEPARTMENT, "ob"),
+        ("missing-info/0", "version=stale", DEPARTMENT, "ob"),
+        ("finalization", "version=stale", DEPARTMENT, "ob"),
+        (
+            "finalization",
+            "version=stale&intent=finalize",
+            "om lw",
+            "ob",
+        ),
+        ("new-staffing", "version=stale", "fc ca es om lw co", "ob"),
+    ] {
+        rows.push(Row {
+            path: format!("/episodes/{e}/{form}"),
+            body: Some(json!(body)),
+            allowed,
+            hidden,
+            ..page("POST", "", 303)
+        });
+    }
     // A saved narrative's new text: its author's or the department's (R4); a contractor
     // reaches only what it wrote. An empty text is refused back to the page.
     rows.push(Row {
@@ -786,6 +823,11 @@ fn rows(w: &World) -> Vec<Row> {
     rows.push(Row {
         allowed: "es om lw",
         ..page("GET", "/branch/efforts.csv", 303)
+    });
+    // The dashboard's open episodes as CSV (an export).
+    rows.push(Row {
+        allowed: "es om lw",
+        ..page("GET", "/branch.csv", 303)
     });
     // The coming appointments as an iCalendar feed: anyone with a case list.
     rows.push(Row {

@@ -12,57 +12,14 @@ use reengage_server::http::{AppState, Clock};
 use reengage_server::services::Actor;
 use reengage_server::services::participants::{self, NewParticipant};
 use reengage_server::{config, demo};
-use reqwest::{Client, StatusCode, header};
+use reqwest::{StatusCode, header};
+use support::browser::{client, get, monday, post_form, sign_in};
 use support::{backends, fresh_db, serve};
 
 /// One page test at a time in this process: several tests each serving the app from their
 /// own runtime at once have, now and then, left a page render waiting forever (never seen
 /// with one runtime, as in production); until that is understood, they take turns.
 static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-
-fn client() -> Client {
-    Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
-
-/// Noon in Oregon on Monday 2026-11-30 (after the Thanksgiving closures).
-fn monday() -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339("2026-11-30T20:00:00Z")
-        .unwrap()
-        .with_timezone(&Utc)
-}
-
-async fn sign_in(base: &str, email: &str) -> String {
-    let response = client()
-        .post(format!("{base}/signin"))
-        .form(&[("email", email), ("password", demo::DEMO_PASSWORD)])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.headers()[header::LOCATION], "/today");
-    response
-        .headers()
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("reengage="))
-        .map(|v| v.split(';').next().unwrap().to_owned())
-        .unwrap()
-}
-
-async fn get(base: &str, path: &str, cookie: Option<&str>) -> (StatusCode, String) {
-    // As a browser asks for a page.
-    let mut request = client()
-        .get(format!("{base}{path}"))
-        .header(header::ACCEPT, "text/html,application/xhtml+xml");
-    if let Some(cookie) = cookie {
-        request = request.header(header::COOKIE, cookie);
-    }
-    let response = request.send().await.unwrap();
-    (response.status(), response.text().await.unwrap())
-}
 
 #[tokio::test]
 async fn today_lists_the_coachs_work_most_urgent_first_as_whole_html() {
@@ -531,23 +488,6 @@ async fn demo_app(backend: Backend) -> (support::TestDb, String, String) {
     let base = serve(AppState::new(options, test.db.clone()).with_clock(clock)).await;
     let coach = sign_in(&base, "coach@demo.test").await;
     (test, base, coach)
-}
-
-/// Posts a page's form as a browser does; answers the status and where it sends the browser.
-async fn post_form(base: &str, path: &str, cookie: &str, form: &[(&str, &str)]) -> (u16, String) {
-    let response = client()
-        .post(format!("{base}{path}"))
-        .header(header::COOKIE, cookie)
-        .form(form)
-        .send()
-        .await
-        .unwrap();
-    let location = response
-        .headers()
-        .get(header::LOCATION)
-        .map(|l| l.to_str().unwrap().to_owned())
-        .unwrap_or_default();
-    (response.status().as_u16(), location)
 }
 
 /// A participant of the demo coach's with no open episode.
@@ -1242,6 +1182,91 @@ async fn the_r29_view_and_its_csv_hold_every_effort_without_a_dq_and_the_export_
         // A coach gets no export.
         let response = client()
             .get(format!("{base}/branch/efforts.csv"))
+            .header(header::COOKIE, &coach)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    }
+}
+
+#[tokio::test]
+async fn the_branch_list_sorts_by_column_narrows_by_due_day_and_exports_what_it_lists() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    for backend in backends().await {
+        let (test, base, coach) = demo_app(backend).await;
+        let manager = sign_in(&base, "manager@demo.test").await;
+        // Most urgent first by default; a header link sorts by its column, then reverses it.
+        let (_, html) = get(&base, "/branch", Some(&manager)).await;
+        assert!(html.contains(r#"<th scope="col" aria-sort="ascending"><a href="/branch?coach=&amp;stage=&amp;due_by=&amp;sort=due&amp;dir=desc">Most urgent"#), "{html}");
+        let names = |html: &str| -> Vec<String> {
+            html.split("<caption>Open episodes (")
+                .nth(1)
+                .unwrap_or_default()
+                .split("<th scope=\"row\"><a href=\"/episodes/")
+                .skip(1)
+                .filter_map(|cell| cell.split('>').nth(1)?.split('<').next().map(str::to_owned))
+                .collect()
+        };
+        let (_, sorted) = get(&base, "/branch?sort=participant&dir=asc", Some(&manager)).await;
+        let ascending = names(&sorted);
+        assert!(ascending.len() > 5, "{sorted}");
+        let mut expected = ascending.clone();
+        expected.sort_by_key(|name| name.to_lowercase());
+        assert_eq!(ascending, expected);
+        assert!(sorted.contains(r#"aria-sort="ascending"><a href="/branch?coach=&amp;stage=&amp;due_by=&amp;sort=participant&amp;dir=desc">Participant"#), "{sorted}");
+        let (_, reversed) = get(&base, "/branch?sort=participant&dir=desc", Some(&manager)).await;
+        let mut descending = names(&reversed);
+        descending.reverse();
+        assert_eq!(descending, ascending);
+        // Due by today: only what is due by then; a day that cannot be read says so.
+        let (_, due) = get(&base, "/branch?due_by=2026-11-30", Some(&manager)).await;
+        assert!(names(&due).len() < ascending.len(), "{due}");
+        let (_, typo) = get(&base, "/branch?due_by=Friday", Some(&manager)).await;
+        assert!(typo.contains("Due by: “Friday” is not a date"), "{typo}");
+        // The CSV holds the rows the page lists for the same filter, in its order; audited.
+        let response = client()
+            .get(format!(
+                "{base}/branch.csv?due_by=2026-11-30&sort=participant&dir=desc"
+            ))
+            .header(header::COOKIE, &manager)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let body = response.text().await.unwrap();
+        let mut lines = body.lines();
+        assert_eq!(
+            lines.next(),
+            Some(
+                "episode,participant,coach,stage,most_urgent,due_by,rule,why,appointment_on,missing_information,dq1_awaiting_finalization"
+            )
+        );
+        let (_, page) = get(
+            &base,
+            "/branch?due_by=2026-11-30&sort=participant&dir=desc",
+            Some(&manager),
+        )
+        .await;
+        let listed = names(&page);
+        let exported: Vec<String> = lines
+            .map(|line| line.split(',').nth(1).unwrap().trim_matches('"').to_owned())
+            .collect();
+        assert_eq!(exported, listed);
+        let (action, after): (String, String) =
+            sqlx::query_as("SELECT action, after FROM audit_log ORDER BY id DESC LIMIT 1")
+                .fetch_one(&test.db.pool)
+                .await
+                .unwrap();
+        assert_eq!(action, "export.branch_episodes");
+        assert!(
+            after.contains(&format!("\"rows\":{}", listed.len())),
+            "{after}"
+        );
+        assert!(after.contains("\"due_by\":\"2026-11-30\""), "{after}");
+        // A coach gets no export.
+        let response = client()
+            .get(format!("{base}/branch.csv"))
             .header(header::COOKIE, &coach)
             .send()
             .await

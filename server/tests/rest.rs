@@ -859,6 +859,14 @@ fn rule_of(body: &Value) -> Option<&str> {
     body["rule"].as_str()
 }
 
+/// R26: the rules of the unmet steps a refused DQ1 lists.
+fn unmet_of(body: &Value) -> Vec<&str> {
+    body["unmet"]
+        .as_array()
+        .map(|items| items.iter().filter_map(|i| i["rule"].as_str()).collect())
+        .unwrap_or_default()
+}
+
 #[tokio::test]
 async fn every_step_of_the_dq1_guardrail_is_enforced_through_the_api() {
     for backend in backends().await {
@@ -952,7 +960,10 @@ async fn every_step_of_the_dq1_guardrail_is_enforced_through_the_api() {
                 decide.clone(),
             )
             .await;
-        assert_eq!((status, rule_of(&body)), (422, Some("R17")), "{body}");
+        // R26: a DQ1 is refused with every unmet step, each with its rule.
+        assert_eq!((status, rule_of(&body)), (422, Some("R26")), "{body}");
+        assert_eq!(unmet_of(&body), vec!["R17"], "{body}");
+        assert_eq!(body["unmet"][0]["fix_at"], "MissingInfo");
 
         // R18: three department staff; R19: no partner without an MCS 3010; R30: next steps.
         let (id, version) = scheduled(&api, "G-R18").await;
@@ -963,7 +974,7 @@ async fn every_step_of_the_dq1_guardrail_is_enforced_through_the_api() {
         let (status, body) = api
             .change(&manager, id, "decision", version, decide.clone())
             .await;
-        assert_eq!((status, rule_of(&body)), (422, Some("R18")), "{body}");
+        assert_eq!((status, unmet_of(&body)), (422, vec!["R18"]), "{body}");
         let mut partner = staffing();
         partner["partners"] = json!([{ "name": "Housing Partner", "release": null }]);
         let (status, body) = api.change(&manager, id, "staffing", version, partner).await;
@@ -982,7 +993,7 @@ async fn every_step_of_the_dq1_guardrail_is_enforced_through_the_api() {
                 decide.clone(),
             )
             .await;
-        assert_eq!((status, rule_of(&body)), (422, Some("R30")), "{body}");
+        assert_eq!((status, unmet_of(&body)), (422, vec!["R30"]), "{body}");
 
         // R23: good cause forbids a DQ1.
         let (id, version) = scheduled(&api, "G-R23").await;
@@ -998,7 +1009,7 @@ async fn every_step_of_the_dq1_guardrail_is_enforced_through_the_api() {
                 decide.clone(),
             )
             .await;
-        assert_eq!((status, rule_of(&body)), (422, Some("R23")), "{body}");
+        assert_eq!((status, unmet_of(&body)), (422, vec!["R23"]), "{body}");
         let (status, episode) = api
             .change(
                 &manager,
@@ -1014,7 +1025,8 @@ async fn every_step_of_the_dq1_guardrail_is_enforced_through_the_api() {
             "from the miss to good cause"
         );
 
-        // R9, R20, R27 (and R26): what the team may decide on, but not finalize.
+        // R20 (and R26): a DQ1 is not decided on a review with an area left out; once every
+        // area is reviewed it is, and R27's steps are what stops its finalization.
         let (id, version) = scheduled(&api, "G-R20").await;
         let mut partial = staffing();
         partial["barrier_review"]
@@ -1022,6 +1034,14 @@ async fn every_step_of_the_dq1_guardrail_is_enforced_through_the_api() {
             .unwrap()
             .truncate(11);
         let (_, episode) = api.change(&manager, id, "staffing", version, partial).await;
+        let version = episode["version"].as_i64().unwrap();
+        let (status, body) = api
+            .change(&manager, id, "decision", version, decide.clone())
+            .await;
+        assert_eq!((status, unmet_of(&body)), (422, vec!["R20"]), "{body}");
+        let (_, episode) = api
+            .change(&manager, id, "staffing", version, staffing())
+            .await;
         let (status, episode) = api
             .change(
                 &manager,
@@ -1038,7 +1058,7 @@ async fn every_step_of_the_dq1_guardrail_is_enforced_through_the_api() {
             .iter()
             .map(|i| i["rule"].as_str().unwrap())
             .collect();
-        assert_eq!(unmet, vec!["R20", "R27", "R27"]);
+        assert_eq!(unmet, vec!["R27", "R27"]);
         api.set_day("2026-11-19");
         let (status, body) = api
             .change(
@@ -1052,8 +1072,9 @@ async fn every_step_of_the_dq1_guardrail_is_enforced_through_the_api() {
         assert_eq!((status, rule_of(&body)), (422, Some("R26")), "{body}");
         assert_eq!(
             body["message"],
-            "The DQ1 cannot be finalized yet: 3 item(s) are not done (R26)."
+            "The DQ1 cannot be finalized yet: 2 item(s) are not done (R26)."
         );
+        assert_eq!(unmet_of(&body), vec!["R27", "R27"]);
 
         let (status, hasty) = {
             let coach = api.coach.clone();

@@ -39,7 +39,7 @@ async fn seed(db: &Db) -> i64 {
         .execute(&db.pool)
         .await
         .unwrap();
-    sqlx::query_scalar(
+    let participant: i64 = sqlx::query_scalar(
         "INSERT INTO participants (branch_id, case_number, first_name, last_name, display_name, created_at) \
          VALUES (1, $1, $2, $3, $4, $5) RETURNING id",
     )
@@ -50,7 +50,16 @@ async fn seed(db: &Db) -> i64 {
     .bind("2026-10-01T00:00:00Z")
     .fetch_one(&db.pool)
     .await
-    .unwrap()
+    .unwrap();
+    // R19: the MCS 3010 on file for the partner the staffing invites.
+    sqlx::query(
+        "INSERT INTO releases (participant_id, partner, signed_on) VALUES ($1, 'Family Services', '2026-06-01')",
+    )
+    .bind(participant)
+    .execute(&db.pool)
+    .await
+    .unwrap();
+    participant
 }
 
 fn trigger(on: &str) -> Trigger {
@@ -155,7 +164,17 @@ async fn to_decision(db: &Db, outcome: DecisionOutcome) -> (i64, i64) {
                 on: d("2026-11-10"),
             },
         ),
-        ("2026-11-18", Transition::RecordStaffing(staffing())),
+        (
+            "2026-11-18",
+            Transition::RecordStaffing(Staffing {
+                // R23: a good-cause decision rests on a cause.
+                good_cause: GoodCauseAnswers {
+                    outside_control: Some(outcome == DecisionOutcome::GoodCause),
+                    ..staffing().good_cause
+                },
+                ..staffing()
+            }),
+        ),
         (
             "2026-11-18",
             Transition::Decide(Decision {
@@ -527,5 +546,75 @@ async fn dates_are_the_offices_local_dates() {
             Err(ServiceError::Invalid(message)) => assert!(message.contains("already has an open")),
             other => panic!("{backend:?}: expected Invalid, got {other:?}"),
         }
+    }
+}
+
+#[tokio::test]
+async fn a_partners_release_is_read_from_the_file_not_from_the_request_r19() {
+    for backend in backends().await {
+        let test = fresh_db(backend).await;
+        let db = &test.db;
+        let participant = seed(db).await;
+        let opened = record_missed_activity(
+            db,
+            &coach(),
+            participant,
+            trigger("2026-11-02"),
+            noon("2026-11-02"),
+        )
+        .await
+        .unwrap();
+        // A release claimed in the request for a partner with none on file: refused.
+        let mut claimed = staffing();
+        claimed.partners = vec![Partner {
+            name: "Housing Partner".into(),
+            release: Some(Release {
+                signed_on: d("2026-01-05"),
+                expires_on: None,
+            }),
+        }];
+        let refused = change(
+            db,
+            &coach(),
+            opened.episode_id,
+            opened.version,
+            Transition::RecordStaffing(claimed),
+            noon("2026-11-18"),
+        )
+        .await;
+        assert!(
+            matches!(
+                refused,
+                Err(ServiceError::Refused(Refusal::PartnerWithoutRelease(ref name))) if name == "Housing Partner"
+            ),
+            "{backend:?}: {refused:?}"
+        );
+        // The partner on file is stored with the release on file, whatever the request says.
+        let mut on_file = staffing();
+        on_file.partners = vec![Partner {
+            name: "family services".into(),
+            release: None,
+        }];
+        change(
+            db,
+            &coach(),
+            opened.episode_id,
+            opened.version,
+            Transition::RecordStaffing(on_file),
+            noon("2026-11-18"),
+        )
+        .await
+        .unwrap();
+        let (record, _, _) = read(db, opened.episode_id, noon("2026-11-18"))
+            .await
+            .unwrap();
+        let partner = &record.facts.staffing.unwrap().partners[0];
+        assert_eq!(
+            partner.release,
+            Some(Release {
+                signed_on: d("2026-06-01"),
+                expires_on: None
+            })
+        );
     }
 }

@@ -40,6 +40,9 @@ pub fn Narratives(
     drafts: Vec<DraftLine>,
     saved: Vec<NarrativeLine>,
     returned: Returned,
+    /// The page a save returns to: "" for the episode page, "staffing" for the workspace.
+    #[prop(optional)]
+    back: &'static str,
 ) -> impl IntoView {
     let live = hydrated();
     let nothing = drafts.is_empty() && saved.is_empty();
@@ -59,6 +62,7 @@ pub fn Narratives(
                     <form method="post" action=format!("/episodes/{episode_id}/narratives") class="stack">
                         <input type="hidden" name="kind" value=code(draft.kind) />
                         <input type="hidden" name="draft_of" value=draft.key.clone() />
+                        <input type="hidden" name="back" value=back />
                         <NarrativeText
                             id
                             label=format!("{} — draft from {}", kind_words(draft.kind), draft_words(&draft.key))
@@ -85,6 +89,7 @@ pub fn Narratives(
             view! {
                 <li class="narrative-box">
                     <form method="post" action=format!("/episodes/{episode_id}/narratives/{}", line.id) class="stack">
+                        <input type="hidden" name="back" value=back />
                         <NarrativeText
                             id=format!("narrative-{}", line.id)
                             label=format!("{} — saved", kind_words(line.kind))

@@ -14,8 +14,9 @@ use leptos_router::hooks::use_query_map;
 use reengage_core::episode::{Stage, Urgency};
 use reengage_core::long_date;
 
-use super::forms::{code, from_code};
+use super::forms::code;
 use crate::backend::{BranchRow, BranchView, PageError, branch};
+use crate::dashboard::{BranchFilter, SortBy, coach_name};
 
 #[component]
 pub fn BranchRoute() -> impl IntoView {
@@ -53,22 +54,48 @@ fn episode_link(row: &BranchRow) -> impl IntoView + use<> {
     view! { <a href=format!("/episodes/{}", row.episode_id)>{row.participant.clone()}</a> }
 }
 
-fn coach_name(row: &BranchRow) -> String {
-    row.coach.clone().unwrap_or_else(|| "No coach".to_owned())
+/// A column header that sorts the open-episode list by its column (a link: works by
+/// keyboard and without JavaScript), saying how the list is sorted now.
+fn sort_header(filter: &BranchFilter, by: SortBy, label: &'static str) -> impl IntoView + use<> {
+    let (now, descending) = filter.sort();
+    let sorted = (now == by).then_some(if descending {
+        "descending"
+    } else {
+        "ascending"
+    });
+    let arrow = match sorted {
+        Some("ascending") => " ▲",
+        Some(_) => " ▼",
+        None => "",
+    };
+    let href = filter.sorted_by("/branch", by);
+    let hint = match sorted {
+        Some(order) => format!(", sorted {order}; select to reverse"),
+        None => ", select to sort".to_owned(),
+    };
+    view! {
+        <th scope="col" aria-sort=sorted>
+            <a href=href>{label}<span aria-hidden="true">{arrow}</span><span class="visually-hidden">{hint}</span></a>
+        </th>
+    }
 }
 
 #[component]
 fn Dashboard(view: BranchView) -> impl IntoView {
     let query = use_query_map().read_untracked();
-    let coach_filter = query.get("coach").and_then(|c| c.parse::<i64>().ok());
-    let stage_filter: Option<Stage> = query.get("stage").and_then(|s| from_code(&s));
+    let filter = BranchFilter {
+        coach: query.get("coach").unwrap_or_default(),
+        stage: query.get("stage").unwrap_or_default(),
+        due_by: query.get("due_by").unwrap_or_default(),
+        sort: query.get("sort").unwrap_or_default(),
+        dir: query.get("dir").unwrap_or_default(),
+    };
+    let coach_filter = filter.coach_id();
+    let stage_filter = filter.stage();
+    let due_by_problem = filter.due_by().err();
     let today = view.today;
-    // The coach filter narrows everything; the stage filter narrows the episode list.
-    let mine: Vec<BranchRow> = view
-        .rows
-        .into_iter()
-        .filter(|row| coach_filter.is_none_or(|c| row.coach_id == Some(c)))
-        .collect();
+    // The coach filter narrows everything; the stage and due-by filters the episode list.
+    let mine: Vec<&BranchRow> = filter.mine(&view.rows);
 
     let stage_counts = Stage::ALL
         .into_iter()
@@ -79,7 +106,7 @@ fn Dashboard(view: BranchView) -> impl IntoView {
         .collect_view();
 
     // Overdue, due today and at risk, per coach (R2–R17 deadlines from core).
-    let mut coaches: Vec<String> = mine.iter().map(coach_name).collect();
+    let mut coaches: Vec<String> = mine.iter().copied().map(coach_name).collect();
     coaches.sort();
     coaches.dedup();
     let by_coach = coaches
@@ -108,6 +135,7 @@ fn Dashboard(view: BranchView) -> impl IntoView {
 
     let waiting: Vec<&BranchRow> = mine
         .iter()
+        .copied()
         .filter(|row| row.awaiting_finalization)
         .collect();
     let no_waiting = waiting.is_empty();
@@ -121,6 +149,7 @@ fn Dashboard(view: BranchView) -> impl IntoView {
     let friday = monday + Duration::days(4);
     let mut this_week: Vec<&BranchRow> = mine
         .iter()
+        .copied()
         .filter(|row| {
             row.appointment_on
                 .is_some_and(|on| monday <= on && on <= friday)
@@ -138,6 +167,7 @@ fn Dashboard(view: BranchView) -> impl IntoView {
 
     let missing: Vec<&BranchRow> = mine
         .iter()
+        .copied()
         .filter(|row| !row.missing_info.is_empty())
         .collect();
     let no_missing = missing.is_empty();
@@ -148,10 +178,7 @@ fn Dashboard(view: BranchView) -> impl IntoView {
         })
         .collect_view();
 
-    let listed: Vec<&BranchRow> = mine
-        .iter()
-        .filter(|row| stage_filter.is_none_or(|s| row.stage == s))
-        .collect();
+    let listed = filter.listed(&view.rows);
     let listed_count = listed.len();
     let episodes = listed
         .into_iter()
@@ -226,6 +253,12 @@ fn Dashboard(view: BranchView) -> impl IntoView {
                 </select>
             </div>
             <div class="field">
+                <label for="due_by">"Due by"</label>
+                <input type="date" id="due_by" name="due_by" value=filter.due_by.clone() />
+            </div>
+            <input type="hidden" name="sort" value=filter.sort.clone() />
+            <input type="hidden" name="dir" value=filter.dir.clone() />
+            <div class="field">
                 <label for="from">"Timeliness: missed from"</label>
                 <input type="date" id="from" name="from" value=view.from.to_string() />
             </div>
@@ -236,6 +269,9 @@ fn Dashboard(view: BranchView) -> impl IntoView {
             <button type="submit" class="button">"Show"</button>
         </form>
         {view.problem.clone().map(|problem| view! {
+            <p class="alert alert-error" role="alert">{problem}</p>
+        })}
+        {due_by_problem.map(|problem| view! {
             <p class="alert alert-error" role="alert">{problem}</p>
         })}
         <div class="summary-box timeliness">
@@ -271,14 +307,19 @@ fn Dashboard(view: BranchView) -> impl IntoView {
         <h2>"Missing information outstanding (R17)"</h2>
         {no_missing.then(|| view! { <p class="empty">"None."</p> })}
         <ul class="history">{missing}</ul>
+        <p class="actions">
+            <a class="button button-secondary" href=format!("/branch.csv?{}", filter.query()) download>
+                "Download the open episodes (CSV)"
+            </a>
+        </p>
         <table class="data episodes">
             <caption>{format!("Open episodes ({listed_count})")}</caption>
             <thead>
                 <tr>
-                    <th scope="col">"Participant"</th>
-                    <th scope="col">"Coach"</th>
-                    <th scope="col">"Stage"</th>
-                    <th scope="col">"Most urgent"</th>
+                    {sort_header(&filter, SortBy::Participant, "Participant")}
+                    {sort_header(&filter, SortBy::Coach, "Coach")}
+                    {sort_header(&filter, SortBy::Stage, "Stage")}
+                    {sort_header(&filter, SortBy::Due, "Most urgent")}
                     <th scope="col">"Why"</th>
                 </tr>
             </thead>

@@ -14,6 +14,7 @@ use reengage_core::long_date;
 
 use crate::backend::{EpisodePage, PageError, Purpose, episode, not_found};
 use crate::components::narratives::{Narratives, Returned};
+use crate::routes::staffing::NewStaffingRequest;
 
 #[component]
 pub fn EpisodeRoute() -> impl IntoView {
@@ -37,6 +38,20 @@ pub fn WithEpisode(
     purpose: Purpose,
     show: fn(EpisodePage) -> AnyView,
 ) -> impl IntoView {
+    load_episode_page(title, move |id| episode(id, purpose), show)
+}
+
+/// The loader behind [`WithEpisode`], for any page about the episode in the address: `load`
+/// asks the server for what the page shows of episode `id`.
+pub fn load_episode_page<T, Fut>(
+    title: &'static str,
+    load: impl Fn(i64) -> Fut + Clone + Send + Sync + 'static,
+    show: fn(T) -> AnyView,
+) -> AnyView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    Fut: std::future::Future<Output = Result<T, PageError>> + Send + 'static,
+{
     let params = use_params_map();
     let id = move || {
         params
@@ -44,10 +59,13 @@ pub fn WithEpisode(
             .get("id")
             .and_then(|id| id.parse::<i64>().ok())
     };
-    let page = Resource::new(id, move |id| async move {
-        match id {
-            Some(id) => episode(id, purpose).await,
-            None => Err(not_found("There is no such episode.")),
+    let page = Resource::new(id, move |id| {
+        let load = load.clone();
+        async move {
+            match id {
+                Some(id) => load(id).await,
+                None => Err(not_found("There is no such episode.")),
+            }
         }
     });
     view! {
@@ -70,6 +88,7 @@ pub fn WithEpisode(
             })}
         </Suspense>
     }
+    .into_any()
 }
 
 /// "Met on Monday, November 30, 2026", "Overdue by 2 business days", …
@@ -95,6 +114,7 @@ fn EpisodeView(page: EpisodePage) -> impl IntoView {
             "appointment" => "The appointment is saved.",
             "notice" => "The notice is saved.",
             "narrative" => "The narrative is saved.",
+            "new-staffing" => "A new staffing is requested: the episode is back at staffing (R24).",
             _ => return None,
         })
     });
@@ -107,6 +127,15 @@ fn EpisodeView(page: EpisodePage) -> impl IntoView {
         error: typed("error"),
     };
     let department = page.contacts.is_some();
+    let reviewable = matches!(page.stage, Stage::Decided | Stage::Finalized);
+    let new_staffing_error = (query.get("form").as_deref() == Some("new-staffing"))
+        .then(|| typed("error"))
+        .flatten();
+    let workspace = department
+        && matches!(
+            page.stage,
+            Stage::AppointmentScheduled | Stage::Staffing | Stage::Decided | Stage::Finalized
+        );
     let contact_open = department
         && matches!(
             page.stage,
@@ -244,6 +273,11 @@ fn EpisodeView(page: EpisodePage) -> impl IntoView {
                 })}
             </p>
         })}
+        {workspace.then(|| view! {
+            <p class="actions">
+                <a class="button" href=format!("/episodes/{}/staffing", page.id)>"Staffing workspace"</a>
+            </p>
+        })}
         <h2>"Where the episode stands"</h2>
         <ol class="step-indicator" aria-label="Re-engagement stages">{steps}</ol>
         {page
@@ -278,6 +312,9 @@ fn EpisodeView(page: EpisodePage) -> impl IntoView {
         <h2>"Contact attempts"</h2>
         {no_attempts.then(|| view! { <p class="empty">"No attempt logged yet."</p> })}
         <ol class="history">{attempts}</ol>
+        {reviewable.then(|| view! {
+            <NewStaffingRequest episode_id=page.id version=page.version back="" error=new_staffing_error />
+        })}
         <Narratives episode_id=page.id drafts=page.drafts.clone() saved=page.narratives.clone() returned />
     }
 }

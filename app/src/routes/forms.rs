@@ -85,3 +85,29 @@ where
         .collect_view()
         .into_any()
 }
+
+/// The fields of the form an `input` or `change` event bubbled up to (the listener is on the
+/// `<form>`), as the browser would send them: what a live review reads.
+#[cfg(feature = "hydrate")]
+pub fn form_fields(ev: &leptos::ev::Event) -> Option<crate::staffing_form::Fields> {
+    use wasm_bindgen::JsCast;
+    let form = ev
+        .current_target()?
+        .dyn_into::<web_sys::HtmlFormElement>()
+        .ok()?;
+    let data = web_sys::FormData::new_with_form(&form).ok()?;
+    let mut fields = crate::staffing_form::Fields::default();
+    for entry in js_sys::try_iter(&data).ok()?? {
+        let entry = js_sys::Array::from(&entry.ok()?);
+        if let (Some(name), Some(value)) = (entry.get(0).as_string(), entry.get(1).as_string()) {
+            fields.push(name, value);
+        }
+    }
+    Some(fields)
+}
+
+/// On the server no event ever arrives.
+#[cfg(not(feature = "hydrate"))]
+pub fn form_fields(_: &leptos::ev::Event) -> Option<crate::staffing_form::Fields> {
+    None
+}

@@ -15,4 +15,5 @@ pub mod notice;
 pub mod notice_mailed;
 pub mod notice_print;
 pub mod signin;
+pub mod staffing;
 pub mod today;

@@ -316,7 +316,11 @@ impl Partner {
     /// R19: the partner `name` with the MCS 3010 release on file for it — of `on_file`
     /// (`(partner, release)`), the one in force on `date`, else the latest signed — never a
     /// release the request claims. Names match without regard to case or spaces around.
-    pub fn with_release_on_file(name: &str, on_file: &[(String, Release)], date: NaiveDate) -> Self {
+    pub fn with_release_on_file(
+        name: &str,
+        on_file: &[(String, Release)],
+        date: NaiveDate,
+    ) -> Self {
         let name = name.trim();
         let mut releases: Vec<&Release> = on_file
             .iter()

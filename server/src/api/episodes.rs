@@ -307,19 +307,6 @@ pub struct ChangeRequest {
     change: ChangeBody,
 }
 
-/// The staffing role a staff role sits in (R18).
-fn staffing_role(role: &str) -> StaffingRole {
-    match role {
-        "operations_manager" => StaffingRole::OperationsManager,
-        "lead_worker" => StaffingRole::LeadWorker,
-        "engagement_specialist" => StaffingRole::EngagementSpecialist,
-        "case_aide" => StaffingRole::CaseAide,
-        "contractor" => StaffingRole::Contractor,
-        "family_coach" => StaffingRole::FamilyCoach,
-        _ => StaffingRole::OtherDepartmentStaff,
-    }
-}
-
 #[utoipa::path(post, path = "/episodes/{id}/{change}", tag = "episodes",
     params(("id" = i64, Path), ("change" = String, Path, description = "attempts, contact, appointment, notice, missing-info, missing-info-resolutions, staffing, decision, finalization, post-dq1-steps or new-staffing")),
     request_body = ChangeRequest, security(("bearer" = [])),
@@ -386,7 +373,8 @@ pub async fn change(
         // R18, R26: the finalizer is the signed-in staff member, never a field of the request.
         ChangeKind::Finalization => Transition::FinalizeDq1 {
             on: parse::<OnDay>("a finalization", rest)?.on,
-            role: staffing_role(&staff.role),
+            role: Role::parse(&staff.role)
+                .map_or(StaffingRole::OtherDepartmentStaff, Role::staffing_role),
             initials: staff.initials.clone(),
         },
         ChangeKind::PostDq1Steps => {

@@ -206,6 +206,10 @@ pub struct ErrorBody {
     pub error: &'static str,
     pub message: String,
     pub rule: Option<String>,
+    /// R26: a DQ1 decision or finalization refused — every unmet step, with its rule and
+    /// where it is fixed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unmet: Option<Vec<reengage_core::episode::ReadinessItem>>,
 }
 
 /// An error answered as JSON with its status.
@@ -223,6 +227,7 @@ impl ApiError {
                 error,
                 message: message.into(),
                 rule: None,
+                unmet: None,
             },
         }
     }
@@ -258,6 +263,7 @@ impl From<ServiceError> for ApiError {
                     error: "refused",
                     message: refusal.to_string(),
                     rule: refusal.rule().map(|rule| rule.to_string()),
+                    unmet: refusal.unmet().map(<[_]>::to_vec),
                 },
             },
             ServiceError::Invalid(message) => Self::bad_input(message.clone()),

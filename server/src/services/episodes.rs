@@ -5,7 +5,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use reengage_core::BusinessCalendar;
 use reengage_core::episode::{
-    self, DeadlineStatus, EpisodeFacts, Refusal, Stage, Transition, Trigger,
+    self, DeadlineStatus, EpisodeFacts, Partner, Refusal, Stage, Transition, Trigger,
 };
 use serde_json::json;
 use sqlx::AnyConnection;
@@ -14,7 +14,9 @@ use super::{Actor, ServiceError};
 use crate::audit::{self, Entry};
 use crate::db::{self, Backend, Db};
 use crate::store::codes::{code, day, flag, instant, optional_flag, time};
-use crate::store::episodes::{EpisodeRecord, branch_calendar, branch_time_zone, load};
+use crate::store::episodes::{
+    EpisodeRecord, branch_calendar, branch_time_zone, load, releases_on_file,
+};
 
 /// Where an episode stands after a change.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -206,6 +208,7 @@ pub async fn change_in(
         return Err(conflict(conn, &record, expected_version).await?);
     }
     let (today, calendar) = office_day(conn, record.branch_id, now).await?;
+    let transition = with_releases_on_file(conn, &record, transition).await?;
     episode::check(&record.facts, &transition, today, &calendar).map_err(ServiceError::Refused)?;
 
     let at = instant(now);
@@ -250,6 +253,25 @@ pub async fn change_in(
         version,
         stage: derived.stage,
     })
+}
+
+/// R19: a staffing's partners as the record has them — each with the MCS 3010 release on
+/// file for it, never a release the request claims.
+async fn with_releases_on_file(
+    conn: &mut AnyConnection,
+    record: &EpisodeRecord,
+    transition: Transition,
+) -> Result<Transition, ServiceError> {
+    let Transition::RecordStaffing(mut staffing) = transition else {
+        return Ok(transition);
+    };
+    if !staffing.partners.is_empty() {
+        let on_file = releases_on_file(conn, record.participant_id).await?;
+        for partner in &mut staffing.partners {
+            *partner = Partner::with_release_on_file(&partner.name, &on_file, staffing.held_on);
+        }
+    }
+    Ok(Transition::RecordStaffing(staffing))
 }
 
 /// The audit action name of a change.
@@ -479,6 +501,13 @@ async fn write(
                 .bind(id)
                 .execute(&mut *conn)
                 .await?;
+            if let Some(decision) = record.decision_id {
+                sqlx::query("UPDATE decisions SET finalized_on = $1 WHERE id = $2")
+                    .bind(day(*on))
+                    .bind(decision)
+                    .execute(&mut *conn)
+                    .await?;
+            }
         }
         Transition::RecordPostDq1Steps(steps) => {
             sqlx::query(
@@ -507,10 +536,15 @@ async fn write(
                 .execute(&mut *conn)
                 .await?;
             }
-            sqlx::query("UPDATE episodes SET finalized_on = NULL WHERE id = $1")
-                .bind(id)
-                .execute(&mut *conn)
-                .await?;
+            // The steps after a DQ1 follow the new decision (core's `apply` clears them too).
+            sqlx::query(
+                "UPDATE episodes SET finalized_on = NULL, re_step_recorded = 0, \
+                 pdp_copy_to_participant = 0, dq1_selected_on_page = 0, one_case_note = 0, \
+                 resources_offered = 0 WHERE id = $1",
+            )
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
         }
     }
     Ok(())

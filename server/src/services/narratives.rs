@@ -36,23 +36,35 @@ pub struct Narrative {
 /// Every draft the facts support: one per attempt, the contact made, the appointment and its
 /// notice, the staffing, the decision.
 pub fn drafts(facts: &EpisodeFacts, calendar: &BusinessCalendar) -> Vec<Draft> {
-    keyed_drafts(facts, calendar)
+    keyed_drafts(facts, calendar, 1)
         .into_iter()
         .map(|(_, draft)| draft)
         .collect()
 }
 
 /// Every draft with the key a narrative saved from it keeps: `attempt-1` (the first attempt),
-/// `contact`, `appointment`, `staffing`, `decision`.
-pub fn keyed_drafts(facts: &EpisodeFacts, calendar: &BusinessCalendar) -> Vec<(String, Draft)> {
+/// `contact`, `appointment`, `staffing`, `decision`. The staffing and the decision of a later
+/// review (R24: `round` 2 or more) are drafts of their own: `staffing-2`, `decision-2`.
+pub fn keyed_drafts(
+    facts: &EpisodeFacts,
+    calendar: &BusinessCalendar,
+    round: usize,
+) -> Vec<(String, Draft)> {
+    let of_round = |key: &str| {
+        if round > 1 {
+            format!("{key}-{round}")
+        } else {
+            key.to_owned()
+        }
+    };
     (0..facts.attempts.len())
         .filter_map(|index| {
             attempt_narrative(facts, index, calendar).map(|d| (format!("attempt-{}", index + 1), d))
         })
         .chain(contact_narrative(facts, calendar).map(|d| ("contact".to_owned(), d)))
         .chain(appointment_narrative(facts).map(|d| ("appointment".to_owned(), d)))
-        .chain(staffing_narrative(facts).map(|d| ("staffing".to_owned(), d)))
-        .chain(decision_narrative(facts).map(|d| ("decision".to_owned(), d)))
+        .chain(staffing_narrative(facts).map(|d| (of_round("staffing"), d)))
+        .chain(decision_narrative(facts).map(|d| (of_round("decision"), d)))
         .collect()
 }
 
@@ -60,9 +72,10 @@ pub fn keyed_drafts(facts: &EpisodeFacts, calendar: &BusinessCalendar) -> Vec<(S
 pub fn unsaved_drafts(
     facts: &EpisodeFacts,
     calendar: &BusinessCalendar,
+    round: usize,
     saved: &[Narrative],
 ) -> Vec<(String, Draft)> {
-    keyed_drafts(facts, calendar)
+    keyed_drafts(facts, calendar, round)
         .into_iter()
         .filter(|(key, _)| !saved.iter().any(|n| n.draft_of.as_deref() == Some(key)))
         .collect()

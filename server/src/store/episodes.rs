@@ -23,6 +23,54 @@ pub struct EpisodeRecord {
     /// The current (not superseded) staffing and decision.
     pub staffing_id: Option<i64>,
     pub decision_id: Option<i64>,
+    /// R24: the decisions superseded by a new staffing, oldest first.
+    pub earlier: Vec<SupersededDecision>,
+}
+
+impl EpisodeRecord {
+    /// Which review of the episode this is: 1 for the first staffing, 2 after one new
+    /// staffing was requested (R24), and so on.
+    pub fn round(&self) -> usize {
+        self.earlier.len() + 1
+    }
+}
+
+/// R24: a decision superseded by a new staffing; it stays in the episode's history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SupersededDecision {
+    pub outcome: DecisionOutcome,
+    pub decided_on: chrono::NaiveDate,
+    /// The DQ1 had been finalized on this day (R26).
+    pub finalized_on: Option<chrono::NaiveDate>,
+    /// When the new staffing was requested, and why.
+    pub superseded_at: String,
+    pub reason: String,
+}
+
+/// R19: the MCS 3010 releases on file for a participant, `(partner, release)` (index
+/// releases_participant).
+pub async fn releases_on_file(
+    conn: &mut AnyConnection,
+    participant_id: i64,
+) -> Result<Vec<(String, Release)>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT partner, signed_on, expires_on FROM releases WHERE participant_id = $1 \
+         ORDER BY partner, id",
+    )
+    .bind(participant_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut releases = Vec::with_capacity(rows.len());
+    for row in rows {
+        releases.push((
+            get(&row, "partner")?,
+            Release {
+                signed_on: parse_day("releases.signed_on", &get::<String>(&row, "signed_on")?)?,
+                expires_on: parse_optional_day("releases.expires_on", get(&row, "expires_on")?)?,
+            },
+        ));
+    }
+    Ok(releases)
 }
 
 fn get<'r, T>(row: &'r AnyRow, column: &str) -> Result<T, StoreError>
@@ -200,6 +248,24 @@ pub async fn load(conn: &mut AnyConnection, id: i64) -> Result<Option<EpisodeRec
         });
     }
 
+    let mut earlier = Vec::new();
+    for row in sqlx::query(
+        "SELECT outcome, decided_on, finalized_on, superseded_at, superseded_reason \
+         FROM decisions WHERE episode_id = $1 AND superseded_at IS NOT NULL ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?
+    {
+        earlier.push(SupersededDecision {
+            outcome: from_code("decisions.outcome", &get::<String>(&row, "outcome")?)?,
+            decided_on: parse_day("decisions.decided_on", &get::<String>(&row, "decided_on")?)?,
+            finalized_on: parse_optional_day("decisions.finalized_on", get(&row, "finalized_on")?)?,
+            superseded_at: get(&row, "superseded_at")?,
+            reason: get::<Option<String>>(&row, "superseded_reason")?.unwrap_or_default(),
+        });
+    }
+
     Ok(Some(EpisodeRecord {
         id,
         participant_id,
@@ -210,6 +276,7 @@ pub async fn load(conn: &mut AnyConnection, id: i64) -> Result<Option<EpisodeRec
         missing_info_ids,
         staffing_id,
         decision_id,
+        earlier,
     }))
 }
 

@@ -3,6 +3,8 @@
 //! `REQUIRE_POSTGRES=1` a missing PostgreSQL fails the run instead of skipping it.
 #![allow(dead_code)] // each test binary uses its own part of the support module
 
+pub mod browser;
+
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use reengage_server::db::{self, Backend, Db};

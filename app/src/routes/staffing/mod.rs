@@ -1,0 +1,176 @@
+//! The staffing workspace of an episode (R17–R27, R30), for the department staff of its
+//! branch on a desktop (and a phone): the missing information that blocks a determination,
+//! each resolvable in place; the staffing — the team (R18), partners with an MCS 3010 (R19),
+//! the barrier review (R20), good cause (R23) and the team's strategies and next steps (R30);
+//! the decision, with `core`'s DQ1 readiness list live while a DQ1 is considered (R26); the
+//! finalization with the steps after a DQ1 (R27), read-only once finalized; a new staffing on
+//! new information (R24); and the staffing and decision narratives (R22, R25).
+//!
+//! Every form is a plain POST that works before the wasm has loaded; the server re-checks
+//! everything with the same `core` functions and answers a refusal here, with what was typed.
+
+mod decided;
+mod missing;
+mod team_form;
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+use reengage_core::episode::FixAt;
+use reengage_core::long_date;
+
+use super::episode::load_episode_page;
+use crate::backend::{StaffingPage, staffing};
+use crate::components::narratives::{Narratives, Returned};
+
+pub use decided::NewStaffingRequest;
+
+#[component]
+pub fn StaffingRoute() -> impl IntoView {
+    load_episode_page("Staffing", staffing, |page| {
+        view! { <StaffingView page /> }.into_any()
+    })
+}
+
+/// Where an unmet item of the DQ1 readiness list is fixed: the words and the address.
+pub(crate) fn fix_at(episode: i64, fix: FixAt) -> (&'static str, String) {
+    match fix {
+        FixAt::Attempts => (
+            "log a contact attempt",
+            format!("/episodes/{episode}/attempt"),
+        ),
+        FixAt::Appointment => (
+            "the appointment and its notice",
+            format!("/episodes/{episode}"),
+        ),
+        FixAt::Staffing => ("the team", "#team".to_owned()),
+        FixAt::MissingInfo => ("the missing information", "#missing-info".to_owned()),
+        FixAt::BarrierReview => ("the barrier review", "#barriers".to_owned()),
+        FixAt::GoodCause => ("the good-cause questions", "#good-cause".to_owned()),
+        FixAt::NextSteps => ("strategies and next steps", "#next-steps".to_owned()),
+        FixAt::PostDq1 => ("the steps after the DQ1", "#finalization".to_owned()),
+    }
+}
+
+/// The unmet items of the DQ1 guardrail (R26), each with its rule and a link to where it is
+/// fixed.
+pub(crate) fn unmet_list(episode: i64, items: &[reengage_core::episode::ReadinessItem]) -> AnyView {
+    let items = items
+        .iter()
+        .map(|item| {
+            let (words, href) = fix_at(episode, item.fix_at);
+            view! {
+                <li>
+                    {format!("{} ({}) ", item.problem, item.rule)}
+                    <a href=href>{format!("Fix: {words}")}</a>
+                </li>
+            }
+        })
+        .collect_view();
+    view! { <ul class="unmet">{items}</ul> }.into_any()
+}
+
+fn saved_words(what: &str) -> Option<&'static str> {
+    Some(match what {
+        "staffing" => "The staffing is saved.",
+        "decision" => "The staffing and the decision are saved.",
+        "missing" => "The missing information is added.",
+        "gathered" => "The information is marked gathered.",
+        "steps" => "The steps after the DQ1 are saved.",
+        "finalized" => "The DQ1 is finalized. The decision is now read-only.",
+        "new-staffing" => "A new staffing is requested: the episode is back at staffing.",
+        "narrative" => "The narrative is saved.",
+        _ => return None,
+    })
+}
+
+#[component]
+fn StaffingView(page: StaffingPage) -> impl IntoView {
+    let query = use_query_map().read_untracked();
+    let typed = |name: &str| query.get(name).filter(|v| !v.is_empty());
+    let saved = typed("saved").and_then(|what| saved_words(&what));
+    // A refusal names the form it came back to; the others show as they are.
+    let form = typed("form").unwrap_or_default();
+    let error = typed("error");
+    let returned = |name: &str| (form == name).then(|| error.clone()).flatten();
+    let narratives_returned = Returned {
+        draft: typed("draft"),
+        narrative: typed("narrative").and_then(|n| n.parse().ok()),
+        body: query.get("body"),
+        error: (form.is_empty() || form == "narrative")
+            .then(|| error.clone())
+            .flatten(),
+    };
+    let title = format!("Staffing — {}", page.participant);
+    let decided = page.facts.decision.is_some();
+    let earlier = (!page.earlier.is_empty()).then(|| {
+        let items = page
+            .earlier
+            .iter()
+            .map(|d| {
+                let finalized = d
+                    .finalized_on
+                    .map(|on| format!(", finalized {}", long_date(on)))
+                    .unwrap_or_default();
+                view! {
+                    <li>
+                        <strong>{d.outcome.label()}</strong>
+                        {format!(
+                            " — decided {}{finalized}; superseded {} by a new staffing: {} (R24)",
+                            long_date(d.decided_on),
+                            long_date(d.superseded_on),
+                            d.reason
+                        )}
+                    </li>
+                }
+            })
+            .collect_view();
+        view! {
+            <h2>"Earlier decisions"</h2>
+            <ol class="history superseded">{items}</ol>
+        }
+    });
+    let form_shown = !(decided || page.closed) && page.may.record;
+    let body = if page.closed && !decided {
+        view! { <p class="lead">"This episode is closed: there is no staffing to hold."</p> }
+            .into_any()
+    } else if decided {
+        view! { <decided::Decided page=page.clone() returned=returned("finalization") reason_error=returned("new-staffing") /> }.into_any()
+    } else if page.may.record {
+        view! { <team_form::TeamForm page=page.clone() error=returned("staffing") /> }.into_any()
+    } else {
+        view! {
+            {page.facts.staffing.clone().map(|staffing| view! { <decided::StaffingSummary staffing /> })}
+            <p class="alert alert-info">
+                "The staffing is recorded by an engagement specialist, an operations manager or a lead worker."
+            </p>
+        }
+        .into_any()
+    };
+    view! {
+        <Title text=title.clone() />
+        <p><a href=format!("/episodes/{}", page.id)>{format!("← {}", page.participant)}</a></p>
+        <h1>{title}</h1>
+        <p class="lead">
+            {format!(
+                "Case {} — {}; missed the {} on {}",
+                page.case_number,
+                page.stage.label(),
+                page.facts.trigger.what,
+                long_date(page.facts.trigger.on)
+            )}
+            {page.facts.appointment.as_ref().map(|a| format!("; re-engagement appointment {}", long_date(a.on)))}
+        </p>
+        {saved.map(|said| view! { <p class="alert alert-success" role="status">{said}</p> })}
+        // A refusal of a form the page no longer shows (the staffing form once decided) is
+        // said at the top.
+        {(form.is_empty() || (form == "staffing" && (decided || page.closed))).then(|| error.clone()).flatten().map(|error| view! {
+            <p class="alert alert-error" role="alert">{error}</p>
+        })}
+        <missing::MissingInfo page=page.clone() error=returned("missing") with_form=form_shown.then_some(team_form::STAFFING_FORM) />
+        {body}
+        {earlier}
+        <Narratives episode_id=page.id drafts=page.drafts.clone() saved=page.narratives.clone() returned=narratives_returned back="staffing" />
+    }
+    .into_any()
+}

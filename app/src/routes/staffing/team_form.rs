@@ -1,0 +1,395 @@
+//! The staffing form: the team (R18), partners (R19), the barrier review grid (R20), good
+//! cause (R23), the team's strategies and next steps (R30) and the decision (R23, R25), with
+//! `core`'s review of it all — rendered by the server for the form as it stands, and again in
+//! the browser on every change. While a DQ1 is considered, the readiness list (R26) shows every
+//! step of due process not done, its rule and where it is fixed; the server refuses the same.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+use reengage_core::episode::{BarrierArea, DecisionOutcome, HouseholdMember, StaffingRole};
+use reengage_core::long_date;
+
+use super::unmet_list;
+use crate::backend::StaffingPage;
+use crate::routes::forms::{code, form_fields, hydrated};
+use crate::staffing_form::{
+    Fields, GOOD_CAUSE_FIELDS, MAX_NOTE_CHARS, OTHER_MEMBER_ROWS, Review, finding_field, initial,
+    review,
+};
+
+/// The staffing form's id: the missing-information buttons above it send it along, so what is
+/// typed in it is kept when an item is marked gathered.
+pub const STAFFING_FORM: &str = "staffing-form";
+
+/// The good-cause questions (R23), in the order of [`GOOD_CAUSE_FIELDS`].
+const GOOD_CAUSE_QUESTIONS: [&str; 4] = [
+    "Was the participant exempt at any time before or during the process?",
+    "Was there a situation outside the participant's control that prevented engagement?",
+    "Did an ongoing household issue (active DV in the last 6 months, mental health, substance use, learning needs, physical health) prevent engagement?",
+    "Did the department fail to provide assistance or reasonable accommodation?",
+];
+
+/// A yes/no radio group `name` with the answer `fields` hold checked.
+fn yes_no_group(name: String, legend: String, fields: &Fields) -> AnyView {
+    let choice = |value: &'static str, label: &'static str| {
+        let id = format!("{name}-{value}");
+        view! {
+            <div class="choice">
+                <input type="radio" id=id.clone() name=name.clone() value=value checked=fields.has(&name, value) />
+                <label for=id>{label}</label>
+            </div>
+        }
+    };
+    view! {
+        <fieldset class="choices yes-no">
+            <legend>{legend}</legend>
+            {choice("yes", "Yes")}
+            {choice("no", "No")}
+        </fieldset>
+    }
+    .into_any()
+}
+
+fn text_field(id: String, label: String, value: String) -> AnyView {
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            <input type="text" id=id.clone() name=id maxlength=MAX_NOTE_CHARS.to_string() value=value />
+        </div>
+    }
+    .into_any()
+}
+
+/// R20: one area of the review, for the adult and for the children in the household.
+fn barrier_area(area: BarrierArea, fields: &Fields) -> AnyView {
+    let members = HouseholdMember::ALL
+        .into_iter()
+        .map(|who| {
+            let field = |part| finding_field(area, who, part);
+            view! {
+                <fieldset class="finding">
+                    <legend>{capitalized(who.label())}</legend>
+                    {yes_no_group(field("present"), "Present?".into(), fields)}
+                    {text_field(field("accommodation"), "Accommodation or resource offered".into(), fields.get(&field("accommodation")).to_owned())}
+                    {yes_no_group(field("affected"), "Did it affect the ability to participate?".into(), fields)}
+                    {text_field(field("notes"), "Notes".into(), fields.get(&field("notes")).to_owned())}
+                </fieldset>
+            }
+        })
+        .collect_view();
+    view! {
+        <fieldset class="barrier-area">
+            <legend>{capitalized(area.label())}</legend>
+            {members}
+        </fieldset>
+    }
+    .into_any()
+}
+
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// R18: the team as the page says it.
+fn team_words(review: &Review) -> String {
+    match review.needed {
+        0 => format!(
+            "{} department staff on the team: enough (R18).",
+            review.department
+        ),
+        needed => format!(
+            "{} department staff on the team: {needed} more needed — at least three (R18).",
+            review.department
+        ),
+    }
+}
+
+/// R23: good cause as the page says it.
+fn cause_words(review: &Review) -> String {
+    if review.cause.found() {
+        format!(
+            "Good cause found: {}. No disqualification may be imposed (R23).",
+            review.cause.reasons.join("; ")
+        )
+    } else if review.cause.unanswered.is_empty() {
+        "No good cause found on any question (R23).".to_owned()
+    } else {
+        format!(
+            "{} question(s) not answered yet (R23).",
+            review.cause.unanswered.len()
+        )
+    }
+}
+
+#[component]
+pub fn TeamForm(page: StaffingPage, error: Option<String>) -> impl IntoView {
+    let query = use_query_map().read_untracked();
+    // The form comes back with everything typed (refused, or sent along with missing
+    // information marked gathered); otherwise it starts from the record. The version is
+    // always the episode's as it is now.
+    let start = if query.get("form").as_deref() == Some("staffing") {
+        let mut typed = Fields(
+            query
+                .clone()
+                .into_iter()
+                .filter(|(name, _)| {
+                    !matches!(name.as_ref(), "error" | "form" | "saved" | "version")
+                })
+                .map(|(name, value)| (name.to_string(), value.to_owned()))
+                .collect(),
+        );
+        typed.push("version", page.version.to_string());
+        typed
+    } else {
+        initial(&page)
+    };
+    let fields = RwSignal::new(start.clone());
+    let live = hydrated();
+    let checked = StoredValue::new(page.clone());
+    let said = Memo::new(move |_| checked.with_value(|page| review(page, &fields.get())));
+    let on_change = move |ev: leptos::ev::Event| {
+        if let Some(now) = form_fields(&ev) {
+            fields.set(now);
+        }
+    };
+    let id = page.id;
+    let f = &start;
+
+    let team = page
+        .team
+        .iter()
+        .map(|member| {
+            let value = member.staff_id.to_string();
+            let field = format!("member-{}", member.staff_id);
+            view! {
+                <div class="choice">
+                    <input type="checkbox" id=field.clone() name="member" value=value.clone() checked=f.has("member", &value) />
+                    <label for=field>{format!("{} ({}) — {}", member.name, member.initials, member.role.label())}</label>
+                </div>
+            }
+        })
+        .collect_view();
+    let others = (0..OTHER_MEMBER_ROWS)
+        .map(|row| {
+            let initials = format!("other_initials_{row}");
+            let role = format!("other_role_{row}");
+            let chosen = f.get(&role).to_owned();
+            let roles = StaffingRole::ALL
+                .into_iter()
+                .map(|r| {
+                    let value = code(r);
+                    let selected = value == chosen;
+                    view! { <option value=value selected=selected>{r.label()}</option> }
+                })
+                .collect_view();
+            view! {
+                <div class="other-member">
+                    <div class="field">
+                        <label for=initials.clone()>{format!("Other member {}: initials", row + 1)}</label>
+                        <input type="text" id=initials.clone() name=initials.clone() maxlength="8" value=f.get(&initials).to_owned() />
+                    </div>
+                    <div class="field">
+                        <label for=role.clone()>{format!("Other member {}: role", row + 1)}</label>
+                        <select id=role.clone() name=role>
+                            <option value="">"—"</option>
+                            {roles}
+                        </select>
+                    </div>
+                </div>
+            }
+        })
+        .collect_view();
+    let held_on = f.get("held_on").to_owned();
+    let partners = page
+        .releases
+        .iter()
+        .map(|(name, release)| {
+            let field = format!("partner-{}", name.to_lowercase().replace(|c: char| !c.is_alphanumeric(), "-"));
+            let until = release
+                .expires_on
+                .map(|end| format!(" until {}", long_date(end)))
+                .unwrap_or_default();
+            view! {
+                <div class="choice">
+                    <input type="checkbox" id=field.clone() name="partner" value=name.clone() checked=f.has("partner", name) />
+                    <label for=field>{format!("{name} — MCS 3010 signed {}{until}", long_date(release.signed_on))}</label>
+                </div>
+            }
+        })
+        .collect_view();
+    let no_releases = page.releases.is_empty();
+    let exemptions = page
+        .facts
+        .exemptions
+        .iter()
+        .filter(|e| e.overlaps(page.facts.trigger.on, page.today))
+        .map(|e| {
+            let until = e.to.map(long_date).unwrap_or_else(|| "today".to_owned());
+            view! { <li>{format!("Exempt from {} to {until} — it overlaps the episode (R23).", long_date(e.from))}</li> }
+        })
+        .collect_view();
+    let grid = BarrierArea::ALL
+        .into_iter()
+        .map(|area| barrier_area(area, f))
+        .collect_view();
+    let questions = GOOD_CAUSE_FIELDS
+        .into_iter()
+        .zip(GOOD_CAUSE_QUESTIONS)
+        .map(|(name, question)| yes_no_group(name.to_owned(), question.to_owned(), f))
+        .collect_view();
+    let outcome_now = f.get("outcome").to_owned();
+    let outcomes = DecisionOutcome::ALL
+        .into_iter()
+        .map(|outcome| {
+            let value = code(outcome);
+            let field = format!("outcome-{value}");
+            let chosen = value == outcome_now;
+            view! {
+                <div class="choice">
+                    <input type="radio" id=field.clone() name="outcome" value=value checked=chosen />
+                    <label for=field>{outcome.label()}</label>
+                </div>
+            }
+        })
+        .collect_view();
+    let decided_on = f.get("decided_on").to_owned();
+    // Without the wasm the list is always shown (as the server read the form); live, while a
+    // DQ1 is considered.
+    let considering_dq1 =
+        move || !live.get() || said.with(|r| r.outcome == Some(DecisionOutcome::Dq1));
+    let appointment_day = page.facts.appointment.as_ref().map(|a| a.on);
+
+    view! {
+        <form method="post" action=format!("/episodes/{id}/staffing") class="stack staffing-form"
+            id=STAFFING_FORM on:input=on_change on:change=on_change>
+            <input type="hidden" name="version" value=page.version.to_string() />
+            {error.map(|error| view! {
+                <div class="alert alert-error" role="alert">
+                    <p>{error}</p>
+                    <p>"Everything you entered is kept below: correct it and save again."</p>
+                </div>
+            })}
+            <section aria-labelledby="team">
+                <h2 id="team">"The team (R18)"</h2>
+                <div class="field">
+                    <label for="held_on">"Day the staffing was held"</label>
+                    {appointment_day.map(|day| view! {
+                        <p class="hint" id="held_on-hint">{format!("On the re-engagement appointment, {}, or later (R17).", long_date(day))}</p>
+                    })}
+                    <input type="date" id="held_on" name="held_on" required value=held_on max=page.today.to_string()
+                        aria-describedby=appointment_day.map(|_| "held_on-hint") />
+                </div>
+                <fieldset class="choices">
+                    <legend>"Who sat on the team"</legend>
+                    {team}
+                </fieldset>
+                {others}
+                <div class="choice">
+                    <input type="checkbox" id="attended" name="attended" value="yes" checked=f.has("attended", "yes") />
+                    <label for="attended">"The participant attended"</label>
+                </div>
+                <p class="alert alert-info" role="status">{move || said.with(team_words)}</p>
+            </section>
+            <section aria-labelledby="partners">
+                <h2 id="partners">"Community partners (R19)"</h2>
+                <p class="hint">"A community partner is invited only with an MCS 3010 release in force on the staffing day."</p>
+                {no_releases.then(|| view! { <p class="empty">"No MCS 3010 release on file."</p> })}
+                <fieldset class="choices">
+                    <legend>"Partners with a release on file"</legend>
+                    {partners}
+                </fieldset>
+                {text_field("other_partner".into(), "Another partner (name)".into(), f.get("other_partner").to_owned())}
+                <div role="status">
+                    {move || said.with(|r| {
+                        r.partners
+                            .iter()
+                            .map(|p| {
+                                let (class, words) = if p.cleared {
+                                    ("alert alert-info", format!("{}: MCS 3010 in force on the staffing day.", p.name))
+                                } else {
+                                    ("alert alert-error", format!("{} has no MCS 3010 in force on the staffing day: may not be invited (R19).", p.name))
+                                };
+                                view! { <p class=class>{words}</p> }
+                            })
+                            .collect_view()
+                    })}
+                </div>
+            </section>
+            <section aria-labelledby="barriers">
+                <h2 id="barriers">"Barrier review (R20)"</h2>
+                <p class="hint">"Each area for the adult and for the children in the household. Where a challenge is present: what was offered, and whether it affected the ability to participate."</p>
+                {grid}
+            </section>
+            <section aria-labelledby="good-cause">
+                <h2 id="good-cause">"Good cause (R23)"</h2>
+                <ul class="history">{exemptions}</ul>
+                {questions}
+                <p class="alert alert-info" role="status">{move || said.with(cause_words)}</p>
+            </section>
+            <section aria-labelledby="next-steps">
+                <h2 id="next-steps">"Strategies and next steps (R30)"</h2>
+                <div class="field">
+                    <label for="strategies">"The team's recommended engagement strategies (one per line)"</label>
+                    <textarea id="strategies" name="strategies" rows="3">{f.get("strategies").to_owned()}</textarea>
+                </div>
+                <div class="field">
+                    <label for="next_steps">"PDP next steps and supports (one per line)"</label>
+                    <textarea id="next_steps" name="next_steps" rows="3">{f.get("next_steps").to_owned()}</textarea>
+                </div>
+            </section>
+            <section aria-labelledby="decision">
+                <h2 id="decision">"The decision"</h2>
+                <fieldset class="choices">
+                    <legend>"The team's decision"</legend>
+                    {outcomes}
+                </fieldset>
+                <div class="answer" role="status" aria-live="polite">
+                    {move || said.with(|r| r.problem.clone()).map(|problem| view! { <p class="alert alert-error">{problem}</p> })}
+                    {move || said.with(|r| r.staffing_refusal.clone()).map(|refusal| view! { <p class="alert alert-error">{refusal}</p> })}
+                    {move || considering_dq1().then(|| said.with(|r| {
+                        if r.unmet.is_empty() && r.problem.is_none() {
+                            view! {
+                                <div class="readiness">
+                                    <h3>"DQ1 readiness (R26)"</h3>
+                                    <p>"Every step of due process is done: the team may impose a DQ1."</p>
+                                </div>
+                            }
+                            .into_any()
+                        } else {
+                            view! {
+                                <div class="readiness">
+                                    <h3>"DQ1 readiness (R26)"</h3>
+                                    <p>{format!("A DQ1 may not be imposed yet: {} step(s) of due process are not done.", r.unmet.len())}</p>
+                                    {unmet_list(id, &r.unmet)}
+                                </div>
+                            }
+                            .into_any()
+                        }
+                    }))}
+                    {move || said.with(|r| {
+                        (r.outcome.is_some() && r.outcome != Some(DecisionOutcome::Dq1))
+                            .then(|| r.decision_refusal.clone())
+                            .flatten()
+                            .map(|refusal| view! { <p class="alert alert-error">{refusal}</p> })
+                    })}
+                </div>
+                <div class="field">
+                    <label for="decided_on">"Day of the decision"</label>
+                    <input type="date" id="decided_on" name="decided_on" value=decided_on max=page.today.to_string() />
+                </div>
+                <p class="hint">
+                    "“Save the staffing” keeps it as it stands; the decision is recorded only with “Save and decide”. Once decided, the staffing is read-only: new information calls for a new staffing (R24)."
+                </p>
+                <p class="actions">
+                    <button type="submit" name="intent" value="save" class="button button-secondary">"Save the staffing"</button>
+                    <button type="submit" name="intent" value="decide" class="button">"Save and decide"</button>
+                </p>
+            </section>
+        </form>
+    }
+    .into_any()
+}

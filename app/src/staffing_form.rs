@@ -1,0 +1,509 @@
+//! The staffing workspace's form as named fields: the server reads them from the POST, the
+//! browser from the form on every change, and both parse them here into `core`'s `Staffing`
+//! and `Decision`, which `core` then checks. So what the page says while the team fills it in
+//! is what the server will answer (R17–R23, R26, R30).
+
+use chrono::NaiveDate;
+use reengage_core::episode::{
+    self, BarrierArea, BarrierFinding, Decision, DecisionOutcome, GoodCause, GoodCauseAnswers,
+    HouseholdMember, Partner, ReadinessItem, Release, Staffing, StaffingMember, StaffingRole,
+    Transition,
+};
+use reengage_core::parse_date_input;
+
+use crate::backend::{StaffingPage, TeamMember};
+use crate::routes::forms::{code, from_code};
+
+/// Rows for team members who are not the branch's staff (child welfare, a designee…).
+pub const OTHER_MEMBER_ROWS: usize = 3;
+/// The longest note or accommodation of a finding, and the longest line of a list.
+pub const MAX_NOTE_CHARS: usize = 2_000;
+/// The most strategies or next steps (one per line).
+pub const MAX_LINES: usize = 20;
+const MAX_NAME_CHARS: usize = 120;
+const MAX_INITIALS_CHARS: usize = 8;
+
+/// A form's fields as sent: `(name, value)` in order; a name may repeat (check boxes).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Fields(pub Vec<(String, String)>);
+
+impl Fields {
+    /// The first value of `name`, or "".
+    pub fn get(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(n, _)| n == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    /// Every value of `name`.
+    pub fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.0
+            .iter()
+            .filter(move |(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Whether `name` was sent with `value` (a ticked box, a chosen radio button).
+    pub fn has(&self, name: &str, value: &str) -> bool {
+        self.all(name).any(|v| v == value)
+    }
+
+    pub fn push(&mut self, name: impl Into<String>, value: impl Into<String>) {
+        self.0.push((name.into(), value.into()));
+    }
+}
+
+/// The field of one barrier finding (R20): `DomesticViolence.Adult.present`, `….accommodation`,
+/// `….affected`, `….notes`.
+pub fn finding_field(area: BarrierArea, who: HouseholdMember, part: &str) -> String {
+    format!("{}.{}.{part}", code(area), code(who))
+}
+
+/// A yes/no answer as a form sends it; "" is not answered.
+pub fn yes_no(answer: Option<bool>) -> &'static str {
+    match answer {
+        Some(true) => "yes",
+        Some(false) => "no",
+        None => "",
+    }
+}
+
+fn answer(text: &str) -> Option<bool> {
+    match text {
+        "yes" => Some(true),
+        "no" => Some(false),
+        _ => None,
+    }
+}
+
+/// The good-cause questions (R23) by field name.
+pub const GOOD_CAUSE_FIELDS: [&str; 4] = [
+    "gc_exempt",
+    "gc_outside_control",
+    "gc_household_issue",
+    "gc_department_failed",
+];
+
+fn good_cause_answers(answers: &GoodCauseAnswers) -> [Option<bool>; 4] {
+    [
+        answers.exempt,
+        answers.outside_control,
+        answers.household_issue,
+        answers.department_failed,
+    ]
+}
+
+/// The form as it first shows: the saved staffing, or for a new one the staffing day (today)
+/// with the participant's coach and the signed-in person on the team.
+pub fn initial(page: &StaffingPage) -> Fields {
+    let mut fields = Fields::default();
+    fields.push("version", page.version.to_string());
+    let Some(staffing) = &page.facts.staffing else {
+        fields.push("held_on", page.today.to_string());
+        for id in [page.coach_id, Some(page.viewer_id)].into_iter().flatten() {
+            if page.team.iter().any(|m| m.staff_id == id) && !fields.has("member", &id.to_string())
+            {
+                fields.push("member", id.to_string());
+            }
+        }
+        fields.push("decided_on", page.today.to_string());
+        return fields;
+    };
+    fields.push("held_on", staffing.held_on.to_string());
+    if staffing.participant_attended {
+        fields.push("attended", "yes");
+    }
+    let mut others = 0;
+    for member in &staffing.members {
+        let on_team = page
+            .team
+            .iter()
+            .find(|m| m.role == member.role && m.initials.eq_ignore_ascii_case(&member.initials));
+        match on_team {
+            Some(m) => fields.push("member", m.staff_id.to_string()),
+            None if others < OTHER_MEMBER_ROWS => {
+                fields.push(format!("other_initials_{others}"), member.initials.clone());
+                fields.push(format!("other_role_{others}"), code(member.role));
+                others += 1;
+            }
+            None => {}
+        }
+    }
+    for partner in &staffing.partners {
+        let on_file = page
+            .releases
+            .iter()
+            .any(|(name, _)| name.eq_ignore_ascii_case(&partner.name));
+        if on_file {
+            fields.push("partner", partner.name.clone());
+        } else {
+            fields.push("other_partner", partner.name.clone());
+        }
+    }
+    for finding in &staffing.barrier_review {
+        let field = |part| finding_field(finding.area, finding.who, part);
+        fields.push(field("present"), yes_no(Some(finding.present)));
+        if let Some(text) = &finding.accommodation_offered {
+            fields.push(field("accommodation"), text.clone());
+        }
+        fields.push(field("affected"), yes_no(finding.affected_participation));
+        if let Some(text) = &finding.notes {
+            fields.push(field("notes"), text.clone());
+        }
+    }
+    for (name, value) in GOOD_CAUSE_FIELDS
+        .into_iter()
+        .zip(good_cause_answers(&staffing.good_cause))
+    {
+        fields.push(name, yes_no(value));
+    }
+    fields.push("strategies", staffing.recommended_strategies.join("\n"));
+    fields.push("next_steps", staffing.pdp_next_steps.join("\n"));
+    fields.push("decided_on", page.today.to_string());
+    fields
+}
+
+fn text_of(fields: &Fields, name: &str, what: &str) -> Result<Option<String>, String> {
+    let text = fields.get(name).trim();
+    if text.chars().count() > MAX_NOTE_CHARS {
+        return Err(format!(
+            "{what} can have at most {MAX_NOTE_CHARS} characters."
+        ));
+    }
+    Ok((!text.is_empty()).then(|| text.to_owned()))
+}
+
+fn lines_of(fields: &Fields, name: &str, what: &str) -> Result<Vec<String>, String> {
+    let lines: Vec<String> = fields
+        .get(name)
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .map(str::to_owned)
+        .collect();
+    if lines.len() > MAX_LINES {
+        return Err(format!("{what}: at most {MAX_LINES} lines, one per line."));
+    }
+    if lines.iter().any(|l| l.chars().count() > MAX_NOTE_CHARS) {
+        return Err(format!(
+            "{what}: a line can have at most {MAX_NOTE_CHARS} characters."
+        ));
+    }
+    Ok(lines)
+}
+
+fn members_of(fields: &Fields, team: &[TeamMember]) -> Result<Vec<StaffingMember>, String> {
+    let mut members = Vec::new();
+    for id in fields.all("member") {
+        let member = id
+            .parse::<i64>()
+            .ok()
+            .and_then(|id| team.iter().find(|m| m.staff_id == id))
+            .ok_or(
+                "Reload the page: someone ticked on the team is no longer on the branch's list.",
+            )?;
+        members.push(StaffingMember {
+            initials: member.initials.clone(),
+            role: member.role,
+        });
+    }
+    for row in 0..OTHER_MEMBER_ROWS {
+        let initials = fields.get(&format!("other_initials_{row}")).trim();
+        let role = fields.get(&format!("other_role_{row}"));
+        match (initials.is_empty(), role.is_empty()) {
+            (true, true) => continue,
+            (true, false) => {
+                return Err(format!(
+                    "Give the initials of the other team member in row {}, or clear its role.",
+                    row + 1
+                ));
+            }
+            (false, true) => {
+                return Err(format!(
+                    "Choose the role of {initials} on the team (row {}).",
+                    row + 1
+                ));
+            }
+            (false, false) => {}
+        }
+        if initials.chars().count() > MAX_INITIALS_CHARS
+            || !initials
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '-' || c == '.')
+        {
+            return Err(format!(
+                "Initials are letters, at most {MAX_INITIALS_CHARS} (row {}).",
+                row + 1
+            ));
+        }
+        let role: StaffingRole =
+            from_code(role).ok_or("Choose each other member's role from the list.")?;
+        members.push(StaffingMember {
+            initials: initials.to_uppercase(),
+            role,
+        });
+    }
+    Ok(members)
+}
+
+fn partners_of(
+    fields: &Fields,
+    releases: &[(String, Release)],
+    held_on: NaiveDate,
+) -> Result<Vec<Partner>, String> {
+    let other = fields.get("other_partner").trim();
+    let mut partners = Vec::new();
+    for name in fields
+        .all("partner")
+        .chain((!other.is_empty()).then_some(other))
+    {
+        if name.chars().count() > MAX_NAME_CHARS {
+            return Err(format!(
+                "A partner's name can have at most {MAX_NAME_CHARS} characters."
+            ));
+        }
+        if partners
+            .iter()
+            .any(|p: &Partner| p.name.eq_ignore_ascii_case(name.trim()))
+        {
+            continue;
+        }
+        // R19: the release on file decides, never the form.
+        partners.push(Partner::with_release_on_file(name, releases, held_on));
+    }
+    Ok(partners)
+}
+
+fn findings_of(fields: &Fields) -> Result<Vec<BarrierFinding>, String> {
+    let mut findings = Vec::new();
+    for area in BarrierArea::ALL {
+        for who in HouseholdMember::ALL {
+            let field = |part| finding_field(area, who, part);
+            let what = format!("The note on {} ({})", area.label(), who.label());
+            // Not answered: not reviewed yet (R20).
+            let Some(present) = answer(fields.get(&field("present"))) else {
+                continue;
+            };
+            findings.push(BarrierFinding {
+                area,
+                who,
+                present,
+                accommodation_offered: if present {
+                    text_of(fields, &field("accommodation"), &what)?
+                } else {
+                    None
+                },
+                affected_participation: if present {
+                    answer(fields.get(&field("affected")))
+                } else {
+                    None
+                },
+                notes: text_of(fields, &field("notes"), &what)?,
+            });
+        }
+    }
+    Ok(findings)
+}
+
+/// What the form proposes: the staffing, and the decision if one is chosen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Proposal {
+    pub staffing: Staffing,
+    pub decision: Option<Decision>,
+}
+
+/// The staffing and decision the form describes, or a sentence saying what to fix.
+pub fn proposal(
+    fields: &Fields,
+    team: &[TeamMember],
+    releases: &[(String, Release)],
+) -> Result<Proposal, String> {
+    let held_on = parse_date_input(fields.get("held_on"))
+        .map_err(|e| format!("The day the staffing was held: {e}"))?;
+    let answers: Vec<Option<bool>> = GOOD_CAUSE_FIELDS
+        .iter()
+        .map(|name| answer(fields.get(name)))
+        .collect();
+    let staffing = Staffing {
+        held_on,
+        members: members_of(fields, team)?,
+        participant_attended: fields.has("attended", "yes"),
+        partners: partners_of(fields, releases, held_on)?,
+        barrier_review: findings_of(fields)?,
+        good_cause: GoodCauseAnswers {
+            exempt: answers[0],
+            outside_control: answers[1],
+            household_issue: answers[2],
+            department_failed: answers[3],
+        },
+        recommended_strategies: lines_of(
+            fields,
+            "strategies",
+            "Recommended engagement strategies",
+        )?,
+        pdp_next_steps: lines_of(fields, "next_steps", "PDP next steps")?,
+    };
+    let decision = match fields.get("outcome") {
+        "" => None,
+        outcome => Some(Decision {
+            outcome: from_code::<DecisionOutcome>(outcome)
+                .ok_or("Choose the team's decision from the list.")?,
+            decided_on: parse_date_input(fields.get("decided_on"))
+                .map_err(|e| format!("The day of the decision: {e}"))?,
+        }),
+    };
+    Ok(Proposal { staffing, decision })
+}
+
+/// A partner named for the staffing, with whether an MCS 3010 is in force on its day (R19).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartnerStanding {
+    pub name: String,
+    pub cleared: bool,
+}
+
+/// What the page says about the form as it stands, all of it from `core`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Review {
+    /// The form cannot be read yet: what to fix.
+    pub problem: Option<String>,
+    /// R18: department staff on the team, and how many more are needed.
+    pub department: usize,
+    pub needed: usize,
+    pub partners: Vec<PartnerStanding>,
+    /// R23: good cause from the answers and the exemptions overlapping the episode.
+    pub cause: GoodCause,
+    pub outcome: Option<DecisionOutcome>,
+    /// `core`'s refusal of the staffing as filled in, if any.
+    pub staffing_refusal: Option<String>,
+    /// `core`'s refusal of the decision chosen, if any (for a DQ1: the count of `unmet`).
+    pub decision_refusal: Option<String>,
+    /// R26: while a DQ1 is considered, every step of due process not done.
+    pub unmet: Vec<ReadinessItem>,
+}
+
+/// Reviews the form `fields` of the workspace `page` as the server would check it.
+pub fn review(page: &StaffingPage, fields: &Fields) -> Review {
+    let proposal = match proposal(fields, &page.team, &page.releases) {
+        Ok(proposal) => proposal,
+        Err(problem) => {
+            return Review {
+                problem: Some(problem),
+                ..Review::default()
+            };
+        }
+    };
+    let calendar = page.calendar();
+    let staffing = &proposal.staffing;
+    let record = Transition::RecordStaffing(staffing.clone());
+    let staffing_refusal = episode::check(&page.facts, &record, page.today, &calendar)
+        .err()
+        .map(|r| r.to_string());
+    let staffed = episode::apply(&page.facts, &record, page.today);
+    let through = proposal
+        .decision
+        .as_ref()
+        .map_or(staffing.held_on, |d| d.decided_on);
+    let mut review = Review {
+        problem: None,
+        department: staffing.department_staff(),
+        needed: episode::department_staff_needed(staffing),
+        partners: staffing
+            .partners
+            .iter()
+            .map(|p| PartnerStanding {
+                name: p.name.clone(),
+                cleared: p.cleared_on(staffing.held_on),
+            })
+            .collect(),
+        cause: episode::good_cause(&staffed, through),
+        outcome: proposal.decision.as_ref().map(|d| d.outcome),
+        staffing_refusal,
+        ..Review::default()
+    };
+    if let Some(decision) = proposal.decision {
+        let decide = Transition::Decide(decision);
+        if let Err(refusal) = episode::check(&staffed, &decide, page.today, &calendar) {
+            review.unmet = refusal.unmet().map(<[_]>::to_vec).unwrap_or_default();
+            review.decision_refusal = Some(refusal.to_string());
+        }
+    }
+    review
+}
+
+/// The steps after a DQ1 (R27) by field name, with the step each ticks.
+pub const POST_DQ1_FIELDS: [&str; 5] = [
+    "re_step_recorded",
+    "pdp_copy_to_participant",
+    "dq1_selected_on_page",
+    "one_case_note",
+    "resources_offered",
+];
+
+/// The steps after a DQ1 a finalization form ticks.
+pub fn post_dq1_steps(fields: &Fields) -> episode::PostDq1Steps {
+    let ticked = |name| fields.has(name, "yes");
+    episode::PostDq1Steps {
+        re_step_recorded: ticked(POST_DQ1_FIELDS[0]),
+        pdp_copy_to_participant: ticked(POST_DQ1_FIELDS[1]),
+        dq1_selected_on_page: ticked(POST_DQ1_FIELDS[2]),
+        one_case_note: ticked(POST_DQ1_FIELDS[3]),
+        resources_offered: ticked(POST_DQ1_FIELDS[4]),
+    }
+}
+
+/// The finalization form's fields for the steps already recorded.
+pub fn post_dq1_fields(page: &StaffingPage) -> Fields {
+    let steps = &page.facts.post_dq1;
+    let mut fields = Fields::default();
+    fields.push("version", page.version.to_string());
+    let flags = [
+        steps.re_step_recorded,
+        steps.pdp_copy_to_participant,
+        steps.dq1_selected_on_page,
+        steps.one_case_note,
+        steps.resources_offered,
+    ];
+    for (name, done) in POST_DQ1_FIELDS.into_iter().zip(flags) {
+        if done {
+            fields.push(name, "yes");
+        }
+    }
+    fields
+}
+
+/// What the finalization form says as its boxes are ticked, from `core` (R26, R27).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FinalizationReview {
+    /// The steps as ticked cannot be recorded (a finalized DQ1 keeps its steps).
+    pub steps_refusal: Option<String>,
+    /// Every item that stops the DQ1 from being finalized with those steps.
+    pub unmet: Vec<ReadinessItem>,
+    /// Why the signed-in person may not finalize it, other than the unmet items.
+    pub finalizer: Option<String>,
+}
+
+/// Reviews the finalization form `fields`: finalizing today, as the signed-in person.
+pub fn finalization(page: &StaffingPage, fields: &Fields) -> FinalizationReview {
+    let calendar = page.calendar();
+    let steps = Transition::RecordPostDq1Steps(post_dq1_steps(fields));
+    let steps_refusal = episode::check(&page.facts, &steps, page.today, &calendar)
+        .err()
+        .map(|r| r.to_string());
+    let with_steps = episode::apply(&page.facts, &steps, page.today);
+    let finalize = Transition::FinalizeDq1 {
+        on: page.today,
+        role: page.viewer_seat,
+        initials: page.viewer_initials.clone(),
+    };
+    let finalizer = match episode::check(&with_steps, &finalize, page.today, &calendar) {
+        Err(refusal) if refusal.unmet().is_none() => Some(refusal.to_string()),
+        _ => None,
+    };
+    FinalizationReview {
+        steps_refusal,
+        unmet: episode::dq1_readiness(&with_steps, &calendar),
+        finalizer,
+    }
+}

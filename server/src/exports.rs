@@ -1,0 +1,175 @@
+//! CSV exports of what a supervisor's pages list: the R29 view (`/branch/efforts.csv`) and the
+//! dashboard's open episodes (`/branch.csv`). Each is read through the page's own function
+//! (so the access table and the filters are the page's), quoted so no spreadsheet runs a
+//! cell as a formula, and written to the audit log with its filter and row count before it
+//! is sent — an export that cannot be audited is not sent.
+
+use axum::{
+    extract::{Query, State},
+    http::{StatusCode, header},
+    response::{IntoResponse, Redirect, Response},
+};
+use reengage_app::dashboard::{BranchFilter, coach_name};
+use serde_json::{Value, json};
+
+use crate::audit::{self, Entry};
+use crate::auth::Staff;
+use crate::db;
+use crate::http::AppState;
+use crate::services::ServiceError;
+use crate::sessions::AuthSession;
+
+/// One CSV field: quoted, quotes doubled, and a leading `=`, `+`, `-` or `@` defused so a
+/// spreadsheet never runs it as a formula.
+pub fn field(text: &str) -> String {
+    let text = if text.starts_with(['=', '+', '-', '@']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    };
+    format!("\"{}\"", text.replace('"', "\"\""))
+}
+
+/// A CSV file: the header line, then each row's fields (already quoted where text).
+pub fn table(header: &str, rows: impl IntoIterator<Item = Vec<String>>) -> String {
+    let mut out = format!("{header}\r\n");
+    for row in rows {
+        out.push_str(&row.join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+/// Why an export could not be read, as a short answer.
+pub fn unreadable(error: ServiceError, what: &str) -> Response {
+    match error {
+        ServiceError::Forbidden(message) => (StatusCode::FORBIDDEN, message).into_response(),
+        error => {
+            tracing::error!(%error, what, "export could not be read");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!("Re-engage could not read the {what}; try again."),
+            )
+                .into_response()
+        }
+    }
+}
+
+/// Audits the export (`action`, with `values`: its filter and row count) and sends `body` as
+/// the CSV file `name`; refused when the audit entry cannot be written.
+pub async fn audited(
+    state: &AppState,
+    staff: &Staff,
+    action: &str,
+    values: Value,
+    name: &str,
+    body: String,
+) -> Response {
+    let entry = Entry::at(
+        state.clock.now(),
+        &staff.email,
+        &staff.role,
+        action,
+        "branch",
+        &staff.branch_id.unwrap_or_default().to_string(),
+    )
+    .with_values(None, Some(values.to_string()));
+    let written = async {
+        let mut tx = db::begin_write(&state.db).await?;
+        audit::append(&mut tx, state.db.backend, &entry).await?;
+        tx.commit().await
+    }
+    .await;
+    if let Err(error) = written {
+        tracing::error!(%error, action, "export not audited: refused");
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Re-engage could not record the export; try again.",
+        )
+            .into_response();
+    }
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// `GET /branch.csv?coach=…&stage=…&due_by=…&sort=…&dir=…`: the dashboard's open episodes,
+/// the rows and order the page lists for that filter, with each one's most urgent deadline
+/// (R2–R17), appointment, missing information (R17) and whether a DQ1 waits for its
+/// finalization (R26).
+pub async fn branch(
+    State(state): State<AppState>,
+    auth: AuthSession,
+    Query(filter): Query<BranchFilter>,
+) -> Response {
+    let Some(staff) = auth.user.map(|user| user.staff) else {
+        return Redirect::to("/signin").into_response();
+    };
+    let view = match crate::pages::branch(&state, staff.clone(), "", "").await {
+        Ok(view) => view,
+        Err(error) => return unreadable(error, "branch"),
+    };
+    let listed = filter.listed(&view.rows);
+    let rows = listed.iter().map(|row| {
+        let (urgency, due, rule, why) = match &row.work {
+            Some(work) => (
+                work.urgency.label(),
+                work.deadline.due.to_string(),
+                work.deadline.rule.to_string(),
+                work.deadline.why.clone(),
+            ),
+            None => (
+                "Nothing due".to_owned(),
+                String::new(),
+                String::new(),
+                String::new(),
+            ),
+        };
+        vec![
+            row.episode_id.to_string(),
+            field(&row.participant),
+            field(&coach_name(row)),
+            field(row.stage.label()),
+            field(&urgency),
+            due,
+            rule,
+            field(&why),
+            row.appointment_on
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            field(&row.missing_info.join("; ")),
+            if row.awaiting_finalization {
+                "yes"
+            } else {
+                "no"
+            }
+            .to_owned(),
+        ]
+    });
+    let body = table(
+        "episode,participant,coach,stage,most_urgent,due_by,rule,why,appointment_on,missing_information,dq1_awaiting_finalization",
+        rows,
+    );
+    let values = json!({
+        "coach": filter.coach, "stage": filter.stage, "due_by": filter.due_by,
+        "sort": filter.sort, "dir": filter.dir, "rows": listed.len(),
+    });
+    let name = format!("open-episodes-{}.csv", view.today);
+    audited(
+        &state,
+        &staff,
+        "export.branch_episodes",
+        values,
+        &name,
+        body,
+    )
+    .await
+}

@@ -1,0 +1,90 @@
+//! Talking to the served app as a browser does: sign in through the form, ask for pages, send
+//! the plain forms (redirects are not followed, so a test reads where each form sends it).
+
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Utc};
+use reengage_server::db::Backend;
+use reengage_server::http::{AppState, Clock};
+use reengage_server::{config, demo};
+use reqwest::{Client, StatusCode, header};
+
+use super::{TestDb, fresh_db, serve};
+
+pub fn client() -> Client {
+    Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// Noon in Oregon on Monday 2026-11-30 (after the Thanksgiving closures).
+pub fn monday() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-11-30T20:00:00Z")
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+/// The demo branch loaded on `monday()` in a fresh database of `backend`, served with a
+/// clock fixed there; the database and the base URL.
+pub async fn demo_app(backend: Backend) -> (TestDb, String) {
+    let test = fresh_db(backend).await;
+    demo::load(&test.db, monday()).await.unwrap();
+    let options = config::leptos_options(Some("127.0.0.1:0".parse().unwrap())).unwrap();
+    let clock = Clock::fixed(Arc::new(Mutex::new(monday())));
+    let base = serve(AppState::new(options, test.db.clone()).with_clock(clock)).await;
+    (test, base)
+}
+
+/// Signs `email` in with the demo password; the session cookie.
+pub async fn sign_in(base: &str, email: &str) -> String {
+    let response = client()
+        .post(format!("{base}/signin"))
+        .form(&[("email", email), ("password", demo::DEMO_PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()[header::LOCATION], "/today");
+    response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("reengage="))
+        .map(|v| v.split(';').next().unwrap().to_owned())
+        .unwrap()
+}
+
+/// A page as a browser asks for it: the status and the HTML.
+pub async fn get(base: &str, path: &str, cookie: Option<&str>) -> (StatusCode, String) {
+    let mut request = client()
+        .get(format!("{base}{path}"))
+        .header(header::ACCEPT, "text/html,application/xhtml+xml");
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    let response = request.send().await.unwrap();
+    (response.status(), response.text().await.unwrap())
+}
+
+/// Sends a plain form: the status and where it redirects to.
+pub async fn post_form(
+    base: &str,
+    path: &str,
+    cookie: &str,
+    form: &[(&str, &str)],
+) -> (u16, String) {
+    let response = client()
+        .post(format!("{base}{path}"))
+        .header(header::COOKIE, cookie)
+        .form(form)
+        .send()
+        .await
+        .unwrap();
+    let location = response
+        .headers()
+        .get(header::LOCATION)
+        .map(|l| l.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    (response.status().as_u16(), location)
+}
