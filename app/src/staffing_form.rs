@@ -377,9 +377,11 @@ pub struct Review {
     pub outcome: Option<DecisionOutcome>,
     /// `core`'s refusal of the staffing as filled in, if any.
     pub staffing_refusal: Option<String>,
-    /// `core`'s refusal of the decision chosen, if any (for a DQ1: the count of `unmet`).
+    /// `core`'s refusal of the decision chosen, if any.
     pub decision_refusal: Option<String>,
-    /// R26: while a DQ1 is considered, every step of due process not done.
+    /// R26: why a DQ1 may not be imposed now, whatever is chosen — `None` only when `core`
+    /// would allow it — and every step of due process not done.
+    pub dq1_refusal: Option<String>,
     pub unmet: Vec<ReadinessItem>,
 }
 
@@ -390,6 +392,9 @@ pub fn review(page: &StaffingPage, fields: &Fields) -> Review {
         Err(problem) => {
             return Review {
                 problem: Some(problem),
+                dq1_refusal: Some(
+                    "Correct what is said above; the DQ1 readiness is checked again.".to_owned(),
+                ),
                 ..Review::default()
             };
         }
@@ -422,12 +427,30 @@ pub fn review(page: &StaffingPage, fields: &Fields) -> Review {
         staffing_refusal,
         ..Review::default()
     };
-    if let Some(decision) = proposal.decision {
-        let decide = Transition::Decide(decision);
-        if let Err(refusal) = episode::check(&staffed, &decide, page.today, &calendar) {
+    if let Some(decision) = &proposal.decision {
+        let decide = Transition::Decide(decision.clone());
+        review.decision_refusal = episode::check(&staffed, &decide, page.today, &calendar)
+            .err()
+            .map(|refusal| refusal.to_string());
+    }
+    // R26: the DQ1 weighed on the day of the decision, whichever outcome is chosen, so the
+    // list never says "done" for a decision not checked.
+    let decided_on = proposal
+        .decision
+        .as_ref()
+        .map(|d| d.decided_on)
+        .or_else(|| parse_date_input(fields.get("decided_on")).ok())
+        .unwrap_or(page.today);
+    let dq1 = Transition::Decide(Decision {
+        outcome: DecisionOutcome::Dq1,
+        decided_on,
+    });
+    match episode::check(&staffed, &dq1, page.today, &calendar) {
+        Err(refusal) => {
             review.unmet = refusal.unmet().map(<[_]>::to_vec).unwrap_or_default();
-            review.decision_refusal = Some(refusal.to_string());
+            review.dq1_refusal = Some(refusal.to_string());
         }
+        Ok(()) => review.dq1_refusal = review.staffing_refusal.clone(),
     }
     review
 }
@@ -505,5 +528,273 @@ pub fn finalization(page: &StaffingPage, fields: &Fields) -> FinalizationReview 
         steps_refusal,
         unmet: episode::dq1_readiness(&with_steps, &calendar),
         finalizer,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::backend::StaffingRights;
+    use reengage_core::deadlines::ResponseWindow;
+    use reengage_core::episode::{
+        Attempt, AttemptOutcome, ContactMethod, EpisodeFacts, MissingInfo, MissingInfoKind,
+        ReportedBy, Stage, Trigger, TriggerKind,
+    };
+    use reengage_core::rules::{R17, R19, R20, R23};
+
+    fn d(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+    }
+
+    /// A November 2026 episode waiting for its staffing: two attempts, the appointment on
+    /// Wednesday 11-18 with its notice mailed in time, and a child safety check outstanding.
+    fn page() -> StaffingPage {
+        let mut facts = EpisodeFacts::new(
+            "Ms. Smith",
+            Trigger {
+                kind: TriggerKind::MissedCoachAppointment,
+                what: "orientation".into(),
+                on: d("2026-11-02"),
+                at: None,
+                reported_by: ReportedBy::Department,
+            },
+        );
+        for (on, method, window) in [
+            ("2026-11-03", ContactMethod::Phone, Some(2)),
+            ("2026-11-05", ContactMethod::Written, None),
+        ] {
+            facts.attempts.push(Attempt {
+                on: d(on),
+                method,
+                outcome: AttemptOutcome::MessageLeft,
+                response_window: window.map(|w| ResponseWindow::new(w).unwrap()),
+                by_initials: "CD".into(),
+                note: None,
+            });
+        }
+        facts.appointment = Some(reengage_core::episode::Appointment {
+            on: d("2026-11-18"),
+            at: None,
+            scheduled_on: d("2026-11-10"),
+            notice_mailed_on: Some(d("2026-11-10")),
+        });
+        facts.missing_info.push(MissingInfo {
+            kind: MissingInfoKind::ChildSafetyCheck,
+            description: "child safety check".into(),
+            requested_on: d("2026-11-18"),
+            resolved_on: None,
+        });
+        let member = |staff_id, initials: &str, role| TeamMember {
+            staff_id,
+            name: format!("Staff {initials}"),
+            initials: initials.into(),
+            role,
+        };
+        StaffingPage {
+            id: 1,
+            version: 7,
+            today: d("2026-11-19"),
+            participant: "Ms. Smith".into(),
+            case_number: "C-1".into(),
+            stage: Stage::Staffing,
+            closed: false,
+            facts,
+            closures: vec![],
+            team: vec![
+                member(1, "CD", StaffingRole::FamilyCoach),
+                member(2, "MD", StaffingRole::OperationsManager),
+                member(3, "ED", StaffingRole::EngagementSpecialist),
+            ],
+            releases: vec![(
+                "Community Action".into(),
+                Release {
+                    signed_on: d("2026-01-05"),
+                    expires_on: Some(d("2026-12-31")),
+                },
+            )],
+            coach_id: Some(1),
+            viewer_id: 2,
+            viewer_seat: StaffingRole::OperationsManager,
+            viewer_initials: "MD".into(),
+            may: StaffingRights::default(),
+            earlier: vec![],
+            drafts: vec![],
+            narratives: vec![],
+        }
+    }
+
+    /// Every area reviewed (none present), every good-cause question no, strategies, steps.
+    fn complete(page: &StaffingPage) -> Fields {
+        let mut fields = initial(page);
+        fields.push("member", "3");
+        for area in BarrierArea::ALL {
+            for who in HouseholdMember::ALL {
+                fields.push(finding_field(area, who, "present"), "no");
+            }
+        }
+        for name in GOOD_CAUSE_FIELDS {
+            fields.push(name, "no");
+        }
+        fields
+            .0
+            .retain(|(name, _)| name != "strategies" && name != "next_steps");
+        fields.push("strategies", "Weekly check-in call\n\n  Home visit ");
+        fields.push("next_steps", "Job search");
+        fields
+    }
+
+    fn rules(review: &Review) -> Vec<reengage_core::RuleId> {
+        review.unmet.iter().map(|i| i.rule).collect()
+    }
+
+    #[test]
+    fn a_new_staffing_starts_with_the_coach_and_the_signed_in_person_and_today() {
+        let fields = initial(&page());
+        assert_eq!(fields.all("member").collect::<Vec<_>>(), vec!["1", "2"]);
+        assert_eq!(fields.get("held_on"), "2026-11-19");
+        assert_eq!(fields.get("version"), "7");
+        let said = review(&page(), &fields);
+        assert_eq!((said.department, said.needed), (2, 1), "R18");
+    }
+
+    #[test]
+    fn r26_the_dq1_list_is_weighed_whatever_outcome_is_chosen() {
+        let page = page();
+        // Nothing chosen: the list is there, and never says the DQ1 may be imposed.
+        let said = review(&page, &initial(&page));
+        assert_eq!(said.outcome, None);
+        assert!(said.dq1_refusal.is_some());
+        assert!(
+            rules(&said).contains(&R17) && rules(&said).contains(&R20),
+            "{said:?}"
+        );
+        // Everything done but the child safety check: that one step.
+        let fields = complete(&page);
+        let said = review(&page, &fields);
+        assert_eq!(rules(&said), vec![R17]);
+        assert_eq!(
+            said.decision_refusal, None,
+            "no outcome chosen, none refused"
+        );
+        // Gathered: a DQ1 may be imposed; a good cause decision is refused (no cause).
+        let mut gathered = page.clone();
+        gathered.facts.missing_info[0].resolved_on = Some(d("2026-11-19"));
+        let said = review(&gathered, &fields);
+        assert_eq!((said.dq1_refusal.clone(), rules(&said)), (None, vec![]));
+        let mut good_cause = fields.clone();
+        good_cause.push("outcome", "GoodCause");
+        let said = review(&gathered, &good_cause);
+        assert!(said.decision_refusal.unwrap().contains("(R23)"));
+    }
+
+    #[test]
+    fn r19_r23_partners_and_good_cause_as_the_form_stands() {
+        let page = page();
+        let mut fields = complete(&page);
+        fields.push("partner", "Community Action");
+        fields.push("other_partner", "Food bank");
+        fields.0.retain(|(name, _)| name != "gc_household_issue");
+        fields.push("gc_household_issue", "yes");
+        let said = review(&page, &fields);
+        assert_eq!(
+            said.partners,
+            vec![
+                PartnerStanding {
+                    name: "Community Action".into(),
+                    cleared: true
+                },
+                PartnerStanding {
+                    name: "Food bank".into(),
+                    cleared: false
+                },
+            ]
+        );
+        assert!(
+            said.staffing_refusal
+                .as_deref()
+                .unwrap()
+                .contains("Food bank may not be invited")
+        );
+        assert!(said.cause.found());
+        assert!(rules(&said).contains(&R19) && rules(&said).contains(&R23));
+    }
+
+    #[test]
+    fn the_form_reads_back_as_cores_staffing_or_says_what_to_fix() {
+        let page = page();
+        let proposed = proposal(&complete(&page), &page.team, &page.releases).unwrap();
+        let staffing = proposed.staffing;
+        assert_eq!(staffing.held_on, d("2026-11-19"));
+        assert_eq!(staffing.members.len(), 3);
+        assert_eq!(staffing.barrier_review.len(), 12);
+        assert_eq!(
+            staffing.recommended_strategies,
+            vec!["Weekly check-in call", "Home visit"]
+        );
+        assert_eq!(proposed.decision, None);
+        // What to fix, in a sentence each; the DQ1 is not said to be possible meanwhile.
+        let cases: [(&[(&str, &str)], &str); 5] = [
+            (&[("held_on", "soon")], "The day the staffing was held"),
+            (&[("member", "99")], "Reload the page"),
+            (&[("other_initials_0", "CW")], "Choose the role of CW"),
+            (&[("other_role_0", "ChildWelfare")], "Give the initials"),
+            (
+                &[("outcome", "Dq1"), ("decided_on", "")],
+                "The day of the decision",
+            ),
+        ];
+        for (extra, said) in cases {
+            let mut fields = complete(&page);
+            for (name, value) in extra {
+                fields.0.retain(|(n, _)| n != name);
+                fields.push(*name, *value);
+            }
+            let answer = review(&page, &fields);
+            assert!(
+                answer.problem.as_deref().unwrap_or("").contains(said),
+                "{extra:?}: {answer:?}"
+            );
+            assert!(answer.dq1_refusal.is_some());
+        }
+        // Another member on the team, by initials and role (R18: child welfare does not count).
+        let mut fields = complete(&page);
+        fields.push("other_initials_0", "cw");
+        fields.push("other_role_0", "ChildWelfare");
+        let staffing = proposal(&fields, &page.team, &page.releases)
+            .unwrap()
+            .staffing;
+        assert_eq!(staffing.members.last().unwrap().initials, "CW");
+        assert_eq!(
+            staffing.department_staff(),
+            3,
+            "R18: child welfare does not count"
+        );
+    }
+
+    #[test]
+    fn r27_finalizing_is_weighed_as_the_boxes_are_ticked() {
+        let mut page = page();
+        page.facts.missing_info[0].resolved_on = Some(d("2026-11-19"));
+        let proposed = proposal(&complete(&page), &page.team, &page.releases).unwrap();
+        page.facts.staffing = Some(proposed.staffing);
+        page.facts.decision = Some(Decision {
+            outcome: DecisionOutcome::Dq1,
+            decided_on: d("2026-11-19"),
+        });
+        let mut fields = post_dq1_fields(&page);
+        assert_eq!(finalization(&page, &fields).unmet.len(), 2);
+        fields.push("re_step_recorded", "yes");
+        fields.push("dq1_selected_on_page", "yes");
+        let ready = finalization(&page, &fields);
+        assert_eq!((ready.unmet.len(), ready.finalizer), (0, None));
+        // A coach on the team may record the steps but not finalize (R18, R26).
+        page.viewer_seat = StaffingRole::FamilyCoach;
+        page.viewer_initials = "CD".into();
+        assert!(
+            finalization(&page, &fields)
+                .finalizer
+                .unwrap()
+                .contains("operations manager")
+        );
     }
 }

@@ -4,7 +4,8 @@ import { waitForHydration } from "./hydration";
 import { signIn } from "./session";
 
 // The branch at a glance (supervisors, desktop first): counts by stage, work by coach, DQ1
-// decisions waiting for finalization (R26), filters by coach and stage as a plain form.
+// decisions waiting for finalization (R26), filters by coach, stage and due-by day as a plain
+// form, the open-episode list sorted by its column headers and downloaded as CSV.
 
 test.describe("without JavaScript", () => {
   test.use({ javaScriptEnabled: false });
@@ -18,7 +19,7 @@ test.describe("without JavaScript", () => {
     await expect(page.getByRole("table", { name: "Overdue and at-risk work by coach" })).toContainText("Casey Demo-Coach");
     await page.getByLabel("Stage").selectOption({ label: "Appointment scheduled" });
     await page.getByRole("button", { name: "Show" }).click();
-    await expect(page).toHaveURL(/\/branch\?coach=&stage=AppointmentScheduled&from=[\d-]+&to=[\d-]+$/);
+    await expect(page).toHaveURL(/\/branch\?coach=&stage=AppointmentScheduled&due_by=&sort=&dir=&from=[\d-]+&to=[\d-]+$/);
     const list = page.getByRole("table", { name: /^Open episodes \(\d+\)$/ });
     const rows = list.locator("tbody tr");
     expect(await rows.count()).toBeGreaterThan(0);
@@ -45,9 +46,9 @@ test.describe("with JavaScript", () => {
     await page.getByLabel("Stage").focus();
     await page.keyboard.press("ArrowDown");
     await page.keyboard.press("Tab");
-    await expect(page.getByLabel("Timeliness: missed from")).toBeFocused();
+    await expect(page.getByLabel("Due by")).toBeFocused();
     await page.keyboard.press("Enter");
-    await expect(page).toHaveURL(/\/branch\?coach=&stage=Missed&from=[\d-]+&to=[\d-]+$/);
+    await expect(page).toHaveURL(/\/branch\?coach=&stage=Missed&due_by=&sort=&dir=&from=[\d-]+&to=[\d-]+$/);
     await expect(page.getByText(/^First contacts within 1 business day \(R2\): /)).toBeVisible();
     await expect(page.getByRole("heading", { level: 1, name: "Branch at a glance" })).toBeVisible();
     const results = await new AxeBuilder({ page })

@@ -2,7 +2,9 @@
 //! at-risk work by coach, DQ1 decisions waiting for finalization (R26), this week's
 //! re-engagement appointments — where the case review happens (R17) — and missing information
 //! outstanding (R17), then every open episode with its most urgent deadline. Filters by
-//! coach and stage are a plain GET form, so the page works before the wasm has loaded.
+//! coach, stage and a due-by day are a plain GET form, so the page works before the wasm has
+//! loaded; the list sorts by its column headers (links) and downloads as CSV with the same
+//! filter (`crate::dashboard`).
 //! Every stage and deadline comes from `core`, on the office's today.
 
 use chrono::{Datelike, Duration};
@@ -29,14 +31,29 @@ pub fn BranchRoute() -> impl IntoView {
         )
     };
     let view = Resource::new(period, |(from, to)| branch(from, to));
+    // The filters and the order are read as the address changes (a column header is a link
+    // the router follows in the page), over the rows already loaded.
+    let filter = move || {
+        let query = query.read();
+        let get = |name: &str| query.get(name).unwrap_or_default();
+        BranchFilter {
+            coach: get("coach"),
+            stage: get("stage"),
+            due_by: get("due_by"),
+            sort: get("sort"),
+            dir: get("dir"),
+        }
+    };
     view! {
         <Suspense fallback=|| view! {
             <Title text="Branch at a glance" />
             <p role="status">"Loading the branch…"</p>
         }>
-            {move || Suspend::new(async move {
+            {move || {
+                let filter = filter();
+                Suspend::new(async move {
                 match view.await {
-                    Ok(view) => EitherOf3::A(view! { <Dashboard view /> }),
+                    Ok(view) => EitherOf3::A(view! { <Dashboard view filter /> }),
                     Err(PageError::SignedOut) => EitherOf3::B(view! { <Redirect path="/signin" /> }),
                     Err(error) => EitherOf3::C(view! {
                         <Title text="Branch at a glance" />
@@ -45,7 +62,8 @@ pub fn BranchRoute() -> impl IntoView {
                         <p><a href="/today">"Back to Today"</a></p>
                     }),
                 }
-            })}
+            })
+            }}
         </Suspense>
     }
 }
@@ -81,15 +99,7 @@ fn sort_header(filter: &BranchFilter, by: SortBy, label: &'static str) -> impl I
 }
 
 #[component]
-fn Dashboard(view: BranchView) -> impl IntoView {
-    let query = use_query_map().read_untracked();
-    let filter = BranchFilter {
-        coach: query.get("coach").unwrap_or_default(),
-        stage: query.get("stage").unwrap_or_default(),
-        due_by: query.get("due_by").unwrap_or_default(),
-        sort: query.get("sort").unwrap_or_default(),
-        dir: query.get("dir").unwrap_or_default(),
-    };
+fn Dashboard(view: BranchView, filter: BranchFilter) -> impl IntoView {
     let coach_filter = filter.coach_id();
     let stage_filter = filter.stage();
     let due_by_problem = filter.due_by().err();
@@ -141,7 +151,16 @@ fn Dashboard(view: BranchView) -> impl IntoView {
     let no_waiting = waiting.is_empty();
     let waiting = waiting
         .into_iter()
-        .map(|row| view! { <li>{episode_link(row)}{format!(" — {}", coach_name(row))}</li> })
+        .map(|row| view! {
+            <li>
+                {episode_link(row)}
+                {format!(" — {} — ", coach_name(row))}
+                <a href=format!("/episodes/{}/staffing#finalization", row.episode_id)>
+                    "Finalize"
+                    <span class="visually-hidden">{format!(" the DQ1 of {}", row.participant)}</span>
+                </a>
+            </li>
+        })
         .collect_view();
 
     // This week, Monday to Friday of the office's today.
@@ -301,7 +320,7 @@ fn Dashboard(view: BranchView) -> impl IntoView {
         <h2>"DQ1 decisions waiting for finalization (R26)"</h2>
         {no_waiting.then(|| view! { <p class="empty">"None."</p> })}
         <ul class="history">{waiting}</ul>
-        <h2>"Re-engagement appointments this week (R17)"</h2>
+        <h2>"Staffings this week: the re-engagement appointments (R17)"</h2>
         {no_appointments.then(|| view! { <p class="empty">"None this week."</p> })}
         <ul class="history">{this_week}</ul>
         <h2>"Missing information outstanding (R17)"</h2>

@@ -351,23 +351,16 @@ pub fn TeamForm(page: StaffingPage, error: Option<String>) -> impl IntoView {
                     {move || said.with(|r| r.problem.clone()).map(|problem| view! { <p class="alert alert-error">{problem}</p> })}
                     {move || said.with(|r| r.staffing_refusal.clone()).map(|refusal| view! { <p class="alert alert-error">{refusal}</p> })}
                     {move || considering_dq1().then(|| said.with(|r| {
-                        if r.unmet.is_empty() && r.problem.is_none() {
-                            view! {
-                                <div class="readiness">
-                                    <h3>"DQ1 readiness (R26)"</h3>
-                                    <p>"Every step of due process is done: the team may impose a DQ1."</p>
-                                </div>
-                            }
-                            .into_any()
-                        } else {
-                            view! {
-                                <div class="readiness">
-                                    <h3>"DQ1 readiness (R26)"</h3>
-                                    <p>{format!("A DQ1 may not be imposed yet: {} step(s) of due process are not done.", r.unmet.len())}</p>
-                                    {unmet_list(id, &r.unmet)}
-                                </div>
-                            }
-                            .into_any()
+                        let verdict = match &r.dq1_refusal {
+                            None => "Every step of due process is done: the team may impose a DQ1.".to_owned(),
+                            Some(refusal) => refusal.clone(),
+                        };
+                        view! {
+                            <div class="readiness">
+                                <h3>"DQ1 readiness (R26)"</h3>
+                                <p>{verdict}</p>
+                                {(!r.unmet.is_empty()).then(|| unmet_list(id, &r.unmet))}
+                            </div>
                         }
                     }))}
                     {move || said.with(|r| {
