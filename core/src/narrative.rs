@@ -178,13 +178,7 @@ pub fn staffing_narrative(facts: &EpisodeFacts) -> Option<Draft> {
     let partners: Vec<String> = staffing
         .partners
         .iter()
-        .map(|p| {
-            if p.cleared_on(staffing.held_on) {
-                format!("{} (MCS 3010 on file)", p.name)
-            } else {
-                format!("{} (no MCS 3010 on file)", p.name)
-            }
-        })
+        .map(|p| p.named_on(staffing.held_on))
         .collect();
     if !partners.is_empty() {
         lines.push(format!("Community partners: {}.", list(&partners)));

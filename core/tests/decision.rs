@@ -540,3 +540,29 @@ fn r17_missing_information_is_described_and_gathered_once() {
         Err(Refusal::NoSuchItem(5))
     );
 }
+
+#[wasm_bindgen_test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn r23_the_exemptions_that_overlap_the_episode_through_the_new_year() {
+    let mut facts = year_end();
+    let period = |from: &str, to: Option<&str>| Exemption {
+        from: d(from),
+        to: to.map(d),
+    };
+    facts.exemptions = vec![
+        period("2026-12-01", Some("2026-12-21")), // ended the day before the miss
+        period("2026-12-01", Some("2026-12-22")), // ended on the day of the miss
+        period("2027-01-04", None),               // began during the process, still open
+        period("2027-01-08", None),               // begins after the staffing
+    ];
+    let overlapping = overlapping_exemptions(&facts, d("2027-01-07"));
+    assert_eq!(
+        overlapping,
+        vec![&facts.exemptions[1], &facts.exemptions[2]]
+    );
+    // The first overlapping one is the good cause named (R23).
+    assert_eq!(
+        good_cause(&facts, d("2027-01-07")).reasons[0],
+        "exempt from Tuesday, December 1, 2026 to Tuesday, December 22, 2026"
+    );
+}

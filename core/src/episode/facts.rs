@@ -344,6 +344,16 @@ impl Partner {
     pub fn cleared_on(&self, date: NaiveDate) -> bool {
         self.release.as_ref().is_some_and(|r| r.covers(date))
     }
+
+    /// R19: the partner as a staffing record names it, with its release on `date`:
+    /// "Community Action (MCS 3010 on file)", "Food bank (no MCS 3010 on file)".
+    pub fn named_on(&self, date: NaiveDate) -> String {
+        if self.cleared_on(date) {
+            format!("{} (MCS 3010 on file)", self.name)
+        } else {
+            format!("{} (no MCS 3010 on file)", self.name)
+        }
+    }
 }
 
 /// R20: the areas the team reviews.

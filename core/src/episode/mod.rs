@@ -21,7 +21,8 @@ pub use next::{NextAction, next_action};
 pub use quick_forms::{ContactAdvice, check_miss, contact_advice, miss_hints};
 pub use readiness::{
     FixAt, GoodCause, MIN_DEPARTMENT_STAFF, ReadinessItem, department_staff_needed,
-    dq1_decision_readiness, dq1_readiness, good_cause, post_dq1_checklist, re_step_day,
+    dq1_decision_readiness, dq1_readiness, good_cause, overlapping_exemptions, post_dq1_checklist,
+    re_step_day,
 };
 pub use stage::{Stage, awaiting_finalization, is_closed, stage};
 pub use support::{

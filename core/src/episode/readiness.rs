@@ -3,7 +3,9 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::facts::{AttemptOutcome, BarrierArea, EpisodeFacts, HouseholdMember, Staffing};
+use super::facts::{
+    AttemptOutcome, BarrierArea, EpisodeFacts, Exemption, HouseholdMember, Staffing,
+};
 use super::progress::{invite_on, qualifying_attempt};
 use crate::calendar::BusinessCalendar;
 use crate::deadlines::follow_up_due;
@@ -63,15 +65,21 @@ impl GoodCause {
     }
 }
 
+/// R23: the exemption periods that overlap the episode, from the miss through `through` —
+/// "exempt during any time prior to or at the time of the re-engagement process".
+pub fn overlapping_exemptions(facts: &EpisodeFacts, through: NaiveDate) -> Vec<&Exemption> {
+    facts
+        .exemptions
+        .iter()
+        .filter(|e| e.overlaps(facts.trigger.on, through))
+        .collect()
+}
+
 /// R23: good cause from the staffing's answers and the exemptions that overlap the episode
 /// (from the miss through `through`).
 pub fn good_cause(facts: &EpisodeFacts, through: NaiveDate) -> GoodCause {
     let mut result = GoodCause::default();
-    if let Some(exemption) = facts
-        .exemptions
-        .iter()
-        .find(|e| e.overlaps(facts.trigger.on, through))
-    {
+    if let Some(exemption) = overlapping_exemptions(facts, through).first() {
         result.reasons.push(match exemption.to {
             Some(to) => format!(
                 "exempt from {} to {}",

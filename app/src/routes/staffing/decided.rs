@@ -34,13 +34,7 @@ pub fn StaffingSummary(staffing: Staffing) -> impl IntoView {
     let partners: Vec<String> = staffing
         .partners
         .iter()
-        .map(|p| {
-            if p.cleared_on(staffing.held_on) {
-                format!("{} (MCS 3010 on file)", p.name)
-            } else {
-                format!("{} (no MCS 3010 in force)", p.name)
-            }
-        })
+        .map(|p| p.named_on(staffing.held_on))
         .collect();
     let findings = staffing
         .barrier_review

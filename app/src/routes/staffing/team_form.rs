@@ -6,7 +6,9 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-use reengage_core::episode::{BarrierArea, DecisionOutcome, HouseholdMember, StaffingRole};
+use reengage_core::episode::{
+    BarrierArea, DecisionOutcome, HouseholdMember, StaffingRole, overlapping_exemptions,
+};
 use reengage_core::long_date;
 
 use super::unmet_list;
@@ -222,11 +224,8 @@ pub fn TeamForm(page: StaffingPage, error: Option<String>) -> impl IntoView {
         })
         .collect_view();
     let no_releases = page.releases.is_empty();
-    let exemptions = page
-        .facts
-        .exemptions
-        .iter()
-        .filter(|e| e.overlaps(page.facts.trigger.on, page.today))
+    let exemptions = overlapping_exemptions(&page.facts, page.today)
+        .into_iter()
         .map(|e| {
             let until = e.to.map(long_date).unwrap_or_else(|| "today".to_owned());
             view! { <li>{format!("Exempt from {} to {until} — it overlaps the episode (R23).", long_date(e.from))}</li> }
