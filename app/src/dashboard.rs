@@ -28,6 +28,49 @@ pub struct BranchFilter {
     /// `desc` for the reverse order.
     #[serde(default)]
     pub dir: String,
+    /// The work-by-coach table's order: `coach` (default), `overdue`, `today` or `risk`.
+    #[serde(default)]
+    pub csort: String,
+    #[serde(default)]
+    pub cdir: String,
+}
+
+/// The columns the work-by-coach table sorts by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CoachSort {
+    Coach,
+    Overdue,
+    DueToday,
+    AtRisk,
+}
+
+impl CoachSort {
+    pub const ALL: [CoachSort; 4] = [Self::Coach, Self::Overdue, Self::DueToday, Self::AtRisk];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Coach => "coach",
+            Self::Overdue => "overdue",
+            Self::DueToday => "today",
+            Self::AtRisk => "risk",
+        }
+    }
+
+    fn parse(key: &str) -> Self {
+        Self::ALL
+            .into_iter()
+            .find(|s| s.key() == key)
+            .unwrap_or(Self::Coach)
+    }
+}
+
+/// One coach's open work by how urgent it is (`core`'s urgency groups, R2–R17).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CoachLoad {
+    pub name: String,
+    pub overdue: usize,
+    pub due_today: usize,
+    pub at_risk: usize,
 }
 
 /// The columns the open-episode list sorts by.
@@ -135,8 +178,32 @@ impl BranchFilter {
         listed
     }
 
-    /// The address of this filter sorted by `by`: ascending, or descending when it is the
-    /// column already sorted ascending.
+    /// The address of this filter with `changed` values (every other value kept).
+    fn link(&self, path: &str, changed: &[(&str, &str)]) -> String {
+        let now = [
+            ("coach", self.coach.as_str()),
+            ("stage", self.stage.as_str()),
+            ("due_by", self.due_by.as_str()),
+            ("sort", self.sort.as_str()),
+            ("dir", self.dir.as_str()),
+            ("csort", self.csort.as_str()),
+            ("cdir", self.cdir.as_str()),
+        ];
+        let pairs: Vec<(&str, &str)> = now
+            .into_iter()
+            .map(|(name, value)| {
+                let value = changed
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .map_or(value, |(_, v)| *v);
+                (name, value)
+            })
+            .collect();
+        format!("{path}?{}", query_of(&pairs))
+    }
+
+    /// The address of this filter with the open-episode list sorted by `by`: ascending, or
+    /// descending when it is the column already sorted ascending.
     pub fn sorted_by(&self, path: &str, by: SortBy) -> String {
         let (now, descending) = self.sort();
         let dir = if now == by && !descending {
@@ -144,25 +211,69 @@ impl BranchFilter {
         } else {
             "asc"
         };
-        let query = query_of(&[
-            ("coach", self.coach.as_str()),
-            ("stage", self.stage.as_str()),
-            ("due_by", self.due_by.as_str()),
-            ("sort", by.key()),
-            ("dir", dir),
-        ]);
-        format!("{path}?{query}")
+        self.link(path, &[("sort", by.key()), ("dir", dir)])
     }
 
     /// The same filter as a query string, for the CSV link.
     pub fn query(&self) -> String {
-        query_of(&[
-            ("coach", self.coach.as_str()),
-            ("stage", self.stage.as_str()),
-            ("due_by", self.due_by.as_str()),
-            ("sort", self.sort.as_str()),
-            ("dir", self.dir.as_str()),
-        ])
+        self.link("", &[]).trim_start_matches('?').to_owned()
+    }
+
+    pub fn coach_sort(&self) -> (CoachSort, bool) {
+        (CoachSort::parse(&self.csort), self.cdir == "desc")
+    }
+
+    /// The address of this filter with the work-by-coach table sorted by `by`.
+    pub fn coaches_sorted_by(&self, path: &str, by: CoachSort) -> String {
+        let (now, descending) = self.coach_sort();
+        let dir = if now == by && !descending {
+            "desc"
+        } else {
+            "asc"
+        };
+        self.link(path, &[("csort", by.key()), ("cdir", dir)])
+    }
+
+    /// Each coach's overdue, due-today and at-risk work among the rows of the coach chosen,
+    /// in the order chosen (by name when the counts tie).
+    pub fn coach_loads(&self, rows: &[BranchRow]) -> Vec<CoachLoad> {
+        let mine = self.mine(rows);
+        let mut names: Vec<String> = mine.iter().copied().map(coach_name).collect();
+        names.sort();
+        names.dedup();
+        let mut loads: Vec<CoachLoad> = names
+            .into_iter()
+            .map(|name| {
+                let count = |group: u8| {
+                    mine.iter()
+                        .filter(|row| coach_name(row) == name)
+                        .filter(|row| {
+                            row.work
+                                .as_ref()
+                                .is_some_and(|w| w.urgency.group() == group)
+                        })
+                        .count()
+                };
+                CoachLoad {
+                    overdue: count(0),
+                    due_today: count(1),
+                    at_risk: count(2),
+                    name,
+                }
+            })
+            .collect();
+        let (by, descending) = self.coach_sort();
+        loads.sort_by(|a, b| {
+            let order = match by {
+                CoachSort::Coach => Ordering::Equal,
+                CoachSort::Overdue => a.overdue.cmp(&b.overdue),
+                CoachSort::DueToday => a.due_today.cmp(&b.due_today),
+                CoachSort::AtRisk => a.at_risk.cmp(&b.at_risk),
+            }
+            .then_with(|| a.name.cmp(&b.name));
+            if descending { order.reverse() } else { order }
+        });
+        loads
     }
 }
 
@@ -326,6 +437,47 @@ mod tests {
     }
 
     #[test]
+    fn the_work_by_coach_counts_each_group_and_sorts_by_any_column() {
+        let mut rows = rows();
+        rows[0].work.as_mut().unwrap().urgency = Urgency::Overdue(2);
+        rows[3].work.as_mut().unwrap().urgency = Urgency::Overdue(1);
+        rows[1].work.as_mut().unwrap().urgency = Urgency::DueToday;
+        let names = |filter: &BranchFilter| -> Vec<String> {
+            filter
+                .coach_loads(&rows)
+                .into_iter()
+                .map(|l| l.name)
+                .collect()
+        };
+        let loads = BranchFilter::default().coach_loads(&rows);
+        assert_eq!(
+            loads[1],
+            CoachLoad {
+                name: "Casey".into(),
+                overdue: 2,
+                due_today: 0,
+                at_risk: 0
+            }
+        );
+        assert_eq!(
+            names(&BranchFilter::default()),
+            vec!["Avery", "Casey", "No coach"]
+        );
+        let most_overdue = BranchFilter {
+            csort: "overdue".into(),
+            cdir: "desc".into(),
+            ..BranchFilter::default()
+        };
+        assert_eq!(names(&most_overdue), vec!["Casey", "No coach", "Avery"]);
+        let due_today = BranchFilter {
+            csort: "today".into(),
+            cdir: "desc".into(),
+            ..BranchFilter::default()
+        };
+        assert_eq!(names(&due_today)[0], "Avery");
+    }
+
+    #[test]
     fn a_header_link_sorts_by_its_column_then_reverses_it() {
         let filter = BranchFilter {
             coach: "7".into(),
@@ -334,7 +486,7 @@ mod tests {
         };
         assert_eq!(
             filter.sorted_by("/branch", SortBy::Coach),
-            "/branch?coach=7&stage=Missed&due_by=&sort=coach&dir=asc"
+            "/branch?coach=7&stage=Missed&due_by=&sort=coach&dir=asc&csort=&cdir="
         );
         let sorted = BranchFilter {
             sort: "coach".into(),
@@ -343,12 +495,26 @@ mod tests {
         assert!(
             sorted
                 .sorted_by("/branch", SortBy::Coach)
-                .ends_with("sort=coach&dir=desc")
+                .contains("sort=coach&dir=desc")
         );
         assert!(
             sorted
                 .sorted_by("/branch", SortBy::Stage)
-                .ends_with("sort=stage&dir=asc")
+                .contains("sort=stage&dir=asc")
+        );
+        // The other table's order is kept.
+        let both = BranchFilter {
+            csort: "overdue".into(),
+            cdir: "desc".into(),
+            ..sorted
+        };
+        assert!(
+            both.sorted_by("/branch", SortBy::Stage)
+                .ends_with("&csort=overdue&cdir=desc")
+        );
+        assert!(
+            both.coaches_sorted_by("/branch", CoachSort::Overdue)
+                .ends_with("sort=coach&dir=&csort=overdue&cdir=asc")
         );
         assert_eq!(encode("a b&c=é"), "a+b%26c%3D%C3%A9");
     }

@@ -19,7 +19,7 @@ test.describe("without JavaScript", () => {
     await expect(page.getByRole("table", { name: "Overdue and at-risk work by coach" })).toContainText("Casey Demo-Coach");
     await page.getByLabel("Stage").selectOption({ label: "Appointment scheduled" });
     await page.getByRole("button", { name: "Show" }).click();
-    await expect(page).toHaveURL(/\/branch\?coach=&stage=AppointmentScheduled&due_by=&sort=&dir=&from=[\d-]+&to=[\d-]+$/);
+    await expect(page).toHaveURL(/\/branch\?coach=&stage=AppointmentScheduled&due_by=&sort=&dir=&csort=&cdir=&from=[\d-]+&to=[\d-]+$/);
     const list = page.getByRole("table", { name: /^Open episodes \(\d+\)$/ });
     const rows = list.locator("tbody tr");
     expect(await rows.count()).toBeGreaterThan(0);
@@ -48,7 +48,7 @@ test.describe("with JavaScript", () => {
     await page.keyboard.press("Tab");
     await expect(page.getByLabel("Due by")).toBeFocused();
     await page.keyboard.press("Enter");
-    await expect(page).toHaveURL(/\/branch\?coach=&stage=Missed&due_by=&sort=&dir=&from=[\d-]+&to=[\d-]+$/);
+    await expect(page).toHaveURL(/\/branch\?coach=&stage=Missed&due_by=&sort=&dir=&csort=&cdir=&from=[\d-]+&to=[\d-]+$/);
     await expect(page.getByText(/^First contacts within 1 business day \(R2\): /)).toBeVisible();
     await expect(page.getByRole("heading", { level: 1, name: "Branch at a glance" })).toBeVisible();
     const results = await new AxeBuilder({ page })
@@ -99,14 +99,20 @@ test.describe("the open-episode list", () => {
     // The Participant header, by keyboard: sorted ascending, then reversed.
     await list.getByRole("link", { name: /^Participant/ }).focus();
     await page.keyboard.press("Enter");
-    await expect(page).toHaveURL(/sort=participant&dir=asc$/);
+    await expect(page).toHaveURL(/sort=participant&dir=asc&/);
     await expect(list.getByRole("columnheader", { name: /Participant/ })).toHaveAttribute("aria-sort", "ascending");
     const names = async () => list.locator("tbody th").allTextContents();
     const ascending = await names();
     expect(ascending.length).toBeGreaterThan(5);
     expect(ascending).toEqual([...ascending].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase())));
     await list.getByRole("link", { name: /^Participant/ }).click();
-    await expect(page).toHaveURL(/sort=participant&dir=desc$/);
+    await expect(page).toHaveURL(/sort=participant&dir=desc&/);
+    await expect(list.getByRole("columnheader", { name: /Participant/ })).toHaveAttribute("aria-sort", "descending");
+    // The work by coach sorts the same way, keeping the list's order.
+    const byCoach = page.getByRole("table", { name: "Overdue and at-risk work by coach" });
+    await byCoach.getByRole("link", { name: /^Overdue/ }).click();
+    await expect(page).toHaveURL(/sort=participant&dir=desc&csort=overdue&cdir=asc$/);
+    await expect(byCoach.getByRole("columnheader", { name: /Overdue/ })).toHaveAttribute("aria-sort", "ascending");
     await expect(list.getByRole("columnheader", { name: /Participant/ })).toHaveAttribute("aria-sort", "descending");
     // The CSV holds the rows listed (the other project changes episodes meanwhile: compare
     // the page and the file fetched together until they agree).

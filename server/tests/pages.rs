@@ -1198,7 +1198,7 @@ async fn the_branch_list_sorts_by_column_narrows_by_due_day_and_exports_what_it_
         let manager = sign_in(&base, "manager@demo.test").await;
         // Most urgent first by default; a header link sorts by its column, then reverses it.
         let (_, html) = get(&base, "/branch", Some(&manager)).await;
-        assert!(html.contains(r#"<th scope="col" aria-sort="ascending"><a href="/branch?coach=&amp;stage=&amp;due_by=&amp;sort=due&amp;dir=desc">Most urgent"#), "{html}");
+        assert!(html.contains(r#"<th scope="col" aria-sort="ascending"><a href="/branch?coach=&amp;stage=&amp;due_by=&amp;sort=due&amp;dir=desc&amp;csort=&amp;cdir=">Most urgent"#), "{html}");
         let names = |html: &str| -> Vec<String> {
             html.split("<caption>Open episodes (")
                 .nth(1)
@@ -1214,7 +1214,7 @@ async fn the_branch_list_sorts_by_column_narrows_by_due_day_and_exports_what_it_
         let mut expected = ascending.clone();
         expected.sort_by_key(|name| name.to_lowercase());
         assert_eq!(ascending, expected);
-        assert!(sorted.contains(r#"aria-sort="ascending"><a href="/branch?coach=&amp;stage=&amp;due_by=&amp;sort=participant&amp;dir=desc">Participant"#), "{sorted}");
+        assert!(sorted.contains(r#"aria-sort="ascending"><a href="/branch?coach=&amp;stage=&amp;due_by=&amp;sort=participant&amp;dir=desc&amp;csort=&amp;cdir=">Participant"#), "{sorted}");
         let (_, reversed) = get(&base, "/branch?sort=participant&dir=desc", Some(&manager)).await;
         let mut descending = names(&reversed);
         descending.reverse();

@@ -18,7 +18,7 @@ use reengage_core::long_date;
 
 use super::forms::code;
 use crate::backend::{BranchRow, BranchView, PageError, branch};
-use crate::dashboard::{BranchFilter, SortBy, coach_name};
+use crate::dashboard::{BranchFilter, CoachSort, SortBy, coach_name};
 
 #[component]
 pub fn BranchRoute() -> impl IntoView {
@@ -42,6 +42,8 @@ pub fn BranchRoute() -> impl IntoView {
             due_by: get("due_by"),
             sort: get("sort"),
             dir: get("dir"),
+            csort: get("csort"),
+            cdir: get("cdir"),
         }
     };
     view! {
@@ -68,34 +70,65 @@ pub fn BranchRoute() -> impl IntoView {
     }
 }
 
-fn episode_link(row: &BranchRow) -> impl IntoView + use<> {
+fn episode_link(row: &BranchRow) -> AnyView {
     view! { <a href=format!("/episodes/{}", row.episode_id)>{row.participant.clone()}</a> }
+        .into_any()
 }
 
-/// A column header that sorts the open-episode list by its column (a link: works by
-/// keyboard and without JavaScript), saying how the list is sorted now.
-fn sort_header(filter: &BranchFilter, by: SortBy, label: &'static str) -> impl IntoView + use<> {
-    let (now, descending) = filter.sort();
-    let sorted = (now == by).then_some(if descending {
-        "descending"
-    } else {
-        "ascending"
+/// A column header that sorts its table by its column (a link: works by keyboard and
+/// without JavaScript), saying how the table is sorted now: `sorted` is `Some(descending)`
+/// for the column sorted.
+fn sort_header(label: &'static str, sorted: Option<bool>, href: String) -> AnyView {
+    let order = sorted.map(|descending| {
+        if descending {
+            "descending"
+        } else {
+            "ascending"
+        }
     });
     let arrow = match sorted {
-        Some("ascending") => " ▲",
-        Some(_) => " ▼",
+        Some(false) => " ▲",
+        Some(true) => " ▼",
         None => "",
     };
-    let href = filter.sorted_by("/branch", by);
-    let hint = match sorted {
+    let hint = match order {
         Some(order) => format!(", sorted {order}; select to reverse"),
         None => ", select to sort".to_owned(),
     };
     view! {
-        <th scope="col" aria-sort=sorted>
+        <th scope="col" aria-sort=order>
             <a href=href>{label}<span aria-hidden="true">{arrow}</span><span class="visually-hidden">{hint}</span></a>
         </th>
     }
+    .into_any()
+}
+
+/// The header of the open-episode list's column `by`.
+fn episodes_header(
+    filter: &BranchFilter,
+    by: SortBy,
+    label: &'static str,
+) -> impl IntoView + use<> {
+    let (now, descending) = filter.sort();
+    sort_header(
+        label,
+        (now == by).then_some(descending),
+        filter.sorted_by("/branch", by),
+    )
+}
+
+/// The header of the work-by-coach table's column `by`.
+fn coaches_header(
+    filter: &BranchFilter,
+    by: CoachSort,
+    label: &'static str,
+) -> impl IntoView + use<> {
+    let (now, descending) = filter.coach_sort();
+    sort_header(
+        label,
+        (now == by).then_some(descending),
+        filter.coaches_sorted_by("/branch", by),
+    )
 }
 
 #[component]
@@ -113,35 +146,25 @@ fn Dashboard(view: BranchView, filter: BranchFilter) -> impl IntoView {
             let n = mine.iter().filter(|row| row.stage == stage).count();
             view! { <tr><th scope="row">{stage.label()}</th><td>{n}</td></tr> }
         })
-        .collect_view();
+        .collect_view()
+        .into_any();
 
     // Overdue, due today and at risk, per coach (R2–R17 deadlines from core).
-    let mut coaches: Vec<String> = mine.iter().copied().map(coach_name).collect();
-    coaches.sort();
-    coaches.dedup();
-    let by_coach = coaches
+    let by_coach = filter
+        .coach_loads(&view.rows)
         .into_iter()
-        .map(|name| {
-            let count = |group: u8| {
-                mine.iter()
-                    .filter(|row| coach_name(row) == name)
-                    .filter(|row| {
-                        row.work
-                            .as_ref()
-                            .is_some_and(|w| w.urgency.group() == group)
-                    })
-                    .count()
-            };
+        .map(|load| {
             view! {
                 <tr>
-                    <th scope="row">{name.clone()}</th>
-                    <td>{count(0)}</td>
-                    <td>{count(1)}</td>
-                    <td>{count(2)}</td>
+                    <th scope="row">{load.name}</th>
+                    <td>{load.overdue}</td>
+                    <td>{load.due_today}</td>
+                    <td>{load.at_risk}</td>
                 </tr>
             }
         })
-        .collect_view();
+        .collect_view()
+        .into_any();
 
     let waiting: Vec<&BranchRow> = mine
         .iter()
@@ -161,7 +184,8 @@ fn Dashboard(view: BranchView, filter: BranchFilter) -> impl IntoView {
                 </a>
             </li>
         })
-        .collect_view();
+        .collect_view()
+        .into_any();
 
     // This week, Monday to Friday of the office's today.
     let monday = today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
@@ -182,7 +206,8 @@ fn Dashboard(view: BranchView, filter: BranchFilter) -> impl IntoView {
             let on = row.appointment_on.map(long_date).unwrap_or_default();
             view! { <li>{format!("{on} — ")}{episode_link(row)}{format!(" ({})", coach_name(row))}</li> }
         })
-        .collect_view();
+        .collect_view()
+        .into_any();
 
     let missing: Vec<&BranchRow> = mine
         .iter()
@@ -195,7 +220,8 @@ fn Dashboard(view: BranchView, filter: BranchFilter) -> impl IntoView {
         .map(|row| {
             view! { <li>{episode_link(row)}{format!(": {}", row.missing_info.join("; "))}</li> }
         })
-        .collect_view();
+        .collect_view()
+        .into_any();
 
     let listed = filter.listed(&view.rows);
     let listed_count = listed.len();
@@ -227,7 +253,8 @@ fn Dashboard(view: BranchView, filter: BranchFilter) -> impl IntoView {
                 </tr>
             }
         })
-        .collect_view();
+        .collect_view()
+        .into_any();
 
     let coach_options = view
         .coaches
@@ -235,11 +262,13 @@ fn Dashboard(view: BranchView, filter: BranchFilter) -> impl IntoView {
         .map(|(id, name)| {
             view! { <option value=id.to_string() selected=coach_filter == Some(*id)>{name.clone()}</option> }
         })
-        .collect_view();
+        .collect_view()
+        .into_any();
     let stage_options = Stage::ALL
         .into_iter()
         .map(|stage| view! { <option value=code(stage) selected=stage_filter == Some(stage)>{stage.label()}</option> })
-        .collect_view();
+        .collect_view()
+        .into_any();
 
     view! {
         <Title text="Branch at a glance" />
@@ -277,6 +306,8 @@ fn Dashboard(view: BranchView, filter: BranchFilter) -> impl IntoView {
             </div>
             <input type="hidden" name="sort" value=filter.sort.clone() />
             <input type="hidden" name="dir" value=filter.dir.clone() />
+            <input type="hidden" name="csort" value=filter.csort.clone() />
+            <input type="hidden" name="cdir" value=filter.cdir.clone() />
             <div class="field">
                 <label for="from">"Timeliness: missed from"</label>
                 <input type="date" id="from" name="from" value=view.from.to_string() />
@@ -308,10 +339,10 @@ fn Dashboard(view: BranchView, filter: BranchFilter) -> impl IntoView {
                 <caption>"Overdue and at-risk work by coach"</caption>
                 <thead>
                     <tr>
-                        <th scope="col">"Coach"</th>
-                        <th scope="col">"Overdue"</th>
-                        <th scope="col">"Due today"</th>
-                        <th scope="col">"At risk"</th>
+                        {coaches_header(&filter, CoachSort::Coach, "Coach")}
+                        {coaches_header(&filter, CoachSort::Overdue, "Overdue")}
+                        {coaches_header(&filter, CoachSort::DueToday, "Due today")}
+                        {coaches_header(&filter, CoachSort::AtRisk, "At risk")}
                     </tr>
                 </thead>
                 <tbody>{by_coach}</tbody>
@@ -335,10 +366,10 @@ fn Dashboard(view: BranchView, filter: BranchFilter) -> impl IntoView {
             <caption>{format!("Open episodes ({listed_count})")}</caption>
             <thead>
                 <tr>
-                    {sort_header(&filter, SortBy::Participant, "Participant")}
-                    {sort_header(&filter, SortBy::Coach, "Coach")}
-                    {sort_header(&filter, SortBy::Stage, "Stage")}
-                    {sort_header(&filter, SortBy::Due, "Most urgent")}
+                    {episodes_header(&filter, SortBy::Participant, "Participant")}
+                    {episodes_header(&filter, SortBy::Coach, "Coach")}
+                    {episodes_header(&filter, SortBy::Stage, "Stage")}
+                    {episodes_header(&filter, SortBy::Due, "Most urgent")}
                     <th scope="col">"Why"</th>
                 </tr>
             </thead>
