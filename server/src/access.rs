@@ -368,6 +368,30 @@ pub async fn record_view(
     Ok(())
 }
 
+/// The read of episode `episode`'s facts by `staff`, acting as `role`: when they hold a
+/// staffing and the reader is department staff (a contractor never receives one), the read
+/// of its barrier review — domestic violence, mental health, substance use — is audited.
+pub async fn record_barrier_read(
+    db: &Db,
+    staff: &Staff,
+    role: Role,
+    facts: &reengage_core::episode::EpisodeFacts,
+    episode: i64,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    if role.is_department() && facts.staffing.is_some() {
+        record_view(
+            db,
+            staff,
+            "barrier_review.viewed",
+            Record::Episode(episode),
+            now,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -326,16 +326,7 @@ async fn episode_page(
     }
     let contractor = role == Role::Contractor;
     let (record, today, calendar) = read(&state.db, id, now).await?;
-    if !contractor && record.facts.staffing.is_some() {
-        access::record_view(
-            &state.db,
-            &staff,
-            "barrier_review.viewed",
-            Record::Episode(id),
-            now,
-        )
-        .await?;
-    }
+    access::record_barrier_read(&state.db, &staff, role, &record.facts, id, now).await?;
     let mut person = participants::get(&state.db, record.participant_id).await?;
     let mut saved = narratives::list(&state.db, id).await?;
     if contractor {

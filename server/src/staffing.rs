@@ -81,16 +81,7 @@ pub async fn page(state: &AppState, staff: Staff, id: i64) -> Result<StaffingPag
     )
     .await?;
     let (record, today, calendar) = read(&state.db, id, now).await?;
-    if record.facts.staffing.is_some() {
-        access::record_view(
-            &state.db,
-            &staff,
-            "barrier_review.viewed",
-            Record::Episode(id),
-            now,
-        )
-        .await?;
-    }
+    access::record_barrier_read(&state.db, &staff, role, &record.facts, id, now).await?;
     let mut conn = state.db.pool.acquire().await?;
     let releases = releases_on_file(&mut conn, record.participant_id).await?;
     let zone = branch_time_zone(&mut conn, record.branch_id)

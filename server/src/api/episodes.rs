@@ -51,16 +51,7 @@ async fn view(
     let (record, today, calendar) = read(db, id, clock.now()).await?;
     let facts = &record.facts;
     let contractor = role == Role::Contractor;
-    if !contractor && facts.staffing.is_some() {
-        access::record_view(
-            db,
-            staff,
-            "barrier_review.viewed",
-            Record::Episode(id),
-            clock.now(),
-        )
-        .await?;
-    }
+    access::record_barrier_read(db, staff, role, facts, id, clock.now()).await?;
     Ok(EpisodeView {
         id: record.id,
         participant_id: record.participant_id,

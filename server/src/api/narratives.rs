@@ -61,16 +61,7 @@ pub async fn of_episode(
             saved: crate::redact::narratives(saved, staff.id),
         }));
     }
-    if record.facts.staffing.is_some() {
-        access::record_view(
-            &db,
-            &staff,
-            "barrier_review.viewed",
-            Record::Episode(id),
-            clock.now(),
-        )
-        .await?;
-    }
+    access::record_barrier_read(&db, &staff, role, &record.facts, id, clock.now()).await?;
     Ok(Json(Narratives {
         drafts: narratives::drafts(&record.facts, &calendar),
         saved,
