@@ -88,7 +88,12 @@ pub enum Command {
     /// Write a consistent copy of the live SQLite database to FILE.
     Backup { file: std::path::PathBuf },
     /// Load a fictional demo branch into an empty database.
-    Demo,
+    Demo {
+        /// Also load this many more episodes over further fictional branches (2,000 each),
+        /// for measuring at scale.
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+        episodes: Option<u32>,
+    },
 }
 
 #[derive(Debug, Clone, Subcommand)]

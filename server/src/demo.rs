@@ -50,7 +50,7 @@ const FIRST: [&str; 8] = [
 const LAST: [&str; 5] = ["Testcase", "Sample", "Example", "Placeholder", "Fictional"];
 
 /// Noon in the office on `day`, as an instant.
-fn noon(day: NaiveDate) -> DateTime<Utc> {
+pub(crate) fn noon(day: NaiveDate) -> DateTime<Utc> {
     let zone: chrono_tz::Tz = ZONE.parse().unwrap_or(chrono_tz::America::Los_Angeles);
     zone.from_local_datetime(&day.and_hms_opt(12, 0, 0).unwrap_or_default())
         .single()
@@ -126,15 +126,6 @@ pub async fn load(db: &Db, now: DateTime<Utc>) -> Result<String, StartError> {
     };
     let calendar = BusinessCalendar::oregon();
     let today = local_today(ZONE, now);
-    let back = |n: u32| -> NaiveDate {
-        let mut day = calendar.on_or_before(today).unwrap_or(today);
-        for _ in 0..n {
-            day = calendar.previous_business_day(day).unwrap_or(day);
-        }
-        day
-    };
-    let ahead = |from: NaiveDate, n: u32| calendar.add_business_days(from, n).unwrap_or(from);
-
     for i in 0..40_usize {
         let name = format!("{} {}", FIRST[i % FIRST.len()], LAST[i % LAST.len()]);
         let participant: i64 = sqlx::query_scalar(
@@ -158,19 +149,9 @@ pub async fn load(db: &Db, now: DateTime<Utc>) -> Result<String, StartError> {
         .bind(now.to_rfc3339())
         .execute_and_fetch(db)
         .await?;
-        build_episode(
-            db,
-            &coach,
-            &manager,
-            participant,
-            i,
-            &back,
-            &ahead,
-            &calendar,
-            today,
-        )
-        .await
-        .map_err(|e| input(format!("{name}: {e}")))?;
+        build_episode(db, &coach, &manager, participant, i, &calendar, today)
+            .await
+            .map_err(|e| input(format!("{name}: {e}")))?;
     }
     let token = auth::create_token(db, &system, "coach@demo.test", now)
         .await
@@ -200,36 +181,72 @@ impl<'q> FetchId for sqlx::query::QueryScalar<'q, sqlx::Any, i64, sqlx::any::Any
     }
 }
 
+/// The initials of the staff a planned episode names: its coach, who attempts and narrates,
+/// and the manager and specialist who sit on its staffing with the coach (R18).
+#[derive(Debug, Clone)]
+pub(crate) struct Team {
+    pub coach: String,
+    pub manager: String,
+    pub specialist: String,
+}
+
+impl Team {
+    fn demo() -> Self {
+        Self {
+            coach: "CD".into(),
+            manager: "MD".into(),
+            specialist: "ED".into(),
+        }
+    }
+}
+
+/// Who makes a planned change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum By {
+    Coach,
+    /// The operations manager who sat on the staffing: the DQ1's finalizer (R26).
+    Manager,
+}
+
+/// One change of a planned episode: the day it is made, by whom, and what.
+#[derive(Debug, Clone)]
+pub(crate) struct Step {
+    pub day: NaiveDate,
+    pub by: By,
+    pub change: Transition,
+}
+
 fn attempt(
     on: NaiveDate,
     method: ContactMethod,
     outcome: AttemptOutcome,
     window: Option<i64>,
+    team: &Team,
 ) -> Transition {
     Transition::LogAttempt(Attempt {
         on,
         method,
         outcome,
         response_window: window.and_then(|w| ResponseWindow::new(w).ok()),
-        by_initials: "CD".into(),
+        by_initials: team.coach.clone(),
         note: None,
     })
 }
 
-fn staffing(held_on: NaiveDate, i: usize) -> Staffing {
+fn staffing(held_on: NaiveDate, i: usize, team: &Team) -> Staffing {
     Staffing {
         held_on,
         members: vec![
             StaffingMember {
-                initials: "CD".into(),
+                initials: team.coach.clone(),
                 role: StaffingRole::FamilyCoach,
             },
             StaffingMember {
-                initials: "MD".into(),
+                initials: team.manager.clone(),
                 role: StaffingRole::OperationsManager,
             },
             StaffingMember {
-                initials: "ED".into(),
+                initials: team.specialist.clone(),
                 role: StaffingRole::EngagementSpecialist,
             },
         ],
@@ -264,50 +281,31 @@ fn staffing(held_on: NaiveDate, i: usize) -> Staffing {
     }
 }
 
-/// One episode's changes, each on the version the last one left.
-struct Steps<'a> {
-    db: &'a Db,
-    id: i64,
-    version: i64,
-}
-
-impl Steps<'_> {
-    async fn step(
-        &mut self,
-        day: NaiveDate,
-        transition: Transition,
-        by: &Actor,
-    ) -> Result<(), ServiceError> {
-        self.version = change(self.db, by, self.id, self.version, transition, noon(day))
-            .await?
-            .version;
-        Ok(())
-    }
-}
-
-/// Builds participant `i`'s episode up to stage `i % 8`, each step on its own day.
-#[allow(clippy::too_many_arguments)]
-async fn build_episode(
-    db: &Db,
-    coach: &Actor,
-    manager: &Actor,
-    participant: i64,
-    i: usize,
-    back: &impl Fn(u32) -> NaiveDate,
-    ahead: &impl Fn(NaiveDate, u32) -> NaiveDate,
-    calendar: &BusinessCalendar,
-    today: NaiveDate,
-) -> Result<(), ServiceError> {
-    let target = Stage::ALL[i % Stage::ALL.len()];
-    let depth = match target {
+/// How many business days before today participant `i`'s miss is, for an episode that is
+/// to reach `target` by today.
+pub(crate) fn depth(target: Stage, i: usize) -> u32 {
+    match target {
         Stage::Missed => (i % 3) as u32,
         Stage::AttemptingContact => 2,
         Stage::ContactMade => 3,
         Stage::InviteToReengagement => 8,
         Stage::AppointmentScheduled => 9,
         _ => 25,
-    };
-    let missed = back(depth);
+    }
+}
+
+/// The miss that opens participant `i`'s episode on `missed`, and the changes that take it
+/// to `target` (good cause for every sixteenth from the seventh, else a DQ1), each on its own
+/// day; `core` checks every one as it is made.
+pub(crate) fn plan(
+    i: usize,
+    target: Stage,
+    missed: NaiveDate,
+    team: &Team,
+    calendar: &BusinessCalendar,
+    today: NaiveDate,
+) -> (Trigger, Vec<Step>) {
+    let ahead = |from: NaiveDate, n: u32| calendar.add_business_days(from, n).unwrap_or(from);
     let kind = [
         TriggerKind::MissedCoachAppointment,
         TriggerKind::MissedFirstActivity,
@@ -320,62 +318,44 @@ async fn build_episode(
         at: None,
         reported_by: ReportedBy::Department,
     };
-    let opened = record_missed_activity(db, coach, participant, trigger, noon(missed)).await?;
-    let mut episode = Steps {
-        db,
-        id: opened.episode_id,
-        version: opened.version,
+    let mut steps = Vec::new();
+    let mut step = |day: NaiveDate, change: Transition| {
+        steps.push(Step {
+            day,
+            by: if matches!(change, Transition::FinalizeDq1 { .. }) {
+                By::Manager
+            } else {
+                By::Coach
+            },
+            change,
+        });
     };
     if target == Stage::Missed {
-        return Ok(());
+        return (trigger, steps);
     }
     let first = ahead(missed, 1);
-    let window = Some(2);
-    episode
-        .step(
-            first,
-            attempt(
-                first,
-                ContactMethod::Phone,
-                AttemptOutcome::MessageLeft,
-                window,
-            ),
-            coach,
-        )
-        .await?;
+    let message = AttemptOutcome::MessageLeft;
+    step(
+        first,
+        attempt(first, ContactMethod::Phone, message, Some(2), team),
+    );
     match target {
-        Stage::AttemptingContact => return Ok(()),
+        Stage::AttemptingContact => return (trigger, steps),
         Stage::ContactMade => {
             let on = ahead(missed, 2);
-            episode
-                .step(
-                    on,
-                    Transition::RecordContact {
-                        on,
-                        plan_adjusted: (i / 8).is_multiple_of(2),
-                    },
-                    coach,
-                )
-                .await?;
-            return Ok(());
+            let plan_adjusted = (i / 8).is_multiple_of(2);
+            step(on, Transition::RecordContact { on, plan_adjusted });
+            return (trigger, steps);
         }
         _ => {}
     }
     let second = ahead(missed, 3);
-    episode
-        .step(
-            second,
-            attempt(
-                second,
-                ContactMethod::Written,
-                AttemptOutcome::MessageLeft,
-                None,
-            ),
-            coach,
-        )
-        .await?;
+    step(
+        second,
+        attempt(second, ContactMethod::Written, message, None, team),
+    );
     if target == Stage::InviteToReengagement {
-        return Ok(());
+        return (trigger, steps);
     }
     let scheduled = ahead(second, 3);
     let appointment = if target == Stage::AppointmentScheduled {
@@ -383,91 +363,106 @@ async fn build_episode(
     } else {
         earliest_appointment_for_mailing(scheduled, calendar).unwrap_or(scheduled)
     };
-    episode
-        .step(
-            scheduled,
-            Transition::ScheduleAppointment {
-                on: appointment,
-                at: Some(NaiveTime::from_hms_opt(10, 0, 0).expect("a time")),
-            },
-            coach,
-        )
-        .await?;
+    let at = Some(NaiveTime::from_hms_opt(10, 0, 0).expect("a time"));
+    step(
+        scheduled,
+        Transition::ScheduleAppointment {
+            on: appointment,
+            at,
+        },
+    );
     if target == Stage::AppointmentScheduled && i.is_multiple_of(2) {
-        return Ok(());
+        return (trigger, steps);
     }
-    episode
-        .step(
-            scheduled,
-            Transition::RecordNoticeMailed { on: scheduled },
-            coach,
-        )
-        .await?;
+    step(scheduled, Transition::RecordNoticeMailed { on: scheduled });
     if target == Stage::AppointmentScheduled {
-        return Ok(());
+        return (trigger, steps);
     }
     if target == Stage::Staffing {
         if i % 2 == 1 {
-            episode
-                .step(
-                    appointment,
-                    Transition::AddMissingInfo(MissingInfo {
-                        kind: MissingInfoKind::ChildSafetyCheck,
-                        description: "child safety check".into(),
-                        requested_on: appointment,
-                        resolved_on: None,
-                    }),
-                    coach,
-                )
-                .await?;
+            let item = MissingInfo {
+                kind: MissingInfoKind::ChildSafetyCheck,
+                description: "child safety check".into(),
+                requested_on: appointment,
+                resolved_on: None,
+            };
+            step(appointment, Transition::AddMissingInfo(item));
         }
-        return Ok(());
+        return (trigger, steps);
     }
-    episode
-        .step(
-            appointment,
-            Transition::RecordStaffing(staffing(appointment, i)),
-            coach,
-        )
-        .await?;
+    step(
+        appointment,
+        Transition::RecordStaffing(staffing(appointment, i, team)),
+    );
     let outcome = if i % 16 == 6 {
         DecisionOutcome::GoodCause
     } else {
         DecisionOutcome::Dq1
     };
-    episode
-        .step(
-            appointment,
-            Transition::Decide(Decision {
-                outcome,
-                decided_on: appointment,
-            }),
-            coach,
-        )
-        .await?;
+    let decided_on = appointment;
+    step(
+        appointment,
+        Transition::Decide(Decision {
+            outcome,
+            decided_on,
+        }),
+    );
     if target == Stage::Decided || outcome != DecisionOutcome::Dq1 {
-        return Ok(());
+        return (trigger, steps);
     }
     let next = ahead(appointment, 1);
-    let steps = PostDq1Steps {
+    let done = PostDq1Steps {
         re_step_recorded: true,
         pdp_copy_to_participant: true,
         dq1_selected_on_page: true,
         ..Default::default()
     };
-    episode
-        .step(next, Transition::RecordPostDq1Steps(steps), coach)
-        .await?;
-    episode
-        .step(
-            next,
-            Transition::FinalizeDq1 {
-                on: next,
-                role: StaffingRole::OperationsManager,
-                initials: "MD".into(),
-            },
-            manager,
+    step(next, Transition::RecordPostDq1Steps(done));
+    step(
+        next,
+        Transition::FinalizeDq1 {
+            on: next,
+            role: StaffingRole::OperationsManager,
+            initials: team.manager.clone(),
+        },
+    );
+    (trigger, steps)
+}
+
+/// Builds participant `i`'s episode up to stage `i % 8` through the services, each change on
+/// its own day.
+async fn build_episode(
+    db: &Db,
+    coach: &Actor,
+    manager: &Actor,
+    participant: i64,
+    i: usize,
+    calendar: &BusinessCalendar,
+    today: NaiveDate,
+) -> Result<(), ServiceError> {
+    let target = Stage::ALL[i % Stage::ALL.len()];
+    let mut missed = calendar.on_or_before(today).unwrap_or(today);
+    for _ in 0..depth(target, i) {
+        missed = calendar.previous_business_day(missed).unwrap_or(missed);
+    }
+    let (trigger, steps) = plan(i, target, missed, &Team::demo(), calendar, today);
+    let opened = record_missed_activity(db, coach, participant, trigger, noon(missed)).await?;
+    let mut version = opened.version;
+    for step in steps {
+        let by = match step.by {
+            By::Coach => coach,
+            By::Manager => manager,
+        };
+        version = change(
+            db,
+            by,
+            opened.episode_id,
+            version,
+            step.change,
+            noon(step.day),
         )
-        .await?;
+        .await?
+        .version;
+    }
     Ok(())
 }

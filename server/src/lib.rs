@@ -18,6 +18,7 @@ pub mod ical;
 pub mod pages;
 pub mod passwords;
 pub mod redact;
+pub mod scale;
 pub mod security;
 pub mod services;
 pub mod sessions;
@@ -67,9 +68,12 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
             print!("{}", calendar_cli::answer(&command)?);
             Ok(())
         }
-        Command::Demo => {
+        Command::Demo { episodes } => {
             let db = db::open(&cli.database_url).await?;
-            let result = demo::load(&db, chrono::Utc::now()).await;
+            let result = match episodes {
+                None => demo::load(&db, chrono::Utc::now()).await,
+                Some(n) => scale::load(&db, chrono::Utc::now(), n).await,
+            };
             db.pool.close().await;
             print!("{}", result?);
             Ok(())

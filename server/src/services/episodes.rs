@@ -87,24 +87,51 @@ pub async fn record_missed_activity(
     now: DateTime<Utc>,
 ) -> Result<Changed, ServiceError> {
     let mut tx = db::begin_write(db).await?;
+    let opened = open_in(&mut tx, db.backend, actor, participant_id, trigger, now).await?;
+    tx.commit().await?;
+    Ok(Changed {
+        episode_id: opened.id,
+        version: opened.version,
+        stage: opened.stage,
+    })
+}
+
+/// An episode just opened, as [`record_change`] continues it.
+#[derive(Debug, Clone)]
+pub struct Opened {
+    pub id: i64,
+    pub version: i64,
+    pub stage: Stage,
+    pub record: EpisodeRecord,
+}
+
+/// [`record_missed_activity`] inside the caller's write transaction.
+pub async fn open_in(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    actor: &Actor,
+    participant_id: i64,
+    trigger: Trigger,
+    now: DateTime<Utc>,
+) -> Result<Opened, ServiceError> {
     let participant: Option<(i64, Option<i64>, String)> =
         sqlx::query_as("SELECT branch_id, coach_id, display_name FROM participants WHERE id = $1")
             .bind(participant_id)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut *conn)
             .await?;
     let (branch_id, coach_id, name) = participant
         .ok_or_else(|| ServiceError::NotFound(format!("participant {participant_id}")))?;
     let open: Option<i64> =
         sqlx::query_scalar("SELECT id FROM episodes WHERE participant_id = $1 AND closed = 0")
             .bind(participant_id)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut *conn)
             .await?;
     if let Some(open) = open {
         return Err(ServiceError::Invalid(format!(
             "{name} already has an open re-engagement episode (number {open}). Record this miss there."
         )));
     }
-    let (today, calendar) = office_day(&mut tx, branch_id, now).await?;
+    let (today, calendar) = office_day(conn, branch_id, now).await?;
     // R1: the same check the missed-activity form's feedback is made of.
     reengage_core::episode::check_miss(&trigger, today).map_err(ServiceError::Refused)?;
     let facts = EpisodeFacts::new(name, trigger.clone());
@@ -127,7 +154,7 @@ pub async fn record_missed_activity(
     .bind(flag(derived.closed))
     .bind(derived.due_column())
     .bind(&at)
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut *conn)
     .await?;
     let entry = Entry::at(
         now,
@@ -141,12 +168,23 @@ pub async fn record_missed_activity(
         None,
         Some(json!({ "trigger": trigger, "version": 1 }).to_string()),
     );
-    audit::append(&mut tx, db.backend, &entry).await?;
-    tx.commit().await?;
-    Ok(Changed {
-        episode_id: id,
+    audit::append(conn, backend, &entry).await?;
+    Ok(Opened {
+        id,
         version: 1,
         stage: derived.stage,
+        record: EpisodeRecord {
+            id,
+            participant_id,
+            branch_id,
+            coach_id,
+            version: 1,
+            facts,
+            missing_info_ids: Vec::new(),
+            staffing_id: None,
+            decision_id: None,
+            earlier: Vec::new(),
+        },
     })
 }
 
@@ -208,15 +246,46 @@ pub async fn change_in(
         return Err(conflict(conn, &record, expected_version).await?);
     }
     let (today, calendar) = office_day(conn, record.branch_id, now).await?;
-    let transition = with_releases_on_file(conn, &record, transition).await?;
-    episode::check(&record.facts, &transition, today, &calendar).map_err(ServiceError::Refused)?;
+    let mut record = record;
+    record_change(
+        conn,
+        backend,
+        actor,
+        &mut record,
+        transition,
+        now,
+        today,
+        &calendar,
+    )
+    .await
+}
+
+/// Makes `transition` on `record` as loaded (its version the one expected) on the office's
+/// `today`: `core` checks it, its rows are written, the derived columns and the version
+/// follow, and the audit entry records it — all in the caller's transaction. `record` is left
+/// as the change made it, so the next change can follow without reading it again.
+#[allow(clippy::too_many_arguments)]
+pub async fn record_change(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    actor: &Actor,
+    record: &mut EpisodeRecord,
+    transition: Transition,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+    calendar: &BusinessCalendar,
+) -> Result<Changed, ServiceError> {
+    let transition = with_releases_on_file(conn, record, transition).await?;
+    episode::check(&record.facts, &transition, today, calendar).map_err(ServiceError::Refused)?;
 
     let at = instant(now);
-    write(conn, &record, &transition, today, &at).await?;
+    write(conn, record, &transition, today, &at).await?;
 
+    let expected_version = record.version;
+    let episode_id = record.id;
     let after = episode::apply(&record.facts, &transition, today);
-    let derived = derive(&after, today, &calendar);
-    let before_stage = episode::stage(&record.facts, today, &calendar);
+    let derived = derive(&after, today, calendar);
+    let before_stage = episode::stage(&record.facts, today, calendar);
     let updated = sqlx::query(
         "UPDATE episodes SET stage = $1, closed = $2, next_due_on = $3, version = version + 1, \
          updated_at = $4 WHERE id = $5 AND version = $6",
@@ -230,7 +299,7 @@ pub async fn change_in(
     .execute(&mut *conn)
     .await?;
     if updated.rows_affected() != 1 {
-        return Err(conflict(conn, &record, expected_version).await?);
+        return Err(conflict(conn, record, expected_version).await?);
     }
     let version = expected_version + 1;
     let entry = Entry::at(
@@ -248,6 +317,8 @@ pub async fn change_in(
         ),
     );
     audit::append(conn, backend, &entry).await?;
+    record.facts = after;
+    record.version = version;
     Ok(Changed {
         episode_id,
         version,
@@ -319,10 +390,10 @@ async fn conflict(
     })
 }
 
-/// The rows a change writes.
+/// The rows a change writes; `record`'s ids follow (a new staffing, decision or item).
 async fn write(
     conn: &mut AnyConnection,
-    record: &EpisodeRecord,
+    record: &mut EpisodeRecord,
     transition: &Transition,
     today: NaiveDate,
     at: &str,
@@ -377,9 +448,9 @@ async fn write(
                 .await?;
         }
         Transition::AddMissingInfo(item) => {
-            sqlx::query(
+            let task: i64 = sqlx::query_scalar(
                 "INSERT INTO tasks (episode_id, kind, blocks_decision, description, requested_on, \
-                 resolved_on, created_at) VALUES ($1, $2, 1, $3, $4, $5, $6)",
+                 resolved_on, created_at) VALUES ($1, $2, 1, $3, $4, $5, $6) RETURNING id",
             )
             .bind(id)
             .bind(code(&item.kind))
@@ -387,8 +458,9 @@ async fn write(
             .bind(day(item.requested_on))
             .bind(item.resolved_on.map(day))
             .bind(at)
-            .execute(&mut *conn)
+            .fetch_one(&mut *conn)
             .await?;
+            record.missing_info_ids.push(task);
         }
         Transition::ResolveMissingInfo { index, on } => {
             let task = record
@@ -478,22 +550,24 @@ async fn write(
                     other => other.into(),
                 })?;
             }
+            record.staffing_id = Some(staffing_id);
         }
         Transition::Decide(decision) => {
             let staffing_id = record
                 .staffing_id
                 .ok_or(ServiceError::Refused(Refusal::NoStaffing))?;
-            sqlx::query(
+            let decision_id: i64 = sqlx::query_scalar(
                 "INSERT INTO decisions (episode_id, staffing_id, outcome, decided_on, created_at) \
-                 VALUES ($1, $2, $3, $4, $5)",
+                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
             )
             .bind(id)
             .bind(staffing_id)
             .bind(code(&decision.outcome))
             .bind(day(decision.decided_on))
             .bind(at)
-            .execute(&mut *conn)
+            .fetch_one(&mut *conn)
             .await?;
+            record.decision_id = Some(decision_id);
         }
         Transition::FinalizeDq1 { on, .. } => {
             sqlx::query("UPDATE episodes SET finalized_on = $1 WHERE id = $2")
@@ -545,6 +619,8 @@ async fn write(
             .bind(id)
             .execute(&mut *conn)
             .await?;
+            record.staffing_id = None;
+            record.decision_id = None;
         }
     }
     Ok(())
