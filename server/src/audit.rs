@@ -8,6 +8,14 @@ use thiserror::Error;
 
 use crate::db::{Backend, Db};
 
+/// The newest entry's hash (the primary key's last value).
+pub const LAST_HASH_SQL: &str =
+    "SELECT hash FROM audit_log WHERE id = (SELECT max(id) FROM audit_log)";
+
+/// The next entries of the chain, in id order (the primary key).
+pub const VERIFY_BATCH_SQL: &str = "SELECT id, at, actor, role, action, entity, entity_id, before, after, prev_hash, hash \
+             FROM audit_log WHERE id > $1 ORDER BY id LIMIT $2";
+
 /// The `prev_hash` of the first entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -97,10 +105,9 @@ pub async fn append(
             .execute(&mut *conn)
             .await?;
     }
-    let prev_hash: Option<String> =
-        sqlx::query_scalar("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")
-            .fetch_optional(&mut *conn)
-            .await?;
+    let prev_hash: Option<String> = sqlx::query_scalar(LAST_HASH_SQL)
+        .fetch_optional(&mut *conn)
+        .await?;
     let prev_hash = prev_hash.unwrap_or_else(|| GENESIS.to_owned());
     let hash = entry.hash(&prev_hash);
     sqlx::query_scalar(
@@ -139,15 +146,12 @@ pub async fn verify(db: &Db) -> Result<u64, Broken> {
     let mut prev_hash = GENESIS.to_owned();
     let mut checked = 0_u64;
     loop {
-        let rows = sqlx::query(
-            "SELECT id, at, actor, role, action, entity, entity_id, before, after, prev_hash, hash \
-             FROM audit_log WHERE id > $1 ORDER BY id LIMIT $2",
-        )
-        .bind(last_id)
-        .bind(BATCH)
-        .fetch_all(&db.pool)
-        .await
-        .map_err(|error| Broken::Unreadable(error.to_string()))?;
+        let rows = sqlx::query(VERIFY_BATCH_SQL)
+            .bind(last_id)
+            .bind(BATCH)
+            .fetch_all(&db.pool)
+            .await
+            .map_err(|error| Broken::Unreadable(error.to_string()))?;
         if rows.is_empty() {
             return Ok(checked);
         }

@@ -17,6 +17,10 @@ use crate::store::codes::instant;
 
 pub use crate::passwords::{MAX_CHARS as MAX_PASSWORD_CHARS, MIN_CHARS as MIN_PASSWORD_CHARS};
 
+/// Every staff account, by name: an admin's whole list (the staff table is small).
+pub const STAFF_LIST_SQL: &str =
+    "SELECT id, email, name, initials, role, branch_id, active FROM staff ORDER BY name, id";
+
 /// The staff roles of DESIGN.md §8, as stored.
 pub const ROLES: [&str; 7] = [
     "family_coach",
@@ -365,11 +369,7 @@ type AccountRow = (i64, String, String, String, String, Option<i64>, i64);
 
 /// Every staff account, by name.
 pub async fn list_staff(db: &Db) -> Result<Vec<StaffAccount>, sqlx::Error> {
-    let rows: Vec<AccountRow> = sqlx::query_as(
-        "SELECT id, email, name, initials, role, branch_id, active FROM staff ORDER BY name, id",
-    )
-    .fetch_all(&db.pool)
-    .await?;
+    let rows: Vec<AccountRow> = sqlx::query_as(STAFF_LIST_SQL).fetch_all(&db.pool).await?;
     Ok(rows
         .into_iter()
         .map(

@@ -20,6 +20,13 @@ use crate::services::ServiceError;
 use crate::services::episodes::read;
 use crate::sessions::AuthSession;
 
+/// A branch's episodes missed in a period, newest first (index episodes_branch_missed).
+pub const MISSED_IN_SQL: &str = "SELECT e.id, p.display_name, p.case_number, e.coach_id FROM episodes e \
+         JOIN participants p ON p.id = e.participant_id \
+         WHERE e.branch_id = $1 AND e.missed_on >= $2 AND e.missed_on <= $3 \
+           AND ($4 = 0 OR e.coach_id = $4) \
+         ORDER BY e.missed_on DESC, e.id DESC LIMIT $5";
+
 /// The most efforts one view reads; a longer period is cut and says so.
 const LIMIT: i64 = 1_000;
 
@@ -92,20 +99,14 @@ pub async fn missed_in(
     to: NaiveDate,
     coach: Option<i64>,
 ) -> Result<(Vec<(i64, String, String, Option<i64>)>, bool), ServiceError> {
-    let mut found: Vec<(i64, String, String, Option<i64>)> = sqlx::query_as(
-        "SELECT e.id, p.display_name, p.case_number, e.coach_id FROM episodes e \
-         JOIN participants p ON p.id = e.participant_id \
-         WHERE e.branch_id = $1 AND e.missed_on >= $2 AND e.missed_on <= $3 \
-           AND ($4 = 0 OR e.coach_id = $4) \
-         ORDER BY e.missed_on DESC, e.id DESC LIMIT $5",
-    )
-    .bind(branch_id)
-    .bind(from.to_string())
-    .bind(to.to_string())
-    .bind(coach.unwrap_or(0))
-    .bind(LIMIT + 1)
-    .fetch_all(&state.db.pool)
-    .await?;
+    let mut found: Vec<(i64, String, String, Option<i64>)> = sqlx::query_as(MISSED_IN_SQL)
+        .bind(branch_id)
+        .bind(from.to_string())
+        .bind(to.to_string())
+        .bind(coach.unwrap_or(0))
+        .bind(LIMIT + 1)
+        .fetch_all(&state.db.pool)
+        .await?;
     let more = found.len() as i64 > LIMIT;
     found.truncate(LIMIT as usize);
     Ok((found, more))

@@ -3,6 +3,7 @@
 //! aide's own caseload, a supervisor's whole branch. Each event names the participant, the
 //! DHS 7869 notice's state (R15) and links to the episode.
 
+use crate::store::lists::Scope;
 use axum::{
     extract::State,
     http::{StatusCode, header},
@@ -14,6 +15,19 @@ use crate::access::{self, Action, Record, Role};
 use crate::http::AppState;
 use crate::services::ServiceError;
 use crate::sessions::AuthSession;
+
+/// The coming re-engagement appointments of a coach's caseload, a branch or a contractor's
+/// referrals, soonest first: indexes episodes_coach_appointments and
+/// episodes_branch_appointments; a contractor's through participants_contractor.
+pub fn appointments_sql(scope: Scope) -> String {
+    format!(
+        "SELECT e.id, p.display_name, e.appointment_on, e.appointment_at, e.notice_mailed_on \
+         FROM {} {} = $1 AND e.closed = 0 AND e.appointment_on >= $2 \
+         ORDER BY e.appointment_on, e.id LIMIT $3",
+        scope.tables(),
+        scope.column()
+    )
+}
 
 /// How many coming appointments the feed holds at most.
 const LIMIT: i64 = 500;
@@ -139,21 +153,13 @@ async fn events(state: &AppState, auth: AuthSession) -> Result<Vec<Event>, Respo
     let today = crate::pages::office_today(state, &staff, now)
         .await
         .map_err(|_| StatusCode::SERVICE_UNAVAILABLE.into_response())?;
-    // Each scope names a column with its own index (episodes_coach_due, episodes_branch_due;
-    // participants_contractor for a contractor's referrals).
-    let (column, key) = match (role, staff.branch_id) {
-        (Role::Contractor, _) => ("p.contractor_id", staff.id),
-        (Role::FamilyCoach | Role::CaseAide, _) | (_, None) => ("e.coach_id", staff.id),
-        (_, Some(branch)) => ("e.branch_id", branch),
+    let scope = match (role, staff.branch_id) {
+        (Role::Contractor, _) => Scope::Contractor(staff.id),
+        (Role::FamilyCoach | Role::CaseAide, _) | (_, None) => Scope::Coach(staff.id),
+        (_, Some(branch)) => Scope::Branch(branch),
     };
-    let sql = format!(
-        "SELECT e.id, p.display_name, e.appointment_on, e.appointment_at, e.notice_mailed_on \
-         FROM episodes e JOIN participants p ON p.id = e.participant_id \
-         WHERE {column} = $1 AND e.closed = 0 AND e.appointment_on >= $2 \
-         ORDER BY e.appointment_on, e.id LIMIT $3"
-    );
-    let rows: Vec<Row> = sqlx::query_as(&sql)
-        .bind(key)
+    let rows: Vec<Row> = sqlx::query_as(&appointments_sql(scope))
+        .bind(scope.owner())
         .bind(today.to_string())
         .bind(LIMIT)
         .fetch_all(&state.db.pool)

@@ -17,6 +17,10 @@ use crate::services::{ServiceError, narratives, participants};
 use crate::sessions::AuthSession;
 use crate::store::lists::{Scope, open_episodes};
 
+/// A branch's coaches and case aides (index staff_branch).
+pub const COACHES_SQL: &str = "SELECT id, name FROM staff WHERE branch_id = $1 AND role IN ('family_coach', 'case_aide') \
+         ORDER BY name, id";
+
 /// The time zone of almost every office (CALENDAR.md).
 const DEFAULT_ZONE: &str = "America/Los_Angeles";
 
@@ -120,13 +124,10 @@ pub(crate) async fn supervised_branch(
     let branch_id = staff.branch_id.ok_or_else(|| {
         ServiceError::Forbidden("Your account belongs to no branch: ask an admin to set it.".into())
     })?;
-    let coaches = sqlx::query_as(
-        "SELECT id, name FROM staff WHERE branch_id = $1 AND role IN ('family_coach', 'case_aide') \
-         ORDER BY name, id",
-    )
-    .bind(branch_id)
-    .fetch_all(&state.db.pool)
-    .await?;
+    let coaches = sqlx::query_as(COACHES_SQL)
+        .bind(branch_id)
+        .fetch_all(&state.db.pool)
+        .await?;
     Ok((branch_id, coaches))
 }
 
@@ -206,6 +207,18 @@ pub(crate) async fn branch(
     })
 }
 
+/// The participants of a coach (`p.coach_id`), a contractor (`p.contractor_id`) or a branch
+/// (`p.branch_id`) with no open episode, by name: indexes participants_coach_name,
+/// participants_contractor_name and participants_branch_name; the open-episode test uses the
+/// partial unique index episodes_one_open.
+pub fn missed_form_sql(column: &str) -> String {
+    format!(
+        "SELECT p.id, p.display_name, p.case_number FROM participants p WHERE {column} = $1 \
+         AND NOT EXISTS (SELECT 1 FROM episodes e WHERE e.participant_id = p.id AND e.closed = 0) \
+         ORDER BY p.display_name, p.id LIMIT $2"
+    )
+}
+
 /// How many participants the missed-activity form offers at most.
 const MISSED_FORM_LIMIT: i64 = 500;
 
@@ -226,15 +239,7 @@ async fn missed_form(state: &AppState, staff: Staff) -> Result<MissChoices, Serv
         (Role::FamilyCoach | Role::CaseAide, _) | (_, None) => ("p.coach_id", staff.id),
         (_, Some(branch)) => ("p.branch_id", branch),
     };
-    // Each branch of the match names a column with its own index (participants_coach,
-    // participants_contractor, participants_branch); the open-episode test uses the partial
-    // unique index episodes_one_open.
-    let sql = format!(
-        "SELECT p.id, p.display_name, p.case_number FROM participants p WHERE {column} = $1 \
-         AND NOT EXISTS (SELECT 1 FROM episodes e WHERE e.participant_id = p.id AND e.closed = 0) \
-         ORDER BY p.display_name, p.id LIMIT $2"
-    );
-    let rows: Vec<(i64, String, String)> = sqlx::query_as(&sql)
+    let rows: Vec<(i64, String, String)> = sqlx::query_as(&missed_form_sql(column))
         .bind(key)
         .bind(MISSED_FORM_LIMIT)
         .fetch_all(&state.db.pool)

@@ -31,6 +31,8 @@ const ZONE: &str = "America/Los_Angeles";
 /// One fictional branch's staff: `(id, email, initials)` of each.
 struct BranchStaff {
     id: i64,
+    /// The JOBS contractor every fourth participant is referred to.
+    contractor: i64,
     /// When the load began, as stored (`created_at`).
     created: String,
     coaches: Vec<(i64, String, String)>,
@@ -205,6 +207,7 @@ async fn branch(
     };
     Ok(BranchStaff {
         id,
+        contractor: find("KC").0,
         created: instant(now),
         coaches: created[..COACHES as usize].to_vec(),
         manager: find("OM"),
@@ -240,8 +243,8 @@ async fn episode(
     let (first, last) = (FIRST[(k % 8) as usize], LAST[(k / 8 % 6) as usize]);
     let participant: i64 = sqlx::query_scalar(
         "INSERT INTO participants (branch_id, case_number, first_name, last_name, display_name, phone, \
-         phone_in_service, email, address, coach_id, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+         phone_in_service, email, address, coach_id, contractor_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
     )
     .bind(staff.id)
     .bind(format!("S{b:03}-{n:05}"))
@@ -253,6 +256,7 @@ async fn episode(
     .bind(format!("participant{k}@scale.test"))
     .bind(format!("{} Example Street, Demo City", 100 + k % 900))
     .bind(coach_id)
+    .bind(k.is_multiple_of(4).then_some(staff.contractor))
     .bind(&staff.created)
     .fetch_one(&mut *conn)
     .await?;

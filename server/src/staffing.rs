@@ -28,6 +28,10 @@ use crate::services::participants::{self, Addition, PdpStep};
 use crate::services::{ServiceError, narratives};
 use crate::store::episodes::{branch_time_zone, releases_on_file};
 
+/// A branch's staff who may sit on a staffing (index staff_branch).
+pub const TEAM_SQL: &str = "SELECT id, name, initials, role FROM staff WHERE branch_id = $1 AND active = 1 \
+         AND role <> 'admin' ORDER BY name, id";
+
 /// Whether a narrative draft key belongs to the staffing or its decision (R22, R25), of any
 /// review (`staffing`, `decision-2`…).
 fn of_staffing(key: &str) -> bool {
@@ -42,13 +46,10 @@ fn of_staffing(key: &str) -> bool {
 /// The branch's staff who may sit on a staffing team, each in the seat their role takes
 /// (index staff_branch).
 pub async fn team_of(db: &Db, branch_id: i64) -> Result<Vec<TeamMember>, ServiceError> {
-    let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
-        "SELECT id, name, initials, role FROM staff WHERE branch_id = $1 AND active = 1 \
-         AND role <> 'admin' ORDER BY name, id",
-    )
-    .bind(branch_id)
-    .fetch_all(&db.pool)
-    .await?;
+    let rows: Vec<(i64, String, String, String)> = sqlx::query_as(TEAM_SQL)
+        .bind(branch_id)
+        .fetch_all(&db.pool)
+        .await?;
     Ok(rows
         .into_iter()
         .filter_map(|(staff_id, name, initials, role)| {

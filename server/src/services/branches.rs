@@ -11,6 +11,10 @@ use crate::audit::{self, Entry};
 use crate::db::{self, Db};
 use crate::store::codes::{day, parse_day};
 
+/// A branch's closure days (primary key branch_id, on_date).
+pub const CLOSURES_SQL: &str =
+    "SELECT on_date, name FROM office_closures WHERE branch_id = $1 ORDER BY on_date";
+
 /// A day a branch's office is closed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ClosureDay {
@@ -78,12 +82,10 @@ pub async fn add_closure(
 
 /// The closure days of branch `branch_id`, in date order.
 pub async fn closures(db: &Db, branch_id: i64) -> Result<Vec<ClosureDay>, ServiceError> {
-    let rows: Vec<(String, String)> = sqlx::query_as(
-        "SELECT on_date, name FROM office_closures WHERE branch_id = $1 ORDER BY on_date",
-    )
-    .bind(branch_id)
-    .fetch_all(&db.pool)
-    .await?;
+    let rows: Vec<(String, String)> = sqlx::query_as(CLOSURES_SQL)
+        .bind(branch_id)
+        .fetch_all(&db.pool)
+        .await?;
     rows.into_iter()
         .map(|(on, name)| {
             Ok(ClosureDay {

@@ -18,6 +18,10 @@ use crate::store::episodes::{
     EpisodeRecord, branch_calendar, branch_time_zone, load, releases_on_file,
 };
 
+/// An episode's latest changes, newest first (index audit_log_entity).
+pub const CONFLICT_SQL: &str = "SELECT action, actor, at FROM audit_log WHERE entity = 'episode' AND entity_id = $1 \
+         ORDER BY id DESC LIMIT $2";
+
 /// Where an episode stands after a change.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Changed {
@@ -369,14 +373,11 @@ async fn conflict(
     expected_version: i64,
 ) -> Result<ServiceError, ServiceError> {
     let newer = (record.version - expected_version).clamp(1, 20);
-    let rows: Vec<(String, String, String)> = sqlx::query_as(
-        "SELECT action, actor, at FROM audit_log WHERE entity = 'episode' AND entity_id = $1 \
-         ORDER BY id DESC LIMIT $2",
-    )
-    .bind(record.id.to_string())
-    .bind(newer)
-    .fetch_all(&mut *conn)
-    .await?;
+    let rows: Vec<(String, String, String)> = sqlx::query_as(CONFLICT_SQL)
+        .bind(record.id.to_string())
+        .bind(newer)
+        .fetch_all(&mut *conn)
+        .await?;
     let changes = rows
         .into_iter()
         .rev()

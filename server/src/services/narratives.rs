@@ -16,6 +16,10 @@ use crate::audit::{self, Entry};
 use crate::db::{self, Db};
 use crate::store::codes::{code, from_code, instant};
 
+/// The saved narratives of an episode (index narratives_episode).
+pub const LIST_SQL: &str = "SELECT id, kind, body, author_id, updated_at, draft_of FROM narratives \
+         WHERE episode_id = $1 ORDER BY id";
+
 /// The longest narrative accepted, in characters.
 pub const MAX_CHARS: usize = 20_000;
 
@@ -211,13 +215,10 @@ pub async fn edit(
 /// The saved narratives of an episode, oldest first.
 pub async fn list(db: &Db, episode_id: i64) -> Result<Vec<Narrative>, ServiceError> {
     type Row = (i64, String, String, Option<i64>, String, Option<String>);
-    let rows: Vec<Row> = sqlx::query_as(
-        "SELECT id, kind, body, author_id, updated_at, draft_of FROM narratives \
-         WHERE episode_id = $1 ORDER BY id",
-    )
-    .bind(episode_id)
-    .fetch_all(&db.pool)
-    .await?;
+    let rows: Vec<Row> = sqlx::query_as(LIST_SQL)
+        .bind(episode_id)
+        .fetch_all(&db.pool)
+        .await?;
     rows.into_iter()
         .map(|(id, kind, body, author_id, updated_at, draft_of)| {
             Ok(Narrative {

@@ -12,6 +12,17 @@ use crate::db::{self, Backend, Db};
 use crate::store::codes::{day, instant, parse_day, parse_optional_day, time};
 use sqlx::AnyConnection;
 
+/// A participant's PDP steps (index pdp_steps_participant).
+pub const PDP_STEPS_SQL: &str = "SELECT code, starts_on, ends_on, scheduled_time, attendance_hours FROM pdp_steps \
+         WHERE participant_id = $1 ORDER BY starts_on, id";
+
+/// A participant's exemption periods (index exemptions_participant).
+pub const EXEMPTIONS_SQL: &str =
+    "SELECT from_on, to_on, reason FROM exemptions WHERE participant_id = $1 ORDER BY from_on, id";
+
+/// A participant's MCS 3010 releases (index releases_participant).
+pub const RELEASES_SQL: &str = "SELECT partner, signed_on, expires_on FROM releases WHERE participant_id = $1 ORDER BY partner, id";
+
 /// A new participant.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct NewParticipant {
@@ -302,13 +313,10 @@ pub async fn get(db: &Db, id: i64) -> Result<Participant, ServiceError> {
         coach_id,
         contractor_id,
     ) = row.ok_or_else(|| ServiceError::NotFound(format!("participant {id}")))?;
-    let steps: Vec<StepRow> = sqlx::query_as(
-        "SELECT code, starts_on, ends_on, scheduled_time, attendance_hours FROM pdp_steps \
-         WHERE participant_id = $1 ORDER BY starts_on, id",
-    )
-    .bind(id)
-    .fetch_all(&db.pool)
-    .await?;
+    let steps: Vec<StepRow> = sqlx::query_as(PDP_STEPS_SQL)
+        .bind(id)
+        .fetch_all(&db.pool)
+        .await?;
     let mut pdp_steps = Vec::new();
     for (code, starts, ends, at, hours) in steps {
         pdp_steps.push(PdpStep {
@@ -322,12 +330,10 @@ pub async fn get(db: &Db, id: i64) -> Result<Participant, ServiceError> {
             attendance_hours: hours,
         });
     }
-    let periods: Vec<(String, Option<String>, Option<String>)> = sqlx::query_as(
-        "SELECT from_on, to_on, reason FROM exemptions WHERE participant_id = $1 ORDER BY from_on, id",
-    )
-    .bind(id)
-    .fetch_all(&db.pool)
-    .await?;
+    let periods: Vec<(String, Option<String>, Option<String>)> = sqlx::query_as(EXEMPTIONS_SQL)
+        .bind(id)
+        .fetch_all(&db.pool)
+        .await?;
     let mut exemptions = Vec::new();
     for (from, to, reason) in periods {
         exemptions.push(ExemptionPeriod {
@@ -336,12 +342,10 @@ pub async fn get(db: &Db, id: i64) -> Result<Participant, ServiceError> {
             reason,
         });
     }
-    let files: Vec<(String, String, Option<String>)> = sqlx::query_as(
-        "SELECT partner, signed_on, expires_on FROM releases WHERE participant_id = $1 ORDER BY partner, id",
-    )
-    .bind(id)
-    .fetch_all(&db.pool)
-    .await?;
+    let files: Vec<(String, String, Option<String>)> = sqlx::query_as(RELEASES_SQL)
+        .bind(id)
+        .fetch_all(&db.pool)
+        .await?;
     let mut releases = Vec::new();
     for (partner, signed, expires) in files {
         releases.push(ReleaseOnFile {

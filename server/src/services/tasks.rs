@@ -12,6 +12,10 @@ use crate::audit::{self, Entry};
 use crate::db::{self, Db};
 use crate::store::codes::{day, instant, parse_day, parse_optional_day};
 
+/// Every to-do of an episode (index tasks_episode).
+pub const LIST_SQL: &str = "SELECT id, kind, description, requested_on, resolved_on, blocks_decision FROM tasks \
+         WHERE episode_id = $1 ORDER BY id";
+
 /// What kind of to-do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub enum TaskKind {
@@ -139,13 +143,10 @@ type TaskRow = (i64, String, String, String, Option<String>, i64);
 
 /// Every to-do of an episode, blocking ones included, oldest first.
 pub async fn list(db: &Db, episode_id: i64) -> Result<Vec<Task>, ServiceError> {
-    let rows: Vec<TaskRow> = sqlx::query_as(
-        "SELECT id, kind, description, requested_on, resolved_on, blocks_decision FROM tasks \
-         WHERE episode_id = $1 ORDER BY id",
-    )
-    .bind(episode_id)
-    .fetch_all(&db.pool)
-    .await?;
+    let rows: Vec<TaskRow> = sqlx::query_as(LIST_SQL)
+        .bind(episode_id)
+        .fetch_all(&db.pool)
+        .await?;
     rows.into_iter()
         .map(|(id, kind, description, requested, resolved, blocks)| {
             // Blocking items are stored with core's missing-information kinds.

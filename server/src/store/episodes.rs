@@ -9,6 +9,53 @@ use sqlx::{AnyConnection, Row, any::AnyRow};
 use super::StoreError;
 use super::codes::{from_code, parse_day, parse_optional_day, parse_optional_time};
 
+/// A participant's MCS 3010 releases (index releases_participant).
+pub const RELEASES_ON_FILE_SQL: &str = "SELECT partner, signed_on, expires_on FROM releases WHERE participant_id = $1 \
+         ORDER BY partner, id";
+
+/// A branch's closure days (primary key).
+pub const CLOSURES_SQL: &str = "SELECT on_date, name FROM office_closures WHERE branch_id = $1";
+
+/// One episode and its participant's name (primary keys).
+pub const EPISODE_SQL: &str = "SELECT e.*, p.display_name FROM episodes e JOIN participants p ON p.id = e.participant_id \
+         WHERE e.id = $1";
+
+/// An episode's attempts in order (index attempts_episode).
+pub const ATTEMPTS_SQL: &str = "SELECT on_date, method, outcome, response_window, by_initials, note FROM attempts \
+         WHERE episode_id = $1 ORDER BY id";
+
+/// An episode's missing information (index tasks_episode).
+pub const MISSING_INFO_SQL: &str = "SELECT id, kind, description, requested_on, resolved_on FROM tasks \
+         WHERE episode_id = $1 AND blocks_decision = 1 ORDER BY id";
+
+/// A participant's exemptions (index exemptions_participant).
+pub const EXEMPTIONS_SQL: &str =
+    "SELECT from_on, to_on FROM exemptions WHERE participant_id = $1 ORDER BY from_on";
+
+/// An episode's current decision (index decisions_episode).
+pub const DECISION_SQL: &str = "SELECT id, outcome, decided_on FROM decisions \
+         WHERE episode_id = $1 AND superseded_at IS NULL ORDER BY id DESC LIMIT 1";
+
+/// An episode's superseded decisions (index decisions_episode).
+pub const EARLIER_SQL: &str = "SELECT outcome, decided_on, finalized_on, superseded_at, superseded_reason \
+         FROM decisions WHERE episode_id = $1 AND superseded_at IS NOT NULL ORDER BY id";
+
+/// An episode's current staffing (index staffings_episode).
+pub const STAFFING_SQL: &str = "SELECT * FROM staffings WHERE episode_id = $1 AND superseded_at IS NULL \
+         ORDER BY id DESC LIMIT 1";
+
+/// A staffing's members (primary key).
+pub const MEMBERS_SQL: &str =
+    "SELECT initials, role FROM staffing_members WHERE staffing_id = $1 ORDER BY position";
+
+/// A staffing's partners (primary key).
+pub const PARTNERS_SQL: &str = "SELECT name, signed_on, expires_on FROM staffing_partners WHERE staffing_id = $1 \
+         ORDER BY position";
+
+/// A staffing's barrier review (primary key).
+pub const FINDINGS_SQL: &str = "SELECT area, who, present, accommodation_offered, affected_participation, notes \
+         FROM barrier_findings WHERE staffing_id = $1 ORDER BY area, who";
+
 /// An episode as stored: its facts for `core`, and the ids behind them.
 #[derive(Debug, Clone)]
 pub struct EpisodeRecord {
@@ -53,13 +100,10 @@ pub async fn releases_on_file(
     conn: &mut AnyConnection,
     participant_id: i64,
 ) -> Result<Vec<(String, Release)>, StoreError> {
-    let rows = sqlx::query(
-        "SELECT partner, signed_on, expires_on FROM releases WHERE participant_id = $1 \
-         ORDER BY partner, id",
-    )
-    .bind(participant_id)
-    .fetch_all(&mut *conn)
-    .await?;
+    let rows = sqlx::query(RELEASES_ON_FILE_SQL)
+        .bind(participant_id)
+        .fetch_all(&mut *conn)
+        .await?;
     let mut releases = Vec::with_capacity(rows.len());
     for row in rows {
         releases.push((
@@ -93,7 +137,7 @@ pub async fn branch_calendar(
     conn: &mut AnyConnection,
     branch_id: i64,
 ) -> Result<BusinessCalendar, StoreError> {
-    let rows = sqlx::query("SELECT on_date, name FROM office_closures WHERE branch_id = $1")
+    let rows = sqlx::query(CLOSURES_SQL)
         .bind(branch_id)
         .fetch_all(&mut *conn)
         .await?;
@@ -122,13 +166,10 @@ pub async fn branch_time_zone(
 
 /// Reads episode `id` with everything `core` needs, or `None` if there is none.
 pub async fn load(conn: &mut AnyConnection, id: i64) -> Result<Option<EpisodeRecord>, StoreError> {
-    let Some(row) = sqlx::query(
-        "SELECT e.*, p.display_name FROM episodes e JOIN participants p ON p.id = e.participant_id \
-         WHERE e.id = $1",
-    )
-    .bind(id)
-    .fetch_optional(&mut *conn)
-    .await?
+    let Some(row) = sqlx::query(EPISODE_SQL)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
     else {
         return Ok(None);
     };
@@ -171,13 +212,10 @@ pub async fn load(conn: &mut AnyConnection, id: i64) -> Result<Option<EpisodeRec
     };
     facts.finalized_on = parse_optional_day("episodes.finalized_on", get(&row, "finalized_on")?)?;
 
-    for attempt in sqlx::query(
-        "SELECT on_date, method, outcome, response_window, by_initials, note FROM attempts \
-         WHERE episode_id = $1 ORDER BY id",
-    )
-    .bind(id)
-    .fetch_all(&mut *conn)
-    .await?
+    for attempt in sqlx::query(ATTEMPTS_SQL)
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?
     {
         let window = get::<Option<i64>>(&attempt, "response_window")?
             .map(|days| {
@@ -198,13 +236,10 @@ pub async fn load(conn: &mut AnyConnection, id: i64) -> Result<Option<EpisodeRec
     }
 
     let mut missing_info_ids = Vec::new();
-    for task in sqlx::query(
-        "SELECT id, kind, description, requested_on, resolved_on FROM tasks \
-         WHERE episode_id = $1 AND blocks_decision = 1 ORDER BY id",
-    )
-    .bind(id)
-    .fetch_all(&mut *conn)
-    .await?
+    for task in sqlx::query(MISSING_INFO_SQL)
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?
     {
         missing_info_ids.push(get(&task, "id")?);
         facts.missing_info.push(MissingInfo {
@@ -215,12 +250,10 @@ pub async fn load(conn: &mut AnyConnection, id: i64) -> Result<Option<EpisodeRec
         });
     }
 
-    for exemption in sqlx::query(
-        "SELECT from_on, to_on FROM exemptions WHERE participant_id = $1 ORDER BY from_on",
-    )
-    .bind(participant_id)
-    .fetch_all(&mut *conn)
-    .await?
+    for exemption in sqlx::query(EXEMPTIONS_SQL)
+        .bind(participant_id)
+        .fetch_all(&mut *conn)
+        .await?
     {
         facts.exemptions.push(Exemption {
             from: parse_day("exemptions.from_on", &get::<String>(&exemption, "from_on")?)?,
@@ -230,13 +263,10 @@ pub async fn load(conn: &mut AnyConnection, id: i64) -> Result<Option<EpisodeRec
 
     let staffing_id = load_staffing(conn, id, &mut facts).await?;
     let mut decision_id = None;
-    if let Some(decision) = sqlx::query(
-        "SELECT id, outcome, decided_on FROM decisions \
-         WHERE episode_id = $1 AND superseded_at IS NULL ORDER BY id DESC LIMIT 1",
-    )
-    .bind(id)
-    .fetch_optional(&mut *conn)
-    .await?
+    if let Some(decision) = sqlx::query(DECISION_SQL)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
     {
         decision_id = Some(get(&decision, "id")?);
         facts.decision = Some(Decision {
@@ -249,13 +279,10 @@ pub async fn load(conn: &mut AnyConnection, id: i64) -> Result<Option<EpisodeRec
     }
 
     let mut earlier = Vec::new();
-    for row in sqlx::query(
-        "SELECT outcome, decided_on, finalized_on, superseded_at, superseded_reason \
-         FROM decisions WHERE episode_id = $1 AND superseded_at IS NOT NULL ORDER BY id",
-    )
-    .bind(id)
-    .fetch_all(&mut *conn)
-    .await?
+    for row in sqlx::query(EARLIER_SQL)
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?
     {
         earlier.push(SupersededDecision {
             outcome: from_code("decisions.outcome", &get::<String>(&row, "outcome")?)?,
@@ -285,13 +312,10 @@ async fn load_staffing(
     episode_id: i64,
     facts: &mut EpisodeFacts,
 ) -> Result<Option<i64>, StoreError> {
-    let Some(row) = sqlx::query(
-        "SELECT * FROM staffings WHERE episode_id = $1 AND superseded_at IS NULL \
-         ORDER BY id DESC LIMIT 1",
-    )
-    .bind(episode_id)
-    .fetch_optional(&mut *conn)
-    .await?
+    let Some(row) = sqlx::query(STAFFING_SQL)
+        .bind(episode_id)
+        .fetch_optional(&mut *conn)
+        .await?
     else {
         return Ok(None);
     };
@@ -317,25 +341,20 @@ async fn load_staffing(
         recommended_strategies: list("staffings.strategies", get(&row, "strategies")?)?,
         pdp_next_steps: list("staffings.next_steps", get(&row, "next_steps")?)?,
     };
-    for member in sqlx::query(
-        "SELECT initials, role FROM staffing_members WHERE staffing_id = $1 ORDER BY position",
-    )
-    .bind(staffing_id)
-    .fetch_all(&mut *conn)
-    .await?
+    for member in sqlx::query(MEMBERS_SQL)
+        .bind(staffing_id)
+        .fetch_all(&mut *conn)
+        .await?
     {
         staffing.members.push(StaffingMember {
             initials: get(&member, "initials")?,
             role: from_code("staffing_members.role", &get::<String>(&member, "role")?)?,
         });
     }
-    for partner in sqlx::query(
-        "SELECT name, signed_on, expires_on FROM staffing_partners WHERE staffing_id = $1 \
-         ORDER BY position",
-    )
-    .bind(staffing_id)
-    .fetch_all(&mut *conn)
-    .await?
+    for partner in sqlx::query(PARTNERS_SQL)
+        .bind(staffing_id)
+        .fetch_all(&mut *conn)
+        .await?
     {
         let signed =
             parse_optional_day("staffing_partners.signed_on", get(&partner, "signed_on")?)?;
@@ -354,13 +373,10 @@ async fn load_staffing(
                 .transpose()?,
         });
     }
-    for finding in sqlx::query(
-        "SELECT area, who, present, accommodation_offered, affected_participation, notes \
-         FROM barrier_findings WHERE staffing_id = $1 ORDER BY area, who",
-    )
-    .bind(staffing_id)
-    .fetch_all(&mut *conn)
-    .await?
+    for finding in sqlx::query(FINDINGS_SQL)
+        .bind(staffing_id)
+        .fetch_all(&mut *conn)
+        .await?
     {
         staffing.barrier_review.push(BarrierFinding {
             area: from_code("barrier_findings.area", &get::<String>(&finding, "area")?)?,

@@ -52,6 +52,49 @@ pub enum Scope {
     Contractor(i64),
 }
 
+impl Scope {
+    /// The episodes and their participants, joined from the side the scope's index is on: a
+    /// contractor's referrals are found through participants (`CROSS JOIN` keeps that order
+    /// on SQLite whatever its statistics say).
+    pub fn tables(self) -> &'static str {
+        match self {
+            Scope::Contractor(_) => {
+                "participants p CROSS JOIN episodes e WHERE e.participant_id = p.id AND"
+            }
+            _ => "episodes e JOIN participants p ON p.id = e.participant_id WHERE",
+        }
+    }
+
+    /// The coach, branch or contractor.
+    pub fn owner(self) -> i64 {
+        match self {
+            Scope::Coach(id) | Scope::Branch(id) | Scope::Contractor(id) => id,
+        }
+    }
+
+    /// The column that names the scope's owner, each with its own index.
+    pub fn column(self) -> &'static str {
+        match self {
+            Scope::Coach(_) => "e.coach_id",
+            Scope::Branch(_) => "e.branch_id",
+            Scope::Contractor(_) => "p.contractor_id",
+        }
+    }
+}
+
+/// The open-episode list of `scope`, most urgent first from a keyset position: indexes
+/// episodes_coach_due and episodes_branch_due; a contractor's through participants_contractor.
+pub fn open_episodes_sql(scope: Scope) -> String {
+    format!(
+        "SELECT e.id, e.participant_id, p.display_name, e.coach_id, e.stage, e.next_due_on, e.version \
+         FROM {} {} = $1 AND e.closed = 0 \
+           AND (e.next_due_on > $2 OR (e.next_due_on = $2 AND e.id > $3)) \
+         ORDER BY e.next_due_on, e.id LIMIT $4",
+        scope.tables(),
+        scope.column()
+    )
+}
+
 /// Open episodes, most urgent first, `limit` at a time after `after`.
 pub async fn open_episodes(
     conn: &mut AnyConnection,
@@ -59,26 +102,12 @@ pub async fn open_episodes(
     after: Option<&Cursor>,
     limit: i64,
 ) -> Result<(Vec<EpisodeRow>, Option<Cursor>), StoreError> {
-    let column = match scope {
-        Scope::Coach(_) => "e.coach_id",
-        Scope::Branch(_) => "e.branch_id",
-        Scope::Contractor(_) => "p.contractor_id",
-    };
-    let owner = match scope {
-        Scope::Coach(id) | Scope::Branch(id) | Scope::Contractor(id) => id,
-    };
+    let owner = scope.owner();
     let start = after.cloned().unwrap_or(Cursor {
         due: String::new(),
         id: 0,
     });
-    let sql = format!(
-        "SELECT e.id, e.participant_id, p.display_name, e.coach_id, e.stage, e.next_due_on, e.version \
-         FROM episodes e JOIN participants p ON p.id = e.participant_id \
-         WHERE {column} = $1 AND e.closed = 0 \
-           AND (e.next_due_on > $2 OR (e.next_due_on = $2 AND e.id > $3)) \
-         ORDER BY e.next_due_on, e.id LIMIT $4"
-    );
-    let rows: Vec<RawRow> = sqlx::query_as(&sql)
+    let rows: Vec<RawRow> = sqlx::query_as(&open_episodes_sql(scope))
         .bind(owner)
         .bind(&start.due)
         .bind(start.id)

@@ -3,6 +3,7 @@
 pub mod codes;
 pub mod episodes;
 pub mod lists;
+pub mod queries;
 
 use thiserror::Error;
 

@@ -1,0 +1,8 @@
+-- The missed-activity form lists a coach's, a contractor's or a branch's participants by name;
+-- the calendar feed a coach's or a branch's coming appointments by day: each list in the
+-- order of an index, never a sort of the table.
+CREATE INDEX participants_coach_name ON participants (coach_id, display_name, id);
+CREATE INDEX participants_contractor_name ON participants (contractor_id, display_name, id);
+CREATE INDEX participants_branch_name ON participants (branch_id, display_name, id);
+CREATE INDEX episodes_coach_appointments ON episodes (coach_id, closed, appointment_on, id);
+CREATE INDEX episodes_branch_appointments ON episodes (branch_id, closed, appointment_on, id);

@@ -1,0 +1,281 @@
+//! Every list query the pages and the API run — the same SQL text the code binds, by name —
+//! with what to bind to ask a backend how it would run it. `tests/scale.rs` asks SQLite
+//! and PostgreSQL for each plan against a filled database and fails on a full scan or a sort
+//! of a large table: a new list query belongs here, or that test does not see it.
+
+use crate::store::lists::{Scope, open_episodes_sql};
+
+/// A value to bind: a record of the filled database (found by the test), or a constant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sample {
+    /// A family coach with a caseload.
+    Coach,
+    /// A branch with episodes.
+    Branch,
+    /// A contractor with referrals.
+    Contractor,
+    /// An episode with a staffing and a decision.
+    Episode,
+    /// That episode's participant.
+    Participant,
+    /// That episode's staffing.
+    Staffing,
+    Int(i64),
+    Text(&'static str),
+}
+
+/// A list query and its binds, in order.
+#[derive(Debug, Clone)]
+pub struct ListQuery {
+    pub name: &'static str,
+    pub sql: String,
+    pub binds: Vec<Sample>,
+    /// Why a sort is acceptable here: it orders one record's few rows (a participant's
+    /// releases), never a table. `None`: no sort at all.
+    pub small_sort: Option<&'static str>,
+}
+
+fn query(name: &'static str, sql: impl Into<String>, binds: Vec<Sample>) -> ListQuery {
+    ListQuery {
+        name,
+        sql: sql.into(),
+        binds,
+        small_sort: None,
+    }
+}
+
+/// With the statistics of a filled database SQLite sorts the row or two an episode has of
+/// these (found by the episode's index) rather than read them in the index's order: a sort of
+/// one episode's rows, not of the table.
+const ONE_EPISODES_ROWS: &str = "one episode's rows, found by its index";
+
+/// Every list query of the pages and the API.
+pub fn all() -> Vec<ListQuery> {
+    use Sample::*;
+    let keyset = || vec![Text(""), Int(0), Int(50)];
+    let with = |first: Sample, rest: Vec<Sample>| [vec![first], rest].concat();
+    let mut queries = vec![
+        // Today, the branch page and GET /api/v1/episodes.
+        query(
+            "open episodes of a coach",
+            open_episodes_sql(Scope::Coach(0)),
+            with(Coach, keyset()),
+        ),
+        query(
+            "open episodes of a branch",
+            open_episodes_sql(Scope::Branch(0)),
+            with(Branch, keyset()),
+        ),
+        ListQuery {
+            small_sort: Some("one contractor's referrals, found by participants_contractor"),
+            ..query(
+                "open episodes of a contractor",
+                open_episodes_sql(Scope::Contractor(0)),
+                with(Contractor, keyset()),
+            )
+        },
+        // The R29 view and the branch's timeliness figures.
+        query(
+            "episodes missed in a period",
+            crate::efforts::MISSED_IN_SQL,
+            vec![
+                Branch,
+                Text("2025-01-01"),
+                Text("2026-12-31"),
+                Int(0),
+                Int(1001),
+            ],
+        ),
+        // The calendar feed.
+        query(
+            "coming appointments of a coach",
+            crate::ical::appointments_sql(Scope::Coach(0)),
+            vec![Coach, Text("2026-01-01"), Int(500)],
+        ),
+        query(
+            "coming appointments of a branch",
+            crate::ical::appointments_sql(Scope::Branch(0)),
+            vec![Branch, Text("2026-01-01"), Int(500)],
+        ),
+        ListQuery {
+            small_sort: Some("one contractor's referrals, found by participants_contractor"),
+            ..query(
+                "coming appointments of a contractor",
+                crate::ical::appointments_sql(Scope::Contractor(0)),
+                vec![Contractor, Text("2026-01-01"), Int(500)],
+            )
+        },
+        // The missed-activity form.
+        query(
+            "participants of a coach with no open episode",
+            crate::pages::missed_form_sql("p.coach_id"),
+            vec![Coach, Int(500)],
+        ),
+        query(
+            "participants of a branch with no open episode",
+            crate::pages::missed_form_sql("p.branch_id"),
+            vec![Branch, Int(500)],
+        ),
+        query(
+            "participants of a contractor with no open episode",
+            crate::pages::missed_form_sql("p.contractor_id"),
+            vec![Contractor, Int(500)],
+        ),
+        // The supervisors' coach filters and the staffing team (the staff of one branch).
+        ListQuery {
+            small_sort: Some("one branch's staff"),
+            ..query(
+                "coaches of a branch",
+                crate::pages::COACHES_SQL,
+                vec![Branch],
+            )
+        },
+        ListQuery {
+            small_sort: Some("one branch's staff"),
+            ..query("team of a branch", crate::staffing::TEAM_SQL, vec![Branch])
+        },
+        // One episode's records (the episode page, the workspace, every change).
+        query(
+            "an episode",
+            crate::store::episodes::EPISODE_SQL,
+            vec![Episode],
+        ),
+        query(
+            "attempts of an episode",
+            crate::store::episodes::ATTEMPTS_SQL,
+            vec![Episode],
+        ),
+        ListQuery {
+            small_sort: Some(ONE_EPISODES_ROWS),
+            ..query(
+                "missing information of an episode",
+                crate::store::episodes::MISSING_INFO_SQL,
+                vec![Episode],
+            )
+        },
+        ListQuery {
+            small_sort: Some(ONE_EPISODES_ROWS),
+            ..query(
+                "current decision of an episode",
+                crate::store::episodes::DECISION_SQL,
+                vec![Episode],
+            )
+        },
+        ListQuery {
+            small_sort: Some(ONE_EPISODES_ROWS),
+            ..query(
+                "earlier decisions of an episode",
+                crate::store::episodes::EARLIER_SQL,
+                vec![Episode],
+            )
+        },
+        ListQuery {
+            small_sort: Some(ONE_EPISODES_ROWS),
+            ..query(
+                "current staffing of an episode",
+                crate::store::episodes::STAFFING_SQL,
+                vec![Episode],
+            )
+        },
+        query(
+            "members of a staffing",
+            crate::store::episodes::MEMBERS_SQL,
+            vec![Staffing],
+        ),
+        query(
+            "partners of a staffing",
+            crate::store::episodes::PARTNERS_SQL,
+            vec![Staffing],
+        ),
+        query(
+            "barrier review of a staffing",
+            crate::store::episodes::FINDINGS_SQL,
+            vec![Staffing],
+        ),
+        query(
+            "narratives of an episode",
+            crate::services::narratives::LIST_SQL,
+            vec![Episode],
+        ),
+        query(
+            "tasks of an episode",
+            crate::services::tasks::LIST_SQL,
+            vec![Episode],
+        ),
+        query(
+            "latest changes of an episode",
+            crate::services::episodes::CONFLICT_SQL,
+            vec![Text("1"), Int(20)],
+        ),
+        // A participant's records.
+        query(
+            "exemptions of a participant",
+            crate::store::episodes::EXEMPTIONS_SQL,
+            vec![Participant],
+        ),
+        query(
+            "releases on file of a participant",
+            crate::store::episodes::RELEASES_ON_FILE_SQL,
+            vec![Participant],
+        ),
+        query(
+            "PDP steps of a participant",
+            crate::services::participants::PDP_STEPS_SQL,
+            vec![Participant],
+        ),
+        query(
+            "exemption periods of a participant",
+            crate::services::participants::EXEMPTIONS_SQL,
+            vec![Participant],
+        ),
+        query(
+            "releases of a participant",
+            crate::services::participants::RELEASES_SQL,
+            vec![Participant],
+        ),
+        // A branch's calendar.
+        query(
+            "closure days of a branch",
+            crate::store::episodes::CLOSURES_SQL,
+            vec![Branch],
+        ),
+        query(
+            "closure days of a branch, in order",
+            crate::services::branches::CLOSURES_SQL,
+            vec![Branch],
+        ),
+        // The audit trail: each append reads the newest hash; verify walks the chain.
+        query("newest audit entry", crate::audit::LAST_HASH_SQL, vec![]),
+        query(
+            "audit entries in order",
+            crate::audit::VERIFY_BATCH_SQL,
+            vec![Int(0), Int(1000)],
+        ),
+        // An admin's list of every staff account: the whole (small) staff table, by name.
+        ListQuery {
+            small_sort: Some("the staff table: an admin lists every account"),
+            ..query("every staff account", crate::auth::STAFF_LIST_SQL, vec![])
+        },
+    ];
+    queries.sort_by_key(|q| q.name);
+    queries
+}
+
+/// The tables that grow with the work (episodes and all that hangs off them, the audit trail):
+/// none may be read whole, nor sorted whole, by a list query. Branches and staff stay small.
+pub const LARGE_TABLES: [&str; 14] = [
+    "episodes",
+    "participants",
+    "attempts",
+    "tasks",
+    "staffings",
+    "staffing_members",
+    "staffing_partners",
+    "barrier_findings",
+    "decisions",
+    "narratives",
+    "pdp_steps",
+    "exemptions",
+    "releases",
+    "audit_log",
+];
