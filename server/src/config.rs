@@ -7,6 +7,7 @@
 //! | `REENGAGE_LOG` | `info` | log filter (`tracing` env-filter syntax) |
 //! | `REENGAGE_SECURE_COOKIES` | `false` | `Secure` + `__Host-` cookies, for HTTPS |
 //! | `LEPTOS_SITE_ROOT` | `target/site` | the built site (wasm, JS, CSS) |
+//! | `REENGAGE_REQUEST_TIMEOUT_SECONDS` | `30` | a request's time limit, its upload included |
 
 use std::net::SocketAddr;
 
@@ -64,6 +65,17 @@ pub struct Cli {
         global = true
     )]
     pub session_absolute_hours: u32,
+
+    /// Seconds a request may take, its upload included, before it is answered 408 and its
+    /// unfinished work rolled back.
+    #[arg(
+        long,
+        env = "REENGAGE_REQUEST_TIMEOUT_SECONDS",
+        default_value_t = 30,
+        value_parser = clap::value_parser!(u64).range(1..=600),
+        global = true
+    )]
+    pub request_timeout_seconds: u64,
 
     /// Log filter, e.g. `info` or `reengage_server=debug,sqlx=warn`.
     #[arg(long, env = "REENGAGE_LOG", default_value = "info", global = true)]

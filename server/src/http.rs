@@ -12,7 +12,10 @@ use chrono::{DateTime, Utc};
 use leptos::config::LeptosOptions;
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
 use reengage_app::{App, shell};
-use tower_http::{compression::CompressionLayer, trace::TraceLayer};
+use tower_http::{
+    compression::CompressionLayer, limit::RequestBodyLimitLayer, timeout::TimeoutLayer,
+    trace::TraceLayer,
+};
 
 use crate::db::{self, Db};
 
@@ -49,6 +52,9 @@ pub struct AppState {
     pub sessions: crate::sessions::SessionPolicy,
     /// Failed sign-ins, counted to slow guessing.
     pub throttle: crate::throttle::SignInThrottle,
+    /// How long one request may take, its body's upload included, before it is answered
+    /// 408 Request Timeout and its work dropped (a transaction not committed rolls back).
+    pub request_timeout: std::time::Duration,
 }
 
 impl AppState {
@@ -60,6 +66,7 @@ impl AppState {
             secure_cookies: false,
             sessions: crate::sessions::SessionPolicy::default(),
             throttle: crate::throttle::SignInThrottle::default(),
+            request_timeout: std::time::Duration::from_secs(30),
         }
     }
 
@@ -143,6 +150,8 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::extract::DefaultBodyLimit::max(
             crate::api::MAX_BODY_BYTES,
         ))
+        // Every body, a page's form and a server function's too, not only the extractors'.
+        .layer(RequestBodyLimitLayer::new(crate::api::MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::sessions::enforce_absolute_limit,
@@ -158,6 +167,10 @@ pub fn router(state: AppState) -> Router {
             crate::security::headers,
         ))
         .layer(CompressionLayer::new().gzip(true).br(false))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            state.request_timeout,
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

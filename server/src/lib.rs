@@ -107,10 +107,12 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
         }
         Command::Serve => {
             let db = db::open(&cli.database_url).await?;
+            let pool = db.pool.clone();
             let options = config::leptos_options(cli.addr)?;
             let addr = options.site_addr;
             let mut state = http::AppState::new(options, db);
             state.secure_cookies = cli.secure_cookies;
+            state.request_timeout = std::time::Duration::from_secs(cli.request_timeout_seconds);
             state.sessions = sessions::SessionPolicy {
                 idle_minutes: i64::from(cli.session_idle_minutes),
                 absolute_hours: i64::from(cli.session_absolute_hours),
@@ -122,10 +124,16 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
                 .await
                 .map_err(|source| StartError::Listen { addr, source })?;
             tracing::info!("listening on http://{addr}");
-            axum::serve(listener, app)
+            // On SIGTERM or Ctrl-C: stop accepting, let the requests in flight finish (each
+            // within the request time-out), then close the database (SQLite checkpoints its
+            // write-ahead log into the file).
+            let served = axum::serve(listener, app)
                 .with_graceful_shutdown(shutdown_signal())
                 .await
-                .map_err(|source| StartError::Listen { addr, source })
+                .map_err(|source| StartError::Listen { addr, source });
+            pool.close().await;
+            tracing::info!("database closed");
+            served
         }
     }
 }

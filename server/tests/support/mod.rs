@@ -4,6 +4,7 @@
 #![allow(dead_code)] // each test binary uses its own part of the support module
 
 pub mod browser;
+pub mod process;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 

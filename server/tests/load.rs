@@ -1,0 +1,309 @@
+//! Load without errors: 200 signed-in clients at once for a bounded run (60 s, or a million
+//! requests if sooner) against the real server on 127.0.0.1, each mixing the coach's Today
+//! page, the REST list, its own episode and attempts (R4) on it. Every answer must be a
+//! success, every acknowledged attempt must be stored, and on SQLite a backup taken in the
+//! middle of the run must not stop the reads. Prints requests/s, p50 and p99 of each kind
+//! (this is the test build, unoptimised: `make bench` measures the release build).
+
+mod support;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use reengage_server::db::Backend;
+use reqwest::header;
+use serde_json::{Value, json};
+use support::process::{Server, seed, two_days_ago};
+use support::{backends, fresh_db};
+
+const CLIENTS: usize = 200;
+const COACHES: usize = 20;
+const MAX_REQUESTS: u64 = 1_000_000;
+const KINDS: [&str; 4] = [
+    "Today page",
+    "GET /api/v1/episodes",
+    "GET /api/v1/episodes/{id}",
+    "POST attempts",
+];
+
+fn seconds() -> u64 {
+    std::env::var("REENGAGE_LOAD_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(60)
+}
+
+/// What one client did.
+struct Tally {
+    /// Microseconds of each answered request, by kind.
+    latencies: [Vec<u64>; 4],
+    errors: Vec<String>,
+    episode: i64,
+    acknowledged_attempts: i64,
+}
+
+async fn sign_in(http: &reqwest::Client, base: &str, email: &str) -> String {
+    let response = http
+        .post(format!("{base}/signin"))
+        .form(&[
+            ("email", email),
+            ("password", "correct horse battery staple"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()[header::LOCATION], "/today");
+    response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("reengage="))
+        .map(|v| v.split(';').next().unwrap().to_owned())
+        .unwrap()
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn client_run(
+    base: String,
+    index: usize,
+    token: String,
+    cookie: String,
+    episode: i64,
+    mut version: i64,
+    until: Instant,
+    sent: Arc<AtomicU64>,
+    stop: Arc<AtomicBool>,
+) -> Tally {
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(60))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let mut tally = Tally {
+        latencies: Default::default(),
+        errors: Vec::new(),
+        episode,
+        acknowledged_attempts: 0,
+    };
+    let day = two_days_ago();
+    let mut turn = index;
+    while Instant::now() < until
+        && !stop.load(Ordering::Relaxed)
+        && sent.fetch_add(1, Ordering::Relaxed) < MAX_REQUESTS
+    {
+        turn += 1;
+        // Reads four times as often as writes.
+        let kind = match turn % 5 {
+            0 => 3,
+            1 | 3 => 0,
+            2 => 1,
+            _ => 2,
+        };
+        let request = match kind {
+            0 => http
+                .get(format!("{base}/today"))
+                .header(header::COOKIE, &cookie)
+                .header(header::ACCEPT, "text/html"),
+            1 => http
+                .get(format!("{base}/api/v1/episodes?limit=50"))
+                .bearer_auth(&token),
+            2 => http
+                .get(format!("{base}/api/v1/episodes/{episode}"))
+                .bearer_auth(&token),
+            _ => http
+                .post(format!("{base}/api/v1/episodes/{episode}/attempts"))
+                .bearer_auth(&token)
+                .json(
+                    &json!({ "on": day, "method": "Phone", "outcome": "MessageLeft",
+                               "response_window": 2, "version": version }),
+                ),
+        };
+        let started = Instant::now();
+        let answer = match request.send().await {
+            Ok(response) => {
+                let status = response.status().as_u16();
+                response.bytes().await.map(|body| (status, body))
+            }
+            Err(error) => Err(error),
+        };
+        let took = started.elapsed().as_micros() as u64;
+        match answer {
+            Ok((200, body)) => {
+                tally.latencies[kind].push(took);
+                if kind == 3 {
+                    let episode: Value = serde_json::from_slice(&body).unwrap();
+                    version = episode["version"].as_i64().unwrap();
+                    tally.acknowledged_attempts += 1;
+                }
+            }
+            Ok((status, body)) => tally.errors.push(format!(
+                "{}: {status} {}",
+                KINDS[kind],
+                String::from_utf8_lossy(&body)
+                    .chars()
+                    .take(200)
+                    .collect::<String>()
+            )),
+            Err(error) => tally.errors.push(format!("{}: {error}", KINDS[kind])),
+        }
+        if tally.errors.len() > 20 {
+            stop.store(true, Ordering::Relaxed);
+        }
+    }
+    tally
+}
+
+fn percentile(sorted: &[u64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1] as f64 / 1000.0
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_hundred_clients_for_a_minute_without_an_error_or_a_lost_write() {
+    for backend in backends().await {
+        let test = fresh_db(backend).await;
+        let tokens = seed(&test.db, COACHES, CLIENTS, Utc::now()).await;
+        let server = Server::start(&test.url).await;
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let mut cookies = Vec::new();
+        for coach in 0..COACHES {
+            cookies.push(sign_in(&http, &server.base, &format!("coach{coach}@example.test")).await);
+        }
+        // Each client works its own participant's episode (R1), as its coach.
+        let mut episodes = Vec::new();
+        for client in 0..CLIENTS {
+            let trigger = json!({ "kind": "MissedCoachAppointment", "what": "orientation",
+                                  "on": two_days_ago(), "at": null, "reported_by": "Department" });
+            let response = http
+                .post(format!("{}/api/v1/episodes", server.base))
+                .bearer_auth(&tokens[client % COACHES])
+                .json(&json!({ "participant_id": client + 1, "trigger": trigger }))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 201, "{backend:?}");
+            let episode: Value = response.json().await.unwrap();
+            episodes.push((
+                episode["id"].as_i64().unwrap(),
+                episode["version"].as_i64().unwrap(),
+            ));
+        }
+
+        let duration = Duration::from_secs(seconds());
+        let started = Instant::now();
+        let until = started + duration;
+        let sent = Arc::new(AtomicU64::new(0));
+        let stop = Arc::new(AtomicBool::new(false));
+        let clients: Vec<_> = episodes
+            .iter()
+            .enumerate()
+            .map(|(client, (episode, version))| {
+                tokio::spawn(client_run(
+                    server.base.clone(),
+                    client,
+                    tokens[client % COACHES].clone(),
+                    cookies[client % COACHES].clone(),
+                    *episode,
+                    *version,
+                    until,
+                    sent.clone(),
+                    stop.clone(),
+                ))
+            })
+            .collect();
+
+        // A third of the way in, a backup of the live database (SQLite), while the reads go on.
+        let mut during_backup = None;
+        if backend == Backend::Sqlite {
+            tokio::time::sleep(duration / 3).await;
+            let before = sent.load(Ordering::Relaxed);
+            let file = test.url.replace("reengage.db", "backup.db");
+            let file = file.trim_start_matches("sqlite:").to_owned();
+            let url = test.url.clone();
+            let backup = tokio::task::spawn_blocking(move || {
+                let began = Instant::now();
+                let output = std::process::Command::new(env!("CARGO_BIN_EXE_reengage"))
+                    .arg("backup")
+                    .arg(&file)
+                    .env("DATABASE_URL", &url)
+                    .env("REENGAGE_LOG", "off")
+                    .output()
+                    .unwrap();
+                (output, began.elapsed())
+            })
+            .await
+            .unwrap();
+            assert!(backup.0.status.success(), "{:?}", backup.0);
+            during_backup = Some((sent.load(Ordering::Relaxed) - before, backup.1));
+        }
+
+        let mut tallies = Vec::new();
+        for client in clients {
+            tallies.push(client.await.unwrap());
+        }
+        let elapsed = started.elapsed().as_secs_f64();
+        let errors: Vec<&String> = tallies.iter().flat_map(|t| &t.errors).collect();
+        let answered: usize = tallies
+            .iter()
+            .map(|t| t.latencies.iter().map(Vec::len).sum::<usize>())
+            .sum();
+        println!(
+            "{backend:?}: {CLIENTS} clients for {elapsed:.1} s: {answered} answered ({:.0}/s), {} errors",
+            answered as f64 / elapsed,
+            errors.len()
+        );
+        for (kind, name) in KINDS.iter().enumerate() {
+            let mut all: Vec<u64> = tallies
+                .iter()
+                .flat_map(|t| t.latencies[kind].iter().copied())
+                .collect();
+            all.sort_unstable();
+            println!(
+                "  {name:<28} {:>7} ({:>5.0}/s)  p50 {:>7.1} ms  p99 {:>7.1} ms",
+                all.len(),
+                all.len() as f64 / elapsed,
+                percentile(&all, 50.0),
+                percentile(&all, 99.0)
+            );
+        }
+        if let Some((requests, took)) = during_backup {
+            println!("  a backup took {took:.1?}; {requests} requests were sent meanwhile");
+            assert!(requests > 0, "nothing was served during the backup");
+        }
+        assert!(errors.is_empty(), "{backend:?}: {errors:#?}");
+        assert!(
+            answered > CLIENTS * 10,
+            "{backend:?}: only {answered} answered"
+        );
+
+        // Not one acknowledged attempt lost, none stored twice.
+        server.kill();
+        for tally in &tallies {
+            let stored: i64 =
+                sqlx::query_scalar("SELECT count(*) FROM attempts WHERE episode_id = $1")
+                    .bind(tally.episode)
+                    .fetch_one(&test.db.pool)
+                    .await
+                    .unwrap();
+            assert_eq!(stored, tally.acknowledged_attempts, "{backend:?}");
+        }
+    }
+}
+
+#[test]
+fn percentiles_are_read_off_the_sorted_latencies() {
+    let sorted: Vec<u64> = (1..=100).map(|n| n * 1000).collect();
+    assert_eq!(percentile(&sorted, 50.0), 50.0);
+    assert_eq!(percentile(&sorted, 99.0), 99.0);
+    assert_eq!(percentile(&[7000], 99.0), 7.0);
+    assert_eq!(percentile(&[], 99.0), 0.0);
+}

@@ -1,0 +1,131 @@
+//! Stopping well: on SIGTERM the server stops taking connections, finishes the request in
+//! flight (a coach's attempt still uploading), and closes the database cleanly; a request
+//! that never finishes arriving is answered 408 after the time-out, and nothing of it stored.
+
+mod support;
+
+use std::time::Duration;
+
+use chrono::Utc;
+use reengage_server::db::Backend;
+use serde_json::{Value, json};
+use support::process::{Server, seed, two_days_ago};
+use support::{TestDb, fresh_db};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+/// A database with one coach and an open episode; the coach's token and the episode's id.
+async fn one_open_episode(test: &TestDb, server: &Server) -> (String, i64) {
+    let token = seed(&test.db, 1, 1, Utc::now()).await.remove(0);
+    let trigger = json!({ "kind": "MissedCoachAppointment", "what": "orientation",
+                          "on": two_days_ago(), "at": null, "reported_by": "Department" });
+    let response = reqwest::Client::new()
+        .post(format!("{}/api/v1/episodes", server.base))
+        .bearer_auth(&token)
+        .json(&json!({ "participant_id": 1, "trigger": trigger }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    let episode: Value = response.json().await.unwrap();
+    (token, episode["id"].as_i64().unwrap())
+}
+
+/// Sends an attempt's headers and the first half of its body, and no more.
+async fn start_attempt(server: &Server, token: &str, episode: i64) -> (TcpStream, Vec<u8>) {
+    let body = json!({ "on": two_days_ago(), "method": "Phone", "outcome": "MessageLeft",
+                       "response_window": 2, "version": 1 })
+    .to_string()
+    .into_bytes();
+    let head = format!(
+        "POST /api/v1/episodes/{episode}/attempts HTTP/1.1\r\nHost: 127.0.0.1\r\n\
+         Authorization: Bearer {token}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let address = server.base.trim_start_matches("http://");
+    let mut stream = TcpStream::connect(address).await.unwrap();
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let (first, rest) = body.split_at(body.len() / 2);
+    stream.write_all(first).await.unwrap();
+    stream.flush().await.unwrap();
+    (stream, rest.to_vec())
+}
+
+async fn answer(mut stream: TcpStream) -> String {
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).await.unwrap();
+    answer
+}
+
+async fn attempts(test: &TestDb, episode: i64) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM attempts WHERE episode_id = $1")
+        .bind(episode)
+        .fetch_one(&test.db.pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn sigterm_finishes_the_request_in_flight_then_closes_the_database() {
+    let test = fresh_db(Backend::Sqlite).await;
+    let server = Server::start(&test.url).await;
+    let (token, episode) = one_open_episode(&test, &server).await;
+    // The test's own connections go, so that the server's close is the last one.
+    test.db.pool.close().await;
+
+    let (mut stream, rest) = start_attempt(&server, &token, episode).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    server.terminate();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    // No new connection is taken while it drains.
+    let address = server.base.trim_start_matches("http://").to_owned();
+    assert!(
+        TcpStream::connect(&address).await.is_err(),
+        "a stopping server took a new connection"
+    );
+    stream.write_all(&rest).await.unwrap();
+    let answer = answer(stream).await;
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains("\"version\":2"), "{answer}");
+
+    let status = server.wait(Duration::from_secs(20));
+    assert!(status.success(), "{status:?}");
+    // Closed cleanly: the write-ahead log was checkpointed into the file and removed.
+    let file = test.url.trim_start_matches("sqlite:");
+    assert!(std::path::Path::new(file).exists());
+    assert!(
+        !std::path::Path::new(&format!("{file}-wal")).exists(),
+        "the write-ahead log is still there: the database was not closed"
+    );
+    let db = reengage_server::db::open(&test.url).await.unwrap();
+    let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM attempts WHERE episode_id = $1")
+        .bind(episode)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(stored, 1);
+}
+
+#[tokio::test]
+async fn a_request_that_never_finishes_arriving_is_answered_408_and_stores_nothing() {
+    let test = fresh_db(Backend::Sqlite).await;
+    let server = Server::start_with(&test.url, &[("REENGAGE_REQUEST_TIMEOUT_SECONDS", "2")]).await;
+    let (token, episode) = one_open_episode(&test, &server).await;
+
+    let (stream, _rest) = start_attempt(&server, &token, episode).await;
+    let started = std::time::Instant::now();
+    let answer = answer(stream).await;
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    let waited = started.elapsed();
+    assert!(
+        (Duration::from_secs(1)..Duration::from_secs(15)).contains(&waited),
+        "{waited:?}"
+    );
+    assert_eq!(attempts(&test, episode).await, 0);
+    // The server goes on serving.
+    let health = reqwest::get(format!("{}/healthz", server.base))
+        .await
+        .unwrap();
+    assert_eq!(health.status(), 200);
+}
