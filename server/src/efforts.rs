@@ -17,7 +17,7 @@ use crate::auth::Staff;
 use crate::exports::{audited, field, table, unreadable};
 use crate::http::AppState;
 use crate::services::ServiceError;
-use crate::services::episodes::read;
+use crate::services::episodes::read_many;
 use crate::sessions::AuthSession;
 
 /// A branch's episodes missed in a period, newest first (index episodes_branch_missed).
@@ -129,8 +129,11 @@ pub async fn view(
     } = period(filter, today, &coaches);
     let (found, truncated) = missed_in(state, branch_id, from, to, coach).await?;
     let mut rows = Vec::new();
-    for (id, participant, case_number, coach_id) in found {
-        let (record, today, calendar) = read(&state.db, id, now).await?;
+    let ids: Vec<i64> = found.iter().map(|(id, ..)| *id).collect();
+    let read = read_many(&state.db, &ids, now).await?;
+    for ((id, participant, case_number, coach_id), (record, today, calendar)) in
+        found.into_iter().zip(read)
+    {
         let facts = &record.facts;
         if !without_disqualification(facts) {
             continue;

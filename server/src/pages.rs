@@ -12,7 +12,7 @@ use reengage_core::episode::{self, TimelinessFigures, most_urgent_first, work_it
 use crate::access::{self, Action, Record, Role};
 use crate::auth::Staff;
 use crate::http::AppState;
-use crate::services::episodes::{local_today, read};
+use crate::services::episodes::{local_today, read, read_many};
 use crate::services::{ServiceError, narratives, participants};
 use crate::sessions::AuthSession;
 use crate::store::lists::{Scope, open_episodes};
@@ -154,8 +154,9 @@ pub(crate) async fn branch(
     drop(conn);
     let mut rows = Vec::with_capacity(episodes.len());
     let mut listed_today = None;
-    for listed in episodes {
-        let (record, today, calendar) = read(&state.db, listed.id, now).await?;
+    let ids: Vec<i64> = episodes.iter().map(|listed| listed.id).collect();
+    let read = read_many(&state.db, &ids, now).await?;
+    for (listed, (record, today, calendar)) in episodes.into_iter().zip(read) {
         listed_today.get_or_insert(today);
         let facts = &record.facts;
         rows.push(BranchRow {
@@ -184,8 +185,8 @@ pub(crate) async fn branch(
     let (from, to, problems) = crate::efforts::period_of(from, to, today);
     let (missed, cut) = crate::efforts::missed_in(state, branch_id, from, to, None).await?;
     let mut timeliness = TimelinessFigures::default();
-    for (id, ..) in missed {
-        let (record, today, calendar) = read(&state.db, id, now).await?;
+    let ids: Vec<i64> = missed.iter().map(|(id, ..)| *id).collect();
+    for (record, today, calendar) in read_many(&state.db, &ids, now).await? {
         timeliness.add(episode::timeliness(&record.facts, today, &calendar));
     }
     let mut problem = problems.join(" ");
@@ -419,6 +420,32 @@ async fn episode_page(
 
 /// The open work of `staff`: a coach's or aide's own caseload, a contractor's referrals, a
 /// supervisor's branch — each row the episode's most urgent deadline (`core`).
+/// The participants' phones (primary key), as Today offers them, by participant id.
+pub fn phones_sql(n: usize) -> String {
+    format!(
+        "SELECT id, phone, phone_in_service FROM participants WHERE id IN ({})",
+        crate::store::episodes::placeholders(n)
+    )
+}
+
+async fn participant_phones(
+    db: &crate::db::Db,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, (Option<String>, bool)>, ServiceError> {
+    let mut phones = std::collections::HashMap::with_capacity(ids.len());
+    for batch in ids.chunks(crate::store::episodes::BATCH) {
+        let sql = phones_sql(batch.len());
+        let mut query = sqlx::query_as::<_, (i64, Option<String>, i64)>(&sql);
+        for id in batch {
+            query = query.bind(*id);
+        }
+        for (id, phone, in_service) in query.fetch_all(&db.pool).await? {
+            phones.insert(id, (phone, in_service != 0));
+        }
+    }
+    Ok(phones)
+}
+
 async fn today(state: &AppState, staff: Staff) -> Result<TodayView, ServiceError> {
     let now = state.clock.now();
     let role =
@@ -433,22 +460,27 @@ async fn today(state: &AppState, staff: Staff) -> Result<TodayView, ServiceError
     drop(conn);
     let mut rows = Vec::with_capacity(episodes.len());
     let mut listed_today = None;
-    for episode in episodes {
-        let (record, today, calendar) = read(&state.db, episode.id, now).await?;
+    let ids: Vec<i64> = episodes.iter().map(|listed| listed.id).collect();
+    let read = read_many(&state.db, &ids, now).await?;
+    let participants: Vec<i64> = read
+        .iter()
+        .map(|(record, ..)| record.participant_id)
+        .collect();
+    let phones = participant_phones(&state.db, &participants).await?;
+    for (episode, (record, today, calendar)) in episodes.into_iter().zip(read) {
         listed_today.get_or_insert(today);
         let Some(work) = work_item(&record.facts, today, &calendar) else {
             continue;
         };
-        let (phone, in_service): (Option<String>, i64) =
-            sqlx::query_as("SELECT phone, phone_in_service FROM participants WHERE id = $1")
-                .bind(record.participant_id)
-                .fetch_one(&state.db.pool)
-                .await?;
+        let (phone, phone_in_service) = phones
+            .get(&record.participant_id)
+            .cloned()
+            .unwrap_or((None, false));
         rows.push(TodayRow {
             episode_id: record.id,
             participant: episode.participant,
             phone,
-            phone_in_service: in_service != 0,
+            phone_in_service,
             work,
         });
     }

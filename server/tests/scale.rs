@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, Utc};
 use reengage_core::episode::{is_closed, stage};
 use reengage_server::db::{Backend, Db};
-use reengage_server::services::episodes::read;
+use reengage_server::services::episodes::{read, read_many};
 use reengage_server::store::queries::{self, LARGE_TABLES, ListQuery, Sample};
 use reengage_server::{audit, scale};
 use sqlx::{Acquire, Executor};
@@ -71,6 +71,24 @@ async fn spread_over_branches_coaches_and_every_stage(backend: Backend, db: &Db)
         (120..300).contains(&open),
         "{backend:?}: {open} of 410 sampled open"
     );
+    // Read together (Today, the branch page), a batch gives each episode exactly as reading it
+    // alone does: its own attempts, staffing and decisions, not a neighbour's (past one batch).
+    let some: Vec<i64> = ids.iter().copied().skip(3).step_by(3).take(260).collect();
+    let together = read_many(db, &some, now()).await.unwrap();
+    assert_eq!(together.len(), some.len());
+    let mut staffed = 0;
+    for (id, (record, today, calendar)) in some.iter().zip(&together) {
+        let alone = read(db, *id, now()).await.unwrap();
+        assert_eq!(record.id, *id);
+        assert_eq!(
+            format!("{:?}", (record, today, calendar)),
+            format!("{alone:?}")
+        );
+        staffed += usize::from(record.facts.staffing.is_some());
+    }
+    assert!(staffed > 20, "{backend:?}: {staffed} staffed");
+    assert!(read_many(db, &[some[0], 999_999], now()).await.is_err());
+
     // Each change is in the audit trail, whose chain holds.
     let entries = audit::verify(db).await.unwrap();
     assert!(entries > 10_000, "{entries}");

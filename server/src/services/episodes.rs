@@ -15,7 +15,7 @@ use crate::audit::{self, Entry};
 use crate::db::{self, Backend, Db};
 use crate::store::codes::{code, day, flag, instant, optional_flag, time};
 use crate::store::episodes::{
-    EpisodeRecord, branch_calendar, branch_time_zone, load, releases_on_file,
+    EpisodeRecord, branch_calendar, branch_time_zone, load, load_many, releases_on_file,
 };
 
 /// An episode's latest changes, newest first (index audit_log_entity).
@@ -204,6 +204,40 @@ pub async fn read(
         .ok_or_else(|| ServiceError::NotFound(format!("episode {episode_id}")))?;
     let (today, calendar) = office_day(&mut conn, record.branch_id, now).await?;
     Ok((record, today, calendar))
+}
+
+/// The episodes `ids`, in that order, as [`read`] gives each (not found if one is not
+/// there), read together: a batch of queries for all of them and one calendar per branch, not a round of
+/// queries per episode (Today, the branch page, the R29 view).
+pub async fn read_many(
+    db: &Db,
+    ids: &[i64],
+    now: DateTime<Utc>,
+) -> Result<Vec<(EpisodeRecord, NaiveDate, BusinessCalendar)>, ServiceError> {
+    let mut conn = db.pool.acquire().await?;
+    let records = load_many(&mut conn, ids).await?;
+    if records.len() != ids.len() {
+        let missing = ids.iter().find(|id| !records.iter().any(|r| r.id == **id));
+        return Err(ServiceError::NotFound(format!(
+            "episode {}",
+            missing.unwrap_or(&0)
+        )));
+    }
+    let mut days: std::collections::HashMap<i64, (NaiveDate, BusinessCalendar)> =
+        std::collections::HashMap::new();
+    let mut read = Vec::with_capacity(records.len());
+    for record in records {
+        let (today, calendar) = match days.get(&record.branch_id) {
+            Some(day) => day.clone(),
+            None => {
+                let day = office_day(&mut conn, record.branch_id, now).await?;
+                days.insert(record.branch_id, day.clone());
+                day
+            }
+        };
+        read.push((record, today, calendar));
+    }
+    Ok(read)
 }
 
 /// Applies `transition` to episode `episode_id`, which the person loaded at

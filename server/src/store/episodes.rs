@@ -16,45 +16,94 @@ pub const RELEASES_ON_FILE_SQL: &str = "SELECT partner, signed_on, expires_on FR
 /// A branch's closure days (primary key).
 pub const CLOSURES_SQL: &str = "SELECT on_date, name FROM office_closures WHERE branch_id = $1";
 
-/// One episode and its participant's name (primary keys).
-pub const EPISODE_SQL: &str = "SELECT e.*, p.display_name FROM episodes e JOIN participants p ON p.id = e.participant_id \
-         WHERE e.id = $1";
+/// `$1, $2, …, $n`: the placeholders of an `IN` list of `n` ids.
+pub fn placeholders(n: usize) -> String {
+    (1..=n.max(1))
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
-/// An episode's attempts in order (index attempts_episode).
-pub const ATTEMPTS_SQL: &str = "SELECT on_date, method, outcome, response_window, by_initials, note FROM attempts \
-         WHERE episode_id = $1 ORDER BY id";
+/// Episodes by id and their participants' names (primary keys).
+pub fn episodes_sql(n: usize) -> String {
+    format!(
+        "SELECT e.*, p.display_name FROM episodes e JOIN participants p ON p.id = e.participant_id \
+         WHERE e.id IN ({})",
+        placeholders(n)
+    )
+}
 
-/// An episode's missing information (index tasks_episode).
-pub const MISSING_INFO_SQL: &str = "SELECT id, kind, description, requested_on, resolved_on FROM tasks \
-         WHERE episode_id = $1 AND blocks_decision = 1 ORDER BY id";
+/// The attempts of episodes (index attempts_episode); put in order by the reader.
+pub fn attempts_sql(n: usize) -> String {
+    format!(
+        "SELECT id, episode_id, on_date, method, outcome, response_window, by_initials, note \
+         FROM attempts WHERE episode_id IN ({})",
+        placeholders(n)
+    )
+}
 
-/// A participant's exemptions (index exemptions_participant).
-pub const EXEMPTIONS_SQL: &str =
-    "SELECT from_on, to_on FROM exemptions WHERE participant_id = $1 ORDER BY from_on";
+/// The missing information of episodes (index tasks_episode).
+pub fn missing_info_sql(n: usize) -> String {
+    format!(
+        "SELECT id, episode_id, kind, description, requested_on, resolved_on FROM tasks \
+         WHERE episode_id IN ({}) AND blocks_decision = 1",
+        placeholders(n)
+    )
+}
 
-/// An episode's current decision (index decisions_episode).
-pub const DECISION_SQL: &str = "SELECT id, outcome, decided_on FROM decisions \
-         WHERE episode_id = $1 AND superseded_at IS NULL ORDER BY id DESC LIMIT 1";
+/// The exemptions of participants (index exemptions_participant).
+pub fn exemptions_sql(n: usize) -> String {
+    format!(
+        "SELECT id, participant_id, from_on, to_on FROM exemptions WHERE participant_id IN ({})",
+        placeholders(n)
+    )
+}
 
-/// An episode's superseded decisions (index decisions_episode).
-pub const EARLIER_SQL: &str = "SELECT outcome, decided_on, finalized_on, superseded_at, superseded_reason \
-         FROM decisions WHERE episode_id = $1 AND superseded_at IS NOT NULL ORDER BY id";
+/// The decisions of episodes, current and superseded (index decisions_episode).
+pub fn decisions_sql(n: usize) -> String {
+    format!(
+        "SELECT id, episode_id, outcome, decided_on, finalized_on, superseded_at, superseded_reason \
+         FROM decisions WHERE episode_id IN ({})",
+        placeholders(n)
+    )
+}
 
-/// An episode's current staffing (index staffings_episode).
-pub const STAFFING_SQL: &str = "SELECT * FROM staffings WHERE episode_id = $1 AND superseded_at IS NULL \
-         ORDER BY id DESC LIMIT 1";
+/// The current staffings of episodes (index staffings_episode).
+pub fn staffings_sql(n: usize) -> String {
+    format!(
+        "SELECT * FROM staffings WHERE episode_id IN ({}) AND superseded_at IS NULL",
+        placeholders(n)
+    )
+}
 
-/// A staffing's members (primary key).
-pub const MEMBERS_SQL: &str =
-    "SELECT initials, role FROM staffing_members WHERE staffing_id = $1 ORDER BY position";
+/// The members of staffings (primary key).
+pub fn members_sql(n: usize) -> String {
+    format!(
+        "SELECT staffing_id, position, initials, role FROM staffing_members WHERE staffing_id IN ({})",
+        placeholders(n)
+    )
+}
 
-/// A staffing's partners (primary key).
-pub const PARTNERS_SQL: &str = "SELECT name, signed_on, expires_on FROM staffing_partners WHERE staffing_id = $1 \
-         ORDER BY position";
+/// The partners of staffings (primary key).
+pub fn partners_sql(n: usize) -> String {
+    format!(
+        "SELECT staffing_id, position, name, signed_on, expires_on FROM staffing_partners \
+         WHERE staffing_id IN ({})",
+        placeholders(n)
+    )
+}
 
-/// A staffing's barrier review (primary key).
-pub const FINDINGS_SQL: &str = "SELECT area, who, present, accommodation_offered, affected_participation, notes \
-         FROM barrier_findings WHERE staffing_id = $1 ORDER BY area, who";
+/// The barrier reviews of staffings (primary key).
+pub fn findings_sql(n: usize) -> String {
+    format!(
+        "SELECT staffing_id, area, who, present, accommodation_offered, affected_participation, notes \
+         FROM barrier_findings WHERE staffing_id IN ({})",
+        placeholders(n)
+    )
+}
+
+/// How many ids one batch binds (well under every backend's limit on parameters).
+pub const BATCH: usize = 200;
 
 /// An episode as stored: its facts for `core`, and the ids behind them.
 #[derive(Debug, Clone)]
@@ -166,227 +215,350 @@ pub async fn branch_time_zone(
 
 /// Reads episode `id` with everything `core` needs, or `None` if there is none.
 pub async fn load(conn: &mut AnyConnection, id: i64) -> Result<Option<EpisodeRecord>, StoreError> {
-    let Some(row) = sqlx::query(EPISODE_SQL)
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?
-    else {
-        return Ok(None);
+    Ok(load_many(conn, &[id]).await?.pop())
+}
+
+/// Reads the episodes `ids` with everything `core` needs, in the order of `ids` (an id with
+/// no episode is left out): nine queries for each batch of up to [`BATCH`] episodes, not
+/// nine for each episode.
+pub async fn load_many(
+    conn: &mut AnyConnection,
+    ids: &[i64],
+) -> Result<Vec<EpisodeRecord>, StoreError> {
+    let mut records = Vec::with_capacity(ids.len());
+    for batch in ids.chunks(BATCH) {
+        records.extend(load_batch(conn, batch).await?);
+    }
+    Ok(records)
+}
+
+/// The rows `sql` finds for the ids, each bound in turn.
+async fn rows_for(
+    conn: &mut AnyConnection,
+    sql: &str,
+    ids: &[i64],
+) -> Result<Vec<AnyRow>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut query = sqlx::query(sql);
+    for id in ids {
+        query = query.bind(*id);
+    }
+    Ok(query.fetch_all(&mut *conn).await?)
+}
+
+async fn load_batch(
+    conn: &mut AnyConnection,
+    ids: &[i64],
+) -> Result<Vec<EpisodeRecord>, StoreError> {
+    use std::collections::HashMap;
+    let n = ids.len();
+    let mut found = HashMap::with_capacity(n);
+    let mut participants = Vec::with_capacity(n);
+    for row in rows_for(conn, &episodes_sql(n), ids).await? {
+        let record = episode_of(&row)?;
+        participants.push(record.participant_id);
+        found.insert(record.id, record);
+    }
+    participants.sort_unstable();
+    participants.dedup();
+
+    let mut attempts = Vec::new();
+    for row in rows_for(conn, &attempts_sql(n), ids).await? {
+        attempts.push((
+            get::<i64>(&row, "episode_id")?,
+            get::<i64>(&row, "id")?,
+            attempt_of(&row)?,
+        ));
+    }
+    attempts.sort_by_key(|(episode, id, _)| (*episode, *id));
+    for (episode, _, attempt) in attempts {
+        if let Some(record) = found.get_mut(&episode) {
+            record.facts.attempts.push(attempt);
+        }
+    }
+
+    let mut tasks = Vec::new();
+    for row in rows_for(conn, &missing_info_sql(n), ids).await? {
+        tasks.push((
+            get::<i64>(&row, "episode_id")?,
+            get::<i64>(&row, "id")?,
+            missing_info_of(&row)?,
+        ));
+    }
+    tasks.sort_by_key(|(episode, id, _)| (*episode, *id));
+    for (episode, id, item) in tasks {
+        if let Some(record) = found.get_mut(&episode) {
+            record.missing_info_ids.push(id);
+            record.facts.missing_info.push(item);
+        }
+    }
+
+    let mut exemptions: HashMap<i64, Vec<(chrono::NaiveDate, i64, Exemption)>> = HashMap::new();
+    for row in rows_for(conn, &exemptions_sql(participants.len()), &participants).await? {
+        let exemption = Exemption {
+            from: parse_day("exemptions.from_on", &get::<String>(&row, "from_on")?)?,
+            to: parse_optional_day("exemptions.to_on", get(&row, "to_on")?)?,
+        };
+        exemptions
+            .entry(get(&row, "participant_id")?)
+            .or_default()
+            .push((exemption.from, get(&row, "id")?, exemption));
+    }
+    for list in exemptions.values_mut() {
+        list.sort_by_key(|(from, id, _)| (*from, *id));
+    }
+    for record in found.values_mut() {
+        if let Some(list) = exemptions.get(&record.participant_id) {
+            record.facts.exemptions = list.iter().map(|(.., e)| e.clone()).collect();
+        }
+    }
+
+    // The current decision is the newest not superseded; the superseded ones in order (R24).
+    let mut decisions = Vec::new();
+    for row in rows_for(conn, &decisions_sql(n), ids).await? {
+        decisions.push((
+            get::<i64>(&row, "episode_id")?,
+            get::<i64>(&row, "id")?,
+            row,
+        ));
+    }
+    decisions.sort_by_key(|(episode, id, _)| (*episode, *id));
+    for (episode, id, row) in decisions {
+        let Some(record) = found.get_mut(&episode) else {
+            continue;
+        };
+        let outcome = from_code("decisions.outcome", &get::<String>(&row, "outcome")?)?;
+        let decided_on = parse_day("decisions.decided_on", &get::<String>(&row, "decided_on")?)?;
+        match get::<Option<String>>(&row, "superseded_at")? {
+            None => {
+                record.decision_id = Some(id);
+                record.facts.decision = Some(Decision {
+                    outcome,
+                    decided_on,
+                });
+            }
+            Some(superseded_at) => record.earlier.push(SupersededDecision {
+                outcome,
+                decided_on,
+                finalized_on: parse_optional_day(
+                    "decisions.finalized_on",
+                    get(&row, "finalized_on")?,
+                )?,
+                superseded_at,
+                reason: get::<Option<String>>(&row, "superseded_reason")?.unwrap_or_default(),
+            }),
+        }
+    }
+
+    // The current staffing of each, and its team, partners and barrier review.
+    let mut staffings = Vec::new();
+    for row in rows_for(conn, &staffings_sql(n), ids).await? {
+        staffings.push((
+            get::<i64>(&row, "episode_id")?,
+            get::<i64>(&row, "id")?,
+            staffing_of(&row)?,
+        ));
+    }
+    staffings.sort_by_key(|(episode, id, _)| (*episode, *id));
+    let mut current: HashMap<i64, (i64, Staffing)> = HashMap::new();
+    for (episode, id, staffing) in staffings {
+        current.insert(episode, (id, staffing));
+    }
+    let mut of_staffing: HashMap<i64, &mut Staffing> = HashMap::new();
+    for (id, staffing) in current.values_mut() {
+        of_staffing.insert(*id, staffing);
+    }
+    let staffing_ids: Vec<i64> = {
+        let mut list: Vec<i64> = of_staffing.keys().copied().collect();
+        list.sort_unstable();
+        list
     };
-    let participant_id: i64 = get(&row, "participant_id")?;
+    let m = staffing_ids.len();
+    let mut members = Vec::new();
+    for row in rows_for(conn, &members_sql(m), &staffing_ids).await? {
+        let member = StaffingMember {
+            initials: get(&row, "initials")?,
+            role: from_code("staffing_members.role", &get::<String>(&row, "role")?)?,
+        };
+        members.push((
+            get::<i64>(&row, "staffing_id")?,
+            get::<i64>(&row, "position")?,
+            member,
+        ));
+    }
+    members.sort_by_key(|(staffing, position, _)| (*staffing, *position));
+    for (staffing, _, member) in members {
+        if let Some(staffing) = of_staffing.get_mut(&staffing) {
+            staffing.members.push(member);
+        }
+    }
+    let mut partners = Vec::new();
+    for row in rows_for(conn, &partners_sql(m), &staffing_ids).await? {
+        partners.push((
+            get::<i64>(&row, "staffing_id")?,
+            get::<i64>(&row, "position")?,
+            partner_of(&row)?,
+        ));
+    }
+    partners.sort_by_key(|(staffing, position, _)| (*staffing, *position));
+    for (staffing, _, partner) in partners {
+        if let Some(staffing) = of_staffing.get_mut(&staffing) {
+            staffing.partners.push(partner);
+        }
+    }
+    let mut findings = Vec::new();
+    for row in rows_for(conn, &findings_sql(m), &staffing_ids).await? {
+        let area: String = get(&row, "area")?;
+        let who: String = get(&row, "who")?;
+        let finding = BarrierFinding {
+            area: from_code("barrier_findings.area", &area)?,
+            who: from_code("barrier_findings.who", &who)?,
+            present: bool_of(&row, "present")?,
+            accommodation_offered: get(&row, "accommodation_offered")?,
+            affected_participation: optional_bool(&row, "affected_participation")?,
+            notes: get(&row, "notes")?,
+        };
+        findings.push((get::<i64>(&row, "staffing_id")?, area, who, finding));
+    }
+    findings.sort_by(|a, b| (a.0, &a.1, &a.2).cmp(&(b.0, &b.1, &b.2)));
+    for (staffing, _, _, finding) in findings {
+        if let Some(staffing) = of_staffing.get_mut(&staffing) {
+            staffing.barrier_review.push(finding);
+        }
+    }
+    drop(of_staffing);
+    for (episode, (id, staffing)) in current {
+        if let Some(record) = found.get_mut(&episode) {
+            record.staffing_id = Some(id);
+            record.facts.staffing = Some(staffing);
+        }
+    }
+
+    Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
+}
+
+/// An episode's own row, without the records that hang off it.
+fn episode_of(row: &AnyRow) -> Result<EpisodeRecord, StoreError> {
     let trigger = Trigger {
         kind: from_code(
             "episodes.trigger_kind",
-            &get::<String>(&row, "trigger_kind")?,
+            &get::<String>(row, "trigger_kind")?,
         )?,
-        what: get(&row, "trigger_what")?,
-        on: parse_day("episodes.missed_on", &get::<String>(&row, "missed_on")?)?,
-        at: parse_optional_time("episodes.missed_at", get(&row, "missed_at")?)?,
-        reported_by: from_code("episodes.reported_by", &get::<String>(&row, "reported_by")?)?,
+        what: get(row, "trigger_what")?,
+        on: parse_day("episodes.missed_on", &get::<String>(row, "missed_on")?)?,
+        at: parse_optional_time("episodes.missed_at", get(row, "missed_at")?)?,
+        reported_by: from_code("episodes.reported_by", &get::<String>(row, "reported_by")?)?,
     };
-    let mut facts = EpisodeFacts::new(get::<String>(&row, "display_name")?, trigger);
-    if let Some(on) = parse_optional_day("episodes.contact_on", get(&row, "contact_on")?)? {
+    let mut facts = EpisodeFacts::new(get::<String>(row, "display_name")?, trigger);
+    if let Some(on) = parse_optional_day("episodes.contact_on", get(row, "contact_on")?)? {
         facts.contact_made = Some(ContactMade {
             on,
-            plan_adjusted: optional_bool(&row, "plan_adjusted")?.unwrap_or(false),
+            plan_adjusted: optional_bool(row, "plan_adjusted")?.unwrap_or(false),
         });
     }
-    if let Some(on) = parse_optional_day("episodes.appointment_on", get(&row, "appointment_on")?)? {
+    if let Some(on) = parse_optional_day("episodes.appointment_on", get(row, "appointment_on")?)? {
         facts.appointment = Some(Appointment {
             on,
-            at: parse_optional_time("episodes.appointment_at", get(&row, "appointment_at")?)?,
-            scheduled_on: parse_optional_day("episodes.scheduled_on", get(&row, "scheduled_on")?)?
+            at: parse_optional_time("episodes.appointment_at", get(row, "appointment_at")?)?,
+            scheduled_on: parse_optional_day("episodes.scheduled_on", get(row, "scheduled_on")?)?
                 .unwrap_or(on),
             notice_mailed_on: parse_optional_day(
                 "episodes.notice_mailed_on",
-                get(&row, "notice_mailed_on")?,
+                get(row, "notice_mailed_on")?,
             )?,
         });
     }
     facts.post_dq1 = PostDq1Steps {
-        re_step_recorded: bool_of(&row, "re_step_recorded")?,
-        pdp_copy_to_participant: bool_of(&row, "pdp_copy_to_participant")?,
-        dq1_selected_on_page: bool_of(&row, "dq1_selected_on_page")?,
-        one_case_note: bool_of(&row, "one_case_note")?,
-        resources_offered: bool_of(&row, "resources_offered")?,
+        re_step_recorded: bool_of(row, "re_step_recorded")?,
+        pdp_copy_to_participant: bool_of(row, "pdp_copy_to_participant")?,
+        dq1_selected_on_page: bool_of(row, "dq1_selected_on_page")?,
+        one_case_note: bool_of(row, "one_case_note")?,
+        resources_offered: bool_of(row, "resources_offered")?,
     };
-    facts.finalized_on = parse_optional_day("episodes.finalized_on", get(&row, "finalized_on")?)?;
-
-    for attempt in sqlx::query(ATTEMPTS_SQL)
-        .bind(id)
-        .fetch_all(&mut *conn)
-        .await?
-    {
-        let window = get::<Option<i64>>(&attempt, "response_window")?
-            .map(|days| {
-                ResponseWindow::new(days).map_err(|_| StoreError::Corrupt {
-                    column: "attempts.response_window",
-                    value: days.to_string(),
-                })
-            })
-            .transpose()?;
-        facts.attempts.push(Attempt {
-            on: parse_day("attempts.on_date", &get::<String>(&attempt, "on_date")?)?,
-            method: from_code("attempts.method", &get::<String>(&attempt, "method")?)?,
-            outcome: from_code("attempts.outcome", &get::<String>(&attempt, "outcome")?)?,
-            response_window: window,
-            by_initials: get(&attempt, "by_initials")?,
-            note: get(&attempt, "note")?,
-        });
-    }
-
-    let mut missing_info_ids = Vec::new();
-    for task in sqlx::query(MISSING_INFO_SQL)
-        .bind(id)
-        .fetch_all(&mut *conn)
-        .await?
-    {
-        missing_info_ids.push(get(&task, "id")?);
-        facts.missing_info.push(MissingInfo {
-            kind: from_code("tasks.kind", &get::<String>(&task, "kind")?)?,
-            description: get(&task, "description")?,
-            requested_on: parse_day("tasks.requested_on", &get::<String>(&task, "requested_on")?)?,
-            resolved_on: parse_optional_day("tasks.resolved_on", get(&task, "resolved_on")?)?,
-        });
-    }
-
-    for exemption in sqlx::query(EXEMPTIONS_SQL)
-        .bind(participant_id)
-        .fetch_all(&mut *conn)
-        .await?
-    {
-        facts.exemptions.push(Exemption {
-            from: parse_day("exemptions.from_on", &get::<String>(&exemption, "from_on")?)?,
-            to: parse_optional_day("exemptions.to_on", get(&exemption, "to_on")?)?,
-        });
-    }
-
-    let staffing_id = load_staffing(conn, id, &mut facts).await?;
-    let mut decision_id = None;
-    if let Some(decision) = sqlx::query(DECISION_SQL)
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?
-    {
-        decision_id = Some(get(&decision, "id")?);
-        facts.decision = Some(Decision {
-            outcome: from_code("decisions.outcome", &get::<String>(&decision, "outcome")?)?,
-            decided_on: parse_day(
-                "decisions.decided_on",
-                &get::<String>(&decision, "decided_on")?,
-            )?,
-        });
-    }
-
-    let mut earlier = Vec::new();
-    for row in sqlx::query(EARLIER_SQL)
-        .bind(id)
-        .fetch_all(&mut *conn)
-        .await?
-    {
-        earlier.push(SupersededDecision {
-            outcome: from_code("decisions.outcome", &get::<String>(&row, "outcome")?)?,
-            decided_on: parse_day("decisions.decided_on", &get::<String>(&row, "decided_on")?)?,
-            finalized_on: parse_optional_day("decisions.finalized_on", get(&row, "finalized_on")?)?,
-            superseded_at: get(&row, "superseded_at")?,
-            reason: get::<Option<String>>(&row, "superseded_reason")?.unwrap_or_default(),
-        });
-    }
-
-    Ok(Some(EpisodeRecord {
-        id,
-        participant_id,
-        branch_id: get(&row, "branch_id")?,
-        coach_id: get(&row, "coach_id")?,
-        version: get(&row, "version")?,
+    facts.finalized_on = parse_optional_day("episodes.finalized_on", get(row, "finalized_on")?)?;
+    Ok(EpisodeRecord {
+        id: get(row, "id")?,
+        participant_id: get(row, "participant_id")?,
+        branch_id: get(row, "branch_id")?,
+        coach_id: get(row, "coach_id")?,
+        version: get(row, "version")?,
         facts,
-        missing_info_ids,
-        staffing_id,
-        decision_id,
-        earlier,
-    }))
+        missing_info_ids: Vec::new(),
+        staffing_id: None,
+        decision_id: None,
+        earlier: Vec::new(),
+    })
 }
 
-async fn load_staffing(
-    conn: &mut AnyConnection,
-    episode_id: i64,
-    facts: &mut EpisodeFacts,
-) -> Result<Option<i64>, StoreError> {
-    let Some(row) = sqlx::query(STAFFING_SQL)
-        .bind(episode_id)
-        .fetch_optional(&mut *conn)
-        .await?
-    else {
-        return Ok(None);
-    };
-    let staffing_id: i64 = get(&row, "id")?;
+fn attempt_of(row: &AnyRow) -> Result<Attempt, StoreError> {
+    let window = get::<Option<i64>>(row, "response_window")?
+        .map(|days| {
+            ResponseWindow::new(days).map_err(|_| StoreError::Corrupt {
+                column: "attempts.response_window",
+                value: days.to_string(),
+            })
+        })
+        .transpose()?;
+    Ok(Attempt {
+        on: parse_day("attempts.on_date", &get::<String>(row, "on_date")?)?,
+        method: from_code("attempts.method", &get::<String>(row, "method")?)?,
+        outcome: from_code("attempts.outcome", &get::<String>(row, "outcome")?)?,
+        response_window: window,
+        by_initials: get(row, "by_initials")?,
+        note: get(row, "note")?,
+    })
+}
+
+fn missing_info_of(row: &AnyRow) -> Result<MissingInfo, StoreError> {
+    Ok(MissingInfo {
+        kind: from_code("tasks.kind", &get::<String>(row, "kind")?)?,
+        description: get(row, "description")?,
+        requested_on: parse_day("tasks.requested_on", &get::<String>(row, "requested_on")?)?,
+        resolved_on: parse_optional_day("tasks.resolved_on", get(row, "resolved_on")?)?,
+    })
+}
+
+/// A staffing's own row (R17–R23), without its team, partners and findings.
+fn staffing_of(row: &AnyRow) -> Result<Staffing, StoreError> {
     let list = |column: &'static str, text: String| -> Result<Vec<String>, StoreError> {
         serde_json::from_str(&text).map_err(|_| StoreError::Corrupt {
             column,
             value: text,
         })
     };
-    let mut staffing = Staffing {
-        held_on: parse_day("staffings.held_on", &get::<String>(&row, "held_on")?)?,
+    Ok(Staffing {
+        held_on: parse_day("staffings.held_on", &get::<String>(row, "held_on")?)?,
         members: Vec::new(),
-        participant_attended: bool_of(&row, "participant_attended")?,
+        participant_attended: bool_of(row, "participant_attended")?,
         partners: Vec::new(),
         barrier_review: Vec::new(),
         good_cause: GoodCauseAnswers {
-            exempt: optional_bool(&row, "gc_exempt")?,
-            outside_control: optional_bool(&row, "gc_outside_control")?,
-            household_issue: optional_bool(&row, "gc_household_issue")?,
-            department_failed: optional_bool(&row, "gc_department_failed")?,
+            exempt: optional_bool(row, "gc_exempt")?,
+            outside_control: optional_bool(row, "gc_outside_control")?,
+            household_issue: optional_bool(row, "gc_household_issue")?,
+            department_failed: optional_bool(row, "gc_department_failed")?,
         },
-        recommended_strategies: list("staffings.strategies", get(&row, "strategies")?)?,
-        pdp_next_steps: list("staffings.next_steps", get(&row, "next_steps")?)?,
-    };
-    for member in sqlx::query(MEMBERS_SQL)
-        .bind(staffing_id)
-        .fetch_all(&mut *conn)
-        .await?
-    {
-        staffing.members.push(StaffingMember {
-            initials: get(&member, "initials")?,
-            role: from_code("staffing_members.role", &get::<String>(&member, "role")?)?,
-        });
-    }
-    for partner in sqlx::query(PARTNERS_SQL)
-        .bind(staffing_id)
-        .fetch_all(&mut *conn)
-        .await?
-    {
-        let signed =
-            parse_optional_day("staffing_partners.signed_on", get(&partner, "signed_on")?)?;
-        staffing.partners.push(Partner {
-            name: get(&partner, "name")?,
-            release: signed
-                .map(|signed_on| -> Result<Release, StoreError> {
-                    Ok(Release {
-                        signed_on,
-                        expires_on: parse_optional_day(
-                            "staffing_partners.expires_on",
-                            get(&partner, "expires_on")?,
-                        )?,
-                    })
+        recommended_strategies: list("staffings.strategies", get(row, "strategies")?)?,
+        pdp_next_steps: list("staffings.next_steps", get(row, "next_steps")?)?,
+    })
+}
+
+fn partner_of(row: &AnyRow) -> Result<Partner, StoreError> {
+    let signed = parse_optional_day("staffing_partners.signed_on", get(row, "signed_on")?)?;
+    Ok(Partner {
+        name: get(row, "name")?,
+        release: signed
+            .map(|signed_on| -> Result<Release, StoreError> {
+                Ok(Release {
+                    signed_on,
+                    expires_on: parse_optional_day(
+                        "staffing_partners.expires_on",
+                        get(row, "expires_on")?,
+                    )?,
                 })
-                .transpose()?,
-        });
-    }
-    for finding in sqlx::query(FINDINGS_SQL)
-        .bind(staffing_id)
-        .fetch_all(&mut *conn)
-        .await?
-    {
-        staffing.barrier_review.push(BarrierFinding {
-            area: from_code("barrier_findings.area", &get::<String>(&finding, "area")?)?,
-            who: from_code("barrier_findings.who", &get::<String>(&finding, "who")?)?,
-            present: bool_of(&finding, "present")?,
-            accommodation_offered: get(&finding, "accommodation_offered")?,
-            affected_participation: optional_bool(&finding, "affected_participation")?,
-            notes: get(&finding, "notes")?,
-        });
-    }
-    facts.staffing = Some(staffing);
-    Ok(Some(staffing_id))
+            })
+            .transpose()?,
+    })
 }

@@ -44,13 +44,9 @@ fn query(name: &'static str, sql: impl Into<String>, binds: Vec<Sample>) -> List
     }
 }
 
-/// With the statistics of a filled database SQLite sorts the row or two an episode has of
-/// these (found by the episode's index) rather than read them in the index's order: a sort of
-/// one episode's rows, not of the table.
-const ONE_EPISODES_ROWS: &str = "one episode's rows, found by its index";
-
 /// Every list query of the pages and the API.
 pub fn all() -> Vec<ListQuery> {
+    use crate::store::episodes as E;
     use Sample::*;
     let keyset = || vec![Text(""), Int(0), Int(50)];
     let with = |first: Sample, rest: Vec<Sample>| [vec![first], rest].concat();
@@ -85,6 +81,12 @@ pub fn all() -> Vec<ListQuery> {
                 Int(0),
                 Int(1001),
             ],
+        ),
+        // Today: the listed participants' phones.
+        query(
+            "phones of participants",
+            crate::pages::phones_sql(3),
+            vec![Participant, Int(2), Int(3)],
         ),
         // The calendar feed.
         query(
@@ -134,63 +136,47 @@ pub fn all() -> Vec<ListQuery> {
             small_sort: Some("one branch's staff"),
             ..query("team of a branch", crate::staffing::TEAM_SQL, vec![Branch])
         },
-        // One episode's records (the episode page, the workspace, every change).
+        // Episodes' records, a batch at a time (the episode page and every change read a
+        // batch of one; Today, the branch page and the R29 view read theirs together).
         query(
-            "an episode",
-            crate::store::episodes::EPISODE_SQL,
-            vec![Episode],
+            "episodes by id",
+            E::episodes_sql(3),
+            vec![Episode, Int(2), Int(3)],
         ),
         query(
-            "attempts of an episode",
-            crate::store::episodes::ATTEMPTS_SQL,
-            vec![Episode],
-        ),
-        ListQuery {
-            small_sort: Some(ONE_EPISODES_ROWS),
-            ..query(
-                "missing information of an episode",
-                crate::store::episodes::MISSING_INFO_SQL,
-                vec![Episode],
-            )
-        },
-        ListQuery {
-            small_sort: Some(ONE_EPISODES_ROWS),
-            ..query(
-                "current decision of an episode",
-                crate::store::episodes::DECISION_SQL,
-                vec![Episode],
-            )
-        },
-        ListQuery {
-            small_sort: Some(ONE_EPISODES_ROWS),
-            ..query(
-                "earlier decisions of an episode",
-                crate::store::episodes::EARLIER_SQL,
-                vec![Episode],
-            )
-        },
-        ListQuery {
-            small_sort: Some(ONE_EPISODES_ROWS),
-            ..query(
-                "current staffing of an episode",
-                crate::store::episodes::STAFFING_SQL,
-                vec![Episode],
-            )
-        },
-        query(
-            "members of a staffing",
-            crate::store::episodes::MEMBERS_SQL,
-            vec![Staffing],
+            "attempts of episodes",
+            E::attempts_sql(3),
+            vec![Episode, Int(2), Int(3)],
         ),
         query(
-            "partners of a staffing",
-            crate::store::episodes::PARTNERS_SQL,
-            vec![Staffing],
+            "missing information of episodes",
+            E::missing_info_sql(3),
+            vec![Episode, Int(2), Int(3)],
         ),
         query(
-            "barrier review of a staffing",
-            crate::store::episodes::FINDINGS_SQL,
-            vec![Staffing],
+            "decisions of episodes",
+            E::decisions_sql(3),
+            vec![Episode, Int(2), Int(3)],
+        ),
+        query(
+            "current staffings of episodes",
+            E::staffings_sql(3),
+            vec![Episode, Int(2), Int(3)],
+        ),
+        query(
+            "members of staffings",
+            E::members_sql(3),
+            vec![Staffing, Int(2), Int(3)],
+        ),
+        query(
+            "partners of staffings",
+            E::partners_sql(3),
+            vec![Staffing, Int(2), Int(3)],
+        ),
+        query(
+            "barrier reviews of staffings",
+            E::findings_sql(3),
+            vec![Staffing, Int(2), Int(3)],
         ),
         query(
             "narratives of an episode",
@@ -209,13 +195,13 @@ pub fn all() -> Vec<ListQuery> {
         ),
         // A participant's records.
         query(
-            "exemptions of a participant",
-            crate::store::episodes::EXEMPTIONS_SQL,
-            vec![Participant],
+            "exemptions of participants",
+            E::exemptions_sql(3),
+            vec![Participant, Int(2), Int(3)],
         ),
         query(
             "releases on file of a participant",
-            crate::store::episodes::RELEASES_ON_FILE_SQL,
+            E::RELEASES_ON_FILE_SQL,
             vec![Participant],
         ),
         query(
@@ -234,11 +220,7 @@ pub fn all() -> Vec<ListQuery> {
             vec![Participant],
         ),
         // A branch's calendar.
-        query(
-            "closure days of a branch",
-            crate::store::episodes::CLOSURES_SQL,
-            vec![Branch],
-        ),
+        query("closure days of a branch", E::CLOSURES_SQL, vec![Branch]),
         query(
             "closure days of a branch, in order",
             crate::services::branches::CLOSURES_SQL,

@@ -1,0 +1,203 @@
+#!/usr/bin/env bash
+# make bench: the release build under load with 100,000 episodes, and what a phone downloads.
+#
+# Installs what is missing (the test command's tools, and wrk, brotli and Lighthouse), builds
+# release, loads BENCH_EPISODES (100,000) episodes into SQLite — and into PostgreSQL when one
+# answers on 127.0.0.1:5432 — serves each, and prints for the Today page, the branch dashboard,
+# an episode page and the REST list and episode, under 50 and 200 signed-in clients for
+# BENCH_SECONDS (15) each: requests/s, p50, p99 and errors (wrk, from Debian's packages); then
+# the release asset sizes, the Today page's HTML size, and Lighthouse's mobile scores of Today
+# and an episode page. Loaded databases are kept under ~/.cache/reengage/bench for re-runs the
+# same day. Not part of `make test`.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$REPO_ROOT"
+
+EPISODES="${BENCH_EPISODES:-100000}"
+SECONDS_EACH="${BENCH_SECONDS:-15}"
+LIGHTHOUSE_RUNS="${BENCH_LIGHTHOUSE_RUNS:-3}"
+PORT="${BENCH_PORT:-3100}"
+BASE="http://127.0.0.1:$PORT"
+BENCH_DIR="$HOME/.cache/reengage/bench"
+LIGHTHOUSE_VERSION=12.8.2
+LIGHTHOUSE_DIR="$HOME/.cache/reengage/lighthouse-$LIGHTHOUSE_VERSION"
+mkdir -p "$BENCH_DIR"
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+scripts/setup.sh
+for tool in wrk brotli; do
+  if ! command -v "$tool" >/dev/null 2>&1; then
+    step "installing $tool from apt"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y "$tool" >/dev/null \
+      || { as_root apt-get update >/dev/null && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y "$tool" >/dev/null; }
+  fi
+done
+if [ ! -x "$LIGHTHOUSE_DIR/node_modules/.bin/lighthouse" ]; then
+  step "installing lighthouse $LIGHTHOUSE_VERSION (npm) in $LIGHTHOUSE_DIR"
+  mkdir -p "$LIGHTHOUSE_DIR"
+  npm install --prefix "$LIGHTHOUSE_DIR" --no-audit --no-fund --silent "lighthouse@$LIGHTHOUSE_VERSION"
+fi
+
+step "release build"
+cargo leptos build --release 2>&1 | tail -n 2
+BIN="$CARGO_TARGET_DIR/release/reengage"
+export LEPTOS_SITE_ROOT="$REPO_ROOT/target/site" LEPTOS_OUTPUT_NAME=reengage
+
+# The loaded data depends on the schema, the loader and the day it was loaded.
+KEY=$( { git ls-files -z server/migrations server/src/scale.rs server/src/demo.rs | xargs -0 cat; echo "$EPISODES $(date +%F)"; } | sha256sum | cut -c1-12)
+
+SERVER_PID=""
+stop_server() {
+  if [ -n "$SERVER_PID" ]; then
+    kill -TERM "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+    SERVER_PID=""
+  fi
+}
+trap stop_server EXIT
+
+start_server() {
+  DATABASE_URL="$1" REENGAGE_ADDR="127.0.0.1:$PORT" REENGAGE_LOG=warn "$BIN" serve &
+  SERVER_PID=$!
+  for _ in $(seq 1 300); do
+    curl -fs "$BASE/healthz" >/dev/null 2>&1 && return 0
+    sleep 0.2
+  done
+  echo "the server did not start" >&2
+  exit 1
+}
+
+# The session cookie of EMAIL (every demo account has the demo password).
+sign_in() {
+  curl -s -o /dev/null -D - -H "Origin: $BASE" \
+    --data-urlencode "email=$1" --data-urlencode "password=riverbend demo branch only" \
+    "$BASE/signin" | tr -d '\r' | sed -n 's/^[Ss]et-[Cc]ookie: \(reengage=[^;]*\).*/\1/p'
+}
+
+# Writes the wrk target files: coaches of the first branches (Today, their episodes, the
+# REST list and episode), managers of the branches (the dashboard).
+write_targets() {
+  local dir="$1" coaches=() managers=()
+  for b in $(seq 0 4); do
+    for k in $(seq 0 9); do coaches+=("coach$k@b$(printf %03d "$b").scale.test"); done
+  done
+  for b in $(seq 0 24); do managers+=("manager@b$(printf %03d "$b").scale.test"); done
+  : >"$dir/coach-cookies" && : >"$dir/manager-cookies"
+  for email in "${coaches[@]}"; do sign_in "$email" >>"$dir/coach-cookies"; done
+  for email in "${managers[@]}"; do sign_in "$email" >>"$dir/manager-cookies"; done
+  python3 - "$dir" "$BASE" <<'PY'
+import json, sys, urllib.request
+folder, base = sys.argv[1:]
+coaches = open(f"{folder}/coach-cookies").read().split()
+managers = open(f"{folder}/manager-cookies").read().split()
+assert len(coaches) == 50 and len(managers) == 25, "sign-in failed"
+def episodes(cookie):
+    request = urllib.request.Request(f"{base}/api/v1/episodes?limit=5", headers={"Cookie": cookie})
+    return [row["id"] for row in json.load(urllib.request.urlopen(request))["episodes"]]
+html, rest = "text/html", "application/json"
+targets = {"today": [], "branch": [], "episode": [], "rest-list": [], "rest-episode": []}
+for cookie in coaches:
+    targets["today"].append(("/today", cookie, html))
+    targets["rest-list"].append(("/api/v1/episodes?limit=50", cookie, rest))
+    for id in episodes(cookie)[:3]:
+        targets["episode"].append((f"/episodes/{id}", cookie, html))
+        targets["rest-episode"].append((f"/api/v1/episodes/{id}", cookie, rest))
+for cookie in managers:
+    targets["branch"].append(("/branch", cookie, html))
+for name, rows in targets.items():
+    with open(f"{folder}/{name}.lua", "w") as f:
+        f.write("return {\n")
+        for path, cookie, accept in rows:
+            f.write(f'  {{ path = "{path}", cookie = "{cookie}", accept = "{accept}" }},\n')
+        f.write("}\n")
+with open(f"{folder}/lighthouse", "w") as f:
+    f.write(f"{coaches[0]} {targets['episode'][0][0]}\n")
+PY
+}
+
+run_wrk() { # name label clients
+  local out
+  out=$(BENCH_TARGETS="$TARGETS/$1.lua" wrk -t2 -c"$3" -d"${SECONDS_EACH}s" --timeout 10s \
+    -s scripts/bench/wrk.lua "$BASE" | sed -n 's/^RESULT //p')
+  read -r rps p50 p99 errors total <<<"$out"
+  printf '  %-28s %7s %9s %9s %9s %7s\n' "$2" "$3" "$rps" "$p50" "$p99" "$errors"
+  echo "$1 $3 $p99" >>"$TARGETS/p99"
+}
+
+bench_backend() { # label url
+  step "$1: $EPISODES episodes — wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}'), 2 threads, ${SECONDS_EACH} s per run, $BASE"
+  start_server "$2"
+  TARGETS="$BENCH_DIR/targets-$1" && mkdir -p "$TARGETS" && : >"$TARGETS/p99"
+  write_targets "$TARGETS"
+  # Warm the caches before measuring.
+  BENCH_TARGETS="$TARGETS/today.lua" wrk -t2 -c50 -d5s -s scripts/bench/wrk.lua "$BASE" >/dev/null
+  printf '  %-28s %7s %9s %9s %9s %7s\n' "page" "clients" "req/s" "p50 ms" "p99 ms" "errors"
+  for clients in 50 200; do
+    run_wrk today "Today page" "$clients"
+    run_wrk branch "Branch dashboard" "$clients"
+    run_wrk episode "Episode page" "$clients"
+    run_wrk rest-list "GET /api/v1/episodes" "$clients"
+    run_wrk rest-episode "GET /api/v1/episodes/{id}" "$clients"
+  done
+  local today
+  today=$(awk '$1 == "today" && $2 == 200 { print $3 }' "$TARGETS/p99")
+  if awk -v p="$today" 'BEGIN { exit !(p <= 10) }'; then verdict="met"; else verdict="not met"; fi
+  echo "  Today page p99 at 200 clients: $today ms (target ≤ 10 ms: $verdict)"
+}
+
+# SQLite: load once per key, then reuse.
+SQLITE_DB="$BENCH_DIR/sqlite-$KEY.db"
+if [ ! -f "$SQLITE_DB.loaded" ]; then
+  rm -f "$BENCH_DIR"/sqlite-*.db* 
+  step "loading $EPISODES episodes into SQLite"
+  DATABASE_URL="sqlite:$SQLITE_DB" REENGAGE_LOG=warn "$BIN" demo --episodes "$EPISODES" | tail -n 4
+  touch "$SQLITE_DB.loaded"
+fi
+bench_backend SQLite "sqlite:$SQLITE_DB"
+
+# What a phone downloads, and Lighthouse on Today and an episode (SQLite's server).
+step "sizes"
+scripts/sizes.sh
+read -r cookie episode_path <"$TARGETS/lighthouse"
+html=$(mktemp)
+curl -s -H "Cookie: $cookie" -H "Accept: text/html" "$BASE/today" >"$html"
+printf '%-22s %10s %10s %10s\n' "Today page HTML" "$(wc -c <"$html")" "$(gzip -9c "$html" | wc -c)" "$(brotli -c "$html" | wc -c)"
+rm -f "$html"
+
+step "Lighthouse $LIGHTHOUSE_VERSION, mobile (its simulated slow 4G and 4x CPU slowdown), $LIGHTHOUSE_RUNS runs each"
+for page in "Today:/today" "Episode page:$episode_path"; do
+  label="${page%%:*}" path="${page#*:}" reports=()
+  for run in $(seq 1 "$LIGHTHOUSE_RUNS"); do
+    report="$BENCH_DIR/lighthouse-${label// /-}-$run.json"
+    CHROME_PATH=/usr/bin/chromium "$LIGHTHOUSE_DIR/node_modules/.bin/lighthouse" "$BASE$path" \
+      --quiet --output=json --output-path="$report" \
+      --only-categories=performance,accessibility --form-factor=mobile \
+      --extra-headers="{\"Cookie\":\"$cookie\"}" \
+      --chrome-flags="--headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync --no-first-run" \
+      >/dev/null 2>&1 || { echo "  Lighthouse failed on $path" >&2; continue; }
+    reports+=("$report")
+  done
+  [ "${#reports[@]}" -gt 0 ] && python3 scripts/bench/lighthouse.py "$label" "${reports[@]}"
+done
+stop_server
+
+# PostgreSQL, when one answers: a database per key, kept.
+if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+  PG="postgres://postgres@127.0.0.1:5432"
+  NAME="reengage_bench_$KEY"
+  psql_admin() { psql -q -X -At "$PG/postgres" -c "$1"; }
+  if [ -z "$(psql_admin "SELECT 1 FROM pg_database WHERE datname = '$NAME'")" ]; then
+    for old in $(psql_admin "SELECT datname FROM pg_database WHERE datname LIKE 'reengage_bench_%'"); do
+      psql_admin "DROP DATABASE $old WITH (FORCE)"
+    done
+    step "loading $EPISODES episodes into PostgreSQL"
+    psql_admin "CREATE DATABASE ${NAME}_loading"
+    DATABASE_URL="$PG/${NAME}_loading" REENGAGE_LOG=warn "$BIN" demo --episodes "$EPISODES" | tail -n 4
+    psql_admin "ALTER DATABASE ${NAME}_loading RENAME TO $NAME"
+  fi
+  bench_backend PostgreSQL "$PG/$NAME"
+  stop_server
+else
+  step "PostgreSQL does not answer on 127.0.0.1:5432: measured on SQLite only"
+fi

@@ -1,0 +1,29 @@
+-- wrk's script for `make bench`: each request goes to the next of the targets a file lists
+-- (BENCH_TARGETS: a Lua file returning { {path=, cookie=, accept=}, ... }), so the load is
+-- spread over many signed-in staff and their own records; at the end one line of figures.
+local targets = dofile(os.getenv("BENCH_TARGETS"))
+local counter = 0
+
+function setup(thread)
+  counter = counter + 1
+  thread:set("offset", counter * 7919)
+end
+
+function init(args)
+  counter = offset or 0
+end
+
+function request()
+  counter = counter + 1
+  local target = targets[(counter % #targets) + 1]
+  return wrk.format("GET", target.path, { Cookie = target.cookie, Accept = target.accept })
+end
+
+function done(summary, latency, requests)
+  local e = summary.errors
+  local errors = e.connect + e.read + e.write + e.status + e.timeout
+  io.write(string.format("RESULT %.0f %.2f %.2f %d %d\n",
+    summary.requests / (summary.duration / 1e6),
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000,
+    errors, summary.requests))
+end
