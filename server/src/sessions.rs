@@ -37,15 +37,51 @@ impl Default for SessionPolicy {
 /// The session key holding the sign-in instant (Unix seconds).
 pub const SIGNED_IN_AT: &str = "signed_in_at";
 
+/// How far a session's idle expiry may move on before it is written again. Each request
+/// pushes the expiry on; writing it every time would put every page view in the queue for
+/// SQLite's one writer. So the idle limit is kept to within this many seconds.
+pub const EXPIRY_SLACK_SECONDS: i64 = 60;
+
+/// What this instance last read or wrote of a session: its data and its stored expiry.
+type Seen =
+    std::collections::HashMap<String, (std::collections::HashMap<String, serde_json::Value>, i64)>;
+
 /// Session records in the `sessions` table.
 #[derive(Debug, Clone)]
 pub struct DbSessionStore {
     db: Db,
+    seen: std::sync::Arc<std::sync::Mutex<Seen>>,
 }
 
 impl DbSessionStore {
     pub fn new(db: Db) -> Self {
-        Self { db }
+        Self {
+            db,
+            seen: Default::default(),
+        }
+    }
+
+    fn remember(&self, record: &Record) {
+        let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+        // Bounded: sessions read once and never again (signed out elsewhere) are let go.
+        if seen.len() > 100_000 {
+            seen.clear();
+        }
+        seen.insert(
+            record.id.to_string(),
+            (record.data.clone(), record.expiry_date.unix_timestamp()),
+        );
+    }
+
+    /// Whether saving `record` would change nothing but move its expiry on a little.
+    fn unchanged(&self, record: &Record) -> bool {
+        let seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+        seen.get(&record.id.to_string())
+            .is_some_and(|(data, expires)| {
+                *data == record.data
+                    && (0..EXPIRY_SLACK_SECONDS)
+                        .contains(&(record.expiry_date.unix_timestamp() - expires))
+            })
     }
 }
 
@@ -67,7 +103,10 @@ impl SessionStore for DbSessionStore {
                     .execute(&self.db.pool)
                     .await;
             match inserted {
-                Ok(_) => return Ok(()),
+                Ok(_) => {
+                    self.remember(record);
+                    return Ok(());
+                }
                 // An id collision: draw another.
                 Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
                     record.id = Id::default()
@@ -78,6 +117,9 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
+        if self.unchanged(record) {
+            return Ok(());
+        }
         let data = serde_json::to_string(record)
             .map_err(|e| session_store::Error::Encode(e.to_string()))?;
         let id = record.id.to_string();
@@ -98,7 +140,9 @@ impl SessionStore for DbSessionStore {
                 .await
                 .map_err(backend)?;
         }
-        tx.commit().await.map_err(backend)
+        tx.commit().await.map_err(backend)?;
+        self.remember(record);
+        Ok(())
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
@@ -109,13 +153,23 @@ impl SessionStore for DbSessionStore {
                 .fetch_optional(&self.db.pool)
                 .await
                 .map_err(backend)?;
-        data.map(|text| {
-            serde_json::from_str(&text).map_err(|e| session_store::Error::Decode(e.to_string()))
-        })
-        .transpose()
+        let record = data
+            .map(|text| {
+                serde_json::from_str::<Record>(&text)
+                    .map_err(|e| session_store::Error::Decode(e.to_string()))
+            })
+            .transpose()?;
+        if let Some(record) = &record {
+            self.remember(record);
+        }
+        Ok(record)
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
+        self.seen
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&id.to_string());
         sqlx::query("DELETE FROM sessions WHERE id = $1")
             .bind(id.to_string())
             .execute(&self.db.pool)

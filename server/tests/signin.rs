@@ -202,3 +202,70 @@ async fn secure_cookies_carry_the_host_prefix() {
         "{cookie}"
     );
 }
+
+/// A page view pushes the session's idle expiry on; the store writes that only once it has
+/// moved on by more than a minute, or when the session's data changes, so that reads do not
+/// queue for the database's writer.
+#[tokio::test]
+async fn a_session_is_written_again_only_when_it_changes_or_a_minute_has_passed() {
+    use reengage_server::sessions::{DbSessionStore, EXPIRY_SLACK_SECONDS};
+    use tower_sessions::session::{Id, Record};
+    use tower_sessions::session_store::SessionStore;
+
+    for backend in backends().await {
+        let test = fresh_db(backend).await;
+        let store = DbSessionStore::new(test.db.clone());
+        let start = time::OffsetDateTime::now_utc() + time::Duration::minutes(30);
+        let mut record = Record {
+            id: Id::default(),
+            data: Default::default(),
+            expiry_date: start,
+        };
+        store.create(&mut record).await.unwrap();
+        let stored = |id: String| {
+            let db = test.db.clone();
+            async move {
+                let expires: i64 =
+                    sqlx::query_scalar("SELECT expires_at FROM sessions WHERE id = $1")
+                        .bind(id)
+                        .fetch_one(&db.pool)
+                        .await
+                        .unwrap();
+                expires
+            }
+        };
+        let id = record.id.to_string();
+
+        record.expiry_date = start + time::Duration::seconds(10);
+        store.save(&record).await.unwrap();
+        assert_eq!(
+            stored(id.clone()).await,
+            start.unix_timestamp(),
+            "{backend:?}: 10 s on"
+        );
+
+        record.data.insert("k".into(), serde_json::json!(1));
+        store.save(&record).await.unwrap();
+        assert_eq!(
+            stored(id.clone()).await,
+            record.expiry_date.unix_timestamp(),
+            "{backend:?}: the data changed"
+        );
+
+        let written = record.expiry_date;
+        record.expiry_date = written + time::Duration::seconds(EXPIRY_SLACK_SECONDS + 1);
+        store.save(&record).await.unwrap();
+        assert_eq!(
+            stored(id.clone()).await,
+            record.expiry_date.unix_timestamp(),
+            "{backend:?}: more than a minute on"
+        );
+
+        // Another server instance starts from what is stored, and sees the data.
+        let other = DbSessionStore::new(test.db.clone());
+        let loaded = other.load(&record.id).await.unwrap().unwrap();
+        assert_eq!(loaded.data, record.data);
+        other.delete(&record.id).await.unwrap();
+        assert!(store.load(&record.id).await.unwrap().is_none());
+    }
+}
