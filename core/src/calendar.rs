@@ -48,6 +48,8 @@ impl Default for BusinessCalendar {
 /// One of the fixed Oregon closures: its name and the day it falls in a year.
 struct Rule {
     name: &'static str,
+    /// The month the day falls in (an observed New Year's Day may fall on December 31).
+    month: u32,
     /// The day itself, before weekend observance; `None` in a year it does not exist.
     day: fn(i32) -> Option<NaiveDate>,
     /// Whether a weekend date moves to the nearest weekday (ORS 187.010(2)).
@@ -57,58 +59,69 @@ struct Rule {
 const RULES: &[Rule] = &[
     Rule {
         name: "New Year's Day",
+        month: 1,
         day: |y| ymd(y, 1, 1),
         observed: true,
     },
     Rule {
         name: "Martin Luther King Jr.'s Birthday",
+        month: 1,
         day: |y| nth_weekday(y, 1, Weekday::Mon, 3),
         observed: false,
     },
     Rule {
         name: "Presidents Day",
+        month: 2,
         day: |y| nth_weekday(y, 2, Weekday::Mon, 3),
         observed: false,
     },
     Rule {
         name: "Memorial Day",
+        month: 5,
         day: |y| last_weekday(y, 5, Weekday::Mon),
         observed: false,
     },
     // HB 2168 (2021): Oregon first observed Juneteenth in 2022.
     Rule {
         name: "Juneteenth",
+        month: 6,
         day: |y| if y >= 2022 { ymd(y, 6, 19) } else { None },
         observed: true,
     },
     Rule {
         name: "Independence Day",
+        month: 7,
         day: |y| ymd(y, 7, 4),
         observed: true,
     },
     Rule {
         name: "Labor Day",
+        month: 9,
         day: |y| nth_weekday(y, 9, Weekday::Mon, 1),
         observed: false,
     },
     Rule {
         name: "Veterans Day",
+        month: 11,
         day: |y| ymd(y, 11, 11),
         observed: true,
     },
     Rule {
         name: "Thanksgiving Day",
+        month: 11,
         day: |y| nth_weekday(y, 11, Weekday::Thu, 4),
         observed: false,
     },
     // Not a legal holiday, but a paid holiday for state employees: offices are closed.
     Rule {
         name: "Day after Thanksgiving",
+        month: 11,
         day: |y| nth_weekday(y, 11, Weekday::Thu, 4).and_then(|d| d.succ_opt()),
         observed: false,
     },
     Rule {
         name: "Christmas Day",
+        month: 12,
         day: |y| ymd(y, 12, 25),
         observed: true,
     },
@@ -178,6 +191,31 @@ fn oregon_closures(year: i32) -> impl Iterator<Item = OregonClosure> {
     })
 }
 
+/// The Oregon closure on weekday `date`, if any: the same answer as looking `date` up in
+/// [`oregon_closures`], found by trying only the rules of its month (and on December 31 the
+/// next New Year's Day), since deadlines ask this of every day they count.
+fn oregon_closure_on(date: NaiveDate) -> Option<OregonClosure> {
+    let (year, month) = (date.year(), date.month());
+    let new_years_eve = month == 12 && date.day() == 31;
+    RULES
+        .iter()
+        .filter(|rule| rule.month == month || (new_years_eve && rule.month == 1))
+        .find_map(|rule| {
+            let rule_year = if rule.month < month { year + 1 } else { year };
+            let actual = (rule.day)(rule_year)?;
+            let observed = if rule.observed {
+                observance(actual)
+            } else {
+                actual
+            };
+            (observed == date).then_some(OregonClosure {
+                date,
+                name: rule.name,
+                observed: date != actual,
+            })
+        })
+}
+
 impl BusinessCalendar {
     /// Oregon's legal holidays and the day after Thanksgiving (the default calendar).
     pub fn oregon() -> Self {
@@ -227,7 +265,7 @@ impl BusinessCalendar {
         if !self.oregon_holidays || is_weekend(date) {
             return None;
         }
-        oregon_closures(date.year()).find(|closure| closure.date == date)
+        oregon_closure_on(date)
     }
 
     /// Whether the office is open on `date`.

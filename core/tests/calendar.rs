@@ -410,3 +410,44 @@ fn r15_r16_notice_on_the_oregon_calendar() {
         Ok(d("2026-12-31"))
     );
 }
+
+/// Every day of every supported year: whether the office is open, and the name of the day it
+/// is closed, agree with that year's list of closures (the day-by-day lookup deadlines use
+/// tries only the rules of the day's month, and the next New Year's Day on December 31).
+#[wasm_bindgen_test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn each_day_agrees_with_its_years_closures_1990_to_2100() {
+    use chrono::Datelike;
+    let cal = oregon();
+    let mut closed = 0;
+    for year in reengage_core::calendar::SUPPORTED_YEARS {
+        let list = cal.closures_in_year(year).unwrap();
+        let mut day = d(&format!("{year}-01-01"));
+        while day.year() == year {
+            let listed = list.iter().find(|c| c.date == day).map(|c| c.name.clone());
+            let weekend = matches!(day.weekday(), chrono::Weekday::Sat | chrono::Weekday::Sun);
+            assert_eq!(cal.closure_name(day), listed, "{day}");
+            assert_eq!(
+                cal.is_business_day(day),
+                !weekend && listed.is_none(),
+                "{day}"
+            );
+            closed += usize::from(listed.is_some());
+            day = day.succ_opt().unwrap();
+        }
+    }
+    // Eleven closures a year, less those that fall on a weekend unobserved.
+    assert!((111 * 9..=111 * 11).contains(&closed), "{closed}");
+}
+
+#[wasm_bindgen_test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn new_years_day_on_a_saturday_is_observed_the_friday_before() {
+    // 2022-01-01 and 2028-01-01 are Saturdays.
+    assert_eq!(
+        oregon().closure_name(d("2021-12-31")).as_deref(),
+        Some("New Year's Day (observed)")
+    );
+    assert!(!oregon().is_business_day(d("2027-12-31")));
+    assert!(oregon().is_business_day(d("2026-12-31")));
+}

@@ -43,8 +43,23 @@ impl Backend {
 /// The open database.
 #[derive(Debug, Clone)]
 pub struct Db {
+    /// For reads, and for writes that are one statement.
     pub pool: AnyPool,
+    /// For write transactions ([`begin_write`]). SQLite has one writer at a time: its own
+    /// pool of one connection makes writers wait their turn in a queue here, without each
+    /// holding one of the readers' connections while SQLite's busy handler polls.
+    /// PostgreSQL's is the same pool as `pool`.
+    pub writer: AnyPool,
     pub backend: Backend,
+}
+
+impl Db {
+    /// Closes both pools, waiting for the connections in use to come back (SQLite then
+    /// checkpoints its write-ahead log into the file).
+    pub async fn close(&self) {
+        self.writer.close().await;
+        self.pool.close().await;
+    }
 }
 
 /// Why the database could not be opened or prepared.
@@ -111,23 +126,34 @@ pub async fn open(url: &str) -> Result<Db, DbError> {
         }
     }
 
-    let pool = AnyPoolOptions::new()
-        .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
-        .acquire_timeout(Duration::from_secs(10))
-        .after_connect(move |conn, _| {
-            Box::pin(async move {
-                if backend == Backend::Sqlite {
-                    conn.execute(SQLITE_SETUP).await?;
-                }
-                Ok(())
+    let options = |connections: u32, wait: u64| {
+        AnyPoolOptions::new()
+            .max_connections(connections)
+            .acquire_timeout(Duration::from_secs(wait))
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        conn.execute(SQLITE_SETUP).await?;
+                    }
+                    Ok(())
+                })
             })
-        })
+    };
+    let open_error = |source| DbError::Open {
+        url: shown.clone(),
+        source,
+    };
+    let pool = options(if backend == Backend::Sqlite { 8 } else { 16 }, 10)
         .connect(&connect_url)
         .await
-        .map_err(|source| DbError::Open {
-            url: shown.clone(),
-            source,
-        })?;
+        .map_err(open_error)?;
+    let writer = match backend {
+        // Writers queue here for as long as a request may take.
+        Backend::Sqlite => options(1, 30)
+            .connect_lazy(&connect_url)
+            .map_err(open_error)?,
+        Backend::Postgres => pool.clone(),
+    };
     let migrator = match backend {
         Backend::Sqlite => &SQLITE_MIGRATIONS,
         Backend::Postgres => &POSTGRES_MIGRATIONS,
@@ -136,7 +162,11 @@ pub async fn open(url: &str) -> Result<Db, DbError> {
         .run(&pool)
         .await
         .map_err(|source| DbError::Migrate { url: shown, source })?;
-    Ok(Db { pool, backend })
+    Ok(Db {
+        pool,
+        writer,
+        backend,
+    })
 }
 
 /// Whether the database answers a trivial query.
@@ -149,7 +179,7 @@ pub async fn ping(db: &Db) -> bool {
 /// upgrade; concurrent writers wait their turn (busy timeout) instead.
 pub async fn begin_write(db: &Db) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
     match db.backend {
-        Backend::Sqlite => db.pool.begin_with("BEGIN IMMEDIATE").await,
-        Backend::Postgres => db.pool.begin().await,
+        Backend::Sqlite => db.writer.begin_with("BEGIN IMMEDIATE").await,
+        Backend::Postgres => db.writer.begin().await,
     }
 }

@@ -74,40 +74,40 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
                 None => demo::load(&db, chrono::Utc::now()).await,
                 Some(n) => scale::load(&db, chrono::Utc::now(), n).await,
             };
-            db.pool.close().await;
+            db.close().await;
             print!("{}", result?);
             Ok(())
         }
         Command::Backup { file } => {
             let db = db::open(&cli.database_url).await?;
             let result = backup::backup(&db, &file).await;
-            db.pool.close().await;
+            db.close().await;
             print!("{}", result?);
             Ok(())
         }
         Command::Admin(command) => {
             let db = db::open(&cli.database_url).await?;
             let result = admin_cli::run(&db, command).await;
-            db.pool.close().await;
+            db.close().await;
             print!("{}", result?);
             Ok(())
         }
         Command::Audit(AuditCommand::Verify) => {
             let db = db::open(&cli.database_url).await?;
             let checked = audit::verify(&db).await;
-            db.pool.close().await;
+            db.close().await;
             println!("audit log verified: {} entries, chain intact", checked?);
             Ok(())
         }
         Command::Migrate => {
             let db = db::open(&cli.database_url).await?;
             tracing::info!(database = %db::redacted(&cli.database_url), "migrations applied");
-            db.pool.close().await;
+            db.close().await;
             Ok(())
         }
         Command::Serve => {
             let db = db::open(&cli.database_url).await?;
-            let pool = db.pool.clone();
+            let closing = db.clone();
             let options = config::leptos_options(cli.addr)?;
             let addr = options.site_addr;
             let mut state = http::AppState::new(options, db);
@@ -131,7 +131,7 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
                 .with_graceful_shutdown(shutdown_signal())
                 .await
                 .map_err(|source| StartError::Listen { addr, source });
-            pool.close().await;
+            closing.close().await;
             tracing::info!("database closed");
             served
         }

@@ -43,6 +43,11 @@ fn page_error(error: ServiceError) -> PageError {
     match error {
         ServiceError::Forbidden(message) => PageError::Forbidden(message),
         ServiceError::NotFound(what) => PageError::NotFound(format!("There is no {what}.")),
+        ServiceError::Store(cause) => {
+            // The cause goes to the log only, never to the page.
+            tracing::error!(error = %cause, "page data could not be read");
+            PageError::Unavailable
+        }
         other => {
             tracing::error!(error = %other, "page data could not be read");
             PageError::Unavailable

@@ -123,7 +123,7 @@ impl SessionStore for DbSessionStore {
         let data = serde_json::to_string(record)
             .map_err(|e| session_store::Error::Encode(e.to_string()))?;
         let id = record.id.to_string();
-        let mut tx = self.db.pool.begin().await.map_err(backend)?;
+        let mut tx = crate::db::begin_write(&self.db).await.map_err(backend)?;
         let updated = sqlx::query("UPDATE sessions SET data = $1, expires_at = $2 WHERE id = $3")
             .bind(&data)
             .bind(record.expiry_date.unix_timestamp())

@@ -45,7 +45,7 @@ async fn healthz_answers_when_the_database_does() {
             "{backend:?}"
         );
 
-        app.database.db.pool.close().await;
+        app.database.db.close().await;
         let (status, body) = app.get("/healthz").await;
         assert_eq!(status, 503, "{backend:?}");
         assert_eq!(body, "database unavailable\n");
@@ -182,7 +182,7 @@ async fn migrate_command_prepares_a_new_database() {
             .await
             .unwrap();
         assert!(migrations >= 1, "{backend:?}");
-        db.pool.close().await;
+        db.close().await;
         if let Some(name) = postgres_name {
             support::drop_postgres_database(name);
         }

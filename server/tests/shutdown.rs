@@ -72,7 +72,7 @@ async fn sigterm_finishes_the_request_in_flight_then_closes_the_database() {
     let server = Server::start(&test.url).await;
     let (token, episode) = one_open_episode(&test, &server).await;
     // The test's own connections go, so that the server's close is the last one.
-    test.db.pool.close().await;
+    test.db.close().await;
 
     let (mut stream, rest) = start_attempt(&server, &token, episode).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
