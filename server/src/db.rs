@@ -58,14 +58,13 @@ impl Db {
     /// write-ahead log is first checkpointed into the file and emptied: connections closing
     /// together may each leave the log for another to remove.
     pub async fn close(&self) {
-        if self.backend == Backend::Sqlite {
-            if let Err(error) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+        if self.backend == Backend::Sqlite
+            && let Err(error) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
                 .execute(&self.writer)
                 .await
-            {
-                // The log stays and is replayed at the next start: nothing is lost.
-                tracing::warn!(%error, "the write-ahead log could not be checkpointed");
-            }
+        {
+            // The log stays and is replayed at the next start: nothing is lost.
+            tracing::warn!(%error, "the write-ahead log could not be checkpointed");
         }
         self.writer.close().await;
         self.pool.close().await;
