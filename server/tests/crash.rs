@@ -9,6 +9,15 @@
 
 mod support;
 
+/// A line for the test command's own output: written to the process's stderr directly, which
+/// the test harness does not capture, so the figures show in `make test` whether it passes.
+macro_rules! report {
+    ($($arg:tt)*) => {{
+        use std::io::Write;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 use std::collections::BTreeSet;
 use std::process::Command;
 use std::time::Duration;
@@ -186,7 +195,7 @@ async fn acknowledged_writes_survive_sigkill_and_none_is_half_written() {
             }
         }
         let acknowledged: u64 = ledgers.iter().map(Ledger::acknowledged).sum();
-        println!("{backend:?}: {acknowledged} writes acknowledged over {rounds} SIGKILLs");
+        report!("{backend:?}: {acknowledged} writes acknowledged over {rounds} SIGKILLs");
 
         // It starts again after the last kill and reads what it has.
         let server = Server::start(&test.url).await;

@@ -7,6 +7,15 @@
 
 mod support;
 
+/// A line for the test command's own output: written to the process's stderr directly, which
+/// the test harness does not capture, so the figures show in `make test` whether it passes.
+macro_rules! report {
+    ($($arg:tt)*) => {{
+        use std::io::Write;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -256,7 +265,7 @@ async fn two_hundred_clients_for_a_minute_without_an_error_or_a_lost_write() {
             .iter()
             .map(|t| t.latencies.iter().map(Vec::len).sum::<usize>())
             .sum();
-        println!(
+        report!(
             "{backend:?}: {CLIENTS} clients for {elapsed:.1} s: {answered} answered ({:.0}/s), {} errors",
             answered as f64 / elapsed,
             errors.len()
@@ -267,7 +276,7 @@ async fn two_hundred_clients_for_a_minute_without_an_error_or_a_lost_write() {
                 .flat_map(|t| t.latencies[kind].iter().copied())
                 .collect();
             all.sort_unstable();
-            println!(
+            report!(
                 "  {name:<28} {:>7} ({:>5.0}/s)  p50 {:>7.1} ms  p99 {:>7.1} ms",
                 all.len(),
                 all.len() as f64 / elapsed,
@@ -276,7 +285,7 @@ async fn two_hundred_clients_for_a_minute_without_an_error_or_a_lost_write() {
             );
         }
         if let Some((requests, took)) = during_backup {
-            println!("  a backup took {took:.1?}; {requests} requests were sent meanwhile");
+            report!("  a backup took {took:.1?}; {requests} requests were sent meanwhile");
             assert!(requests > 0, "nothing was served during the backup");
         }
         assert!(errors.is_empty(), "{backend:?}: {errors:#?}");
