@@ -24,6 +24,7 @@ use chrono::Utc;
 use reengage_server::db::Backend;
 use reqwest::header;
 use serde_json::{Value, json};
+use support::browser::sign_in_with;
 use support::process::{Server, seed, two_days_ago};
 use support::{backends, fresh_db};
 
@@ -51,27 +52,6 @@ struct Tally {
     errors: Vec<String>,
     episode: i64,
     acknowledged_attempts: i64,
-}
-
-async fn sign_in(http: &reqwest::Client, base: &str, email: &str) -> String {
-    let response = http
-        .post(format!("{base}/signin"))
-        .form(&[
-            ("email", email),
-            ("password", "correct horse battery staple"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.headers()[header::LOCATION], "/today");
-    response
-        .headers()
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("reengage="))
-        .map(|v| v.split(';').next().unwrap().to_owned())
-        .unwrap()
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -185,7 +165,8 @@ async fn two_hundred_clients_for_a_minute_without_an_error_or_a_lost_write() {
             .unwrap();
         let mut cookies = Vec::new();
         for coach in 0..COACHES {
-            cookies.push(sign_in(&http, &server.base, &format!("coach{coach}@example.test")).await);
+            let email = format!("coach{coach}@example.test");
+            cookies.push(sign_in_with(&server.base, &email, "correct horse battery staple").await);
         }
         // Each client works its own participant's episode (R1), as its coach.
         let mut episodes = Vec::new();

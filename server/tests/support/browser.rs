@@ -38,9 +38,14 @@ pub async fn demo_app(backend: Backend) -> (TestDb, String) {
 
 /// Signs `email` in with the demo password; the session cookie.
 pub async fn sign_in(base: &str, email: &str) -> String {
+    sign_in_with(base, email, demo::DEMO_PASSWORD).await
+}
+
+/// Signs `email` in with `password` through the form; the session cookie.
+pub async fn sign_in_with(base: &str, email: &str, password: &str) -> String {
     let response = client()
         .post(format!("{base}/signin"))
-        .form(&[("email", email), ("password", demo::DEMO_PASSWORD)])
+        .form(&[("email", email), ("password", password)])
         .send()
         .await
         .unwrap();
