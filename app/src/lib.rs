@@ -1,5 +1,9 @@
-//! Re-engage pages. Server-rendered (feature `ssr`) and hydrated in the browser (feature
-//! `hydrate`); every rule they show comes from `reengage_core`.
+//! Re-engage pages. Rendered on the server (feature `ssr`) as *islands*: only the components
+//! marked `#[island]` — the forms whose feedback is recomputed as they change, the copy and
+//! print buttons — are compiled into the wasm and hydrated in the browser (feature
+//! `hydrate`). Every other component, the router included, runs on the server only, so the
+//! page works the same before the wasm has loaded and the wasm stays small. Every rule the
+//! pages show comes from `reengage_core`.
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -27,11 +31,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                <HydrationScripts options islands=true />
                 <MetaTags />
             </head>
             <body>
                 <App />
+                <routes::forms::HydrationMark />
             </body>
         </html>
     }
@@ -41,7 +46,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    mark_hydrated();
 
     view! {
         <Stylesheet id="leptos" href="/pkg/reengage.css" />
@@ -119,20 +123,11 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Marks `<body data-hydrated>` once the browser has hydrated the page, so tests (and
-/// styles) can tell a live page from server HTML. Effects never run on the server.
-fn mark_hydrated() {
-    Effect::new(move |_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "");
-        }
-    });
-}
-
-/// The browser entry point: hydrates the server-rendered body.
+/// The browser entry point: sets up the islands runtime; the loader script then hydrates each
+/// island of the page in document order.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
+    leptos::mount::hydrate_islands();
 }

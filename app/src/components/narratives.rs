@@ -1,8 +1,8 @@
 //! Narratives on the episode page (R4, R10, R22, R25): each draft `core` wrote from the
 //! recorded facts, editable and saved as the working text; each saved narrative, editable;
 //! and for each, **Copy for TRACS**, which puts the plain text on the clipboard. The forms are
-//! plain POSTs; the copy button appears once the wasm has loaded (without it, the text can be
-//! selected in its box and copied by hand).
+//! plain POSTs rendered by the server; the copy button is an island that appears once the
+//! wasm has loaded (without it, the text can be selected in its box and copied by hand).
 
 use leptos::prelude::*;
 use reengage_core::narrative::NarrativeType;
@@ -44,7 +44,6 @@ pub fn Narratives(
     #[prop(optional)]
     back: &'static str,
 ) -> impl IntoView {
-    let live = hydrated();
     let nothing = drafts.is_empty() && saved.is_empty();
     let drafts = drafts
         .into_iter()
@@ -68,7 +67,6 @@ pub fn Narratives(
                             label=format!("{} — draft from {}", kind_words(draft.kind), draft_words(&draft.key))
                             text
                             error
-                            live
                             save="Save draft"
                         />
                     </form>
@@ -95,7 +93,6 @@ pub fn Narratives(
                             label=format!("{} — saved", kind_words(line.kind))
                             text
                             error
-                            live
                             save="Save changes"
                         />
                     </form>
@@ -119,10 +116,8 @@ fn NarrativeText(
     label: String,
     text: String,
     error: Option<String>,
-    live: ReadSignal<bool>,
     save: &'static str,
 ) -> impl IntoView {
-    let copied = RwSignal::new(None::<&'static str>);
     let error_id = format!("{id}-error");
     let described = error.is_some().then(|| error_id.clone());
     let box_id = id.clone();
@@ -132,19 +127,29 @@ fn NarrativeText(
         <textarea id=id name="body" rows="6" maxlength="20000" aria-describedby=described>{text}</textarea>
         <p class="actions">
             <button type="submit" class="button">{save}</button>
-            {move || live.get().then(|| {
-                let box_id = box_id.clone();
-                view! {
-                    <button type="button" class="button button-secondary"
-                        on:click=move |_| copy_text(&box_id, copied)>
-                        "Copy for TRACS"
-                    </button>
-                }
-            })}
-            <span role="status" class="hint">{move || copied.get()}</span>
+            <CopyForTracs box_id />
         </p>
     }
     .into_any()
+}
+
+/// Copy for TRACS: shown once the wasm has loaded, with what happened said beside it.
+#[island]
+fn CopyForTracs(box_id: String) -> impl IntoView {
+    let live = hydrated();
+    let copied = RwSignal::new(None::<&'static str>);
+    view! {
+        {move || live.get().then(|| {
+            let box_id = box_id.clone();
+            view! {
+                <button type="button" class="button button-secondary"
+                    on:click=move |_| copy_text(&box_id, copied)>
+                    "Copy for TRACS"
+                </button>
+            }
+        })}
+        <span role="status" class="hint">{move || copied.get()}</span>
+    }
 }
 
 /// Copies the plain text of the box `id` to the clipboard and says how it went.

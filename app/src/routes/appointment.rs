@@ -6,13 +6,13 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 use reengage_core::{
     BusinessCalendar, appointment_mail_by, earliest_appointment_for_mailing, long_date,
     parse_date_input,
 };
 
 use super::episode::WithEpisode;
+use super::forms::Query;
 use crate::backend::{EpisodePage, Purpose};
 
 /// How many business days ahead the form offers.
@@ -24,15 +24,18 @@ pub fn AppointmentRoute() -> impl IntoView {
         <WithEpisode
             title="Schedule the re-engagement appointment"
             purpose=Purpose::ScheduleAppointment
-            show=|page| view! { <AppointmentForm page /> }.into_any()
+            show=|page| view! {
+                <Title text="Schedule the re-engagement appointment" />
+                <AppointmentForm page query=Query::current() />
+            }.into_any()
         />
     }
 }
 
-#[component]
-fn AppointmentForm(page: EpisodePage) -> impl IntoView {
+/// An island: the mailing day is recomputed in the browser as a day is picked.
+#[island]
+fn AppointmentForm(page: EpisodePage, query: Query) -> impl IntoView {
     let calendar = BusinessCalendar::oregon();
-    let query = use_query_map().read_untracked();
     let error = query.get("error").filter(|e| !e.is_empty());
     let today = page.today;
     let earliest = earliest_appointment_for_mailing(today, &calendar).unwrap_or(today);
@@ -65,7 +68,6 @@ fn AppointmentForm(page: EpisodePage) -> impl IntoView {
         .collect_view();
     let action = format!("/episodes/{}/appointment", page.id);
     view! {
-        <Title text="Schedule the re-engagement appointment" />
         <p><a href=format!("/episodes/{}", page.id)>{format!("← {}", page.participant.name)}</a></p>
         <h1>"Schedule the re-engagement appointment"</h1>
         <p class="lead">{page.participant.name.clone()}</p>

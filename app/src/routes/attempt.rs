@@ -7,7 +7,6 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 use reengage_core::BusinessCalendar;
 use reengage_core::deadlines::ResponseWindow;
 use reengage_core::episode::{AttemptOutcome, ContactMethod, asks_for_window, attempt_hints};
@@ -15,7 +14,7 @@ use reengage_core::parse_date_input;
 use reengage_core::words::business_days;
 
 use super::episode::WithEpisode;
-use super::forms::{code, from_code, radio_choices};
+use super::forms::{Query, code, from_code, radio_choices};
 use crate::backend::{EpisodePage, Purpose};
 
 const OUTCOMES: [AttemptOutcome; 6] = [
@@ -33,15 +32,18 @@ pub fn AttemptRoute() -> impl IntoView {
         <WithEpisode
             title="Log a contact attempt"
             purpose=Purpose::LogAttempt
-            show=|page| view! { <AttemptForm page /> }.into_any()
+            show=|page| view! {
+                <Title text="Log a contact attempt" />
+                <AttemptForm page query=Query::current() />
+            }.into_any()
         />
     }
 }
 
-#[component]
-fn AttemptForm(page: EpisodePage) -> impl IntoView {
-    let query = use_query_map().read_untracked();
-    let typed = |name: &str| query.get(name).filter(|v| !v.is_empty());
+/// An island: the hints are recomputed in the browser as the form changes.
+#[island]
+fn AttemptForm(page: EpisodePage, query: Query) -> impl IntoView {
+    let typed = |name: &str| query.typed(name);
     let error = typed("error");
     let on = RwSignal::new(typed("on").unwrap_or_else(|| page.today.to_string()));
     let method = RwSignal::new(
@@ -100,7 +102,6 @@ fn AttemptForm(page: EpisodePage) -> impl IntoView {
     let action = format!("/episodes/{}/attempt", page.id);
     let back = format!("/episodes/{}", page.id);
     view! {
-        <Title text="Log a contact attempt" />
         <p><a href=back.clone()>{format!("← {}", page.participant.name)}</a></p>
         <h1>"Log a contact attempt"</h1>
         <p class="lead">{page.participant.name.clone()}</p>

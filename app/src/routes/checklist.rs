@@ -8,7 +8,7 @@ use leptos_meta::Title;
 use reengage_core::long_date;
 
 use super::episode::WithEpisode;
-use super::forms::hydrated;
+use super::forms::PrintButton;
 use crate::backend::{ChecklistLine, EpisodePage, Purpose};
 
 #[component]
@@ -33,7 +33,6 @@ fn state(line: &ChecklistLine) -> (&'static str, &'static str) {
 
 #[component]
 fn Checklist(page: EpisodePage) -> impl IntoView {
-    let live = hydrated();
     let open = page
         .checklist
         .iter()
@@ -69,11 +68,7 @@ fn Checklist(page: EpisodePage) -> impl IntoView {
         <div class="summary-box"><p>{summary}</p></div>
         <ul class="checklist">{lines}</ul>
         <p class="no-print actions">
-            {move || live.get().then(|| view! {
-                <button type="button" class="button" on:click=|_| { let _ = window().print(); }>
-                    "Print the checklist"
-                </button>
-            })}
+            <PrintButton label="Print the checklist".to_owned() />
         </p>
     }
 }

@@ -7,12 +7,11 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 use reengage_core::episode::{EpisodeFacts, contact_advice};
 use reengage_core::{BusinessCalendar, long_date, parse_date_input};
 
 use super::episode::WithEpisode;
-use super::forms::{Feedback, Refused};
+use super::forms::{Feedback, Query, Refused};
 use crate::backend::{EpisodePage, Purpose};
 
 /// The PDP step codes a coach most often adds when adjusting the plan.
@@ -24,15 +23,18 @@ pub fn ContactRoute() -> impl IntoView {
         <WithEpisode
             title="Record contact made"
             purpose=Purpose::RecordContact
-            show=|page| view! { <ContactForm page /> }.into_any()
+            show=|page| view! {
+                <Title text="Record contact made" />
+                <ContactForm page query=Query::current() />
+            }.into_any()
         />
     }
 }
 
-#[component]
-fn ContactForm(page: EpisodePage) -> impl IntoView {
-    let query = use_query_map().read_untracked();
-    let typed = |name: &str| query.get(name).filter(|v| !v.is_empty());
+/// An island: the advice is recomputed in the browser as the day changes.
+#[island]
+fn ContactForm(page: EpisodePage, query: Query) -> impl IntoView {
+    let typed = |name: &str| query.typed(name);
     let error = typed("error");
     let on = RwSignal::new(typed("on").unwrap_or_else(|| page.today.to_string()));
     let adjusted = RwSignal::new(typed("plan_adjusted").is_some() || error.is_none());
@@ -60,7 +62,6 @@ fn ContactForm(page: EpisodePage) -> impl IntoView {
         .collect_view();
     let action = format!("/episodes/{}/contact", page.id);
     view! {
-        <Title text="Record contact made" />
         <p><a href=format!("/episodes/{}", page.id)>{format!("← {}", page.participant.name)}</a></p>
         <h1>"Record contact made"</h1>
         <p class="lead">

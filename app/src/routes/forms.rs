@@ -1,7 +1,74 @@
 //! What the quick forms share: the codes their choices travel as, the refusal shown in place,
-//! and the live feedback region.
+//! the live feedback region, the query a refused form comes back with, and the small islands
+//! (print, hydration mark) that several pages use.
+//!
+//! The app runs as *islands*: pages are rendered on the server only, and just the components
+//! marked `#[island]` (the forms with live feedback, the copy and print buttons) are compiled
+//! into the wasm and hydrated. An island's props travel in the page as JSON, so they are
+//! plain serde data: no router hooks or contexts inside an island.
 
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// The query string of the page as name–value pairs, read by the server and handed to an
+/// island (which cannot reach the router): a refused form comes back with what was typed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Query(pub Vec<(String, String)>);
+
+impl Query {
+    /// The query of the page being rendered (on the server).
+    pub fn current() -> Self {
+        let map = leptos_router::hooks::use_query_map().get_untracked();
+        Query(
+            map.into_iter()
+                .map(|(name, value)| (name.to_string(), value))
+                .collect(),
+        )
+    }
+
+    /// The value of `name`, as the query map gives it (the last one wins).
+    pub fn get(&self, name: &str) -> Option<String> {
+        self.0
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+    }
+
+    /// The value of `name` when it is there and not empty: what a person typed.
+    pub fn typed(&self, name: &str) -> Option<String> {
+        self.get(name).filter(|v| !v.is_empty())
+    }
+}
+
+/// A Print button, shown once the wasm has loaded (without it, the browser's own Print
+/// command prints the page).
+#[island]
+pub fn PrintButton(label: String) -> impl IntoView {
+    let live = hydrated();
+    move || {
+        live.get().then(|| {
+            let label = label.clone();
+            view! {
+                <button type="button" class="button" on:click=|_| { let _ = window().print(); }>
+                    {label}
+                </button>
+            }
+        })
+    }
+}
+
+/// Sets `<body data-hydrated>` once the islands before it have hydrated, so tests (and
+/// styles) can tell a live page from server HTML. It is the last island of every page, and
+/// islands hydrate in document order; effects never run on the server.
+#[island]
+pub fn HydrationMark() -> impl IntoView {
+    Effect::new(move |_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "");
+        }
+    });
+}
 
 /// The code a choice travels as in a form (`"MessageLeft"`): its serde name.
 pub fn code<T: serde::Serialize>(value: T) -> String {

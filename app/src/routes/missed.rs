@@ -9,11 +9,10 @@ use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
-use leptos_router::hooks::use_query_map;
 use reengage_core::episode::{ReportedBy, Trigger, TriggerKind, miss_hints};
 use reengage_core::{BusinessCalendar, parse_date_input, parse_time_input};
 
-use super::forms::{Feedback, Refused, code, from_code, radio_choices};
+use super::forms::{Feedback, Query, Refused, code, from_code, radio_choices};
 use crate::backend::{MissChoices, PageError, missed_form};
 
 /// What coaches most often name as missed; any words may be typed.
@@ -38,7 +37,10 @@ pub fn MissedRoute() -> impl IntoView {
         }>
             {move || Suspend::new(async move {
                 match form.await {
-                    Ok(form) => EitherOf3::A(view! { <MissedFormView form /> }),
+                    Ok(form) => EitherOf3::A(view! {
+                        <Title text="Record a missed activity" />
+                        <MissedFormView form query=Query::current() />
+                    }),
                     Err(PageError::SignedOut) => EitherOf3::B(view! { <Redirect path="/signin" /> }),
                     Err(error) => EitherOf3::C(view! {
                         <Title text="Record a missed activity" />
@@ -52,10 +54,10 @@ pub fn MissedRoute() -> impl IntoView {
     }
 }
 
-#[component]
-fn MissedFormView(form: MissChoices) -> impl IntoView {
-    let query = use_query_map().read_untracked();
-    let typed = |name: &str| query.get(name).filter(|v| !v.is_empty());
+/// An island: the hints are recomputed in the browser as the miss is entered.
+#[island]
+fn MissedFormView(form: MissChoices, query: Query) -> impl IntoView {
+    let typed = |name: &str| query.typed(name);
     let error = typed("error");
     let participant = typed("participant").unwrap_or_default();
     let kind = RwSignal::new(
@@ -121,7 +123,6 @@ fn MissedFormView(form: MissChoices) -> impl IntoView {
         .map(|what| view! { <option value=what></option> })
         .collect_view();
     view! {
-        <Title text="Record a missed activity" />
         <p><a href="/today">"← Today"</a></p>
         <h1>"Record a missed activity"</h1>
         <Refused error kept="Your entries are kept below: correct them and save again." />

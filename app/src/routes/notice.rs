@@ -42,11 +42,19 @@ impl NoticeAnswer {
 
 #[component]
 pub fn NoticePage() -> impl IntoView {
-    let query = use_query_map();
-    let initial = query
+    let initial = use_query_map()
         .read_untracked()
         .get("appointment")
         .unwrap_or_default();
+    view! {
+        <Title text="Notice mailing date" />
+        <NoticeForm initial />
+    }
+}
+
+/// An island: the mailing day is recomputed in the browser as the date is typed.
+#[island]
+fn NoticeForm(initial: String) -> impl IntoView {
     // The input is the source of truth; the signal follows it as the coach types.
     let typed = RwSignal::new(initial.clone());
     // Oregon's legal holidays and the day after Thanksgiving; office closures come with
@@ -55,7 +63,6 @@ pub fn NoticePage() -> impl IntoView {
     let answer = Memo::new(move |_| NoticeAnswer::for_input(&typed.read(), &calendar));
 
     view! {
-        <Title text="Notice mailing date" />
         <h1>"When must the notice be mailed?"</h1>
         <form method="get" action="/notice" class="stack">
             <div class="field">

@@ -5,10 +5,10 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 use reengage_core::{BusinessCalendar, long_date, notice_mailing, parse_date_input};
 
 use super::episode::WithEpisode;
+use super::forms::Query;
 use crate::backend::{EpisodePage, Purpose};
 
 #[component]
@@ -17,14 +17,17 @@ pub fn NoticeMailedRoute() -> impl IntoView {
         <WithEpisode
             title="Record the notice mailed"
             purpose=Purpose::RecordNoticeMailed
-            show=|page| view! { <NoticeMailedForm page /> }.into_any()
+            show=|page| view! {
+                <Title text="Record the notice mailed" />
+                <NoticeMailedForm page query=Query::current() />
+            }.into_any()
         />
     }
 }
 
-#[component]
-fn NoticeMailedForm(page: EpisodePage) -> impl IntoView {
-    let query = use_query_map().read_untracked();
+/// An island: whether the day is in time is recomputed in the browser as it changes.
+#[island]
+fn NoticeMailedForm(page: EpisodePage, query: Query) -> impl IntoView {
     let error = query.get("error").filter(|e| !e.is_empty());
     let mailed = RwSignal::new(
         query
@@ -58,7 +61,6 @@ fn NoticeMailedForm(page: EpisodePage) -> impl IntoView {
     };
     let action = format!("/episodes/{}/notice", page.id);
     view! {
-        <Title text="Record the notice mailed" />
         <p><a href=format!("/episodes/{}", page.id)>{format!("← {}", page.participant.name)}</a></p>
         <h1>"Record the notice mailed"</h1>
         <p class="lead">

@@ -8,7 +8,7 @@ use leptos_meta::Title;
 use reengage_core::{BusinessCalendar, long_date, notice_mail_by};
 
 use super::episode::WithEpisode;
-use super::forms::hydrated;
+use super::forms::PrintButton;
 use crate::backend::{EpisodePage, Purpose};
 
 #[component]
@@ -58,7 +58,6 @@ fn NoticeSheet(page: EpisodePage) -> impl IntoView {
         .map(long_date)
         .unwrap_or_default();
     let person = page.participant.clone();
-    let live = hydrated();
     let coach = contacts
         .coach
         .clone()
@@ -80,11 +79,7 @@ fn NoticeSheet(page: EpisodePage) -> impl IntoView {
         <Title text=format!("DHS 7869 notice — {}", person.name) />
         <p class="no-print"><a href=back.clone()>{format!("← {}", person.name)}</a></p>
         <p class="no-print actions">
-            {move || live.get().then(|| view! {
-                <button type="button" class="button" on:click=|_| { let _ = window().print(); }>
-                    "Print the notice"
-                </button>
-            })}
+<PrintButton label="Print the notice".to_owned() />
             <span class="hint">"One page; your browser's Print command prints it too."</span>
         </p>
         <article class="notice-sheet" aria-labelledby="notice-title">

@@ -10,7 +10,7 @@ use reengage_core::long_date;
 
 use super::unmet_list;
 use crate::backend::StaffingPage;
-use crate::routes::forms::{form_fields, hydrated};
+use crate::routes::forms::{Query, form_fields, hydrated};
 use crate::staffing_form::{
     Fields, FinalizationReview, POST_DQ1_FIELDS, finalization, post_dq1_fields,
 };
@@ -152,7 +152,7 @@ pub fn Decided(
         )
     });
     let steps = (dq1 && (page.may.post_dq1 || page.may.finalize))
-        .then(|| view! { <Finalization page=page.clone() error=returned.clone() /> });
+        .then(|| view! { <Finalization page=page.clone() error=returned.clone() query=Query::current() /> });
     let continue_engaging = (dq1 && finalized.is_some()).then(|| {
         view! {
             <p class="alert alert-info">
@@ -200,10 +200,10 @@ fn review_view(id: i64, review: &FinalizationReview, may_finalize: bool) -> AnyV
     .into_any()
 }
 
-/// R26, R27: the steps after a DQ1 and, for a manager or lead worker, its finalization.
-#[component]
-fn Finalization(page: StaffingPage, error: Option<String>) -> impl IntoView {
-    let query = use_query_map().read_untracked();
+/// R26, R27: the steps after a DQ1 and, for a manager or lead worker, its finalization. An
+/// island: the readiness list is recomputed in the browser as boxes are ticked.
+#[island]
+fn Finalization(page: StaffingPage, error: Option<String>, query: Query) -> impl IntoView {
     let start = if error.is_some() {
         let mut fields = Fields::default();
         fields.push("version", page.version.to_string());

@@ -5,7 +5,6 @@
 //! step of due process not done, its rule and where it is fixed; the server refuses the same.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 use reengage_core::episode::{
     BarrierArea, DecisionOutcome, HouseholdMember, StaffingRole, overlapping_exemptions,
 };
@@ -13,7 +12,7 @@ use reengage_core::long_date;
 
 use super::unmet_list;
 use crate::backend::StaffingPage;
-use crate::routes::forms::{code, form_fields, hydrated};
+use crate::routes::forms::{Query, code, form_fields, hydrated};
 use crate::staffing_form::{
     Fields, GOOD_CAUSE_FIELDS, MAX_NOTE_CHARS, OTHER_MEMBER_ROWS, Review, finding_field, initial,
     review,
@@ -127,21 +126,22 @@ fn cause_words(review: &Review) -> String {
     }
 }
 
-#[component]
-pub fn TeamForm(page: StaffingPage, error: Option<String>) -> impl IntoView {
-    let query = use_query_map().read_untracked();
+/// An island: the team, good-cause and DQ1 readiness review is recomputed in the browser as
+/// the form changes.
+#[island]
+pub fn TeamForm(page: StaffingPage, error: Option<String>, query: Query) -> impl IntoView {
     // The form comes back with everything typed (refused, or sent along with missing
     // information marked gathered); otherwise it starts from the record. The version is
     // always the episode's as it is now.
     let start = if query.get("form").as_deref() == Some("staffing") {
         let mut typed = Fields(
             query
-                .clone()
-                .into_iter()
+                .0
+                .iter()
                 .filter(|(name, _)| {
-                    !matches!(name.as_ref(), "error" | "form" | "saved" | "version")
+                    !matches!(name.as_str(), "error" | "form" | "saved" | "version")
                 })
-                .map(|(name, value)| (name.to_string(), value.to_owned()))
+                .cloned()
                 .collect(),
         );
         typed.push("version", page.version.to_string());
