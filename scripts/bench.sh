@@ -130,14 +130,14 @@ settle() {
   done
 }
 
-run_wrk() { # name label clients
+run_wrk() { # name label clients [key]
   settle
   local out
   out=$(BENCH_TARGETS="$TARGETS/$1.lua" wrk -t"$(( $3 < 2 ? $3 : 2 ))" -c"$3" -d"${SECONDS_EACH}s" --timeout 10s \
     -s scripts/bench/wrk.lua "$BASE" | sed -n 's/^RESULT //p')
   read -r rps p50 p99 errors total <<<"$out"
   printf '  %-28s %7s %9s %9s %9s %7s\n' "$2" "$3" "$rps" "$p50" "$p99" "$errors"
-  echo "$1 $3 $p99" >>"$TARGETS/p99"
+  echo "${4:-$1} $3 $p99" >>"$TARGETS/p99"
 }
 
 bench_backend() { # label url
@@ -156,12 +156,19 @@ bench_backend() { # label url
     run_wrk rest-episode "GET /api/v1/episodes/{id}" "$clients"
     run_wrk branch "Branch dashboard" "$clients"
   done
-  local today
+  # 200 signed-in coaches who each read Today about once a second (0.5–1.5 s between a page
+  # and the next): about 200 pages a second offered, so the latency is the server's time
+  # plus what little queue such a load makes.
+  BENCH_PACE_MS=1000 run_wrk today "Today, each client 1/s" 200 today-paced
+  local today paced
   today=$(awk '$1 == "today" && $2 == 200 { print $3 }' "$TARGETS/p99")
-  if awk -v p="$today" 'BEGIN { exit !(p <= 10) }'; then verdict="met"; else verdict="not met"; fi
-  echo "  Today page p99 at 200 clients: $today ms (target ≤ 10 ms: $verdict)"
-  echo "  (wrk and the server share this machine's cores; with every client always waiting on an"
-  echo "  answer, latency at N clients is about N ÷ requests/s; one client shows the server's own time)"
+  paced=$(awk '$1 == "today-paced" && $2 == 200 { print $3 }' "$TARGETS/p99")
+  verdict() { if awk -v p="$1" 'BEGIN { exit !(p <= 10) }'; then echo "met"; else echo "not met"; fi; }
+  echo "  Today page p99, 200 clients each reading about once a second: $paced ms (target ≤ 10 ms: $(verdict "$paced"))"
+  echo "  Today page p99, 200 clients that never pause: $today ms (target ≤ 10 ms: $(verdict "$today"))"
+  echo "  (wrk and the server share this machine's two cores; when every client always waits on an"
+  echo "  answer, latency at N clients is about N ÷ requests/s, whatever the server's own time;"
+  echo "  one client shows the server's own time)"
 }
 
 # SQLite: load once per key, then reuse.

@@ -142,6 +142,34 @@ pub struct EpisodePage {
     pub checklist: Vec<ChecklistLine>,
 }
 
+/// What a quick form about one episode needs of it: the props of the form's island, so only
+/// this travels in the page (and only its decoder is in the wasm), not the whole page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EpisodeForm {
+    pub id: i64,
+    pub version: i64,
+    pub today: NaiveDate,
+    /// The participant's name.
+    pub participant: String,
+    pub phone_in_service: bool,
+    pub trigger: Trigger,
+    pub appointment_on: Option<NaiveDate>,
+}
+
+impl From<&EpisodePage> for EpisodeForm {
+    fn from(page: &EpisodePage) -> Self {
+        EpisodeForm {
+            id: page.id,
+            version: page.version,
+            today: page.today,
+            participant: page.participant.name.clone(),
+            phone_in_service: page.participant.phone_in_service,
+            trigger: page.trigger.clone(),
+            appointment_on: page.appointment_on,
+        }
+    }
+}
+
 /// Someone of the branch who may sit on a staffing team (R18), as the workspace offers them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TeamMember {

@@ -11,6 +11,16 @@ end
 
 function init(args)
   counter = offset or 0
+  math.randomseed(counter)
+end
+
+-- BENCH_PACE_MS: each client waits about that long (±50 %, so they do not move in step)
+-- before its next request, as a person reading the page would; unset, clients never wait.
+local pace = tonumber(os.getenv("BENCH_PACE_MS") or "")
+if pace then
+  function delay()
+    return math.random(math.floor(pace / 2), math.floor(pace * 3 / 2))
+  end
 end
 
 function request()

@@ -13,7 +13,7 @@ use reengage_core::{
 
 use super::episode::WithEpisode;
 use super::forms::Query;
-use crate::backend::{EpisodePage, Purpose};
+use crate::backend::{EpisodeForm, Purpose};
 
 /// How many business days ahead the form offers.
 const DAYS_OFFERED: u32 = 30;
@@ -26,7 +26,7 @@ pub fn AppointmentRoute() -> impl IntoView {
             purpose=Purpose::ScheduleAppointment
             show=|page| view! {
                 <Title text="Schedule the re-engagement appointment" />
-                <AppointmentForm page query=Query::current() />
+                <AppointmentForm page=EpisodeForm::from(&page) query=Query::current() />
             }.into_any()
         />
     }
@@ -34,7 +34,7 @@ pub fn AppointmentRoute() -> impl IntoView {
 
 /// An island: the mailing day is recomputed in the browser as a day is picked.
 #[island]
-fn AppointmentForm(page: EpisodePage, query: Query) -> impl IntoView {
+fn AppointmentForm(page: EpisodeForm, query: Query) -> impl IntoView {
     let calendar = BusinessCalendar::oregon();
     let error = query.get("error").filter(|e| !e.is_empty());
     let today = page.today;
@@ -68,9 +68,9 @@ fn AppointmentForm(page: EpisodePage, query: Query) -> impl IntoView {
         .collect_view();
     let action = format!("/episodes/{}/appointment", page.id);
     view! {
-        <p><a href=format!("/episodes/{}", page.id)>{format!("← {}", page.participant.name)}</a></p>
+        <p><a href=format!("/episodes/{}", page.id)>{format!("← {}", page.participant)}</a></p>
         <h1>"Schedule the re-engagement appointment"</h1>
-        <p class="lead">{page.participant.name.clone()}</p>
+        <p class="lead">{page.participant.clone()}</p>
         {error.map(|error| view! {
             <div class="alert alert-error" role="alert">
                 <p>{error}</p>

@@ -15,7 +15,7 @@ use reengage_core::words::business_days;
 
 use super::episode::WithEpisode;
 use super::forms::{Query, code, from_code, radio_choices};
-use crate::backend::{EpisodePage, Purpose};
+use crate::backend::{EpisodeForm, Purpose};
 
 const OUTCOMES: [AttemptOutcome; 6] = [
     AttemptOutcome::MessageLeft,
@@ -34,7 +34,7 @@ pub fn AttemptRoute() -> impl IntoView {
             purpose=Purpose::LogAttempt
             show=|page| view! {
                 <Title text="Log a contact attempt" />
-                <AttemptForm page query=Query::current() />
+                <AttemptForm page=EpisodeForm::from(&page) query=Query::current() />
             }.into_any()
         />
     }
@@ -42,7 +42,7 @@ pub fn AttemptRoute() -> impl IntoView {
 
 /// An island: the hints are recomputed in the browser as the form changes.
 #[island]
-fn AttemptForm(page: EpisodePage, query: Query) -> impl IntoView {
+fn AttemptForm(page: EpisodeForm, query: Query) -> impl IntoView {
     let typed = |name: &str| query.typed(name);
     let error = typed("error");
     let on = RwSignal::new(typed("on").unwrap_or_else(|| page.today.to_string()));
@@ -62,7 +62,7 @@ fn AttemptForm(page: EpisodePage, query: Query) -> impl IntoView {
             .unwrap_or(u8::from(ResponseWindow::DEFAULT)),
     );
     let note = typed("note").unwrap_or_default();
-    let in_service = page.participant.phone_in_service;
+    let in_service = page.phone_in_service;
     let asks = move || asks_for_window(method.get(), outcome.get());
     let hints = move || {
         let Ok(day) = parse_date_input(&on.get()) else {
@@ -102,9 +102,9 @@ fn AttemptForm(page: EpisodePage, query: Query) -> impl IntoView {
     let action = format!("/episodes/{}/attempt", page.id);
     let back = format!("/episodes/{}", page.id);
     view! {
-        <p><a href=back.clone()>{format!("← {}", page.participant.name)}</a></p>
+        <p><a href=back.clone()>{format!("← {}", page.participant)}</a></p>
         <h1>"Log a contact attempt"</h1>
-        <p class="lead">{page.participant.name.clone()}</p>
+        <p class="lead">{page.participant.clone()}</p>
         {error.map(|error| view! {
             <div class="alert alert-error" role="alert">
                 <p>{error}</p>

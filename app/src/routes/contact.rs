@@ -12,7 +12,7 @@ use reengage_core::{BusinessCalendar, long_date, parse_date_input};
 
 use super::episode::WithEpisode;
 use super::forms::{Feedback, Query, Refused};
-use crate::backend::{EpisodePage, Purpose};
+use crate::backend::{EpisodeForm, Purpose};
 
 /// The PDP step codes a coach most often adds when adjusting the plan.
 const STEP_CODES: [&str; 6] = ["SW", "WE", "JO", "PE", "LS", "OT"];
@@ -25,7 +25,7 @@ pub fn ContactRoute() -> impl IntoView {
             purpose=Purpose::RecordContact
             show=|page| view! {
                 <Title text="Record contact made" />
-                <ContactForm page query=Query::current() />
+                <ContactForm page=EpisodeForm::from(&page) query=Query::current() />
             }.into_any()
         />
     }
@@ -33,7 +33,7 @@ pub fn ContactRoute() -> impl IntoView {
 
 /// An island: the advice is recomputed in the browser as the day changes.
 #[island]
-fn ContactForm(page: EpisodePage, query: Query) -> impl IntoView {
+fn ContactForm(page: EpisodeForm, query: Query) -> impl IntoView {
     let typed = |name: &str| query.typed(name);
     let error = typed("error");
     let on = RwSignal::new(typed("on").unwrap_or_else(|| page.today.to_string()));
@@ -41,7 +41,7 @@ fn ContactForm(page: EpisodePage, query: Query) -> impl IntoView {
     let step_code = typed("step_code").unwrap_or_default();
     let step_on = typed("step_on").unwrap_or_default();
     let today = page.today;
-    let facts = EpisodeFacts::new(page.participant.name.clone(), page.trigger.clone());
+    let facts = EpisodeFacts::new(page.participant.clone(), page.trigger.clone());
     let advice = Memo::new(move |_| {
         let day = parse_date_input(&on.get()).map_err(|e| e.to_string())?;
         contact_advice(&facts, day, today, &BusinessCalendar::oregon())
@@ -62,12 +62,12 @@ fn ContactForm(page: EpisodePage, query: Query) -> impl IntoView {
         .collect_view();
     let action = format!("/episodes/{}/contact", page.id);
     view! {
-        <p><a href=format!("/episodes/{}", page.id)>{format!("← {}", page.participant.name)}</a></p>
+        <p><a href=format!("/episodes/{}", page.id)>{format!("← {}", page.participant)}</a></p>
         <h1>"Record contact made"</h1>
         <p class="lead">
             {format!(
                 "{} — missed the {} on {}",
-                page.participant.name,
+                page.participant,
                 page.trigger.what,
                 long_date(page.trigger.on)
             )}

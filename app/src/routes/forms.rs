@@ -178,3 +178,40 @@ pub fn form_fields(ev: &leptos::ev::Event) -> Option<crate::staffing_form::Field
 pub fn form_fields(_: &leptos::ev::Event) -> Option<crate::staffing_form::Fields> {
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Query;
+
+    fn query(pairs: &[(&str, &str)]) -> Query {
+        Query(
+            pairs
+                .iter()
+                .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn a_name_given_twice_reads_as_its_last_value_as_the_router_reads_it() {
+        let q = query(&[("on", "2026-12-01"), ("member", "3"), ("on", "2026-12-02")]);
+        assert_eq!(q.get("on").as_deref(), Some("2026-12-02"));
+        assert_eq!(q.get("member").as_deref(), Some("3"));
+        assert_eq!(q.get("note"), None);
+    }
+
+    #[test]
+    fn typed_leaves_out_what_was_sent_empty() {
+        let q = query(&[("error", ""), ("note", "called twice")]);
+        assert_eq!(q.get("error").as_deref(), Some(""));
+        assert_eq!(q.typed("error"), None);
+        assert_eq!(q.typed("note").as_deref(), Some("called twice"));
+    }
+
+    #[test]
+    fn the_query_travels_to_an_island_and_back_unchanged() {
+        let q = query(&[("member", "3"), ("member", "5"), ("why", "a \"quoted\" <b>")]);
+        let json = serde_json::to_string(&q).expect("serializes");
+        assert_eq!(serde_json::from_str::<Query>(&json).expect("deserializes"), q);
+    }
+}

@@ -9,7 +9,7 @@ use reengage_core::{BusinessCalendar, long_date, notice_mailing, parse_date_inpu
 
 use super::episode::WithEpisode;
 use super::forms::Query;
-use crate::backend::{EpisodePage, Purpose};
+use crate::backend::{EpisodeForm, Purpose};
 
 #[component]
 pub fn NoticeMailedRoute() -> impl IntoView {
@@ -19,7 +19,7 @@ pub fn NoticeMailedRoute() -> impl IntoView {
             purpose=Purpose::RecordNoticeMailed
             show=|page| view! {
                 <Title text="Record the notice mailed" />
-                <NoticeMailedForm page query=Query::current() />
+                <NoticeMailedForm page=EpisodeForm::from(&page) query=Query::current() />
             }.into_any()
         />
     }
@@ -27,7 +27,7 @@ pub fn NoticeMailedRoute() -> impl IntoView {
 
 /// An island: whether the day is in time is recomputed in the browser as it changes.
 #[island]
-fn NoticeMailedForm(page: EpisodePage, query: Query) -> impl IntoView {
+fn NoticeMailedForm(page: EpisodeForm, query: Query) -> impl IntoView {
     let error = query.get("error").filter(|e| !e.is_empty());
     let mailed = RwSignal::new(
         query
@@ -61,10 +61,10 @@ fn NoticeMailedForm(page: EpisodePage, query: Query) -> impl IntoView {
     };
     let action = format!("/episodes/{}/notice", page.id);
     view! {
-        <p><a href=format!("/episodes/{}", page.id)>{format!("← {}", page.participant.name)}</a></p>
+        <p><a href=format!("/episodes/{}", page.id)>{format!("← {}", page.participant)}</a></p>
         <h1>"Record the notice mailed"</h1>
         <p class="lead">
-            {page.participant.name.clone()}
+            {page.participant.clone()}
             {appointment.map(|day| format!(" — appointment on {}", long_date(day)))}
         </p>
         {error.map(|error| view! {
