@@ -51,6 +51,8 @@ pub struct Db {
     /// PostgreSQL's is the same pool as `pool`.
     pub writer: AnyPool,
     pub backend: Backend,
+    /// Episode records as last read, by version (`services::episodes::read_many`).
+    pub records: std::sync::Arc<crate::store::cache::RecordCache>,
 }
 
 impl Db {
@@ -175,6 +177,7 @@ pub async fn open(url: &str) -> Result<Db, DbError> {
         pool,
         writer,
         backend,
+        records: Default::default(),
     })
 }
 

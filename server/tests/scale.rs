@@ -87,6 +87,10 @@ async fn spread_over_branches_coaches_and_every_stage(backend: Backend, db: &Db)
         staffed += usize::from(record.facts.staffing.is_some());
     }
     assert!(staffed > 20, "{backend:?}: {staffed} staffed");
+    // Read again, from the record cache where nothing changed: the same records.
+    assert!(db.records.len() >= some.len());
+    let again = read_many(db, &some, now()).await.unwrap();
+    assert_eq!(format!("{again:?}"), format!("{together:?}"), "{backend:?}");
     assert!(read_many(db, &[some[0], 999_999], now()).await.is_err());
 
     // Each change is in the audit trail, whose chain holds.

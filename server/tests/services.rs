@@ -618,3 +618,62 @@ async fn a_partners_release_is_read_from_the_file_not_from_the_request_r19() {
         );
     }
 }
+
+/// Today, the branch page and the R29 view read episodes through the record cache: a record
+/// kept there is given only while its version is the stored one, so a change made through this
+/// server or through another one on the same database (a second `Db`) is read at once, and so
+/// is an exemption added to the participant (not the episode's own, read fresh each time).
+#[tokio::test]
+async fn many_episodes_read_together_are_never_older_than_the_stored_ones() {
+    use reengage_server::services::episodes::read_many;
+    for backend in backends().await {
+        let test = fresh_db(backend).await;
+        let db = &test.db;
+        let participant = seed(db).await;
+        let opened = record_missed_activity(
+            db,
+            &coach(),
+            participant,
+            trigger("2026-11-02"),
+            noon("2026-11-02"),
+        )
+        .await
+        .unwrap();
+        let id = opened.episode_id;
+        let first = read_many(db, &[id], noon("2026-11-03")).await.unwrap();
+        assert!(first[0].0.facts.attempts.is_empty());
+        assert_eq!(db.records.len(), 1, "{backend:?}: kept after the first read");
+        let again = read_many(db, &[id], noon("2026-11-03")).await.unwrap();
+        assert_eq!(format!("{again:?}"), format!("{first:?}"), "{backend:?}");
+
+        // Another server instance on the same database logs an attempt.
+        let other = reengage_server::db::open(&test.url).await.unwrap();
+        change(
+            &other,
+            &coach(),
+            id,
+            1,
+            attempt("2026-11-03", ContactMethod::Phone, Some(2)),
+            noon("2026-11-03"),
+        )
+        .await
+        .unwrap();
+        let after = read_many(db, &[id], noon("2026-11-03")).await.unwrap();
+        assert_eq!(after[0].0.version, 2, "{backend:?}");
+        assert_eq!(after[0].0.facts.attempts.len(), 1, "{backend:?}");
+        other.close().await;
+
+        // An exemption of the participant (R23) changes no episode's version.
+        sqlx::query(
+            "INSERT INTO exemptions (participant_id, from_on, to_on, reason) VALUES ($1, '2026-11-01', NULL, 'test')",
+        )
+        .bind(participant)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+        let exempt = read_many(db, &[id], noon("2026-11-03")).await.unwrap();
+        assert_eq!(exempt[0].0.facts.exemptions.len(), 1, "{backend:?}");
+        let alone = read(db, id, noon("2026-11-03")).await.unwrap();
+        assert_eq!(format!("{:?}", exempt[0]), format!("{alone:?}"), "{backend:?}");
+    }
+}

@@ -215,14 +215,7 @@ pub async fn read_many(
     now: DateTime<Utc>,
 ) -> Result<Vec<(EpisodeRecord, NaiveDate, BusinessCalendar)>, ServiceError> {
     let mut conn = db.pool.acquire().await?;
-    let records = load_many(&mut conn, ids).await?;
-    if records.len() != ids.len() {
-        let missing = ids.iter().find(|id| !records.iter().any(|r| r.id == **id));
-        return Err(ServiceError::NotFound(format!(
-            "episode {}",
-            missing.unwrap_or(&0)
-        )));
-    }
+    let records = cached_many(db, &mut conn, ids).await?;
     let mut days: std::collections::HashMap<i64, (NaiveDate, BusinessCalendar)> =
         std::collections::HashMap::new();
     let mut read = Vec::with_capacity(records.len());
@@ -238,6 +231,59 @@ pub async fn read_many(
         read.push((record, today, calendar));
     }
     Ok(read)
+}
+
+/// Episodes `ids` as stored, in that order: from the cache those whose version is the stored
+/// one (with their participants' exemptions read again), from the database the others; every
+/// id must exist.
+async fn cached_many(
+    db: &Db,
+    conn: &mut sqlx::AnyConnection,
+    ids: &[i64],
+) -> Result<Vec<EpisodeRecord>, ServiceError> {
+    let versions = crate::store::episodes::versions_of(conn, ids).await?;
+    if let Some(missing) = ids.iter().find(|id| !versions.contains_key(id)) {
+        return Err(ServiceError::NotFound(format!("episode {missing}")));
+    }
+    let mut kept = std::collections::HashMap::with_capacity(ids.len());
+    let mut misses = Vec::new();
+    for id in ids {
+        match db.records.get(*id, versions[id]) {
+            Some(record) => {
+                kept.insert(*id, record);
+            }
+            None => misses.push(*id),
+        }
+    }
+    let mut participants: Vec<i64> = kept.values().map(|r| r.participant_id).collect();
+    participants.sort_unstable();
+    participants.dedup();
+    let mut exemptions = crate::store::episodes::exemptions_of(conn, &participants).await?;
+    let mut loaded: std::collections::HashMap<i64, EpisodeRecord> = load_many(conn, &misses)
+        .await?
+        .into_iter()
+        .map(|record| (record.id, record))
+        .collect();
+    for record in loaded.values() {
+        db.records.put(record.clone());
+    }
+    ids.iter()
+        .map(|id| {
+            if let Some(record) = loaded.remove(id) {
+                return Ok(record);
+            }
+            let mut record = kept
+                .get(id)
+                .map(|r| EpisodeRecord::clone(r))
+                // Removed between the two reads.
+                .ok_or_else(|| ServiceError::NotFound(format!("episode {id}")))?;
+            record.facts.exemptions = exemptions
+                .get_mut(&record.participant_id)
+                .map(|list| list.clone())
+                .unwrap_or_default();
+            Ok(record)
+        })
+        .collect()
 }
 
 /// Applies `transition` to episode `episode_id`, which the person loaded at

@@ -295,23 +295,10 @@ async fn load_batch(
         }
     }
 
-    let mut exemptions: HashMap<i64, Vec<(chrono::NaiveDate, i64, Exemption)>> = HashMap::new();
-    for row in rows_for(conn, &exemptions_sql(participants.len()), &participants).await? {
-        let exemption = Exemption {
-            from: parse_day("exemptions.from_on", &get::<String>(&row, "from_on")?)?,
-            to: parse_optional_day("exemptions.to_on", get(&row, "to_on")?)?,
-        };
-        exemptions
-            .entry(get(&row, "participant_id")?)
-            .or_default()
-            .push((exemption.from, get(&row, "id")?, exemption));
-    }
-    for list in exemptions.values_mut() {
-        list.sort_by_key(|(from, id, _)| (*from, *id));
-    }
+    let mut exemptions = exemptions_of(conn, &participants).await?;
     for record in found.values_mut() {
-        if let Some(list) = exemptions.get(&record.participant_id) {
-            record.facts.exemptions = list.iter().map(|(.., e)| e.clone()).collect();
+        if let Some(list) = exemptions.remove(&record.participant_id) {
+            record.facts.exemptions = list;
         }
     }
 
@@ -437,6 +424,57 @@ async fn load_batch(
     }
 
     Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
+}
+
+/// The exemptions of participants (`participants`: sorted, without repeats), each one's in
+/// order of its first day.
+pub async fn exemptions_of(
+    conn: &mut AnyConnection,
+    participants: &[i64],
+) -> Result<std::collections::HashMap<i64, Vec<Exemption>>, StoreError> {
+    let mut found: std::collections::HashMap<i64, Vec<(chrono::NaiveDate, i64, Exemption)>> =
+        std::collections::HashMap::new();
+    for batch in participants.chunks(BATCH) {
+        for row in rows_for(conn, &exemptions_sql(batch.len()), batch).await? {
+            let exemption = Exemption {
+                from: parse_day("exemptions.from_on", &get::<String>(&row, "from_on")?)?,
+                to: parse_optional_day("exemptions.to_on", get(&row, "to_on")?)?,
+            };
+            found
+                .entry(get(&row, "participant_id")?)
+                .or_default()
+                .push((exemption.from, get(&row, "id")?, exemption));
+        }
+    }
+    Ok(found
+        .into_iter()
+        .map(|(participant, mut list)| {
+            list.sort_by_key(|(from, id, _)| (*from, *id));
+            (participant, list.into_iter().map(|(.., e)| e).collect())
+        })
+        .collect())
+}
+
+/// The stored version of each of the episodes `ids` that exists (primary key).
+pub fn versions_sql(n: usize) -> String {
+    format!(
+        "SELECT id, version FROM episodes WHERE id IN ({})",
+        placeholders(n)
+    )
+}
+
+/// The stored version of each of the episodes `ids` that exists.
+pub async fn versions_of(
+    conn: &mut AnyConnection,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, i64>, StoreError> {
+    let mut versions = std::collections::HashMap::with_capacity(ids.len());
+    for batch in ids.chunks(BATCH) {
+        for row in rows_for(conn, &versions_sql(batch.len()), batch).await? {
+            versions.insert(get::<i64>(&row, "id")?, get::<i64>(&row, "version")?);
+        }
+    }
+    Ok(versions)
 }
 
 /// An episode's own row, without the records that hang off it.

@@ -1,5 +1,6 @@
 //! Reading and writing the records of DESIGN.md §3 — the same SQL on both backends.
 
+pub mod cache;
 pub mod codes;
 pub mod episodes;
 pub mod lists;

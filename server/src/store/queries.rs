@@ -144,6 +144,11 @@ pub fn all() -> Vec<ListQuery> {
             vec![Episode, Int(2), Int(3)],
         ),
         query(
+            "versions of episodes (the record cache)",
+            E::versions_sql(3),
+            vec![Episode, Int(2), Int(3)],
+        ),
+        query(
             "attempts of episodes",
             E::attempts_sql(3),
             vec![Episode, Int(2), Int(3)],
