@@ -12,7 +12,7 @@ use reengage_core::episode::{self, TimelinessFigures, most_urgent_first, work_it
 use crate::access::{self, Action, Record, Role};
 use crate::auth::Staff;
 use crate::http::AppState;
-use crate::services::episodes::{local_today, read, read_many};
+use crate::services::episodes::{local_today, read, read_listed, read_many};
 use crate::services::{ServiceError, narratives, participants};
 use crate::sessions::AuthSession;
 use crate::store::lists::{Scope, open_episodes};
@@ -159,8 +159,11 @@ pub(crate) async fn branch(
     drop(conn);
     let mut rows = Vec::with_capacity(episodes.len());
     let mut listed_today = None;
-    let ids: Vec<i64> = episodes.iter().map(|listed| listed.id).collect();
-    let read = read_many(&state.db, &ids, now).await?;
+    let listed: Vec<(i64, i64)> = episodes
+        .iter()
+        .map(|listed| (listed.id, listed.version))
+        .collect();
+    let read = read_listed(&state.db, &listed, now).await?;
     for (listed, (record, today, calendar)) in episodes.into_iter().zip(read) {
         listed_today.get_or_insert(today);
         let facts = &record.facts;
@@ -465,8 +468,11 @@ async fn today(state: &AppState, staff: Staff) -> Result<TodayView, ServiceError
     drop(conn);
     let mut rows = Vec::with_capacity(episodes.len());
     let mut listed_today = None;
-    let ids: Vec<i64> = episodes.iter().map(|listed| listed.id).collect();
-    let read = read_many(&state.db, &ids, now).await?;
+    let listed: Vec<(i64, i64)> = episodes
+        .iter()
+        .map(|listed| (listed.id, listed.version))
+        .collect();
+    let read = read_listed(&state.db, &listed, now).await?;
     let participants: Vec<i64> = read
         .iter()
         .map(|(record, ..)| record.participant_id)

@@ -625,7 +625,7 @@ async fn a_partners_release_is_read_from_the_file_not_from_the_request_r19() {
 /// is an exemption added to the participant (not the episode's own, read fresh each time).
 #[tokio::test]
 async fn many_episodes_read_together_are_never_older_than_the_stored_ones() {
-    use reengage_server::services::episodes::read_many;
+    use reengage_server::services::episodes::{read_listed, read_many};
     for backend in backends().await {
         let test = fresh_db(backend).await;
         let db = &test.db;
@@ -642,7 +642,11 @@ async fn many_episodes_read_together_are_never_older_than_the_stored_ones() {
         let id = opened.episode_id;
         let first = read_many(db, &[id], noon("2026-11-03")).await.unwrap();
         assert!(first[0].0.facts.attempts.is_empty());
-        assert_eq!(db.records.len(), 1, "{backend:?}: kept after the first read");
+        assert_eq!(
+            db.records.len(),
+            1,
+            "{backend:?}: kept after the first read"
+        );
         let again = read_many(db, &[id], noon("2026-11-03")).await.unwrap();
         assert_eq!(format!("{again:?}"), format!("{first:?}"), "{backend:?}");
 
@@ -661,6 +665,12 @@ async fn many_episodes_read_together_are_never_older_than_the_stored_ones() {
         let after = read_many(db, &[id], noon("2026-11-03")).await.unwrap();
         assert_eq!(after[0].0.version, 2, "{backend:?}");
         assert_eq!(after[0].0.facts.attempts.len(), 1, "{backend:?}");
+        // Today passes the versions its list gave: an older one is read again, not kept.
+        let listed = read_listed(db, &[(id, 1)], noon("2026-11-03"))
+            .await
+            .unwrap();
+        assert_eq!(listed[0].0.version, 2, "{backend:?}");
+        assert_eq!(format!("{listed:?}"), format!("{after:?}"), "{backend:?}");
         other.close().await;
 
         // An exemption of the participant (R23) changes no episode's version.
@@ -674,6 +684,10 @@ async fn many_episodes_read_together_are_never_older_than_the_stored_ones() {
         let exempt = read_many(db, &[id], noon("2026-11-03")).await.unwrap();
         assert_eq!(exempt[0].0.facts.exemptions.len(), 1, "{backend:?}");
         let alone = read(db, id, noon("2026-11-03")).await.unwrap();
-        assert_eq!(format!("{:?}", exempt[0]), format!("{alone:?}"), "{backend:?}");
+        assert_eq!(
+            format!("{:?}", exempt[0]),
+            format!("{alone:?}"),
+            "{backend:?}"
+        );
     }
 }

@@ -210,8 +210,15 @@ mod tests {
 
     #[test]
     fn the_query_travels_to_an_island_and_back_unchanged() {
-        let q = query(&[("member", "3"), ("member", "5"), ("why", "a \"quoted\" <b>")]);
+        let q = query(&[
+            ("member", "3"),
+            ("member", "5"),
+            ("why", "a \"quoted\" <b>"),
+        ]);
         let json = serde_json::to_string(&q).expect("serializes");
-        assert_eq!(serde_json::from_str::<Query>(&json).expect("deserializes"), q);
+        assert_eq!(
+            serde_json::from_str::<Query>(&json).expect("deserializes"),
+            q
+        );
     }
 }

@@ -207,15 +207,40 @@ pub async fn read(
 }
 
 /// The episodes `ids`, in that order, as [`read`] gives each (not found if one is not
-/// there), read together: a batch of queries for all of them and one calendar per branch, not a round of
-/// queries per episode (Today, the branch page, the R29 view).
+/// there), read together: their versions, then from the record cache those unchanged and a
+/// batch of queries for the others, and one calendar per branch — not a round of queries per
+/// episode (Today, the branch page, the R29 view).
 pub async fn read_many(
     db: &Db,
     ids: &[i64],
     now: DateTime<Utc>,
 ) -> Result<Vec<(EpisodeRecord, NaiveDate, BusinessCalendar)>, ServiceError> {
     let mut conn = db.pool.acquire().await?;
-    let records = cached_many(db, &mut conn, ids).await?;
+    let versions = crate::store::episodes::versions_of(&mut conn, ids).await?;
+    let records = cached_many(db, &mut conn, ids, &versions).await?;
+    with_day(&mut conn, records, now).await
+}
+
+/// [`read_many`] of episodes a list query has just given with their versions (`(id,
+/// version)`, as Today's): the versions need not be read again.
+pub async fn read_listed(
+    db: &Db,
+    listed: &[(i64, i64)],
+    now: DateTime<Utc>,
+) -> Result<Vec<(EpisodeRecord, NaiveDate, BusinessCalendar)>, ServiceError> {
+    let mut conn = db.pool.acquire().await?;
+    let ids: Vec<i64> = listed.iter().map(|(id, _)| *id).collect();
+    let versions = listed.iter().copied().collect();
+    let records = cached_many(db, &mut conn, &ids, &versions).await?;
+    with_day(&mut conn, records, now).await
+}
+
+/// Each record with its office's today and calendar, read once per branch.
+async fn with_day(
+    conn: &mut AnyConnection,
+    records: Vec<EpisodeRecord>,
+    now: DateTime<Utc>,
+) -> Result<Vec<(EpisodeRecord, NaiveDate, BusinessCalendar)>, ServiceError> {
     let mut days: std::collections::HashMap<i64, (NaiveDate, BusinessCalendar)> =
         std::collections::HashMap::new();
     let mut read = Vec::with_capacity(records.len());
@@ -223,7 +248,7 @@ pub async fn read_many(
         let (today, calendar) = match days.get(&record.branch_id) {
             Some(day) => day.clone(),
             None => {
-                let day = office_day(&mut conn, record.branch_id, now).await?;
+                let day = office_day(conn, record.branch_id, now).await?;
                 days.insert(record.branch_id, day.clone());
                 day
             }
@@ -233,15 +258,15 @@ pub async fn read_many(
     Ok(read)
 }
 
-/// Episodes `ids` as stored, in that order: from the cache those whose version is the stored
-/// one (with their participants' exemptions read again), from the database the others; every
-/// id must exist.
+/// Episodes `ids` as stored, in that order: from the cache those whose `versions` (as just
+/// read) is the one kept (with their participants' exemptions read again), from the database
+/// the others; every id must exist.
 async fn cached_many(
     db: &Db,
     conn: &mut sqlx::AnyConnection,
     ids: &[i64],
+    versions: &std::collections::HashMap<i64, i64>,
 ) -> Result<Vec<EpisodeRecord>, ServiceError> {
-    let versions = crate::store::episodes::versions_of(conn, ids).await?;
     if let Some(missing) = ids.iter().find(|id| !versions.contains_key(id)) {
         return Err(ServiceError::NotFound(format!("episode {missing}")));
     }

@@ -44,10 +44,11 @@ impl RecordCache {
     /// room: any, as the pages read whole lists and a miss costs one read.
     pub fn put(&self, record: EpisodeRecord) {
         let mut records = self.records.lock().unwrap_or_else(|e| e.into_inner());
-        if records.len() >= self.capacity && !records.contains_key(&record.id) {
-            if let Some(other) = records.keys().next().copied() {
-                records.remove(&other);
-            }
+        if records.len() >= self.capacity
+            && !records.contains_key(&record.id)
+            && let Some(other) = records.keys().next().copied()
+        {
+            records.remove(&other);
         }
         records.insert(record.id, Arc::new(record));
     }
@@ -94,7 +95,10 @@ mod tests {
         assert!(cache.is_empty());
         cache.put(record(7, 3));
         assert_eq!(cache.get(7, 3).map(|r| r.version), Some(3));
-        assert!(cache.get(7, 4).is_none(), "a newer stored version is read again");
+        assert!(
+            cache.get(7, 4).is_none(),
+            "a newer stored version is read again"
+        );
         assert!(cache.get(7, 2).is_none());
         assert!(cache.get(8, 3).is_none());
         cache.put(record(7, 4));
