@@ -243,6 +243,17 @@ impl StaffingPage {
     pub fn calendar(&self) -> reengage_core::BusinessCalendar {
         reengage_core::BusinessCalendar::oregon().with_closures(self.closures.clone())
     }
+
+    /// The page as a form's island needs it: without the narratives and earlier decisions,
+    /// which the server renders and the review never reads, so they do not travel twice.
+    pub fn for_island(&self) -> Self {
+        StaffingPage {
+            earlier: Vec::new(),
+            drafts: Vec::new(),
+            narratives: Vec::new(),
+            ..self.clone()
+        }
+    }
 }
 
 /// One open episode of the branch, as the supervisor's dashboard shows it.

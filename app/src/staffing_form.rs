@@ -647,6 +647,30 @@ mod tests {
         review.unmet.iter().map(|i| i.rule).collect()
     }
 
+    /// The islands of the workspace get the page without its narratives: their review is the
+    /// server's all the same.
+    #[test]
+    fn the_island_page_reviews_as_the_whole_page_does() {
+        let mut whole = page();
+        whole.drafts.push(crate::backend::DraftLine {
+            key: "staffing".into(),
+            kind: reengage_core::narrative::NarrativeType::ReengagementPage,
+            text: "A long draft the server renders. ".repeat(40),
+        });
+        let island = whole.for_island();
+        assert!(
+            island.drafts.is_empty() && island.narratives.is_empty() && island.earlier.is_empty()
+        );
+        assert_eq!(island.facts, whole.facts);
+        for fields in [initial(&whole), complete(&whole), post_dq1_fields(&whole)] {
+            assert_eq!(review(&island, &fields), review(&whole, &fields));
+            assert_eq!(
+                finalization(&island, &fields),
+                finalization(&whole, &fields)
+            );
+        }
+    }
+
     #[test]
     fn a_new_staffing_starts_with_the_coach_and_the_signed_in_person_and_today() {
         let fields = initial(&page());

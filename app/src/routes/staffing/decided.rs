@@ -152,7 +152,7 @@ pub fn Decided(
         )
     });
     let steps = (dq1 && (page.may.post_dq1 || page.may.finalize))
-        .then(|| view! { <Finalization page=page.clone() error=returned.clone() query=Query::current() /> });
+        .then(|| view! { <Finalization page=page.for_island() error=returned.clone() query=Query::current() /> });
     let continue_engaging = (dq1 && finalized.is_some()).then(|| {
         view! {
             <p class="alert alert-info">

@@ -137,7 +137,7 @@ fn StaffingView(page: StaffingPage) -> impl IntoView {
     } else if decided {
         view! { <decided::Decided page=page.clone() returned=returned("finalization") reason_error=returned("new-staffing") /> }.into_any()
     } else if page.may.record {
-        view! { <team_form::TeamForm page=page.clone() error=returned("staffing") query=crate::routes::forms::Query::current() /> }.into_any()
+        view! { <team_form::TeamForm page=page.for_island() error=returned("staffing") query=crate::routes::forms::Query::current() /> }.into_any()
     } else {
         view! {
             {page.facts.staffing.clone().map(|staffing| view! { <decided::StaffingSummary staffing /> })}
