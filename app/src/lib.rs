@@ -30,9 +30,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light" />
+                // The title and the stylesheet first: the page is drawn with the CSS, and the
+                // wasm (preloaded below) must not take the bandwidth before it.
+                <MetaTags />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options islands=true />
-                <MetaTags />
             </head>
             <body>
                 <App />

@@ -66,6 +66,14 @@ async fn today_lists_the_coachs_work_most_urgent_first_as_whole_html() {
         );
         assert!(html.contains("href=\"tel:555-01"), "{html}");
         assert!(html.contains("consider an offsite visit (R7)"), "{html}");
+        // Server HTML only: Today has no island, so none of its data travels again as JSON
+        // for the wasm; the stylesheet comes before the wasm's preload, which must not take
+        // the bandwidth first; and the islands' loader is there for the mark every page has.
+        assert!(!html.contains("data-props"), "{html}");
+        let css = at("rel=\"stylesheet\"").expect("the stylesheet");
+        let wasm = at(".wasm\"").expect("the wasm preload");
+        assert!(css < wasm, "{html}");
+        assert!(html.contains("<leptos-island"), "{html}");
 
         // A contractor's Today holds only its referrals; an admin has no case list.
         let contractor = sign_in(&base, "contractor@demo.test").await;
