@@ -283,7 +283,7 @@ async fn cached_many(
     let mut participants: Vec<i64> = kept.values().map(|r| r.participant_id).collect();
     participants.sort_unstable();
     participants.dedup();
-    let mut exemptions = crate::store::episodes::exemptions_of(conn, &participants).await?;
+    let exemptions = crate::store::episodes::exemptions_of(conn, &participants).await?;
     let mut loaded: std::collections::HashMap<i64, EpisodeRecord> = load_many(conn, &misses)
         .await?
         .into_iter()
@@ -303,8 +303,8 @@ async fn cached_many(
                 // Removed between the two reads.
                 .ok_or_else(|| ServiceError::NotFound(format!("episode {id}")))?;
             record.facts.exemptions = exemptions
-                .get_mut(&record.participant_id)
-                .map(|list| list.clone())
+                .get(&record.participant_id)
+                .cloned()
                 .unwrap_or_default();
             Ok(record)
         })
