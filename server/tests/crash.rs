@@ -116,6 +116,18 @@ async fn write_until_killed(
                     ledger.attempts += 1;
                 }
             }
+            // PostgreSQL may finish a commit the killed server had sent after this round read
+            // the version: the write is refused, nothing stored; read the version again, as a
+            // person told "Reload it" would.
+            Ok((409, _)) => {
+                let Ok(response) = http.get(&url).bearer_auth(&token).send().await else {
+                    return ledger;
+                };
+                let Ok(episode) = response.json::<Value>().await else {
+                    return ledger;
+                };
+                version = episode["version"].as_i64().expect("the episode's version");
+            }
             Ok((status, body)) => panic!("client {index}: {kind} answered {status}: {body}"),
             // The server died with this write in flight.
             Err(_) => {
