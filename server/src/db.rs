@@ -16,9 +16,13 @@ static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
 
 /// Every SQLite connection: WAL so readers never wait for the writer; every acknowledged
-/// write survives a killed process; foreign keys enforced; wait for a busy writer.
+/// write survives a killed process; foreign keys enforced; wait for a busy writer. Reads map
+/// the file into memory (up to 1 GiB) instead of copying each page in with a system call, and
+/// each connection keeps up to 16 MiB of pages: a page of a hundred episodes otherwise spends
+/// more time in `pread` than in SQLite.
 const SQLITE_SETUP: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-                            PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;";
+                            PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
+                            PRAGMA mmap_size = 1073741824; PRAGMA cache_size = -16384;";
 
 /// Which database server is behind the pool.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,6 +57,8 @@ pub struct Db {
     pub backend: Backend,
     /// Episode records as last read, by version (`services::episodes::read_many`).
     pub records: std::sync::Arc<crate::store::cache::RecordCache>,
+    /// Branches' calendars as last read, by calendar version (`services::episodes::read`).
+    pub calendars: std::sync::Arc<crate::store::cache::CalendarCache>,
 }
 
 impl Db {
@@ -141,6 +147,11 @@ pub async fn open(url: &str) -> Result<Db, DbError> {
         AnyPoolOptions::new()
             .max_connections(connections)
             .acquire_timeout(Duration::from_secs(wait))
+            // A pooled PostgreSQL connection may have been dropped by a restart of the server:
+            // it is pinged before it is handed out. An SQLite connection is a file handle that
+            // nothing drops, and its ping is one more round trip to its worker thread for
+            // every query a page makes.
+            .test_before_acquire(backend == Backend::Postgres)
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
@@ -178,6 +189,7 @@ pub async fn open(url: &str) -> Result<Db, DbError> {
         writer,
         backend,
         records: Default::default(),
+        calendars: Default::default(),
     })
 }
 

@@ -212,7 +212,7 @@ pub async fn attempt(
         let mut tx = db::begin_write(&state.db).await?;
         let changed = change_in(
             &mut tx,
-            state.db.backend,
+            &state.db,
             &actor,
             id,
             version,
@@ -223,7 +223,7 @@ pub async fn attempt(
         if let Some(request) = request {
             change_in(
                 &mut tx,
-                state.db.backend,
+                &state.db,
                 &actor,
                 id,
                 changed.version,
@@ -495,7 +495,7 @@ pub async fn contact(
         let mut tx = db::begin_write(&state.db).await?;
         let changed = change_in(
             &mut tx,
-            state.db.backend,
+            &state.db,
             &actor,
             id,
             version,

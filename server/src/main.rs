@@ -3,6 +3,12 @@ use std::process::ExitCode;
 use clap::Parser;
 use reengage_server::{Cli, run, telemetry};
 
+/// A page is hundreds of small allocations (rows, strings, the HTML) across the runtime's and
+/// the database's threads; mimalloc serves them from per-thread pages where the system
+/// allocator spent a sixth of a page's time.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();

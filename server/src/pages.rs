@@ -12,10 +12,10 @@ use reengage_core::episode::{self, TimelinessFigures, most_urgent_first, work_it
 use crate::access::{self, Action, Record, Role};
 use crate::auth::Staff;
 use crate::http::AppState;
-use crate::services::episodes::{local_today, read, read_listed, read_many};
+use crate::services::episodes::{Listed, local_today, read, read_listed, read_many};
 use crate::services::{ServiceError, narratives, participants};
 use crate::sessions::AuthSession;
-use crate::store::lists::{Scope, open_episodes};
+use crate::store::lists::{Scope, WorkRow, open_work};
 
 /// A branch's coaches and case aides (index staff_branch).
 pub const COACHES_SQL: &str = "SELECT id, name FROM staff WHERE branch_id = $1 AND role IN ('family_coach', 'case_aide') \
@@ -154,16 +154,11 @@ pub(crate) async fn branch(
         .fetch_one(&state.db.pool)
         .await?;
     let mut conn = state.db.pool.acquire().await?;
-    let (episodes, more) =
-        open_episodes(&mut conn, Scope::Branch(branch_id), None, BRANCH_LIMIT).await?;
+    let (episodes, more) = open_work(&mut conn, Scope::Branch(branch_id), BRANCH_LIMIT).await?;
     drop(conn);
     let mut rows = Vec::with_capacity(episodes.len());
     let mut listed_today = None;
-    let listed: Vec<(i64, i64)> = episodes
-        .iter()
-        .map(|listed| (listed.id, listed.version))
-        .collect();
-    let read = read_listed(&state.db, &listed, now).await?;
+    let read = read_listed(&state.db, &listed(&episodes), now).await?;
     for (listed, (record, today, calendar)) in episodes.into_iter().zip(read) {
         listed_today.get_or_insert(today);
         let facts = &record.facts;
@@ -208,7 +203,7 @@ pub(crate) async fn branch(
         branch: name,
         coaches,
         rows,
-        truncated: more.is_some(),
+        truncated: more,
         from,
         to,
         timeliness,
@@ -426,34 +421,19 @@ async fn episode_page(
     })
 }
 
+/// The rows of a worklist as the record cache is asked for them.
+fn listed(rows: &[WorkRow]) -> Vec<Listed> {
+    rows.iter()
+        .map(|row| Listed {
+            id: row.id,
+            version: row.version,
+            has_exemptions: row.has_exemptions,
+        })
+        .collect()
+}
+
 /// The open work of `staff`: a coach's or aide's own caseload, a contractor's referrals, a
 /// supervisor's branch — each row the episode's most urgent deadline (`core`).
-/// The participants' phones (primary key), as Today offers them, by participant id.
-pub fn phones_sql(n: usize) -> String {
-    format!(
-        "SELECT id, phone, phone_in_service FROM participants WHERE id IN ({})",
-        crate::store::episodes::placeholders(n)
-    )
-}
-
-async fn participant_phones(
-    db: &crate::db::Db,
-    ids: &[i64],
-) -> Result<std::collections::HashMap<i64, (Option<String>, bool)>, ServiceError> {
-    let mut phones = std::collections::HashMap::with_capacity(ids.len());
-    for batch in ids.chunks(crate::store::episodes::BATCH) {
-        let sql = phones_sql(batch.len());
-        let mut query = sqlx::query_as::<_, (i64, Option<String>, i64)>(&sql);
-        for id in batch {
-            query = query.bind(*id);
-        }
-        for (id, phone, in_service) in query.fetch_all(&db.pool).await? {
-            phones.insert(id, (phone, in_service != 0));
-        }
-    }
-    Ok(phones)
-}
-
 async fn today(state: &AppState, staff: Staff) -> Result<TodayView, ServiceError> {
     let now = state.clock.now();
     let role =
@@ -464,34 +444,21 @@ async fn today(state: &AppState, staff: Staff) -> Result<TodayView, ServiceError
         (_, Some(branch)) => Scope::Branch(branch),
     };
     let mut conn = state.db.pool.acquire().await?;
-    let (episodes, _) = open_episodes(&mut conn, scope, None, TODAY_LIMIT).await?;
+    let (episodes, _) = open_work(&mut conn, scope, TODAY_LIMIT).await?;
     drop(conn);
     let mut rows = Vec::with_capacity(episodes.len());
     let mut listed_today = None;
-    let listed: Vec<(i64, i64)> = episodes
-        .iter()
-        .map(|listed| (listed.id, listed.version))
-        .collect();
-    let read = read_listed(&state.db, &listed, now).await?;
-    let participants: Vec<i64> = read
-        .iter()
-        .map(|(record, ..)| record.participant_id)
-        .collect();
-    let phones = participant_phones(&state.db, &participants).await?;
+    let read = read_listed(&state.db, &listed(&episodes), now).await?;
     for (episode, (record, today, calendar)) in episodes.into_iter().zip(read) {
         listed_today.get_or_insert(today);
         let Some(work) = work_item(&record.facts, today, &calendar) else {
             continue;
         };
-        let (phone, phone_in_service) = phones
-            .get(&record.participant_id)
-            .cloned()
-            .unwrap_or((None, false));
         rows.push(TodayRow {
             episode_id: record.id,
             participant: episode.participant,
-            phone,
-            phone_in_service,
+            phone: episode.phone,
+            phone_in_service: episode.phone_in_service,
             work,
         });
     }

@@ -277,7 +277,7 @@ async fn episode(
         email: staff.manager.1.clone(),
         role: "operations_manager".into(),
     };
-    let mut record = open_in(conn, db.backend, &coach, participant, trigger, noon(missed))
+    let mut record = open_in(conn, db, &coach, participant, trigger, noon(missed))
         .await?
         .record;
     for step in steps {

@@ -39,7 +39,8 @@ pub const SIGNED_IN_AT: &str = "signed_in_at";
 
 /// How far a session's idle expiry may move on before it is written again. Each request
 /// pushes the expiry on; writing it every time would put every page view in the queue for
-/// SQLite's one writer. So the idle limit is kept to within this many seconds.
+/// SQLite's one writer. So the idle limit is kept to within this many seconds. When it is
+/// written, it is written after the response (see [`DbSessionStore::save`]).
 pub const EXPIRY_SLACK_SECONDS: i64 = 60;
 
 /// What this instance last read or wrote of a session: its data and its stored expiry.
@@ -51,6 +52,19 @@ type Seen =
 pub struct DbSessionStore {
     db: Db,
     seen: std::sync::Arc<std::sync::Mutex<Seen>>,
+    /// Idle expiries being pushed on after their responses went out.
+    extending: std::sync::Arc<std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>>,
+}
+
+/// What saving a session would change in the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Change {
+    /// Nothing worth a write: the expiry moved on less than [`EXPIRY_SLACK_SECONDS`].
+    Nothing,
+    /// Only the idle expiry, by more than that.
+    Expiry,
+    /// The data (a sign-in, a sign-out), or a session this instance has not seen.
+    Data,
 }
 
 impl DbSessionStore {
@@ -58,7 +72,42 @@ impl DbSessionStore {
         Self {
             db,
             seen: Default::default(),
+            extending: Default::default(),
         }
+    }
+
+    /// Waits until the idle expiries pushed on so far are written.
+    pub async fn settled(&self) {
+        let pending: Vec<_> =
+            std::mem::take(&mut *self.extending.lock().unwrap_or_else(|e| e.into_inner()));
+        for task in pending {
+            if let Err(error) = task.await {
+                tracing::warn!(%error, "a session's expiry was not pushed on");
+            }
+        }
+    }
+
+    /// Pushes the stored expiry of session `id` on to `expires` after the response: a page view
+    /// that does not wait for the database's writer (and its flush to disk) for a change that
+    /// only lets an idle session last. Never moves an expiry back, nor brings back a session
+    /// ended meanwhile; if the server stops first, the session ends at most a minute early.
+    fn extend_later(&self, id: String, expires: i64) {
+        let db = self.db.clone();
+        let task = tokio::spawn(async move {
+            let pushed = sqlx::query(
+                "UPDATE sessions SET expires_at = $1 WHERE id = $2 AND expires_at < $1",
+            )
+            .bind(expires)
+            .bind(id)
+            .execute(&db.writer)
+            .await;
+            if let Err(error) = pushed {
+                tracing::warn!(%error, "a session's expiry could not be pushed on");
+            }
+        });
+        let mut extending = self.extending.lock().unwrap_or_else(|e| e.into_inner());
+        extending.retain(|task| !task.is_finished());
+        extending.push(task);
     }
 
     fn remember(&self, record: &Record) {
@@ -73,15 +122,20 @@ impl DbSessionStore {
         );
     }
 
-    /// Whether saving `record` would change nothing but move its expiry on a little.
-    fn unchanged(&self, record: &Record) -> bool {
+    /// What saving `record` would change, against what this instance last read or wrote of it.
+    fn change(&self, record: &Record) -> Change {
         let seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
-        seen.get(&record.id.to_string())
-            .is_some_and(|(data, expires)| {
-                *data == record.data
-                    && (0..EXPIRY_SLACK_SECONDS)
-                        .contains(&(record.expiry_date.unix_timestamp() - expires))
-            })
+        match seen.get(&record.id.to_string()) {
+            Some((data, expires)) if *data == record.data => {
+                let moved = record.expiry_date.unix_timestamp() - expires;
+                if (0..EXPIRY_SLACK_SECONDS).contains(&moved) {
+                    Change::Nothing
+                } else {
+                    Change::Expiry
+                }
+            }
+            _ => Change::Data,
+        }
     }
 }
 
@@ -117,8 +171,14 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        if self.unchanged(record) {
-            return Ok(());
+        match self.change(record) {
+            Change::Nothing => return Ok(()),
+            Change::Expiry => {
+                self.remember(record);
+                self.extend_later(record.id.to_string(), record.expiry_date.unix_timestamp());
+                return Ok(());
+            }
+            Change::Data => {}
         }
         let data = serde_json::to_string(record)
             .map_err(|e| session_store::Error::Encode(e.to_string()))?;

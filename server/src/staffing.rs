@@ -497,7 +497,7 @@ pub async fn finalize(
         if !finalizing || steps != record.facts.post_dq1 {
             version = change_in(
                 &mut tx,
-                state.db.backend,
+                &state.db,
                 &actor,
                 id,
                 version,
@@ -517,7 +517,7 @@ pub async fn finalize(
         if finalizing {
             change_in(
                 &mut tx,
-                state.db.backend,
+                &state.db,
                 &actor,
                 id,
                 version,

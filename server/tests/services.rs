@@ -625,7 +625,7 @@ async fn a_partners_release_is_read_from_the_file_not_from_the_request_r19() {
 /// is an exemption added to the participant (not the episode's own, read fresh each time).
 #[tokio::test]
 async fn many_episodes_read_together_are_never_older_than_the_stored_ones() {
-    use reengage_server::services::episodes::{read_listed, read_many};
+    use reengage_server::services::episodes::{Listed, read_listed, read_many};
     for backend in backends().await {
         let test = fresh_db(backend).await;
         let db = &test.db;
@@ -666,12 +666,20 @@ async fn many_episodes_read_together_are_never_older_than_the_stored_ones() {
         assert_eq!(after[0].0.version, 2, "{backend:?}");
         assert_eq!(after[0].0.facts.attempts.len(), 1, "{backend:?}");
         // Today passes the versions its list gave: an older one is read again, not kept.
-        let listed = read_listed(db, &[(id, 1)], noon("2026-11-03"))
-            .await
-            .unwrap();
+        let stale = Listed {
+            id,
+            version: 1,
+            has_exemptions: false,
+        };
+        let listed = read_listed(db, &[stale], noon("2026-11-03")).await.unwrap();
         assert_eq!(listed[0].0.version, 2, "{backend:?}");
         assert_eq!(format!("{listed:?}"), format!("{after:?}"), "{backend:?}");
         other.close().await;
+
+        // The branch's worklist (Today, the branch page) says whether a participant has an
+        // exemption on file: none yet.
+        let work = branch_work(db).await;
+        assert!(!work[0].has_exemptions, "{backend:?}");
 
         // An exemption of the participant (R23) changes no episode's version.
         sqlx::query(
@@ -689,5 +697,102 @@ async fn many_episodes_read_together_are_never_older_than_the_stored_ones() {
             format!("{alone:?}"),
             "{backend:?}"
         );
+        // Now the worklist says so, and the cached record takes the exemption from a fresh
+        // read.
+        let work = branch_work(db).await;
+        assert_eq!(work.len(), 1, "{backend:?}");
+        assert!(work[0].has_exemptions, "{backend:?}");
+        assert_eq!(work[0].version, 2, "{backend:?}");
+        let listed = Listed {
+            id,
+            version: work[0].version,
+            has_exemptions: work[0].has_exemptions,
+        };
+        let from_list = read_listed(db, &[listed], noon("2026-11-03"))
+            .await
+            .unwrap();
+        assert_eq!(
+            format!("{:?}", from_list[0]),
+            format!("{alone:?}"),
+            "{backend:?}"
+        );
+    }
+}
+
+/// The open work of the test branch (branch 1), as Today and the branch page list it.
+async fn branch_work(db: &Db) -> Vec<reengage_server::store::lists::WorkRow> {
+    use reengage_server::store::lists::{Scope, open_work};
+    let mut conn = db.pool.acquire().await.unwrap();
+    let (work, more) = open_work(&mut conn, Scope::Branch(1), 10).await.unwrap();
+    assert!(!more);
+    work
+}
+
+/// Each server keeps a branch's calendar under its calendar version, which a trigger raises on
+/// every change of the branch's closure days: a closure added by plain SQL, or removed by
+/// another server instance, is in the very next read of every path (one episode, a list, a
+/// change's check).
+#[tokio::test]
+async fn a_closure_day_is_in_the_next_read_whoever_changes_it() {
+    use reengage_server::services::episodes::read_many;
+    for backend in backends().await {
+        let test = fresh_db(backend).await;
+        let db = &test.db;
+        let participant = seed(db).await;
+        let opened = record_missed_activity(
+            db,
+            &coach(),
+            participant,
+            trigger("2026-11-02"),
+            noon("2026-11-02"),
+        )
+        .await
+        .unwrap();
+        let id = opened.episode_id;
+        // Monday 2026-11-02's first contact is due the next business day (R2).
+        let due = |calendar: &reengage_core::BusinessCalendar| {
+            calendar.add_business_days(d("2026-11-02"), 1).unwrap()
+        };
+        let (_, _, before) = read(db, id, noon("2026-11-02")).await.unwrap();
+        assert_eq!(due(&before), d("2026-11-03"), "{backend:?}");
+
+        sqlx::query(
+            "INSERT INTO office_closures (branch_id, on_date, name) VALUES (1, '2026-11-03', 'Ice storm')",
+        )
+        .execute(&db.pool)
+        .await
+        .unwrap();
+        let (_, _, closed) = read(db, id, noon("2026-11-02")).await.unwrap();
+        assert_eq!(due(&closed), d("2026-11-04"), "{backend:?}: read again");
+        let listed = read_many(db, &[id], noon("2026-11-02")).await.unwrap();
+        assert_eq!(due(&listed[0].2), d("2026-11-04"), "{backend:?}: a list");
+
+        let other = reengage_server::db::open(&test.url).await.unwrap();
+        sqlx::query("DELETE FROM office_closures WHERE branch_id = 1")
+            .execute(&other.pool)
+            .await
+            .unwrap();
+        other.close().await;
+        let (_, _, reopened) = read(db, id, noon("2026-11-02")).await.unwrap();
+        assert_eq!(due(&reopened), d("2026-11-03"), "{backend:?}: removed");
+
+        // Moved to another day: the day before it counts again, the new one does not.
+        sqlx::query(
+            "INSERT INTO office_closures (branch_id, on_date, name) VALUES (1, '2026-11-03', 'Ice storm')",
+        )
+        .execute(&db.pool)
+        .await
+        .unwrap();
+        assert_eq!(
+            due(&read(db, id, noon("2026-11-02")).await.unwrap().2),
+            d("2026-11-04")
+        );
+        sqlx::query("UPDATE office_closures SET on_date = '2026-11-04' WHERE branch_id = 1")
+            .execute(&db.pool)
+            .await
+            .unwrap();
+        let (_, _, moved) = read(db, id, noon("2026-11-02")).await.unwrap();
+        assert_eq!(due(&moved), d("2026-11-03"), "{backend:?}: moved");
+        assert!(!moved.is_business_day(d("2026-11-04")), "{backend:?}");
     }
 }

@@ -204,8 +204,8 @@ async fn secure_cookies_carry_the_host_prefix() {
 }
 
 /// A page view pushes the session's idle expiry on; the store writes that only once it has
-/// moved on by more than a minute, or when the session's data changes, so that reads do not
-/// queue for the database's writer.
+/// moved on by more than a minute — after the response, so that reads do not queue for the
+/// database's writer — or at once when the session's data changes.
 #[tokio::test]
 async fn a_session_is_written_again_only_when_it_changes_or_a_minute_has_passed() {
     use reengage_server::sessions::{DbSessionStore, EXPIRY_SLACK_SECONDS};
@@ -252,13 +252,33 @@ async fn a_session_is_written_again_only_when_it_changes_or_a_minute_has_passed(
             "{backend:?}: the data changed"
         );
 
+        // A second server instance reads the session as it stands now.
         let written = record.expiry_date;
+        let second = DbSessionStore::new(test.db.clone());
+        let seen_there = second.load(&record.id).await.unwrap().unwrap();
+        assert_eq!(
+            seen_there.expiry_date.unix_timestamp(),
+            written.unix_timestamp()
+        );
+
         record.expiry_date = written + time::Duration::seconds(EXPIRY_SLACK_SECONDS + 1);
         store.save(&record).await.unwrap();
+        store.settled().await;
         assert_eq!(
             stored(id.clone()).await,
             record.expiry_date.unix_timestamp(),
             "{backend:?}: more than a minute on"
+        );
+
+        // The second instance pushes it on less far: the stored expiry is never moved back.
+        let mut there = seen_there;
+        there.expiry_date = written + time::Duration::seconds(EXPIRY_SLACK_SECONDS);
+        second.save(&there).await.unwrap();
+        second.settled().await;
+        assert_eq!(
+            stored(id.clone()).await,
+            record.expiry_date.unix_timestamp(),
+            "{backend:?}: not moved back"
         );
 
         // Another server instance starts from what is stored, and sees the data.

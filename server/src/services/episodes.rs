@@ -13,9 +13,10 @@ use sqlx::AnyConnection;
 use super::{Actor, ServiceError};
 use crate::audit::{self, Entry};
 use crate::db::{self, Backend, Db};
+use crate::store::cache::CalendarCache;
 use crate::store::codes::{code, day, flag, instant, optional_flag, time};
 use crate::store::episodes::{
-    EpisodeRecord, branch_calendar, branch_time_zone, load, load_many, releases_on_file,
+    EpisodeRecord, branch_calendar, branch_office, load, load_many, releases_on_file,
 };
 
 /// An episode's latest changes, newest first (index audit_log_entity).
@@ -68,18 +69,27 @@ fn derive(facts: &EpisodeFacts, today: NaiveDate, calendar: &BusinessCalendar) -
     }
 }
 
+/// The office's today and its business calendar: the time zone and the calendar's version in
+/// one read, the closure days only when `calendars` does not hold that version.
 async fn office_day(
     conn: &mut AnyConnection,
+    calendars: &CalendarCache,
     branch_id: i64,
     now: DateTime<Utc>,
 ) -> Result<(NaiveDate, BusinessCalendar), ServiceError> {
-    let zone = branch_time_zone(conn, branch_id)
+    let (zone, version) = branch_office(conn, branch_id)
         .await?
         .ok_or_else(|| ServiceError::NotFound(format!("branch {branch_id}")))?;
-    Ok((
-        local_today(&zone, now),
-        branch_calendar(conn, branch_id).await?,
-    ))
+    let calendar = match calendars.get(branch_id, version) {
+        Some(calendar) => calendar,
+        None => {
+            // Read after the version: at least as new as it.
+            let calendar = branch_calendar(conn, branch_id).await?;
+            calendars.put(branch_id, version, calendar.clone());
+            calendar
+        }
+    };
+    Ok((local_today(&zone, now), calendar))
 }
 
 /// R1: records a missed activity and opens the participant's episode.
@@ -91,7 +101,7 @@ pub async fn record_missed_activity(
     now: DateTime<Utc>,
 ) -> Result<Changed, ServiceError> {
     let mut tx = db::begin_write(db).await?;
-    let opened = open_in(&mut tx, db.backend, actor, participant_id, trigger, now).await?;
+    let opened = open_in(&mut tx, db, actor, participant_id, trigger, now).await?;
     tx.commit().await?;
     Ok(Changed {
         episode_id: opened.id,
@@ -112,7 +122,7 @@ pub struct Opened {
 /// [`record_missed_activity`] inside the caller's write transaction.
 pub async fn open_in(
     conn: &mut AnyConnection,
-    backend: Backend,
+    db: &Db,
     actor: &Actor,
     participant_id: i64,
     trigger: Trigger,
@@ -135,7 +145,7 @@ pub async fn open_in(
             "{name} already has an open re-engagement episode (number {open}). Record this miss there."
         )));
     }
-    let (today, calendar) = office_day(conn, branch_id, now).await?;
+    let (today, calendar) = office_day(conn, &db.calendars, branch_id, now).await?;
     // R1: the same check the missed-activity form's feedback is made of.
     reengage_core::episode::check_miss(&trigger, today).map_err(ServiceError::Refused)?;
     let facts = EpisodeFacts::new(name, trigger.clone());
@@ -172,7 +182,7 @@ pub async fn open_in(
         None,
         Some(json!({ "trigger": trigger, "version": 1 }).to_string()),
     );
-    audit::append(conn, backend, &entry).await?;
+    audit::append(conn, db.backend, &entry).await?;
     Ok(Opened {
         id,
         version: 1,
@@ -202,14 +212,14 @@ pub async fn read(
     let record = load(&mut conn, episode_id)
         .await?
         .ok_or_else(|| ServiceError::NotFound(format!("episode {episode_id}")))?;
-    let (today, calendar) = office_day(&mut conn, record.branch_id, now).await?;
+    let (today, calendar) = office_day(&mut conn, &db.calendars, record.branch_id, now).await?;
     Ok((record, today, calendar))
 }
 
 /// The episodes `ids`, in that order, as [`read`] gives each (not found if one is not
 /// there), read together: their versions, then from the record cache those unchanged and a
 /// batch of queries for the others, and one calendar per branch — not a round of queries per
-/// episode (Today, the branch page, the R29 view).
+/// episode (the branch page's timeliness figures, the R29 view).
 pub async fn read_many(
     db: &Db,
     ids: &[i64],
@@ -217,27 +227,43 @@ pub async fn read_many(
 ) -> Result<Vec<(EpisodeRecord, NaiveDate, BusinessCalendar)>, ServiceError> {
     let mut conn = db.pool.acquire().await?;
     let versions = crate::store::episodes::versions_of(&mut conn, ids).await?;
-    let records = cached_many(db, &mut conn, ids, &versions).await?;
-    with_day(&mut conn, records, now).await
+    let records = cached_many(db, &mut conn, ids, &versions, |_| true).await?;
+    with_day(&mut conn, &db.calendars, records, now).await
 }
 
-/// [`read_many`] of episodes a list query has just given with their versions (`(id,
-/// version)`, as Today's): the versions need not be read again.
+/// An episode as a worklist query has just given it (Today, the branch page).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Listed {
+    pub id: i64,
+    pub version: i64,
+    /// Whether its participant has an exemption on file (R23): the exemptions are not the
+    /// episode's own, so a cached record takes them from a fresh read — needed only for these.
+    pub has_exemptions: bool,
+}
+
+/// [`read_many`] of episodes a list query has just given with their versions: the versions
+/// need not be read again, nor the exemptions of participants the list says have none.
 pub async fn read_listed(
     db: &Db,
-    listed: &[(i64, i64)],
+    listed: &[Listed],
     now: DateTime<Utc>,
 ) -> Result<Vec<(EpisodeRecord, NaiveDate, BusinessCalendar)>, ServiceError> {
     let mut conn = db.pool.acquire().await?;
-    let ids: Vec<i64> = listed.iter().map(|(id, _)| *id).collect();
-    let versions = listed.iter().copied().collect();
-    let records = cached_many(db, &mut conn, &ids, &versions).await?;
-    with_day(&mut conn, records, now).await
+    let ids: Vec<i64> = listed.iter().map(|l| l.id).collect();
+    let versions = listed.iter().map(|l| (l.id, l.version)).collect();
+    let exempt: std::collections::HashSet<i64> = listed
+        .iter()
+        .filter(|l| l.has_exemptions)
+        .map(|l| l.id)
+        .collect();
+    let records = cached_many(db, &mut conn, &ids, &versions, |id| exempt.contains(&id)).await?;
+    with_day(&mut conn, &db.calendars, records, now).await
 }
 
 /// Each record with its office's today and calendar, read once per branch.
 async fn with_day(
     conn: &mut AnyConnection,
+    calendars: &CalendarCache,
     records: Vec<EpisodeRecord>,
     now: DateTime<Utc>,
 ) -> Result<Vec<(EpisodeRecord, NaiveDate, BusinessCalendar)>, ServiceError> {
@@ -248,7 +274,7 @@ async fn with_day(
         let (today, calendar) = match days.get(&record.branch_id) {
             Some(day) => day.clone(),
             None => {
-                let day = office_day(conn, record.branch_id, now).await?;
+                let day = office_day(conn, calendars, record.branch_id, now).await?;
                 days.insert(record.branch_id, day.clone());
                 day
             }
@@ -259,13 +285,14 @@ async fn with_day(
 }
 
 /// Episodes `ids` as stored, in that order: from the cache those whose `versions` (as just
-/// read) is the one kept (with their participants' exemptions read again), from the database
-/// the others; every id must exist.
+/// read) is the one kept — with their participants' exemptions read again where
+/// `may_have_exemptions(id)` — and from the database the others; every id must exist.
 async fn cached_many(
     db: &Db,
     conn: &mut sqlx::AnyConnection,
     ids: &[i64],
     versions: &std::collections::HashMap<i64, i64>,
+    may_have_exemptions: impl Fn(i64) -> bool,
 ) -> Result<Vec<EpisodeRecord>, ServiceError> {
     if let Some(missing) = ids.iter().find(|id| !versions.contains_key(id)) {
         return Err(ServiceError::NotFound(format!("episode {missing}")));
@@ -280,10 +307,18 @@ async fn cached_many(
             None => misses.push(*id),
         }
     }
-    let mut participants: Vec<i64> = kept.values().map(|r| r.participant_id).collect();
+    let mut participants: Vec<i64> = kept
+        .values()
+        .filter(|r| may_have_exemptions(r.id))
+        .map(|r| r.participant_id)
+        .collect();
     participants.sort_unstable();
     participants.dedup();
-    let exemptions = crate::store::episodes::exemptions_of(conn, &participants).await?;
+    let exemptions = if participants.is_empty() {
+        Default::default()
+    } else {
+        crate::store::episodes::exemptions_of(conn, &participants).await?
+    };
     let mut loaded: std::collections::HashMap<i64, EpisodeRecord> = load_many(conn, &misses)
         .await?
         .into_iter()
@@ -324,7 +359,7 @@ pub async fn change(
     let mut tx = db::begin_write(db).await?;
     let changed = change_in(
         &mut tx,
-        db.backend,
+        db,
         actor,
         episode_id,
         expected_version,
@@ -341,7 +376,7 @@ pub async fn change(
 /// until the caller commits.
 pub async fn change_in(
     conn: &mut AnyConnection,
-    backend: Backend,
+    db: &Db,
     actor: &Actor,
     episode_id: i64,
     expected_version: i64,
@@ -354,11 +389,11 @@ pub async fn change_in(
     if record.version != expected_version {
         return Err(conflict(conn, &record, expected_version).await?);
     }
-    let (today, calendar) = office_day(conn, record.branch_id, now).await?;
+    let (today, calendar) = office_day(conn, &db.calendars, record.branch_id, now).await?;
     let mut record = record;
     record_change(
         conn,
-        backend,
+        db.backend,
         actor,
         &mut record,
         transition,

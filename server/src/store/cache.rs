@@ -8,6 +8,8 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use reengage_core::BusinessCalendar;
+
 use super::episodes::EpisodeRecord;
 
 /// How many records a server keeps: a few branches' open work (about 2 KB each).
@@ -62,6 +64,32 @@ impl RecordCache {
     }
 }
 
+/// Each branch's business calendar (Oregon's holidays and its closure days) under the branch's
+/// `calendar_version`, which every change of its closures raises (a trigger of migration
+/// 0011): a calendar is given only while its version is the stored one, on every instance.
+#[derive(Debug, Default)]
+pub struct CalendarCache {
+    calendars: Mutex<HashMap<i64, (i64, BusinessCalendar)>>,
+}
+
+impl CalendarCache {
+    /// Branch `branch`'s calendar at `version`, if that is the one kept.
+    pub fn get(&self, branch: i64, version: i64) -> Option<BusinessCalendar> {
+        let calendars = self.calendars.lock().unwrap_or_else(|e| e.into_inner());
+        calendars
+            .get(&branch)
+            .filter(|(kept, _)| *kept == version)
+            .map(|(_, calendar)| calendar.clone())
+    }
+
+    /// Keeps `calendar` as branch `branch`'s at `version` (one per branch: a branch's calendar
+    /// is a few closure days, and there are as many as the agency has offices).
+    pub fn put(&self, branch: i64, version: i64, calendar: BusinessCalendar) {
+        let mut calendars = self.calendars.lock().unwrap_or_else(|e| e.into_inner());
+        calendars.insert(branch, (version, calendar));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -105,6 +133,34 @@ mod tests {
         assert_eq!(cache.len(), 1, "the newer version replaces the older");
         assert!(cache.get(7, 3).is_none());
         assert_eq!(cache.get(7, 4).map(|r| r.version), Some(4));
+    }
+
+    #[test]
+    fn a_calendar_is_given_only_at_the_version_it_was_kept_at() {
+        let cache = CalendarCache::default();
+        let closure = reengage_core::calendar::Closure {
+            date: chrono::NaiveDate::from_ymd_opt(2026, 12, 14).unwrap(),
+            name: "Ice storm".into(),
+        };
+        let iced = BusinessCalendar::oregon().with_closures(vec![closure]);
+        assert!(cache.get(1, 1).is_none());
+        cache.put(1, 2, iced.clone());
+        assert_eq!(cache.get(1, 2), Some(iced));
+        assert!(
+            cache.get(1, 1).is_none(),
+            "an older version is not this one"
+        );
+        assert!(
+            cache.get(1, 3).is_none(),
+            "a newer stored version is read again"
+        );
+        assert!(cache.get(2, 2).is_none(), "another branch's");
+        cache.put(1, 3, BusinessCalendar::oregon());
+        assert_eq!(cache.get(1, 3), Some(BusinessCalendar::oregon()));
+        assert!(
+            cache.get(1, 2).is_none(),
+            "the newer version replaces the older"
+        );
     }
 
     #[test]

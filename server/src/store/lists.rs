@@ -95,6 +95,71 @@ pub fn open_episodes_sql(scope: Scope) -> String {
     )
 }
 
+/// One row of a worklist (Today, the branch page): the episode as the record cache needs to
+/// find it, with what the page shows of its participant that is not the episode's own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkRow {
+    pub id: i64,
+    pub version: i64,
+    pub participant: String,
+    pub coach_id: Option<i64>,
+    pub phone: Option<String>,
+    pub phone_in_service: bool,
+    /// Whether the participant has any exemption on file (R23): only those are read again
+    /// with the cached records.
+    pub has_exemptions: bool,
+}
+
+/// A worklist row as the query returns it.
+type RawWorkRow = (i64, i64, String, Option<i64>, Option<String>, i64, i64);
+
+/// The open episodes of `scope`, most urgent first, with their participants' phones and
+/// whether each has an exemption (index exemptions_participant): one query where Today read
+/// the list, the phones and every listed participant's exemptions. Same indexes as
+/// [`open_episodes_sql`].
+pub fn open_work_sql(scope: Scope) -> String {
+    format!(
+        "SELECT e.id, e.version, p.display_name, e.coach_id, p.phone, p.phone_in_service, \
+           CASE WHEN EXISTS (SELECT 1 FROM exemptions x WHERE x.participant_id = e.participant_id) \
+             THEN 1 ELSE 0 END \
+         FROM {} {} = $1 AND e.closed = 0 \
+         ORDER BY e.next_due_on, e.id LIMIT $2",
+        scope.tables(),
+        scope.column()
+    )
+}
+
+/// The first `limit` open episodes of `scope`, most urgent first, and whether there are more.
+pub async fn open_work(
+    conn: &mut AnyConnection,
+    scope: Scope,
+    limit: i64,
+) -> Result<(Vec<WorkRow>, bool), StoreError> {
+    let mut rows: Vec<RawWorkRow> = sqlx::query_as(&open_work_sql(scope))
+        .bind(scope.owner())
+        .bind(limit + 1)
+        .fetch_all(&mut *conn)
+        .await?;
+    let more = rows.len() as i64 > limit;
+    rows.truncate(limit.max(0) as usize);
+    Ok((
+        rows.into_iter()
+            .map(
+                |(id, version, participant, coach_id, phone, in_service, exempt)| WorkRow {
+                    id,
+                    version,
+                    participant,
+                    coach_id,
+                    phone,
+                    phone_in_service: in_service != 0,
+                    has_exemptions: exempt != 0,
+                },
+            )
+            .collect(),
+        more,
+    ))
+}
+
 /// Open episodes, most urgent first, `limit` at a time after `after`.
 pub async fn open_episodes(
     conn: &mut AnyConnection,

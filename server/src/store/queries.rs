@@ -3,7 +3,7 @@
 //! and PostgreSQL for each plan against a filled database and fails on a full scan or a sort
 //! of a large table: a new list query belongs here, or that test does not see it.
 
-use crate::store::lists::{Scope, open_episodes_sql};
+use crate::store::lists::{Scope, open_episodes_sql, open_work_sql};
 
 /// A value to bind: a record of the filled database (found by the test), or a constant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,7 +51,26 @@ pub fn all() -> Vec<ListQuery> {
     let keyset = || vec![Text(""), Int(0), Int(50)];
     let with = |first: Sample, rest: Vec<Sample>| [vec![first], rest].concat();
     let mut queries = vec![
-        // Today, the branch page and GET /api/v1/episodes.
+        // Today and the branch page: the open work, with phones and exemptions.
+        query(
+            "open work of a coach",
+            open_work_sql(Scope::Coach(0)),
+            vec![Coach, Int(200)],
+        ),
+        query(
+            "open work of a branch",
+            open_work_sql(Scope::Branch(0)),
+            vec![Branch, Int(500)],
+        ),
+        ListQuery {
+            small_sort: Some("one contractor's referrals, found by participants_contractor"),
+            ..query(
+                "open work of a contractor",
+                open_work_sql(Scope::Contractor(0)),
+                vec![Contractor, Int(200)],
+            )
+        },
+        // GET /api/v1/episodes.
         query(
             "open episodes of a coach",
             open_episodes_sql(Scope::Coach(0)),
@@ -81,12 +100,6 @@ pub fn all() -> Vec<ListQuery> {
                 Int(0),
                 Int(1001),
             ],
-        ),
-        // Today: the listed participants' phones.
-        query(
-            "phones of participants",
-            crate::pages::phones_sql(3),
-            vec![Participant, Int(2), Int(3)],
         ),
         // The calendar feed.
         query(
