@@ -140,34 +140,8 @@ pub struct EpisodePage {
     pub contacts: Option<NoticeContacts>,
     /// The staffing preparation checklist (R21; empty for a contractor).
     pub checklist: Vec<ChecklistLine>,
-}
-
-/// What a quick form about one episode needs of it: the props of the form's island, so only
-/// this travels in the page (and only its decoder is in the wasm), not the whole page.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EpisodeForm {
-    pub id: i64,
-    pub version: i64,
-    pub today: NaiveDate,
-    /// The participant's name.
-    pub participant: String,
-    pub phone_in_service: bool,
-    pub trigger: Trigger,
-    pub appointment_on: Option<NaiveDate>,
-}
-
-impl From<&EpisodePage> for EpisodeForm {
-    fn from(page: &EpisodePage) -> Self {
-        EpisodeForm {
-            id: page.id,
-            version: page.version,
-            today: page.today,
-            participant: page.participant.name.clone(),
-            phone_in_service: page.participant.phone_in_service,
-            trigger: page.trigger.clone(),
-            appointment_on: page.appointment_on,
-        }
-    }
+    /// The office's own closure days: its forms answer on the calendar the server checks with.
+    pub closures: Vec<Closure>,
 }
 
 /// Someone of the branch who may sit on a staffing team (R18), as the workspace offers them.
@@ -242,17 +216,6 @@ impl StaffingPage {
     /// The office's business calendar, as the server builds it.
     pub fn calendar(&self) -> reengage_core::BusinessCalendar {
         reengage_core::BusinessCalendar::oregon().with_closures(self.closures.clone())
-    }
-
-    /// The page as a form's island needs it: without the narratives and earlier decisions,
-    /// which the server renders and the review never reads, so they do not travel twice.
-    pub fn for_island(&self) -> Self {
-        StaffingPage {
-            earlier: Vec::new(),
-            drafts: Vec::new(),
-            narratives: Vec::new(),
-            ..self.clone()
-        }
     }
 }
 
@@ -351,6 +314,8 @@ pub struct MissChoices {
     /// A contractor's report (R5) rather than the department's.
     pub contractor: bool,
     pub participants: Vec<ParticipantChoice>,
+    /// The office's own closure days (the calendar the server checks the miss with).
+    pub closures: Vec<Closure>,
 }
 
 /// Why a page could not be shown; each says what to do.

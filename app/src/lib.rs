@@ -16,6 +16,7 @@ pub mod backend;
 mod components;
 pub mod dashboard;
 mod layout;
+pub mod live;
 pub mod routes;
 pub mod staffing_form;
 

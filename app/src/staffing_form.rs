@@ -13,6 +13,7 @@ use reengage_core::parse_date_input;
 
 use crate::backend::{StaffingPage, TeamMember};
 use crate::routes::forms::{code, from_code};
+use reengage_core::BusinessCalendar;
 
 /// Rows for team members who are not the branch's staff (child welfare, a designee…).
 pub const OTHER_MEMBER_ROWS: usize = 3;
@@ -24,7 +25,7 @@ const MAX_NAME_CHARS: usize = 120;
 const MAX_INITIALS_CHARS: usize = 8;
 
 /// A form's fields as sent: `(name, value)` in order; a name may repeat (check boxes).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Fields(pub Vec<(String, String)>);
 
 impl Fields {
@@ -363,6 +364,39 @@ pub struct PartnerStanding {
     pub cleared: bool,
 }
 
+/// What the staffing and finalization forms are checked against, in the browser as on the
+/// server: the facts, the branch's team and the releases on file (the office's calendar comes
+/// with the form's state), and the signed-in person's seat.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct StaffingCheck {
+    /// The episode (the readiness list links to its pages).
+    pub id: i64,
+    pub today: NaiveDate,
+    pub facts: episode::EpisodeFacts,
+    pub team: Vec<TeamMember>,
+    pub releases: Vec<(String, Release)>,
+    /// The signed-in person's seat and initials: a DQ1's finalizer must have sat on the team.
+    pub viewer_seat: StaffingRole,
+    pub viewer_initials: String,
+    /// Whether the signed-in person may finalize a DQ1: only they are told why they may not.
+    pub may_finalize: bool,
+}
+
+impl From<&StaffingPage> for StaffingCheck {
+    fn from(page: &StaffingPage) -> Self {
+        StaffingCheck {
+            id: page.id,
+            today: page.today,
+            facts: page.facts.clone(),
+            team: page.team.clone(),
+            releases: page.releases.clone(),
+            viewer_seat: page.viewer_seat,
+            viewer_initials: page.viewer_initials.clone(),
+            may_finalize: page.may.finalize && page.facts.finalized_on.is_none(),
+        }
+    }
+}
+
 /// What the page says about the form as it stands, all of it from `core`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Review {
@@ -386,7 +420,7 @@ pub struct Review {
 }
 
 /// Reviews the form `fields` of the workspace `page` as the server would check it.
-pub fn review(page: &StaffingPage, fields: &Fields) -> Review {
+pub fn review(page: &StaffingCheck, calendar: &BusinessCalendar, fields: &Fields) -> Review {
     let proposal = match proposal(fields, &page.team, &page.releases) {
         Ok(proposal) => proposal,
         Err(problem) => {
@@ -399,10 +433,9 @@ pub fn review(page: &StaffingPage, fields: &Fields) -> Review {
             };
         }
     };
-    let calendar = page.calendar();
     let staffing = &proposal.staffing;
     let record = Transition::RecordStaffing(staffing.clone());
-    let staffing_refusal = episode::check(&page.facts, &record, page.today, &calendar)
+    let staffing_refusal = episode::check(&page.facts, &record, page.today, calendar)
         .err()
         .map(|r| r.to_string());
     let staffed = episode::apply(&page.facts, &record, page.today);
@@ -429,7 +462,7 @@ pub fn review(page: &StaffingPage, fields: &Fields) -> Review {
     };
     if let Some(decision) = &proposal.decision {
         let decide = Transition::Decide(decision.clone());
-        review.decision_refusal = episode::check(&staffed, &decide, page.today, &calendar)
+        review.decision_refusal = episode::check(&staffed, &decide, page.today, calendar)
             .err()
             .map(|refusal| refusal.to_string());
     }
@@ -445,7 +478,7 @@ pub fn review(page: &StaffingPage, fields: &Fields) -> Review {
         outcome: DecisionOutcome::Dq1,
         decided_on,
     });
-    match episode::check(&staffed, &dq1, page.today, &calendar) {
+    match episode::check(&staffed, &dq1, page.today, calendar) {
         Err(refusal) => {
             review.unmet = refusal.unmet().map(<[_]>::to_vec).unwrap_or_default();
             review.dq1_refusal = Some(refusal.to_string());
@@ -508,10 +541,13 @@ pub struct FinalizationReview {
 }
 
 /// Reviews the finalization form `fields`: finalizing today, as the signed-in person.
-pub fn finalization(page: &StaffingPage, fields: &Fields) -> FinalizationReview {
-    let calendar = page.calendar();
+pub fn finalization(
+    page: &StaffingCheck,
+    calendar: &BusinessCalendar,
+    fields: &Fields,
+) -> FinalizationReview {
     let steps = Transition::RecordPostDq1Steps(post_dq1_steps(fields));
-    let steps_refusal = episode::check(&page.facts, &steps, page.today, &calendar)
+    let steps_refusal = episode::check(&page.facts, &steps, page.today, calendar)
         .err()
         .map(|r| r.to_string());
     let with_steps = episode::apply(&page.facts, &steps, page.today);
@@ -520,13 +556,13 @@ pub fn finalization(page: &StaffingPage, fields: &Fields) -> FinalizationReview 
         role: page.viewer_seat,
         initials: page.viewer_initials.clone(),
     };
-    let finalizer = match episode::check(&with_steps, &finalize, page.today, &calendar) {
+    let finalizer = match episode::check(&with_steps, &finalize, page.today, calendar) {
         Err(refusal) if refusal.unmet().is_none() => Some(refusal.to_string()),
         _ => None,
     };
     FinalizationReview {
         steps_refusal,
-        unmet: episode::dq1_readiness(&with_steps, &calendar),
+        unmet: episode::dq1_readiness(&with_steps, calendar),
         finalizer,
     }
 }
@@ -647,28 +683,76 @@ mod tests {
         review.unmet.iter().map(|i| i.rule).collect()
     }
 
-    /// The islands of the workspace get the page without its narratives: their review is the
-    /// server's all the same.
+    fn reviewed(page: &StaffingPage, fields: &Fields) -> Review {
+        review(&StaffingCheck::from(page), &page.calendar(), fields)
+    }
+
+    fn finalized(page: &StaffingPage, fields: &Fields) -> FinalizationReview {
+        finalization(&StaffingCheck::from(page), &page.calendar(), fields)
+    }
+
+    /// The form's island gets the workspace as a check inside its JSON state, with the office's
+    /// closures: decoded in the browser, it reviews every form as the server does.
     #[test]
-    fn the_island_page_reviews_as_the_whole_page_does() {
-        let mut whole = page();
-        whole.drafts.push(crate::backend::DraftLine {
-            key: "staffing".into(),
-            kind: reengage_core::narrative::NarrativeType::ReengagementPage,
-            text: "A long draft the server renders. ".repeat(40),
+    fn the_islands_check_reviews_as_the_server_does() {
+        use crate::live::{Check, LiveState};
+        let mut page = page();
+        page.closures.push(reengage_core::calendar::Closure {
+            date: d("2026-11-20"),
+            name: "Ice storm".into(),
         });
-        let island = whole.for_island();
-        assert!(
-            island.drafts.is_empty() && island.narratives.is_empty() && island.earlier.is_empty()
+        let state = LiveState::new(
+            Check::Staffing(Box::new(StaffingCheck::from(&page))),
+            page.closures.clone(),
+            Fields::default(),
         );
-        assert_eq!(island.facts, whole.facts);
-        for fields in [initial(&whole), complete(&whole), post_dq1_fields(&whole)] {
-            assert_eq!(review(&island, &fields), review(&whole, &fields));
+        let decoded = LiveState::decode(&state.encode()).expect("decodes");
+        assert_eq!(decoded, state);
+        let Check::Staffing(check) = decoded.check else {
+            unreachable!("decoded as encoded")
+        };
+        let calendar = BusinessCalendar::oregon().with_closures(decoded.closures);
+        for fields in [initial(&page), complete(&page), post_dq1_fields(&page)] {
+            assert_eq!(review(&check, &calendar, &fields), reviewed(&page, &fields));
             assert_eq!(
-                finalization(&island, &fields),
-                finalization(&whole, &fields)
+                finalization(&check, &calendar, &fields),
+                finalized(&page, &fields)
             );
         }
+    }
+
+    /// R26: the readiness list is always on a page that cannot follow the form; a live page
+    /// shows it while a DQ1 is chosen. The team's and good cause's lines are said in their
+    /// own regions.
+    #[test]
+    fn r26_the_readiness_list_waits_for_a_dq1_once_the_page_is_live() {
+        use crate::live::{Block, Region};
+        use crate::routes::staffing::team_form::said;
+        let page = page();
+        let check = StaffingCheck::from(&page);
+        let mut fields = initial(&page);
+        let before = said(&check, &page.calendar(), &fields);
+        assert!(
+            matches!(before.blocks(Region::Decision), [Block::UntilLive(section)] if matches!(**section, Block::Section { class: "readiness", .. })),
+            "{before:?}"
+        );
+        assert!(matches!(
+            before.blocks(Region::Team),
+            [Block::Text { text, .. }] if text == "2 department staff on the team: 1 more needed — at least three (R18)."
+        ));
+        assert!(before.blocks(Region::Partners).is_empty());
+        fields.push("outcome", code(DecisionOutcome::Dq1));
+        let dq1 = said(&check, &page.calendar(), &fields);
+        assert!(
+            matches!(
+                dq1.blocks(Region::Decision),
+                [Block::Section {
+                    class: "readiness",
+                    ..
+                }]
+            ),
+            "{dq1:?}"
+        );
     }
 
     #[test]
@@ -677,7 +761,7 @@ mod tests {
         assert_eq!(fields.all("member").collect::<Vec<_>>(), vec!["1", "2"]);
         assert_eq!(fields.get("held_on"), "2026-11-19");
         assert_eq!(fields.get("version"), "7");
-        let said = review(&page(), &fields);
+        let said = reviewed(&page(), &fields);
         assert_eq!((said.department, said.needed), (2, 1), "R18");
     }
 
@@ -685,7 +769,7 @@ mod tests {
     fn r26_the_dq1_list_is_weighed_whatever_outcome_is_chosen() {
         let page = page();
         // Nothing chosen: the list is there, and never says the DQ1 may be imposed.
-        let said = review(&page, &initial(&page));
+        let said = reviewed(&page, &initial(&page));
         assert_eq!(said.outcome, None);
         assert!(said.dq1_refusal.is_some());
         assert!(
@@ -694,7 +778,7 @@ mod tests {
         );
         // Everything done but the child safety check: that one step.
         let fields = complete(&page);
-        let said = review(&page, &fields);
+        let said = reviewed(&page, &fields);
         assert_eq!(rules(&said), vec![R17]);
         assert_eq!(
             said.decision_refusal, None,
@@ -703,11 +787,11 @@ mod tests {
         // Gathered: a DQ1 may be imposed; a good cause decision is refused (no cause).
         let mut gathered = page.clone();
         gathered.facts.missing_info[0].resolved_on = Some(d("2026-11-19"));
-        let said = review(&gathered, &fields);
+        let said = reviewed(&gathered, &fields);
         assert_eq!((said.dq1_refusal.clone(), rules(&said)), (None, vec![]));
         let mut good_cause = fields.clone();
         good_cause.push("outcome", "GoodCause");
-        let said = review(&gathered, &good_cause);
+        let said = reviewed(&gathered, &good_cause);
         assert!(said.decision_refusal.unwrap().contains("(R23)"));
     }
 
@@ -719,7 +803,7 @@ mod tests {
         fields.push("other_partner", "Food bank");
         fields.0.retain(|(name, _)| name != "gc_household_issue");
         fields.push("gc_household_issue", "yes");
-        let said = review(&page, &fields);
+        let said = reviewed(&page, &fields);
         assert_eq!(
             said.partners,
             vec![
@@ -773,7 +857,7 @@ mod tests {
                 fields.0.retain(|(n, _)| n != name);
                 fields.push(*name, *value);
             }
-            let answer = review(&page, &fields);
+            let answer = reviewed(&page, &fields);
             assert!(
                 answer.problem.as_deref().unwrap_or("").contains(said),
                 "{extra:?}: {answer:?}"
@@ -806,16 +890,16 @@ mod tests {
             decided_on: d("2026-11-19"),
         });
         let mut fields = post_dq1_fields(&page);
-        assert_eq!(finalization(&page, &fields).unmet.len(), 2);
+        assert_eq!(finalized(&page, &fields).unmet.len(), 2);
         fields.push("re_step_recorded", "yes");
         fields.push("dq1_selected_on_page", "yes");
-        let ready = finalization(&page, &fields);
+        let ready = finalized(&page, &fields);
         assert_eq!((ready.unmet.len(), ready.finalizer), (0, None));
         // A coach on the team may record the steps but not finalize (R18, R26).
         page.viewer_seat = StaffingRole::FamilyCoach;
         page.viewer_initials = "CD".into();
         assert!(
-            finalization(&page, &fields)
+            finalized(&page, &fields)
                 .finalizer
                 .unwrap()
                 .contains("operations manager")

@@ -248,8 +248,9 @@ async fn missed_form(state: &AppState, staff: Staff) -> Result<MissChoices, Serv
         .bind(MISSED_FORM_LIMIT)
         .fetch_all(&state.db.pool)
         .await?;
-    let today = office_today(state, &staff, now).await?;
+    let (today, calendar) = office_calendar(state, &staff, now).await?;
     Ok(MissChoices {
+        closures: calendar.office_closures(),
         today,
         contractor: role == Role::Contractor,
         participants: rows
@@ -269,14 +270,23 @@ pub(crate) async fn office_today(
     staff: &Staff,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<chrono::NaiveDate, ServiceError> {
-    let zone = match staff.branch_id {
-        Some(branch) => {
-            let mut conn = state.db.pool.acquire().await?;
-            crate::store::episodes::branch_time_zone(&mut conn, branch).await?
-        }
-        None => None,
-    };
-    Ok(local_today(zone.as_deref().unwrap_or(DEFAULT_ZONE), now))
+    Ok(office_calendar(state, staff, now).await?.0)
+}
+
+/// The staff member's office's date and business calendar (Oregon's, on Pacific time, for an
+/// account of no branch).
+pub(crate) async fn office_calendar(
+    state: &AppState,
+    staff: &Staff,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(chrono::NaiveDate, reengage_core::BusinessCalendar), ServiceError> {
+    match staff.branch_id {
+        Some(branch) => crate::services::episodes::office(&state.db, branch, now).await,
+        None => Ok((
+            local_today(DEFAULT_ZONE, now),
+            reengage_core::BusinessCalendar::oregon(),
+        )),
+    }
 }
 
 /// The office and the family coach as the DHS 7869 notice names them.
@@ -418,6 +428,7 @@ async fn episode_page(
         drafts,
         contacts,
         checklist,
+        closures: calendar.office_closures(),
     })
 }
 

@@ -416,6 +416,53 @@ async fn the_appointment_form_says_the_mailing_day_and_refuses_a_day_too_soon_in
     }
 }
 
+/// The quick forms answer on the office's calendar, the one the server checks with: a closure
+/// day of the branch is no business day in an attempt's follow-up (R9) nor among the
+/// appointment days offered (R16), in the page as the server renders it and in the state its
+/// island starts from.
+#[tokio::test]
+async fn the_quick_forms_count_the_offices_closure_days() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    for backend in backends().await {
+        let test = fresh_db(backend).await;
+        demo::load(&test.db, monday()).await.unwrap();
+        sqlx::query(
+            "INSERT INTO office_closures (branch_id, on_date, name) \
+             SELECT branch_id, '2026-12-01', 'Ice storm' FROM staff WHERE email = 'coach@demo.test'",
+        )
+        .execute(&test.db.pool)
+        .await
+        .unwrap();
+        let options = config::leptos_options(Some("127.0.0.1:0".parse().unwrap())).unwrap();
+        let clock = Clock::fixed(Arc::new(Mutex::new(monday())));
+        let base = serve(AppState::new(options, test.db.clone()).with_clock(clock)).await;
+        let coach = sign_in(&base, "coach@demo.test").await;
+        let id: i64 = sqlx::query_scalar(
+            "SELECT e.id FROM episodes e WHERE e.closed = 0 \
+             AND NOT EXISTS (SELECT 1 FROM attempts a WHERE a.episode_id = e.id) ORDER BY e.id LIMIT 1",
+        )
+        .fetch_one(&test.db.pool)
+        .await
+        .unwrap();
+
+        // Monday's voicemail, two business days: Wednesday without the closure, Thursday with.
+        let (status, html) = get(&base, &format!("/episodes/{id}/attempt"), Some(&coach)).await;
+        assert_eq!(status, StatusCode::OK, "{html}");
+        assert!(
+            html.contains("Follow-up due by Thursday, December 3, 2026 if there is no reply. (R9)"),
+            "{backend:?}: {html}"
+        );
+
+        let (status, html) = get(&base, "/episodes/4/appointment", Some(&coach)).await;
+        assert_eq!(status, StatusCode::OK, "{html}");
+        assert!(
+            !html.contains("value=\"2026-12-01\""),
+            "{backend:?}: the closure is offered: {html}"
+        );
+        assert!(html.contains("value=\"2026-12-02\""), "{html}");
+    }
+}
+
 #[tokio::test]
 async fn the_notice_form_says_in_time_or_late_with_the_fix_and_the_server_agrees() {
     let _turn = ONE_AT_A_TIME.lock().await;

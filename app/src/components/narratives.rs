@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use reengage_core::narrative::NarrativeType;
 
 use crate::backend::{DraftLine, NarrativeLine};
-use crate::routes::forms::{code, hydrated};
+use crate::routes::forms::code;
 
 /// What the server sent back with a refused save: which box, the text typed, and why.
 #[derive(Debug, Clone, Default)]
@@ -136,7 +136,7 @@ fn NarrativeText(
 /// Copy for TRACS: shown once the wasm has loaded, with what happened said beside it.
 #[island]
 fn CopyForTracs(box_id: String) -> impl IntoView {
-    let live = hydrated();
+    let live = crate::live::running();
     let copied = RwSignal::new(None::<&'static str>);
     view! {
         {move || live.get().then(|| {

@@ -4,6 +4,7 @@
 //! the function the server's check uses. A plain POST; a refusal comes back here with the
 //! day that was picked and the reason.
 
+use chrono::NaiveDate;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use reengage_core::{
@@ -13,7 +14,9 @@ use reengage_core::{
 
 use super::episode::WithEpisode;
 use super::forms::Query;
-use crate::backend::{EpisodeForm, Purpose};
+use crate::backend::{EpisodePage, Purpose};
+use crate::live::{Block, Check, LiveForm, LiveState, Region, Said, Says};
+use crate::staffing_form::Fields;
 
 /// How many business days ahead the form offers.
 const DAYS_OFFERED: u32 = 30;
@@ -26,80 +29,85 @@ pub fn AppointmentRoute() -> impl IntoView {
             purpose=Purpose::ScheduleAppointment
             show=|page| view! {
                 <Title text="Schedule the re-engagement appointment" />
-                <AppointmentForm page=EpisodeForm::from(&page) query=Query::current() />
+                <AppointmentForm page query=Query::current() />
             }.into_any()
         />
     }
 }
 
-/// An island: the mailing day is recomputed in the browser as a day is picked.
-#[island]
-fn AppointmentForm(page: EpisodeForm, query: Query) -> impl IntoView {
-    let calendar = BusinessCalendar::oregon();
-    let error = query.get("error").filter(|e| !e.is_empty());
+/// What the form says for the day picked: when the DHS 7869 notice must be mailed, or why the
+/// day cannot be (R15, R16).
+pub fn said(today: NaiveDate, calendar: &BusinessCalendar, fields: &Fields) -> Said {
+    let answer = parse_date_input(fields.get("on"))
+        .map_err(|problem| problem.to_string())
+        .and_then(|day| {
+            appointment_mail_by(day, today, calendar).map_err(|problem| problem.to_string())
+        });
+    let block = match answer {
+        Ok(mail_by) => Block::text(
+            "alert alert-info",
+            format!(
+                "Notice DHS 7869 must be mailed by {} (R15).",
+                long_date(mail_by)
+            ),
+        ),
+        Err(problem) => Block::text("alert alert-error", problem),
+    };
+    Said::default().with(Region::Answer, vec![block])
+}
+
+/// The form, as plain HTML: the days offered are the office's business days (R16); the
+/// mailing day is the island's ([`LiveForm`]).
+#[component]
+fn AppointmentForm(page: EpisodePage, query: Query) -> impl IntoView {
+    let calendar = BusinessCalendar::oregon().with_closures(page.closures.clone());
+    let error = query.typed("error");
     let today = page.today;
     let earliest = earliest_appointment_for_mailing(today, &calendar).unwrap_or(today);
-    let picked = RwSignal::new(
-        query
-            .get("on")
-            .filter(|on| !on.is_empty())
-            .unwrap_or_else(|| earliest.to_string()),
-    );
-    let answer = move || match parse_date_input(&picked.get()) {
-        Err(problem) => (false, problem.to_string()),
-        Ok(day) => match appointment_mail_by(day, today, &BusinessCalendar::oregon()) {
-            Ok(mail_by) => (
-                true,
-                format!(
-                    "Notice DHS 7869 must be mailed by {} (R15).",
-                    long_date(mail_by)
-                ),
-            ),
-            Err(problem) => (false, problem.to_string()),
-        },
-    };
+    let picked = query.typed("on").unwrap_or_else(|| earliest.to_string());
+    let at = query.typed("at").unwrap_or_else(|| "10:00".to_owned());
     let days = (1..=DAYS_OFFERED)
         .filter_map(|n| calendar.add_business_days(today, n).ok())
         .map(|day| {
             let value = day.to_string();
-            let selected = value == picked.get_untracked();
+            let selected = value == picked;
             view! { <option value=value selected=selected>{long_date(day)}</option> }
         })
         .collect_view();
+    let mut fields = Fields::default();
+    fields.push("on", picked);
+    let state =
+        LiveState::new(Check::Appointment { today }, page.closures.clone(), fields).encode();
     let action = format!("/episodes/{}/appointment", page.id);
+    let participant = page.participant.name;
     view! {
-        <p><a href=format!("/episodes/{}", page.id)>{format!("← {}", page.participant)}</a></p>
+        <p><a href=format!("/episodes/{}", page.id)>{format!("← {participant}")}</a></p>
         <h1>"Schedule the re-engagement appointment"</h1>
-        <p class="lead">{page.participant.clone()}</p>
+        <p class="lead">{participant.clone()}</p>
         {error.map(|error| view! {
             <div class="alert alert-error" role="alert">
                 <p>{error}</p>
                 <p>"The day you picked is kept below: choose another and save again."</p>
             </div>
         })}
-        <form method="post" action=action class="stack">
-            <input type="hidden" name="version" value=page.version.to_string() />
-            <div class="field">
-                <label for="on">"Appointment day"</label>
-                <p class="hint" id="on-hint">"Business days only (R16)."</p>
-                <select id="on" name="on" aria-describedby="on-hint"
-                    on:change=move |ev| picked.set(event_target_value(&ev))>
-                    {days}
-                </select>
-            </div>
-            <div class="field">
-                <label for="at">"Time (optional)"</label>
-                <p class="hint" id="at-hint">"Printed on the DHS 7869 notice."</p>
-                <input type="time" id="at" name="at" aria-describedby="at-hint"
-                    value=query.get("at").filter(|at| !at.is_empty()).unwrap_or_else(|| "10:00".to_owned()) />
-            </div>
-            <div class="answer" role="status" aria-live="polite">
-                {move || {
-                    let (ok, text) = answer();
-                    view! { <p class=if ok { "alert alert-info" } else { "alert alert-error" }>{text}</p> }
-                }}
-            </div>
-            <button type="submit" class="button">"Schedule appointment"</button>
-        </form>
+        <LiveForm state>
+            <form method="post" action=action class="stack">
+                <input type="hidden" name="version" value=page.version.to_string() />
+                <div class="field">
+                    <label for="on">"Appointment day"</label>
+                    <p class="hint" id="on-hint">"Business days only (R16)."</p>
+                    <select id="on" name="on" aria-describedby="on-hint">
+                        {days}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="at">"Time (optional)"</label>
+                    <p class="hint" id="at-hint">"Printed on the DHS 7869 notice."</p>
+                    <input type="time" id="at" name="at" aria-describedby="at-hint" value=at />
+                </div>
+                <Says region=Region::Answer />
+                <button type="submit" class="button">"Schedule appointment"</button>
+            </form>
+        </LiveForm>
     }
 }

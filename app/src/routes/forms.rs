@@ -1,18 +1,17 @@
 //! What the quick forms share: the codes their choices travel as, the refusal shown in place,
-//! the live feedback region, the query a refused form comes back with, and the small islands
-//! (print, hydration mark) that several pages use.
+//! the query a refused form comes back with, and the small islands (print, hydration mark)
+//! that several pages use.
 //!
 //! The app runs as *islands*: pages are rendered on the server only, and just the components
-//! marked `#[island]` (the forms with live feedback, the copy and print buttons) are compiled
-//! into the wasm and hydrated. An island's props travel in the page as JSON, so they are
-//! plain serde data: no router hooks or contexts inside an island.
+//! marked `#[island]` (the live feedback of the forms, [`crate::live`]; the copy and print
+//! buttons) are compiled into the wasm and hydrated. An island's props travel in the page as
+//! JSON, so they are plain serde data: no router hooks inside an island.
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
-/// The query string of the page as name–value pairs, read by the server and handed to an
-/// island (which cannot reach the router): a refused form comes back with what was typed.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+/// The query string of the page as name–value pairs, read by the server: a refused form
+/// comes back with what was typed.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Query(pub Vec<(String, String)>);
 
 impl Query {
@@ -45,7 +44,7 @@ impl Query {
 /// command prints the page).
 #[island]
 pub fn PrintButton(label: String) -> impl IntoView {
-    let live = hydrated();
+    let live = crate::live::running();
     move || {
         live.get().then(|| {
             let label = label.clone();
@@ -96,87 +95,27 @@ pub fn Refused(error: Option<String>, kept: &'static str) -> impl IntoView {
     })
 }
 
-/// The live feedback of a form: computed by `core` on the server for what is filled in, and
-/// again in the browser on every change once the wasm has loaded. `Err` is shown as a
-/// problem to fix.
-#[component]
-pub fn Feedback(said: Signal<Result<Vec<String>, String>>) -> impl IntoView {
-    view! {
-        <div class="answer" role="status" aria-live="polite">
-            {move || match said.get() {
-                Ok(lines) => view! {
-                    <ul class="hints">
-                        {lines.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
-                    </ul>
-                }
-                .into_any(),
-                Err(problem) => view! { <p class="alert alert-error">{problem}</p> }.into_any(),
-            }}
-        </div>
-    }
-}
-
-/// `true` once the page is live in the browser (never on the server), for controls that only
-/// work with the wasm loaded — rendered after hydration so the server HTML never offers a
-/// button that does nothing.
-pub fn hydrated() -> ReadSignal<bool> {
-    let (live, set_live) = signal(false);
-    Effect::new(move |_| set_live.set(true));
-    live
-}
-
-/// One radio button per choice, bound to `chosen`: each is `(value, code, label)`; the
-/// form field is `name`, each input's id `{name}-{code}`. Checked in the server HTML too.
-pub fn radio_choices<T>(
+/// One radio button per choice `(code, label)`, `chosen` checked: the form field is `name`,
+/// each input's id `{name}-{code}`.
+pub fn radio_choices(
     name: &'static str,
-    choices: impl IntoIterator<Item = (T, String, String)>,
-    chosen: RwSignal<T>,
-) -> AnyView
-where
-    T: Copy + PartialEq + Send + Sync + 'static,
-{
+    choices: impl IntoIterator<Item = (String, String)>,
+    chosen: &str,
+) -> AnyView {
     choices
         .into_iter()
-        .map(|(value, code, label)| {
+        .map(|(code, label)| {
             let id = format!("{name}-{code}");
+            let checked = code == chosen;
             view! {
                 <div class="choice">
-                    <input type="radio" id=id.clone() name=name value=code
-                        prop:checked=move || chosen.get() == value
-                        checked=chosen.get_untracked() == value
-                        on:change=move |_| chosen.set(value) />
+                    <input type="radio" id=id.clone() name=name value=code checked=checked />
                     <label for=id>{label}</label>
                 </div>
             }
         })
         .collect_view()
         .into_any()
-}
-
-/// The fields of the form an `input` or `change` event bubbled up to (the listener is on the
-/// `<form>`), as the browser would send them: what a live review reads.
-#[cfg(feature = "hydrate")]
-pub fn form_fields(ev: &leptos::ev::Event) -> Option<crate::staffing_form::Fields> {
-    use wasm_bindgen::JsCast;
-    let form = ev
-        .current_target()?
-        .dyn_into::<web_sys::HtmlFormElement>()
-        .ok()?;
-    let data = web_sys::FormData::new_with_form(&form).ok()?;
-    let mut fields = crate::staffing_form::Fields::default();
-    for entry in js_sys::try_iter(&data).ok()?? {
-        let entry = js_sys::Array::from(&entry.ok()?);
-        if let (Some(name), Some(value)) = (entry.get(0).as_string(), entry.get(1).as_string()) {
-            fields.push(name, value);
-        }
-    }
-    Some(fields)
-}
-
-/// On the server no event ever arrives.
-#[cfg(not(feature = "hydrate"))]
-pub fn form_fields(_: &leptos::ev::Event) -> Option<crate::staffing_form::Fields> {
-    None
 }
 
 #[cfg(test)]
@@ -206,19 +145,5 @@ mod tests {
         assert_eq!(q.get("error").as_deref(), Some(""));
         assert_eq!(q.typed("error"), None);
         assert_eq!(q.typed("note").as_deref(), Some("called twice"));
-    }
-
-    #[test]
-    fn the_query_travels_to_an_island_and_back_unchanged() {
-        let q = query(&[
-            ("member", "3"),
-            ("member", "5"),
-            ("why", "a \"quoted\" <b>"),
-        ]);
-        let json = serde_json::to_string(&q).expect("serializes");
-        assert_eq!(
-            serde_json::from_str::<Query>(&json).expect("deserializes"),
-            q
-        );
     }
 }

@@ -5,6 +5,7 @@
 //! the check the server runs before it stores the miss. A plain POST; a refusal comes back
 //! here with everything typed and the reason.
 
+use chrono::NaiveDate;
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -12,8 +13,10 @@ use leptos_router::components::Redirect;
 use reengage_core::episode::{ReportedBy, Trigger, TriggerKind, miss_hints};
 use reengage_core::{BusinessCalendar, parse_date_input, parse_time_input};
 
-use super::forms::{Feedback, Query, Refused, code, from_code, radio_choices};
+use super::forms::{Query, Refused, code, from_code, radio_choices};
 use crate::backend::{MissChoices, PageError, missed_form};
+use crate::live::{Block, Check, LiveForm, LiveState, Region, Said, Says};
+use crate::staffing_form::Fields;
 
 /// What coaches most often name as missed; any words may be typed.
 const USUAL: [&str; 8] = [
@@ -54,43 +57,35 @@ pub fn MissedRoute() -> impl IntoView {
     }
 }
 
-/// An island: the hints are recomputed in the browser as the miss is entered.
-#[island]
-fn MissedFormView(form: MissChoices, query: Query) -> impl IntoView {
-    let typed = |name: &str| query.typed(name);
-    let error = typed("error");
-    let participant = typed("participant").unwrap_or_default();
-    let kind = RwSignal::new(
-        typed("kind")
-            .and_then(|k| from_code(&k))
-            .unwrap_or(TriggerKind::MissedJobsAppointment),
-    );
-    let what = RwSignal::new(typed("what").unwrap_or_default());
-    let on = RwSignal::new(typed("on").unwrap_or_else(|| form.today.to_string()));
-    let at = RwSignal::new(typed("at").unwrap_or_default());
-    let today = form.today;
-    let reported_by = if form.contractor {
-        ReportedBy::Contractor
-    } else {
-        ReportedBy::Department
-    };
-    let said = Signal::derive(move || {
-        let day = parse_date_input(&on.get()).map_err(|e| e.to_string())?;
-        let at = parse_time_input(&at.get()).map_err(|e| e.to_string())?;
-        let what = what.get();
+/// What the form says for the miss as entered: when first contact is due (R2, R5, R6), the
+/// call-by time of a JOBS appointment (R3), the last day the plan can be adjusted (R8).
+pub fn said(
+    today: NaiveDate,
+    contractor: bool,
+    calendar: &BusinessCalendar,
+    fields: &Fields,
+) -> Said {
+    let said = (|| {
+        let day = parse_date_input(fields.get("on")).map_err(|e| e.to_string())?;
+        let at = parse_time_input(fields.get("at")).map_err(|e| e.to_string())?;
+        let what = fields.get("what");
         let trigger = Trigger {
-            kind: kind.get(),
+            kind: from_code(fields.get("kind")).unwrap_or(TriggerKind::MissedJobsAppointment),
             // The sentence needs words; until some are typed, name the kind of miss.
             what: if what.trim().is_empty() {
                 "activity".to_owned()
             } else {
-                what
+                what.to_owned()
             },
             on: day,
             at,
-            reported_by,
+            reported_by: if contractor {
+                ReportedBy::Contractor
+            } else {
+                ReportedBy::Department
+            },
         };
-        miss_hints(&trigger, today, &BusinessCalendar::oregon())
+        miss_hints(&trigger, today, calendar)
             .map(|hints| {
                 hints
                     .into_iter()
@@ -98,7 +93,34 @@ fn MissedFormView(form: MissChoices, query: Query) -> impl IntoView {
                     .collect()
             })
             .map_err(|refusal| refusal.to_string())
-    });
+    })();
+    Said::default().with(Region::Answer, vec![Block::feedback(said)])
+}
+
+/// The form, as plain HTML: its hints are the island's ([`LiveForm`]).
+#[component]
+fn MissedFormView(form: MissChoices, query: Query) -> impl IntoView {
+    let typed = |name: &str| query.typed(name);
+    let error = typed("error");
+    let participant = typed("participant").unwrap_or_default();
+    let kind = typed("kind")
+        .and_then(|k| from_code(&k))
+        .unwrap_or(TriggerKind::MissedJobsAppointment);
+    let what = typed("what").unwrap_or_default();
+    let on = typed("on").unwrap_or_else(|| form.today.to_string());
+    let at = typed("at").unwrap_or_default();
+    let today = form.today;
+    let mut fields = Fields::default();
+    fields.push("participant", participant.clone());
+    fields.push("kind", code(kind));
+    fields.push("what", what.clone());
+    fields.push("on", on.clone());
+    fields.push("at", at.clone());
+    let check = Check::Miss {
+        today,
+        contractor: form.contractor,
+    };
+    let state = LiveState::new(check, form.closures.clone(), fields).encode();
     let none = form.participants.is_empty();
     let people = form
         .participants
@@ -115,8 +137,8 @@ fn MissedFormView(form: MissChoices, query: Query) -> impl IntoView {
         .collect_view();
     let kinds = radio_choices(
         "kind",
-        TriggerKind::ALL.map(|k| (k, code(k), k.label().to_owned())),
-        kind,
+        TriggerKind::ALL.map(|k| (code(k), k.label().to_owned())),
+        &code(kind),
     );
     let usual = USUAL
         .into_iter()
@@ -131,42 +153,38 @@ fn MissedFormView(form: MissChoices, query: Query) -> impl IntoView {
                 "Everyone on your list already has an open re-engagement episode: record a new miss on that episode."
             </p>
         })}
-        <form method="post" action="/missed" class="stack">
-            <div class="field">
-                <label for="participant">"Participant"</label>
-                <select id="participant" name="participant" required>
-                    <option value="">"Choose a participant"</option>
-                    {people}
-                </select>
-            </div>
-            <fieldset class="choices">
-                <legend>"What happened (R1)"</legend>
-                {kinds}
-            </fieldset>
-            <div class="field">
-                <label for="what">"What was missed"</label>
-                <p class="hint" id="what-hint">"The PDP step or appointment, in a few words."</p>
-                <input type="text" id="what" name="what" list="usual-misses" maxlength="200"
-                    autocomplete="off" aria-describedby="what-hint" required
-                    value=what.get_untracked()
-                    on:input=move |ev| what.set(event_target_value(&ev)) />
-                <datalist id="usual-misses">{usual}</datalist>
-            </div>
-            <div class="field">
-                <label for="on">"Date of the miss"</label>
-                <input type="date" id="on" name="on" required
-                    value=on.get_untracked() max=today.to_string()
-                    on:input=move |ev| on.set(event_target_value(&ev)) />
-            </div>
-            <div class="field">
-                <label for="at">"Appointment time (optional)"</label>
-                <p class="hint" id="at-hint">"For a missed JOBS appointment: the call is due 10 minutes after it (R3)."</p>
-                <input type="time" id="at" name="at" aria-describedby="at-hint"
-                    value=at.get_untracked()
-                    on:input=move |ev| at.set(event_target_value(&ev)) />
-            </div>
-            <Feedback said />
-            <button type="submit" class="button">"Record the miss"</button>
-        </form>
+        <LiveForm state>
+            <form method="post" action="/missed" class="stack">
+                <div class="field">
+                    <label for="participant">"Participant"</label>
+                    <select id="participant" name="participant" required>
+                        <option value="">"Choose a participant"</option>
+                        {people}
+                    </select>
+                </div>
+                <fieldset class="choices">
+                    <legend>"What happened (R1)"</legend>
+                    {kinds}
+                </fieldset>
+                <div class="field">
+                    <label for="what">"What was missed"</label>
+                    <p class="hint" id="what-hint">"The PDP step or appointment, in a few words."</p>
+                    <input type="text" id="what" name="what" list="usual-misses" maxlength="200"
+                        autocomplete="off" aria-describedby="what-hint" required value=what />
+                    <datalist id="usual-misses">{usual}</datalist>
+                </div>
+                <div class="field">
+                    <label for="on">"Date of the miss"</label>
+                    <input type="date" id="on" name="on" required value=on max=today.to_string() />
+                </div>
+                <div class="field">
+                    <label for="at">"Appointment time (optional)"</label>
+                    <p class="hint" id="at-hint">"For a missed JOBS appointment: the call is due 10 minutes after it (R3)."</p>
+                    <input type="time" id="at" name="at" aria-describedby="at-hint" value=at />
+                </div>
+                <Says region=Region::Answer />
+                <button type="submit" class="button">"Record the miss"</button>
+            </form>
+        </LiveForm>
     }
 }

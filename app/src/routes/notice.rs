@@ -2,13 +2,16 @@
 //! date (R15, R16), shown as the coach picks the date.
 //!
 //! The server renders the answer for the date in the URL (`/notice?appointment=2026-12-08`),
-//! so the form works before the wasm has loaded; once hydrated, the answer follows the input
-//! with no round trip. Both come from the same `reengage_core::notice_mail_by`.
+//! so the form works before the wasm has loaded; once live, the answer follows the input with
+//! no round trip ([`crate::live`]). Both come from the same `reengage_core::notice_mail_by`.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use reengage_core::{BusinessCalendar, long_date, notice_mail_by, parse_date_input};
+
+use crate::live::{Block, Check, LiveForm, LiveState, Region, Said, Says};
+use crate::staffing_form::Fields;
 
 /// What the page says about the date typed so far.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,63 +43,52 @@ impl NoticeAnswer {
     }
 }
 
+/// What the calculator says for the date in its form (R15, R16).
+pub fn said(calendar: &BusinessCalendar, fields: &Fields) -> Said {
+    let block = match NoticeAnswer::for_input(fields.get("appointment"), calendar) {
+        NoticeAnswer::Prompt => {
+            Block::text("answer-prompt", "Pick a date to see the mailing deadline.")
+        }
+        NoticeAnswer::MailBy(sentence) => Block::text("alert alert-info answer-deadline", sentence),
+        NoticeAnswer::Problem(message) => Block::text("alert alert-error answer-problem", message),
+    };
+    Said::default().with(Region::NoticeAnswer, vec![block])
+}
+
 #[component]
 pub fn NoticePage() -> impl IntoView {
     let initial = use_query_map()
         .read_untracked()
         .get("appointment")
         .unwrap_or_default();
+    let mut fields = Fields::default();
+    fields.push("appointment", initial.clone());
+    // Oregon's legal holidays and the day after Thanksgiving: the calculator is no office's.
+    let state = LiveState::new(Check::NoticeDate, Vec::new(), fields).encode();
     view! {
         <Title text="Notice mailing date" />
-        <NoticeForm initial />
-    }
-}
-
-/// An island: the mailing day is recomputed in the browser as the date is typed.
-#[island]
-fn NoticeForm(initial: String) -> impl IntoView {
-    // The input is the source of truth; the signal follows it as the coach types.
-    let typed = RwSignal::new(initial.clone());
-    // Oregon's legal holidays and the day after Thanksgiving; office closures come with
-    // stored branches.
-    let calendar = BusinessCalendar::oregon();
-    let answer = Memo::new(move |_| NoticeAnswer::for_input(&typed.read(), &calendar));
-
-    view! {
         <h1>"When must the notice be mailed?"</h1>
-        <form method="get" action="/notice" class="stack">
-            <div class="field">
-                <label for="appointment">"Re-engagement appointment date"</label>
-                <p class="hint" id="appointment-hint">
-                    "The DHS 7869 notice must be mailed at least 7 calendar days before the appointment."
-                </p>
-                <input
-                    type="date"
-                    id="appointment"
-                    name="appointment"
-                    aria-describedby="appointment-hint notice-answer"
-                    value=initial
-                    on:input=move |event| typed.set(event_target_value(&event))
-                />
-            </div>
-            <button type="submit" class="button">
-                "Show mailing date"
-            </button>
-        </form>
-        <div id="notice-answer" class="answer" role="status" aria-live="polite">
-            {move || match answer.get() {
-                NoticeAnswer::Prompt => {
-                    view! { <p class="answer-prompt">"Pick a date to see the mailing deadline."</p> }
-                        .into_any()
-                }
-                NoticeAnswer::MailBy(sentence) => {
-                    view! { <p class="alert alert-info answer-deadline">{sentence}</p> }.into_any()
-                }
-                NoticeAnswer::Problem(message) => {
-                    view! { <p class="alert alert-error answer-problem">{message}</p> }.into_any()
-                }
-            }}
-        </div>
+        <LiveForm state>
+            <form method="get" action="/notice" class="stack">
+                <div class="field">
+                    <label for="appointment">"Re-engagement appointment date"</label>
+                    <p class="hint" id="appointment-hint">
+                        "The DHS 7869 notice must be mailed at least 7 calendar days before the appointment."
+                    </p>
+                    <input
+                        type="date"
+                        id="appointment"
+                        name="appointment"
+                        aria-describedby="appointment-hint notice-answer"
+                        value=initial
+                    />
+                </div>
+                <button type="submit" class="button">
+                    "Show mailing date"
+                </button>
+            </form>
+            <Says region=Region::NoticeAnswer />
+        </LiveForm>
     }
 }
 

@@ -69,6 +69,16 @@ fn derive(facts: &EpisodeFacts, today: NaiveDate, calendar: &BusinessCalendar) -
     }
 }
 
+/// Branch `branch_id`'s office's today and business calendar.
+pub async fn office(
+    db: &Db,
+    branch_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(NaiveDate, BusinessCalendar), ServiceError> {
+    let mut conn = db.pool.acquire().await?;
+    office_day(&mut conn, &db.calendars, branch_id, now).await
+}
+
 /// The office's today and its business calendar: the time zone and the calendar's version in
 /// one read, the closure days only when `calendars` does not hold that version.
 async fn office_day(

@@ -8,12 +8,13 @@ use leptos_router::hooks::use_query_map;
 use reengage_core::episode::{DecisionOutcome, Staffing, post_dq1_checklist, re_step_day};
 use reengage_core::long_date;
 
+use reengage_core::BusinessCalendar;
+
 use super::unmet_list;
 use crate::backend::StaffingPage;
-use crate::routes::forms::{Query, form_fields, hydrated};
-use crate::staffing_form::{
-    Fields, FinalizationReview, POST_DQ1_FIELDS, finalization, post_dq1_fields,
-};
+use crate::live::{Block, Check, LiveForm, LiveState, Region, Said, Says};
+use crate::routes::forms::Query;
+use crate::staffing_form::{Fields, POST_DQ1_FIELDS, StaffingCheck, finalization, post_dq1_fields};
 
 fn answer_words(answer: Option<bool>) -> &'static str {
     match answer {
@@ -152,7 +153,7 @@ pub fn Decided(
         )
     });
     let steps = (dq1 && (page.may.post_dq1 || page.may.finalize))
-        .then(|| view! { <Finalization page=page.for_island() error=returned.clone() query=Query::current() /> });
+        .then(|| view! { <Finalization page=page.clone() error=returned.clone() query=Query::current() /> });
     let continue_engaging = (dq1 && finalized.is_some()).then(|| {
         view! {
             <p class="alert alert-info">
@@ -171,38 +172,47 @@ pub fn Decided(
     .into_any()
 }
 
-fn review_view(id: i64, review: &FinalizationReview, may_finalize: bool) -> AnyView {
+/// What the finalization form says as its boxes are ticked, from `core` ([`finalization`]):
+/// whether the steps can be recorded, the readiness list (R26) and, to whoever may finalize,
+/// why they may not.
+pub fn said(check: &StaffingCheck, calendar: &BusinessCalendar, fields: &Fields) -> Said {
+    let review = finalization(check, calendar, fields);
+    let mut blocks = Vec::new();
+    if review.unmet.is_empty() {
+        blocks.push(Block::text(
+            "",
+            "Every step is done: the DQ1 may be finalized (R26).",
+        ));
+    } else {
+        blocks.push(Block::text(
+            "",
+            format!(
+                "The DQ1 cannot be finalized yet: {} item(s) are not done (R26).",
+                review.unmet.len()
+            ),
+        ));
+        blocks.push(unmet_list(check.id, &review.unmet));
+    }
+    if let Some(finalizer) = review.finalizer.filter(|_| check.may_finalize) {
+        blocks.push(Block::text("alert alert-error", finalizer));
+    }
     let refusal = review
         .steps_refusal
-        .clone()
-        .map(|r| view! { <p class="alert alert-error">{r}</p> });
-    let finalizer = may_finalize
-        .then(|| review.finalizer.clone())
-        .flatten()
-        .map(|r| view! { <p class="alert alert-error">{r}</p> });
-    let list = if review.unmet.is_empty() {
-        view! { <p>"Every step is done: the DQ1 may be finalized (R26)."</p> }.into_any()
-    } else {
-        view! {
-            <p>{format!("The DQ1 cannot be finalized yet: {} item(s) are not done (R26).", review.unmet.len())}</p>
-            {unmet_list(id, &review.unmet)}
-        }
-        .into_any()
+        .map(|refusal| Block::text("alert alert-error", refusal));
+    let readiness = Block::Section {
+        class: "readiness",
+        heading: "DQ1 readiness (R26)",
+        blocks,
     };
-    view! {
-        {refusal}
-        <div class="readiness">
-            <h3>"DQ1 readiness (R26)"</h3>
-            {list}
-            {finalizer}
-        </div>
-    }
-    .into_any()
+    Said::default().with(
+        Region::Decision,
+        refusal.into_iter().chain([readiness]).collect(),
+    )
 }
 
-/// R26, R27: the steps after a DQ1 and, for a manager or lead worker, its finalization. An
-/// island: the readiness list is recomputed in the browser as boxes are ticked.
-#[island]
+/// R26, R27: the steps after a DQ1 and, for a manager or lead worker, its finalization. Plain
+/// HTML: the readiness list as the boxes are ticked is the island's ([`LiveForm`]).
+#[component]
 fn Finalization(page: StaffingPage, error: Option<String>, query: Query) -> impl IntoView {
     let start = if error.is_some() {
         let mut fields = Fields::default();
@@ -217,15 +227,12 @@ fn Finalization(page: StaffingPage, error: Option<String>, query: Query) -> impl
         post_dq1_fields(&page)
     };
     let finalized = page.facts.finalized_on.is_some();
-    let fields = RwSignal::new(start.clone());
-    let _live = hydrated();
-    let checked = StoredValue::new(page.clone());
-    let said = Memo::new(move |_| checked.with_value(|page| finalization(page, &fields.get())));
-    let on_change = move |ev: leptos::ev::Event| {
-        if let Some(now) = form_fields(&ev) {
-            fields.set(now);
-        }
-    };
+    let state = LiveState::new(
+        Check::Finalization(Box::new(StaffingCheck::from(&page))),
+        page.closures.clone(),
+        start.clone(),
+    )
+    .encode();
     let re_day = re_step_day(&page.facts)
         .map(|day| format!(" ({}, 1 hour attendance)", long_date(day)))
         .unwrap_or_default();
@@ -269,18 +276,14 @@ fn Finalization(page: StaffingPage, error: Option<String>, query: Query) -> impl
                 </div>
             })}
             {(!all_done).then(|| view! {
-                <form method="post" action=format!("/episodes/{id}/finalization") class="stack"
-                    on:input=on_change on:change=on_change>
+                <LiveForm state>
+                <form method="post" action=format!("/episodes/{id}/finalization") class="stack">
                     <input type="hidden" name="version" value=page.version.to_string() />
                     <fieldset class="choices">
                         <legend>"The steps after a DQ1"</legend>
                         {boxes}
                     </fieldset>
-                    {(!finalized).then(|| view! {
-                        <div class="answer" role="status" aria-live="polite">
-                            {move || said.with(|review| review_view(id, review, may_finalize))}
-                        </div>
-                    })}
+                    {(!finalized).then(|| view! { <Says region=Region::Decision /> })}
                     <p class="actions">
                         <button type="submit" name="intent" value="save" class="button button-secondary">"Save the steps"</button>
                         {may_finalize.then(|| view! {
@@ -288,6 +291,7 @@ fn Finalization(page: StaffingPage, error: Option<String>, query: Query) -> impl
                         })}
                     </p>
                 </form>
+                </LiveForm>
             })}
             {all_done.then(|| view! { <p>"Every step after the DQ1 is recorded."</p> })}
         </section>

@@ -9,9 +9,9 @@
 //! Every form is a plain POST that works before the wasm has loaded; the server re-checks
 //! everything with the same `core` functions and answers a refusal here, with what was typed.
 
-mod decided;
+pub(crate) mod decided;
 mod missing;
-mod team_form;
+pub(crate) mod team_form;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -22,6 +22,7 @@ use reengage_core::long_date;
 use super::episode::load_episode_page;
 use crate::backend::{StaffingPage, staffing};
 use crate::components::narratives::{Narratives, Returned};
+use crate::live::{Block, Item, Link};
 
 pub use decided::NewStaffingRequest;
 
@@ -54,20 +55,23 @@ pub(crate) fn fix_at(episode: i64, fix: FixAt) -> (&'static str, String) {
 
 /// The unmet items of the DQ1 guardrail (R26), each with its rule and a link to where it is
 /// fixed.
-pub(crate) fn unmet_list(episode: i64, items: &[reengage_core::episode::ReadinessItem]) -> AnyView {
-    let items = items
-        .iter()
-        .map(|item| {
-            let (words, href) = fix_at(episode, item.fix_at);
-            view! {
-                <li>
-                    {format!("{} ({}) ", item.problem, item.rule)}
-                    <a href=href>{format!("Fix: {words}")}</a>
-                </li>
-            }
-        })
-        .collect_view();
-    view! { <ul class="unmet">{items}</ul> }.into_any()
+pub(crate) fn unmet_list(episode: i64, items: &[reengage_core::episode::ReadinessItem]) -> Block {
+    Block::List {
+        class: "unmet",
+        items: items
+            .iter()
+            .map(|item| {
+                let (words, href) = fix_at(episode, item.fix_at);
+                Item {
+                    text: format!("{} ({}) ", item.problem, item.rule),
+                    link: Some(Link {
+                        href,
+                        words: format!("Fix: {words}"),
+                    }),
+                }
+            })
+            .collect(),
+    }
 }
 
 fn saved_words(what: &str) -> Option<&'static str> {
@@ -137,7 +141,7 @@ fn StaffingView(page: StaffingPage) -> impl IntoView {
     } else if decided {
         view! { <decided::Decided page=page.clone() returned=returned("finalization") reason_error=returned("new-staffing") /> }.into_any()
     } else if page.may.record {
-        view! { <team_form::TeamForm page=page.for_island() error=returned("staffing") query=crate::routes::forms::Query::current() /> }.into_any()
+        view! { <team_form::TeamForm page=page.clone() error=returned("staffing") query=crate::routes::forms::Query::current() /> }.into_any()
     } else {
         view! {
             {page.facts.staffing.clone().map(|staffing| view! { <decided::StaffingSummary staffing /> })}

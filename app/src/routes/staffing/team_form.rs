@@ -10,12 +10,15 @@ use reengage_core::episode::{
 };
 use reengage_core::long_date;
 
+use reengage_core::BusinessCalendar;
+
 use super::unmet_list;
 use crate::backend::StaffingPage;
-use crate::routes::forms::{Query, code, form_fields, hydrated};
+use crate::live::{Block, Check, LiveForm, LiveState, Region, Said, Says};
+use crate::routes::forms::{Query, code};
 use crate::staffing_form::{
-    Fields, GOOD_CAUSE_FIELDS, MAX_NOTE_CHARS, OTHER_MEMBER_ROWS, Review, finding_field, initial,
-    review,
+    Fields, GOOD_CAUSE_FIELDS, MAX_NOTE_CHARS, OTHER_MEMBER_ROWS, Review, StaffingCheck,
+    finding_field, initial, review,
 };
 
 /// The staffing form's id: the missing-information buttons above it send it along, so what is
@@ -126,9 +129,70 @@ fn cause_words(review: &Review) -> String {
     }
 }
 
-/// An island: the team, good-cause and DQ1 readiness review is recomputed in the browser as
-/// the form changes.
-#[island]
+/// What the staffing form says as it stands, all of it from `core` ([`review`]): the team
+/// (R18), each partner's release (R19), good cause (R23), and for the decision what stops it
+/// with — while a DQ1 is considered, or always to a page that cannot follow the form — the
+/// readiness list of every step of due process not done (R26).
+pub fn said(check: &StaffingCheck, calendar: &BusinessCalendar, fields: &Fields) -> Said {
+    let review = review(check, calendar, fields);
+    let partners = review
+        .partners
+        .iter()
+        .map(|p| {
+            if p.cleared {
+                Block::text("alert alert-info", format!("{}: MCS 3010 in force on the staffing day.", p.name))
+            } else {
+                Block::text(
+                    "alert alert-error",
+                    format!("{} has no MCS 3010 in force on the staffing day: may not be invited (R19).", p.name),
+                )
+            }
+        })
+        .collect();
+    let error = |text: &Option<String>| {
+        text.clone()
+            .map(|text| Block::text("alert alert-error", text))
+    };
+    let mut decision: Vec<Block> = [error(&review.problem), error(&review.staffing_refusal)]
+        .into_iter()
+        .flatten()
+        .collect();
+    let verdict = review.dq1_refusal.clone().unwrap_or_else(|| {
+        "Every step of due process is done: the team may impose a DQ1.".to_owned()
+    });
+    let mut blocks = vec![Block::text("", verdict)];
+    if !review.unmet.is_empty() {
+        blocks.push(unmet_list(check.id, &review.unmet));
+    }
+    let readiness = Block::Section {
+        class: "readiness",
+        heading: "DQ1 readiness (R26)",
+        blocks,
+    };
+    decision.push(if review.outcome == Some(DecisionOutcome::Dq1) {
+        readiness
+    } else {
+        Block::UntilLive(Box::new(readiness))
+    });
+    if review.outcome.is_some() && review.outcome != Some(DecisionOutcome::Dq1) {
+        decision.extend(error(&review.decision_refusal));
+    }
+    Said::default()
+        .with(
+            Region::Team,
+            vec![Block::text("alert alert-info", team_words(&review))],
+        )
+        .with(Region::Partners, partners)
+        .with(
+            Region::Cause,
+            vec![Block::text("alert alert-info", cause_words(&review))],
+        )
+        .with(Region::Decision, decision)
+}
+
+/// The staffing form, as plain HTML: what it says as it is filled in is the island's
+/// ([`LiveForm`]).
+#[component]
 pub fn TeamForm(page: StaffingPage, error: Option<String>, query: Query) -> impl IntoView {
     // The form comes back with everything typed (refused, or sent along with missing
     // information marked gathered); otherwise it starts from the record. The version is
@@ -149,15 +213,12 @@ pub fn TeamForm(page: StaffingPage, error: Option<String>, query: Query) -> impl
     } else {
         initial(&page)
     };
-    let fields = RwSignal::new(start.clone());
-    let live = hydrated();
-    let checked = StoredValue::new(page.clone());
-    let said = Memo::new(move |_| checked.with_value(|page| review(page, &fields.get())));
-    let on_change = move |ev: leptos::ev::Event| {
-        if let Some(now) = form_fields(&ev) {
-            fields.set(now);
-        }
-    };
+    let state = LiveState::new(
+        Check::Staffing(Box::new(StaffingCheck::from(&page))),
+        page.closures.clone(),
+        start.clone(),
+    )
+    .encode();
     let id = page.id;
     let f = &start;
 
@@ -256,16 +317,23 @@ pub fn TeamForm(page: StaffingPage, error: Option<String>, query: Query) -> impl
         })
         .collect_view();
     let decided_on = f.get("decided_on").to_owned();
-    // Without the wasm the list is always shown (as the server read the form); live, while a
-    // DQ1 is considered.
-    let considering_dq1 =
-        move || !live.get() || said.with(|r| r.outcome == Some(DecisionOutcome::Dq1));
+    let attended = f.has("attended", "yes");
+    let other_partner = text_field(
+        "other_partner".into(),
+        "Another partner (name)".into(),
+        f.get("other_partner").to_owned(),
+    );
+    let strategies = f.get("strategies").to_owned();
+    let next_steps = f.get("next_steps").to_owned();
+    let version = page.version.to_string();
+    let today = page.today.to_string();
     let appointment_day = page.facts.appointment.as_ref().map(|a| a.on);
 
     view! {
+        <LiveForm state>
         <form method="post" action=format!("/episodes/{id}/staffing") class="stack staffing-form"
-            id=STAFFING_FORM on:input=on_change on:change=on_change>
-            <input type="hidden" name="version" value=page.version.to_string() />
+            id=STAFFING_FORM>
+            <input type="hidden" name="version" value=version />
             {error.map(|error| view! {
                 <div class="alert alert-error" role="alert">
                     <p>{error}</p>
@@ -279,7 +347,7 @@ pub fn TeamForm(page: StaffingPage, error: Option<String>, query: Query) -> impl
                     {appointment_day.map(|day| view! {
                         <p class="hint" id="held_on-hint">{format!("On the re-engagement appointment, {}, or later (R17).", long_date(day))}</p>
                     })}
-                    <input type="date" id="held_on" name="held_on" required value=held_on max=page.today.to_string()
+                    <input type="date" id="held_on" name="held_on" required value=held_on max=today.clone()
                         aria-describedby=appointment_day.map(|_| "held_on-hint") />
                 </div>
                 <fieldset class="choices">
@@ -288,10 +356,10 @@ pub fn TeamForm(page: StaffingPage, error: Option<String>, query: Query) -> impl
                 </fieldset>
                 {others}
                 <div class="choice">
-                    <input type="checkbox" id="attended" name="attended" value="yes" checked=f.has("attended", "yes") />
+                    <input type="checkbox" id="attended" name="attended" value="yes" checked=attended />
                     <label for="attended">"The participant attended"</label>
                 </div>
-                <p class="alert alert-info" role="status">{move || said.with(team_words)}</p>
+                <Says region=Region::Team />
             </section>
             <section aria-labelledby="partners">
                 <h2 id="partners">"Community partners (R19)"</h2>
@@ -301,22 +369,8 @@ pub fn TeamForm(page: StaffingPage, error: Option<String>, query: Query) -> impl
                     <legend>"Partners with a release on file"</legend>
                     {partners}
                 </fieldset>
-                {text_field("other_partner".into(), "Another partner (name)".into(), f.get("other_partner").to_owned())}
-                <div role="status">
-                    {move || said.with(|r| {
-                        r.partners
-                            .iter()
-                            .map(|p| {
-                                let (class, words) = if p.cleared {
-                                    ("alert alert-info", format!("{}: MCS 3010 in force on the staffing day.", p.name))
-                                } else {
-                                    ("alert alert-error", format!("{} has no MCS 3010 in force on the staffing day: may not be invited (R19).", p.name))
-                                };
-                                view! { <p class=class>{words}</p> }
-                            })
-                            .collect_view()
-                    })}
-                </div>
+                {other_partner}
+                <Says region=Region::Partners />
             </section>
             <section aria-labelledby="barriers">
                 <h2 id="barriers">"Barrier review (R20)"</h2>
@@ -327,17 +381,17 @@ pub fn TeamForm(page: StaffingPage, error: Option<String>, query: Query) -> impl
                 <h2 id="good-cause">"Good cause (R23)"</h2>
                 <ul class="history">{exemptions}</ul>
                 {questions}
-                <p class="alert alert-info" role="status">{move || said.with(cause_words)}</p>
+                <Says region=Region::Cause />
             </section>
             <section aria-labelledby="next-steps">
                 <h2 id="next-steps">"Strategies and next steps (R30)"</h2>
                 <div class="field">
                     <label for="strategies">"The team's recommended engagement strategies (one per line)"</label>
-                    <textarea id="strategies" name="strategies" rows="3">{f.get("strategies").to_owned()}</textarea>
+                    <textarea id="strategies" name="strategies" rows="3">{strategies}</textarea>
                 </div>
                 <div class="field">
                     <label for="next_steps">"PDP next steps and supports (one per line)"</label>
-                    <textarea id="next_steps" name="next_steps" rows="3">{f.get("next_steps").to_owned()}</textarea>
+                    <textarea id="next_steps" name="next_steps" rows="3">{next_steps}</textarea>
                 </div>
             </section>
             <section aria-labelledby="decision">
@@ -346,32 +400,10 @@ pub fn TeamForm(page: StaffingPage, error: Option<String>, query: Query) -> impl
                     <legend>"The team's decision"</legend>
                     {outcomes}
                 </fieldset>
-                <div class="answer" role="status" aria-live="polite">
-                    {move || said.with(|r| r.problem.clone()).map(|problem| view! { <p class="alert alert-error">{problem}</p> })}
-                    {move || said.with(|r| r.staffing_refusal.clone()).map(|refusal| view! { <p class="alert alert-error">{refusal}</p> })}
-                    {move || considering_dq1().then(|| said.with(|r| {
-                        let verdict = match &r.dq1_refusal {
-                            None => "Every step of due process is done: the team may impose a DQ1.".to_owned(),
-                            Some(refusal) => refusal.clone(),
-                        };
-                        view! {
-                            <div class="readiness">
-                                <h3>"DQ1 readiness (R26)"</h3>
-                                <p>{verdict}</p>
-                                {(!r.unmet.is_empty()).then(|| unmet_list(id, &r.unmet))}
-                            </div>
-                        }
-                    }))}
-                    {move || said.with(|r| {
-                        (r.outcome.is_some() && r.outcome != Some(DecisionOutcome::Dq1))
-                            .then(|| r.decision_refusal.clone())
-                            .flatten()
-                            .map(|refusal| view! { <p class="alert alert-error">{refusal}</p> })
-                    })}
-                </div>
+                <Says region=Region::Decision />
                 <div class="field">
                     <label for="decided_on">"Day of the decision"</label>
-                    <input type="date" id="decided_on" name="decided_on" value=decided_on max=page.today.to_string() />
+                    <input type="date" id="decided_on" name="decided_on" value=decided_on max=today />
                 </div>
                 <p class="hint">
                     "“Save the staffing” keeps it as it stands; the decision is recorded only with “Save and decide”. Once decided, the staffing is read-only: new information calls for a new staffing (R24)."
@@ -382,6 +414,7 @@ pub fn TeamForm(page: StaffingPage, error: Option<String>, query: Query) -> impl
                 </p>
             </section>
         </form>
+        </LiveForm>
     }
     .into_any()
 }
