@@ -244,6 +244,14 @@ impl Block {
     }
 }
 
+/// `core`'s hints as a page says them: each sentence with its rule.
+pub fn hint_lines(hints: impl IntoIterator<Item = reengage_core::episode::Hint>) -> Vec<String> {
+    hints
+        .into_iter()
+        .map(|hint| format!("{} ({})", hint.text, hint.rule))
+        .collect()
+}
+
 /// What a form says: the blocks of each region, and the groups of fields turned off.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Said {

@@ -17,7 +17,9 @@ use reengage_core::words::business_days;
 use super::episode::WithEpisode;
 use super::forms::{Query, code, from_code, radio_choices};
 use crate::backend::{EpisodePage, Purpose};
-use crate::live::{Block, Check, Group, LiveFieldset, LiveForm, LiveState, Region, Said, Says};
+use crate::live::{
+    Block, Check, Group, LiveFieldset, LiveForm, LiveState, Region, Said, Says, hint_lines,
+};
 use crate::staffing_form::Fields;
 
 const OUTCOMES: [AttemptOutcome; 6] = [
@@ -58,17 +60,14 @@ pub fn said(phone_in_service: bool, calendar: &BusinessCalendar, fields: &Fields
                 .ok()
                 .and_then(|days| ResponseWindow::new(days).ok())
                 .unwrap_or(ResponseWindow::DEFAULT);
-            attempt_hints(
+            hint_lines(attempt_hints(
                 day,
                 method,
                 outcome,
                 asks.then_some(window),
                 phone_in_service,
                 calendar,
-            )
-            .into_iter()
-            .map(|hint| format!("{} ({})", hint.text, hint.rule))
-            .collect()
+            ))
         }
     };
     Said::default()

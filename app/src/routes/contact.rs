@@ -14,7 +14,9 @@ use reengage_core::{BusinessCalendar, long_date, parse_date_input};
 use super::episode::WithEpisode;
 use super::forms::{Query, Refused};
 use crate::backend::{EpisodePage, Purpose};
-use crate::live::{Block, Check, Group, LiveFieldset, LiveForm, LiveState, Region, Said, Says};
+use crate::live::{
+    Block, Check, Group, LiveFieldset, LiveForm, LiveState, Region, Said, Says, hint_lines,
+};
 use crate::staffing_form::Fields;
 
 /// The PDP step codes a coach most often adds when adjusting the plan.
@@ -50,13 +52,7 @@ pub fn said(
             contact_advice(&facts, day, today, calendar).map_err(|refusal| refusal.to_string())
         });
     let in_time = advice.as_ref().is_ok_and(|advice| advice.in_time);
-    let said = advice.map(|advice| {
-        advice
-            .hints
-            .into_iter()
-            .map(|hint| format!("{} ({})", hint.text, hint.rule))
-            .collect()
-    });
+    let said = advice.map(|advice| hint_lines(advice.hints));
     Said::default()
         .with(Region::Answer, vec![Block::feedback(said)])
         .off_when(Group::PlanAdjusted, !in_time)

@@ -15,7 +15,7 @@ use reengage_core::{BusinessCalendar, parse_date_input, parse_time_input};
 
 use super::forms::{Query, Refused, code, from_code, radio_choices};
 use crate::backend::{MissChoices, PageError, missed_form};
-use crate::live::{Block, Check, LiveForm, LiveState, Region, Said, Says};
+use crate::live::{Block, Check, LiveForm, LiveState, Region, Said, Says, hint_lines};
 use crate::staffing_form::Fields;
 
 /// What coaches most often name as missed; any words may be typed.
@@ -86,12 +86,7 @@ pub fn said(
             },
         };
         miss_hints(&trigger, today, calendar)
-            .map(|hints| {
-                hints
-                    .into_iter()
-                    .map(|hint| format!("{} ({})", hint.text, hint.rule))
-                    .collect()
-            })
+            .map(hint_lines)
             .map_err(|refusal| refusal.to_string())
     })();
     Said::default().with(Region::Answer, vec![Block::feedback(said)])
