@@ -15,7 +15,8 @@ pub const CONTRACTOR_CONTACT_BUSINESS_DAYS: u32 = 1;
 pub const NONCOOPERATION_CONTACT_BUSINESS_DAYS: u32 = 5;
 /// R3: minutes after a missed PE appointment to call.
 pub const PE_CALL_MINUTES: i64 = 10;
-/// R8: business days within which contact lets the coach adjust the plan.
+/// R8: the timeliness target for contact, in business days after the miss (a target, not a
+/// gate: contact later still lets the plan be adjusted).
 pub const ADJUST_PLAN_BUSINESS_DAYS: u32 = 2;
 /// R12: business days without a reply after the second attempt before inviting.
 pub const INVITE_AFTER_BUSINESS_DAYS: u32 = 3;
@@ -76,7 +77,8 @@ pub fn first_contact_due(
 }
 
 /// R5: a JOBS contractor that learns of a missed activity with no call-ahead attempts an
-/// engagement contact within one business day.
+/// engagement contact within one business day of the day it became aware (which may be after
+/// the miss).
 pub fn contractor_contact_due(
     learned_on: NaiveDate,
     calendar: &BusinessCalendar,
@@ -109,22 +111,13 @@ pub fn follow_up_due(
     calendar.add_business_days(message_left_on, window.business_days())
 }
 
-/// R8: the last day on which contact lets the coach adjust the plan instead of scheduling a
-/// re-engagement appointment: two business days after the miss.
+/// R8: the last day of the timeliness target for contact after a miss: two business days
+/// after it. Contact by then is "met", later "late" — either way the plan can be adjusted.
 pub fn adjust_plan_contact_by(
     missed_on: NaiveDate,
     calendar: &BusinessCalendar,
 ) -> Result<NaiveDate, CalendarError> {
     calendar.add_business_days(missed_on, ADJUST_PLAN_BUSINESS_DAYS)
-}
-
-/// R8: whether contact made on `contact_on` came in time to adjust the plan.
-pub fn contact_in_time_to_adjust(
-    missed_on: NaiveDate,
-    contact_on: NaiveDate,
-    calendar: &BusinessCalendar,
-) -> Result<bool, CalendarError> {
-    Ok(contact_on <= adjust_plan_contact_by(missed_on, calendar)?)
 }
 
 /// R12: the day to invite the participant to a re-engagement appointment when there has

@@ -21,7 +21,8 @@ pub use calendar::{BusinessCalendar, CalendarError, Closure};
 pub use date_input::{DateInputError, parse_date_input, parse_time_input};
 pub use notice::{
     AppointmentProblem, MailingProblem, NoticeError, appointment_mail_by,
-    earliest_appointment_for_mailing, notice_mail_by, notice_mailing,
+    earliest_appointment_for_mailing, first_mailing_day, notice_mail_by, notice_mailing,
+    notice_on_time,
 };
 pub use rules::RuleId;
 pub use words::long_date;

@@ -6,10 +6,10 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::BusinessCalendar;
-use crate::deadlines::{contact_in_time_to_adjust, follow_up_due};
+use crate::deadlines::follow_up_due;
 use crate::episode::{
-    AttemptOutcome, BarrierFinding, ContactMethod, DecisionOutcome, EpisodeFacts, TriggerKind,
-    good_cause,
+    AttemptOutcome, BarrierArea, BarrierFinding, ContactMethod, DecisionOutcome, EpisodeFacts,
+    HouseholdMember, TriggerKind, good_cause_dated,
 };
 use crate::words::business_days;
 
@@ -30,7 +30,7 @@ pub struct Draft {
     pub text: String,
 }
 
-/// "11/24/2026", as TRACS narratives write dates.
+/// "11/24/2026", as TRACS narratives write dates: the one date style of every draft.
 pub fn tracs_date(date: NaiveDate) -> String {
     format!("{:02}/{:02}/{}", date.month(), date.day(), date.year())
 }
@@ -81,6 +81,12 @@ pub fn attempt_narrative(
 ) -> Option<Draft> {
     let attempt = facts.attempts.get(index)?;
     let who = &facts.participant;
+    // Who the participant is asked to contact: whoever made the attempt.
+    let whom = if attempt.by_contractor {
+        "the JOBS contractor"
+    } else {
+        "the family coach"
+    };
     let mut text = format!(
         "{} {} attempted contact {} on {}",
         trigger_sentence(facts),
@@ -91,10 +97,10 @@ pub fn attempt_narrative(
     text.push_str(&match attempt.outcome {
         AttemptOutcome::Reached => format!("; contact made with {who}."),
         AttemptOutcome::MessageLeft => match attempt.method {
-            ContactMethod::Phone => format!("; left a voicemail for {who} to contact the family coach."),
-            ContactMethod::Email => format!("; sent an e-mail asking {who} to contact the family coach."),
-            ContactMethod::Written => format!("; sent a written request for {who} to contact the family coach."),
-            _ => format!("; left a message for {who} to contact the family coach."),
+            ContactMethod::Phone => format!("; left a voicemail for {who} to contact {whom}."),
+            ContactMethod::Email => format!("; sent an e-mail asking {who} to contact {whom}."),
+            ContactMethod::Written => format!("; sent a written request for {who} to contact {whom}."),
+            _ => format!("; left a message for {who} to contact {whom}."),
         },
         AttemptOutcome::NoAnswer => "; no answer and no message could be left.".to_owned(),
         AttemptOutcome::PhoneNotInService => {
@@ -183,6 +189,8 @@ pub fn staffing_narrative(facts: &EpisodeFacts) -> Option<Draft> {
     if !partners.is_empty() {
         lines.push(format!("Community partners: {}.", list(&partners)));
     }
+    // R20: only cells answered are "present" or "no concerns"; a cell not answered is said
+    // to be not reviewed.
     let (present_findings, clear): (Vec<_>, Vec<_>) =
         staffing.barrier_review.iter().partition(|f| f.present);
     if !present_findings.is_empty() {
@@ -198,6 +206,20 @@ pub fn staffing_narrative(facts: &EpisodeFacts) -> Option<Draft> {
             .map(|f| format!("{} ({})", f.area.label(), f.who.label()))
             .collect();
         lines.push(format!("Reviewed with no concerns: {}.", list(&words)));
+    }
+    let not_reviewed: Vec<String> = BarrierArea::ALL
+        .iter()
+        .flat_map(|area| HouseholdMember::ALL.iter().map(move |who| (*area, *who)))
+        .filter(|(area, who)| {
+            !staffing
+                .barrier_review
+                .iter()
+                .any(|f| f.area == *area && f.who == *who)
+        })
+        .map(|(area, who)| format!("{} ({})", area.label(), who.label()))
+        .collect();
+    if !not_reviewed.is_empty() {
+        lines.push(format!("Not reviewed: {}.", list(&not_reviewed)));
     }
     let outstanding: Vec<String> = facts
         .outstanding_missing_info()
@@ -243,21 +265,15 @@ pub fn staffing_narrative(facts: &EpisodeFacts) -> Option<Draft> {
     })
 }
 
-/// R4, R8: the Engagement narrative for the contact made — the plan adjusted within two
-/// business days of the miss, or, later, the re-engagement appointment to come.
-pub fn contact_narrative(facts: &EpisodeFacts, calendar: &BusinessCalendar) -> Option<Draft> {
+/// R4, R8: the Engagement narrative for the contact made — the plan adjusted with the
+/// participant (at any time before a decision), or not yet.
+pub fn contact_narrative(facts: &EpisodeFacts) -> Option<Draft> {
     let contact = facts.contact_made.as_ref()?;
     let who = &facts.participant;
-    let in_time =
-        contact_in_time_to_adjust(facts.trigger.on, contact.on, calendar).unwrap_or(false);
-    let next = match (in_time, contact.plan_adjusted) {
-        (true, true) => {
-            "The case plan was adjusted with the agreed updated plan; no re-engagement appointment is needed."
-        }
-        (true, false) => "The case plan is to be adjusted with the agreed updated plan.",
-        (false, _) => {
-            "Contact came more than 2 business days after the miss; a re-engagement appointment will be scheduled."
-        }
+    let next = if contact.plan_adjusted {
+        "The case plan was adjusted with the agreed updated plan; no re-engagement appointment is needed."
+    } else {
+        "The case plan is to be adjusted with the agreed updated plan."
     };
     Some(Draft {
         kind: NarrativeType::Engagement,
@@ -296,10 +312,22 @@ pub fn appointment_narrative(facts: &EpisodeFacts) -> Option<Draft> {
 }
 
 /// R25, R27: the decision narrative — good cause or no disqualification in an Engagement
-/// narrative; a DQ1 on the Re-engagement page.
+/// narrative (the team's, or the case manager's alone, R23); a DQ1 on the Re-engagement page.
+/// It states only what is recorded: the appointment's day for a no-show, the Re-engagement
+/// page finalized only once that step is.
 pub fn decision_narrative(facts: &EpisodeFacts) -> Option<Draft> {
     let decision = facts.decision.as_ref()?;
     let who = &facts.participant;
+    if let Some(reason) = decision.case_manager_reason() {
+        return Some(Draft {
+            kind: NarrativeType::Engagement,
+            text: format!(
+                "On {} the case manager gave {who} good cause for not engaging: {}. No disqualification will be imposed.",
+                tracs_date(decision.decided_on),
+                reason.trim().trim_end_matches('.')
+            ),
+        });
+    }
     let staffed_on = facts.staffing.as_ref().map(|s| tracs_date(s.held_on));
     let staffed = staffed_on
         .as_ref()
@@ -307,7 +335,7 @@ pub fn decision_narrative(facts: &EpisodeFacts) -> Option<Draft> {
         .unwrap_or_default();
     match decision.outcome {
         DecisionOutcome::GoodCause => {
-            let cause = good_cause(facts, decision.decided_on);
+            let cause = good_cause_dated(facts, decision.decided_on, tracs_date);
             let why = if cause.reasons.is_empty() {
                 String::new()
             } else {
@@ -332,14 +360,20 @@ pub fn decision_narrative(facts: &EpisodeFacts) -> Option<Draft> {
         }),
         DecisionOutcome::Dq1 => {
             let mut lines = Vec::new();
-            if let (Some(staffing), Some(on)) = (&facts.staffing, &staffed_on) {
+            if let Some(staffing) = &facts.staffing {
+                // The appointment's day, where there was one: the staffing may be held later.
+                let (event, on) = match &facts.appointment {
+                    Some(appointment) => ("re-engagement appointment", appointment.on),
+                    None => ("re-engagement staffing", staffing.held_on),
+                };
                 lines.push(if staffing.participant_attended {
-                    format!("{who} attended the re-engagement staffing on {on}.")
+                    format!("{who} attended the {event} on {}.", tracs_date(on))
                 } else {
-                    format!("{who} no-showed to the re-engagement staffing on {on}.")
+                    format!("{who} no-showed to the {event} on {}.", tracs_date(on))
                 });
                 lines.push(format!(
-                    "The team staffed the case and determined {who} did not have good cause at this time for non-engagement in services."
+                    "The team staffed the case on {} and determined {who} did not have good cause at this time for non-engagement in services.",
+                    tracs_date(staffing.held_on)
                 ));
             }
             lines.push("A DQ1 JOBS disqualification will be applied.".to_owned());
@@ -352,8 +386,13 @@ pub fn decision_narrative(facts: &EpisodeFacts) -> Option<Draft> {
                         .to_owned(),
                 );
             }
-            if facts.finalized_on.is_some() {
+            if facts.post_dq1.page_finalized {
                 lines.push("The Re-engagement Page was updated and finalized.".to_owned());
+            } else if facts.post_dq1.dq1_selected_on_page {
+                lines.push(
+                    "The Re-engagement Page was updated: DQ1 – JOBS Disqualification selected."
+                        .to_owned(),
+                );
             }
             Some(Draft { kind: NarrativeType::ReengagementPage, text: lines.join("\n") })
         }

@@ -2,9 +2,15 @@
 //!
 //! R15: the notice must be mailed at least 7 calendar days before the appointment.
 //! R16: the appointment is on a business day.
-//! Counting (CALENDAR.md): the latest mailing day is the appointment minus 7 calendar days;
-//! if nobody mails that day, move *back* to the previous business day, since moving forward
-//! would shorten the notice.
+//!
+//! R15 asks three different questions, each answered here once:
+//! * *planning* — the mail-by day a coach is shown: the appointment minus 7 calendar days,
+//!   moved *back* to the office's previous business day when nobody mails that day (moving
+//!   forward would shorten the notice): [`notice_mail_by`];
+//! * *recording* — a mailing that happened meets R15 when it is on or before the appointment
+//!   minus 7, whatever weekday it was: [`notice_on_time`];
+//! * *earliest appointment* — for a notice not yet mailed, counted from the next day the
+//!   office can mail (today, if it is a business day): [`earliest_appointment_for_mailing`].
 
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -55,16 +61,40 @@ pub fn notice_mail_by(
         .ok_or(NoticeError::OutOfRange(appointment))
 }
 
-/// R15, R16: the earliest appointment day for a notice mailed on `mailed`: seven calendar
-/// days later, moved forward to the next business day.
-pub fn earliest_appointment_for_mailing(
-    mailed: NaiveDate,
+/// R15, recording: whether a notice actually mailed on `mailed` met the 7 calendar days
+/// before the appointment on `appointment` — on or before the appointment minus 7, whatever
+/// weekday it was (mailed on Thanksgiving, Thursday 2026-11-26, for Friday 2026-12-04 is on
+/// time).
+pub fn notice_on_time(mailed: NaiveDate, appointment: NaiveDate) -> bool {
+    appointment
+        .checked_sub_days(Days::new(NOTICE_CALENDAR_DAYS))
+        .is_some_and(|last| mailed <= last)
+}
+
+/// R15: the first day on or after `day` the office can mail a notice: `day` itself if it is a
+/// business day, else the next one.
+pub fn first_mailing_day(
+    day: NaiveDate,
     calendar: &BusinessCalendar,
 ) -> Result<NaiveDate, NoticeError> {
-    mailed
+    calendar
+        .on_or_after(day)
+        .map_err(|_| NoticeError::OutOfRange(day))
+}
+
+/// R15, R16, earliest appointment: for a notice not yet mailed on `day`, the earliest
+/// appointment — counted from the next day the office can mail ([`first_mailing_day`]), plus
+/// 7 calendar days, moved forward to a business day. On Thanksgiving 2026 (Thursday 11-26;
+/// Friday 11-27 closed too) the office mails next on Monday 11-30, so the earliest appointment
+/// is Monday 2026-12-07. It is always a day [`appointment_mail_by`] accepts on `day`.
+pub fn earliest_appointment_for_mailing(
+    day: NaiveDate,
+    calendar: &BusinessCalendar,
+) -> Result<NaiveDate, NoticeError> {
+    first_mailing_day(day, calendar)?
         .checked_add_days(Days::new(NOTICE_CALENDAR_DAYS))
         .and_then(|day| calendar.on_or_after(day).ok())
-        .ok_or(NoticeError::OutOfRange(mailed))
+        .ok_or(NoticeError::OutOfRange(day))
 }
 
 /// Why an appointment picked on a given day cannot be given.
@@ -74,23 +104,24 @@ pub enum AppointmentProblem {
     Notice(#[from] NoticeError),
     /// R15: the notice could no longer be mailed 7 days before it.
     #[error(
-        "Too soon: if the notice is mailed today, the earliest appointment is {} (R15).",
+        "Too soon for the 7-day notice: the earliest appointment is {} (R15).",
         long_date(*earliest)
     )]
     TooSoon { earliest: NaiveDate },
 }
 
 /// R15, R16: for an appointment on `appointment` picked on `today`, the last day to mail the
-/// DHS 7869 notice — or why that day cannot be given (not a business day, or too soon for
-/// the notice). The scheduling form says this as the date is picked; the server refuses
-/// with the same answer.
+/// DHS 7869 notice — or why that day cannot be given (not a business day, or too soon for a
+/// notice mailed on the next day the office can mail). The scheduling form says this as the
+/// date is picked; the server refuses with the same answer, and the earliest day it suggests
+/// is one it accepts.
 pub fn appointment_mail_by(
     appointment: NaiveDate,
     today: NaiveDate,
     calendar: &BusinessCalendar,
 ) -> Result<NaiveDate, AppointmentProblem> {
     let mail_by = notice_mail_by(appointment, calendar)?;
-    if mail_by < today {
+    if mail_by < first_mailing_day(today, calendar)? {
         let earliest = earliest_appointment_for_mailing(today, calendar)?;
         return Err(AppointmentProblem::TooSoon { earliest });
     }
@@ -102,10 +133,11 @@ pub fn appointment_mail_by(
 pub enum MailingProblem {
     #[error(transparent)]
     Notice(#[from] NoticeError),
-    /// R15: mailed fewer than 7 calendar days before the appointment; the fix is to
-    /// reschedule it to `earliest` or later.
+    /// R15: mailed fewer than 7 calendar days before the appointment (`due` is the last day
+    /// that would have met it); the fix is to reschedule it to `earliest` or later — the
+    /// earliest a new notice mailed from today allows — and mail a new notice.
     #[error(
-        "Mailed on {} is later than {}, fewer than 7 days before the appointment. Reschedule the appointment to {} or later (R15).",
+        "Mailed on {} is later than {}, fewer than 7 days before the appointment. Reschedule the appointment to {} or later and mail a new notice for it (R15).",
         long_date(*mailed),
         long_date(*due),
         long_date(*earliest)
@@ -117,22 +149,28 @@ pub enum MailingProblem {
     },
 }
 
-/// R15: whether a notice mailed on `mailed` is in time for the appointment on
-/// `appointment`; the last mailing day when it is. The notice form says this as the day is
-/// picked; the server refuses with the same answer.
+/// R15, recording: whether a notice mailed on `mailed` is in time for the appointment on
+/// `appointment` ([`notice_on_time`]), recorded on `today`; the planning mail-by day when it
+/// is. A late one is answered with the fix: the earliest appointment a new notice mailed from
+/// `today` allows. The notice form says this as the day is picked; the server refuses with
+/// the same answer.
 pub fn notice_mailing(
     mailed: NaiveDate,
     appointment: NaiveDate,
+    today: NaiveDate,
     calendar: &BusinessCalendar,
 ) -> Result<NaiveDate, MailingProblem> {
-    let due = notice_mail_by(appointment, calendar)?;
-    if mailed > due {
-        let earliest = earliest_appointment_for_mailing(mailed, calendar)?;
+    let planned = notice_mail_by(appointment, calendar)?;
+    if !notice_on_time(mailed, appointment) {
+        let due = appointment
+            .checked_sub_days(Days::new(NOTICE_CALENDAR_DAYS))
+            .ok_or(NoticeError::OutOfRange(appointment))?;
+        let earliest = earliest_appointment_for_mailing(today.max(mailed), calendar)?;
         return Err(MailingProblem::Late {
             mailed,
             due,
             earliest,
         });
     }
-    Ok(due)
+    Ok(planned)
 }

@@ -4,24 +4,24 @@
 //!
 //! | rule | in `core` |
 //! |---|---|
-//! | R1 | `episode::TriggerKind` — what opens an episode; `episode::check_miss` |
-//! | R2, R5, R6 | `deadlines::{first_contact_due, contractor_contact_due, noncooperation_contact_due}` |
-//! | R3 | `deadlines::missed_pe_call_by`, shown by `episode::next_action` and `episode::miss_hints` |
-//! | R4, R10 | `narrative::attempt_narrative`; attempts logged in order (`Refusal::AttemptOutOfOrder`) |
+//! | R1 | `episode::TriggerKind` — what opens an episode; `episode::check_miss` (a miss called ahead opens none) |
+//! | R2, R5, R6 | `deadlines::{first_contact_due, contractor_contact_due, noncooperation_contact_due}`; R5 from `Trigger::aware_on` |
+//! | R3 | `deadlines::missed_pe_call_by` for any missed appointment with a time (`TriggerKind::is_appointment`), shown by `episode::next_action` and `episode::miss_hints` |
+//! | R4, R10 | `narrative::attempt_narrative`; attempts in any order, kept by their days (`EpisodeFacts::attempt_position`, `is_late_entry`) |
 //! | R7 | `episode::ContactMethod`; a phone not in service → offsite visit (`next_action`) |
-//! | R8 | `deadlines::{adjust_plan_contact_by, contact_in_time_to_adjust}`, `episode::contact_advice` |
-//! | R9 | `deadlines::{ResponseWindow, follow_up_due}` |
-//! | R11 | `next_action`: an invalid address → ONE missing-information request |
-//! | R12 | `deadlines::invite_to_reengagement_on`, `Refusal::InviteTooEarly` |
-//! | R13, R14 | `episode::progress::qualifying_attempt`, `Refusal::NotEnoughAttempts` |
-//! | R15, R16 | `notice::{notice_mail_by, earliest_appointment_for_mailing}` |
+//! | R8 | `episode::progress::{contact_target, contact_on_target}` — a target, met or late (`DeadlineKind::AdjustPlan`, `Timeliness::contact`), never a gate; `episode::contact_advice` |
+//! | R9 | `deadlines::{ResponseWindow, follow_up_due}`; `episode::progress::{first_message, follow_up_after}` |
+//! | R11 | `next_action`: an invalid address → ONE missing-information request (`episode::r11_request`) |
+//! | R12 | `deadlines::invite_to_reengagement_on`, `episode::invite_on`, `Refusal::InviteTooEarly` |
+//! | R13, R14 | `episode::progress::{written_and_other, second_unsuccessful_on}`, `Refusal::NotEnoughAttempts`, `episode::scheduling_warnings` |
+//! | R15, R16 | `notice::{notice_mail_by (planning), notice_on_time (recording), earliest_appointment_for_mailing, first_mailing_day}` |
 //! | R17 | missing information blocks a decision; the case review deadline |
-//! | R18 | `readiness::MIN_DEPARTMENT_STAFF`, `episode::department_staff_needed`; who may finalize a DQ1 |
+//! | R18 | `readiness::MIN_DEPARTMENT_STAFF`, `StaffingMember::{counts_toward_three, confirmed}`, `Transition::ConfirmPresence`, `episode::confirmations_needed`; who may finalize a DQ1 |
 //! | R19 | `Release::covers`, `Partner::with_release_on_file`, `Refusal::PartnerWithoutRelease` |
-//! | R20 | `BarrierArea` × `HouseholdMember`, checked by `dq1_readiness` |
+//! | R20 | `BarrierArea` × `HouseholdMember`, each answered, accommodations for each present; checked by `dq1_readiness` |
 //! | R21 | `episode::staffing_preparation_checklist` |
 //! | R22 | `narrative::staffing_narrative` |
-//! | R23 | `episode::good_cause`; a good-cause decision names its cause (`Refusal::NoGoodCauseFound`) |
+//! | R23 | `episode::good_cause`; a good-cause decision names its cause (`Refusal::NoGoodCauseFound`); the case manager alone (`Transition::GiveGoodCause`) |
 //! | R24 | `Transition::RequestNewStaffing`; a decision stands until then (`Refusal::AlreadyDecided`) |
 //! | R25 | `narrative::NarrativeType` chosen by outcome |
 //! | R26 | `episode::dq1_decision_readiness` (a DQ1 decision), `episode::dq1_readiness` (its finalization), `Transition::FinalizeDq1` |

@@ -132,6 +132,7 @@ fn r11_an_invalid_address_adds_the_one_request() {
         response_window: None,
         by_initials: "RH".into(),
         note: None,
+        by_contractor: false,
     };
     let request = r11_request(&visit).expect("a request");
     assert_eq!(request.kind, MissingInfoKind::AddressVerification);

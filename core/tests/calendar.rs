@@ -350,21 +350,21 @@ fn r9_response_window_and_follow_up() {
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn r8_contact_in_two_business_days_to_adjust_the_plan() {
     let cal = oregon();
+    // The R8 target: two business days after a miss on the Wednesday before Thanksgiving.
     assert_eq!(
         adjust_plan_contact_by(d("2026-11-25"), &cal),
         Ok(d("2026-12-01"))
     );
+    // Across the year end: a miss on Wednesday 2026-12-30 → Monday 2027-01-04 (New Year's
+    // Day, Friday, closed).
     assert_eq!(
-        contact_in_time_to_adjust(d("2026-11-25"), d("2026-12-01"), &cal),
-        Ok(true)
+        adjust_plan_contact_by(d("2026-12-30"), &cal),
+        Ok(d("2027-01-04"))
     );
+    // A miss on a Saturday counts from Monday.
     assert_eq!(
-        contact_in_time_to_adjust(d("2026-11-25"), d("2026-12-02"), &cal),
-        Ok(false)
-    );
-    assert_eq!(
-        contact_in_time_to_adjust(d("2026-11-25"), d("2026-11-25"), &cal),
-        Ok(true)
+        adjust_plan_contact_by(d("2026-11-21"), &cal),
+        Ok(d("2026-11-24"))
     );
 }
 

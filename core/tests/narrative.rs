@@ -20,6 +20,7 @@ fn episode() -> EpisodeFacts {
             on: d("2026-11-24"),
             at: None,
             reported_by: ReportedBy::Department,
+            aware_on: None,
         },
     )
 }
@@ -37,6 +38,7 @@ fn attempt(
         response_window: window.map(|w| ResponseWindow::new(w).unwrap()),
         by_initials: "RH".into(),
         note: None,
+        by_contractor: false,
     }
 }
 
@@ -45,22 +47,10 @@ fn decided(outcome: DecisionOutcome) -> EpisodeFacts {
     facts.staffing = Some(Staffing {
         held_on: d("2026-12-10"),
         members: vec![
-            StaffingMember {
-                initials: "JD".into(),
-                role: StaffingRole::CaseAide,
-            },
-            StaffingMember {
-                initials: "RH".into(),
-                role: StaffingRole::FamilyCoach,
-            },
-            StaffingMember {
-                initials: "XR".into(),
-                role: StaffingRole::OperationsManager,
-            },
-            StaffingMember {
-                initials: "JB".into(),
-                role: StaffingRole::EngagementSpecialist,
-            },
+            StaffingMember::account(4, "JD", StaffingRole::CaseAide),
+            StaffingMember::account(1, "RH", StaffingRole::FamilyCoach),
+            StaffingMember::account(2, "XR", StaffingRole::OperationsManager),
+            StaffingMember::account(3, "JB", StaffingRole::EngagementSpecialist),
         ],
         participant_attended: false,
         partners: vec![],
@@ -86,11 +76,26 @@ fn decided(outcome: DecisionOutcome) -> EpisodeFacts {
         recommended_strategies: vec!["Weekly check-in calls".into()],
         pdp_next_steps: vec!["Job search, 10 hours a week".into()],
     });
-    facts.decision = Some(Decision {
-        outcome,
-        decided_on: d("2026-12-10"),
-    });
+    facts.decision = Some(Decision::by_team(outcome, d("2026-12-10")));
     facts
+}
+
+/// Every barrier cell of R20 answered "no concerns" but the two of `decided`.
+fn all_other_cells_clear(facts: &mut EpisodeFacts) {
+    let staffing = facts.staffing.as_mut().unwrap();
+    for area in BarrierArea::ALL {
+        for who in HouseholdMember::ALL {
+            if !staffing
+                .barrier_review
+                .iter()
+                .any(|f| f.area == area && f.who == who)
+            {
+                staffing
+                    .barrier_review
+                    .push(BarrierFinding::none_found(area, who));
+            }
+        }
+    }
 }
 
 #[wasm_bindgen_test]
@@ -114,6 +119,16 @@ fn r4_r10_voicemail_with_a_window_across_thanksgiving() {
     assert_eq!(
         attempt_narrative(&facts, 1, &BusinessCalendar::oregon()),
         None
+    );
+    // R5: a contractor's message asks the participant to contact the contractor, not the coach.
+    facts.attempts[0].by_contractor = true;
+    let text = attempt_narrative(&facts, 0, &BusinessCalendar::oregon())
+        .unwrap()
+        .text;
+    assert!(
+        text.contains("left a voicemail for Ms. Smith to contact the JOBS contractor.")
+            && !text.contains("family coach"),
+        "{text}"
     );
 }
 
@@ -184,12 +199,17 @@ fn r22_staffing_narrative_names_who_was_present() {
          Ms. Smith did not attend.\n\
          Team reviewed challenges present: childcare or transportation (adult), offered: bus pass, did not affect the ability to participate.\n\
          Reviewed with no concerns: mental health (adult).\n\
+         Not reviewed: domestic violence (last 6 months) (adult), domestic violence (last 6 months) (children in the household), mental health (children in the household), relationship to drugs or alcohol (adult), relationship to drugs or alcohol (children in the household), learning needs or disability (adult), learning needs or disability (children in the household), physical health (adult), physical health (children in the household) and childcare or transportation (children in the household).\n\
          Outcome: re-engaged with a new plan; no disqualification.\n\
          Recommended engagement strategies: Weekly check-in calls.\n\
          Next steps: Job search, 10 hours a week."
     );
-    // Only the areas recorded are said to be reviewed.
-    assert!(!draft.text.contains("domestic violence"));
+    // R20: an unanswered cell is "not reviewed", never "no concerns".
+    assert!(!draft.text.contains("no concerns: domestic violence"));
+    let mut reviewed = decided(DecisionOutcome::ReengagedNewPlan);
+    all_other_cells_clear(&mut reviewed);
+    let text = staffing_narrative(&reviewed).unwrap().text;
+    assert!(!text.contains("Not reviewed"), "{text}");
 }
 
 #[wasm_bindgen_test]
@@ -205,8 +225,8 @@ fn r25_good_cause_goes_in_an_engagement_narrative() {
     assert_eq!(
         draft.text,
         "The re-engagement team staffed the case on 12/10/2026. The team determined Ms. Smith had \
-         good cause for not engaging: exempt from Friday, November 20, 2026 to Monday, November 30, \
-         2026. No disqualification will be imposed."
+         good cause for not engaging: exempt from 11/20/2026 to 11/30/2026. No disqualification \
+         will be imposed."
     );
     assert_eq!(
         staffing_narrative(&facts).unwrap().kind,
@@ -223,7 +243,7 @@ fn r25_r27_dq1_goes_on_the_reengagement_page() {
     assert_eq!(
         before.text,
         "Ms. Smith no-showed to the re-engagement staffing on 12/10/2026.\n\
-         The team staffed the case and determined Ms. Smith did not have good cause at this time for non-engagement in services.\n\
+         The team staffed the case on 12/10/2026 and determined Ms. Smith did not have good cause at this time for non-engagement in services.\n\
          A DQ1 JOBS disqualification will be applied.\n\
          The Family Coach will continue to reach out to Ms. Smith and encourage engagement with the JOBS program."
     );
@@ -233,8 +253,32 @@ fn r25_r27_dq1_goes_on_the_reengagement_page() {
         NarrativeType::ReengagementPage
     );
 
+    // The no-show names the appointment's day, not the staffing's (held later here).
+    facts.appointment = Some(Appointment {
+        on: d("2026-12-08"),
+        at: None,
+        scheduled_on: d("2026-11-30"),
+        notice_mailed_on: Some(d("2026-11-30")),
+    });
+    let text = decision_narrative(&facts).unwrap().text;
+    assert!(
+        text.starts_with("Ms. Smith no-showed to the re-engagement appointment on 12/08/2026.\n"),
+        "{text}"
+    );
+
+    // Finalized in Re-engage is not the TRACS page finalized: said only once recorded.
     facts.post_dq1.resources_offered = true;
     facts.finalized_on = Some(d("2026-12-11"));
+    let after = decision_narrative(&facts).unwrap().text;
+    assert!(!after.contains("finalized"), "{after}");
+    facts.post_dq1.dq1_selected_on_page = true;
+    let after = decision_narrative(&facts).unwrap().text;
+    assert!(
+        after
+            .ends_with("The Re-engagement Page was updated: DQ1 – JOBS Disqualification selected."),
+        "{after}"
+    );
+    facts.post_dq1.page_finalized = true;
     let after = decision_narrative(&facts).unwrap().text;
     assert!(
         after.ends_with(
@@ -245,32 +289,61 @@ fn r25_r27_dq1_goes_on_the_reengagement_page() {
     );
 }
 
+/// R23, R25: good cause the case manager gave alone is an Engagement narrative with its
+/// reason, dated mm/dd/yyyy, and names no staffing.
+#[wasm_bindgen_test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn r23_r25_good_cause_by_the_case_manager_alone() {
+    let mut facts = episode();
+    facts.decision = Some(Decision {
+        outcome: DecisionOutcome::GoodCause,
+        decided_on: d("2026-11-30"),
+        by: DecidedBy::CaseManager {
+            reason: "Hospitalized from 11/23 to 11/27.".into(),
+        },
+    });
+    let draft = decision_narrative(&facts).unwrap();
+    assert_eq!(draft.kind, NarrativeType::Engagement);
+    assert_eq!(
+        draft.text,
+        "On 11/30/2026 the case manager gave Ms. Smith good cause for not engaging: Hospitalized from 11/23 to 11/27. No disqualification will be imposed."
+    );
+}
+
 #[wasm_bindgen_test]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn r8_contact_made_in_time_or_late_across_thanksgiving() {
     // Missed Tuesday 2026-11-24: the two business days are Wednesday 25 and Monday 30.
-    let calendar = BusinessCalendar::oregon();
     let mut facts = episode();
-    assert_eq!(contact_narrative(&facts, &calendar), None);
+    assert_eq!(contact_narrative(&facts), None);
     facts.contact_made = Some(ContactMade {
         on: d("2026-11-30"),
         plan_adjusted: true,
     });
-    let draft = contact_narrative(&facts, &calendar).unwrap();
+    let draft = contact_narrative(&facts).unwrap();
     assert_eq!(draft.kind, NarrativeType::Engagement);
     assert_eq!(
         draft.text,
         "Ms. Smith missed her JOBS appointment on 11/24/2026. Contact made with Ms. Smith on 11/30/2026. The case plan was adjusted with the agreed updated plan; no re-engagement appointment is needed."
     );
+    // R8 is a target: a later contact adjusts the plan the same way; the narrative states
+    // only what was recorded.
     facts.contact_made = Some(ContactMade {
         on: d("2026-12-01"),
-        plan_adjusted: false,
+        plan_adjusted: true,
     });
     assert!(
-        contact_narrative(&facts, &calendar)
+        contact_narrative(&facts)
             .unwrap()
             .text
-            .ends_with("Contact came more than 2 business days after the miss; a re-engagement appointment will be scheduled.")
+            .ends_with("Contact made with Ms. Smith on 12/01/2026. The case plan was adjusted with the agreed updated plan; no re-engagement appointment is needed.")
+    );
+    facts.contact_made.as_mut().unwrap().plan_adjusted = false;
+    assert!(
+        contact_narrative(&facts)
+            .unwrap()
+            .text
+            .ends_with("The case plan is to be adjusted with the agreed updated plan.")
     );
 }
 

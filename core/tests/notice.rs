@@ -215,7 +215,7 @@ fn r15_r16_an_appointment_picked_today_is_mailed_by_or_too_soon() {
     let said = picked("2026-11-30", "2026-11-24").unwrap_err().to_string();
     assert_eq!(
         said,
-        "Too soon: if the notice is mailed today, the earliest appointment is Tuesday, December 1, 2026 (R15)."
+        "Too soon for the 7-day notice: the earliest appointment is Tuesday, December 1, 2026 (R15)."
     );
     // Picked on Wednesday 11-25: 7 days ahead is Wednesday 12-02.
     assert_eq!(
@@ -241,6 +241,96 @@ fn r15_r16_an_appointment_picked_today_is_mailed_by_or_too_soon() {
             earliest: d("2027-01-07")
         })
     );
+    // Picked on New Year's Day (closed): the office mails next on Monday 2027-01-04, so the
+    // earliest is Monday 01-11; Friday 01-08 is too soon (its mail-by, Friday 01-01, is
+    // rolled back to Thursday 12-31).
+    assert_eq!(
+        picked("2027-01-08", "2027-01-01"),
+        Err(AppointmentProblem::TooSoon {
+            earliest: d("2027-01-11")
+        })
+    );
+    assert_eq!(picked("2027-01-11", "2027-01-01"), Ok(d("2027-01-04")));
+}
+
+/// R15, earliest appointment (the three questions of R15, the third): on Thanksgiving 2026 the
+/// office mails next on Monday 11-30, so the earliest appointment is Monday 12-07 — never a
+/// day the server then refuses. Every suggested earliest day is accepted, on every day of a
+/// year across its holidays, weekends and year end.
+#[wasm_bindgen_test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn r15_the_earliest_appointment_counts_from_the_next_mailing_day_and_is_accepted() {
+    use reengage_core::{
+        AppointmentProblem, appointment_mail_by, earliest_appointment_for_mailing,
+        first_mailing_day,
+    };
+    let oregon = BusinessCalendar::oregon();
+    let thanksgiving = d("2026-11-26");
+    assert_eq!(
+        first_mailing_day(thanksgiving, &oregon),
+        Ok(d("2026-11-30"))
+    );
+    assert_eq!(
+        earliest_appointment_for_mailing(thanksgiving, &oregon),
+        Ok(d("2026-12-07"))
+    );
+    assert_eq!(
+        appointment_mail_by(d("2026-12-07"), thanksgiving, &oregon),
+        Ok(d("2026-11-30"))
+    );
+    // Thursday 12-03 and Friday 12-04 are too soon from Thanksgiving, with 12-07 as the fix.
+    for day in ["2026-12-03", "2026-12-04"] {
+        assert_eq!(
+            appointment_mail_by(d(day), thanksgiving, &oregon),
+            Err(AppointmentProblem::TooSoon {
+                earliest: d("2026-12-07")
+            }),
+            "{day}"
+        );
+    }
+    // A Saturday counts from Monday.
+    assert_eq!(
+        earliest_appointment_for_mailing(d("2026-11-21"), &oregon),
+        Ok(d("2026-11-30"))
+    );
+    // Every day from 2026-11-01 to 2028-01-31: the earliest is accepted and the business day
+    // before it is not.
+    let mut today = d("2026-11-01");
+    while today <= d("2028-01-31") {
+        let earliest = earliest_appointment_for_mailing(today, &oregon).unwrap();
+        assert!(
+            appointment_mail_by(earliest, today, &oregon).is_ok(),
+            "{today}: {earliest} refused"
+        );
+        let before = oregon.previous_business_day(earliest).unwrap();
+        assert!(
+            appointment_mail_by(before, today, &oregon).is_err(),
+            "{today}: {before} accepted before the earliest {earliest}"
+        );
+        today = today.succ_opt().unwrap();
+    }
+}
+
+/// R15, recording (the second question): a mailing that happened meets R15 when it is on or
+/// before the appointment minus 7, whatever weekday — the planning day is not the test.
+#[wasm_bindgen_test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn r15_a_recorded_mailing_is_on_time_on_or_before_the_appointment_minus_7() {
+    use reengage_core::{notice_mail_by, notice_on_time};
+    let oregon = BusinessCalendar::oregon();
+    // Planning says Wednesday 11-25 for Friday 12-04 (11-27 is closed) …
+    assert_eq!(
+        notice_mail_by(d("2026-12-04"), &oregon),
+        Ok(d("2026-11-25"))
+    );
+    // … but a notice actually mailed on Thanksgiving, or the day after, is on time.
+    assert!(notice_on_time(d("2026-11-26"), d("2026-12-04")));
+    assert!(notice_on_time(d("2026-11-27"), d("2026-12-04")));
+    assert!(!notice_on_time(d("2026-11-28"), d("2026-12-04")));
+    // A Saturday mailing for the Monday after next; across the year end.
+    assert!(notice_on_time(d("2026-12-26"), d("2027-01-04")));
+    assert!(notice_on_time(d("2026-12-28"), d("2027-01-04")));
+    assert!(!notice_on_time(d("2026-12-29"), d("2027-01-04")));
 }
 
 /// R15: a mailing on a day is in time for the appointment, or late with the fix — the notice
@@ -252,35 +342,46 @@ fn r15_a_notice_mailed_on_a_day_is_in_time_or_late_with_the_fix() {
     let oregon = BusinessCalendar::oregon();
     // Appointment Friday 2026-12-04: minus 7 is the day after Thanksgiving (closed), so the
     // notice must go by Wednesday 11-25.
+    let today = d("2026-11-30");
     assert_eq!(
-        notice_mailing(d("2026-11-25"), d("2026-12-04"), &oregon),
+        notice_mailing(d("2026-11-25"), d("2026-12-04"), today, &oregon),
         Ok(d("2026-11-25"))
     );
     assert_eq!(
-        notice_mailing(d("2026-11-20"), d("2026-12-04"), &oregon),
+        notice_mailing(d("2026-11-20"), d("2026-12-04"), today, &oregon),
         Ok(d("2026-11-25"))
     );
-    let late = notice_mailing(d("2026-11-30"), d("2026-12-04"), &oregon).unwrap_err();
+    // Mailed on Thanksgiving for Friday 12-04: on time (recording, not planning).
+    assert_eq!(
+        notice_mailing(d("2026-11-26"), d("2026-12-04"), today, &oregon),
+        Ok(d("2026-11-25"))
+    );
+    let late = notice_mailing(d("2026-11-30"), d("2026-12-04"), today, &oregon).unwrap_err();
     assert_eq!(
         late,
         MailingProblem::Late {
             mailed: d("2026-11-30"),
-            due: d("2026-11-25"),
+            due: d("2026-11-27"),
             earliest: d("2026-12-07")
         }
     );
     assert_eq!(
         late.to_string(),
-        "Mailed on Monday, November 30, 2026 is later than Wednesday, November 25, 2026, fewer than 7 days before the appointment. Reschedule the appointment to Monday, December 7, 2026 or later (R15)."
+        "Mailed on Monday, November 30, 2026 is later than Friday, November 27, 2026, fewer than 7 days before the appointment. Reschedule the appointment to Monday, December 7, 2026 or later and mail a new notice for it (R15)."
     );
+    // The fix counts from the day it is recorded: a late mailing recorded a day later.
+    assert!(matches!(
+        notice_mailing(d("2026-11-30"), d("2026-12-04"), d("2026-12-01"), &oregon),
+        Err(MailingProblem::Late { earliest, .. }) if earliest == d("2026-12-08")
+    ));
     // Across the year end: mailed New Year's Eve for Tuesday 2027-01-05 is late; the
     // earliest is Thursday 01-07.
     assert!(matches!(
-        notice_mailing(d("2026-12-31"), d("2027-01-05"), &oregon),
+        notice_mailing(d("2026-12-31"), d("2027-01-05"), d("2026-12-31"), &oregon),
         Err(MailingProblem::Late { earliest, .. }) if earliest == d("2027-01-07")
     ));
     assert!(matches!(
-        notice_mailing(d("2026-11-20"), d("2026-12-05"), &oregon),
+        notice_mailing(d("2026-11-20"), d("2026-12-05"), today, &oregon),
         Err(MailingProblem::Notice(_))
     ));
 }

@@ -21,6 +21,7 @@ fn missed_orientation(on: &str) -> EpisodeFacts {
             on: d(on),
             at: None,
             reported_by: ReportedBy::Department,
+            aware_on: None,
         },
     )
 }
@@ -92,6 +93,7 @@ fn r8_then_r9_after_a_message_the_work_is_the_plan_window_then_the_follow_up() {
         response_window: Some(reengage_core::deadlines::ResponseWindow::new(3).unwrap()),
         by_initials: "RH".into(),
         note: None,
+        by_contractor: false,
     });
     let calendar = BusinessCalendar::oregon();
     // R8 first: contact within 2 business days of Monday's miss (by Wednesday 4) still

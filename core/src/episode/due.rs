@@ -4,15 +4,12 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::facts::{AttemptOutcome, EpisodeFacts, ReportedBy, TriggerKind};
-use super::progress::{invite_on, qualifying_attempt};
+use super::facts::{EpisodeFacts, ReportedBy, TriggerKind};
+use super::progress::{contact_target, first_message, follow_up_after, invite_on};
 use super::stage::{Stage, is_closed, stage};
 use crate::calendar::BusinessCalendar;
-use crate::deadlines::{
-    adjust_plan_contact_by, contractor_contact_due, first_contact_due, follow_up_due,
-    noncooperation_contact_due,
-};
-use crate::notice::notice_mail_by;
+use crate::deadlines::{contractor_contact_due, first_contact_due, noncooperation_contact_due};
+use crate::notice::{notice_mail_by, notice_on_time};
 use crate::rules::{R2, R5, R6, R8, R9, R12, R15, R17, RuleId};
 
 /// Which deadline.
@@ -21,7 +18,8 @@ use crate::rules::{R2, R5, R6, R8, R9, R12, R15, R17, RuleId};
 pub enum DeadlineKind {
     /// R2 (R5 for a contractor's report, R6 for a pattern of noncooperation).
     FirstContact,
-    /// R8: contact in time to adjust the plan instead of a re-engagement appointment.
+    /// R8: the timeliness target for contact (2 business days after the miss; R6's 5 for a
+    /// pattern of noncooperation) — met or late, never a gate.
     AdjustPlan,
     /// R9: the follow-up attempt after a message's response window.
     FollowUp,
@@ -136,7 +134,7 @@ pub fn deadlines(
         ),
         (_, ReportedBy::Contractor) => (
             R5,
-            contractor_contact_due(trigger.on, calendar),
+            contractor_contact_due(trigger.aware_on(), calendar),
             format!("engagement contact — 1 business day after the contractor learned of {missed}"),
         ),
         _ => (
@@ -157,21 +155,20 @@ pub fn deadlines(
         ));
     }
 
-    // R8: contact within two business days lets the coach adjust the plan. Shown while it
-    // can still be met, or once it was.
-    if let Ok(due) = adjust_plan_contact_by(trigger.on, calendar) {
-        let met = facts
-            .contact_made
-            .as_ref()
-            .map(|c| c.on)
-            .filter(|on| *on <= due);
-        if met.is_some() || (facts.contact_made.is_none() && today <= due) {
-            let why = format!("contact within 2 business days of {missed} to adjust the plan");
+    // R8: the timeliness target for contact — shown while it can still be met, and once
+    // contact came, as met or late. Contact later still lets the plan be adjusted.
+    if let Some(due) = contact_target(facts, calendar) {
+        let contact = facts.contact_made.as_ref().map(|c| c.on);
+        if contact.is_some() || today <= due {
+            let why = match trigger.kind {
+                TriggerKind::PatternOfNoncooperation => "contact within 5 business days of the pattern coming to light — the target for adjusting the plan".to_owned(),
+                _ => format!("contact within 2 business days of {missed} — the target for adjusting the plan"),
+            };
             list.push(Deadline::new(
                 DeadlineKind::AdjustPlan,
                 R8,
                 due,
-                met,
+                contact,
                 why,
                 today,
                 calendar,
@@ -179,37 +176,26 @@ pub fn deadlines(
         }
     }
 
-    // R9: each message left waits its response window, then one follow-up attempt.
-    let qualified = qualifying_attempt(facts);
-    for (index, attempt) in facts.attempts.iter().enumerate() {
-        let (AttemptOutcome::MessageLeft, Some(window)) =
-            (attempt.outcome, attempt.response_window)
-        else {
-            continue;
-        };
-        let next = facts.attempts.get(index + 1).map(|a| a.on);
+    // R9: after the first message left, its response window, then one follow-up attempt on or
+    // after the window's end (another channel used inside the window is not it).
+    if let Some((message, due)) = first_message(facts, calendar) {
         let contact = facts.contact_made.as_ref().map(|c| c.on);
-        let met = next.or(contact);
-        // After the attempts R13 asks for, R12's invitation takes over.
-        if met.is_none() && qualified.is_some_and(|q| index >= q) {
-            continue;
-        }
-        if let Ok(due) = follow_up_due(attempt.on, window, calendar) {
-            let why = format!(
-                "follow-up attempt — the {} response window after the message of {}",
-                crate::words::business_days(i64::from(window.business_days())),
-                crate::words::long_date(attempt.on)
-            );
-            list.push(Deadline::new(
-                DeadlineKind::FollowUp,
-                R9,
-                due,
-                met,
-                why,
-                today,
-                calendar,
-            ));
-        }
+        let met = follow_up_after(facts, due).map(|a| a.on).or(contact);
+        let window = message.response_window.map_or(0, |w| w.business_days());
+        let why = format!(
+            "follow-up attempt — on or after the end of the {} response window of the message of {}",
+            crate::words::business_days(i64::from(window)),
+            crate::words::long_date(message.on)
+        );
+        list.push(Deadline::new(
+            DeadlineKind::FollowUp,
+            R9,
+            due,
+            met,
+            why,
+            today,
+            calendar,
+        ));
     }
 
     // R12: no reply three business days after the second attempt → invite.
@@ -236,7 +222,7 @@ pub fn deadlines(
                 "DHS 7869 notice — at least 7 calendar days before the appointment on {}",
                 crate::words::long_date(appointment.on)
             );
-            list.push(Deadline::new(
+            let mut deadline = Deadline::new(
                 DeadlineKind::NoticeMailing,
                 R15,
                 due,
@@ -244,7 +230,16 @@ pub fn deadlines(
                 why,
                 today,
                 calendar,
-            ));
+            );
+            // R15, recording: due is the planning day; a mailing meets R15 when it is on or
+            // before the appointment minus 7, whatever weekday.
+            if let DeadlineStatus::Met { on, .. } = deadline.status {
+                deadline.status = DeadlineStatus::Met {
+                    on,
+                    late: !notice_on_time(on, appointment.on),
+                };
+            }
+            list.push(deadline);
         }
         let held = facts.staffing.as_ref().map(|s| s.held_on);
         let why = "case review by the staffing team at the re-engagement appointment".to_owned();

@@ -27,6 +27,19 @@ pub enum TriggerKind {
 }
 
 impl TriggerKind {
+    /// R3: a missed appointment, whose time (where known) calls for a call within ten minutes
+    /// — the coach's own, the JOBS (PE) appointment, the contractor's, or the first planned
+    /// activity or appointment. Not an ongoing step, low attendance or a pattern.
+    pub fn is_appointment(self) -> bool {
+        matches!(
+            self,
+            Self::MissedFirstActivity
+                | Self::MissedCoachAppointment
+                | Self::MissedJobsAppointment
+                | Self::MissedContractorAppointment
+        )
+    }
+
     pub const ALL: [TriggerKind; 7] = [
         Self::MissedJobsAppointment,
         Self::MissedCoachAppointment,
@@ -72,6 +85,18 @@ pub struct Trigger {
     /// The scheduled time of a missed appointment, where known (R3).
     pub at: Option<NaiveTime>,
     pub reported_by: ReportedBy,
+    /// R5: the day a JOBS contractor became aware of the miss (the date on its report), when
+    /// that was after the miss; `None` is the day of the miss. Only a contractor's report has
+    /// one.
+    #[serde(default)]
+    pub aware_on: Option<NaiveDate>,
+}
+
+impl Trigger {
+    /// R5: the day the one who reported the miss became aware of it.
+    pub fn aware_on(&self) -> NaiveDate {
+        self.aware_on.unwrap_or(self.on)
+    }
 }
 
 /// R7: how contact was attempted.
@@ -161,6 +186,17 @@ pub struct Attempt {
     pub by_initials: String,
     /// Anything else worth narrating, in the coach's words.
     pub note: Option<String>,
+    /// R5: made by the JOBS contractor (its engagement contact), not by the department. Set
+    /// by the server from who is signed in, never from a request.
+    #[serde(default)]
+    pub by_contractor: bool,
+}
+
+impl Attempt {
+    /// R14: an attempt that did not reach the participant.
+    pub fn unsuccessful(&self) -> bool {
+        self.outcome != AttemptOutcome::Reached
+    }
 }
 
 /// R8: contact made with the participant, and whether the plan was adjusted.
@@ -282,11 +318,62 @@ impl StaffingRole {
     }
 }
 
+/// R18: one member of a staffing team. A department member is a staff account of the branch
+/// (`staff_id`), picked from its list, who confirms "I was present" with their own sign-in;
+/// child welfare, contractors, partners and designees without an account are named rows
+/// (`staff_id` is `None`) that never count toward the three.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StaffingMember {
+    /// The staff account, for a member of the branch's staff.
+    #[serde(default)]
+    pub staff_id: Option<i64>,
     pub initials: String,
     pub role: StaffingRole,
+    /// The day the member confirmed "I was present" with their own sign-in.
+    #[serde(default)]
+    pub confirmed_on: Option<NaiveDate>,
+}
+
+impl StaffingMember {
+    /// A staff account of the branch on the team, not yet confirmed.
+    pub fn account(staff_id: i64, initials: impl Into<String>, role: StaffingRole) -> Self {
+        Self {
+            staff_id: Some(staff_id),
+            initials: initials.into(),
+            role,
+            confirmed_on: None,
+        }
+    }
+
+    /// A named row: someone without an account of the branch (child welfare, a contractor,
+    /// a designee). Never counts toward the three (R18).
+    pub fn named(initials: impl Into<String>, role: StaffingRole) -> Self {
+        Self {
+            staff_id: None,
+            initials: initials.into(),
+            role,
+            confirmed_on: None,
+        }
+    }
+
+    /// R18: counts toward the three department staff: a department seat held by a staff
+    /// account.
+    pub fn counts_toward_three(&self) -> bool {
+        self.staff_id.is_some() && self.role.is_department()
+    }
+
+    /// R18, R26: counts toward the three *confirmed* department staff a DQ1 needs.
+    pub fn confirmed(&self) -> bool {
+        self.counts_toward_three() && self.confirmed_on.is_some()
+    }
+
+    /// Whether `other` is the same seat: the same account, or the same named row.
+    fn same_seat(&self, other: &StaffingMember) -> bool {
+        self.staff_id == other.staff_id
+            && self.role == other.role
+            && (self.staff_id.is_some() || self.initials.eq_ignore_ascii_case(&other.initials))
+    }
 }
 
 /// R19: an MCS 3010 release of information.
@@ -425,22 +512,24 @@ pub struct BarrierFinding {
 }
 
 impl BarrierFinding {
-    /// R20: the whole review grid — every area for the adult and for the children — with
-    /// nothing found yet; the staffing form starts from it.
-    pub fn grid() -> Vec<BarrierFinding> {
-        BarrierArea::ALL
-            .iter()
-            .flat_map(|area| {
-                HouseholdMember::ALL.iter().map(move |who| BarrierFinding {
-                    area: *area,
-                    who: *who,
-                    present: false,
-                    accommodation_offered: None,
-                    affected_participation: None,
-                    notes: None,
-                })
-            })
-            .collect()
+    /// R20: a cell answered "no concerns" for `area` and `who`.
+    pub fn none_found(area: BarrierArea, who: HouseholdMember) -> Self {
+        BarrierFinding {
+            area,
+            who,
+            present: false,
+            accommodation_offered: None,
+            affected_participation: None,
+            notes: None,
+        }
+    }
+
+    /// R20: whether the accommodations and resources offered are recorded (a barrier present
+    /// needs them).
+    pub fn accommodation_recorded(&self) -> bool {
+        self.accommodation_offered
+            .as_deref()
+            .is_some_and(|text| !text.trim().is_empty())
     }
 }
 
@@ -475,12 +564,33 @@ pub struct Staffing {
 }
 
 impl Staffing {
-    /// R18: how many members are department staff or designees.
+    /// R18: how many members count toward the three department staff: department seats held
+    /// by staff accounts of the branch (a named row never counts).
     pub fn department_staff(&self) -> usize {
         self.members
             .iter()
-            .filter(|m| m.role.is_department())
+            .filter(|m| m.counts_toward_three())
             .count()
+    }
+
+    /// R18, R26: how many of them confirmed "I was present" with their own sign-in.
+    pub fn confirmed_department_staff(&self) -> usize {
+        self.members.iter().filter(|m| m.confirmed()).count()
+    }
+
+    /// Whether `other` has the same team on the same day: every seat the same, in any order.
+    /// Confirmations of presence stand only while it does.
+    pub fn same_team(&self, other: &Staffing) -> bool {
+        self.held_on == other.held_on
+            && self.members.len() == other.members.len()
+            && self
+                .members
+                .iter()
+                .all(|m| other.members.iter().any(|o| m.same_seat(o)))
+            && other
+                .members
+                .iter()
+                .all(|o| self.members.iter().any(|m| m.same_seat(o)))
     }
 
     /// R19: partners without an MCS 3010 release in force on the staffing day.
@@ -514,11 +624,44 @@ impl DecisionOutcome {
     }
 }
 
+/// Who made a decision.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum DecidedBy {
+    /// The staffing team (R18–R23).
+    #[default]
+    Team,
+    /// R23: the case manager alone, without a staffing, giving good cause with its reason
+    /// (policy 004: "when the Case Manager … gives good cause for noncooperation").
+    CaseManager { reason: String },
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Decision {
     pub outcome: DecisionOutcome,
     pub decided_on: NaiveDate,
+    #[serde(default)]
+    pub by: DecidedBy,
+}
+
+impl Decision {
+    /// A decision of the staffing team.
+    pub fn by_team(outcome: DecisionOutcome, decided_on: NaiveDate) -> Self {
+        Self {
+            outcome,
+            decided_on,
+            by: DecidedBy::Team,
+        }
+    }
+
+    /// R23: the case manager's reason for good cause given alone, if it was.
+    pub fn case_manager_reason(&self) -> Option<&str> {
+        match &self.by {
+            DecidedBy::CaseManager { reason } => Some(reason),
+            DecidedBy::Team => None,
+        }
+    }
 }
 
 /// R27: the steps after a DQ1, as a checklist.
@@ -535,6 +678,9 @@ pub struct PostDq1Steps {
     pub one_case_note: bool,
     /// State Family Pre-SSI Program and Family Support and Connections offered.
     pub resources_offered: bool,
+    /// The TRACS Re-engagement page finalized (policy 003: once every step is complete).
+    #[serde(default)]
+    pub page_finalized: bool,
 }
 
 impl PostDq1Steps {
@@ -547,6 +693,7 @@ impl PostDq1Steps {
             (before.dq1_selected_on_page, self.dq1_selected_on_page),
             (before.one_case_note, self.one_case_note),
             (before.resources_offered, self.resources_offered),
+            (before.page_finalized, self.page_finalized),
         ];
         pairs.into_iter().all(|(was, now)| !was || now)
     }
@@ -608,5 +755,18 @@ impl EpisodeFacts {
         self.missing_info
             .iter()
             .filter(|item| item.resolved_on.is_none())
+    }
+
+    /// R10: where an attempt on `on` goes among the attempts, kept in the order of their days:
+    /// after every attempt of that day or before, so an earlier attempt entered late takes its
+    /// place by its date.
+    pub fn attempt_position(&self, on: NaiveDate) -> usize {
+        self.attempts.partition_point(|a| a.on <= on)
+    }
+
+    /// R10: whether an attempt on `on` is entered after an attempt of a later day (a late
+    /// entry).
+    pub fn is_late_entry(&self, on: NaiveDate) -> bool {
+        self.attempts.last().is_some_and(|last| on < last.on)
     }
 }

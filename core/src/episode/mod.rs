@@ -18,11 +18,12 @@ pub use attempt_form::{Hint, asks_for_window, attempt_hints, r11_request};
 pub use due::{Deadline, DeadlineKind, DeadlineStatus, deadline_status, deadlines};
 pub use facts::*;
 pub use next::{NextAction, next_action};
-pub use quick_forms::{ContactAdvice, check_miss, contact_advice, miss_hints};
+pub use progress::{contact_on_target, contact_target, invite_on, second_unsuccessful_on};
+pub use quick_forms::{ContactAdvice, check_miss, contact_advice, miss_hints, scheduling_warnings};
 pub use readiness::{
-    FixAt, GoodCause, MIN_DEPARTMENT_STAFF, ReadinessItem, department_staff_needed,
-    dq1_decision_readiness, dq1_readiness, good_cause, overlapping_exemptions, post_dq1_checklist,
-    re_step_day,
+    FixAt, GoodCause, MIN_DEPARTMENT_STAFF, ReadinessItem, attempts_readiness,
+    confirmations_needed, department_staff_needed, dq1_decision_readiness, dq1_readiness,
+    good_cause, good_cause_dated, overlapping_exemptions, post_dq1_checklist, re_step_day,
 };
 pub use stage::{Stage, awaiting_finalization, is_closed, stage};
 pub use support::{
@@ -30,5 +31,5 @@ pub use support::{
     without_disqualification,
 };
 pub use timeliness::{Share, Timeliness, TimelinessFigures, timeliness};
-pub use transition::{Refusal, Transition, apply, check};
+pub use transition::{MAX_REASON_CHARS, Refusal, Transition, apply, check};
 pub use worklist::{Urgency, WorkItem, most_urgent_first, work_item};

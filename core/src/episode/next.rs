@@ -6,14 +6,14 @@ use serde::{Deserialize, Serialize};
 
 use super::due::{DeadlineKind, deadlines};
 use super::facts::{AttemptOutcome, DecisionOutcome, EpisodeFacts, ReportedBy, TriggerKind};
-use super::progress::{adjust_plan_in_time, invite_on, qualifying_attempt};
-use super::readiness::{dq1_readiness, post_dq1_checklist};
+use super::progress::{invite_on, second_unsuccessful_on, written_and_other};
+use super::readiness::{confirmations_needed, dq1_readiness, post_dq1_checklist};
 use super::stage::{Stage, stage};
 use crate::calendar::BusinessCalendar;
 use crate::deadlines::missed_pe_call_by;
 use crate::notice::{earliest_appointment_for_mailing, notice_mail_by};
 use crate::rules::{
-    R2, R3, R5, R6, R7, R8, R11, R12, R13, R15, R17, R18, R23, R25, R26, R27, RuleId,
+    R2, R3, R5, R6, R7, R8, R11, R12, R13, R14, R15, R17, R18, R23, R25, R26, R27, RuleId,
 };
 use crate::words::{due_date, long_date};
 
@@ -45,7 +45,8 @@ pub fn next_action(
     match stage(facts, today, calendar) {
         Stage::Missed => {
             let trigger = &facts.trigger;
-            if let (TriggerKind::MissedJobsAppointment, Some(at), true) = (trigger.kind, trigger.at, today == trigger.on) {
+            // R3: any missed appointment with a known time, the coach's own too.
+            if let (true, Some(at), true) = (trigger.kind.is_appointment(), trigger.at, today == trigger.on) {
                 let call_by = missed_pe_call_by(trigger.on.and_time(at));
                 return action(
                     format!("Call {who} by {} — within 10 minutes of the missed {}", call_by.format("%-I:%M %P"), trigger.what),
@@ -82,14 +83,15 @@ pub fn next_action(
             if let Some(deadline) = open(DeadlineKind::FollowUp) {
                 return action(format!("Follow up with {who} by {} — {}", due_date(deadline.due, today), deadline.why), deadline.rule, Some(deadline.due));
             }
-            if qualifying_attempt(facts).is_none() {
-                let has_written = facts.attempts.iter().any(|a| a.method.is_written());
+            if !written_and_other(facts) {
+                let has_written = facts.attempts.iter().any(|a| a.unsuccessful() && a.method.is_written());
                 let text = if !has_written {
-                    format!("Send {who} a letter, note or postcard — one attempt must be in writing before re-engagement")
+                    format!("Send {who} a letter, note or postcard — one attempt in writing (R13: a DQ1 will need it)")
                 } else {
-                    format!("Try {who} by phone, e-mail or a visit — one attempt must be in another way than writing")
+                    format!("Try {who} by phone, e-mail or a visit — one attempt in another way than writing")
                 };
-                return action(text, R13, None);
+                let rule = if second_unsuccessful_on(facts).is_none() { R14 } else { R13 };
+                return action(text, rule, None);
             }
             let invite = invite_on(facts, calendar);
             action(
@@ -103,18 +105,13 @@ pub fn next_action(
         }
         Stage::ContactMade => match &facts.contact_made {
             Some(contact) if contact.plan_adjusted => action(format!("Re-engaged: {who}'s plan was adjusted. Nothing more is due."), R8, None),
-            _ => action(format!("Adjust {who}'s plan with the agreed updated plan"), R8, None),
+            _ => action(format!("Adjust {who}'s plan with the agreed updated plan; if they do not agree to one, schedule a re-engagement appointment"), R8, None),
         },
         Stage::InviteToReengagement => {
-            let late_contact = facts.contact_made.as_ref().is_some_and(|c| !adjust_plan_in_time(facts, c.on, calendar));
             let earliest = earliest_appointment_for_mailing(today, calendar).ok();
             let from = earliest.map(|d| format!(" on {} or later", due_date(d, today))).unwrap_or_default();
-            if late_contact {
-                action(format!("Schedule {who}'s re-engagement appointment{from} — contact came after 2 business days"), R8, None)
-            } else {
-                let due = open(DeadlineKind::Invite).map(|d| d.due);
-                action(format!("Schedule {who}'s re-engagement appointment{from} — no reply 3 business days after the second attempt"), R12, due)
-            }
+            let due = open(DeadlineKind::Invite).map(|d| d.due);
+            action(format!("Schedule {who}'s re-engagement appointment{from} — no reply 3 business days after the second attempt"), R12, due)
         }
         Stage::AppointmentScheduled => {
             let Some(appointment) = &facts.appointment else {
@@ -136,13 +133,18 @@ pub fn next_action(
             }
             match &facts.staffing {
                 None => action(format!("Hold the staffing for {who} with at least three department staff"), R18, None),
+                Some(staffing) if confirmations_needed(staffing) > 0 => action(
+                    format!("Each department member of {who}'s staffing confirms being present with their own sign-in ({} more), then the team decides", confirmations_needed(staffing)),
+                    R18,
+                    None,
+                ),
                 Some(_) => action(format!("Record the team's decision for {who}"), R23, None),
             }
         }
         Stage::Decided => match facts.decision.as_ref().map(|d| d.outcome) {
             Some(DecisionOutcome::Dq1) => match dq1_readiness(facts, calendar).into_iter().next() {
                 Some(unmet) => action(format!("Before the DQ1 is finalized: {}", unmet.problem), unmet.rule, None),
-                None => action("Finalize the DQ1 — an operations manager or lead worker who sat on the staffing".to_owned(), R26, None),
+                None => action("Finalize the DQ1 — an operations manager or lead worker who sat on the staffing and confirmed it".to_owned(), R26, None),
             },
             Some(DecisionOutcome::GoodCause) => action(format!("Closed: good cause, no disqualification. Record it in {who}'s Engagement narrative."), R25, None),
             _ => action(format!("Closed: {who} re-engaged with a new plan. Record it in the Engagement narrative."), R25, None),

@@ -3,14 +3,11 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::facts::{
-    AttemptOutcome, BarrierArea, EpisodeFacts, Exemption, HouseholdMember, Staffing,
-};
-use super::progress::{invite_on, qualifying_attempt};
+use super::facts::{BarrierArea, EpisodeFacts, Exemption, HouseholdMember, Staffing};
+use super::progress::{first_message, follow_up_after, invite_on, written_and_other};
 use crate::calendar::BusinessCalendar;
-use crate::deadlines::follow_up_due;
-use crate::notice::notice_mail_by;
-use crate::rules::{R9, R12, R13, R15, R17, R18, R19, R20, R23, R27, R30, RuleId};
+use crate::notice::{notice_mail_by, notice_on_time};
+use crate::rules::{R9, R12, R13, R14, R15, R17, R18, R19, R20, R23, R27, R30, RuleId};
 use crate::words::long_date;
 
 /// R18: the smallest staffing team of department staff or designees.
@@ -76,17 +73,22 @@ pub fn overlapping_exemptions(facts: &EpisodeFacts, through: NaiveDate) -> Vec<&
 }
 
 /// R23: good cause from the staffing's answers and the exemptions that overlap the episode
-/// (from the miss through `through`).
+/// (from the miss through `through`), dates in the pages' words.
 pub fn good_cause(facts: &EpisodeFacts, through: NaiveDate) -> GoodCause {
+    good_cause_dated(facts, through, long_date)
+}
+
+/// R23: [`good_cause`] with its dates written by `date` (a narrative's mm/dd/yyyy).
+pub fn good_cause_dated(
+    facts: &EpisodeFacts,
+    through: NaiveDate,
+    date: fn(NaiveDate) -> String,
+) -> GoodCause {
     let mut result = GoodCause::default();
     if let Some(exemption) = overlapping_exemptions(facts, through).first() {
         result.reasons.push(match exemption.to {
-            Some(to) => format!(
-                "exempt from {} to {}",
-                long_date(exemption.from),
-                long_date(to)
-            ),
-            None => format!("exempt since {}", long_date(exemption.from)),
+            Some(to) => format!("exempt from {} to {}", date(exemption.from), date(to)),
+            None => format!("exempt since {}", date(exemption.from)),
         });
     }
     let answers = facts
@@ -147,13 +149,23 @@ pub fn post_dq1_checklist(facts: &EpisodeFacts) -> Vec<(&'static str, bool)> {
             "State Family Pre-SSI Program and Family Support and Connections offered",
             steps.resources_offered,
         ),
+        (
+            "The TRACS Re-engagement page finalized",
+            steps.page_finalized,
+        ),
     ]
 }
 
-/// R18: how many more department staff or designees the staffing needs (0 when it has
-/// enough).
+/// R18: how many more department staff (accounts of the branch) the staffing needs (0 when
+/// it has enough).
 pub fn department_staff_needed(staffing: &Staffing) -> usize {
     MIN_DEPARTMENT_STAFF.saturating_sub(staffing.department_staff())
+}
+
+/// R18, R26: how many more department members must confirm "I was present" before a DQ1 may
+/// be decided or finalized (0 when enough have).
+pub fn confirmations_needed(staffing: &Staffing) -> usize {
+    MIN_DEPARTMENT_STAFF.saturating_sub(staffing.confirmed_department_staff())
 }
 
 /// R26: every unmet item that stops a DQ1 from being finalized, each with its rule: the
@@ -174,48 +186,28 @@ pub fn dq1_decision_readiness(
     facts: &EpisodeFacts,
     calendar: &BusinessCalendar,
 ) -> Vec<ReadinessItem> {
-    let mut unmet = Vec::new();
-
-    // R13: two attempts, one written and one in another format.
-    let qualified = qualifying_attempt(facts);
-    if qualified.is_none() {
-        unmet.push(item(R13, FixAt::Attempts, "Make at least two contact attempts, one in writing and one in another way (phone, visit or e-mail)."));
-    }
-
-    // R9: every follow-up waited the response window of the message before it.
-    for pair in facts.attempts.windows(2) {
-        let (earlier, later) = (&pair[0], &pair[1]);
-        if let (AttemptOutcome::MessageLeft, Some(window)) =
-            (earlier.outcome, earlier.response_window)
-            && let Ok(due) = follow_up_due(earlier.on, window, calendar)
-            && later.on < due
-        {
-            unmet.push(item(R9, FixAt::Attempts, format!(
-                "The follow-up of {} came before the response window of the message of {} had run (until {}).",
-                long_date(later.on), long_date(earlier.on), long_date(due)
-            )));
-        }
-    }
+    let mut unmet = attempts_readiness(facts, calendar);
 
     // R12: the invitation came at least 3 business days after the second attempt.
     match (invite_on(facts, calendar), &facts.appointment) {
         (_, None) => unmet.push(item(R12, FixAt::Appointment, "Schedule the re-engagement appointment.")),
         (Some(due), Some(appointment)) if appointment.scheduled_on < due => unmet.push(item(R12, FixAt::Appointment, format!(
-            "The appointment was scheduled on {}, before 3 business days had passed after the second attempt ({}).",
+            "The appointment was scheduled on {}, before 3 business days had passed after the second attempt ({}): reschedule it.",
             long_date(appointment.scheduled_on), long_date(due)
         ))),
         _ => {}
     }
 
-    // R15: the notice went out at least 7 calendar days before the appointment.
+    // R15: the notice went out at least 7 calendar days before the appointment — on or before
+    // the appointment minus 7, whatever weekday it was mailed.
     if let Some(appointment) = &facts.appointment {
         match (appointment.notice_mailed_on, notice_mail_by(appointment.on, calendar)) {
-            (None, _) => unmet.push(item(R15, FixAt::Appointment, "Record the day the DHS 7869 notice was mailed.")),
-            (Some(mailed), Ok(due)) if mailed > due => unmet.push(item(R15, FixAt::Appointment, format!(
-                "The DHS 7869 notice was mailed on {}, later than {} — fewer than 7 days before the appointment.",
-                long_date(mailed), long_date(due)
+            (_, Err(problem)) => unmet.push(item(R15, FixAt::Appointment, problem.to_string())),
+            (None, Ok(_)) => unmet.push(item(R15, FixAt::Appointment, "Record the day the DHS 7869 notice was mailed.")),
+            (Some(mailed), Ok(_)) if !notice_on_time(mailed, appointment.on) => unmet.push(item(R15, FixAt::Appointment, format!(
+                "The DHS 7869 notice was mailed on {}, fewer than 7 days before the appointment on {}: reschedule it.",
+                long_date(mailed), long_date(appointment.on)
             ))),
-            (Some(_), Err(problem)) => unmet.push(item(R15, FixAt::Appointment, problem.to_string())),
             _ => {}
         }
     }
@@ -233,7 +225,7 @@ pub fn dq1_decision_readiness(
         unmet.push(item(
             R18,
             FixAt::Staffing,
-            "Hold the staffing with at least three department staff.",
+            "Hold the staffing with at least three department staff, each confirming being present.",
         ));
         unmet.push(item(
             R20,
@@ -253,12 +245,31 @@ pub fn dq1_decision_readiness(
         return unmet;
     };
 
-    // R18: at least three department staff.
+    // R18: at least three department staff — accounts of the branch — each confirming "I
+    // was present" with their own sign-in. No one person can impose a DQ1.
     let department = staffing.department_staff();
     let needed = department_staff_needed(staffing);
     if needed > 0 {
         unmet.push(item(R18, FixAt::Staffing, format!(
-            "The staffing had {department} department staff; at least {MIN_DEPARTMENT_STAFF} are needed ({needed} more)."
+            "The staffing had {department} department staff picked from the branch's list; at least {MIN_DEPARTMENT_STAFF} are needed ({needed} more). Someone named without an account does not count."
+        )));
+    }
+    let to_confirm = confirmations_needed(staffing);
+    if to_confirm > 0 {
+        let waiting: Vec<&str> = staffing
+            .members
+            .iter()
+            .filter(|m| m.counts_toward_three() && m.confirmed_on.is_none())
+            .map(|m| m.initials.as_str())
+            .collect();
+        let who = if waiting.is_empty() {
+            String::new()
+        } else {
+            format!(" Not yet confirmed: {}.", waiting.join(", "))
+        };
+        unmet.push(item(R18, FixAt::Staffing, format!(
+            "{} department member(s) confirmed being present with their own sign-in; at least {MIN_DEPARTMENT_STAFF} must ({to_confirm} more).{who}",
+            staffing.confirmed_department_staff()
         )));
     }
 
@@ -289,15 +300,30 @@ pub fn dq1_decision_readiness(
                     FixAt::BarrierReview,
                     format!("Review {} for the {}.", area.label(), who.label()),
                 )),
-                Some(f) if f.present && f.affected_participation.is_none() => unmet.push(item(
-                    R20,
-                    FixAt::BarrierReview,
-                    format!(
-                        "Decide whether {} affected the {}'s ability to participate.",
-                        area.label(),
-                        who.label()
-                    ),
-                )),
+                Some(f) if f.present => {
+                    if !f.accommodation_recorded() {
+                        unmet.push(item(
+                            R20,
+                            FixAt::BarrierReview,
+                            format!(
+                                "Record the accommodations and resources offered for {} ({}).",
+                                area.label(),
+                                who.label()
+                            ),
+                        ));
+                    }
+                    if f.affected_participation.is_none() {
+                        unmet.push(item(
+                            R20,
+                            FixAt::BarrierReview,
+                            format!(
+                                "Decide whether {} affected the {}'s ability to participate.",
+                                area.label(),
+                                who.label()
+                            ),
+                        ));
+                    }
+                }
                 Some(_) => {}
             }
         }
@@ -327,6 +353,35 @@ pub fn dq1_decision_readiness(
             FixAt::NextSteps,
             "Record the team's recommended engagement strategies and the PDP next steps.",
         ));
+    }
+    unmet
+}
+
+/// R9, R13, R14: the guardrail items of the contact attempts — the steps a DQ1 will need that
+/// the attempts have not done yet. The scheduling form warns with them (R13 is a warning
+/// there, not a refusal). Read from the attempts' days and outcomes, never their order.
+pub fn attempts_readiness(facts: &EpisodeFacts, calendar: &BusinessCalendar) -> Vec<ReadinessItem> {
+    let mut unmet = Vec::new();
+    // R13, R14: two unsuccessful attempts, one written and one in another format.
+    if !written_and_other(facts) {
+        let unsuccessful = || facts.attempts.iter().filter(|a| a.unsuccessful());
+        let text = if !unsuccessful().any(|a| a.method.is_written()) {
+            "A DQ1 will need a written attempt (letter, note or postcard) that did not reach the participant, besides one in another way."
+        } else {
+            "A DQ1 will need an attempt by phone, visit or e-mail that did not reach the participant, besides the written one."
+        };
+        let rule = if unsuccessful().count() < 2 { R14 } else { R13 };
+        unmet.push(item(rule, FixAt::Attempts, text));
+    }
+    // R9: after the first message left, a follow-up attempt on or after its window's end.
+    if let Some((message, window_end)) = first_message(facts, calendar)
+        && follow_up_after(facts, window_end).is_none()
+        && facts.contact_made.is_none()
+    {
+        unmet.push(item(R9, FixAt::Attempts, format!(
+            "A DQ1 will need a follow-up attempt on or after {}, when the response window of the message of {} ends.",
+            long_date(window_end), long_date(message.on)
+        )));
     }
     unmet
 }

@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::facts::{DecisionOutcome, EpisodeFacts};
-use super::progress::{adjust_plan_in_time, invite_on};
+use super::progress::{invite_on, plan_adjusted};
 use crate::calendar::BusinessCalendar;
 
 /// The eight stages of a re-engagement episode, in order.
@@ -15,7 +15,8 @@ pub enum Stage {
     Missed,
     /// R7–R11: attempts logged, waiting for replies.
     AttemptingContact,
-    /// R8: contact made; adjust the plan (the episode closes as re-engaged).
+    /// R8: contact made; adjust the plan (the episode closes as re-engaged) — at any time
+    /// before a decision.
     ContactMade,
     /// R12–R14: attempts exhausted; schedule the re-engagement appointment.
     InviteToReengagement,
@@ -42,7 +43,7 @@ impl Stage {
     ];
 
     /// The stages an episode at `self` goes through, in order, for a step indicator: a
-    /// contact made in time (R8) ends the episode there; otherwise it runs to staffing and a
+    /// contact made (R8) ends the episode there; otherwise it runs to staffing and a
     /// decision, and a DQ1 to its finalization (R26).
     pub fn path(self) -> &'static [Stage] {
         const REENGAGED: [Stage; 3] = [Stage::Missed, Stage::AttemptingContact, Stage::ContactMade];
@@ -84,19 +85,19 @@ pub fn stage(facts: &EpisodeFacts, today: NaiveDate, calendar: &BusinessCalendar
     if facts.decision.is_some() {
         return Stage::Decided;
     }
+    // R8: the plan adjusted after contact at any time before a decision: re-engaged.
+    if plan_adjusted(facts) {
+        return Stage::ContactMade;
+    }
     if facts.staffing.is_some() || facts.appointment.as_ref().is_some_and(|a| a.on <= today) {
         return Stage::Staffing;
     }
     if facts.appointment.is_some() {
         return Stage::AppointmentScheduled;
     }
-    if let Some(contact) = &facts.contact_made {
-        // R8: contact after the two business days leads to a re-engagement appointment.
-        return if adjust_plan_in_time(facts, contact.on, calendar) {
-            Stage::ContactMade
-        } else {
-            Stage::InviteToReengagement
-        };
+    if facts.contact_made.is_some() {
+        // R8: contact made; the plan is to be adjusted with the participant.
+        return Stage::ContactMade;
     }
     if invite_on(facts, calendar).is_some_and(|day| day <= today) {
         return Stage::InviteToReengagement;
@@ -108,17 +109,15 @@ pub fn stage(facts: &EpisodeFacts, today: NaiveDate, calendar: &BusinessCalendar
     }
 }
 
-/// Whether the episode has ended: re-engaged (R8 or a new plan), good cause, or a
-/// finalized DQ1.
-pub fn is_closed(facts: &EpisodeFacts, calendar: &BusinessCalendar) -> bool {
+/// Whether the episode has ended: re-engaged (R8, the plan adjusted after contact at any
+/// time before a decision, or a new plan), good cause (R23), or a finalized DQ1.
+pub fn is_closed(facts: &EpisodeFacts, _calendar: &BusinessCalendar) -> bool {
     if facts.finalized_on.is_some() {
         return true;
     }
     match &facts.decision {
         Some(decision) => decision.outcome != DecisionOutcome::Dq1,
-        None => facts.contact_made.as_ref().is_some_and(|contact| {
-            contact.plan_adjusted && adjust_plan_in_time(facts, contact.on, calendar)
-        }),
+        None => plan_adjusted(facts),
     }
 }
 

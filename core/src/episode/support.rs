@@ -5,11 +5,11 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::facts::{DecisionOutcome, EpisodeFacts};
-use super::progress::{adjust_plan_in_time, qualifying_attempt};
+use super::progress::{contact_on_target, plan_adjusted, written_and_other};
 use super::stage::stage;
 use crate::calendar::BusinessCalendar;
-use crate::notice::notice_mail_by;
-use crate::rules::{R13, R15, R17, R19, R20, R21, R23, RuleId};
+use crate::notice::notice_on_time;
+use crate::rules::{R13, R15, R17, R18, R19, R20, R21, R23, RuleId};
 
 /// One line of the staffing preparation checklist.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -21,17 +21,11 @@ pub struct ChecklistItem {
 }
 
 /// R21: the staffing preparation checklist (after the voluntary form DHS 7825V).
-pub fn staffing_preparation_checklist(
-    facts: &EpisodeFacts,
-    calendar: &BusinessCalendar,
-) -> Vec<ChecklistItem> {
-    let notice_on_time = facts.appointment.as_ref().and_then(|appointment| {
-        let due = notice_mail_by(appointment.on, calendar).ok()?;
-        Some(
-            appointment
-                .notice_mailed_on
-                .is_some_and(|mailed| mailed <= due),
-        )
+pub fn staffing_preparation_checklist(facts: &EpisodeFacts) -> Vec<ChecklistItem> {
+    let notice_in_time = facts.appointment.as_ref().map(|appointment| {
+        appointment
+            .notice_mailed_on
+            .is_some_and(|mailed| notice_on_time(mailed, appointment.on))
     });
     let partners_cleared = facts
         .staffing
@@ -39,14 +33,14 @@ pub fn staffing_preparation_checklist(
         .map(|staffing| staffing.partners_without_release().next().is_none());
     vec![
         ChecklistItem {
-            label: "Two or more contact attempts, one in writing, each narrated",
+            label: "Two or more unsuccessful contact attempts, one in writing, each narrated",
             rule: R13,
-            done: Some(qualifying_attempt(facts).is_some()),
+            done: Some(written_and_other(facts)),
         },
         ChecklistItem {
             label: "DHS 7869 notice mailed at least 7 days before the appointment",
             rule: R15,
-            done: Some(notice_on_time.unwrap_or(false)),
+            done: Some(notice_in_time.unwrap_or(false)),
         },
         ChecklistItem {
             label: "Missing information gathered (child safety check, offsite visit outcome…)",
@@ -72,6 +66,14 @@ pub fn staffing_preparation_checklist(
             label: "Team of at least three department staff invited; participant invited",
             rule: R21,
             done: None,
+        },
+        ChecklistItem {
+            label: "Each department member confirms being present with their own sign-in",
+            rule: R18,
+            done: facts
+                .staffing
+                .as_ref()
+                .map(|s| super::readiness::confirmations_needed(s) == 0),
         },
     ]
 }
@@ -105,24 +107,29 @@ pub fn without_disqualification(facts: &EpisodeFacts) -> bool {
 }
 
 /// R29: where an effort that did not end in a disqualification stands, in a supervisor's
-/// words: re-engaged by the plan adjusted within two business days (R8), re-engaged with a
-/// new plan, good cause (R23), or still open at its stage.
+/// words: re-engaged by the plan adjusted after contact (R8, saying whether the contact met
+/// its target), re-engaged with a new plan, good cause (R23, the team's or the case
+/// manager's), or still open at its stage.
 pub fn effort_outcome(
     facts: &EpisodeFacts,
     today: NaiveDate,
     calendar: &BusinessCalendar,
 ) -> String {
-    match (
-        facts.decision.as_ref().map(|d| d.outcome),
-        &facts.contact_made,
-    ) {
-        (Some(DecisionOutcome::GoodCause), _) => "Good cause — no disqualification".to_owned(),
-        (Some(DecisionOutcome::ReengagedNewPlan), _) => "Re-engaged with a new plan".to_owned(),
-        (Some(DecisionOutcome::Dq1), _) => "DQ1 — disqualification".to_owned(),
-        (None, Some(contact))
-            if contact.plan_adjusted && adjust_plan_in_time(facts, contact.on, calendar) =>
-        {
-            "Re-engaged — plan adjusted within 2 business days".to_owned()
+    match (facts.decision.as_ref(), &facts.contact_made) {
+        (Some(decision), _) if decision.case_manager_reason().is_some() => {
+            "Good cause given by the case manager — no disqualification".to_owned()
+        }
+        (Some(decision), _) => match decision.outcome {
+            DecisionOutcome::GoodCause => "Good cause — no disqualification".to_owned(),
+            DecisionOutcome::ReengagedNewPlan => "Re-engaged with a new plan".to_owned(),
+            DecisionOutcome::Dq1 => "DQ1 — disqualification".to_owned(),
+        },
+        (None, Some(contact)) if plan_adjusted(facts) => {
+            if contact_on_target(facts, contact.on, calendar) {
+                "Re-engaged — plan adjusted; contact within the target".to_owned()
+            } else {
+                "Re-engaged — plan adjusted; contact after the target (late)".to_owned()
+            }
         }
         _ => format!("Open — {}", stage(facts, today, calendar).label()),
     }

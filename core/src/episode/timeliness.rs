@@ -1,6 +1,7 @@
-//! How a branch meets the two deadlines it is measured on: first contact within one business
-//! day of the miss (R2; R5 for a contractor's report, R6 for noncooperation) and the DHS 7869
-//! notice mailed at least seven days before the appointment (R15). Both come from the
+//! How a branch meets the deadlines and targets it is measured on: first contact within one
+//! business day of the miss (R2; R5 for a contractor's report, R6 for noncooperation), contact
+//! made within the 2 business days of R8's target (R6's 5 for a pattern), and the DHS 7869
+//! notice mailed at least seven days before the appointment (R15). Each comes from the
 //! episode's own deadlines, so the figures say what the pages said.
 
 use chrono::NaiveDate;
@@ -15,6 +16,8 @@ use crate::calendar::BusinessCalendar;
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Timeliness {
     pub first_contact: Option<bool>,
+    /// R8: of an episode where contact was made, whether it met the target (met or late).
+    pub contact: Option<bool>,
     pub notice: Option<bool>,
 }
 
@@ -36,6 +39,12 @@ pub fn timeliness(
     for deadline in deadlines(facts, today, calendar) {
         match deadline.kind {
             DeadlineKind::FirstContact => result.first_contact = in_time(deadline.status),
+            // R8 is a target: measured once contact was made.
+            DeadlineKind::AdjustPlan => {
+                if let DeadlineStatus::Met { late, .. } = deadline.status {
+                    result.contact = Some(!late);
+                }
+            }
             DeadlineKind::NoticeMailing => result.notice = in_time(deadline.status),
             _ => {}
         }
@@ -73,6 +82,8 @@ impl Share {
 pub struct TimelinessFigures {
     /// R2, R5, R6.
     pub first_contact: Share,
+    /// R8: contact made within the target (met) or after it (late).
+    pub contact: Share,
     /// R15.
     pub notice: Share,
 }
@@ -80,6 +91,7 @@ pub struct TimelinessFigures {
 impl TimelinessFigures {
     pub fn add(&mut self, one: Timeliness) {
         self.first_contact.add(one.first_contact);
+        self.contact.add(one.contact);
         self.notice.add(one.notice);
     }
 }

@@ -7,10 +7,10 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::facts::{
-    Attempt, AttemptOutcome, ContactMethod, Decision, DecisionOutcome, EpisodeFacts, MissingInfo,
-    PostDq1Steps, Staffing, StaffingRole,
+    Attempt, AttemptOutcome, ContactMethod, DecidedBy, Decision, DecisionOutcome, EpisodeFacts,
+    MissingInfo, PostDq1Steps, Staffing, StaffingRole,
 };
-use super::progress::{adjust_plan_in_time, invite_on, qualifying_attempt};
+use super::progress::{invite_on, second_unsuccessful_on};
 use super::readiness::{
     MIN_DEPARTMENT_STAFF, ReadinessItem, dq1_decision_readiness, dq1_readiness, good_cause,
 };
@@ -19,8 +19,11 @@ use crate::calendar::BusinessCalendar;
 use crate::notice::{
     AppointmentProblem, MailingProblem, NoticeError, appointment_mail_by, notice_mailing,
 };
-use crate::rules::{R1, R2, R8, R9, R12, R13, R15, R17, R18, R19, R23, R24, R26, R30, RuleId};
+use crate::rules::{R1, R2, R5, R8, R9, R12, R14, R15, R17, R18, R19, R23, R24, R26, R30, RuleId};
 use crate::words::long_date;
+
+/// The longest reason for good cause given by the case manager (R23), in characters.
+pub const MAX_REASON_CHARS: usize = 2_000;
 
 /// A change to an episode, as a person asks for it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,13 +50,28 @@ pub enum Transition {
         index: usize,
         on: NaiveDate,
     },
+    /// R17–R20, R23, R30: the staffing as recorded. Confirmations of presence stand while the
+    /// team and its day stay the same; a change to the team clears them.
     RecordStaffing(Staffing),
+    /// R18: a department member of the staffing (`staff_id`, the signed-in person — never
+    /// someone else) confirms "I was present".
+    ConfirmPresence {
+        staff_id: i64,
+        on: NaiveDate,
+    },
+    /// R23–R25: the team's decision.
     Decide(Decision),
-    /// R26: an operations manager or lead worker who sat on the staffing finalizes a DQ1.
+    /// R23: the case manager gives good cause alone, at any stage before a decision, with its
+    /// reason — no staffing needed (policy 004). The episode closes with no disqualification.
+    GiveGoodCause {
+        on: NaiveDate,
+        reason: String,
+    },
+    /// R26: an operations manager or lead worker who sat on the staffing and confirmed it
+    /// (`staff_id`, the signed-in person) finalizes a DQ1.
     FinalizeDq1 {
         on: NaiveDate,
-        role: StaffingRole,
-        initials: String,
+        staff_id: i64,
     },
     /// R24: new information — the episode goes back to staffing; the decision is superseded.
     RequestNewStaffing {
@@ -77,11 +95,6 @@ pub enum Refusal {
         attempt: NaiveDate,
         missed: NaiveDate,
     },
-    #[error("The attempt on {} is dated before the attempt already logged on {}. Log attempts in the order they happened (R10).", long_date(*attempt), long_date(*previous))]
-    AttemptOutOfOrder {
-        attempt: NaiveDate,
-        previous: NaiveDate,
-    },
     #[error("Choose a response window of 1, 2 or 3 business days for the message left (R9).")]
     WindowRequired,
     #[error("A response window applies only to a message left (R9).")]
@@ -91,10 +104,8 @@ pub enum Refusal {
         contact: NaiveDate,
         missed: NaiveDate,
     },
-    #[error("Contact was made on {}, after the 2 business days of R8: the plan cannot simply be adjusted — schedule a re-engagement appointment.", long_date(*.0))]
-    TooLateToAdjust(NaiveDate),
     #[error(
-        "Before a re-engagement appointment, make at least two attempts, one in writing and one in another way (R13, R14)."
+        "Before a re-engagement appointment, make at least two contact attempts that did not reach the participant (R14)."
     )]
     NotEnoughAttempts,
     #[error("Wait for a reply until {}: 3 business days after the second attempt (R12).", long_date(*.0))]
@@ -126,9 +137,17 @@ pub enum Refusal {
     #[error("{0} may not be invited without an MCS 3010 release in force (R19).")]
     PartnerWithoutRelease(String),
     #[error(
-        "The staffing needs at least {MIN_DEPARTMENT_STAFF} department staff; it has {0} (R18)."
+        "The staffing needs at least {MIN_DEPARTMENT_STAFF} department staff picked from the branch's list; it has {0} (R18). Someone without an account of the branch is named, but does not count."
     )]
     TooFewStaff(usize),
+    #[error("{0} is on the team twice: list each person once (R18).")]
+    MemberTwice(String),
+    #[error(
+        "Only a department member of this staffing, picked from the branch's list, confirms being present. Ask whoever records the staffing to add you (R18)."
+    )]
+    NotOnTheTeam,
+    #[error("You confirmed you were present on {} already (R18).", long_date(*.0))]
+    AlreadyConfirmed(NaiveDate),
     #[error("Record the staffing before deciding (R17, R18).")]
     NoStaffing,
     #[error("No determination while information is missing: {0} (R17).")]
@@ -142,7 +161,7 @@ pub enum Refusal {
     #[error("Only a DQ1 decision is finalized or has post-DQ1 steps (R26, R27).")]
     NotDq1,
     #[error(
-        "A DQ1 is finalized by an operations manager or lead worker who sat on the staffing (R18, R26)."
+        "A DQ1 is finalized by an operations manager or lead worker who sat on the staffing and confirmed being present with their own sign-in (R18, R26)."
     )]
     NotAFinalizer,
     #[error("The DQ1 cannot be finalized yet: {} item(s) are not done (R26).", .0.len())]
@@ -171,6 +190,26 @@ pub enum Refusal {
         "Say what was missed in a few words, e.g. “orientation” or “JOBS appointment (PE)” (R1)."
     )]
     WhatWasMissed,
+    #[error(
+        "A miss the participant called ahead about is not the start of re-engagement: no episode is opened. Talk with them about the plan and reschedule the activity (R1)."
+    )]
+    CalledAhead,
+    #[error("The contractor became aware on {}, before the miss on {}: give the day of its report, on or after the miss (R5).", long_date(*aware), long_date(*missed))]
+    AwareBeforeMiss { aware: NaiveDate, missed: NaiveDate },
+    #[error(
+        "The day the miss became known is a JOBS contractor's report's (R5); for the department, give the day of the miss."
+    )]
+    AwareOnlyForContractor,
+    #[error(
+        "Say why there is good cause, in at most 2,000 characters: it is recorded and narrated (R23)."
+    )]
+    GoodCauseReason,
+    #[error("Good cause is dated on or after the miss on {} (R23).", long_date(*.0))]
+    GoodCauseBeforeMiss(NaiveDate),
+    #[error(
+        "A team decision is recorded with the staffing; good cause given by the case manager alone is its own step (R23)."
+    )]
+    NotATeamDecision,
 }
 
 impl Refusal {
@@ -188,12 +227,12 @@ impl Refusal {
         Some(match self {
             Self::InTheFuture(_) | Self::NoSuchItem(_) => return None,
             Self::Closed | Self::ReasonRequired | Self::NothingToReview => R24,
-            Self::WhatWasMissed => R1,
+            Self::WhatWasMissed | Self::CalledAhead => R1,
+            Self::AwareBeforeMiss { .. } | Self::AwareOnlyForContractor => R5,
             Self::AttemptBeforeMiss { .. } => R2,
-            Self::AttemptOutOfOrder { .. } => crate::rules::R10,
             Self::WindowRequired | Self::WindowWithoutMessage => R9,
-            Self::ContactBeforeMiss { .. } | Self::TooLateToAdjust(_) => R8,
-            Self::NotEnoughAttempts => R13,
+            Self::ContactBeforeMiss { .. } => R8,
+            Self::NotEnoughAttempts => R14,
             Self::InviteTooEarly(_) => R12,
             Self::Notice(error) => error.rule(),
             Self::TooSoonForNotice { .. } | Self::NoAppointment | Self::NoticeTooLate { .. } => R15,
@@ -203,8 +242,15 @@ impl Refusal {
             | Self::WhatIsMissing
             | Self::AlreadyGathered(_) => R17,
             Self::PartnerWithoutRelease(_) => R19,
-            Self::TooFewStaff(_) | Self::NotAFinalizer => R18,
-            Self::GoodCauseFound(_) => R23,
+            Self::TooFewStaff(_)
+            | Self::NotAFinalizer
+            | Self::MemberTwice(_)
+            | Self::NotOnTheTeam
+            | Self::AlreadyConfirmed(_) => R18,
+            Self::GoodCauseFound(_)
+            | Self::GoodCauseReason
+            | Self::GoodCauseBeforeMiss(_)
+            | Self::NotATeamDecision => R23,
             Self::NoNextSteps => R30,
             Self::NotDq1
             | Self::NotReady(_)
@@ -248,12 +294,7 @@ pub fn check(
                     missed: facts.trigger.on,
                 });
             }
-            if let Some(previous) = facts.attempts.last().filter(|p| attempt.on < p.on) {
-                return Err(Refusal::AttemptOutOfOrder {
-                    attempt: attempt.on,
-                    previous: previous.on,
-                });
-            }
+            // R10: an earlier attempt entered late takes its place by its date.
             match (attempt.outcome, attempt.response_window) {
                 (AttemptOutcome::MessageLeft, None)
                     if matches!(attempt.method, ContactMethod::Phone | ContactMethod::Email) =>
@@ -266,26 +307,30 @@ pub fn check(
                 _ => Ok(()),
             }
         }
-        Transition::RecordContact { on, plan_adjusted } => {
+        Transition::RecordContact { on, .. } => {
+            // R8: contact at any time before the decision lets the plan be adjusted; the two
+            // business days are a timeliness target, not a gate.
             not_after_today("The contact date", *on, today)?;
+            if facts.decision.is_some() {
+                return Err(Refusal::AlreadyDecided);
+            }
             if *on < facts.trigger.on {
                 return Err(Refusal::ContactBeforeMiss {
                     contact: *on,
                     missed: facts.trigger.on,
                 });
             }
-            if *plan_adjusted && !adjust_plan_in_time(facts, *on, calendar) {
-                return Err(Refusal::TooLateToAdjust(*on));
-            }
             Ok(())
         }
         Transition::ScheduleAppointment { on, .. } => {
-            let late_contact = facts
-                .contact_made
-                .as_ref()
-                .is_some_and(|c| !adjust_plan_in_time(facts, c.on, calendar));
-            if !late_contact {
-                if qualifying_attempt(facts).is_none() {
+            if facts.decision.is_some() {
+                return Err(Refusal::AlreadyDecided);
+            }
+            // R14, R12: without contact, two unsuccessful attempts and three business days
+            // without a reply after the second. R13 (one of them in writing) is not asked
+            // here: the form warns that a DQ1 will need it (`scheduling_warnings`).
+            if facts.contact_made.is_none() {
+                if second_unsuccessful_on(facts).is_none() {
                     return Err(Refusal::NotEnoughAttempts);
                 }
                 if let Some(invite) = invite_on(facts, calendar).filter(|day| today < *day) {
@@ -303,7 +348,7 @@ pub fn check(
         Transition::RecordNoticeMailed { on } => {
             not_after_today("The mailing date", *on, today)?;
             let appointment = facts.appointment.as_ref().ok_or(Refusal::NoAppointment)?;
-            match notice_mailing(*on, appointment.on, calendar) {
+            match notice_mailing(*on, appointment.on, today, calendar) {
                 Ok(_) => Ok(()),
                 Err(MailingProblem::Notice(error)) => Err(Refusal::Notice(error)),
                 Err(MailingProblem::Late {
@@ -347,22 +392,51 @@ pub fn check(
             {
                 return Err(Refusal::StaffingBeforeAppointment(appointment.on));
             }
+            for (index, member) in staffing.members.iter().enumerate() {
+                let twice = staffing.members[..index].iter().any(|earlier| {
+                    match (earlier.staff_id, member.staff_id) {
+                        (Some(a), Some(b)) => a == b,
+                        (None, None) => earlier.initials.eq_ignore_ascii_case(&member.initials),
+                        _ => false,
+                    }
+                });
+                if twice {
+                    return Err(Refusal::MemberTwice(member.initials.clone()));
+                }
+            }
             if let Some(partner) = staffing.partners_without_release().next() {
                 return Err(Refusal::PartnerWithoutRelease(partner.name.clone()));
             }
             Ok(())
+        }
+        Transition::ConfirmPresence { staff_id, on } => {
+            not_after_today("The confirmation date", *on, today)?;
+            let staffing = facts.staffing.as_ref().ok_or(Refusal::NoStaffing)?;
+            let member = staffing
+                .members
+                .iter()
+                .find(|m| m.staff_id == Some(*staff_id) && m.counts_toward_three())
+                .ok_or(Refusal::NotOnTheTeam)?;
+            match member.confirmed_on {
+                Some(day) => Err(Refusal::AlreadyConfirmed(day)),
+                None => Ok(()),
+            }
         }
         Transition::Decide(decision) => {
             not_after_today("The decision date", decision.decided_on, today)?;
             if facts.decision.is_some() {
                 return Err(Refusal::AlreadyDecided);
             }
+            if decision.by != DecidedBy::Team {
+                return Err(Refusal::NotATeamDecision);
+            }
             let staffing = facts.staffing.as_ref().ok_or(Refusal::NoStaffing)?;
             if decision.decided_on < staffing.held_on {
                 return Err(Refusal::DecisionBeforeStaffing(staffing.held_on));
             }
             if decision.outcome == DecisionOutcome::Dq1 {
-                // R26: every step of due process, listed as the page lists it.
+                // R26: every step of due process, listed as the page lists it — among them
+                // three department members who confirmed their presence (R18).
                 let unmet = dq1_decision_readiness(&apply(facts, transition, today), calendar);
                 if !unmet.is_empty() {
                     return Err(Refusal::NotReadyToDecide(unmet));
@@ -390,21 +464,38 @@ pub fn check(
             }
             Ok(())
         }
-        Transition::FinalizeDq1 { on, role, initials } => {
+        Transition::GiveGoodCause { on, reason } => {
+            not_after_today("The day of good cause", *on, today)?;
+            if facts.decision.is_some() {
+                return Err(Refusal::AlreadyDecided);
+            }
+            if *on < facts.trigger.on {
+                return Err(Refusal::GoodCauseBeforeMiss(facts.trigger.on));
+            }
+            let reason = reason.trim();
+            if reason.is_empty() || reason.chars().count() > MAX_REASON_CHARS {
+                return Err(Refusal::GoodCauseReason);
+            }
+            Ok(())
+        }
+        Transition::FinalizeDq1 { on, staff_id } => {
             not_after_today("The finalization date", *on, today)?;
             if facts.decision.as_ref().map(|d| d.outcome) != Some(DecisionOutcome::Dq1) {
                 return Err(Refusal::NotDq1);
             }
-            let sat = facts.staffing.as_ref().is_some_and(|s| {
-                s.members
-                    .iter()
-                    .any(|m| m.role == *role && m.initials.eq_ignore_ascii_case(initials))
+            // R18, R26: matched by account — an operations manager or lead worker of the
+            // team who confirmed being present.
+            let finalizer = facts.staffing.as_ref().is_some_and(|s| {
+                s.members.iter().any(|m| {
+                    m.staff_id == Some(*staff_id)
+                        && m.confirmed()
+                        && matches!(
+                            m.role,
+                            StaffingRole::OperationsManager | StaffingRole::LeadWorker
+                        )
+                })
             });
-            if !matches!(
-                role,
-                StaffingRole::OperationsManager | StaffingRole::LeadWorker
-            ) || !sat
-            {
+            if !finalizer {
                 return Err(Refusal::NotAFinalizer);
             }
             let unmet = dq1_readiness(facts, calendar);
@@ -438,7 +529,11 @@ pub fn check(
 pub fn apply(facts: &EpisodeFacts, transition: &Transition, today: NaiveDate) -> EpisodeFacts {
     let mut next = facts.clone();
     match transition {
-        Transition::LogAttempt(attempt) => next.attempts.push(attempt.clone()),
+        // R10: in the order of their days, an earlier one entered late among them.
+        Transition::LogAttempt(attempt) => {
+            let at = facts.attempt_position(attempt.on);
+            next.attempts.insert(at, attempt.clone());
+        }
         Transition::RecordContact { on, plan_adjusted } => {
             next.contact_made = Some(super::facts::ContactMade {
                 on: *on,
@@ -464,8 +559,44 @@ pub fn apply(facts: &EpisodeFacts, transition: &Transition, today: NaiveDate) ->
                 item.resolved_on = Some(*on);
             }
         }
-        Transition::RecordStaffing(staffing) => next.staffing = Some(staffing.clone()),
+        Transition::RecordStaffing(staffing) => {
+            // R18: confirmations stand while the team and its day are the same; a change to
+            // the team clears them. A request never brings its own.
+            let kept = facts
+                .staffing
+                .as_ref()
+                .filter(|before| before.same_team(staffing));
+            let mut staffing = staffing.clone();
+            for member in &mut staffing.members {
+                member.confirmed_on = kept.and_then(|before| {
+                    before
+                        .members
+                        .iter()
+                        .find(|m| m.staff_id.is_some() && m.staff_id == member.staff_id)
+                        .and_then(|m| m.confirmed_on)
+                });
+            }
+            next.staffing = Some(staffing);
+        }
+        Transition::ConfirmPresence { staff_id, on } => {
+            if let Some(member) = next
+                .staffing
+                .as_mut()
+                .and_then(|s| s.members.iter_mut().find(|m| m.staff_id == Some(*staff_id)))
+            {
+                member.confirmed_on = Some(*on);
+            }
+        }
         Transition::Decide(decision) => next.decision = Some(decision.clone()),
+        Transition::GiveGoodCause { on, reason } => {
+            next.decision = Some(Decision {
+                outcome: DecisionOutcome::GoodCause,
+                decided_on: *on,
+                by: DecidedBy::CaseManager {
+                    reason: reason.trim().to_owned(),
+                },
+            });
+        }
         Transition::FinalizeDq1 { on, .. } => next.finalized_on = Some(*on),
         Transition::RecordPostDq1Steps(steps) => next.post_dq1 = steps.clone(),
         Transition::RequestNewStaffing { .. } => {
