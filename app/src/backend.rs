@@ -32,12 +32,22 @@ pub struct TodayRow {
     pub work: WorkItem,
 }
 
+/// A staffing the signed-in person sat on and has not yet confirmed being present at (R18).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ToConfirm {
+    pub episode_id: i64,
+    pub participant: String,
+    pub held_on: NaiveDate,
+}
+
 /// The signed-in person's open work on the office's today, most urgent first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TodayView {
     pub viewer: Viewer,
     pub today: NaiveDate,
     pub rows: Vec<TodayRow>,
+    /// R18: the staffings waiting for the signed-in person's confirmation of presence.
+    pub to_confirm: Vec<ToConfirm>,
 }
 
 /// A step of the participant's Personal Development Plan.
@@ -74,7 +84,7 @@ pub struct NarrativeLine {
 /// A narrative `core` drafted from the recorded facts (R4, R10, R22, R25), not yet saved.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DraftLine {
-    /// Which draft: `attempt-1`, `staffing`, `decision`.
+    /// Which draft: `attempt-2026-11-24-1` (an attempt by its day), `staffing`, `decision`.
     pub key: String,
     pub kind: NarrativeType,
     pub text: String,
@@ -103,6 +113,8 @@ pub enum Purpose {
     RecordNoticeMailed,
     /// The staffing preparation checklist (R21).
     PrepareStaffing,
+    /// R23: good cause given by the case manager alone.
+    GiveGoodCause,
 }
 
 /// One line of the staffing preparation checklist (R21), from `core`.
@@ -140,6 +152,11 @@ pub struct EpisodePage {
     pub contacts: Option<NoticeContacts>,
     /// The staffing preparation checklist (R21; empty for a contractor).
     pub checklist: Vec<ChecklistLine>,
+    /// R9, R13: what a DQ1 will need that the contact attempts have not done yet — the
+    /// scheduling form's warnings, from `core` (empty for a contractor).
+    pub dq1_will_need: Vec<String>,
+    /// R23: whether the signed-in person may give good cause alone (the case manager).
+    pub may_give_good_cause: bool,
     /// The office's own closure days: its forms answer on the calendar the server checks with.
     pub closures: Vec<Closure>,
 }
@@ -198,12 +215,10 @@ pub struct StaffingPage {
     /// R19: the MCS 3010 releases on file, `(partner, release)`.
     pub releases: Vec<(String, Release)>,
     /// The participant's family coach and the signed-in person (staff ids), offered as
-    /// members of a new staffing.
+    /// members of a new staffing; the signed-in person confirms their own presence (R18) and,
+    /// a manager or lead worker who confirmed it, finalizes a DQ1 by this account (R26).
     pub coach_id: Option<i64>,
     pub viewer_id: i64,
-    /// The signed-in person's seat and initials: a DQ1's finalizer must have sat on the team.
-    pub viewer_seat: StaffingRole,
-    pub viewer_initials: String,
     pub may: StaffingRights,
     /// R24: decisions superseded by a new staffing, oldest first.
     pub earlier: Vec<EarlierDecision>,

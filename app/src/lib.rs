@@ -96,6 +96,11 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route
+                        path=(StaticSegment("episodes"), ParamSegment("id"), StaticSegment("good-cause"))
+                        view=routes::good_cause::GoodCauseRoute
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=(StaticSegment("episodes"), ParamSegment("id"), StaticSegment("checklist"))
                         view=routes::checklist::ChecklistRoute
                         ssr=SsrMode::Async

@@ -39,8 +39,9 @@ pub enum Check {
     },
     /// The re-engagement appointment (R15, R16).
     Appointment { today: chrono::NaiveDate },
-    /// The notice mailed (R15).
+    /// The notice mailed (R15), recorded on `today` (a late one's fix counts from it).
     NoticeMailed {
+        today: chrono::NaiveDate,
         appointment: Option<chrono::NaiveDate>,
     },
     /// The staffing and the decision (R17–R26, R30).
@@ -67,8 +68,8 @@ impl Check {
                 trigger,
             } => routes::contact::said(*today, participant, trigger, calendar, fields),
             Check::Appointment { today } => routes::appointment::said(*today, calendar, fields),
-            Check::NoticeMailed { appointment } => {
-                routes::notice_mailed::said(*appointment, calendar, fields)
+            Check::NoticeMailed { today, appointment } => {
+                routes::notice_mailed::said(*today, *appointment, calendar, fields)
             }
             Check::Staffing(check) => routes::staffing::team_form::said(check, calendar, fields),
             Check::Finalization(check) => routes::staffing::decided::said(check, calendar, fields),
@@ -159,7 +160,8 @@ impl Region {
 pub enum Group {
     /// R9: the response window, only for a message left.
     ResponseWindow,
-    /// R8: the plan adjusted, only for contact within two business days of the miss.
+    /// R8: the plan adjusted with the participant — at any time before a decision; off only
+    /// while the contact day itself is refused.
     PlanAdjusted,
 }
 

@@ -15,7 +15,8 @@ use crate::backend::{StaffingPage, TeamMember};
 use crate::routes::forms::{code, from_code};
 use reengage_core::BusinessCalendar;
 
-/// Rows for team members who are not the branch's staff (child welfare, a designee…).
+/// Rows for team members who are not the branch's staff (child welfare, a contractor, a
+/// designee without an account): named only, they never count toward the three (R18).
 pub const OTHER_MEMBER_ROWS: usize = 3;
 /// The longest note or accommodation of a finding, and the longest line of a list.
 pub const MAX_NOTE_CHARS: usize = 2_000;
@@ -117,12 +118,8 @@ pub fn initial(page: &StaffingPage) -> Fields {
     }
     let mut others = 0;
     for member in &staffing.members {
-        let on_team = page
-            .team
-            .iter()
-            .find(|m| m.role == member.role && m.initials.eq_ignore_ascii_case(&member.initials));
-        match on_team {
-            Some(m) => fields.push("member", m.staff_id.to_string()),
+        match member.staff_id {
+            Some(staff_id) => fields.push("member", staff_id.to_string()),
             None if others < OTHER_MEMBER_ROWS => {
                 fields.push(format!("other_initials_{others}"), member.initials.clone());
                 fields.push(format!("other_role_{others}"), code(member.role));
@@ -204,10 +201,12 @@ fn members_of(fields: &Fields, team: &[TeamMember]) -> Result<Vec<StaffingMember
             .ok_or(
                 "Reload the page: someone ticked on the team is no longer on the branch's list.",
             )?;
-        members.push(StaffingMember {
-            initials: member.initials.clone(),
-            role: member.role,
-        });
+        // R18: a staff account of the branch; the server takes its seat from the account.
+        members.push(StaffingMember::account(
+            member.staff_id,
+            member.initials.clone(),
+            member.role,
+        ));
     }
     for row in 0..OTHER_MEMBER_ROWS {
         let initials = fields.get(&format!("other_initials_{row}")).trim();
@@ -240,10 +239,8 @@ fn members_of(fields: &Fields, team: &[TeamMember]) -> Result<Vec<StaffingMember
         }
         let role: StaffingRole =
             from_code(role).ok_or("Choose each other member's role from the list.")?;
-        members.push(StaffingMember {
-            initials: initials.to_uppercase(),
-            role,
-        });
+        // Named only: never counts toward the three (R18).
+        members.push(StaffingMember::named(initials.to_uppercase(), role));
     }
     Ok(members)
 }
@@ -347,12 +344,12 @@ pub fn proposal(
     };
     let decision = match fields.get("outcome") {
         "" => None,
-        outcome => Some(Decision {
-            outcome: from_code::<DecisionOutcome>(outcome)
+        outcome => Some(Decision::by_team(
+            from_code::<DecisionOutcome>(outcome)
                 .ok_or("Choose the team's decision from the list.")?,
-            decided_on: parse_date_input(fields.get("decided_on"))
+            parse_date_input(fields.get("decided_on"))
                 .map_err(|e| format!("The day of the decision: {e}"))?,
-        }),
+        )),
     };
     Ok(Proposal { staffing, decision })
 }
@@ -375,9 +372,9 @@ pub struct StaffingCheck {
     pub facts: episode::EpisodeFacts,
     pub team: Vec<TeamMember>,
     pub releases: Vec<(String, Release)>,
-    /// The signed-in person's seat and initials: a DQ1's finalizer must have sat on the team.
-    pub viewer_seat: StaffingRole,
-    pub viewer_initials: String,
+    /// The signed-in person's account: a DQ1's finalizer must have sat on the team and
+    /// confirmed it (R18, R26).
+    pub viewer_id: i64,
     /// Whether the signed-in person may finalize a DQ1: only they are told why they may not.
     pub may_finalize: bool,
 }
@@ -390,8 +387,7 @@ impl From<&StaffingPage> for StaffingCheck {
             facts: page.facts.clone(),
             team: page.team.clone(),
             releases: page.releases.clone(),
-            viewer_seat: page.viewer_seat,
-            viewer_initials: page.viewer_initials.clone(),
+            viewer_id: page.viewer_id,
             may_finalize: page.may.finalize && page.facts.finalized_on.is_none(),
         }
     }
@@ -402,9 +398,11 @@ impl From<&StaffingPage> for StaffingCheck {
 pub struct Review {
     /// The form cannot be read yet: what to fix.
     pub problem: Option<String>,
-    /// R18: department staff on the team, and how many more are needed.
+    /// R18: department staff on the team (accounts of the branch), how many more are needed,
+    /// and how many of them confirmed being present (kept while the team stays the same).
     pub department: usize,
     pub needed: usize,
+    pub confirmed: usize,
     pub partners: Vec<PartnerStanding>,
     /// R23: good cause from the answers and the exemptions overlapping the episode.
     pub cause: GoodCause,
@@ -447,6 +445,10 @@ pub fn review(page: &StaffingCheck, calendar: &BusinessCalendar, fields: &Fields
         problem: None,
         department: staffing.department_staff(),
         needed: episode::department_staff_needed(staffing),
+        confirmed: staffed
+            .staffing
+            .as_ref()
+            .map_or(0, Staffing::confirmed_department_staff),
         partners: staffing
             .partners
             .iter()
@@ -474,10 +476,7 @@ pub fn review(page: &StaffingCheck, calendar: &BusinessCalendar, fields: &Fields
         .map(|d| d.decided_on)
         .or_else(|| parse_date_input(fields.get("decided_on")).ok())
         .unwrap_or(page.today);
-    let dq1 = Transition::Decide(Decision {
-        outcome: DecisionOutcome::Dq1,
-        decided_on,
-    });
+    let dq1 = Transition::Decide(Decision::by_team(DecisionOutcome::Dq1, decided_on));
     match episode::check(&staffed, &dq1, page.today, calendar) {
         Err(refusal) => {
             review.unmet = refusal.unmet().map(<[_]>::to_vec).unwrap_or_default();
@@ -489,12 +488,13 @@ pub fn review(page: &StaffingCheck, calendar: &BusinessCalendar, fields: &Fields
 }
 
 /// The steps after a DQ1 (R27) by field name, with the step each ticks.
-pub const POST_DQ1_FIELDS: [&str; 5] = [
+pub const POST_DQ1_FIELDS: [&str; 6] = [
     "re_step_recorded",
     "pdp_copy_to_participant",
     "dq1_selected_on_page",
     "one_case_note",
     "resources_offered",
+    "page_finalized",
 ];
 
 /// The steps after a DQ1 a finalization form ticks.
@@ -506,6 +506,7 @@ pub fn post_dq1_steps(fields: &Fields) -> episode::PostDq1Steps {
         dq1_selected_on_page: ticked(POST_DQ1_FIELDS[2]),
         one_case_note: ticked(POST_DQ1_FIELDS[3]),
         resources_offered: ticked(POST_DQ1_FIELDS[4]),
+        page_finalized: ticked(POST_DQ1_FIELDS[5]),
     }
 }
 
@@ -520,6 +521,7 @@ pub fn post_dq1_fields(page: &StaffingPage) -> Fields {
         steps.dq1_selected_on_page,
         steps.one_case_note,
         steps.resources_offered,
+        steps.page_finalized,
     ];
     for (name, done) in POST_DQ1_FIELDS.into_iter().zip(flags) {
         if done {
@@ -553,8 +555,7 @@ pub fn finalization(
     let with_steps = episode::apply(&page.facts, &steps, page.today);
     let finalize = Transition::FinalizeDq1 {
         on: page.today,
-        role: page.viewer_seat,
-        initials: page.viewer_initials.clone(),
+        staff_id: page.viewer_id,
     };
     let finalizer = match episode::check(&with_steps, &finalize, page.today, calendar) {
         Err(refusal) if refusal.unmet().is_none() => Some(refusal.to_string()),
@@ -576,7 +577,7 @@ mod tests {
         Attempt, AttemptOutcome, ContactMethod, EpisodeFacts, MissingInfo, MissingInfoKind,
         ReportedBy, Stage, Trigger, TriggerKind,
     };
-    use reengage_core::rules::{R17, R19, R20, R23};
+    use reengage_core::rules::{R17, R18, R19, R20, R23};
 
     fn d(text: &str) -> NaiveDate {
         NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
@@ -593,6 +594,7 @@ mod tests {
                 on: d("2026-11-02"),
                 at: None,
                 reported_by: ReportedBy::Department,
+                aware_on: None,
             },
         );
         for (on, method, window) in [
@@ -606,6 +608,7 @@ mod tests {
                 response_window: window.map(|w| ResponseWindow::new(w).unwrap()),
                 by_initials: "CD".into(),
                 note: None,
+                by_contractor: false,
             });
         }
         facts.appointment = Some(reengage_core::episode::Appointment {
@@ -650,8 +653,6 @@ mod tests {
             )],
             coach_id: Some(1),
             viewer_id: 2,
-            viewer_seat: StaffingRole::OperationsManager,
-            viewer_initials: "MD".into(),
             may: StaffingRights::default(),
             earlier: vec![],
             drafts: vec![],
@@ -738,7 +739,7 @@ mod tests {
         );
         assert!(matches!(
             before.blocks(Region::Team),
-            [Block::Text { text, .. }] if text == "2 department staff on the team: 1 more needed — at least three (R18)."
+            [Block::Text { text, .. }] if text == "2 department staff on the team: 1 more needed — at least three (R18). 0 confirmed being present; a DQ1 needs three who did."
         ));
         assert!(before.blocks(Region::Partners).is_empty());
         fields.push("outcome", code(DecisionOutcome::Dq1));
@@ -776,14 +777,34 @@ mod tests {
             rules(&said).contains(&R17) && rules(&said).contains(&R20),
             "{said:?}"
         );
-        // Everything done but the child safety check: that one step.
+        // Everything done but the child safety check and the team's confirmations (R18: a
+        // team just picked has none).
         let fields = complete(&page);
         let said = reviewed(&page, &fields);
+        assert_eq!(rules(&said), vec![R17, R18]);
+        assert_eq!(said.confirmed, 0);
+        // The same team saved and confirmed by its three members: they stand.
+        let mut page = page;
+        let mut saved = proposal(&fields, &page.team, &page.releases)
+            .unwrap()
+            .staffing;
+        for member in &mut saved.members {
+            member.confirmed_on = Some(d("2026-11-19"));
+        }
+        page.facts.staffing = Some(saved);
+        let said = reviewed(&page, &fields);
         assert_eq!(rules(&said), vec![R17]);
+        assert_eq!(said.confirmed, 3);
         assert_eq!(
             said.decision_refusal, None,
             "no outcome chosen, none refused"
         );
+        // Another team clears them.
+        let mut other = fields.clone();
+        other
+            .0
+            .retain(|(name, value)| !(name == "member" && value == "3"));
+        assert_eq!(reviewed(&page, &other).confirmed, 0);
         // Gathered: a DQ1 may be imposed; a good cause decision is refused (no cause).
         let mut gathered = page.clone();
         gathered.facts.missing_info[0].resolved_on = Some(d("2026-11-19"));
@@ -877,32 +898,52 @@ mod tests {
             3,
             "R18: child welfare does not count"
         );
+        // R18: a designee typed in a department seat is named only, and never counts.
+        let mut typed = complete(&page);
+        typed
+            .0
+            .retain(|(name, value)| !(name == "member" && value == "3"));
+        typed.push("other_initials_0", "ED");
+        typed.push("other_role_0", "EngagementSpecialist");
+        let staffing = proposal(&typed, &page.team, &page.releases)
+            .unwrap()
+            .staffing;
+        assert_eq!(staffing.members.len(), 3);
+        assert_eq!(staffing.department_staff(), 2);
+        assert_eq!(staffing.members[2].staff_id, None);
     }
 
     #[test]
     fn r27_finalizing_is_weighed_as_the_boxes_are_ticked() {
         let mut page = page();
         page.facts.missing_info[0].resolved_on = Some(d("2026-11-19"));
-        let proposed = proposal(&complete(&page), &page.team, &page.releases).unwrap();
-        page.facts.staffing = Some(proposed.staffing);
-        page.facts.decision = Some(Decision {
-            outcome: DecisionOutcome::Dq1,
-            decided_on: d("2026-11-19"),
-        });
+        let mut staffing = proposal(&complete(&page), &page.team, &page.releases)
+            .unwrap()
+            .staffing;
+        // R18: each member confirmed being present with their own sign-in.
+        for member in &mut staffing.members {
+            member.confirmed_on = Some(d("2026-11-19"));
+        }
+        page.facts.staffing = Some(staffing);
+        page.facts.decision = Some(Decision::by_team(DecisionOutcome::Dq1, d("2026-11-19")));
         let mut fields = post_dq1_fields(&page);
         assert_eq!(finalized(&page, &fields).unmet.len(), 2);
         fields.push("re_step_recorded", "yes");
         fields.push("dq1_selected_on_page", "yes");
         let ready = finalized(&page, &fields);
         assert_eq!((ready.unmet.len(), ready.finalizer), (0, None));
-        // A coach on the team may record the steps but not finalize (R18, R26).
-        page.viewer_seat = StaffingRole::FamilyCoach;
-        page.viewer_initials = "CD".into();
+        // A coach on the team may record the steps but not finalize (R18, R26): the
+        // finalizer is matched by account.
+        page.viewer_id = 1;
         assert!(
             finalized(&page, &fields)
                 .finalizer
                 .unwrap()
                 .contains("operations manager")
         );
+        // Nor a manager who did not confirm being present.
+        page.viewer_id = 2;
+        page.facts.staffing.as_mut().unwrap().members[1].confirmed_on = None;
+        assert!(finalized(&page, &fields).finalizer.is_some());
     }
 }

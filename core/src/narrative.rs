@@ -73,6 +73,18 @@ fn method_words(method: ContactMethod) -> &'static str {
     }
 }
 
+/// R10: the key a narrative saved from the draft of the attempt at `index` keeps — its day and
+/// its place among that day's attempts (`attempt-2026-11-24-1`), which an earlier attempt
+/// entered late does not change.
+pub fn attempt_key(facts: &EpisodeFacts, index: usize) -> Option<String> {
+    let attempt = facts.attempts.get(index)?;
+    let of_day = facts.attempts[..=index]
+        .iter()
+        .filter(|a| a.on == attempt.on)
+        .count();
+    Some(format!("attempt-{}-{of_day}", attempt.on))
+}
+
 /// R4, R10: the Engagement narrative for the attempt at `index`.
 pub fn attempt_narrative(
     facts: &EpisodeFacts,

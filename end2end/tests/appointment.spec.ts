@@ -30,7 +30,7 @@ test.describe("without JavaScript", () => {
     const soonest = await day.locator("option").first().getAttribute("value");
     await day.selectOption(soonest ?? "");
     await page.getByRole("button", { name: "Schedule appointment" }).click();
-    await expect(page.getByRole("alert")).toContainText(/Too soon: if the notice is mailed today, the earliest appointment is/);
+    await expect(page.getByRole("alert")).toContainText(/Too soon for the 7-day notice: the earliest appointment is/);
     await expect(day).toHaveValue(soonest ?? "");
     // The earliest day it names, then saved.
     const earliest = await day.locator("option").nth(6).getAttribute("value");
@@ -52,7 +52,7 @@ test.describe("with JavaScript", () => {
     const day = page.getByLabel("Appointment day");
     const first = await day.locator("option").first().getAttribute("value");
     await day.selectOption(first ?? "");
-    await expect(status).toContainText("Too soon: if the notice is mailed today, the earliest appointment is");
+    await expect(status).toContainText("Too soon for the 7-day notice: the earliest appointment is");
     const later = await day.locator("option").nth(10).getAttribute("value");
     await day.selectOption(later ?? "");
     await expect(status).toContainText(/Notice DHS 7869 must be mailed by/);

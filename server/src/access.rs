@@ -111,8 +111,13 @@ pub enum Action {
     ViewStaffing,
     /// R18–R22.
     RecordStaffing,
+    /// R18: a department member of a staffing confirms "I was present" — their own presence,
+    /// with their own sign-in (`core` checks they sit on the team).
+    ConfirmPresence,
     /// R23, R25, R30.
     Decide,
+    /// R23: the case manager gives good cause alone, without a staffing (policy 004).
+    GiveGoodCause,
     /// R26: the process-validity review (R18) by a manager or lead worker who sat on the
     /// staffing; `core` checks the seat and the guardrail.
     FinalizeDq1,
@@ -150,7 +155,9 @@ pub const TABLE: &[(Action, &[Role])] = &[
     (Action::PrepareStaffing, &[FC, CA, ES, OM, LW]),
     (Action::ViewStaffing, &[FC, CA, ES, OM, LW]),
     (Action::RecordStaffing, &[ES, OM, LW]),
+    (Action::ConfirmPresence, &[FC, CA, ES, OM, LW]),
     (Action::Decide, &[ES, OM, LW]),
+    (Action::GiveGoodCause, &[FC, ES, OM, LW]),
     (Action::FinalizeDq1, &[OM, LW]),
     (Action::RecordPostDq1Steps, &[FC, CA, ES, OM, LW]),
     (Action::RequestNewStaffing, &[FC, CA, ES, OM, LW, CO]),
@@ -439,7 +446,9 @@ mod tests {
             PrepareStaffing,
             ViewStaffing,
             RecordStaffing,
+            ConfirmPresence,
             Decide,
+            GiveGoodCause,
             FinalizeDq1,
             RecordPostDq1Steps,
             RequestNewStaffing,
@@ -495,7 +504,9 @@ mod tests {
             Action::PrepareStaffing,
             Action::ViewStaffing,
             Action::RecordStaffing,
+            Action::ConfirmPresence,
             Action::Decide,
+            Action::GiveGoodCause,
             Action::ReadTasks,
             Action::ScheduleAppointment,
         ] {

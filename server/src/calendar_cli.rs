@@ -1,14 +1,55 @@
-//! `reengage calendar …`: the business calendar from the command line, for admins checking
-//! a date. Every answer comes from `reengage_core`; nothing here opens the database.
+//! `reengage calendar [--branch NAME|ID] …`: the business calendar from the command line, for
+//! admins checking a date — Oregon's, or an office's with its own closure days (R15: one
+//! calendar per office everywhere). Every answer comes from `reengage_core`.
 
 use std::fmt::Write as _;
 
-use clap::Subcommand;
+use clap::{Args, Subcommand};
 use reengage_core::{
     BusinessCalendar, calendar::SUPPORTED_YEARS, notice_mail_by, parse_date_input,
 };
 
 use crate::StartError;
+use crate::db::Db;
+
+/// `calendar [--branch …] <question>`.
+#[derive(Debug, Clone, Args)]
+pub struct CalendarArgs {
+    /// The office (branch name or id) whose closure days count too; Oregon's calendar alone
+    /// without it.
+    #[arg(long, global = true)]
+    pub branch: Option<String>,
+    #[command(subcommand)]
+    pub command: CalendarCommand,
+}
+
+/// The business calendar of the branch named `branch` (its name or id).
+pub async fn branch_calendar(db: &Db, branch: &str) -> Result<BusinessCalendar, StartError> {
+    let branch = branch.trim();
+    let id: Option<i64> = sqlx::query_scalar("SELECT id FROM branches WHERE name = $1")
+        .bind(branch)
+        .fetch_optional(&db.pool)
+        .await
+        .map_err(|e| input(format!("The branches could not be read: {e}")))?;
+    let id = match (id, branch.parse::<i64>()) {
+        (Some(id), _) => id,
+        (None, Ok(id)) => id,
+        (None, Err(_)) => {
+            return Err(input(format!(
+                "There is no branch “{branch}”: give its name as the admin pages show it, or its id."
+            )));
+        }
+    };
+    crate::services::episodes::office(db, id, chrono::Utc::now())
+        .await
+        .map(|(_, calendar)| calendar)
+        .map_err(|e| match e {
+            crate::services::ServiceError::NotFound(_) => {
+                input(format!("There is no branch “{branch}”."))
+            }
+            other => input(other.to_string()),
+        })
+}
 
 /// The most business days `add-business-days` counts.
 pub const MAX_BUSINESS_DAYS: u32 = 366;
@@ -50,9 +91,11 @@ fn date_in_range(text: &str) -> Result<chrono::NaiveDate, StartError> {
     Ok(date)
 }
 
-/// The answer to print, or what is wrong with the input.
-pub fn answer(command: &CalendarCommand) -> Result<String, StartError> {
-    let calendar = BusinessCalendar::oregon();
+/// The answer to print on `calendar`, or what is wrong with the input.
+pub fn answer(
+    command: &CalendarCommand,
+    calendar: &BusinessCalendar,
+) -> Result<String, StartError> {
     match command {
         CalendarCommand::Holidays { year } => {
             let year: i32 = year.trim().parse().map_err(|_| {
@@ -87,7 +130,7 @@ pub fn answer(command: &CalendarCommand) -> Result<String, StartError> {
         }
         CalendarCommand::NoticeMailBy { appointment } => {
             let day = date_in_range(appointment)?;
-            let mail_by = notice_mail_by(day, &calendar).map_err(|e| input(e.to_string()))?;
+            let mail_by = notice_mail_by(day, calendar).map_err(|e| input(e.to_string()))?;
             Ok(format!("{mail_by}\n"))
         }
     }

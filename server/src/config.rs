@@ -88,9 +88,8 @@ pub enum Command {
     Serve,
     /// Apply migrations and exit.
     Migrate,
-    /// Check dates against the Oregon business calendar.
-    #[command(subcommand)]
-    Calendar(crate::calendar_cli::CalendarCommand),
+    /// Check dates against the Oregon business calendar, or an office's (`--branch`).
+    Calendar(crate::calendar_cli::CalendarArgs),
     /// The audit trail.
     #[command(subcommand)]
     Audit(AuditCommand),

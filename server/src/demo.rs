@@ -119,10 +119,32 @@ pub async fn load(db: &Db, now: DateTime<Utc>) -> Result<String, StartError> {
         email: "coach@demo.test".into(),
         role: "family_coach".into(),
     };
+    let id_of = |email: &'static str| async move {
+        sqlx::query_scalar::<_, i64>("SELECT id FROM staff WHERE email = $1")
+            .bind(email)
+            .fetch_one(&db.pool)
+            .await
+            .map_err(input)
+    };
     let manager = Actor {
-        staff_id: None,
+        staff_id: Some(id_of("manager@demo.test").await?),
         email: "manager@demo.test".into(),
         role: "operations_manager".into(),
+    };
+    let specialist = Actor {
+        staff_id: Some(id_of("specialist@demo.test").await?),
+        email: "specialist@demo.test".into(),
+        role: "engagement_specialist".into(),
+    };
+    let crew = Crew {
+        team: Team {
+            coach: (coach_id, "CD".into()),
+            manager: (manager.staff_id.unwrap_or_default(), "MD".into()),
+            specialist: (specialist.staff_id.unwrap_or_default(), "ED".into()),
+        },
+        coach,
+        manager,
+        specialist,
     };
     let calendar = BusinessCalendar::oregon();
     let today = local_today(ZONE, now);
@@ -149,7 +171,7 @@ pub async fn load(db: &Db, now: DateTime<Utc>) -> Result<String, StartError> {
         .bind(now.to_rfc3339())
         .execute_and_fetch(db)
         .await?;
-        build_episode(db, &coach, &manager, participant, i, &calendar, today)
+        build_episode(db, &crew, participant, i, &calendar, today)
             .await
             .map_err(|e| input(format!("{name}: {e}")))?;
     }
@@ -181,23 +203,22 @@ impl<'q> FetchId for sqlx::query::QueryScalar<'q, sqlx::Any, i64, sqlx::any::Any
     }
 }
 
-/// The initials of the staff a planned episode names: its coach, who attempts and narrates,
-/// and the manager and specialist who sit on its staffing with the coach (R18).
+/// The staff accounts `(id, initials)` a planned episode names: its coach, who attempts and
+/// narrates, and the manager and specialist who sit on its staffing with the coach (R18),
+/// each confirming their own presence.
 #[derive(Debug, Clone)]
 pub(crate) struct Team {
-    pub coach: String,
-    pub manager: String,
-    pub specialist: String,
+    pub coach: (i64, String),
+    pub manager: (i64, String),
+    pub specialist: (i64, String),
 }
 
-impl Team {
-    fn demo() -> Self {
-        Self {
-            coach: "CD".into(),
-            manager: "MD".into(),
-            specialist: "ED".into(),
-        }
-    }
+/// The demo branch's staff who work its episodes, with their accounts.
+struct Crew {
+    team: Team,
+    coach: Actor,
+    manager: Actor,
+    specialist: Actor,
 }
 
 /// Who makes a planned change.
@@ -206,6 +227,8 @@ pub(crate) enum By {
     Coach,
     /// The operations manager who sat on the staffing: the DQ1's finalizer (R26).
     Manager,
+    /// The engagement specialist who sat on the staffing.
+    Specialist,
 }
 
 /// One change of a planned episode: the day it is made, by whom, and what.
@@ -228,8 +251,9 @@ fn attempt(
         method,
         outcome,
         response_window: window.and_then(|w| ResponseWindow::new(w).ok()),
-        by_initials: team.coach.clone(),
+        by_initials: team.coach.1.clone(),
         note: None,
+        by_contractor: false,
     })
 }
 
@@ -237,23 +261,32 @@ fn staffing(held_on: NaiveDate, i: usize, team: &Team) -> Staffing {
     Staffing {
         held_on,
         members: vec![
-            StaffingMember {
-                initials: team.coach.clone(),
-                role: StaffingRole::FamilyCoach,
-            },
-            StaffingMember {
-                initials: team.manager.clone(),
-                role: StaffingRole::OperationsManager,
-            },
-            StaffingMember {
-                initials: team.specialist.clone(),
-                role: StaffingRole::EngagementSpecialist,
-            },
+            StaffingMember::account(
+                team.coach.0,
+                team.coach.1.clone(),
+                StaffingRole::FamilyCoach,
+            ),
+            StaffingMember::account(
+                team.manager.0,
+                team.manager.1.clone(),
+                StaffingRole::OperationsManager,
+            ),
+            StaffingMember::account(
+                team.specialist.0,
+                team.specialist.1.clone(),
+                StaffingRole::EngagementSpecialist,
+            ),
         ],
         participant_attended: i.is_multiple_of(3),
         partners: vec![],
-        barrier_review: BarrierFinding::grid()
+        // R20: every cell answered.
+        barrier_review: BarrierArea::ALL
             .into_iter()
+            .flat_map(|area| {
+                HouseholdMember::ALL
+                    .into_iter()
+                    .map(move |who| BarrierFinding::none_found(area, who))
+            })
             .map(|finding| {
                 // The adult's childcare or transportation: present, a bus pass offered.
                 if finding.area == BarrierArea::ChildcareTransportation
@@ -317,18 +350,22 @@ pub(crate) fn plan(
         on: missed,
         at: None,
         reported_by: ReportedBy::Department,
+        aware_on: None,
     };
     let mut steps = Vec::new();
     let mut step = |day: NaiveDate, change: Transition| {
-        steps.push(Step {
-            day,
-            by: if matches!(change, Transition::FinalizeDq1 { .. }) {
+        let by = match change {
+            Transition::FinalizeDq1 { .. } => By::Manager,
+            // R18: each member confirms their own presence.
+            Transition::ConfirmPresence { staff_id, .. } if staff_id == team.manager.0 => {
                 By::Manager
-            } else {
-                By::Coach
-            },
-            change,
-        });
+            }
+            Transition::ConfirmPresence { staff_id, .. } if staff_id == team.specialist.0 => {
+                By::Specialist
+            }
+            _ => By::Coach,
+        };
+        steps.push(Step { day, by, change });
     };
     if target == Stage::Missed {
         return (trigger, steps);
@@ -394,18 +431,23 @@ pub(crate) fn plan(
         appointment,
         Transition::RecordStaffing(staffing(appointment, i, team)),
     );
+    for staff_id in [team.coach.0, team.manager.0, team.specialist.0] {
+        step(
+            appointment,
+            Transition::ConfirmPresence {
+                staff_id,
+                on: appointment,
+            },
+        );
+    }
     let outcome = if i % 16 == 6 {
         DecisionOutcome::GoodCause
     } else {
         DecisionOutcome::Dq1
     };
-    let decided_on = appointment;
     step(
         appointment,
-        Transition::Decide(Decision {
-            outcome,
-            decided_on,
-        }),
+        Transition::Decide(Decision::by_team(outcome, appointment)),
     );
     if target == Stage::Decided || outcome != DecisionOutcome::Dq1 {
         return (trigger, steps);
@@ -422,8 +464,7 @@ pub(crate) fn plan(
         next,
         Transition::FinalizeDq1 {
             on: next,
-            role: StaffingRole::OperationsManager,
-            initials: team.manager.clone(),
+            staff_id: team.manager.0,
         },
     );
     (trigger, steps)
@@ -433,8 +474,7 @@ pub(crate) fn plan(
 /// its own day.
 async fn build_episode(
     db: &Db,
-    coach: &Actor,
-    manager: &Actor,
+    crew: &Crew,
     participant: i64,
     i: usize,
     calendar: &BusinessCalendar,
@@ -445,13 +485,15 @@ async fn build_episode(
     for _ in 0..depth(target, i) {
         missed = calendar.previous_business_day(missed).unwrap_or(missed);
     }
-    let (trigger, steps) = plan(i, target, missed, &Team::demo(), calendar, today);
-    let opened = record_missed_activity(db, coach, participant, trigger, noon(missed)).await?;
+    let (trigger, steps) = plan(i, target, missed, &crew.team, calendar, today);
+    let opened =
+        record_missed_activity(db, &crew.coach, participant, trigger, noon(missed)).await?;
     let mut version = opened.version;
     for step in steps {
         let by = match step.by {
-            By::Coach => coach,
-            By::Manager => manager,
+            By::Coach => &crew.coach,
+            By::Manager => &crew.manager,
+            By::Specialist => &crew.specialist,
         };
         version = change(
             db,

@@ -11,9 +11,7 @@ use axum::{
 };
 use chrono::NaiveDate;
 use reengage_core::deadlines::ResponseWindow;
-use reengage_core::episode::{
-    Attempt, AttemptOutcome, ContactMethod, Transition, asks_for_window, r11_request,
-};
+use reengage_core::episode::{Attempt, AttemptOutcome, ContactMethod, Transition, asks_for_window};
 use reengage_core::episode::{ReportedBy, Trigger, TriggerKind};
 use reengage_core::narrative::NarrativeType;
 use reengage_core::{parse_date_input, parse_time_input};
@@ -21,12 +19,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::access::{self, Action, Record};
 use crate::auth::Staff;
-use crate::db;
 use crate::http::AppState;
-use crate::services::ServiceError;
-use crate::services::episodes::{change, change_in, record_missed_activity};
-use crate::services::narratives;
-use crate::services::participants::{self, Addition, PdpStep};
+use crate::services::episodes::{MissReport, change, record_missed_activity};
+use crate::services::participants::PdpStep;
+use crate::services::{ServiceError, actions, narratives};
 use crate::sessions::AuthSession;
 
 /// What the contact-attempt form sends (and is sent back with on a refusal).
@@ -54,8 +50,9 @@ pub(crate) fn enum_value<T: serde::de::DeserializeOwned>(text: &str) -> Option<T
 }
 
 impl AttemptForm {
-    /// The attempt the form describes, or a sentence saying what to fix.
-    fn attempt(&self, by: &Staff) -> Result<(i64, Attempt), String> {
+    /// The attempt the form describes, or a sentence saying what to fix; `by_contractor` says
+    /// who made it (R5), from who is signed in.
+    fn attempt(&self, by: &Staff, by_contractor: bool) -> Result<(i64, Attempt), String> {
         let version = self
             .version
             .parse::<i64>()
@@ -97,6 +94,7 @@ impl AttemptForm {
                 response_window,
                 by_initials: by.initials.clone(),
                 note,
+                by_contractor,
             },
         ))
     }
@@ -201,41 +199,22 @@ pub async fn attempt(
         Ok(allowed) => allowed,
         Err(response) => return response,
     };
-    let (version, attempt) = match form.attempt(&staff) {
+    let by_contractor = staff.role == access::Role::Contractor.as_str();
+    let (version, attempt) = match form.attempt(&staff, by_contractor) {
         Ok(parsed) => parsed,
         Err(message) => return back_to_form(id, "attempt", &form, message),
     };
-    let request = r11_request(&attempt);
-    let (actor, now) = (staff.actor(), state.clock.now());
     // The attempt and its R11 request stand or fall together.
-    let result = async {
-        let mut tx = db::begin_write(&state.db).await?;
-        let changed = change_in(
-            &mut tx,
-            &state.db,
-            &actor,
-            id,
-            version,
-            Transition::LogAttempt(attempt),
-            now,
-        )
-        .await?;
-        if let Some(request) = request {
-            change_in(
-                &mut tx,
-                &state.db,
-                &actor,
-                id,
-                changed.version,
-                Transition::AddMissingInfo(request),
-                now,
-            )
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(())
-    }
-    .await;
+    let result = actions::log_attempt(
+        &state.db,
+        &staff.actor(),
+        id,
+        version,
+        attempt,
+        state.clock.now(),
+    )
+    .await
+    .map(|_| ());
     outcome(result, id, "attempt", &form)
 }
 
@@ -334,6 +313,12 @@ pub struct MissedForm {
     pub on: String,
     #[serde(default)]
     pub at: String,
+    /// R5: the day the contractor learned of the miss, if later (a contractor's form only).
+    #[serde(default)]
+    pub aware_on: String,
+    /// R1: present ("yes") when the participant called ahead about the miss.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub called_ahead: Option<String>,
 }
 
 impl MissedForm {
@@ -348,6 +333,13 @@ impl MissedForm {
             enum_value(&self.kind).ok_or("Choose what happened: which kind of miss (R1).")?;
         let on = parse_date_input(&self.on).map_err(|e| e.to_string())?;
         let at = parse_time_input(&self.at).map_err(|e| e.to_string())?;
+        let aware_on = match self.aware_on.trim() {
+            "" => None,
+            text => Some(
+                parse_date_input(text)
+                    .map_err(|e| format!("The day you learned of the miss: {e}"))?,
+            ),
+        };
         Ok((
             participant,
             Trigger {
@@ -356,6 +348,7 @@ impl MissedForm {
                 on,
                 at,
                 reported_by,
+                aware_on,
             },
         ))
     }
@@ -404,7 +397,11 @@ pub async fn missed(
     {
         return refused(error);
     }
-    match record_missed_activity(&state.db, &staff.actor(), participant, trigger, now).await {
+    let report = MissReport {
+        trigger,
+        called_ahead: form.called_ahead.is_some(),
+    };
+    match record_missed_activity(&state.db, &staff.actor(), participant, report, now).await {
         Ok(opened) => {
             Redirect::to(&format!("/episodes/{}?saved=miss", opened.episode_id)).into_response()
         }
@@ -478,52 +475,62 @@ pub async fn contact(
     };
     let plan_adjusted = form.plan_adjusted.is_some();
     let step = match form.step() {
-        Ok(step) if step.is_some() && !plan_adjusted => {
-            return back_to_form(
-                id,
-                "contact",
-                &form,
-                "A new PDP step belongs to an adjusted plan: tick “The plan is adjusted”, or choose no new step (R8).".into(),
-            );
-        }
         Ok(step) => step,
         Err(message) => return back_to_form(id, "contact", &form, message),
     };
-    let (actor, now) = (staff.actor(), state.clock.now());
     // The contact and the plan's new step stand or fall together.
-    let result = async {
-        let mut tx = db::begin_write(&state.db).await?;
-        let changed = change_in(
-            &mut tx,
-            &state.db,
-            &actor,
-            id,
-            version,
-            Transition::RecordContact { on, plan_adjusted },
-            now,
-        )
-        .await?;
-        if let Some(step) = step {
-            let participant: i64 =
-                sqlx::query_scalar("SELECT participant_id FROM episodes WHERE id = $1")
-                    .bind(changed.episode_id)
-                    .fetch_one(&mut *tx)
-                    .await?;
-            participants::add_in(
-                &mut tx,
-                state.db.backend,
-                &actor,
-                participant,
-                Addition::PdpStep(step),
-                now,
-            )
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(())
-    }
-    .await;
+    let result = actions::record_contact(
+        &state.db,
+        &staff.actor(),
+        id,
+        version,
+        (on, plan_adjusted),
+        step,
+        state.clock.now(),
+    )
+    .await
+    .map(|_| ());
     outcome(result, id, "contact", &form)
+}
+
+/// What the good-cause form sends (and is sent back with on a refusal).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct GoodCauseForm {
+    #[serde(default)]
+    pub version: String,
+    #[serde(default)]
+    pub on: String,
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// `POST /episodes/{id}/good-cause`: R23 — the case manager gives good cause alone, with its
+/// reason; the episode closes with no disqualification.
+pub async fn good_cause(
+    State(state): State<AppState>,
+    auth: AuthSession,
+    Path(id): Path<String>,
+    Form(form): Form<GoodCauseForm>,
+) -> Response {
+    let (staff, id) = match allowed(&state, auth, &id, Action::GiveGoodCause).await {
+        Ok(allowed) => allowed,
+        Err(response) => return response,
+    };
+    let (version, on) = match version_and_day(&form.version, &form.on) {
+        Ok(parsed) => parsed,
+        Err(message) => return back_to_form(id, "good-cause", &form, message),
+    };
+    let result = actions::give_good_cause(
+        &state.db,
+        &staff.actor(),
+        id,
+        version,
+        (on, form.reason.clone()),
+        state.clock.now(),
+    )
+    .await
+    .map(|_| ());
+    outcome(result, id, "good-cause", &form)
 }
 
 /// What a narrative form sends: a draft to save, or a saved narrative's new text.
@@ -531,7 +538,7 @@ pub async fn contact(
 pub struct NarrativeForm {
     #[serde(default)]
     pub kind: String,
-    /// The draft it is saved from (`attempt-1`, `staffing`, `decision`).
+    /// The draft it is saved from (`attempt-2026-11-24-1`, `staffing`, `decision`).
     #[serde(default)]
     pub draft_of: String,
     #[serde(default)]

@@ -110,6 +110,14 @@ pub fn router(state: AppState) -> Router {
             axum::routing::post(crate::staffing::record),
         )
         .route(
+            "/episodes/{id}/staffing/presence",
+            axum::routing::post(crate::staffing::presence),
+        )
+        .route(
+            "/episodes/{id}/good-cause",
+            axum::routing::post(crate::forms::good_cause),
+        )
+        .route(
             "/episodes/{id}/missing-info",
             axum::routing::post(crate::staffing::add_missing),
         )

@@ -64,8 +64,18 @@ impl StartError {
 /// Runs the command the person asked for.
 pub async fn run(cli: Cli) -> Result<(), StartError> {
     match cli.command.unwrap_or(Command::Serve) {
-        Command::Calendar(command) => {
-            print!("{}", calendar_cli::answer(&command)?);
+        Command::Calendar(args) => {
+            // One calendar per office: with `--branch`, its closure days from the database.
+            let calendar = match &args.branch {
+                None => reengage_core::BusinessCalendar::oregon(),
+                Some(branch) => {
+                    let db = db::open(&cli.database_url).await?;
+                    let calendar = calendar_cli::branch_calendar(&db, branch).await;
+                    db.close().await;
+                    calendar?
+                }
+            };
+            print!("{}", calendar_cli::answer(&args.command, &calendar)?);
             Ok(())
         }
         Command::Demo { episodes } => {

@@ -5,7 +5,7 @@ use axum::http::request::Parts;
 use reengage_app::backend::{
     Answer, Backend, BranchRow, BranchView, ChecklistLine, DraftLine, EffortsFilter, EffortsView,
     EpisodePage, MissChoices, NarrativeLine, NoticeContacts, PageError, ParticipantCard,
-    ParticipantChoice, PdpLine, Purpose, StaffingPage, TodayRow, TodayView, Viewer,
+    ParticipantChoice, PdpLine, Purpose, StaffingPage, ToConfirm, TodayRow, TodayView, Viewer,
 };
 use reengage_core::episode::{self, TimelinessFigures, most_urgent_first, work_item};
 
@@ -26,6 +26,9 @@ const DEFAULT_ZONE: &str = "America/Los_Angeles";
 
 /// How many open episodes the Today list shows at most.
 const TODAY_LIMIT: i64 = 200;
+
+/// How many staffings waiting for confirmation Today lists at most.
+const TO_CONFIRM_LIMIT: i64 = 50;
 
 /// The pages' backend over the app's state.
 pub struct PageBackend(pub AppState);
@@ -115,6 +118,7 @@ fn purpose_action(purpose: Purpose) -> Option<Action> {
         Purpose::ScheduleAppointment => Some(Action::ScheduleAppointment),
         Purpose::RecordNoticeMailed => Some(Action::RecordNoticeMailed),
         Purpose::PrepareStaffing => Some(Action::PrepareStaffing),
+        Purpose::GiveGoodCause => Some(Action::GiveGoodCause),
     }
 }
 
@@ -357,7 +361,7 @@ async fn episode_page(
     let checklist = if contractor {
         Vec::new()
     } else {
-        episode::staffing_preparation_checklist(facts, &calendar)
+        episode::staffing_preparation_checklist(facts)
             .into_iter()
             .map(|item| ChecklistLine {
                 label: item.label.to_owned(),
@@ -384,6 +388,12 @@ async fn episode_page(
         crate::redact::facts(facts.clone()).attempts
     } else {
         facts.attempts.clone()
+    };
+    // R9, R13: what a DQ1 will need of the attempts — the scheduling form's warnings.
+    let dq1_will_need = if contractor {
+        Vec::new()
+    } else {
+        reengage_app::live::hint_lines(episode::scheduling_warnings(facts, &calendar))
     };
     Ok(EpisodePage {
         id,
@@ -428,6 +438,8 @@ async fn episode_page(
         drafts,
         contacts,
         checklist,
+        dq1_will_need,
+        may_give_good_cause: access::allows(role, Action::GiveGoodCause),
         closures: calendar.office_closures(),
     })
 }
@@ -456,6 +468,22 @@ async fn today(state: &AppState, staff: Staff) -> Result<TodayView, ServiceError
     };
     let mut conn = state.db.pool.acquire().await?;
     let (episodes, _) = open_work(&mut conn, scope, TODAY_LIMIT).await?;
+    // R18: the staffings waiting for this person's confirmation of presence.
+    let to_confirm = if role.is_department() {
+        crate::store::lists::to_confirm(&mut conn, staff.id, TO_CONFIRM_LIMIT)
+            .await?
+            .into_iter()
+            .filter_map(|(episode_id, participant, held_on)| {
+                Some(ToConfirm {
+                    episode_id,
+                    participant,
+                    held_on: held_on.parse().ok()?,
+                })
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     drop(conn);
     let mut rows = Vec::with_capacity(episodes.len());
     let mut listed_today = None;
@@ -486,5 +514,6 @@ async fn today(state: &AppState, staff: Staff) -> Result<TodayView, ServiceError
         },
         today,
         rows,
+        to_confirm,
     })
 }

@@ -37,7 +37,7 @@ struct BranchStaff {
     created: String,
     coaches: Vec<(i64, String, String)>,
     manager: (i64, String, String),
-    specialist: String,
+    specialist: (i64, String, String),
 }
 
 fn input(error: impl std::fmt::Display) -> StartError {
@@ -211,7 +211,7 @@ async fn branch(
         created: instant(now),
         coaches: created[..COACHES as usize].to_vec(),
         manager: find("OM"),
-        specialist: "ES".into(),
+        specialist: find("ES"),
     })
 }
 
@@ -261,9 +261,9 @@ async fn episode(
     .fetch_one(&mut *conn)
     .await?;
     let team = Team {
-        coach: coach_initials.clone(),
-        manager: staff.manager.2.clone(),
-        specialist: staff.specialist.clone(),
+        coach: (*coach_id, coach_initials.clone()),
+        manager: (staff.manager.0, staff.manager.2.clone()),
+        specialist: (staff.specialist.0, staff.specialist.2.clone()),
     };
     let (trigger, steps) = planned(k, target(k), &team, calendar, today);
     let missed = trigger.on;
@@ -277,6 +277,11 @@ async fn episode(
         email: staff.manager.1.clone(),
         role: "operations_manager".into(),
     };
+    let specialist = Actor {
+        staff_id: Some(staff.specialist.0),
+        email: staff.specialist.1.clone(),
+        role: "engagement_specialist".into(),
+    };
     let mut record = open_in(conn, db, &coach, participant, trigger, noon(missed))
         .await?
         .record;
@@ -284,6 +289,7 @@ async fn episode(
         let by = match step.by {
             By::Coach => &coach,
             By::Manager => &manager,
+            By::Specialist => &specialist,
         };
         record_change(
             conn,

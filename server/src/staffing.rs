@@ -15,22 +15,17 @@ use reengage_app::backend::{
     DraftLine, EarlierDecision, NarrativeLine, StaffingPage, StaffingRights, TeamMember,
 };
 use reengage_app::staffing_form::{self, Fields};
-use reengage_core::episode::{MissingInfo, MissingInfoKind, Transition, re_step_day};
+use reengage_core::episode::{MissingInfo, MissingInfoKind, Transition};
 use serde::Deserialize;
 
-use crate::access::{self, Action, Record, Role};
+use crate::access::{self, Action, Record};
 use crate::auth::Staff;
-use crate::db::{self, Db};
+use crate::db::Db;
 use crate::forms::{allowed, enum_value, refused, version_and_day};
 use crate::http::AppState;
-use crate::services::episodes::{change, change_in, local_today, read};
-use crate::services::participants::{self, Addition, PdpStep};
-use crate::services::{ServiceError, narratives};
+use crate::services::episodes::{change, local_today, read};
+use crate::services::{ServiceError, actions, narratives};
 use crate::store::episodes::{branch_time_zone, releases_on_file};
-
-/// A branch's staff who may sit on a staffing (index staff_branch).
-pub const TEAM_SQL: &str = "SELECT id, name, initials, role FROM staff WHERE branch_id = $1 AND active = 1 \
-         AND role <> 'admin' ORDER BY name, id";
 
 /// Whether a narrative draft key belongs to the staffing or its decision (R22, R25), of any
 /// review (`staffing`, `decision-2`…).
@@ -46,19 +41,15 @@ fn of_staffing(key: &str) -> bool {
 /// The branch's staff who may sit on a staffing team, each in the seat their role takes
 /// (index staff_branch).
 pub async fn team_of(db: &Db, branch_id: i64) -> Result<Vec<TeamMember>, ServiceError> {
-    let rows: Vec<(i64, String, String, String)> = sqlx::query_as(TEAM_SQL)
-        .bind(branch_id)
-        .fetch_all(&db.pool)
-        .await?;
-    Ok(rows
+    let mut conn = db.pool.acquire().await?;
+    Ok(actions::branch_team(&mut conn, branch_id)
+        .await?
         .into_iter()
-        .filter_map(|(staff_id, name, initials, role)| {
-            Some(TeamMember {
-                staff_id,
-                name,
-                initials,
-                role: Role::parse(&role)?.staffing_role(),
-            })
+        .map(|seat| TeamMember {
+            staff_id: seat.staff_id,
+            name: seat.name,
+            initials: seat.initials,
+            role: seat.role.staffing_role(),
         })
         .collect())
 }
@@ -139,8 +130,6 @@ pub async fn page(state: &AppState, staff: Staff, id: i64) -> Result<StaffingPag
         releases,
         coach_id,
         viewer_id: staff.id,
-        viewer_seat: role.staffing_role(),
-        viewer_initials: staff.initials.clone(),
         may: StaffingRights {
             record: access::allows(role, Action::RecordStaffing),
             missing_info: access::allows(role, Action::MissingInformation),
@@ -258,15 +247,9 @@ pub async fn record(
         (false, _) => None,
     };
     let (actor, now) = (staff.actor(), state.clock.now());
-    let saved = change(
-        &state.db,
-        &actor,
-        id,
-        version,
-        Transition::RecordStaffing(proposal.staffing),
-        now,
-    )
-    .await;
+    // Saved as the team stands; an unchanged team keeps its confirmations (R18).
+    let saved =
+        actions::record_staffing(&state.db, &actor, id, version, proposal.staffing, now).await;
     let version = match saved {
         Ok(changed) => changed.version,
         Err(error) => return settled(Err(error), id, "staffing", form),
@@ -448,9 +431,9 @@ pub async fn gathered(
 
 /// `POST /episodes/{id}/finalization`: R27 — the steps after a DQ1 (the RE step is also added
 /// to the PDP, dated the re-engagement day with 1 hour attendance) and, with
-/// `intent=finalize`, R26 — the finalization by an operations manager or lead worker who sat
-/// on the staffing, which `core` refuses with every unmet item. All of it stands or falls
-/// together.
+/// `intent=finalize`, R26 — the finalization by the signed-in account, which `core` refuses
+/// unless it is an operations manager or lead worker who sat on the staffing and confirmed it,
+/// and with every unmet item. All of it stands or falls together.
 pub async fn finalize(
     State(state): State<AppState>,
     auth: crate::sessions::AuthSession,
@@ -466,8 +449,8 @@ pub async fn finalize(
     let finalizing = fields.get("intent") == "finalize";
     let now = state.clock.now();
     // Who may finalize is checked before anything of the form is read.
-    let seat = if finalizing {
-        match access::authorize(
+    if finalizing
+        && let Err(error) = access::authorize(
             &state.db,
             &staff,
             Action::FinalizeDq1,
@@ -475,104 +458,57 @@ pub async fn finalize(
             now,
         )
         .await
-        {
-            Ok(role) => role.staffing_role(),
-            Err(error) => return refused(error),
-        }
-    } else {
-        reengage_core::episode::StaffingRole::OtherDepartmentStaff
-    };
+    {
+        return refused(error);
+    }
     let version = match version_of(&fields) {
         Ok(version) => version,
         Err(message) => return back(id, "finalization", &fields, &message, "finalization"),
     };
     let steps = staffing_form::post_dq1_steps(&fields);
-    let actor = staff.actor();
     let result = async {
-        let (record, today, _) = read(&state.db, id, now).await?;
-        let mut tx = db::begin_write(&state.db).await?;
-        let mut version = version;
-        // Saved as ticked (core refuses steps for an episode that is not a DQ1, and taking a
-        // step back once final); unchanged steps are not written again before finalizing.
-        if !finalizing || steps != record.facts.post_dq1 {
-            version = change_in(
-                &mut tx,
-                &state.db,
-                &actor,
-                id,
-                version,
-                Transition::RecordPostDq1Steps(steps.clone()),
-                now,
-            )
-            .await?
-            .version;
-        }
-        if let (true, false, Some(day)) = (
-            steps.re_step_recorded,
-            record.facts.post_dq1.re_step_recorded,
-            re_step_day(&record.facts),
-        ) {
-            add_re_step(&mut tx, &state, &actor, record.participant_id, day, now).await?;
-        }
-        if finalizing {
-            change_in(
-                &mut tx,
-                &state.db,
-                &actor,
-                id,
-                version,
-                Transition::FinalizeDq1 {
-                    on: today,
-                    role: seat,
-                    initials: staff.initials.clone(),
-                },
-                now,
-            )
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(())
+        let today = if finalizing {
+            Some(read(&state.db, id, now).await?.1)
+        } else {
+            None
+        };
+        actions::record_post_dq1(
+            &state.db,
+            &staff.actor(),
+            id,
+            version,
+            Some(steps),
+            today,
+            now,
+        )
+        .await
+        .map(|_| ())
     }
     .await;
     let saved = if finalizing { "finalized" } else { "steps" };
     settled(result, id, saved, form)
 }
 
-/// R27: the PDP's RE step dated the re-engagement day with 1 hour attendance, unless the PDP
-/// already shows it.
-async fn add_re_step(
-    conn: &mut sqlx::AnyConnection,
-    state: &AppState,
-    actor: &crate::services::Actor,
-    participant: i64,
-    day: chrono::NaiveDate,
-    now: DateTime<Utc>,
-) -> Result<(), ServiceError> {
-    let on_file: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM pdp_steps WHERE participant_id = $1 AND starts_on = $2 AND code = 'RE'",
+/// `POST /episodes/{id}/staffing/presence`: R18 — the signed-in department member confirms
+/// "I was present" at the episode's staffing, with their own sign-in.
+pub async fn presence(
+    State(state): State<AppState>,
+    auth: crate::sessions::AuthSession,
+    Path(id): Path<String>,
+) -> Response {
+    let (staff, id) = match allowed(&state, auth, &id, Action::ConfirmPresence).await {
+        Ok(allowed) => allowed,
+        Err(response) => return response,
+    };
+    let result = actions::confirm_presence(&state.db, &staff.actor(), id, state.clock.now())
+        .await
+        .map(|_| ());
+    settled(
+        result,
+        id,
+        "presence",
+        ("presence", &Fields::default(), "presence"),
     )
-    .bind(participant)
-    .bind(crate::store::codes::day(day))
-    .fetch_optional(&mut *conn)
-    .await?;
-    if on_file.is_some() {
-        return Ok(());
-    }
-    participants::add_in(
-        conn,
-        state.db.backend,
-        actor,
-        participant,
-        Addition::PdpStep(PdpStep {
-            code: "RE".into(),
-            starts_on: day,
-            ends_on: Some(day),
-            scheduled_time: None,
-            attendance_hours: Some(1.0),
-        }),
-        now,
-    )
-    .await
 }
 
 /// What the new-staffing form sends.

@@ -159,7 +159,14 @@ fn department_actor(staff_id: i64) -> Actor {
 }
 
 fn staffing() -> Staffing {
-    let mut review = BarrierFinding::grid();
+    let mut review: Vec<BarrierFinding> = BarrierArea::ALL
+        .into_iter()
+        .flat_map(|area| {
+            HouseholdMember::ALL
+                .into_iter()
+                .map(move |who| BarrierFinding::none_found(area, who))
+        })
+        .collect();
     review[0].present = true;
     review[0].notes = Some("SECRET-BARRIER".into());
     review[0].accommodation_offered = Some("SECRET-BARRIER accommodation".into());
@@ -167,18 +174,9 @@ fn staffing() -> Staffing {
     Staffing {
         held_on: d("2026-11-18"),
         members: vec![
-            StaffingMember {
-                initials: "FC".into(),
-                role: StaffingRole::FamilyCoach,
-            },
-            StaffingMember {
-                initials: "OM".into(),
-                role: StaffingRole::OperationsManager,
-            },
-            StaffingMember {
-                initials: "ES".into(),
-                role: StaffingRole::EngagementSpecialist,
-            },
+            StaffingMember::named("FC", StaffingRole::FamilyCoach),
+            StaffingMember::named("OM", StaffingRole::OperationsManager),
+            StaffingMember::named("ES", StaffingRole::EngagementSpecialist),
         ],
         participant_attended: false,
         partners: vec![],
@@ -284,6 +282,7 @@ async fn world(backend: Backend) -> World {
             on: d("2026-11-02"),
             at: None,
             reported_by: ReportedBy::Department,
+            aware_on: None,
         },
         noon("2026-11-02"),
     )
@@ -299,6 +298,7 @@ async fn world(backend: Backend) -> World {
             response_window: window.map(|w| ResponseWindow::new(w).unwrap()),
             by_initials: "FC".into(),
             note: note.map(Into::into),
+            by_contractor: false,
         })
     };
     for (today, transition) in [
@@ -754,6 +754,14 @@ fn rows(w: &World) -> Vec<Row> {
             ..page("POST", "", 401)
         });
     }
+    // R23: good cause given by the case manager alone — not a case aide's, not a contractor's.
+    rows.push(Row {
+        path: "/app/episode".into(),
+        body: Some(json!(format!("id={e}&purpose=GiveGoodCause"))),
+        allowed: "fc es om lw",
+        hidden: "ob",
+        ..page("POST", "", 401)
+    });
     // The staffing workspace (R17–R27) is the department's to open; recording the staffing
     // and the decision is the supervisors' (ES, OM, LW), finalizing a DQ1 the managers' and
     // lead workers' (R18, R26); anyone involved may ask for a new staffing (R24).
@@ -782,6 +790,10 @@ fn rows(w: &World) -> Vec<Row> {
             "ob",
         ),
         ("new-staffing", "version=stale", "fc ca es om lw co", "ob"),
+        // R18: each department member confirms their own presence.
+        ("staffing/presence", "", DEPARTMENT, "ob"),
+        // R23: the case manager's good cause.
+        ("good-cause", "version=stale", "fc es om lw", "ob"),
     ] {
         rows.push(Row {
             path: format!("/episodes/{e}/{form}"),
@@ -862,6 +874,7 @@ fn rows(w: &World) -> Vec<Row> {
         ("finalization", "om lw", ""),
         ("post-dq1-steps", DEPARTMENT, "ob"),
         ("new-staffing", "fc ca es om lw co", "ob"),
+        ("good-cause", "fc es om lw", "ob"),
     ] {
         rows.push(row(
             "POST",
@@ -872,6 +885,15 @@ fn rows(w: &World) -> Vec<Row> {
             hidden,
         ));
     }
+    // R18: the signed-in department member confirms their own presence at the staffing.
+    rows.push(row(
+        "POST",
+        format!("/api/v1/episodes/{e}/staffing/presence"),
+        "/episodes/{id}/staffing/presence",
+        None,
+        DEPARTMENT,
+        "ob",
+    ));
     rows
 }
 

@@ -18,8 +18,11 @@ use support::{TestDb, backends, fresh_db};
 struct Api {
     address: SocketAddr,
     clock: Arc<Mutex<DateTime<Utc>>>,
+    /// Tokens of the coach (staff 1), the operations manager (2) and the engagement
+    /// specialist (3) of the branch.
     coach: String,
     manager: String,
+    specialist: String,
     _database: TestDb,
 }
 
@@ -76,6 +79,25 @@ impl Api {
         )
         .await
     }
+
+    /// R18: each of the three department members confirms their own presence at the
+    /// staffing of episode `id`; returns the episode as the last confirmation leaves it.
+    async fn confirm_all(&self, id: i64) -> Value {
+        let mut episode = Value::Null;
+        for token in [&self.coach, &self.manager, &self.specialist] {
+            let (status, body) = self
+                .send(
+                    "POST",
+                    &format!("/episodes/{id}/staffing/presence"),
+                    Some(token),
+                    None,
+                )
+                .await;
+            assert_eq!(status, 200, "{body}");
+            episode = body;
+        }
+        episode
+    }
 }
 
 async fn spawn_api(backend: Backend) -> Api {
@@ -102,6 +124,7 @@ async fn spawn_api(backend: Backend) -> Api {
     for (email, initials, role) in [
         ("rh@example.test", "RH", "family_coach"),
         ("xr@example.test", "XR", "operations_manager"),
+        ("jb@example.test", "JB", "engagement_specialist"),
     ] {
         let staff = NewStaff {
             email: email.into(),
@@ -120,6 +143,7 @@ async fn spawn_api(backend: Backend) -> Api {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, http::router(state)).await.unwrap() });
+    let specialist = tokens.pop().unwrap();
     let manager = tokens.pop().unwrap();
     let coach = tokens.pop().unwrap();
     Api {
@@ -127,6 +151,7 @@ async fn spawn_api(backend: Backend) -> Api {
         clock,
         coach,
         manager,
+        specialist,
         _database: database,
     }
 }
@@ -151,11 +176,7 @@ fn staffing() -> Value {
         .collect();
     json!({
         "held_on": "2026-11-18",
-        "members": [
-            { "initials": "RH", "role": "FamilyCoach" },
-            { "initials": "XR", "role": "OperationsManager" },
-            { "initials": "JB", "role": "EngagementSpecialist" }
-        ],
+        "members": [{ "staff_id": 1 }, { "staff_id": 2 }, { "staff_id": 3 }],
         "participant_attended": false,
         "partners": [],
         "barrier_review": review,
@@ -214,7 +235,7 @@ async fn a_dq1_episode_through_the_api() {
         );
         version = episode["version"].as_i64().unwrap();
 
-        // R13 refuses; 422 names the rule; nothing changes.
+        // R14 refuses (one unsuccessful attempt); 422 names the rule; nothing changes.
         let (status, refusal) = api
             .change(
                 &coach,
@@ -226,7 +247,7 @@ async fn a_dq1_episode_through_the_api() {
             .await;
         assert_eq!(
             (status, refusal["error"].as_str(), refusal["rule"].as_str()),
-            (422, Some("refused"), Some("R13")),
+            (422, Some("refused"), Some("R14")),
             "{refusal}"
         );
         // A stale version conflicts.
@@ -300,6 +321,36 @@ async fn a_dq1_episode_through_the_api() {
             .change(&manager, id, "staffing", version, staffing())
             .await;
         assert_eq!(status, 200, "{episode}");
+        // R18: the members are the branch's accounts, by staff id, their initials on file.
+        assert_eq!(episode["facts"]["staffing"]["members"][1]["initials"], "XR");
+        assert_eq!(episode["facts"]["staffing"]["members"][1]["staff_id"], 2);
+        version = episode["version"].as_i64().unwrap();
+        // No DQ1 before three confirmed their presence with their own sign-in (R18).
+        let (status, refusal) = api
+            .change(
+                &manager,
+                id,
+                "decision",
+                version,
+                json!({ "outcome": "Dq1", "decided_on": "2026-11-18" }),
+            )
+            .await;
+        assert_eq!(
+            (status, unmet_of(&refusal)),
+            (422, vec!["R18"]),
+            "{refusal}"
+        );
+        let episode = api.confirm_all(id).await;
+        let confirmed: Vec<&Value> = episode["facts"]["staffing"]["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| &m["confirmed_on"])
+            .collect();
+        assert!(
+            confirmed.iter().all(|on| on.as_str() == Some("2026-11-18")),
+            "{episode}"
+        );
         version = episode["version"].as_i64().unwrap();
         let (_, episode) = api
             .change(
@@ -527,6 +578,7 @@ async fn the_openapi_document_describes_every_route() {
         })
         .collect();
     let mut expected = vec![
+        ("post", "/episodes/{id}/staffing/presence"),
         ("get", "/calendar/closures"),
         ("get", "/calendar/add-business-days"),
         ("get", "/calendar/notice-mail-by"),
@@ -943,9 +995,9 @@ async fn every_step_of_the_dq1_guardrail_is_enforced_through_the_api() {
         let (status, body) = api.change(&manager, id, "staffing", version, early).await;
         assert_eq!((status, rule_of(&body)), (422, Some("R17")), "{body}");
         api.set_day("2026-11-18");
-        let (_, episode) = api
-            .change(&manager, id, "staffing", version, staffing())
+        api.change(&manager, id, "staffing", version, staffing())
             .await;
+        let episode = api.confirm_all(id).await;
         let (_, episode) = api
             .change(&coach, id, "missing-info", episode["version"].as_i64().unwrap(),
                 json!({ "kind": "ChildSafetyCheck", "description": "child safety check", "requested_on": "2026-11-18", "resolved_on": null }))
@@ -974,16 +1026,90 @@ async fn every_step_of_the_dq1_guardrail_is_enforced_through_the_api() {
         let (status, body) = api
             .change(&manager, id, "decision", version, decide.clone())
             .await;
-        assert_eq!((status, unmet_of(&body)), (422, vec!["R18"]), "{body}");
+        assert_eq!(
+            (status, unmet_of(&body)),
+            (422, vec!["R18", "R18"]),
+            "{body}"
+        );
+        // Two real members and a typed row: the row never counts, nor confirms (R18).
+        let mut typed = staffing();
+        typed["members"][2] = json!({ "initials": "JB", "role": "EngagementSpecialist" });
+        let (status, episode) = api.change(&manager, id, "staffing", version, typed).await;
+        assert_eq!(status, 200, "{episode}");
+        assert_eq!(
+            episode["facts"]["staffing"]["members"][2]["staff_id"],
+            Value::Null
+        );
+        for token in [&api.coach, &api.manager] {
+            api.send(
+                "POST",
+                &format!("/episodes/{id}/staffing/presence"),
+                Some(token),
+                None,
+            )
+            .await;
+        }
+        let (status, body) = api
+            .send(
+                "POST",
+                &format!("/episodes/{id}/staffing/presence"),
+                Some(&api.specialist),
+                None,
+            )
+            .await;
+        assert_eq!((status, rule_of(&body)), (422, Some("R18")), "{body}");
+        let (_, episode) = api
+            .send("GET", &format!("/episodes/{id}"), Some(&manager), None)
+            .await;
+        let (status, body) = api
+            .change(
+                &manager,
+                id,
+                "decision",
+                episode["version"].as_i64().unwrap(),
+                decide.clone(),
+            )
+            .await;
+        assert_eq!(
+            (status, unmet_of(&body)),
+            (422, vec!["R18", "R18"]),
+            "{body}"
+        );
+        // A member named twice, or an account of no such staff, is bad input.
+        let mut unknown = staffing();
+        unknown["members"][2] = json!({ "staff_id": 999 });
+        let (status, body) = api
+            .change(
+                &manager,
+                id,
+                "staffing",
+                episode["version"].as_i64().unwrap(),
+                unknown,
+            )
+            .await;
+        assert_eq!(status, 400, "{body}");
+        let mut neither = staffing();
+        neither["members"][2] = json!({ "role": "ChildWelfare" });
+        let (status, body) = api
+            .change(
+                &manager,
+                id,
+                "staffing",
+                episode["version"].as_i64().unwrap(),
+                neither,
+            )
+            .await;
+        assert_eq!(status, 400, "{body}");
+        let version = episode["version"].as_i64().unwrap();
         let mut partner = staffing();
         partner["partners"] = json!([{ "name": "Housing Partner", "release": null }]);
         let (status, body) = api.change(&manager, id, "staffing", version, partner).await;
         assert_eq!((status, rule_of(&body)), (422, Some("R19")), "{body}");
         let mut no_steps = staffing();
         no_steps["pdp_next_steps"] = json!([]);
-        let (_, episode) = api
-            .change(&manager, id, "staffing", version, no_steps)
+        api.change(&manager, id, "staffing", version, no_steps)
             .await;
+        let episode = api.confirm_all(id).await;
         let (status, body) = api
             .change(
                 &manager,
@@ -999,7 +1125,8 @@ async fn every_step_of_the_dq1_guardrail_is_enforced_through_the_api() {
         let (id, version) = scheduled(&api, "G-R23").await;
         let mut cause = staffing();
         cause["good_cause"]["outside_control"] = json!(true);
-        let (_, episode) = api.change(&manager, id, "staffing", version, cause).await;
+        api.change(&manager, id, "staffing", version, cause).await;
+        let episode = api.confirm_all(id).await;
         let (status, body) = api
             .change(
                 &manager,
@@ -1033,7 +1160,8 @@ async fn every_step_of_the_dq1_guardrail_is_enforced_through_the_api() {
             .as_array_mut()
             .unwrap()
             .truncate(11);
-        let (_, episode) = api.change(&manager, id, "staffing", version, partial).await;
+        api.change(&manager, id, "staffing", version, partial).await;
+        let episode = api.confirm_all(id).await;
         let version = episode["version"].as_i64().unwrap();
         let (status, body) = api
             .change(&manager, id, "decision", version, decide.clone())
@@ -1113,6 +1241,26 @@ async fn every_step_of_the_dq1_guardrail_is_enforced_through_the_api() {
             .map(|i| i["rule"].as_str().unwrap())
             .collect();
         assert_eq!(unmet[0], "R9", "{backend:?}: {unmet:?}");
+        // R9 never blocks for good: a follow-up on or after the window's end (Friday 11-06)
+        // meets it.
+        api.set_day("2026-11-06");
+        let (status, followed) = api
+            .change(
+                &api.coach,
+                hasty["id"].as_i64().unwrap(),
+                "attempts",
+                3,
+                json!({ "on": "2026-11-06", "method": "Phone", "outcome": "NoAnswer" }),
+            )
+            .await;
+        assert_eq!(status, 200, "{followed}");
+        let unmet: Vec<&str> = followed["dq1_readiness"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["rule"].as_str().unwrap())
+            .collect();
+        assert!(!unmet.contains(&"R9"), "{unmet:?}");
     }
 }
 

@@ -6,7 +6,7 @@ mod support;
 use chrono::{DateTime, NaiveDate, Utc};
 use reengage_core::deadlines::ResponseWindow;
 use reengage_core::episode::*;
-use reengage_core::rules::{R12, R13, R15, R26};
+use reengage_core::rules::{R12, R14, R15, R26};
 use reengage_server::audit;
 use reengage_server::db::Db;
 use reengage_server::services::episodes::{change, read, record_missed_activity};
@@ -39,6 +39,23 @@ async fn seed(db: &Db) -> i64 {
         .execute(&db.pool)
         .await
         .unwrap();
+    // R18: the staffing's department members, staff accounts 1 (RH), 2 (XR) and 3 (JB).
+    for (email, initials, role) in [
+        ("rh@example.test", "RH", "family_coach"),
+        ("xr@example.test", "XR", "operations_manager"),
+        ("jb@example.test", "JB", "engagement_specialist"),
+    ] {
+        sqlx::query(
+            "INSERT INTO staff (email, name, initials, role, branch_id, created_at) \
+             VALUES ($1, $1, $2, $3, 1, '2026-10-01T00:00:00Z')",
+        )
+        .bind(email)
+        .bind(initials)
+        .bind(role)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    }
     let participant: i64 = sqlx::query_scalar(
         "INSERT INTO participants (branch_id, case_number, first_name, last_name, display_name, created_at) \
          VALUES (1, $1, $2, $3, $4, $5) RETURNING id",
@@ -69,6 +86,7 @@ fn trigger(on: &str) -> Trigger {
         on: d(on),
         at: None,
         reported_by: ReportedBy::Department,
+        aware_on: None,
     }
 }
 
@@ -80,6 +98,7 @@ fn attempt(on: &str, method: ContactMethod, window: Option<i64>) -> Transition {
         response_window: window.map(|w| ResponseWindow::new(w).unwrap()),
         by_initials: "RH".into(),
         note: None,
+        by_contractor: false,
     })
 }
 
@@ -87,18 +106,9 @@ fn staffing() -> Staffing {
     Staffing {
         held_on: d("2026-11-18"),
         members: vec![
-            StaffingMember {
-                initials: "RH".into(),
-                role: StaffingRole::FamilyCoach,
-            },
-            StaffingMember {
-                initials: "XR".into(),
-                role: StaffingRole::OperationsManager,
-            },
-            StaffingMember {
-                initials: "JB".into(),
-                role: StaffingRole::EngagementSpecialist,
-            },
+            StaffingMember::account(1, "RH", StaffingRole::FamilyCoach),
+            StaffingMember::account(2, "XR", StaffingRole::OperationsManager),
+            StaffingMember::account(3, "JB", StaffingRole::EngagementSpecialist),
         ],
         participant_attended: false,
         partners: vec![Partner {
@@ -108,7 +118,14 @@ fn staffing() -> Staffing {
                 expires_on: None,
             }),
         }],
-        barrier_review: BarrierFinding::grid(),
+        barrier_review: BarrierArea::ALL
+            .into_iter()
+            .flat_map(|area| {
+                HouseholdMember::ALL
+                    .into_iter()
+                    .map(move |who| BarrierFinding::none_found(area, who))
+            })
+            .collect(),
         good_cause: GoodCauseAnswers {
             exempt: Some(false),
             outside_control: Some(false),
@@ -175,12 +192,31 @@ async fn to_decision(db: &Db, outcome: DecisionOutcome) -> (i64, i64) {
                 ..staffing()
             }),
         ),
+        // R18: each department member confirms their own presence.
         (
             "2026-11-18",
-            Transition::Decide(Decision {
-                outcome,
-                decided_on: d("2026-11-18"),
-            }),
+            Transition::ConfirmPresence {
+                staff_id: 1,
+                on: d("2026-11-18"),
+            },
+        ),
+        (
+            "2026-11-18",
+            Transition::ConfirmPresence {
+                staff_id: 2,
+                on: d("2026-11-18"),
+            },
+        ),
+        (
+            "2026-11-18",
+            Transition::ConfirmPresence {
+                staff_id: 3,
+                on: d("2026-11-18"),
+            },
+        ),
+        (
+            "2026-11-18",
+            Transition::Decide(Decision::by_team(outcome, d("2026-11-18"))),
         ),
     ] {
         let changed = change(db, &coach(), id, version, transition.clone(), noon(today))
@@ -199,14 +235,13 @@ async fn a_dq1_episode_from_the_miss_to_finalization() {
         let db = &test.db;
         let (id, version) = to_decision(db, DecisionOutcome::Dq1).await;
         let manager = Actor {
-            staff_id: None,
+            staff_id: Some(2),
             email: "xr@example.test".into(),
             role: "operations_manager".into(),
         };
         let finalize = Transition::FinalizeDq1 {
             on: d("2026-11-19"),
-            role: StaffingRole::OperationsManager,
-            initials: "XR".into(),
+            staff_id: 2,
         };
         // R26: not before the R27 steps that precede finalizing.
         match change(
@@ -287,12 +322,15 @@ async fn a_dq1_episode_from_the_miss_to_finalization() {
                 "appointment.scheduled",
                 "notice.mailed",
                 "staffing.recorded",
+                "staffing.presence_confirmed",
+                "staffing.presence_confirmed",
+                "staffing.presence_confirmed",
                 "decision.made",
                 "post_dq1.recorded",
                 "dq1.finalized",
             ]
         );
-        assert_eq!(audit::verify(db).await, Ok(9));
+        assert_eq!(audit::verify(db).await, Ok(12));
 
         // R24: new information re-opens the staffing; the decision stays, superseded.
         let reopened = change(
@@ -369,14 +407,14 @@ async fn refused_steps_write_nothing() {
         .unwrap();
         let before = (count(db, "attempts").await, count(db, "audit_log").await);
         let refusals = [
-            // R13: one attempt is not enough to schedule.
+            // R14: one unsuccessful attempt is not enough to schedule.
             (
                 Transition::ScheduleAppointment {
                     on: d("2026-11-24"),
                     at: None,
                 },
                 "2026-11-04",
-                R13,
+                R14,
             ),
         ];
         for (transition, today, rule) in refusals {
@@ -418,8 +456,7 @@ async fn refused_steps_write_nothing() {
             (
                 Transition::FinalizeDq1 {
                     on: d("2026-11-10"),
-                    role: StaffingRole::LeadWorker,
-                    initials: "XR".into(),
+                    staff_id: 2,
                 },
                 "2026-11-10",
                 R26,

@@ -133,7 +133,7 @@ async fn a_dq1_staffing_from_missing_information_to_finalized_and_reviewed_again
         assert!(location.contains("form=staffing"), "{location}");
         let html = follow(&base, &location, &manager).await;
         assert!(
-            html.contains("The staffing is saved. A DQ1 may not be imposed yet: 1 step(s)"),
+            html.contains("The staffing is saved. A DQ1 may not be imposed yet: 2 step(s)"),
             "{html}"
         );
         assert!(
@@ -141,6 +141,60 @@ async fn a_dq1_staffing_from_missing_information_to_finalized_and_reviewed_again
             "{html}"
         );
         assert!(html.contains("Fix: the missing information"), "{html}");
+        // R18: no one person can impose a DQ1 — each member confirms with their own sign-in.
+        assert!(
+            html.contains("0 department member(s) confirmed being present with their own sign-in"),
+            "{html}"
+        );
+        assert!(html.contains("Who confirmed being present (R18)"), "{html}");
+        assert!(html.contains("I was present at this staffing"), "{html}");
+        for who in [
+            "coach@demo.test",
+            "manager@demo.test",
+            "specialist@demo.test",
+        ] {
+            let cookie = if who == "manager@demo.test" {
+                manager.clone()
+            } else {
+                sign_in(&base, who).await
+            };
+            let (status, location) = post_form(
+                &base,
+                &format!("/episodes/{episode}/staffing/presence"),
+                &cookie,
+                &[],
+            )
+            .await;
+            assert_eq!(
+                (status, location.as_str()),
+                (303, &*format!("{path}?saved=presence#presence")),
+                "{who}"
+            );
+            // Once is enough: a second confirmation is refused back to the page.
+            let (_, again) = post_form(
+                &base,
+                &format!("/episodes/{episode}/staffing/presence"),
+                &cookie,
+                &[],
+            )
+            .await;
+            assert!(again.contains("form=presence"), "{again}");
+        }
+        let html = follow(&base, &path, &manager).await;
+        assert!(
+            html.contains("3 department members confirmed: enough for a DQ1 (R18)."),
+            "{html}"
+        );
+        assert!(!html.contains("I was present at this staffing"), "{html}");
+        let confirmed: Vec<String> = sqlx::query_scalar(
+            "SELECT action FROM audit_log WHERE entity = 'episode' AND entity_id = $1 \
+             AND action = 'staffing.presence_confirmed' ORDER BY id",
+        )
+        .bind(episode.to_string())
+        .fetch_all(&test.db.pool)
+        .await
+        .unwrap();
+        assert_eq!(confirmed.len(), 3, "each confirmation audited");
         let decided: i64 =
             sqlx::query_scalar("SELECT count(*) FROM decisions WHERE episode_id = $1")
                 .bind(episode)

@@ -26,11 +26,36 @@ fn kind_words(kind: NarrativeType) -> &'static str {
     }
 }
 
-/// "Draft: attempt 2", "Draft: staffing".
+/// "attempt of Tuesday, November 24, 2026", "attempt 2 of …" for a day's second (the key
+/// `attempt-2026-11-24-2`, R10), "staffing".
 fn draft_words(key: &str) -> String {
-    match key.strip_prefix("attempt-") {
-        Some(n) => format!("attempt {n}"),
-        None => key.to_owned(),
+    let attempt = key.strip_prefix("attempt-").and_then(|rest| {
+        let (day, n) = rest.rsplit_once('-')?;
+        let day = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()?;
+        let n: usize = n.parse().ok()?;
+        Some(match n {
+            1 => format!("attempt of {}", reengage_core::long_date(day)),
+            n => format!("attempt {n} of {}", reengage_core::long_date(day)),
+        })
+    });
+    attempt.unwrap_or_else(|| key.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::draft_words;
+
+    #[test]
+    fn a_draft_is_named_by_its_attempts_day() {
+        assert_eq!(
+            draft_words("attempt-2026-11-24-1"),
+            "attempt of Tuesday, November 24, 2026"
+        );
+        assert_eq!(
+            draft_words("attempt-2026-11-24-2"),
+            "attempt 2 of Tuesday, November 24, 2026"
+        );
+        assert_eq!(draft_words("staffing-2"), "staffing-2");
     }
 }
 

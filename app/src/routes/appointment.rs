@@ -90,6 +90,13 @@ fn AppointmentForm(page: EpisodePage, query: Query) -> impl IntoView {
                 <p>"The day you picked is kept below: choose another and save again."</p>
             </div>
         })}
+        // R13 at scheduling is a warning, not a refusal: what a DQ1 will need.
+        {(!page.dq1_will_need.is_empty()).then(|| view! {
+            <div class="alert alert-warning" role="note">
+                <p>"You can schedule the appointment. Before a DQ1 could be imposed:"</p>
+                <ul>{page.dq1_will_need.iter().map(|line| view! { <li>{line.clone()}</li> }).collect_view()}</ul>
+            </div>
+        })}
         <LiveForm state>
             <form method="post" action=action class="stack">
                 <input type="hidden" name="version" value=page.version.to_string() />

@@ -1,6 +1,7 @@
-//! Contact made with the participant (R8). Within two business days of the miss, the coach
+//! Contact made with the participant (R8). At any time before the team's decision the coach
 //! adjusts the plan with the participant (optionally adding the agreed PDP step) and the
-//! episode closes as re-engaged; later, the form says what the policy requires instead (a
+//! episode closes as re-engaged; the form says whether the contact met the 2-business-day
+//! target (R6's 5 for a pattern) or was late, and what follows if no plan is agreed (a
 //! re-engagement appointment and its notice, R12, R15) — from
 //! `reengage_core::episode::contact_advice`, made of the check the server runs. A plain POST;
 //! a refusal comes back here with everything typed and the reason.
@@ -36,8 +37,8 @@ pub fn ContactRoute() -> impl IntoView {
     }
 }
 
-/// What the form says for the contact day: `core`'s advice (R8, R12, R15), and whether the
-/// plan can be adjusted (within two business days of the miss).
+/// What the form says for the contact day: `core`'s advice (R8, R12, R15); the plan's fields
+/// are off only while the day itself is refused.
 pub fn said(
     today: NaiveDate,
     participant: &str,
@@ -51,11 +52,11 @@ pub fn said(
         .and_then(|day| {
             contact_advice(&facts, day, today, calendar).map_err(|refusal| refusal.to_string())
         });
-    let in_time = advice.as_ref().is_ok_and(|advice| advice.in_time);
+    let refused = advice.is_err();
     let said = advice.map(|advice| hint_lines(advice.hints));
     Said::default()
         .with(Region::Answer, vec![Block::feedback(said)])
-        .off_when(Group::PlanAdjusted, !in_time)
+        .off_when(Group::PlanAdjusted, refused)
 }
 
 /// The form, as plain HTML: the advice and the plan's fields are the island's ([`LiveForm`]).
@@ -142,22 +143,28 @@ mod tests {
         fields
     }
 
-    /// R8: the plan can be adjusted only for contact within two business days of the miss.
+    /// R8 is a target, not a gate: the plan can be adjusted for contact on any day the server
+    /// accepts, met or late; only a refused day turns it off.
     #[test]
-    fn r8_the_plan_applies_only_to_contact_in_time() {
+    fn r8_the_plan_applies_to_any_contact_the_server_accepts() {
         let trigger = Trigger {
             kind: TriggerKind::MissedCoachAppointment,
             what: "orientation".into(),
             on: day("2026-11-02"),
             at: None,
             reported_by: ReportedBy::Department,
+            aware_on: None,
         };
         let calendar = BusinessCalendar::oregon();
         let today = day("2026-11-20");
         let in_time = said(today, "Ms. Example", &trigger, &calendar, &on("2026-11-04"));
         assert!(!in_time.is_off(Group::PlanAdjusted), "{in_time:?}");
         let late = said(today, "Ms. Example", &trigger, &calendar, &on("2026-11-05"));
-        assert!(late.is_off(Group::PlanAdjusted), "{late:?}");
+        assert!(!late.is_off(Group::PlanAdjusted), "{late:?}");
+        assert!(
+            matches!(late.blocks(Region::Answer), [Block::List { items, .. }] if items[0].text.contains("counts as late")),
+            "{late:?}"
+        );
         let before = said(today, "Ms. Example", &trigger, &calendar, &on("2026-10-30"));
         assert!(before.is_off(Group::PlanAdjusted));
         assert!(

@@ -113,6 +113,9 @@ fn EpisodeView(page: EpisodePage) -> impl IntoView {
             "contact" => "The contact is saved.",
             "appointment" => "The appointment is saved.",
             "notice" => "The notice is saved.",
+            "good-cause" => {
+                "Good cause is recorded: the episode is closed with no disqualification (R23)."
+            }
             "narrative" => "The narrative is saved.",
             "new-staffing" => "A new staffing is requested: the episode is back at staffing (R24).",
             _ => return None,
@@ -136,11 +139,9 @@ fn EpisodeView(page: EpisodePage) -> impl IntoView {
             page.stage,
             Stage::AppointmentScheduled | Stage::Staffing | Stage::Decided | Stage::Finalized
         );
-    let contact_open = department
-        && matches!(
-            page.stage,
-            Stage::Missed | Stage::AttemptingContact | Stage::ContactMade
-        );
+    // R8: contact at any time before the decision lets the plan be adjusted.
+    let undecided = !matches!(page.stage, Stage::Decided | Stage::Finalized);
+    let contact_open = department && undecided;
     let path = page.stage.path();
     let current = path
         .iter()
@@ -251,9 +252,14 @@ fn EpisodeView(page: EpisodePage) -> impl IntoView {
                         "Record contact made"
                     </a>
                 })}
-                {(department && page.stage == Stage::InviteToReengagement).then(|| view! {
+                {(department && matches!(page.stage, Stage::InviteToReengagement | Stage::ContactMade)).then(|| view! {
                     <a class="button" href=format!("/episodes/{}/appointment", page.id)>
                         "Schedule the re-engagement appointment"
+                    </a>
+                })}
+                {(department && page.stage == Stage::AppointmentScheduled).then(|| view! {
+                    <a class="button button-secondary" href=format!("/episodes/{}/appointment", page.id)>
+                        "Reschedule the appointment"
                     </a>
                 })}
                 {(department && page.stage == Stage::AppointmentScheduled && page.notice_mailed_on.is_none()).then(|| view! {
@@ -269,6 +275,11 @@ fn EpisodeView(page: EpisodePage) -> impl IntoView {
                 {(department && page.appointment_on.is_some()).then(|| view! {
                     <a class="button button-secondary" href=format!("/episodes/{}/notice/print", page.id)>
                         "Print the DHS 7869 notice"
+                    </a>
+                })}
+                {(page.may_give_good_cause && undecided).then(|| view! {
+                    <a class="button button-secondary" href=format!("/episodes/{}/good-cause", page.id)>
+                        "Give good cause (case manager)"
                     </a>
                 })}
             </p>

@@ -1,9 +1,10 @@
 //! Record a missed activity and open the re-engagement episode (R1). As the miss is entered
-//! the page says when first contact is due (R2; R5 for a contractor's report, R6 for a pattern
-//! of noncooperation), for a missed JOBS appointment "Call by 9:10 am" (R3), and the last day
-//! contact lets the plan be adjusted (R8) — from `reengage_core::episode::miss_hints`, made of
-//! the check the server runs before it stores the miss. A plain POST; a refusal comes back
-//! here with everything typed and the reason.
+//! the page says when first contact is due (R2; R5 for a contractor's report, counted from the
+//! day it became aware; R6 for a pattern of noncooperation), for a missed appointment with a
+//! time "Call by 9:10 am" (R3), and the last day of R8's target for contact — or, for a miss
+//! the participant called ahead about, that it opens no episode (R1) — from
+//! `reengage_core::episode::miss_hints`, made of the check the server runs before it stores
+//! the miss. A plain POST; a refusal comes back here with everything typed and the reason.
 
 use chrono::NaiveDate;
 use leptos::either::EitherOf3;
@@ -58,7 +59,8 @@ pub fn MissedRoute() -> impl IntoView {
 }
 
 /// What the form says for the miss as entered: when first contact is due (R2, R5, R6), the
-/// call-by time of a JOBS appointment (R3), the last day the plan can be adjusted (R8).
+/// call-by time of an appointment (R3), the last day of the contact target (R8); or that a
+/// miss called ahead about opens no episode (R1).
 pub fn said(
     today: NaiveDate,
     contractor: bool,
@@ -68,6 +70,13 @@ pub fn said(
     let said = (|| {
         let day = parse_date_input(fields.get("on")).map_err(|e| e.to_string())?;
         let at = parse_time_input(fields.get("at")).map_err(|e| e.to_string())?;
+        let aware_on = match fields.get("aware_on").trim() {
+            "" => None,
+            text => Some(
+                parse_date_input(text)
+                    .map_err(|e| format!("The day you learned of the miss: {e}"))?,
+            ),
+        };
         let what = fields.get("what");
         let trigger = Trigger {
             kind: from_code(fields.get("kind")).unwrap_or(TriggerKind::MissedJobsAppointment),
@@ -84,8 +93,9 @@ pub fn said(
             } else {
                 ReportedBy::Department
             },
+            aware_on: aware_on.filter(|_| contractor),
         };
-        miss_hints(&trigger, today, calendar)
+        miss_hints(&trigger, fields.has("called_ahead", "yes"), today, calendar)
             .map(hint_lines)
             .map_err(|refusal| refusal.to_string())
     })();
@@ -104,13 +114,20 @@ fn MissedFormView(form: MissChoices, query: Query) -> impl IntoView {
     let what = typed("what").unwrap_or_default();
     let on = typed("on").unwrap_or_else(|| form.today.to_string());
     let at = typed("at").unwrap_or_default();
+    let aware_on = typed("aware_on").unwrap_or_default();
+    let called_ahead = typed("called_ahead").as_deref() == Some("yes");
     let today = form.today;
+    let contractor = form.contractor;
     let mut fields = Fields::default();
     fields.push("participant", participant.clone());
     fields.push("kind", code(kind));
     fields.push("what", what.clone());
     fields.push("on", on.clone());
     fields.push("at", at.clone());
+    fields.push("aware_on", aware_on.clone());
+    if called_ahead {
+        fields.push("called_ahead", "yes");
+    }
     let check = Check::Miss {
         today,
         contractor: form.contractor,
@@ -174,9 +191,23 @@ fn MissedFormView(form: MissChoices, query: Query) -> impl IntoView {
                 </div>
                 <div class="field">
                     <label for="at">"Appointment time (optional)"</label>
-                    <p class="hint" id="at-hint">"For a missed JOBS appointment: the call is due 10 minutes after it (R3)."</p>
+                    <p class="hint" id="at-hint">"For a missed appointment: the call is due 10 minutes after it (R3)."</p>
                     <input type="time" id="at" name="at" aria-describedby="at-hint" value=at />
                 </div>
+                {contractor.then(|| view! {
+                    <div class="field">
+                        <label for="aware_on">"The day you learned of the miss (optional)"</label>
+                        <p class="hint" id="aware_on-hint">"The date of your report, if later than the miss: your engagement contact is due 1 business day after it (R5)."</p>
+                        <input type="date" id="aware_on" name="aware_on" aria-describedby="aware_on-hint"
+                            value=aware_on.clone() max=today.to_string() />
+                    </div>
+                })}
+                <div class="choice">
+                    <input type="checkbox" id="called_ahead" name="called_ahead" value="yes"
+                        checked=called_ahead aria-describedby="called_ahead-hint" />
+                    <label for="called_ahead">"The participant called ahead about this miss"</label>
+                </div>
+                <p class="hint" id="called_ahead-hint">"A miss called ahead about opens no re-engagement episode (R1)."</p>
                 <Says region=Region::Answer />
                 <button type="submit" class="button">"Record the miss"</button>
             </form>

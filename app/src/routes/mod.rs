@@ -8,6 +8,7 @@ pub mod contact;
 pub mod efforts;
 pub mod episode;
 pub(crate) mod forms;
+pub mod good_cause;
 pub mod home;
 pub mod missed;
 pub mod not_found;

@@ -73,7 +73,7 @@ pub fn NoticePage() -> impl IntoView {
                 <div class="field">
                     <label for="appointment">"Re-engagement appointment date"</label>
                     <p class="hint" id="appointment-hint">
-                        "The DHS 7869 notice must be mailed at least 7 calendar days before the appointment."
+                        "The DHS 7869 notice must be mailed at least 7 calendar days before the appointment. Oregon's holidays count here; an office's own closure days (a snow day) count on each episode's pages."
                     </p>
                     <input
                         type="date"

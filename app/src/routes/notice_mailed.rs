@@ -30,7 +30,12 @@ pub fn NoticeMailedRoute() -> impl IntoView {
 
 /// What the form says for the day entered: in time for the appointment, or late and what to do
 /// (R15).
-pub fn said(appointment: Option<NaiveDate>, calendar: &BusinessCalendar, fields: &Fields) -> Said {
+pub fn said(
+    today: NaiveDate,
+    appointment: Option<NaiveDate>,
+    calendar: &BusinessCalendar,
+    fields: &Fields,
+) -> Said {
     let answer = match appointment {
         None => Err(
             "There is no appointment yet. Schedule it before recording the notice (R15)."
@@ -39,7 +44,8 @@ pub fn said(appointment: Option<NaiveDate>, calendar: &BusinessCalendar, fields:
         Some(appointment) => parse_date_input(fields.get("on"))
             .map_err(|problem| problem.to_string())
             .and_then(|day| {
-                notice_mailing(day, appointment, calendar).map_err(|problem| problem.to_string())
+                notice_mailing(day, appointment, today, calendar)
+                    .map_err(|problem| problem.to_string())
             })
             .map(|due| {
                 format!(
@@ -65,7 +71,10 @@ fn NoticeMailedForm(page: EpisodePage, query: Query) -> impl IntoView {
     let mut fields = Fields::default();
     fields.push("on", mailed.clone());
     let state = LiveState::new(
-        Check::NoticeMailed { appointment },
+        Check::NoticeMailed {
+            today: page.today,
+            appointment,
+        },
         page.closures.clone(),
         fields,
     )

@@ -54,7 +54,9 @@ fn NoticeSheet(page: EpisodePage) -> impl IntoView {
             coach_phone: None,
             coach_email: None,
         });
-    let mail_by = notice_mail_by(on, &BusinessCalendar::oregon())
+    // R15 on the office's own calendar, with its closure days.
+    let calendar = BusinessCalendar::oregon().with_closures(page.closures.clone());
+    let mail_by = notice_mail_by(on, &calendar)
         .map(long_date)
         .unwrap_or_default();
     let person = page.participant.clone();

@@ -60,7 +60,31 @@ fn TodayList(view: TodayView) -> impl IntoView {
         "{} overdue · {} due today · {} at risk · {} upcoming",
         counts[0], counts[1], counts[2], counts[3]
     );
-    let empty = view.rows.is_empty();
+    let empty = view.rows.is_empty() && view.to_confirm.is_empty();
+    // R18: the staffings the signed-in person sat on and has not yet confirmed.
+    let to_confirm = (!view.to_confirm.is_empty()).then(|| {
+        let items = view
+            .to_confirm
+            .iter()
+            .map(|row| {
+                view! {
+                    <li>
+                        <a href=format!("/episodes/{}/staffing#presence", row.episode_id)>
+                            {row.participant.clone()}
+                        </a>
+                        {format!(" — staffing of {}", long_date(row.held_on))}
+                    </li>
+                }
+            })
+            .collect_view();
+        view! {
+            <section aria-labelledby="to-confirm">
+                <h2 id="to-confirm">"Staffings waiting for your confirmation"</h2>
+                <p class="hint">"Confirm you were present with your own sign-in: a DQ1 needs three department staff who did (R18)."</p>
+                <ul class="history">{items}</ul>
+            </section>
+        }
+    });
     // Supervisors also have the whole branch (the server checks it again).
     let supervisor = matches!(
         view.viewer.role.as_str(),
@@ -107,6 +131,7 @@ fn TodayList(view: TodayView) -> impl IntoView {
                 <a class="button button-secondary" href="/branch">"Branch at a glance"</a>
             })}
         </p>
+        {to_confirm}
         {empty
             .then(|| {
                 view! {

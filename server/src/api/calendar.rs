@@ -1,27 +1,51 @@
-//! `GET /api/v1/calendar/…`: the Oregon business calendar from `core`.
+//! `GET /api/v1/calendar/…`: the business calendar from `core` — Oregon's, or with
+//! `branch_id` an office's with its own closure days (R15: one calendar per office
+//! everywhere, as the pages and the checks use it).
 
-use axum::{Json, extract::Query};
+use axum::{Json, extract::State};
 use chrono::NaiveDate;
 use reengage_core::{BusinessCalendar, Closure, parse_date_input};
 use serde::{Deserialize, Serialize};
 
-use super::ApiError;
+use super::{ApiError, ApiQuery};
 use crate::calendar_cli::MAX_BUSINESS_DAYS;
+use crate::db::Db;
+use crate::http::Clock;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct YearQuery {
     year: Option<String>,
+    /// The office whose closure days count too.
+    branch_id: Option<i64>,
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct AddQuery {
     date: Option<String>,
     n: Option<String>,
+    /// The office whose closure days count too.
+    branch_id: Option<i64>,
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct NoticeQuery {
     appointment: Option<String>,
+    /// The office whose closure days count too.
+    branch_id: Option<i64>,
+}
+
+/// Oregon's calendar, or branch `branch_id`'s (404 when there is no such branch).
+async fn calendar_of(
+    db: &Db,
+    clock: &Clock,
+    branch_id: Option<i64>,
+) -> Result<BusinessCalendar, ApiError> {
+    match branch_id {
+        None => Ok(BusinessCalendar::oregon()),
+        Some(id) => Ok(crate::services::episodes::office(db, id, clock.now())
+            .await?
+            .1),
+    }
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -36,14 +60,19 @@ fn date(text: Option<&str>, name: &str) -> Result<NaiveDate, ApiError> {
 
 /// The weekdays the offices are closed in a year, with names.
 #[utoipa::path(get, path = "/calendar/closures", tag = "calendar", params(YearQuery),
-    responses((status = 200, body = Vec<Closure>), (status = 400, body = super::ErrorBody)))]
-pub async fn closures(Query(query): Query<YearQuery>) -> Result<Json<Vec<Closure>>, ApiError> {
+    responses((status = 200, body = Vec<Closure>), (status = 400, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
+pub async fn closures(
+    State(db): State<Db>,
+    State(clock): State<Clock>,
+    ApiQuery(query): ApiQuery<YearQuery>,
+) -> Result<Json<Vec<Closure>>, ApiError> {
     let year: i32 = query
         .year
         .as_deref()
         .and_then(|y| y.trim().parse().ok())
         .ok_or_else(|| ApiError::bad_input("Give `year`, from 1990 to 2100."))?;
-    BusinessCalendar::oregon()
+    calendar_of(&db, &clock, query.branch_id)
+        .await?
         .closures_in_year(year)
         .map(Json)
         .map_err(|e| ApiError::bad_input(e.to_string()))
@@ -51,9 +80,11 @@ pub async fn closures(Query(query): Query<YearQuery>) -> Result<Json<Vec<Closure
 
 /// The date `n` business days after `date` (the start day not counted).
 #[utoipa::path(get, path = "/calendar/add-business-days", tag = "calendar", params(AddQuery),
-    responses((status = 200, body = DateAnswer), (status = 400, body = super::ErrorBody)))]
+    responses((status = 200, body = DateAnswer), (status = 400, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
 pub async fn add_business_days(
-    Query(query): Query<AddQuery>,
+    State(db): State<Db>,
+    State(clock): State<Clock>,
+    ApiQuery(query): ApiQuery<AddQuery>,
 ) -> Result<Json<DateAnswer>, ApiError> {
     let start = date(query.date.as_deref(), "date")?;
     let n: u32 = query
@@ -62,7 +93,8 @@ pub async fn add_business_days(
         .and_then(|n| n.trim().parse().ok())
         .filter(|n| *n <= MAX_BUSINESS_DAYS)
         .ok_or_else(|| ApiError::bad_input(format!("Give `n`, from 0 to {MAX_BUSINESS_DAYS}.")))?;
-    BusinessCalendar::oregon()
+    calendar_of(&db, &clock, query.branch_id)
+        .await?
         .add_business_days(start, n)
         .map(|date| Json(DateAnswer { date }))
         .map_err(|e| ApiError::bad_input(e.to_string()))
@@ -70,12 +102,15 @@ pub async fn add_business_days(
 
 /// R15, R16: the latest day the DHS 7869 notice can be mailed for an appointment.
 #[utoipa::path(get, path = "/calendar/notice-mail-by", tag = "calendar", params(NoticeQuery),
-    responses((status = 200, body = DateAnswer), (status = 400, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+    responses((status = 200, body = DateAnswer), (status = 400, body = super::ErrorBody), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
 pub async fn notice_mail_by(
-    Query(query): Query<NoticeQuery>,
+    State(db): State<Db>,
+    State(clock): State<Clock>,
+    ApiQuery(query): ApiQuery<NoticeQuery>,
 ) -> Result<Json<DateAnswer>, ApiError> {
     let appointment = date(query.appointment.as_deref(), "appointment")?;
-    reengage_core::notice_mail_by(appointment, &BusinessCalendar::oregon())
+    let calendar = calendar_of(&db, &clock, query.branch_id).await?;
+    reengage_core::notice_mail_by(appointment, &calendar)
         .map(|date| Json(DateAnswer { date }))
         .map_err(|e| {
             let mut error = ApiError::new(

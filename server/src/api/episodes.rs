@@ -4,8 +4,10 @@ use axum::{Json, body::Bytes, extract::State, http::StatusCode};
 use chrono::NaiveDate;
 use reengage_core::deadlines::ResponseWindow;
 use reengage_core::episode::{
-    self, Attempt, AttemptOutcome, ContactMethod, Deadline, Decision, EpisodeFacts, MissingInfo,
-    NextAction, PostDq1Steps, ReadinessItem, Staffing, StaffingRole, Stage, Transition, Trigger,
+    self, Attempt, AttemptOutcome, BarrierFinding, ContactMethod, Deadline, Decision,
+    DecisionOutcome, EpisodeFacts, GoodCauseAnswers, MissingInfo, NextAction, Partner,
+    PostDq1Steps, ReadinessItem, Staffing, StaffingMember, StaffingRole, Stage, Transition,
+    Trigger,
 };
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use serde_json::{Map, Value};
@@ -16,7 +18,11 @@ use crate::access::{self, Action, Record, Role};
 use crate::auth::Staff;
 use crate::db::Db;
 use crate::http::Clock;
-use crate::services::episodes::{change as change_episode, read, record_missed_activity};
+use crate::services::actions;
+use crate::services::episodes::{
+    MissReport, change as change_episode, read, record_missed_activity,
+};
+use crate::services::participants::PdpStep;
 use crate::store::lists::{Cursor, EpisodeRow, Scope, open_episodes};
 
 /// An episode with what `core` derives from it on the office's today.
@@ -159,10 +165,15 @@ pub async fn list(
     }))
 }
 
+/// `POST /episodes`: R1 — the miss. `trigger.reported_by` follows from who is signed in (R5
+/// for a contractor, whose `trigger.aware_on` is the day it became aware); a miss the
+/// participant called ahead about (`called_ahead`) opens no episode (422).
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct OpenRequest {
     participant_id: i64,
     trigger: Trigger,
+    #[serde(default)]
+    called_ahead: bool,
 }
 
 #[utoipa::path(post, path = "/episodes", tag = "episodes", request_body = OpenRequest,
@@ -189,11 +200,15 @@ pub async fn open(
     )
     .await?;
     let request: OpenRequest = parse("a missed activity", Value::Object(fields))?;
+    let report = MissReport {
+        trigger: request.trigger,
+        called_ahead: request.called_ahead,
+    };
     let opened = record_missed_activity(
         &db,
         &staff.actor(),
         request.participant_id,
-        request.trigger,
+        report,
         clock.now(),
     )
     .await?;
@@ -239,11 +254,115 @@ pub struct AppointmentDay {
     at: Option<chrono::NaiveTime>,
 }
 
-/// `contact` (R8).
+/// `contact` (R8): at any time before the decision; with the plan adjusted the episode
+/// closes as re-engaged, with the agreed PDP step added where one is given.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct Contact {
     on: NaiveDate,
     plan_adjusted: bool,
+    #[serde(default)]
+    pdp_step: Option<PdpStep>,
+}
+
+/// `good-cause` (R23): good cause given by the case manager alone, with its reason.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct GoodCauseGiven {
+    on: NaiveDate,
+    reason: String,
+}
+
+/// `decision` (R23–R25): the team's decision.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct DecisionRequest {
+    outcome: DecisionOutcome,
+    decided_on: NaiveDate,
+}
+
+/// A member of a staffing (R18): a staff account of the branch by `staff_id` (its initials
+/// and seat come from the account), or a named row — `initials` and `role` — for someone
+/// without an account (child welfare, a contractor, a designee), which never counts toward
+/// the three.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct MemberRequest {
+    #[serde(default)]
+    staff_id: Option<i64>,
+    #[serde(default)]
+    initials: Option<String>,
+    #[serde(default)]
+    role: Option<StaffingRole>,
+}
+
+/// A community partner (R19): the release on file decides, never the request.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct PartnerRequest {
+    name: String,
+}
+
+/// `staffing` (R17–R20, R23, R30). Confirmations of presence are never sent: each department
+/// member confirms their own (`POST /episodes/{id}/staffing/presence`).
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct StaffingRequest {
+    held_on: NaiveDate,
+    members: Vec<MemberRequest>,
+    participant_attended: bool,
+    #[serde(default)]
+    partners: Vec<PartnerRequest>,
+    /// R20: one finding per area and household member answered; a cell left out is "not
+    /// reviewed".
+    barrier_review: Vec<BarrierFinding>,
+    good_cause: GoodCauseAnswers,
+    recommended_strategies: Vec<String>,
+    pdp_next_steps: Vec<String>,
+}
+
+/// The longest initials of a named member.
+const MAX_INITIALS_CHARS: usize = 8;
+
+impl StaffingRequest {
+    /// `core`'s staffing, or what to fix.
+    fn staffing(self) -> Result<Staffing, ApiError> {
+        let mut members = Vec::with_capacity(self.members.len());
+        for (n, member) in self.members.into_iter().enumerate() {
+            let at = n + 1;
+            members.push(match (member.staff_id, member.initials, member.role) {
+                // The account's initials and seat are read from the branch's records.
+                (Some(staff_id), _, _) => {
+                    StaffingMember::account(staff_id, String::new(), StaffingRole::FamilyCoach)
+                }
+                (None, Some(initials), Some(role)) => {
+                    let initials = initials.trim();
+                    if initials.is_empty() || initials.chars().count() > MAX_INITIALS_CHARS {
+                        return Err(ApiError::bad_input(format!(
+                            "Member {at}: `initials` are 1 to {MAX_INITIALS_CHARS} characters."
+                        )));
+                    }
+                    StaffingMember::named(initials.to_uppercase(), role)
+                }
+                _ => {
+                    return Err(ApiError::bad_input(format!(
+                        "Member {at}: send `staff_id` for a staff account of the branch, or `initials` and `role` for someone without one (R18)."
+                    )));
+                }
+            });
+        }
+        Ok(Staffing {
+            held_on: self.held_on,
+            members,
+            participant_attended: self.participant_attended,
+            partners: self
+                .partners
+                .into_iter()
+                .map(|p| Partner {
+                    name: p.name,
+                    release: None,
+                })
+                .collect(),
+            barrier_review: self.barrier_review,
+            good_cause: self.good_cause,
+            recommended_strategies: self.recommended_strategies,
+            pdp_next_steps: self.pdp_next_steps,
+        })
+    }
 }
 
 /// `missing-info-resolutions`: which item (its place in `facts.missing_info`) and when.
@@ -283,8 +402,9 @@ pub enum ChangeBody {
     NoticeOrFinalization(OnDay),
     MissingInfo(MissingInfo),
     MissingInfoResolutions(Resolution),
-    Staffing(Staffing),
-    Decision(Decision),
+    Staffing(StaffingRequest),
+    Decision(DecisionRequest),
+    GoodCause(GoodCauseGiven),
     PostDq1Steps(PostDq1Steps),
     NewStaffing(Reason),
 }
@@ -299,14 +419,15 @@ pub struct ChangeRequest {
 }
 
 #[utoipa::path(post, path = "/episodes/{id}/{change}", tag = "episodes",
-    params(("id" = i64, Path), ("change" = String, Path, description = "attempts, contact, appointment, notice, missing-info, missing-info-resolutions, staffing, decision, finalization, post-dq1-steps or new-staffing")),
+    params(("id" = i64, Path), ("change" = String, Path, description = "attempts, contact, appointment, notice, missing-info, missing-info-resolutions, staffing, decision, good-cause, finalization, post-dq1-steps or new-staffing")),
     request_body = ChangeRequest, security(("bearer" = [])),
     responses((status = 200, body = EpisodeView), (status = 400, body = super::ErrorBody),
         (status = 401, body = super::ErrorBody), (status = 404, body = super::ErrorBody),
         (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
 /// `POST /api/v1/episodes/{id}/{change}` with `{ "version": N, … }`: one change, checked by
-/// `core`. `change` is one of attempts, contact, appointment, notice, missing-info,
-/// missing-info-resolutions, staffing, decision, finalization, post-dq1-steps, new-staffing.
+/// `core`, through the same use case as the page's form. `change` is one of attempts,
+/// contact, appointment, notice, missing-info, missing-info-resolutions, staffing, decision,
+/// good-cause, finalization, post-dq1-steps, new-staffing.
 pub async fn change(
     State(db): State<Db>,
     State(clock): State<Clock>,
@@ -329,53 +450,103 @@ pub async fn change(
             ApiError::bad_input("Send the `version` of the episode you are changing.")
         })?;
     let rest = Value::Object(fields);
-    let transition = match kind {
+    let (actor, now) = (staff.actor(), clock.now());
+    let single = |transition| change_episode(&db, &actor, id, version, transition, now);
+    match kind {
         ChangeKind::Attempts => {
             let new: NewAttempt = parse("an attempt", rest)?;
-            Transition::LogAttempt(Attempt {
+            let attempt = Attempt {
                 on: new.on,
                 method: new.method,
                 outcome: new.outcome,
                 response_window: new.response_window,
                 by_initials: new.by_initials.unwrap_or_else(|| staff.initials.clone()),
                 note: new.note,
-            })
+                // R5: who made it follows from who is signed in.
+                by_contractor: role == Role::Contractor,
+            };
+            actions::log_attempt(&db, &actor, id, version, attempt, now).await?
         }
         ChangeKind::Contact => {
-            let Contact { on, plan_adjusted } = parse("contact made", rest)?;
-            Transition::RecordContact { on, plan_adjusted }
+            let Contact {
+                on,
+                plan_adjusted,
+                pdp_step,
+            } = parse("contact made", rest)?;
+            actions::record_contact(&db, &actor, id, version, (on, plan_adjusted), pdp_step, now)
+                .await?
         }
         ChangeKind::Appointment => {
             let AppointmentDay { on, at } = parse("an appointment", rest)?;
-            Transition::ScheduleAppointment { on, at }
+            single(Transition::ScheduleAppointment { on, at }).await?
         }
-        ChangeKind::Notice => Transition::RecordNoticeMailed {
-            on: parse::<OnDay>("a notice", rest)?.on,
-        },
+        ChangeKind::Notice => {
+            let on = parse::<OnDay>("a notice", rest)?.on;
+            single(Transition::RecordNoticeMailed { on }).await?
+        }
         ChangeKind::MissingInfo => {
-            Transition::AddMissingInfo(parse::<MissingInfo>("missing information", rest)?)
+            let item = parse::<MissingInfo>("missing information", rest)?;
+            single(Transition::AddMissingInfo(item)).await?
         }
         ChangeKind::MissingInfoResolutions => {
             let Resolution { index, on } = parse("a resolution", rest)?;
-            Transition::ResolveMissingInfo { index, on }
+            single(Transition::ResolveMissingInfo { index, on }).await?
         }
-        ChangeKind::Staffing => Transition::RecordStaffing(parse::<Staffing>("a staffing", rest)?),
-        ChangeKind::Decision => Transition::Decide(parse::<Decision>("a decision", rest)?),
-        // R18, R26: the finalizer is the signed-in staff member, never a field of the request.
-        ChangeKind::Finalization => Transition::FinalizeDq1 {
-            on: parse::<OnDay>("a finalization", rest)?.on,
-            role: Role::parse(&staff.role)
-                .map_or(StaffingRole::OtherDepartmentStaff, Role::staffing_role),
-            initials: staff.initials.clone(),
-        },
+        ChangeKind::Staffing => {
+            let staffing = parse::<StaffingRequest>("a staffing", rest)?.staffing()?;
+            actions::record_staffing(&db, &actor, id, version, staffing, now).await?
+        }
+        ChangeKind::Decision => {
+            let DecisionRequest {
+                outcome,
+                decided_on,
+            } = parse("a decision", rest)?;
+            single(Transition::Decide(Decision::by_team(outcome, decided_on))).await?
+        }
+        ChangeKind::GoodCause => {
+            let GoodCauseGiven { on, reason } = parse("good cause", rest)?;
+            actions::give_good_cause(&db, &actor, id, version, (on, reason), now).await?
+        }
+        // R18, R26: the finalizer is the signed-in account, never a field of the request.
+        ChangeKind::Finalization => {
+            let on = parse::<OnDay>("a finalization", rest)?.on;
+            actions::record_post_dq1(&db, &actor, id, version, None, Some(on), now).await?
+        }
         ChangeKind::PostDq1Steps => {
-            Transition::RecordPostDq1Steps(parse::<PostDq1Steps>("post-DQ1 steps", rest)?)
+            let steps = parse::<PostDq1Steps>("post-DQ1 steps", rest)?;
+            actions::record_post_dq1(&db, &actor, id, version, Some(steps), None, now).await?
         }
-        ChangeKind::NewStaffing => Transition::RequestNewStaffing {
-            reason: parse::<Reason>("a new staffing request", rest)?.reason,
-        },
+        ChangeKind::NewStaffing => {
+            let reason = parse::<Reason>("a new staffing request", rest)?.reason;
+            single(Transition::RequestNewStaffing { reason }).await?
+        }
     };
-    change_episode(&db, &staff.actor(), id, version, transition, clock.now()).await?;
+    Ok(Json(view(&db, &clock, &staff, role, id).await?))
+}
+
+#[utoipa::path(post, path = "/episodes/{id}/staffing/presence", tag = "episodes",
+    params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, body = EpisodeView), (status = 401, body = super::ErrorBody),
+        (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody),
+        (status = 422, body = super::ErrorBody)))]
+/// `POST /api/v1/episodes/{id}/staffing/presence`: R18 — the signed-in department member
+/// confirms "I was present" at the episode's staffing, with their own sign-in (no body). A
+/// DQ1 decision and its finalization need three who did.
+pub async fn confirm_presence(
+    State(db): State<Db>,
+    State(clock): State<Clock>,
+    SignedIn(staff): SignedIn,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<EpisodeView>, ApiError> {
+    let role = access::authorize(
+        &db,
+        &staff,
+        Action::ConfirmPresence,
+        Record::Episode(id),
+        clock.now(),
+    )
+    .await?;
+    actions::confirm_presence(&db, &staff.actor(), id, clock.now()).await?;
     Ok(Json(view(&db, &clock, &staff, role, id).await?))
 }
 
@@ -390,6 +561,7 @@ enum ChangeKind {
     MissingInfoResolutions,
     Staffing,
     Decision,
+    GoodCause,
     Finalization,
     PostDq1Steps,
     NewStaffing,
@@ -406,6 +578,7 @@ impl ChangeKind {
             "missing-info-resolutions" => Self::MissingInfoResolutions,
             "staffing" => Self::Staffing,
             "decision" => Self::Decision,
+            "good-cause" => Self::GoodCause,
             "finalization" => Self::Finalization,
             "post-dq1-steps" => Self::PostDq1Steps,
             "new-staffing" => Self::NewStaffing,
@@ -423,6 +596,7 @@ impl ChangeKind {
             Self::MissingInfo | Self::MissingInfoResolutions => Action::MissingInformation,
             Self::Staffing => Action::RecordStaffing,
             Self::Decision => Action::Decide,
+            Self::GoodCause => Action::GiveGoodCause,
             Self::Finalization => Action::FinalizeDq1,
             Self::PostDq1Steps => Action::RecordPostDq1Steps,
             Self::NewStaffing => Action::RequestNewStaffing,

@@ -21,6 +21,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
     paths(
         calendar::closures, calendar::add_business_days, calendar::notice_mail_by,
         episodes::list, episodes::open, episodes::show, episodes::change,
+        episodes::confirm_presence,
         narratives::of_episode, narratives::write, narratives::edit,
         participants::create, participants::show, participants::add_pdp_step,
         participants::add_exemption, participants::add_release,
@@ -78,6 +79,10 @@ pub fn router() -> Router<AppState> {
             get(tasks::of_episode).post(tasks::add),
         )
         .route("/episodes/{id}/{change}", post(episodes::change))
+        .route(
+            "/episodes/{id}/staffing/presence",
+            post(episodes::confirm_presence),
+        )
         .route("/tasks/{id}/done", post(tasks::done))
         .route("/narratives/{id}", post(narratives::edit))
         .route("/participants", post(participants::create))

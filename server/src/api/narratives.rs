@@ -24,7 +24,7 @@ pub struct Narratives {
 pub struct NewNarrative {
     pub kind: NarrativeType,
     pub body: String,
-    /// The draft it is saved from (`attempt-1`, `staffing`, `decision`), so it is no longer
+    /// The draft it is saved from (`attempt-2026-11-24-1`, `staffing`, `decision`), so it is no longer
     /// offered.
     #[serde(default)]
     pub draft_of: Option<String>,

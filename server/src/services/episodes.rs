@@ -5,7 +5,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use reengage_core::BusinessCalendar;
 use reengage_core::episode::{
-    self, DeadlineStatus, EpisodeFacts, Partner, Refusal, Stage, Transition, Trigger,
+    self, DeadlineStatus, EpisodeFacts, Partner, Refusal, ReportedBy, Stage, Transition, Trigger,
 };
 use serde_json::json;
 use sqlx::AnyConnection;
@@ -102,16 +102,34 @@ async fn office_day(
     Ok((local_today(&zone, now), calendar))
 }
 
-/// R1: records a missed activity and opens the participant's episode.
+/// A missed activity as reported: the trigger, and whether the participant called ahead about
+/// it (R1: then no episode is opened).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MissReport {
+    pub trigger: Trigger,
+    pub called_ahead: bool,
+}
+
+impl From<Trigger> for MissReport {
+    fn from(trigger: Trigger) -> Self {
+        Self {
+            trigger,
+            called_ahead: false,
+        }
+    }
+}
+
+/// R1: records a missed activity and opens the participant's episode. Who reported it
+/// follows from who is acting (R5 for a contractor), never from the request.
 pub async fn record_missed_activity(
     db: &Db,
     actor: &Actor,
     participant_id: i64,
-    trigger: Trigger,
+    report: impl Into<MissReport>,
     now: DateTime<Utc>,
 ) -> Result<Changed, ServiceError> {
     let mut tx = db::begin_write(db).await?;
-    let opened = open_in(&mut tx, db, actor, participant_id, trigger, now).await?;
+    let opened = open_in(&mut tx, db, actor, participant_id, report, now).await?;
     tx.commit().await?;
     Ok(Changed {
         episode_id: opened.id,
@@ -135,9 +153,18 @@ pub async fn open_in(
     db: &Db,
     actor: &Actor,
     participant_id: i64,
-    trigger: Trigger,
+    report: impl Into<MissReport>,
     now: DateTime<Utc>,
 ) -> Result<Opened, ServiceError> {
+    let MissReport {
+        mut trigger,
+        called_ahead,
+    } = report.into();
+    trigger.reported_by = if actor.role == "contractor" {
+        ReportedBy::Contractor
+    } else {
+        ReportedBy::Department
+    };
     let participant: Option<(i64, Option<i64>, String)> =
         sqlx::query_as("SELECT branch_id, coach_id, display_name FROM participants WHERE id = $1")
             .bind(participant_id)
@@ -156,15 +183,17 @@ pub async fn open_in(
         )));
     }
     let (today, calendar) = office_day(conn, &db.calendars, branch_id, now).await?;
-    // R1: the same check the missed-activity form's feedback is made of.
-    reengage_core::episode::check_miss(&trigger, today).map_err(ServiceError::Refused)?;
+    // R1, R5: the same check the missed-activity form's feedback is made of.
+    reengage_core::episode::check_miss(&trigger, called_ahead, today)
+        .map_err(ServiceError::Refused)?;
     let facts = EpisodeFacts::new(name, trigger.clone());
     let derived = derive(&facts, today, &calendar);
     let at = instant(now);
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO episodes (participant_id, branch_id, coach_id, trigger_kind, trigger_what, \
-         missed_on, missed_at, reported_by, stage, closed, next_due_on, version, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $12, $12) RETURNING id",
+         missed_on, missed_at, reported_by, stage, closed, next_due_on, version, created_at, \
+         updated_at, aware_on) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $12, $12, $13) RETURNING id",
     )
     .bind(participant_id)
     .bind(branch_id)
@@ -178,6 +207,7 @@ pub async fn open_in(
     .bind(flag(derived.closed))
     .bind(derived.due_column())
     .bind(&at)
+    .bind(trigger.aware_on.map(day))
     .fetch_one(&mut *conn)
     .await?;
     let entry = Entry::at(
@@ -433,11 +463,14 @@ pub async fn record_change(
     episode::check(&record.facts, &transition, today, calendar).map_err(ServiceError::Refused)?;
 
     let at = instant(now);
-    write(conn, record, &transition, today, &at).await?;
+    let after = episode::apply(&record.facts, &transition, today);
+    // R10: an earlier attempt entered after a later one is audited as a late entry.
+    let late_entry = matches!(&transition, Transition::LogAttempt(attempt)
+        if record.facts.is_late_entry(attempt.on));
+    write(conn, record, &after, &transition, actor, today, &at).await?;
 
     let expected_version = record.version;
     let episode_id = record.id;
-    let after = episode::apply(&record.facts, &transition, today);
     let derived = derive(&after, today, calendar);
     let before_stage = episode::stage(&record.facts, today, calendar);
     let updated = sqlx::query(
@@ -466,9 +499,14 @@ pub async fn record_change(
     )
     .with_values(
         Some(json!({ "version": expected_version, "stage": before_stage }).to_string()),
-        Some(
-            json!({ "version": version, "stage": derived.stage, "change": transition }).to_string(),
-        ),
+        Some({
+            let mut values =
+                json!({ "version": version, "stage": derived.stage, "change": transition });
+            if late_entry {
+                values["late_entry"] = json!(true);
+            }
+            values.to_string()
+        }),
     );
     audit::append(conn, backend, &entry).await?;
     record.facts = after;
@@ -509,7 +547,9 @@ pub fn action(transition: &Transition) -> &'static str {
         Transition::AddMissingInfo(_) => "missing_info.added",
         Transition::ResolveMissingInfo { .. } => "missing_info.resolved",
         Transition::RecordStaffing(_) => "staffing.recorded",
+        Transition::ConfirmPresence { .. } => "staffing.presence_confirmed",
         Transition::Decide(_) => "decision.made",
+        Transition::GiveGoodCause { .. } => "good_cause.given",
         Transition::FinalizeDq1 { .. } => "dq1.finalized",
         Transition::RequestNewStaffing { .. } => "staffing.requested",
         Transition::RecordPostDq1Steps(_) => "post_dq1.recorded",
@@ -541,11 +581,14 @@ async fn conflict(
     })
 }
 
-/// The rows a change writes; `record`'s ids follow (a new staffing, decision or item).
+/// The rows a change writes (`after`: the facts as `core` says the change leaves them);
+/// `record`'s ids follow (a new staffing, decision or item).
 async fn write(
     conn: &mut AnyConnection,
     record: &mut EpisodeRecord,
+    after: &EpisodeFacts,
     transition: &Transition,
+    actor: &Actor,
     today: NaiveDate,
     at: &str,
 ) -> Result<(), ServiceError> {
@@ -554,7 +597,8 @@ async fn write(
         Transition::LogAttempt(attempt) => {
             sqlx::query(
                 "INSERT INTO attempts (episode_id, on_date, method, outcome, response_window, \
-                 by_initials, note, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                 by_initials, note, created_at, by_staff_id, by_contractor) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
             )
             .bind(id)
             .bind(day(attempt.on))
@@ -568,6 +612,8 @@ async fn write(
             .bind(&attempt.by_initials)
             .bind(attempt.note.as_deref())
             .bind(at)
+            .bind(actor.staff_id)
+            .bind(flag(attempt.by_contractor))
             .execute(&mut *conn)
             .await?;
         }
@@ -625,7 +671,12 @@ async fn write(
                 .execute(&mut *conn)
                 .await?;
         }
-        Transition::RecordStaffing(staffing) => {
+        Transition::RecordStaffing(_) => {
+            // As `core` leaves it: the confirmations of an unchanged team carried over.
+            let staffing = after
+                .staffing
+                .as_ref()
+                .ok_or(ServiceError::Refused(Refusal::NoStaffing))?;
             if let Some(previous) = record.staffing_id {
                 sqlx::query(
                     "UPDATE staffings SET superseded_at = $1, superseded_reason = $2 WHERE id = $3",
@@ -655,13 +706,16 @@ async fn write(
             .await?;
             for (position, member) in staffing.members.iter().enumerate() {
                 sqlx::query(
-                    "INSERT INTO staffing_members (staffing_id, position, initials, role) \
-                     VALUES ($1, $2, $3, $4)",
+                    "INSERT INTO staffing_members (staffing_id, position, initials, role, staff_id, \
+                     confirmed_on, confirmed_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
                 )
                 .bind(staffing_id)
                 .bind(position as i64)
                 .bind(&member.initials)
                 .bind(code(&member.role))
+                .bind(member.staff_id)
+                .bind(member.confirmed_on.map(day))
+                .bind(member.confirmed_on.map(|_| at))
                 .execute(&mut *conn)
                 .await?;
             }
@@ -703,6 +757,36 @@ async fn write(
             }
             record.staffing_id = Some(staffing_id);
         }
+        Transition::ConfirmPresence { staff_id, on } => {
+            let staffing_id = record
+                .staffing_id
+                .ok_or(ServiceError::Refused(Refusal::NoStaffing))?;
+            sqlx::query(
+                "UPDATE staffing_members SET confirmed_on = $1, confirmed_at = $2 \
+                 WHERE staffing_id = $3 AND staff_id = $4",
+            )
+            .bind(day(*on))
+            .bind(at)
+            .bind(staffing_id)
+            .bind(*staff_id)
+            .execute(&mut *conn)
+            .await?;
+        }
+        Transition::GiveGoodCause { on, reason } => {
+            // R23: no staffing; the case manager's reason.
+            let decision_id: i64 = sqlx::query_scalar(
+                "INSERT INTO decisions (episode_id, staffing_id, outcome, decided_on, created_at, \
+                 case_manager_reason) VALUES ($1, NULL, $2, $3, $4, $5) RETURNING id",
+            )
+            .bind(id)
+            .bind(code(&reengage_core::episode::DecisionOutcome::GoodCause))
+            .bind(day(*on))
+            .bind(at)
+            .bind(reason.trim())
+            .fetch_one(&mut *conn)
+            .await?;
+            record.decision_id = Some(decision_id);
+        }
         Transition::Decide(decision) => {
             let staffing_id = record
                 .staffing_id
@@ -737,13 +821,15 @@ async fn write(
         Transition::RecordPostDq1Steps(steps) => {
             sqlx::query(
                 "UPDATE episodes SET re_step_recorded = $1, pdp_copy_to_participant = $2, \
-                 dq1_selected_on_page = $3, one_case_note = $4, resources_offered = $5 WHERE id = $6",
+                 dq1_selected_on_page = $3, one_case_note = $4, resources_offered = $5, \
+                 tracs_page_finalized = $6 WHERE id = $7",
             )
             .bind(flag(steps.re_step_recorded))
             .bind(flag(steps.pdp_copy_to_participant))
             .bind(flag(steps.dq1_selected_on_page))
             .bind(flag(steps.one_case_note))
             .bind(flag(steps.resources_offered))
+            .bind(flag(steps.page_finalized))
             .bind(id)
             .execute(&mut *conn)
             .await?;
@@ -765,7 +851,7 @@ async fn write(
             sqlx::query(
                 "UPDATE episodes SET finalized_on = NULL, re_step_recorded = 0, \
                  pdp_copy_to_participant = 0, dq1_selected_on_page = 0, one_case_note = 0, \
-                 resources_offered = 0 WHERE id = $1",
+                 resources_offered = 0, tracs_page_finalized = 0 WHERE id = $1",
             )
             .bind(id)
             .execute(&mut *conn)

@@ -2,6 +2,7 @@
 //! whether the change is allowed, and writes the change and its audit entry in one
 //! transaction. Plain Rust: no web types.
 
+pub mod actions;
 pub mod branches;
 pub mod episodes;
 pub mod narratives;

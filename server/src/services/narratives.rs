@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use reengage_core::BusinessCalendar;
 use reengage_core::episode::EpisodeFacts;
 use reengage_core::narrative::{
-    Draft, NarrativeType, appointment_narrative, attempt_narrative, contact_narrative,
+    Draft, NarrativeType, appointment_narrative, attempt_key, attempt_narrative, contact_narrative,
     decision_narrative, staffing_narrative,
 };
 use serde::Serialize;
@@ -46,9 +46,10 @@ pub fn drafts(facts: &EpisodeFacts, calendar: &BusinessCalendar) -> Vec<Draft> {
         .collect()
 }
 
-/// Every draft with the key a narrative saved from it keeps: `attempt-1` (the first attempt),
-/// `contact`, `appointment`, `staffing`, `decision`. The staffing and the decision of a later
-/// review (R24: `round` 2 or more) are drafts of their own: `staffing-2`, `decision-2`.
+/// Every draft with the key a narrative saved from it keeps: `attempt-2026-11-24-1` (the first
+/// attempt of that day — R10: an earlier attempt entered late does not change it), `contact`,
+/// `appointment`, `staffing`, `decision`. The staffing and the decision of a later review
+/// (R24: `round` 2 or more) are drafts of their own: `staffing-2`, `decision-2`.
 pub fn keyed_drafts(
     facts: &EpisodeFacts,
     calendar: &BusinessCalendar,
@@ -63,9 +64,12 @@ pub fn keyed_drafts(
     };
     (0..facts.attempts.len())
         .filter_map(|index| {
-            attempt_narrative(facts, index, calendar).map(|d| (format!("attempt-{}", index + 1), d))
+            Some((
+                attempt_key(facts, index)?,
+                attempt_narrative(facts, index, calendar)?,
+            ))
         })
-        .chain(contact_narrative(facts, calendar).map(|d| ("contact".to_owned(), d)))
+        .chain(contact_narrative(facts).map(|d| ("contact".to_owned(), d)))
         .chain(appointment_narrative(facts).map(|d| ("appointment".to_owned(), d)))
         .chain(staffing_narrative(facts).map(|d| (of_round("staffing"), d)))
         .chain(decision_narrative(facts).map(|d| (of_round("decision"), d)))
@@ -114,7 +118,7 @@ pub async fn write(
     let draft_of = draft_of.map(str::trim).filter(|key| !key.is_empty());
     if draft_of.is_some_and(|key| key.len() > 40) {
         return Err(ServiceError::Invalid(
-            "`draft_of` names a draft: attempt-1, staffing or decision.".into(),
+            "`draft_of` names a draft: attempt-2026-11-24-1, staffing or decision.".into(),
         ));
     }
     let mut tx = db::begin_write(db).await?;

@@ -102,6 +102,7 @@ mod tests {
             on: chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),
             at: None,
             reported_by: ReportedBy::Department,
+            aware_on: None,
         };
         EpisodeRecord {
             id,

@@ -33,11 +33,12 @@ pub fn episodes_sql(n: usize) -> String {
     )
 }
 
-/// The attempts of episodes (index attempts_episode); put in order by the reader.
+/// The attempts of episodes (index attempts_episode); put in order by the reader — by their
+/// days, an earlier one entered late among them (R10).
 pub fn attempts_sql(n: usize) -> String {
     format!(
-        "SELECT id, episode_id, on_date, method, outcome, response_window, by_initials, note \
-         FROM attempts WHERE episode_id IN ({})",
+        "SELECT id, episode_id, on_date, method, outcome, response_window, by_initials, note, \
+         by_contractor FROM attempts WHERE episode_id IN ({})",
         placeholders(n)
     )
 }
@@ -62,8 +63,8 @@ pub fn exemptions_sql(n: usize) -> String {
 /// The decisions of episodes, current and superseded (index decisions_episode).
 pub fn decisions_sql(n: usize) -> String {
     format!(
-        "SELECT id, episode_id, outcome, decided_on, finalized_on, superseded_at, superseded_reason \
-         FROM decisions WHERE episode_id IN ({})",
+        "SELECT id, episode_id, outcome, decided_on, finalized_on, superseded_at, superseded_reason, \
+         case_manager_reason FROM decisions WHERE episode_id IN ({})",
         placeholders(n)
     )
 }
@@ -79,7 +80,8 @@ pub fn staffings_sql(n: usize) -> String {
 /// The members of staffings (primary key).
 pub fn members_sql(n: usize) -> String {
     format!(
-        "SELECT staffing_id, position, initials, role FROM staffing_members WHERE staffing_id IN ({})",
+        "SELECT staffing_id, position, staff_id, initials, role, confirmed_on FROM staffing_members \
+         WHERE staffing_id IN ({})",
         placeholders(n)
     )
 }
@@ -279,14 +281,16 @@ async fn load_batch(
 
     let mut attempts = Vec::new();
     for row in rows_for(conn, &attempts_sql(n), ids).await? {
+        let attempt = attempt_of(&row)?;
         attempts.push((
-            get::<i64>(&row, "episode_id")?,
+            (get::<i64>(&row, "episode_id")?, attempt.on),
             get::<i64>(&row, "id")?,
-            attempt_of(&row)?,
+            attempt,
         ));
     }
-    attempts.sort_by_key(|(episode, id, _)| (*episode, *id));
-    for (episode, _, attempt) in attempts {
+    // R10: by their days; attempts of one day in the order they were entered.
+    attempts.sort_by_key(|(by_day, id, _)| (*by_day, *id));
+    for ((episode, _), _, attempt) in attempts {
         if let Some(record) = found.get_mut(&episode) {
             record.facts.attempts.push(attempt);
         }
@@ -331,12 +335,18 @@ async fn load_batch(
         };
         let outcome = from_code("decisions.outcome", &get::<String>(&row, "outcome")?)?;
         let decided_on = parse_day("decisions.decided_on", &get::<String>(&row, "decided_on")?)?;
+        // R23: good cause the case manager gave alone keeps its reason.
+        let by = match get::<Option<String>>(&row, "case_manager_reason")? {
+            Some(reason) => DecidedBy::CaseManager { reason },
+            None => DecidedBy::Team,
+        };
         match get::<Option<String>>(&row, "superseded_at")? {
             None => {
                 record.decision_id = Some(id);
                 record.facts.decision = Some(Decision {
                     outcome,
                     decided_on,
+                    by,
                 });
             }
             Some(superseded_at) => record.earlier.push(SupersededDecision {
@@ -379,8 +389,13 @@ async fn load_batch(
     let mut members = Vec::new();
     for row in rows_for(conn, &members_sql(m), &staffing_ids).await? {
         let member = StaffingMember {
+            staff_id: get(&row, "staff_id")?,
             initials: get(&row, "initials")?,
             role: from_code("staffing_members.role", &get::<String>(&row, "role")?)?,
+            confirmed_on: parse_optional_day(
+                "staffing_members.confirmed_on",
+                get(&row, "confirmed_on")?,
+            )?,
         };
         members.push((
             get::<i64>(&row, "staffing_id")?,
@@ -501,6 +516,7 @@ fn episode_of(row: &AnyRow) -> Result<EpisodeRecord, StoreError> {
         on: parse_day("episodes.missed_on", &get::<String>(row, "missed_on")?)?,
         at: parse_optional_time("episodes.missed_at", get(row, "missed_at")?)?,
         reported_by: from_code("episodes.reported_by", &get::<String>(row, "reported_by")?)?,
+        aware_on: parse_optional_day("episodes.aware_on", get(row, "aware_on")?)?,
     };
     let mut facts = EpisodeFacts::new(get::<String>(row, "display_name")?, trigger);
     if let Some(on) = parse_optional_day("episodes.contact_on", get(row, "contact_on")?)? {
@@ -527,6 +543,7 @@ fn episode_of(row: &AnyRow) -> Result<EpisodeRecord, StoreError> {
         dq1_selected_on_page: bool_of(row, "dq1_selected_on_page")?,
         one_case_note: bool_of(row, "one_case_note")?,
         resources_offered: bool_of(row, "resources_offered")?,
+        page_finalized: bool_of(row, "tracs_page_finalized")?,
     };
     facts.finalized_on = parse_optional_day("episodes.finalized_on", get(row, "finalized_on")?)?;
     Ok(EpisodeRecord {
@@ -559,6 +576,7 @@ fn attempt_of(row: &AnyRow) -> Result<Attempt, StoreError> {
         response_window: window,
         by_initials: get(row, "by_initials")?,
         note: get(row, "note")?,
+        by_contractor: bool_of(row, "by_contractor")?,
     })
 }
 

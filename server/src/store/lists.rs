@@ -204,3 +204,28 @@ pub async fn open_episodes(
     });
     Ok((page, next))
 }
+
+/// R18: the current staffings of open episodes that staff member `$1` sat on in a department
+/// seat and has not yet confirmed being present at, by the staffing's day (index
+/// staffing_members_staff, then primary keys): `(episode, participant, held_on)`.
+pub const TO_CONFIRM_SQL: &str = "SELECT e.id, p.display_name, st.held_on FROM staffing_members m \
+     JOIN staffings st ON st.id = m.staffing_id \
+     JOIN episodes e ON e.id = st.episode_id \
+     JOIN participants p ON p.id = e.participant_id \
+     WHERE m.staff_id = $1 AND m.confirmed_on IS NULL AND st.superseded_at IS NULL \
+     AND e.closed = 0 AND m.role NOT IN ('ChildWelfare', 'Contractor') LIMIT $2";
+
+/// [`TO_CONFIRM_SQL`] for `staff_id`, at most `limit`, oldest staffing first.
+pub async fn to_confirm(
+    conn: &mut AnyConnection,
+    staff_id: i64,
+    limit: i64,
+) -> Result<Vec<(i64, String, String)>, StoreError> {
+    let mut rows: Vec<(i64, String, String)> = sqlx::query_as(TO_CONFIRM_SQL)
+        .bind(staff_id)
+        .bind(limit)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.sort_by(|a, b| (&a.2, a.0).cmp(&(&b.2, b.0)));
+    Ok(rows)
+}

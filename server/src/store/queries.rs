@@ -147,8 +147,18 @@ pub fn all() -> Vec<ListQuery> {
         },
         ListQuery {
             small_sort: Some("one branch's staff"),
-            ..query("team of a branch", crate::staffing::TEAM_SQL, vec![Branch])
+            ..query(
+                "team of a branch",
+                crate::services::actions::TEAM_SQL,
+                vec![Branch],
+            )
         },
+        // Today: the staffings waiting for the signed-in person's confirmation (R18).
+        query(
+            "staffings waiting for a staff member's confirmation",
+            crate::store::lists::TO_CONFIRM_SQL,
+            vec![Coach, Int(50)],
+        ),
         // Episodes' records, a batch at a time (the episode page and every change read a
         // batch of one; Today, the branch page and the R29 view read theirs together).
         query(

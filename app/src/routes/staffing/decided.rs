@@ -30,7 +30,14 @@ pub fn StaffingSummary(staffing: Staffing) -> impl IntoView {
     let members: Vec<String> = staffing
         .members
         .iter()
-        .map(|m| format!("{} ({})", m.initials, m.role.label()))
+        .map(|m| {
+            let named = if m.staff_id.is_none() {
+                ", named only"
+            } else {
+                ""
+            };
+            format!("{} ({}{named})", m.initials, m.role.label())
+        })
         .collect();
     let partners: Vec<String> = staffing
         .partners
@@ -263,7 +270,8 @@ fn Finalization(page: StaffingPage, error: Option<String>, query: Query) -> impl
         && done.pdp_copy_to_participant
         && done.dq1_selected_on_page
         && done.one_case_note
-        && done.resources_offered;
+        && done.resources_offered
+        && done.page_finalized;
     let id = page.id;
     let may_finalize = page.may.finalize && !finalized;
     view! {

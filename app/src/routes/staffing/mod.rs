@@ -11,6 +11,7 @@
 
 pub(crate) mod decided;
 mod missing;
+mod presence;
 pub(crate) mod team_form;
 
 use leptos::prelude::*;
@@ -83,6 +84,7 @@ fn saved_words(what: &str) -> Option<&'static str> {
         "steps" => "The steps after the DQ1 are saved.",
         "finalized" => "The DQ1 is finalized. The decision is now read-only.",
         "new-staffing" => "A new staffing is requested: the episode is back at staffing.",
+        "presence" => "Your presence at the staffing is confirmed (R18).",
         "narrative" => "The narrative is saved.",
         _ => return None,
     })
@@ -172,6 +174,7 @@ fn StaffingView(page: StaffingPage) -> impl IntoView {
             <p class="alert alert-error" role="alert">{error}</p>
         })}
         <missing::MissingInfo page=page.clone() error=returned("missing") with_form=form_shown.then_some(team_form::STAFFING_FORM) />
+        <presence::Presence page=page.clone() error=returned("presence") />
         {body}
         {earlier}
         <Narratives episode_id=page.id drafts=page.drafts.clone() saved=page.narratives.clone() returned=narratives_returned back="staffing" />

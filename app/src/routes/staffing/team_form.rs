@@ -98,9 +98,10 @@ fn capitalized(text: &str) -> String {
         .unwrap_or_default()
 }
 
-/// R18: the team as the page says it.
+/// R18: the team as the page says it — department staff picked from the branch's list (a
+/// named row never counts), and how many of them confirmed being present.
 fn team_words(review: &Review) -> String {
-    match review.needed {
+    let team = match review.needed {
         0 => format!(
             "{} department staff on the team: enough (R18).",
             review.department
@@ -109,7 +110,14 @@ fn team_words(review: &Review) -> String {
             "{} department staff on the team: {needed} more needed — at least three (R18).",
             review.department
         ),
+    };
+    if review.department == 0 {
+        return team;
     }
+    format!(
+        "{team} {} confirmed being present; a DQ1 needs three who did.",
+        review.confirmed
+    )
 }
 
 /// R23: good cause as the page says it.
@@ -252,11 +260,11 @@ pub fn TeamForm(page: StaffingPage, error: Option<String>, query: Query) -> impl
             view! {
                 <div class="other-member">
                     <div class="field">
-                        <label for=initials.clone()>{format!("Other member {}: initials", row + 1)}</label>
+                        <label for=initials.clone()>{format!("Named member {}: initials", row + 1)}</label>
                         <input type="text" id=initials.clone() name=initials.clone() maxlength="8" value=f.get(&initials).to_owned() />
                     </div>
                     <div class="field">
-                        <label for=role.clone()>{format!("Other member {}: role", row + 1)}</label>
+                        <label for=role.clone()>{format!("Named member {}: role", row + 1)}</label>
                         <select id=role.clone() name=role>
                             <option value="">"—"</option>
                             {roles}
@@ -351,9 +359,10 @@ pub fn TeamForm(page: StaffingPage, error: Option<String>, query: Query) -> impl
                         aria-describedby=appointment_day.map(|_| "held_on-hint") />
                 </div>
                 <fieldset class="choices">
-                    <legend>"Who sat on the team"</legend>
+                    <legend>"Who sat on the team: the branch's staff"</legend>
                     {team}
                 </fieldset>
+                <p class="hint">"Someone without an account of the branch (child welfare, a contractor, a designee) is named below: they attend, and never count toward the three (R18)."</p>
                 {others}
                 <div class="choice">
                     <input type="checkbox" id="attended" name="attended" value="yes" checked=attended />
