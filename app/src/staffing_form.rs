@@ -56,7 +56,7 @@ impl Fields {
     }
 }
 
-/// The field of one barrier finding (R20): `DomesticViolence.Adult.present`, `….accommodation`,
+/// The field of one barrier finding (R20): `MentalHealth.Adult.present`, `….accommodation`,
 /// `….affected`, `….notes`.
 pub fn finding_field(area: BarrierArea, who: HouseholdMember, part: &str) -> String {
     format!("{}.{}.{part}", code(area), code(who))
@@ -275,8 +275,8 @@ fn partners_of(
 
 fn findings_of(fields: &Fields) -> Result<Vec<BarrierFinding>, String> {
     let mut findings = Vec::new();
-    for area in BarrierArea::ALL {
-        for who in HouseholdMember::ALL {
+    for (area, who) in BarrierArea::cells() {
+        {
             let field = |part| finding_field(area, who, part);
             let what = format!("The note on {} ({})", area.label(), who.label());
             // Not answered: not reviewed yet (R20).
@@ -664,10 +664,8 @@ mod tests {
     fn complete(page: &StaffingPage) -> Fields {
         let mut fields = initial(page);
         fields.push("member", "3");
-        for area in BarrierArea::ALL {
-            for who in HouseholdMember::ALL {
-                fields.push(finding_field(area, who, "present"), "no");
-            }
+        for (area, who) in BarrierArea::cells() {
+            fields.push(finding_field(area, who, "present"), "no");
         }
         for name in GOOD_CAUSE_FIELDS {
             fields.push(name, "no");
@@ -855,7 +853,7 @@ mod tests {
         let staffing = proposed.staffing;
         assert_eq!(staffing.held_on, d("2026-11-19"));
         assert_eq!(staffing.members.len(), 3);
-        assert_eq!(staffing.barrier_review.len(), 12);
+        assert_eq!(staffing.barrier_review.len(), 10);
         assert_eq!(
             staffing.recommended_strategies,
             vec!["Weekly check-in call", "Home visit"]

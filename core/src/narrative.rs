@@ -9,7 +9,7 @@ use crate::calendar::BusinessCalendar;
 use crate::deadlines::follow_up_due;
 use crate::episode::{
     AttemptOutcome, BarrierArea, BarrierFinding, ContactMethod, DecisionOutcome, EpisodeFacts,
-    HouseholdMember, TriggerKind, good_cause_dated,
+    TriggerKind, good_cause_dated,
 };
 use crate::words::business_days;
 
@@ -219,9 +219,7 @@ pub fn staffing_narrative(facts: &EpisodeFacts) -> Option<Draft> {
             .collect();
         lines.push(format!("Reviewed with no concerns: {}.", list(&words)));
     }
-    let not_reviewed: Vec<String> = BarrierArea::ALL
-        .iter()
-        .flat_map(|area| HouseholdMember::ALL.iter().map(move |who| (*area, *who)))
+    let not_reviewed: Vec<String> = BarrierArea::cells()
         .filter(|(area, who)| {
             !staffing
                 .barrier_review

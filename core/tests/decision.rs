@@ -43,13 +43,8 @@ fn member(initials: &str, role: StaffingRole) -> StaffingMember {
 
 /// R20: every cell answered "no concerns".
 fn all_clear() -> Vec<BarrierFinding> {
-    BarrierArea::ALL
-        .iter()
-        .flat_map(|area| {
-            HouseholdMember::ALL
-                .iter()
-                .map(|who| BarrierFinding::none_found(*area, *who))
-        })
+    BarrierArea::cells()
+        .map(|(area, who)| BarrierFinding::none_found(area, who))
         .collect()
 }
 

@@ -81,13 +81,8 @@ fn staffing(on: &str) -> Staffing {
 
 /// R20: every cell of the review answered "no concerns".
 fn all_clear() -> Vec<BarrierFinding> {
-    BarrierArea::ALL
-        .iter()
-        .flat_map(|area| {
-            HouseholdMember::ALL
-                .iter()
-                .map(|who| BarrierFinding::none_found(*area, *who))
-        })
+    BarrierArea::cells()
+        .map(|(area, who)| BarrierFinding::none_found(area, who))
         .collect()
 }
 
@@ -1264,15 +1259,39 @@ fn rule_ids_read_as_on_paper() {
 
 #[wasm_bindgen_test]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
-fn r20_the_review_grid_has_every_area_for_adult_and_children() {
+fn r20_the_review_grid_is_policy_002s() {
+    // Mental health, drugs or alcohol, learning needs and physical health for the adult and
+    // the children; domestic violence and childcare or transportation for the household.
     let grid = all_clear();
-    assert_eq!(grid.len(), 12);
+    assert_eq!(grid.len(), 10);
     assert!(
         grid.iter()
             .all(|f| !f.present && f.affected_participation.is_none())
     );
     let cells: std::collections::BTreeSet<_> = grid.iter().map(|f| (f.area, f.who)).collect();
-    assert_eq!(cells.len(), 12);
+    assert_eq!(cells.len(), 10);
+    assert_eq!(
+        BarrierArea::DomesticViolence.members(),
+        &[HouseholdMember::Household]
+    );
+    assert_eq!(
+        BarrierArea::MentalHealth.members(),
+        &[HouseholdMember::Adult, HouseholdMember::Children]
+    );
+    // A DV finding for the adult answers nothing the policy asks: the household's is due.
+    let mut facts = dq1_episode();
+    let review = &mut facts.staffing.as_mut().unwrap().barrier_review;
+    review.retain(|f| f.area != BarrierArea::DomesticViolence);
+    review.push(BarrierFinding::none_found(
+        BarrierArea::DomesticViolence,
+        HouseholdMember::Adult,
+    ));
+    let items = dq1_decision_readiness(&facts, &oregon());
+    assert_eq!(items.len(), 1, "{items:?}");
+    assert_eq!(
+        items[0].problem,
+        "Review domestic violence (last 6 months) for the household."
+    );
 }
 
 #[wasm_bindgen_test]

@@ -57,7 +57,7 @@ fn decided(outcome: DecisionOutcome) -> EpisodeFacts {
         barrier_review: vec![
             BarrierFinding {
                 area: BarrierArea::ChildcareTransportation,
-                who: HouseholdMember::Adult,
+                who: HouseholdMember::Household,
                 present: true,
                 accommodation_offered: Some("bus pass".into()),
                 affected_participation: Some(false),
@@ -83,17 +83,15 @@ fn decided(outcome: DecisionOutcome) -> EpisodeFacts {
 /// Every barrier cell of R20 answered "no concerns" but the two of `decided`.
 fn all_other_cells_clear(facts: &mut EpisodeFacts) {
     let staffing = facts.staffing.as_mut().unwrap();
-    for area in BarrierArea::ALL {
-        for who in HouseholdMember::ALL {
-            if !staffing
+    for (area, who) in BarrierArea::cells() {
+        if !staffing
+            .barrier_review
+            .iter()
+            .any(|f| f.area == area && f.who == who)
+        {
+            staffing
                 .barrier_review
-                .iter()
-                .any(|f| f.area == area && f.who == who)
-            {
-                staffing
-                    .barrier_review
-                    .push(BarrierFinding::none_found(area, who));
-            }
+                .push(BarrierFinding::none_found(area, who));
         }
     }
 }
@@ -197,9 +195,9 @@ fn r22_staffing_narrative_names_who_was_present() {
         "Re-engagement staffing on 12/10/2026.\n\
          Present at staffing: CA: JD, FC: RH, Manager: XR, Engagement Specialist: JB.\n\
          Ms. Smith did not attend.\n\
-         Team reviewed challenges present: childcare or transportation (adult), offered: bus pass, did not affect the ability to participate.\n\
+         Team reviewed challenges present: childcare or transportation (household), offered: bus pass, did not affect the ability to participate.\n\
          Reviewed with no concerns: mental health (adult).\n\
-         Not reviewed: domestic violence (last 6 months) (adult), domestic violence (last 6 months) (children in the household), mental health (children in the household), relationship to drugs or alcohol (adult), relationship to drugs or alcohol (children in the household), learning needs or disability (adult), learning needs or disability (children in the household), physical health (adult), physical health (children in the household) and childcare or transportation (children in the household).\n\
+         Not reviewed: domestic violence (last 6 months) (household), mental health (children in the household), relationship to drugs or alcohol (adult), relationship to drugs or alcohol (children in the household), learning needs or disability (adult), learning needs or disability (children in the household), physical health (adult) and physical health (children in the household).\n\
          Outcome: re-engaged with a new plan; no disqualification.\n\
          Recommended engagement strategies: Weekly check-in calls.\n\
          Next steps: Job search, 10 hours a week."

@@ -280,18 +280,11 @@ fn staffing(held_on: NaiveDate, i: usize, team: &Team) -> Staffing {
         participant_attended: i.is_multiple_of(3),
         partners: vec![],
         // R20: every cell answered.
-        barrier_review: BarrierArea::ALL
-            .into_iter()
-            .flat_map(|area| {
-                HouseholdMember::ALL
-                    .into_iter()
-                    .map(move |who| BarrierFinding::none_found(area, who))
-            })
+        barrier_review: BarrierArea::cells()
+            .map(|(area, who)| BarrierFinding::none_found(area, who))
             .map(|finding| {
-                // The adult's childcare or transportation: present, a bus pass offered.
-                if finding.area == BarrierArea::ChildcareTransportation
-                    && finding.who == HouseholdMember::Adult
-                {
+                // The household's childcare or transportation: present, a bus pass offered.
+                if finding.area == BarrierArea::ChildcareTransportation {
                     BarrierFinding {
                         present: true,
                         accommodation_offered: Some("Bus pass offered".into()),

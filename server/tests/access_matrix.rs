@@ -159,13 +159,8 @@ fn department_actor(staff_id: i64) -> Actor {
 }
 
 fn staffing() -> Staffing {
-    let mut review: Vec<BarrierFinding> = BarrierArea::ALL
-        .into_iter()
-        .flat_map(|area| {
-            HouseholdMember::ALL
-                .into_iter()
-                .map(move |who| BarrierFinding::none_found(area, who))
-        })
+    let mut review: Vec<BarrierFinding> = BarrierArea::cells()
+        .map(|(area, who)| BarrierFinding::none_found(area, who))
         .collect();
     review[0].present = true;
     review[0].notes = Some("SECRET-BARRIER".into());

@@ -165,10 +165,15 @@ fn staffing() -> Value {
         "PhysicalHealth",
         "ChildcareTransportation",
     ];
+    // R20: each area for whom policy 002 reviews it.
     let review: Vec<Value> = areas
         .iter()
         .flat_map(|area| {
-            ["Adult", "Children"].map(|who| {
+            let whom: &[&str] = match *area {
+                "DomesticViolence" | "ChildcareTransportation" => &["Household"],
+                _ => &["Adult", "Children"],
+            };
+            whom.iter().map(move |who| {
                 json!({ "area": area, "who": who, "present": false, "accommodation_offered": null,
                         "affected_participation": null, "notes": null })
             })
@@ -1159,7 +1164,7 @@ async fn every_step_of_the_dq1_guardrail_is_enforced_through_the_api() {
         partial["barrier_review"]
             .as_array_mut()
             .unwrap()
-            .truncate(11);
+            .truncate(9);
         api.change(&manager, id, "staffing", version, partial).await;
         let episode = api.confirm_all(id).await;
         let version = episode["version"].as_i64().unwrap();

@@ -65,8 +65,13 @@ fn complete_form(version: &str, team: &[String]) -> Vec<(String, String)> {
     for id in team {
         form.push(("member".into(), id.clone()));
     }
+    // R20: each area for whom policy 002 reviews it.
     for area in AREAS {
-        for who in ["Adult", "Children"] {
+        let whom: &[&str] = match area {
+            "DomesticViolence" | "ChildcareTransportation" => &["Household"],
+            _ => &["Adult", "Children"],
+        };
+        for who in whom {
             form.push((format!("{area}.{who}.present"), "no".into()));
         }
     }

@@ -443,7 +443,10 @@ impl Partner {
     }
 }
 
-/// R20: the areas the team reviews.
+/// R20: the areas the team reviews (policy 002). Mental health, drugs or alcohol, learning
+/// needs and physical health are reviewed for the adult and for the children in the
+/// household; domestic violence (last 6 months) and childcare or transportation for the
+/// household, as the policy lists them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum BarrierArea {
@@ -466,6 +469,21 @@ impl BarrierArea {
         Self::ChildcareTransportation,
     ];
 
+    /// R20: whom in the household the area is reviewed for, as policy 002 lists it.
+    pub fn members(self) -> &'static [HouseholdMember] {
+        match self {
+            Self::DomesticViolence | Self::ChildcareTransportation => &[HouseholdMember::Household],
+            _ => &[HouseholdMember::Adult, HouseholdMember::Children],
+        }
+    }
+
+    /// R20: every cell of the review, in order: each area for whom it is reviewed.
+    pub fn cells() -> impl Iterator<Item = (BarrierArea, HouseholdMember)> {
+        Self::ALL
+            .into_iter()
+            .flat_map(|area| area.members().iter().map(move |who| (area, *who)))
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Self::DomesticViolence => "domestic violence (last 6 months)",
@@ -484,15 +502,16 @@ impl BarrierArea {
 pub enum HouseholdMember {
     Adult,
     Children,
+    /// The household as a whole (domestic violence, childcare or transportation).
+    Household,
 }
 
 impl HouseholdMember {
-    pub const ALL: [HouseholdMember; 2] = [Self::Adult, Self::Children];
-
     pub fn label(self) -> &'static str {
         match self {
             Self::Adult => "adult",
             Self::Children => "children in the household",
+            Self::Household => "household",
         }
     }
 }

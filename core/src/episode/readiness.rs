@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::facts::{BarrierArea, EpisodeFacts, Exemption, HouseholdMember, Staffing};
+use super::facts::{BarrierArea, EpisodeFacts, Exemption, Staffing};
 use super::progress::{first_message, follow_up_after, invite_on, written_and_other};
 use crate::calendar::BusinessCalendar;
 use crate::notice::{notice_mail_by, notice_on_time};
@@ -230,7 +230,7 @@ pub fn dq1_decision_readiness(
         unmet.push(item(
             R20,
             FixAt::BarrierReview,
-            "Review every barrier area for the adult and the children.",
+            "Review every barrier area (for the adult and the children where it applies).",
         ));
         unmet.push(item(
             R23,
@@ -286,46 +286,45 @@ pub fn dq1_decision_readiness(
         ));
     }
 
-    // R20: every area, for the adult and the children, reviewed; where present, whether it
-    // affected participation.
-    for area in BarrierArea::ALL {
-        for who in HouseholdMember::ALL {
-            let finding = staffing
-                .barrier_review
-                .iter()
-                .find(|f| f.area == area && f.who == who);
-            match finding {
-                None => unmet.push(item(
-                    R20,
-                    FixAt::BarrierReview,
-                    format!("Review {} for the {}.", area.label(), who.label()),
-                )),
-                Some(f) if f.present => {
-                    if !f.accommodation_recorded() {
-                        unmet.push(item(
-                            R20,
-                            FixAt::BarrierReview,
-                            format!(
-                                "Record the accommodations and resources offered for {} ({}).",
-                                area.label(),
-                                who.label()
-                            ),
-                        ));
-                    }
-                    if f.affected_participation.is_none() {
-                        unmet.push(item(
-                            R20,
-                            FixAt::BarrierReview,
-                            format!(
-                                "Decide whether {} affected the {}'s ability to participate.",
-                                area.label(),
-                                who.label()
-                            ),
-                        ));
-                    }
+    // R20: every cell of the review answered — each area for whom policy 002 reviews it;
+    // where a barrier is present, the accommodations offered and whether it affected
+    // participation.
+    for (area, who) in BarrierArea::cells() {
+        let finding = staffing
+            .barrier_review
+            .iter()
+            .find(|f| f.area == area && f.who == who);
+        match finding {
+            None => unmet.push(item(
+                R20,
+                FixAt::BarrierReview,
+                format!("Review {} for the {}.", area.label(), who.label()),
+            )),
+            Some(f) if f.present => {
+                if !f.accommodation_recorded() {
+                    unmet.push(item(
+                        R20,
+                        FixAt::BarrierReview,
+                        format!(
+                            "Record the accommodations and resources offered for {} ({}).",
+                            area.label(),
+                            who.label()
+                        ),
+                    ));
                 }
-                Some(_) => {}
+                if f.affected_participation.is_none() {
+                    unmet.push(item(
+                        R20,
+                        FixAt::BarrierReview,
+                        format!(
+                            "Decide whether {} affected the {}'s ability to participate.",
+                            area.label(),
+                            who.label()
+                        ),
+                    ));
+                }
             }
+            Some(_) => {}
         }
     }
 

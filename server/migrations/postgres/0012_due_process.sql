@@ -39,3 +39,18 @@ FROM (
 ) ranked
 WHERE n.draft_of LIKE 'attempt-%' AND ranked.episode_id = n.episode_id
     AND n.draft_of = 'attempt-' || ranked.place;
+
+-- R20: policy 002 reviews domestic violence (last 6 months) and childcare or transportation
+-- for the household, not for the adult and the children apart. A review recorded before
+-- keeps what it found in one household cell: present if found for either, the
+-- accommodations and notes of both. (The audit log keeps each staffing as it was recorded.)
+INSERT INTO barrier_findings (staffing_id, area, who, present, accommodation_offered,
+    affected_participation, notes)
+SELECT staffing_id, area, 'Household', MAX(present),
+    string_agg(accommodation_offered, '; ' ORDER BY who),
+    MAX(affected_participation), string_agg(notes, '; ' ORDER BY who)
+FROM barrier_findings
+WHERE area IN ('DomesticViolence', 'ChildcareTransportation') AND who IN ('Adult', 'Children')
+GROUP BY staffing_id, area;
+DELETE FROM barrier_findings
+WHERE area IN ('DomesticViolence', 'ChildcareTransportation') AND who IN ('Adult', 'Children');

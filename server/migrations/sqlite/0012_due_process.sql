@@ -61,3 +61,17 @@ UPDATE narratives SET draft_of = COALESCE((
 WHERE draft_of LIKE 'attempt-%' AND EXISTS (
     SELECT 1 FROM attempts a WHERE a.episode_id = narratives.episode_id
 );
+
+-- R20: policy 002 reviews domestic violence (last 6 months) and childcare or transportation
+-- for the household, not for the adult and the children apart. A review recorded before
+-- keeps what it found in one household cell: present if found for either, the
+-- accommodations and notes of both. (The audit log keeps each staffing as it was recorded.)
+INSERT INTO barrier_findings (staffing_id, area, who, present, accommodation_offered,
+    affected_participation, notes)
+SELECT staffing_id, area, 'Household', MAX(present), group_concat(accommodation_offered, '; '),
+    MAX(affected_participation), group_concat(notes, '; ')
+FROM barrier_findings
+WHERE area IN ('DomesticViolence', 'ChildcareTransportation') AND who IN ('Adult', 'Children')
+GROUP BY staffing_id, area;
+DELETE FROM barrier_findings
+WHERE area IN ('DomesticViolence', 'ChildcareTransportation') AND who IN ('Adult', 'Children');

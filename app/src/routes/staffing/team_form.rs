@@ -5,9 +5,7 @@
 //! step of due process not done, its rule and where it is fixed; the server refuses the same.
 
 use leptos::prelude::*;
-use reengage_core::episode::{
-    BarrierArea, DecisionOutcome, HouseholdMember, StaffingRole, overlapping_exemptions,
-};
+use reengage_core::episode::{BarrierArea, DecisionOutcome, StaffingRole, overlapping_exemptions};
 use reengage_core::long_date;
 
 use reengage_core::BusinessCalendar;
@@ -64,10 +62,13 @@ fn text_field(id: String, label: String, value: String) -> AnyView {
     .into_any()
 }
 
-/// R20: one area of the review, for the adult and for the children in the household.
+/// R20: one area of the review — for the adult and for the children in the household, or for
+/// the household, as policy 002 lists it.
 fn barrier_area(area: BarrierArea, fields: &Fields) -> AnyView {
-    let members = HouseholdMember::ALL
-        .into_iter()
+    let members = area
+        .members()
+        .iter()
+        .copied()
         .map(|who| {
             let field = |part| finding_field(area, who, part);
             view! {
