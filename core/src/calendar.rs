@@ -1,4 +1,4 @@
-//! The Oregon business calendar (CALENDAR.md): which days an office is open, and how
+//! The Oregon business calendar (docs/rules.md, Business days): which days an office is open, and how
 //! periods of business days are counted.
 //!
 //! A calendar is a value passed into every rule, never a global: Oregon's legal holidays by
@@ -304,7 +304,7 @@ impl BusinessCalendar {
     }
 
     /// The day `n` business days after `date`, the day of `date` itself not counted
-    /// (CALENDAR.md, ORS 174.120 style). `n = 0` gives `date` itself.
+    /// (docs/rules.md, Business days, ORS 174.120 style). `n = 0` gives `date` itself.
     pub fn add_business_days(&self, date: NaiveDate, n: u32) -> Result<NaiveDate, CalendarError> {
         let mut day = date;
         for _ in 0..n {

@@ -1,5 +1,5 @@
 //! The deadlines of the re-engagement process, each a named function citing its rule.
-//! Periods of business days exclude the day of the event (CALENDAR.md).
+//! Periods of business days exclude the day of the event (docs/rules.md, Business days).
 
 use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
 use serde::{Deserialize, Serialize};

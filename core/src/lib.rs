@@ -6,7 +6,7 @@
 //!
 //! Nothing here reads a clock, a database or the network: "today", the calendar and the
 //! recorded facts are arguments, so every rule is a pure function a test can pin down.
-//! Rules are cited by their id in `DESIGN.md` (R1–R30).
+//! Rules are cited by their id in `docs/rules.md` (R1–R30).
 
 pub mod calendar;
 pub mod date_input;

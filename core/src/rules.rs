@@ -1,4 +1,4 @@
-//! Rule ids of the catalogue in `DESIGN.md` §4, for citing in errors, deadlines and checks.
+//! Rule ids of the catalogue in `docs/rules.md`, for citing in errors, deadlines and checks.
 //!
 //! Where each rule is computed (grep the id to find the code and its tests):
 //!

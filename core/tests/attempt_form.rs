@@ -134,15 +134,32 @@ fn r11_an_invalid_address_adds_the_one_request() {
         note: None,
         by_contractor: false,
     };
-    let request = r11_request(&visit).expect("a request");
+    let mut facts = EpisodeFacts::new(
+        "Ms. Smith",
+        Trigger {
+            kind: TriggerKind::MissedCoachAppointment,
+            what: "orientation".into(),
+            on: d("2026-11-23"),
+            at: None,
+            reported_by: ReportedBy::Department,
+            aware_on: None,
+        },
+    );
+    let request = r11_request(&facts, &visit).expect("a request");
     assert_eq!(request.kind, MissingInfoKind::AddressVerification);
     assert_eq!(request.requested_on, d("2026-11-24"));
     assert_eq!(request.resolved_on, None);
     let nobody = Attempt {
         outcome: AttemptOutcome::NobodyHome,
-        ..visit
+        ..visit.clone()
     };
-    assert_eq!(r11_request(&nobody), None);
+    assert_eq!(r11_request(&facts, &nobody), None);
+    // One ONE request at a time: a second invalid-address visit while it is open adds none;
+    // once the address was verified, a new one does.
+    facts.missing_info.push(request);
+    assert_eq!(r11_request(&facts, &visit), None);
+    facts.missing_info[0].resolved_on = Some(d("2026-11-30"));
+    assert!(r11_request(&facts, &visit).is_some());
 }
 
 #[wasm_bindgen_test]

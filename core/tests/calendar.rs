@@ -1,4 +1,4 @@
-//! The Oregon business calendar (CALENDAR.md) and the deadline functions, from hand-checked
+//! The Oregon business calendar (docs/rules.md, Business days) and the deadline functions, from hand-checked
 //! tables, natively and in wasm32.
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -261,7 +261,7 @@ fn stepping_through_business_days() {
 fn r2_first_contact_due() {
     let cal = oregon();
     for (missed, due) in [
-        ("2026-11-25", "2026-11-30"), // CALENDAR.md: Thursday and Friday are closures
+        ("2026-11-25", "2026-11-30"), // docs/rules.md, Business days: Thursday and Friday are closures
         ("2026-11-23", "2026-11-24"),
         ("2026-11-20", "2026-11-23"), // Friday → Monday
         ("2026-11-21", "2026-11-23"), // a Saturday miss counts from the next day

@@ -486,7 +486,7 @@ fn r17_r18_decisions_wait_for_information_and_three_staff() {
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn r2_deadline_statuses_and_at_risk_flag() {
     let cal = oregon();
-    // CALENDAR.md: a miss on Wednesday 2026-11-25 → first contact due Monday 2026-11-30.
+    // docs/rules.md, Business days: a miss on Wednesday 2026-11-25 → first contact due Monday 2026-11-30.
     let facts = missed(
         "2026-11-25",
         TriggerKind::MissedCoachAppointment,
@@ -1428,4 +1428,77 @@ fn r2_r15_timeliness_counts_what_was_met_in_time_across_thanksgiving() {
         TimelinessFigures::default().notice.words(),
         "none measured yet"
     );
+}
+
+/// Every refusal's suggested fix is itself accepted: an episode closed by an adjusted plan is
+/// not sent to a new staffing (there is no decision to review, R24) but to a new miss (R1);
+/// one closed by a decision is, and the new staffing is accepted.
+#[wasm_bindgen_test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_closed_episodes_refusal_names_a_fix_that_is_accepted() {
+    let cal = oregon();
+    let facts = missed("2026-11-25", TriggerKind::MissedFirstActivity, "SW step");
+    let reengaged = run(
+        facts,
+        &[(
+            "2026-12-01",
+            Transition::RecordContact {
+                on: d("2026-12-01"),
+                plan_adjusted: true,
+            },
+        )],
+    );
+    let attempt = Transition::LogAttempt(attempt(
+        "2026-12-02",
+        ContactMethod::Phone,
+        AttemptOutcome::NoAnswer,
+        None,
+    ));
+    let refusal = check(&reengaged, &attempt, d("2026-12-02"), &cal).unwrap_err();
+    assert_eq!(
+        (refusal.clone(), refusal.rule()),
+        (Refusal::ClosedReengaged, Some(R1))
+    );
+    assert!(
+        refusal
+            .to_string()
+            .contains("record it as a missed activity")
+    );
+    let review = Transition::RequestNewStaffing {
+        reason: "Missed again".into(),
+    };
+    assert_eq!(
+        check(&reengaged, &review, d("2026-12-02"), &cal),
+        Err(Refusal::NothingToReview),
+        "the fix it does not name"
+    );
+    let mut decided = dq1_episode();
+    decided.decision.as_mut().unwrap().outcome = DecisionOutcome::GoodCause;
+    let refusal = check(&decided, &attempt, d("2026-12-02"), &cal).unwrap_err();
+    assert_eq!(refusal, Refusal::Closed);
+    assert!(refusal.to_string().contains("request a new staffing"));
+    assert_eq!(check(&decided, &review, d("2026-12-02"), &cal), Ok(()));
+}
+
+/// R12 waits for a reply: once contact was made (the participant answered but agreed to no
+/// plan), an appointment scheduled sooner is no unmet step of the guardrail.
+#[wasm_bindgen_test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn r12_after_contact_made_the_invitation_waits_for_no_reply() {
+    let cal = oregon();
+    let mut facts = dq1_episode();
+    // Scheduled the day after the second attempt (Friday 11-06), before 11-10.
+    facts.appointment.as_mut().unwrap().scheduled_on = d("2026-11-06");
+    let rules = |f: &EpisodeFacts| {
+        dq1_decision_readiness(f, &cal)
+            .iter()
+            .map(|i| i.rule)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(rules(&facts), vec![R12]);
+    facts.contact_made = Some(ContactMade {
+        on: d("2026-11-06"),
+        plan_adjusted: false,
+    });
+    assert_eq!(rules(&facts), Vec::<RuleId>::new());
 }

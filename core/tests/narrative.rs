@@ -371,3 +371,45 @@ fn r15_the_appointment_and_its_notice_mailed_or_to_mail() {
             .ends_with("The re-engagement appointment notice (DHS 7869) was mailed on 12/23/2026.")
     );
 }
+
+/// R10: a narrative saved from an attempt's draft keeps its key when an earlier attempt is
+/// entered late: the key is the attempt's day and its place among that day's attempts.
+#[wasm_bindgen_test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn r10_an_attempts_draft_key_does_not_move_when_an_earlier_one_is_entered() {
+    let calendar = BusinessCalendar::oregon();
+    let mut facts = episode();
+    for (on, method) in [
+        ("2026-11-25", ContactMethod::Phone),
+        ("2026-11-25", ContactMethod::Written),
+    ] {
+        let log = Transition::LogAttempt(attempt(on, method, AttemptOutcome::NoAnswer, None));
+        facts = apply(&facts, &log, d("2026-11-30"));
+    }
+    let keys = |f: &EpisodeFacts| -> Vec<String> {
+        (0..f.attempts.len())
+            .map(|i| attempt_key(f, i).unwrap())
+            .collect()
+    };
+    assert_eq!(
+        keys(&facts),
+        vec!["attempt-2026-11-25-1", "attempt-2026-11-25-2"]
+    );
+    let late = Transition::LogAttempt(attempt(
+        "2026-11-24",
+        ContactMethod::Email,
+        AttemptOutcome::NoAnswer,
+        None,
+    ));
+    check(&facts, &late, d("2026-11-30"), &calendar).expect("R10: any order");
+    let facts = apply(&facts, &late, d("2026-11-30"));
+    assert_eq!(
+        keys(&facts),
+        vec![
+            "attempt-2026-11-24-1",
+            "attempt-2026-11-25-1",
+            "attempt-2026-11-25-2"
+        ]
+    );
+    assert_eq!(attempt_key(&facts, 3), None);
+}

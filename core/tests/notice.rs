@@ -61,7 +61,7 @@ fn r15_notice_mails_seven_calendar_days_before() {
 #[wasm_bindgen_test]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn r15_mailing_day_on_a_closure_moves_back_not_forward() {
-    // CALENDAR.md: appointment Friday 2026-12-04 → minus 7 is Friday 2026-11-27, a closure,
+    // docs/rules.md, Business days: appointment Friday 2026-12-04 → minus 7 is Friday 2026-11-27, a closure,
     // and Thursday is Thanksgiving → mail by Wednesday 2026-11-25.
     let calendar = thanksgiving_2026();
     assert_eq!(

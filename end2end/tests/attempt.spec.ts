@@ -2,6 +2,7 @@ import { expect, test, type Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 import { waitForHydration } from "./hydration";
 import { signIn } from "./session";
+import { workRows } from "./worklist";
 
 // The contact-attempt form (R7, R9, R10, R11): two taps and an optional note; the feedback
 // comes from core before anything is submitted; the server re-checks and its answer wins.
@@ -18,7 +19,7 @@ function own(phone: number, desktop: number): number {
 async function openAttemptForm(page: Page, id?: number): Promise<string> {
   await signIn(page, "coach@demo.test");
   if (id === undefined) {
-    await page.getByRole("listitem").first().getByRole("link", { name: /^Log attempt / }).click();
+    await workRows(page).first().getByRole("link", { name: /^Log attempt / }).click();
   } else {
     await page.goto(`/episodes/${id}/attempt`);
   }

@@ -2,14 +2,15 @@ import { expect, test, type Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 import { waitForHydration } from "./hydration";
 import { signIn } from "./session";
+import { workRows } from "./worklist";
 
-// The participant and episode page: who, where the episode stands (the stages of DESIGN.md
+// The participant and episode page: who, where the episode stands (the stages of docs/rules.md
 // §3), every deadline from core with its status (R2, R9, R12, R15, R17), the history.
 
 
 /** From Today, one tap on the first participant of the list. */
 async function openFirstEpisode(page: Page): Promise<string> {
-  const first = page.getByRole("listitem").first().getByRole("link").first();
+  const first = workRows(page).first().getByRole("link").first();
   const name = (await first.textContent())?.trim() ?? "";
   await first.click();
   await expect(page).toHaveURL(/\/episodes\/\d+$/);
@@ -50,7 +51,7 @@ test.describe("with JavaScript", () => {
   test("the keyboard opens an episode from Today", async ({ page }) => {
     await signIn(page, "coach@demo.test");
     await waitForHydration(page);
-    const first = page.getByRole("listitem").first().getByRole("link").first();
+    const first = workRows(page).first().getByRole("link").first();
     await first.focus();
     await page.keyboard.press("Enter");
     await expect(page).toHaveURL(/\/episodes\/\d+$/);

@@ -5,8 +5,9 @@ import { waitForHydration } from "./hydration";
 import { signIn } from "./session";
 
 // Recording a missed activity (R1): when first contact is due (R2), the R3 call for a missed
-// JOBS appointment, and the R8 day, said before anything is sent; the server re-checks and a
-// refusal comes back in place with everything typed. A test that saves opens an episode for
+// appointment with a time, and the R8 target, said before anything is sent; a miss the
+// participant called ahead about opens no episode (R1). The server re-checks and a refusal
+// comes back in place with everything typed. A test that saves opens an episode for
 // a participant of its own (the demo coach's participants whose episodes are closed).
 function own(phone: string, desktop: string): string {
   return test.info().project.name === "phone" ? phone : desktop;
@@ -60,6 +61,39 @@ test.describe("without JavaScript", () => {
     await expect(page.getByLabel("Date of the miss")).toHaveValue(earlier);
     await expect(page.getByLabel("Appointment time (optional)")).toHaveValue("14:15");
   });
+
+  test("a miss the participant called ahead about is refused: no episode opens (R1)", async ({ page }) => {
+    await openForm(page);
+    await pickParticipant(page, "DEMO-0032");
+    await page.getByLabel("Missed an appointment with the family coach").check();
+    await page.getByLabel("What was missed").fill("orientation");
+    await page.getByLabel("The participant called ahead about this miss").check();
+    await page.getByRole("button", { name: "Record the miss" }).click();
+    await expect(page).toHaveURL(/\/missed\?/);
+    await expect(page.getByRole("alert")).toContainText(
+      "A miss the participant called ahead about is not the start of re-engagement: no episode is opened.",
+    );
+    await expect(page.getByRole("alert")).toContainText("(R1)");
+    await expect(page.getByLabel("The participant called ahead about this miss")).toBeChecked();
+    await expect(page.getByLabel("Participant").locator("option:checked")).toHaveText(/DEMO-0032/);
+  });
+});
+
+test("a contractor gives the day it learned of the miss (R5)", async ({ page }) => {
+  await signIn(page, "contractor@demo.test");
+  await page.goto("/missed");
+  await waitForHydration(page);
+  // (Every referral of the contractor has an open episode: the page says so too.)
+  const status = page.getByRole("status").filter({ hasNotText: "Everyone on your list" });
+  await page.getByLabel("What was missed").fill("contractor appointment");
+  await page.getByLabel("Missed an appointment with the JOBS contractor").check();
+  await page.getByLabel("Date of the miss").fill("2026-11-25");
+  // Learned of it on Monday, November 30, 2026: the engagement contact is due a business day later.
+  await page.getByLabel("The day you learned of the miss (optional)").fill("2026-11-30");
+  await expect(status).toContainText("Tuesday, December 1");
+  await expect(status).toContainText("(R5)");
+  await page.getByLabel("The day you learned of the miss (optional)").fill("2026-11-24");
+  await expect(status).toContainText("before the miss");
 });
 
 test.describe("with JavaScript", () => {
@@ -74,13 +108,19 @@ test.describe("with JavaScript", () => {
     // Wednesday 2026-11-25: Thanksgiving and the day after are closed (R2, R8).
     await page.getByLabel("Date of the miss").fill("2026-11-25");
     await expect(status).toContainText("First contact due by Monday, November 30 — 1 business day after the missed orientation. (R2)");
-    await expect(status).toContainText("Contact made by Tuesday, December 1 lets you adjust the plan instead of a re-engagement appointment. (R8)");
+    await expect(status).toContainText("Contact made by Tuesday, December 1 meets the target for adjusting the plan; contact later still lets you adjust it. (R8)");
     await expect(status).not.toContainText("(R3)");
     await page.getByLabel("Missed a JOBS appointment (PE step)").check();
     await page.getByLabel("Appointment time (optional)").fill("13:30");
     await expect(status).toContainText("Call by 1:40 pm — within 10 minutes of the missed appointment time. (R3)");
     await page.getByLabel("A pattern of noncooperation").check();
     await expect(status).toContainText(/Contact due by \w+day, December \d+ — no more than 5 business days .* \(R6\)/);
+    // R1: a miss the participant called ahead about opens no episode.
+    await page.getByLabel("The participant called ahead about this miss").check();
+    await expect(status).toContainText("A miss the participant called ahead about is not the start of re-engagement: no episode is opened.");
+    await expect(status).not.toContainText("(R2)");
+    await page.getByLabel("The participant called ahead about this miss").uncheck();
+    await expect(status).toContainText("(R6)");
     await page.getByLabel("Date of the miss").fill(officeDate(2));
     await expect(status).toContainText("is in the future");
     expect(requests).toEqual([]);

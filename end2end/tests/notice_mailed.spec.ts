@@ -43,7 +43,7 @@ test.describe("with JavaScript", () => {
     const appointment = new Date(lead.split("appointment on ")[1] + " UTC");
     const late = appointment.toISOString().slice(0, 10);
     await page.getByLabel("Day the DHS 7869 notice was mailed").fill(late);
-    await expect(status).toContainText(/fewer than 7 days before the appointment\. Reschedule the appointment to .* or later \(R15\)\./);
+    await expect(status).toContainText(/fewer than 7 days before the appointment\. Reschedule the appointment to \w+day, .* or later and mail a new notice for it \(R15\)\./);
     expect(requests).toEqual([]);
   });
 

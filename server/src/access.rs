@@ -1,4 +1,4 @@
-//! Who may see and do what (DESIGN.md §8), in one place, checked on the server for every
+//! Who may see and do what (the README's Security section), in one place, checked on the server for every
 //! record whichever way the request came (pages, server functions, REST).
 //!
 //! Two questions, both answered here:
@@ -19,7 +19,7 @@ use crate::auth::Staff;
 use crate::db::{self, Db};
 use crate::services::ServiceError;
 
-/// The staff roles of DESIGN.md §8.
+/// The staff roles of the README's Security section.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Role {
     FamilyCoach,

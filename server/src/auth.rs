@@ -21,7 +21,7 @@ pub use crate::passwords::{MAX_CHARS as MAX_PASSWORD_CHARS, MIN_CHARS as MIN_PAS
 pub const STAFF_LIST_SQL: &str =
     "SELECT id, email, name, initials, role, branch_id, active FROM staff ORDER BY name, id";
 
-/// The staff roles of DESIGN.md §8, as stored.
+/// The staff roles of the README's Security section, as stored.
 pub const ROLES: [&str; 7] = [
     "family_coach",
     "case_aide",

@@ -21,7 +21,7 @@ use crate::store::lists::{Scope, WorkRow, open_work};
 pub const COACHES_SQL: &str = "SELECT id, name FROM staff WHERE branch_id = $1 AND role IN ('family_coach', 'case_aide') \
          ORDER BY name, id";
 
-/// The time zone of almost every office (CALENDAR.md).
+/// The time zone of almost every office (docs/rules.md, Business days).
 const DEFAULT_ZONE: &str = "America/Los_Angeles";
 
 /// How many open episodes the Today list shows at most.

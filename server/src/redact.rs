@@ -1,4 +1,4 @@
-//! What a contractor never receives (DESIGN.md §8): barrier-review details, good-cause
+//! What a contractor never receives (the README's Security section): barrier-review details, good-cause
 //! answers, addresses, exemption and release records, missing-information requests, and
 //! anything the department wrote (narratives, attempt notes, staffing narratives). Every
 //! response a contractor can get passes through one of these functions.

@@ -1,4 +1,4 @@
-//! Who may see and do what (DESIGN.md §8): every route of the REST API (read from its OpenAPI
+//! Who may see and do what (the README's Security section): every route of the REST API (read from its OpenAPI
 //! document, so a new route without a row here fails) and every page, walked as every role,
 //! a coach of another branch, and signed out. Every refusal is audited, and no contractor
 //! response carries a restricted field, by any route.

@@ -1,5 +1,7 @@
 //! `reengage calendar …`: answers on stdout; bad input → exit status 2 and one line on stderr.
 
+mod support;
+
 use std::process::{Command, Output};
 
 fn reengage(args: &[&str]) -> Output {
@@ -53,7 +55,7 @@ fn holidays_2026_match_the_worked_table() {
 
 #[test]
 fn add_business_days_counts_from_the_day_after() {
-    // CALENDAR.md: a miss on Wednesday 2026-11-25 → one business day is Monday 2026-11-30.
+    // docs/rules.md, Business days: a miss on Wednesday 2026-11-25 → one business day is Monday 2026-11-30.
     assert_eq!(
         answer(&["calendar", "add-business-days", "2026-11-25", "1"]),
         "2026-11-30\n"
@@ -113,4 +115,77 @@ fn usage_errors_exit_with_2() {
     assert_eq!(output.status.code(), Some(2));
     let output = reengage(&["calendar", "holidays"]);
     assert_eq!(output.status.code(), Some(2));
+}
+
+/// R15, one calendar per office: `--branch` (its name or id) adds the office's own closure
+/// days, read from the database; an unknown branch is refused in one line.
+#[tokio::test]
+async fn a_branch_calendar_has_its_own_closures() {
+    let test = support::fresh_db(reengage_server::db::Backend::Sqlite).await;
+    sqlx::query("INSERT INTO branches (name) VALUES ('Riverbend')")
+        .execute(&test.db.pool)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO office_closures (branch_id, on_date, name) VALUES (1, '2026-12-01', 'Snow day')",
+    )
+    .execute(&test.db.pool)
+    .await
+    .unwrap();
+    let with_db = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_reengage"))
+            .args(args)
+            .env("REENGAGE_LOG", "off")
+            .env("DATABASE_URL", &test.url)
+            .output()
+            .expect("run reengage")
+    };
+    let text = |output: Output| {
+        assert!(output.status.success(), "{output:?}");
+        String::from_utf8(output.stdout).unwrap()
+    };
+    // Oregon's calendar alone: Tuesday 12-08 → mail by Tuesday 12-01.
+    assert_eq!(
+        answer(&["calendar", "notice-mail-by", "2026-12-08"]),
+        "2026-12-01\n"
+    );
+    // The office's: its snow day moves it back to Monday 11-30; by name or by id.
+    for branch in ["Riverbend", "1"] {
+        assert_eq!(
+            text(with_db(&[
+                "calendar",
+                "--branch",
+                branch,
+                "notice-mail-by",
+                "2026-12-08"
+            ])),
+            "2026-11-30\n"
+        );
+    }
+    assert_eq!(
+        text(with_db(&[
+            "calendar",
+            "add-business-days",
+            "--branch",
+            "Riverbend",
+            "2026-11-30",
+            "1"
+        ])),
+        "2026-12-02\n"
+    );
+    assert!(
+        text(with_db(&[
+            "calendar",
+            "--branch",
+            "Riverbend",
+            "holidays",
+            "2026"
+        ]))
+        .contains("2026-12-01\tSnow day\n")
+    );
+    let unknown = with_db(&["calendar", "--branch", "Nowhere", "holidays", "2026"]);
+    assert_eq!(unknown.status.code(), Some(2), "{unknown:?}");
+    let said = String::from_utf8(unknown.stderr).unwrap();
+    assert_eq!(said.lines().count(), 1, "{said}");
+    assert!(said.contains("There is no branch “Nowhere”"), "{said}");
 }

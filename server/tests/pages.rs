@@ -1504,3 +1504,236 @@ async fn the_calendar_feed_holds_the_coming_appointments() {
         );
     }
 }
+
+/// Issue 18 on the pages, whole without JavaScript: a miss called ahead opens no episode and
+/// the form says why (R1); the scheduling page warns what a DQ1 will need instead of refusing
+/// (R13); Today lists the staffings waiting for the signed-in person's confirmation (R18) until
+/// they confirm; the case manager's good cause closes the episode (R23).
+#[tokio::test]
+async fn the_pages_say_what_the_policy_allows_and_what_a_dq1_will_need() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    for backend in backends().await {
+        let (test, base, coach) = demo_app(backend).await;
+        // R1: called ahead — back to the form with the reason and everything typed.
+        let (participant, _) = free_participant(&test, 0).await;
+        let participant = participant.to_string();
+        let fields = [
+            ("participant", participant.as_str()),
+            ("kind", "MissedCoachAppointment"),
+            ("what", "orientation"),
+            ("on", "2026-11-30"),
+            ("called_ahead", "yes"),
+        ];
+        let (status, back) = post_form(&base, "/missed", &coach, &fields).await;
+        assert_eq!(status, 303);
+        assert!(back.starts_with("/missed?"), "{back}");
+        let (_, html) = get(&base, &back, Some(&coach)).await;
+        assert!(
+            html.contains("no episode is opened. Talk with them about the plan and reschedule the activity (R1)."),
+            "{html}"
+        );
+        assert!(
+            html.contains("name=\"called_ahead\" value=\"yes\" checked"),
+            "{html}"
+        );
+        let opened: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM episodes WHERE participant_id = $1")
+                .bind(participant.parse::<i64>().unwrap())
+                .fetch_one(&test.db.pool)
+                .await
+                .unwrap();
+        let (status, to) = post_form(&base, "/missed", &coach, &fields[..4]).await;
+        assert_eq!(status, 303);
+        assert!(to.ends_with("?saved=miss"), "{to}");
+        let episode: i64 =
+            sqlx::query_scalar("SELECT id FROM episodes WHERE participant_id = $1 AND closed = 0")
+                .bind(participant.parse::<i64>().unwrap())
+                .fetch_one(&test.db.pool)
+                .await
+                .unwrap();
+        let now: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM episodes WHERE participant_id = $1")
+                .bind(participant.parse::<i64>().unwrap())
+                .fetch_one(&test.db.pool)
+                .await
+                .unwrap();
+        assert_eq!(now, opened + 1, "only the miss not called ahead opened one");
+
+        // R13: two calls, no letter — the scheduling page warns, it does not refuse.
+        for on in ["2026-11-30", "2026-11-30"] {
+            let version: i64 = sqlx::query_scalar("SELECT version FROM episodes WHERE id = $1")
+                .bind(episode)
+                .fetch_one(&test.db.pool)
+                .await
+                .unwrap();
+            let (status, to) = post_form(
+                &base,
+                &format!("/episodes/{episode}/attempt"),
+                &coach,
+                &[
+                    ("version", &version.to_string()),
+                    ("on", on),
+                    ("method", "Phone"),
+                    ("outcome", "NoAnswer"),
+                ],
+            )
+            .await;
+            assert_eq!(
+                (status, to),
+                (303, format!("/episodes/{episode}?saved=attempt"))
+            );
+        }
+        let (_, html) = get(
+            &base,
+            &format!("/episodes/{episode}/appointment"),
+            Some(&coach),
+        )
+        .await;
+        assert!(
+            html.contains("You can schedule the appointment. Before a DQ1 could be imposed:"),
+            "{html}"
+        );
+        assert!(html.contains("A DQ1 will need a written attempt"), "{html}");
+
+        // R23: the case manager gives good cause alone; a blank reason is refused, kept.
+        let version: i64 = sqlx::query_scalar("SELECT version FROM episodes WHERE id = $1")
+            .bind(episode)
+            .fetch_one(&test.db.pool)
+            .await
+            .unwrap();
+        let (_, page) = get(&base, &format!("/episodes/{episode}"), Some(&coach)).await;
+        assert!(
+            page.contains(&format!("href=\"/episodes/{episode}/good-cause\"")),
+            "{page}"
+        );
+        let (status, back) = post_form(
+            &base,
+            &format!("/episodes/{episode}/good-cause"),
+            &coach,
+            &[
+                ("version", &version.to_string()),
+                ("on", "2026-11-30"),
+                ("reason", " "),
+            ],
+        )
+        .await;
+        assert_eq!(status, 303);
+        let (_, html) = get(&base, &back, Some(&coach)).await;
+        assert!(html.contains("Say why there is good cause"), "{html}");
+        let reason = "Her child was hospitalized on 11/27.";
+        let (status, to) = post_form(
+            &base,
+            &format!("/episodes/{episode}/good-cause"),
+            &coach,
+            &[
+                ("version", &version.to_string()),
+                ("on", "2026-11-30"),
+                ("reason", reason),
+            ],
+        )
+        .await;
+        assert_eq!(
+            (status, to),
+            (303, format!("/episodes/{episode}?saved=good-cause"))
+        );
+        let (_, html) = get(
+            &base,
+            &format!("/episodes/{episode}?saved=good-cause"),
+            Some(&coach),
+        )
+        .await;
+        assert!(html.contains("This episode is closed."), "{html}");
+        assert!(
+            html.contains("On 11/30/2026 the case manager gave "),
+            "the Engagement narrative (R25): {html}"
+        );
+        assert!(
+            html.contains(
+                "Her child was hospitalized on 11/27. No disqualification will be imposed."
+            ),
+            "{html}"
+        );
+        // A case aide is no case manager (R23).
+        let aide = sign_in(&base, "aide@demo.test").await;
+        let (status, _) = get(
+            &base,
+            &format!("/episodes/{episode}/good-cause"),
+            Some(&aide),
+        )
+        .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+
+        // R18: a staffing recorded with the coach on the team waits for her confirmation on
+        // Today, until she confirms.
+        let staffing: i64 = sqlx::query_scalar(
+            "SELECT id FROM episodes WHERE stage = 'Staffing' ORDER BY id LIMIT 1",
+        )
+        .fetch_one(&test.db.pool)
+        .await
+        .unwrap();
+        let manager = sign_in(&base, "manager@demo.test").await;
+        let team: Vec<i64> = sqlx::query_scalar(
+            "SELECT id FROM staff WHERE email IN ('coach@demo.test', 'manager@demo.test', \
+             'specialist@demo.test') ORDER BY id",
+        )
+        .fetch_all(&test.db.pool)
+        .await
+        .unwrap();
+        let version: i64 = sqlx::query_scalar("SELECT version FROM episodes WHERE id = $1")
+            .bind(staffing)
+            .fetch_one(&test.db.pool)
+            .await
+            .unwrap();
+        let version = version.to_string();
+        let mut form: Vec<(&str, String)> = vec![
+            ("version", version.clone()),
+            ("held_on", "2026-11-30".into()),
+            ("intent", "save".into()),
+        ];
+        for id in &team {
+            form.push(("member", id.to_string()));
+        }
+        let pairs: Vec<(&str, &str)> = form.iter().map(|(n, v)| (*n, v.as_str())).collect();
+        let (status, to) = post_form(
+            &base,
+            &format!("/episodes/{staffing}/staffing"),
+            &manager,
+            &pairs,
+        )
+        .await;
+        assert_eq!(status, 303);
+        assert!(to.contains("saved=staffing"), "{to}");
+        let (_, today) = get(&base, "/today", Some(&coach)).await;
+        assert!(
+            today.contains("Staffings waiting for your confirmation"),
+            "{today}"
+        );
+        assert!(
+            today.contains(&format!("href=\"/episodes/{staffing}/staffing#presence\"")),
+            "{today}"
+        );
+        let (status, _) = post_form(
+            &base,
+            &format!("/episodes/{staffing}/staffing/presence"),
+            &coach,
+            &[],
+        )
+        .await;
+        assert_eq!(status, 303);
+        let (_, today) = get(&base, "/today", Some(&coach)).await;
+        assert!(
+            !today.contains("Staffings waiting for your confirmation"),
+            "{today}"
+        );
+        // A contractor confirms nothing (R18: the department's staffing).
+        let contractor = sign_in(&base, "contractor@demo.test").await;
+        let (status, _) = post_form(
+            &base,
+            &format!("/episodes/{staffing}/staffing/presence"),
+            &contractor,
+            &[],
+        )
+        .await;
+        assert!([403, 404].contains(&status), "{status}");
+    }
+}

@@ -23,6 +23,8 @@ struct Api {
     coach: String,
     manager: String,
     specialist: String,
+    /// A lead worker (staff 4), on no staffing team.
+    lead: String,
     _database: TestDb,
 }
 
@@ -125,6 +127,7 @@ async fn spawn_api(backend: Backend) -> Api {
         ("rh@example.test", "RH", "family_coach"),
         ("xr@example.test", "XR", "operations_manager"),
         ("jb@example.test", "JB", "engagement_specialist"),
+        ("lw@example.test", "LW", "lead_worker"),
     ] {
         let staff = NewStaff {
             email: email.into(),
@@ -143,6 +146,7 @@ async fn spawn_api(backend: Backend) -> Api {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, http::router(state)).await.unwrap() });
+    let lead = tokens.pop().unwrap();
     let specialist = tokens.pop().unwrap();
     let manager = tokens.pop().unwrap();
     let coach = tokens.pop().unwrap();
@@ -152,6 +156,7 @@ async fn spawn_api(backend: Backend) -> Api {
         coach,
         manager,
         specialist,
+        lead,
         _database: database,
     }
 }
@@ -404,6 +409,18 @@ async fn a_dq1_episode_through_the_api() {
             (403, Some("forbidden")),
             "{refusal}"
         );
+        // R18, R26: a lead worker's role may finalize, but not one who was not on the team:
+        // the finalizer is matched by account.
+        let (status, refusal) = api
+            .change(
+                &api.lead,
+                id,
+                "finalization",
+                version,
+                json!({ "on": "2026-11-19" }),
+            )
+            .await;
+        assert_eq!((status, rule_of(&refusal)), (422, Some("R18")), "{refusal}");
         let (status, episode) = api
             .change(
                 &manager,
@@ -1340,5 +1357,285 @@ async fn tasks_of_an_episode() {
             )
             .await;
         assert_eq!(status, 404);
+    }
+}
+
+/// The policy read right through the API (issue 18): a miss called ahead opens nothing (R1);
+/// the day a miss became known is a contractor's (R5); an earlier attempt entered late is
+/// accepted, sorted and audited as a late entry (R10); an invalid address brings one ONE
+/// request, not two (R11); a late contact still adjusts the plan, with its PDP step (R8); the
+/// case manager gives good cause alone (R23); the calendar is the office's (R15).
+#[tokio::test]
+async fn the_policy_read_right_through_the_api() {
+    for backend in backends().await {
+        let api = spawn_api(backend).await;
+        let coach = api.coach.clone();
+        let db = api._database.db.clone();
+        api.set_day("2026-11-02");
+        let trigger = json!({ "kind": "MissedCoachAppointment", "what": "orientation",
+            "on": "2026-11-02", "at": null, "reported_by": "Department" });
+        // R1: called ahead — refused, nothing opened.
+        let (status, body) = api
+            .send(
+                "POST",
+                "/episodes",
+                Some(&coach),
+                Some(json!({ "participant_id": 1, "trigger": trigger, "called_ahead": true })),
+            )
+            .await;
+        assert_eq!(
+            (status, rule_of(&body)),
+            (422, Some("R1")),
+            "{backend:?}: {body}"
+        );
+        // R5: a department report has no "became aware" day.
+        let mut aware = trigger.clone();
+        aware["aware_on"] = json!("2026-11-02");
+        let (status, body) = api
+            .send(
+                "POST",
+                "/episodes",
+                Some(&coach),
+                Some(json!({ "participant_id": 1, "trigger": aware })),
+            )
+            .await;
+        assert_eq!((status, rule_of(&body)), (422, Some("R5")), "{body}");
+        // `reported_by` follows who is signed in, whatever the request says.
+        let mut claimed = trigger.clone();
+        claimed["reported_by"] = json!("Contractor");
+        let (status, episode) = api
+            .send(
+                "POST",
+                "/episodes",
+                Some(&coach),
+                Some(json!({ "participant_id": 1, "trigger": claimed })),
+            )
+            .await;
+        assert_eq!(status, 201, "{episode}");
+        assert_eq!(episode["facts"]["trigger"]["reported_by"], "Department");
+        let id = episode["id"].as_i64().unwrap();
+        let opened: i64 = sqlx::query_scalar("SELECT count(*) FROM episodes")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+        assert_eq!(opened, 1);
+
+        // R10: the visit of Thursday 11-05, then Tuesday's voicemail entered late.
+        api.set_day("2026-11-05");
+        let (status, episode) = api
+            .change(&coach, id, "attempts", 1,
+                json!({ "on": "2026-11-05", "method": "OffsiteVisit", "outcome": "AddressInvalid" }))
+            .await;
+        assert_eq!(status, 200, "{episode}");
+        // R11: its ONE request, through the API as through the form.
+        assert_eq!(
+            episode["facts"]["missing_info"][0]["kind"],
+            "AddressVerification"
+        );
+        let version = episode["version"].as_i64().unwrap();
+        let (status, episode) = api
+            .change(&coach, id, "attempts", version,
+                json!({ "on": "2026-11-03", "method": "Phone", "outcome": "MessageLeft", "response_window": 2 }))
+            .await;
+        assert_eq!(status, 200, "{episode}");
+        let days: Vec<&str> = episode["facts"]["attempts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["on"].as_str().unwrap())
+            .collect();
+        assert_eq!(days, vec!["2026-11-03", "2026-11-05"]);
+        let late: Vec<String> = sqlx::query_scalar(
+            "SELECT after FROM audit_log WHERE action = 'attempt.logged' ORDER BY id",
+        )
+        .fetch_all(&db.pool)
+        .await
+        .unwrap();
+        assert!(!late[0].contains("late_entry"), "{}", late[0]);
+        assert!(late[1].contains("\"late_entry\":true"), "{}", late[1]);
+        // R11: a second invalid-address visit while the request is open adds none.
+        let (_, episode) = api
+            .change(&coach, id, "attempts", episode["version"].as_i64().unwrap(),
+                json!({ "on": "2026-11-05", "method": "OffsiteVisit", "outcome": "AddressInvalid" }))
+            .await;
+        assert_eq!(
+            episode["facts"]["missing_info"].as_array().unwrap().len(),
+            1
+        );
+
+        // R8: the participant calls back on Monday 11-09, after the target (Wednesday 11-04):
+        // the plan is adjusted with its PDP step and the episode closes, the target late.
+        api.set_day("2026-11-09");
+        let (status, episode) = api
+            .change(
+                &coach,
+                id,
+                "contact",
+                episode["version"].as_i64().unwrap(),
+                json!({ "on": "2026-11-09", "plan_adjusted": true, "pdp_step": { "code": "SW",
+                    "starts_on": "2026-11-16", "ends_on": null, "scheduled_time": null,
+                    "attendance_hours": null } }),
+            )
+            .await;
+        assert_eq!(status, 200, "{episode}");
+        assert_eq!(
+            (episode["stage"].as_str(), episode["closed"].as_bool()),
+            (Some("ContactMade"), Some(true))
+        );
+        let target = episode["deadlines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["kind"] == "AdjustPlan")
+            .unwrap();
+        assert_eq!(target["status"]["Met"]["late"], true, "{target}");
+        let step: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM pdp_steps WHERE code = 'SW' AND starts_on = '2026-11-16'",
+        )
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+        assert_eq!(step, 1);
+        // A new step without an adjusted plan is bad input, and nothing is stored.
+        let (_, other) = api
+            .send("POST", "/participants", Some(&coach),
+                Some(json!({ "branch_id": 1, "case_number": "P-2", "first_name": "G", "last_name": "Two" })))
+            .await;
+        let (_, second) = api
+            .send(
+                "POST",
+                "/episodes",
+                Some(&coach),
+                Some(json!({ "participant_id": other["id"], "trigger": trigger })),
+            )
+            .await;
+        let second_id = second["id"].as_i64().unwrap();
+        let (status, body) = api
+            .change(
+                &coach,
+                second_id,
+                "contact",
+                1,
+                json!({ "on": "2026-11-09", "plan_adjusted": false, "pdp_step": { "code": "SW",
+                    "starts_on": "2026-11-16", "ends_on": null, "scheduled_time": null,
+                    "attendance_hours": null } }),
+            )
+            .await;
+        assert_eq!(status, 400, "{body}");
+
+        // R23: the case manager gives good cause alone, with its reason; the episode closes.
+        let (status, body) = api
+            .change(
+                &coach,
+                second_id,
+                "good-cause",
+                1,
+                json!({ "on": "2026-11-09", "reason": "  " }),
+            )
+            .await;
+        assert_eq!((status, rule_of(&body)), (422, Some("R23")), "{body}");
+        let (status, episode) = api
+            .change(
+                &coach,
+                second_id,
+                "good-cause",
+                1,
+                json!({ "on": "2026-11-09", "reason": "Hospitalized from 11/02 to 11/06." }),
+            )
+            .await;
+        assert_eq!(status, 200, "{episode}");
+        assert_eq!(episode["closed"], true);
+        assert_eq!(
+            episode["facts"]["decision"]["by"]["CaseManager"]["reason"],
+            "Hospitalized from 11/02 to 11/06."
+        );
+        // A closed episode's refusal names a fix that is accepted (a new miss, R1).
+        let (_, now) = api
+            .send("GET", &format!("/episodes/{id}"), Some(&coach), None)
+            .await;
+        let (status, body) = api
+            .change(
+                &coach,
+                id,
+                "attempts",
+                now["version"].as_i64().unwrap(),
+                json!({ "on": "2026-11-09", "method": "Phone", "outcome": "NoAnswer" }),
+            )
+            .await;
+        assert_eq!((status, rule_of(&body)), (422, Some("R1")), "{body}");
+
+        // R15, one calendar per office: a snow day on Tuesday 12-01 moves the mail-by day of
+        // an appointment on Tuesday 12-08 back to Monday 11-30 — for that office only.
+        sqlx::query(
+            "INSERT INTO office_closures (branch_id, on_date, name) VALUES (1, '2026-12-01', 'Snow day')",
+        )
+        .execute(&db.pool)
+        .await
+        .unwrap();
+        let (_, oregon) = api
+            .send(
+                "GET",
+                "/calendar/notice-mail-by?appointment=2026-12-08",
+                None,
+                None,
+            )
+            .await;
+        assert_eq!(oregon["date"], "2026-12-01");
+        let (_, office) = api
+            .send(
+                "GET",
+                "/calendar/notice-mail-by?appointment=2026-12-08&branch_id=1",
+                None,
+                None,
+            )
+            .await;
+        assert_eq!(office["date"], "2026-11-30");
+        let (_, closures) = api
+            .send(
+                "GET",
+                "/calendar/closures?year=2026&branch_id=1",
+                None,
+                None,
+            )
+            .await;
+        assert!(
+            closures
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|c| c["name"] == "Snow day"),
+            "{closures}"
+        );
+        let (_, days) = api
+            .send(
+                "GET",
+                "/calendar/add-business-days?date=2026-11-30&n=1&branch_id=1",
+                None,
+                None,
+            )
+            .await;
+        assert_eq!(days["date"], "2026-12-02");
+        let (status, body) = api
+            .send(
+                "GET",
+                "/calendar/closures?year=2026&branch_id=999",
+                None,
+                None,
+            )
+            .await;
+        assert_eq!(status, 404, "{body}");
+        let (status, body) = api
+            .send(
+                "GET",
+                "/calendar/closures?year=2026&branch_id=one",
+                None,
+                None,
+            )
+            .await;
+        assert_eq!(
+            (status, body["error"].as_str()),
+            (400, Some("bad_input")),
+            "{body}"
+        );
     }
 }

@@ -327,6 +327,7 @@ fn Dashboard(view: BranchView, filter: BranchFilter) -> impl IntoView {
         <div class="summary-box timeliness">
             <p>{format!("Timeliness of the misses from {} to {}", long_date(view.from), long_date(view.to))}</p>
             <p>{format!("First contacts within 1 business day (R2): {}", view.timeliness.first_contact.words())}</p>
+            <p>{format!("Contacts made within the 2-business-day target (R8, a target: later contact still re-engages): {}", view.timeliness.contact.words())}</p>
             <p>{format!("DHS 7869 notices mailed at least 7 days before (R15): {}", view.timeliness.notice.words())}</p>
         </div>
         <div class="dashboard">

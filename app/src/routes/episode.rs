@@ -1,6 +1,6 @@
 //! The participant and the episode: who (phone with its in-service status, e-mail, the address
 //! for department staff), the PDP steps, the episode as a step indicator through its stages
-//! (DESIGN.md §3), every deadline from `core` with its status, the next action, and the
+//! (docs/rules.md), every deadline from `core` with its status, the next action, and the
 //! history of attempts and narratives. Rendered whole on the server (works without
 //! JavaScript); the server answers only for a record the signed-in person may reach.
 

@@ -4,7 +4,9 @@
 
 use chrono::NaiveDate;
 
-use super::facts::{Attempt, AttemptOutcome, ContactMethod, MissingInfo, MissingInfoKind};
+use super::facts::{
+    Attempt, AttemptOutcome, ContactMethod, EpisodeFacts, MissingInfo, MissingInfoKind,
+};
 use crate::calendar::BusinessCalendar;
 use crate::deadlines::{ResponseWindow, follow_up_due};
 use crate::rules::{R7, R8, R9, R11, RuleId};
@@ -75,9 +77,12 @@ pub fn attempt_hints(
 }
 
 /// R11: an offsite visit that finds the address invalid calls for a ONE missing-information
-/// request to verify the address.
-pub fn r11_request(attempt: &Attempt) -> Option<MissingInfo> {
-    (attempt.outcome == AttemptOutcome::AddressInvalid).then(|| MissingInfo {
+/// request to verify the address — unless one is already waiting on `facts`.
+pub fn r11_request(facts: &EpisodeFacts, attempt: &Attempt) -> Option<MissingInfo> {
+    let waiting = facts
+        .outstanding_missing_info()
+        .any(|m| m.kind == MissingInfoKind::AddressVerification);
+    (attempt.outcome == AttemptOutcome::AddressInvalid && !waiting).then(|| MissingInfo {
         kind: MissingInfoKind::AddressVerification,
         description:
             "Send a ONE missing-information request to verify the physical address of record."

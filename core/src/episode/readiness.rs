@@ -1,4 +1,4 @@
-//! The DQ1 guardrail (DESIGN.md §4, R26), good cause (R23), and the post-DQ1 steps (R27).
+//! The DQ1 guardrail (docs/rules.md, R26), good cause (R23), and the post-DQ1 steps (R27).
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -188,10 +188,12 @@ pub fn dq1_decision_readiness(
 ) -> Vec<ReadinessItem> {
     let mut unmet = attempts_readiness(facts, calendar);
 
-    // R12: the invitation came at least 3 business days after the second attempt.
+    // R12: the invitation came at least 3 business days after the second attempt — waiting
+    // for a reply, which there was when contact was made.
+    let waited_for_reply = facts.contact_made.is_none();
     match (invite_on(facts, calendar), &facts.appointment) {
         (_, None) => unmet.push(item(R12, FixAt::Appointment, "Schedule the re-engagement appointment.")),
-        (Some(due), Some(appointment)) if appointment.scheduled_on < due => unmet.push(item(R12, FixAt::Appointment, format!(
+        (Some(due), Some(appointment)) if waited_for_reply && appointment.scheduled_on < due => unmet.push(item(R12, FixAt::Appointment, format!(
             "The appointment was scheduled on {}, before 3 business days had passed after the second attempt ({}): reschedule it.",
             long_date(appointment.scheduled_on), long_date(due)
         ))),

@@ -1,4 +1,4 @@
-//! The stage of an episode (DESIGN.md §3), derived from its facts, never typed in.
+//! The stage of an episode (docs/rules.md), derived from its facts, never typed in.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};

@@ -90,6 +90,10 @@ pub enum Refusal {
         "This episode is closed. If something new came to light, request a new staffing (R24)."
     )]
     Closed,
+    #[error(
+        "This episode is closed: the participant re-engaged with an adjusted plan (R8). A new miss opens a new episode: record it as a missed activity (R1)."
+    )]
+    ClosedReengaged,
     #[error("The attempt on {} is dated before the miss on {} (R2).", long_date(*attempt), long_date(*missed))]
     AttemptBeforeMiss {
         attempt: NaiveDate,
@@ -227,7 +231,7 @@ impl Refusal {
         Some(match self {
             Self::InTheFuture(_) | Self::NoSuchItem(_) => return None,
             Self::Closed | Self::ReasonRequired | Self::NothingToReview => R24,
-            Self::WhatWasMissed | Self::CalledAhead => R1,
+            Self::WhatWasMissed | Self::CalledAhead | Self::ClosedReengaged => R1,
             Self::AwareBeforeMiss { .. } | Self::AwareOnlyForContractor => R5,
             Self::AttemptBeforeMiss { .. } => R2,
             Self::WindowRequired | Self::WindowWithoutMessage => R9,
@@ -283,7 +287,13 @@ pub fn check(
         Transition::RequestNewStaffing { .. } | Transition::RecordPostDq1Steps(_)
     );
     if closed && !allowed_when_closed {
-        return Err(Refusal::Closed);
+        // The fix each refusal names must be one that is accepted: a new staffing reviews a
+        // decision; an episode closed by an adjusted plan has none, and a new miss opens anew.
+        return Err(if facts.decision.is_some() {
+            Refusal::Closed
+        } else {
+            Refusal::ClosedReengaged
+        });
     }
     match transition {
         Transition::LogAttempt(attempt) => {

@@ -7,7 +7,8 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use reengage_core::episode::{
-    Attempt, PostDq1Steps, Staffing, StaffingMember, Transition, r11_request, re_step_day,
+    Attempt, Partner, PostDq1Steps, Staffing, StaffingMember, Transition, r11_request, re_step_day,
+    stage,
 };
 
 use super::episodes::{Changed, change_in, read};
@@ -16,6 +17,7 @@ use super::{Actor, ServiceError};
 use crate::access::Role;
 use crate::db::{self, Db};
 use crate::store::codes::day;
+use crate::store::episodes::releases_on_file;
 
 /// A branch's staff who may sit on a staffing (index staff_branch): every active account but
 /// an admin.
@@ -95,7 +97,8 @@ pub async fn log_attempt(
     attempt: Attempt,
     now: DateTime<Utc>,
 ) -> Result<Changed, ServiceError> {
-    let request = r11_request(&attempt);
+    let (record, _, _) = read(db, episode_id, now).await?;
+    let request = r11_request(&record.facts, &attempt);
     let mut tx = db::begin_write(db).await?;
     let mut changed = change_in(
         &mut tx,
@@ -167,7 +170,9 @@ pub async fn record_contact(
 }
 
 /// R17–R20, R23, R30: records the staffing, its team resolved to the branch's staff
-/// accounts (R18) and its partners to the releases on file (R19).
+/// accounts (R18) and its partners to the releases on file (R19). The staffing as it is
+/// already recorded is not written again (a decision sent with the form it was saved with):
+/// the episode stays as it is, its confirmations with it.
 pub async fn record_staffing(
     db: &Db,
     actor: &Actor,
@@ -176,10 +181,40 @@ pub async fn record_staffing(
     staffing: Staffing,
     now: DateTime<Utc>,
 ) -> Result<Changed, ServiceError> {
+    let (record, today, calendar) = read(db, episode_id, now).await?;
     let mut tx = db::begin_write(db).await?;
-    let (branch, _) = owner(&mut tx, episode_id).await?;
-    let team = branch_team(&mut tx, branch).await?;
+    let team = branch_team(&mut tx, record.branch_id).await?;
     let staffing = with_team_on_file(staffing, &team)?;
+    let on_file = releases_on_file(&mut tx, record.participant_id).await?;
+    let unconfirmed = |staffing: &Staffing| {
+        let mut staffing = staffing.clone();
+        staffing
+            .members
+            .iter_mut()
+            .for_each(|m| m.confirmed_on = None);
+        // The review as a set: stored cells come back in the order of their keys.
+        staffing.barrier_review.sort_by_key(|f| (f.area, f.who));
+        staffing.partners = staffing
+            .partners
+            .iter()
+            .map(|p| Partner::with_release_on_file(&p.name, &on_file, staffing.held_on))
+            .collect();
+        staffing
+    };
+    let unchanged = record.version == version
+        && record.facts.decision.is_none()
+        && record
+            .facts
+            .staffing
+            .as_ref()
+            .is_some_and(|saved| unconfirmed(saved) == unconfirmed(&staffing));
+    if unchanged {
+        return Ok(Changed {
+            episode_id,
+            version,
+            stage: stage(&record.facts, today, &calendar),
+        });
+    }
     let changed = change_in(
         &mut tx,
         db,

@@ -1,5 +1,5 @@
 //! Branches (offices) and their closure days: weather, emergencies, days the Governor
-//! appoints (CALENDAR.md 4). Each closure becomes a non-business day of that branch's calendar.
+//! appoints (docs/rules.md, Business days). Each closure becomes a non-business day of that branch's calendar.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};

@@ -31,7 +31,7 @@ pub struct Changed {
     pub stage: Stage,
 }
 
-/// The office's local date at `now` (CALENDAR.md: date arithmetic in UTC moves deadlines).
+/// The office's local date at `now` (docs/rules.md, Business days: date arithmetic in UTC moves deadlines).
 pub fn local_today(time_zone: &str, now: DateTime<Utc>) -> NaiveDate {
     let zone = time_zone
         .parse::<chrono_tz::Tz>()

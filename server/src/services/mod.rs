@@ -27,7 +27,7 @@ pub struct Actor {
 pub enum ServiceError {
     #[error("There is no {0}.")]
     NotFound(String),
-    /// The signed-in person's role does not allow this (DESIGN.md §8, `access`).
+    /// The signed-in person's role does not allow this (the README's Security section, `access`).
     #[error("{0}")]
     Forbidden(String),
     /// Someone else changed the record since it was loaded.

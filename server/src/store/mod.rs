@@ -1,4 +1,4 @@
-//! Reading and writing the records of DESIGN.md §3 — the same SQL on both backends.
+//! Reading and writing the records of docs/rules.md — the same SQL on both backends.
 
 pub mod cache;
 pub mod codes;

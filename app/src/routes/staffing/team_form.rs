@@ -384,7 +384,7 @@ pub fn TeamForm(page: StaffingPage, error: Option<String>, query: Query) -> impl
             </section>
             <section aria-labelledby="barriers">
                 <h2 id="barriers">"Barrier review (R20)"</h2>
-                <p class="hint">"Each area for the adult and for the children in the household. Where a challenge is present: what was offered, and whether it affected the ability to participate."</p>
+                <p class="hint">"Domestic violence and childcare or transportation for the household; the other areas for the adult and for the children in the household. Answer every one: a question left open is not reviewed. Where a challenge is present: the accommodations and resources offered, and whether it affected the ability to participate."</p>
                 {grid}
             </section>
             <section aria-labelledby="good-cause">
