@@ -625,9 +625,66 @@ fn r18_how_many_more_department_staff_the_team_needs() {
         .into_iter()
         .filter(|i| i.rule == R18)
         .collect();
-    assert_eq!(r18.len(), 2, "three staff, and three confirmations");
+    assert_eq!(
+        r18.len(),
+        3,
+        "three staff, three confirmations, and a manager or lead worker to finalize"
+    );
     assert!(r18[0].problem.contains("(3 more)"), "{}", r18[0].problem);
     assert!(r18[1].problem.contains("(3 more)"), "{}", r18[1].problem);
+    assert!(r18[2].problem.contains("operations manager or lead worker"));
+}
+
+/// R18, R26: a team of a coach, an aide and a specialist could decide a DQ1 no one may
+/// finalize; the guardrail asks for an operations manager or lead worker on the team first —
+/// who may still confirm after the decision, before finalizing.
+#[wasm_bindgen_test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn r18_r26_a_dq1_team_has_someone_who_may_finalize_it() {
+    let mut staffing = team_staffing("2027-01-07");
+    staffing.members[1] = StaffingMember::account(4, "AD", StaffingRole::CaseAide);
+    for member in &mut staffing.members {
+        member.confirmed_on = Some(d("2027-01-07"));
+    }
+    let mut facts = year_end();
+    facts.staffing = Some(staffing);
+    let unmet = dq1_decision_readiness(&facts, &cal());
+    assert_eq!(rules(&unmet), vec![R18], "{unmet:?}");
+    // With the manager on the team, unconfirmed, and three others confirmed: decided; the
+    // manager confirms before finalizing.
+    let mut four = confirmed_staffing("2027-01-07");
+    four.members[1].confirmed_on = None;
+    four.members.push(StaffingMember {
+        confirmed_on: Some(d("2027-01-07")),
+        ..StaffingMember::account(4, "AD", StaffingRole::CaseAide)
+    });
+    facts.staffing = Some(four);
+    assert_eq!(dq1_decision_readiness(&facts, &cal()), vec![]);
+    let decided = apply(&facts, &dq1("2027-01-07"), d("2027-01-07"));
+    let finalize = Transition::FinalizeDq1 {
+        on: d("2027-01-08"),
+        staff_id: 2,
+    };
+    let steps = Transition::RecordPostDq1Steps(PostDq1Steps {
+        re_step_recorded: true,
+        dq1_selected_on_page: true,
+        ..PostDq1Steps::default()
+    });
+    let ready = apply(&decided, &steps, d("2027-01-08"));
+    assert_eq!(
+        check(&ready, &finalize, d("2027-01-08"), &cal()),
+        Err(Refusal::NotAFinalizer)
+    );
+    let confirm = Transition::ConfirmPresence {
+        staff_id: 2,
+        on: d("2027-01-08"),
+    };
+    assert_eq!(check(&ready, &confirm, d("2027-01-08"), &cal()), Ok(()));
+    let confirmed = apply(&ready, &confirm, d("2027-01-08"));
+    assert_eq!(
+        check(&confirmed, &finalize, d("2027-01-08"), &cal()),
+        Ok(())
+    );
 }
 
 /// R18, R26 — no one person can impose a DQ1: each department member confirms their own

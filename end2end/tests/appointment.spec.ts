@@ -1,6 +1,8 @@
 import { expect, test, type Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
+import { officeDate } from "./dates";
 import { waitForHydration } from "./hydration";
+import { openEpisode } from "./records";
 import { signIn } from "./session";
 
 // Scheduling the re-engagement appointment (R12–R16): only business days; the DHS 7869
@@ -43,6 +45,40 @@ test.describe("without JavaScript", () => {
 });
 
 test.describe("with JavaScript", () => {
+  test("two unsuccessful attempts let it be scheduled; with no written one, the page warns what a DQ1 will need (R13, R14)", async ({ page }) => {
+    await signIn(page, "coach@demo.test");
+    const id = await openEpisode(page, "Jamie", test.info().project.name === "phone" ? "Nowriting" : "Phoneonly", officeDate(-14));
+    const log = async (on: string, method: string, outcome: string) => {
+      await page.goto(`/episodes/${id}/attempt`);
+      await waitForHydration(page);
+      await page.getByLabel("Date of the attempt").fill(on);
+      await page.getByLabel(method, { exact: true }).check();
+      await page.getByLabel(outcome).check();
+      await page.getByRole("button", { name: "Save attempt" }).click();
+      await expect(page).toHaveURL(/\/episodes\/\d+\?saved=attempt$/);
+    };
+    await log(officeDate(-14), "Phone", "Message left");
+    // R14: one attempt is not enough; the server refuses the appointment.
+    await page.goto(`/episodes/${id}/appointment`);
+    await page.getByRole("button", { name: "Schedule appointment" }).click();
+    await expect(page.getByRole("alert")).toContainText("Before a re-engagement appointment, make at least two contact attempts that did not reach the participant (R14).");
+    await log(officeDate(-10), "E-mail", "No answer");
+    await page.getByRole("link", { name: "Schedule the re-engagement appointment" }).click();
+    await waitForHydration(page);
+    // R13 is a warning here, not a refusal.
+    const warning = page.getByRole("note");
+    await expect(warning).toContainText("You can schedule the appointment. Before a DQ1 could be imposed:");
+    await expect(warning.getByRole("listitem").first()).toContainText("A DQ1 will need a written attempt (letter, note or postcard) that did not reach the participant, besides one in another way.");
+    const results = await new AxeBuilder({ page })
+      .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
+      .analyze();
+    expect(results.violations).toEqual([]);
+    await page.getByRole("button", { name: "Schedule appointment" }).click();
+    await expect(page).toHaveURL(/\?saved=appointment$/);
+    await expect(page.locator("[aria-current=step]")).toHaveText(/Appointment scheduled/);
+    await expect(page.getByRole("link", { name: "Reschedule the appointment" })).toBeVisible();
+  });
+
   test("the mailing day changes as the day changes, with no request", async ({ page }) => {
     await openForm(page, 4);
     await waitForHydration(page);

@@ -1,6 +1,8 @@
 import { expect, test, type Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
+import { longDate, officeDate } from "./dates";
 import { waitForHydration } from "./hydration";
+import { openEpisode } from "./records";
 import { signIn } from "./session";
 import { workRows } from "./worklist";
 
@@ -89,6 +91,26 @@ test.describe("with JavaScript", () => {
     await page.keyboard.press("Enter");
     await expect(page).toHaveURL(/\/episodes\/\d+\?saved=attempt$/);
     await expect(page.getByText("Left a voicemail about Monday's class").last()).toBeVisible();
+  });
+
+  test("an attempt entered late, dated before one already logged, takes its place by its day (R10)", async ({ page }) => {
+    await signIn(page, "coach@demo.test");
+    const id = await openEpisode(page, "Quinn", test.info().project.name === "phone" ? "Latenote" : "Backdated", officeDate(-6));
+    const log = async (on: string, outcome: string) => {
+      await page.goto(`/episodes/${id}/attempt`);
+      await waitForHydration(page);
+      await page.getByLabel("Date of the attempt").fill(on);
+      await page.getByLabel(outcome).check();
+      await page.getByRole("button", { name: "Save attempt" }).click();
+      await expect(page).toHaveURL(/\/episodes\/\d+\?saved=attempt$/);
+    };
+    await log(officeDate(0), "No answer");
+    // The voicemail of three days ago, written up today: accepted, and listed first.
+    await log(officeDate(-3), "Message left");
+    const attempts = page.getByRole("listitem").filter({ hasText: /, by CD$/ });
+    await expect(attempts).toHaveCount(2);
+    await expect(attempts.first()).toContainText(`${longDate(officeDate(-3))} — Phone, message left, by CD`);
+    await expect(attempts.last()).toContainText(`${longDate(officeDate(0))} — Phone, no answer, by CD`);
   });
 
   test("no WCAG 2.1 AA violation (axe-core)", async ({ page }) => {

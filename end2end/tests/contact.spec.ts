@@ -17,7 +17,7 @@ function own(phone: string, desktop: string): string {
 async function openMiss(page: Page, caseNumber: string, on: string): Promise<void> {
   await signIn(page, "coach@demo.test");
   await page.getByRole("link", { name: "Record a missed activity" }).click();
-  const select = page.getByLabel("Participant");
+  const select = page.getByLabel("Participant", { exact: true });
   const value = await select.locator("option", { hasText: caseNumber }).getAttribute("value");
   await select.selectOption(value ?? "");
   await page.getByLabel("Missed an appointment with the family coach").check();

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { officeDate } from "./dates";
+import { longDate, officeDate } from "./dates";
 import { waitForHydration } from "./hydration";
 import { signIn } from "./session";
 
@@ -14,7 +14,7 @@ function own(phone: string, desktop: string): string {
 
 /** Picks the participant whose case number is `caseNumber` on the missed-activity form. */
 async function pickParticipant(page: Page, caseNumber: string): Promise<void> {
-  const select = page.getByLabel("Participant");
+  const select = page.getByLabel("Participant", { exact: true });
   const value = await select.locator("option", { hasText: caseNumber }).getAttribute("value");
   await select.selectOption(value ?? "");
 }
@@ -94,10 +94,12 @@ test("from a missed PE appointment to the printed DHS 7869 notice", async ({ pag
   await waitForHydration(page);
   await expect(page.getByRole("button", { name: "Print the notice" })).toBeVisible();
 
-  // The first attempt's narrative, drafted by core: copied for TRACS as plain text, then saved.
+  // The first attempt's narrative, drafted by core and named by the attempt's day (R10):
+  // copied for TRACS as plain text, then saved.
   await page.getByRole("link", { name: /^← / }).click();
   await waitForHydration(page);
-  const draft = page.getByLabel("Engagement narrative — draft from attempt 1");
+  const draftLabel = `Engagement narrative — draft from attempt of ${longDate(officeDate(-14))}`;
+  const draft = page.getByLabel(draftLabel);
   await expect(draft).toHaveValue(/attempted contact by phone/);
   const text = await draft.inputValue();
   await page.getByRole("button", { name: "Copy for TRACS" }).first().click();
@@ -106,5 +108,5 @@ test("from a missed PE appointment to the printed DHS 7869 notice", async ({ pag
   await page.getByRole("button", { name: "Save draft" }).first().click();
   await expect(page).toHaveURL(/\?saved=narrative#narratives$/);
   await expect(page.getByLabel("Engagement narrative — saved")).toHaveValue(text);
-  await expect(page.getByLabel("Engagement narrative — draft from attempt 1")).toHaveCount(0);
+  await expect(page.getByLabel(draftLabel)).toHaveCount(0);
 });

@@ -46,7 +46,7 @@ test("a late call-back inside the voicemail's window: the plan is adjusted, the 
   await page.getByRole("link", { name: "Record a missed activity" }).click();
   await expect(page).toHaveURL(/\/missed$/);
   await waitForHydration(page);
-  const select = page.getByLabel("Participant");
+  const select = page.getByLabel("Participant", { exact: true });
   const value = await select.locator("option", { hasText: caseNumber }).getAttribute("value");
   await select.selectOption(value ?? "");
   await page.getByLabel("Missed an appointment with the family coach").check();

@@ -21,7 +21,7 @@ async function openForm(page: Page): Promise<void> {
 }
 
 async function pickParticipant(page: Page, caseNumber: string): Promise<void> {
-  const select = page.getByLabel("Participant");
+  const select = page.getByLabel("Participant", { exact: true });
   const value = await select.locator("option", { hasText: caseNumber }).getAttribute("value");
   await select.selectOption(value ?? "");
 }
@@ -56,7 +56,7 @@ test.describe("without JavaScript", () => {
     await expect(page).toHaveURL(/\/missed\?/);
     await expect(page.getByRole("alert")).toContainText("Say what was missed in a few words");
     await expect(page.getByRole("alert")).toContainText("Your entries are kept below");
-    await expect(page.getByLabel("Participant").locator("option:checked")).toHaveText(/DEMO-0032/);
+    await expect(page.getByLabel("Participant", { exact: true }).locator("option:checked")).toHaveText(/DEMO-0032/);
     await expect(page.getByLabel("Missed an appointment with the family coach")).toBeChecked();
     await expect(page.getByLabel("Date of the miss")).toHaveValue(earlier);
     await expect(page.getByLabel("Appointment time (optional)")).toHaveValue("14:15");
@@ -75,7 +75,7 @@ test.describe("without JavaScript", () => {
     );
     await expect(page.getByRole("alert")).toContainText("(R1)");
     await expect(page.getByLabel("The participant called ahead about this miss")).toBeChecked();
-    await expect(page.getByLabel("Participant").locator("option:checked")).toHaveText(/DEMO-0032/);
+    await expect(page.getByLabel("Participant", { exact: true }).locator("option:checked")).toHaveText(/DEMO-0032/);
   });
 });
 
@@ -129,7 +129,7 @@ test.describe("with JavaScript", () => {
   test("the keyboard alone reaches every field and sends the form", async ({ page }) => {
     await openForm(page);
     await waitForHydration(page);
-    await page.getByLabel("Participant").focus();
+    await page.getByLabel("Participant", { exact: true }).focus();
     await page.keyboard.press("ArrowDown");
     await page.keyboard.press("Tab");
     await expect(page.getByLabel("Missed a JOBS appointment (PE step)")).toBeFocused();

@@ -13,6 +13,8 @@ function own(phone: number, desktop: number): number {
 async function openForm(page: Page, id: number): Promise<void> {
   await signIn(page, "coach@demo.test");
   await page.goto(`/episodes/${id}`);
+  // At the appointment stage the appointment can be moved (R15).
+  await expect(page.getByRole("link", { name: "Reschedule the appointment" })).toBeVisible();
   await page.getByRole("link", { name: "Record the notice mailed" }).click();
   await expect(page).toHaveURL(new RegExp(`/episodes/${id}/notice$`));
   await expect(page.getByRole("heading", { level: 1, name: "Record the notice mailed" })).toBeVisible();

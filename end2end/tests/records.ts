@@ -44,3 +44,22 @@ export async function addBusinessDays(page: Page, date: string, n: number): Prom
 export async function isBusinessDay(page: Page, date: string): Promise<boolean> {
   return (await addBusinessDays(page, dayBefore(date), 1)) === date;
 }
+
+/**
+ * A new participant of the signed-in coach and the episode its miss on `on` opens, recorded
+ * through the missed-activity form (a missed family coach appointment). Ends on the episode
+ * page; returns the episode's id.
+ */
+export async function openEpisode(page: Page, first: string, last: string, on: string): Promise<number> {
+  const caseNumber = await newParticipant(page, first, last);
+  await page.goto("/missed");
+  const select = page.getByLabel("Participant", { exact: true });
+  const value = await select.locator("option", { hasText: caseNumber }).getAttribute("value");
+  await select.selectOption(value ?? "");
+  await page.getByLabel("Missed an appointment with the family coach").check();
+  await page.getByLabel("What was missed").fill("family coach appointment");
+  await page.getByLabel("Date of the miss").fill(on);
+  await page.getByRole("button", { name: "Record the miss" }).click();
+  await expect(page).toHaveURL(/\/episodes\/\d+\?saved=miss$/);
+  return Number(new URL(page.url()).pathname.split("/")[2]);
+}

@@ -134,12 +134,12 @@ test("a DQ1 staffing: blocked, refused with the list, confirmed by three sign-in
   await page.getByLabel(/recommended engagement strategies/).fill("Weekly check-in call");
   await page.getByLabel(/PDP next steps and supports/).fill("Job search, 10 hours a week");
   await page.getByLabel("DQ1 — JOBS disqualification").check();
-  await expect(readiness(page)).toContainText("2 step(s) of due process are not done");
+  await expect(readiness(page)).toContainText(/A DQ1 may not be imposed yet: \d+ step\(s\) of due process are not done \(R26\)/);
   await expect(readiness(page)).toContainText("Answer: Did the department fail to provide assistance or reasonable accommodation? (R23)");
 
   // The server refuses with the same list; the staffing is kept.
   await page.getByRole("button", { name: "Save and decide" }).click();
-  await expect(page.getByRole("alert")).toContainText("The staffing is saved. A DQ1 may not be imposed yet: 2 step(s) of due process are not done (R26).");
+  await expect(page.getByRole("alert")).toContainText(/The staffing is saved\. A DQ1 may not be imposed yet: \d+ step\(s\) of due process are not done \(R26\)\./);
   await expect(readiness(page)).toContainText("Answer: Did the department fail to provide assistance or reasonable accommodation? (R23)");
   await expect(page.getByLabel(/recommended engagement strategies/)).toHaveValue("Weekly check-in call");
   await waitForHydration(page);
@@ -147,7 +147,6 @@ test("a DQ1 staffing: blocked, refused with the list, confirmed by three sign-in
   // Completed but for the confirmations: one person cannot impose a DQ1 (R18). Saved.
   await answerGoodCause(page);
   await page.getByLabel("DQ1 — JOBS disqualification").check();
-  await expect(readiness(page)).toContainText("1 step(s) of due process are not done");
   await expect(readiness(page)).toContainText(
     /0 department member\(s\) confirmed being present with their own sign-in; at least 3 must \(3 more\)\. Not yet confirmed: (CD|MD|ED), (CD|MD|ED), (CD|MD|ED)\. \(R18\)/,
   );
@@ -166,11 +165,12 @@ test("a DQ1 staffing: blocked, refused with the list, confirmed by three sign-in
   await expect(waiting).toContainText(`${participant} — staffing of`);
   await waitForHydration(coach);
   await noViolations(coach);
-  await waiting.getByRole("link", { name: participant }).click();
+  await waiting.getByRole("link", { name: participant, exact: true }).click();
   await confirmPresence(coach, id, /Casey Demo-Coach/);
+  // A coach confirms, and does not record or decide (R18, R23).
   await expect(coach.getByRole("button", { name: "Save and decide" })).toHaveCount(0);
   await coach.goto("/today");
-  await expect(coach.getByRole("link", { name: participant })).toHaveCount(0);
+  await expect(waiting.getByRole("link", { name: participant, exact: true })).toHaveCount(0);
   const manager = await signedIn("manager@demo.test");
   await manager.goto(`/episodes/${id}/staffing`);
   await confirmPresence(manager, id, /Morgan Demo-Manager/);
@@ -279,15 +279,27 @@ test("two accounts and a named member: both confirm, and a DQ1 is still refused 
     "2 department member(s) confirmed being present with their own sign-in; at least 3 must (1 more). (R18)",
   ];
   for (const item of r18) await expect(readiness(page)).toContainText(item);
-  await expect(readiness(page)).toContainText("2 step(s) of due process are not done");
+  await expect(readiness(page)).not.toContainText("(R20)");
+  await expect(readiness(page)).not.toContainText("(R23)");
   await noViolations(page);
   await page.getByRole("button", { name: "Save and decide" }).click();
-  await expect(page.getByRole("alert")).toContainText("The staffing is saved. A DQ1 may not be imposed yet: 2 step(s) of due process are not done (R26).");
+  await expect(page.getByRole("alert")).toContainText(/The staffing is saved\. A DQ1 may not be imposed yet: \d+ step\(s\) of due process are not done \(R26\)\./);
   for (const item of r18) await expect(readiness(page)).toContainText(item);
-  // The decision is not recorded; the same team saved again keeps its confirmations.
-  await expect(page.getByText(/^DQ1 — JOBS disqualification — decided/)).toHaveCount(0);
+  // The decision is not recorded (the superseded one stays in the history); the same team
+  // saved again keeps its confirmations.
+  await expect(page.getByText(/^DQ1 — JOBS disqualification — decided \w+day, \w+ \d+, \d{4}$/)).toHaveCount(0);
+  await expect(page.locator(".superseded").getByRole("listitem")).toHaveCount(1);
   await expect(page.getByRole("button", { name: "Save and decide" })).toBeVisible();
   await expect(presence(page).getByRole("status")).toHaveText("2 of the at least 3 department members a DQ1 needs confirmed (1 more, R18).");
+
+  // A change to the team clears every confirmation: the lead worker instead of the specialist.
+  await waitForHydration(page);
+  await team.getByLabel(/Emery Demo-Specialist \(ED\)/).uncheck();
+  await team.getByLabel(/Lee Demo-Lead \(LD\)/).check();
+  await page.getByRole("button", { name: "Save the staffing" }).click();
+  await expect(page.getByText("The staffing is saved.")).toBeVisible();
+  await expect(presence(page)).toContainText("Morgan Demo-Manager (MD), Operations manager — not yet confirmed");
+  await expect(presence(page).getByRole("status")).toHaveText("0 of the at least 3 department members a DQ1 needs confirmed (3 more, R18).");
   await page.goto(`/episodes/${id}`);
   await expect(page.locator("[aria-current=step]")).toHaveText(/Staffing/);
 });

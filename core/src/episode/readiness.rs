@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::facts::{BarrierArea, EpisodeFacts, Exemption, Staffing};
+use super::facts::{BarrierArea, EpisodeFacts, Exemption, Staffing, StaffingRole};
 use super::progress::{first_message, follow_up_after, invite_on, written_and_other};
 use crate::calendar::BusinessCalendar;
 use crate::notice::{notice_mail_by, notice_on_time};
@@ -273,6 +273,22 @@ pub fn dq1_decision_readiness(
             "{} department member(s) confirmed being present with their own sign-in; at least {MIN_DEPARTMENT_STAFF} must ({to_confirm} more).{who}",
             staffing.confirmed_department_staff()
         )));
+    }
+    // R18, R26: the operations manager or lead worker who reviews the case's technical and
+    // process validity sits on the team — and finalizes the DQ1: without one, no one could
+    // (one who has not confirmed yet still may, before finalizing).
+    if !staffing.members.iter().any(|m| {
+        m.counts_toward_three()
+            && matches!(
+                m.role,
+                StaffingRole::OperationsManager | StaffingRole::LeadWorker
+            )
+    }) {
+        unmet.push(item(
+            R18,
+            FixAt::Staffing,
+            "An operations manager or lead worker sits on the team (from the branch's list): one of them, having confirmed being present, finalizes the DQ1 (R26).",
+        ));
     }
 
     // R19: community partners only with an MCS 3010 on file.
