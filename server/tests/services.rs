@@ -828,3 +828,57 @@ async fn a_closure_day_is_in_the_next_read_whoever_changes_it() {
         assert!(!moved.is_business_day(d("2026-11-04")), "{backend:?}");
     }
 }
+
+/// A PDP step without hours and then one with hours, on one connection (as the pool hands the
+/// same one out): both stored on both backends. PostgreSQL once refused the second (sqlx's
+/// `Any` had prepared the statement for a 4-byte float from the first's NULL), so the RE step
+/// of R27 (1 hour attendance) failed now and then after a step without hours.
+#[tokio::test]
+async fn pdp_steps_with_and_without_hours_on_one_connection() {
+    use reengage_server::services::participants::{Addition, PdpStep, add_in};
+    for backend in backends().await {
+        let test = fresh_db(backend).await;
+        let db = &test.db;
+        let participant = seed(db).await;
+        let mut conn = db.pool.acquire().await.unwrap();
+        for (code, hours) in [
+            ("SW", None),
+            ("RE", Some(1.0)),
+            ("WE", None),
+            ("RE", Some(2.5)),
+        ] {
+            add_in(
+                &mut conn,
+                db.backend,
+                &coach(),
+                participant,
+                Addition::PdpStep(PdpStep {
+                    code: code.into(),
+                    starts_on: d("2026-11-18"),
+                    ends_on: None,
+                    scheduled_time: None,
+                    attendance_hours: hours,
+                }),
+                noon("2026-11-18"),
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{backend:?} {code} {hours:?}: {e}"));
+        }
+        drop(conn);
+        let stored: Vec<(String, Option<f64>)> =
+            sqlx::query_as("SELECT code, attendance_hours FROM pdp_steps ORDER BY id")
+                .fetch_all(&db.pool)
+                .await
+                .unwrap();
+        assert_eq!(
+            stored,
+            vec![
+                ("SW".into(), None),
+                ("RE".into(), Some(1.0)),
+                ("WE".into(), None),
+                ("RE".into(), Some(2.5))
+            ],
+            "{backend:?}"
+        );
+    }
+}

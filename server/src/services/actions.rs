@@ -291,19 +291,8 @@ pub async fn give_good_cause(
     (on, reason): (NaiveDate, String),
     now: DateTime<Utc>,
 ) -> Result<Changed, ServiceError> {
-    let mut tx = db::begin_write(db).await?;
-    let changed = change_in(
-        &mut tx,
-        db,
-        actor,
-        episode_id,
-        version,
-        Transition::GiveGoodCause { on, reason },
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(changed)
+    let give = Transition::GiveGoodCause { on, reason };
+    super::episodes::change(db, actor, episode_id, version, give, now).await
 }
 
 /// R26, R27: the steps after a DQ1 as ticked (`steps`; the RE step, once ticked, is added to

@@ -206,16 +206,20 @@ pub async fn add_in(
                     "The step ends before it starts.".into(),
                 ));
             }
+            // The hours travel as text: sqlx's `Any` sends a NULL double as a 4-byte float,
+            // and PostgreSQL then refuses the next 8-byte double bound to the statement it
+            // prepared for it on that connection ("incorrect binary data format").
             sqlx::query(
                 "INSERT INTO pdp_steps (participant_id, code, starts_on, ends_on, scheduled_time, \
-                 attendance_hours, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                 attendance_hours, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, CAST($6 AS DOUBLE PRECISION), $7)",
             )
             .bind(id)
             .bind(&code)
             .bind(day(step.starts_on))
             .bind(step.ends_on.map(day))
             .bind(step.scheduled_time.map(time))
-            .bind(step.attendance_hours)
+            .bind(step.attendance_hours.map(|hours| hours.to_string()))
             .bind(&at)
             .execute(&mut *conn)
             .await?;
