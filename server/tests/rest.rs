@@ -162,26 +162,12 @@ async fn spawn_api(backend: Backend) -> Api {
 }
 
 fn staffing() -> Value {
-    let areas = [
-        "DomesticViolence",
-        "MentalHealth",
-        "DrugAlcohol",
-        "LearningNeeds",
-        "PhysicalHealth",
-        "ChildcareTransportation",
-    ];
     // R20: each area for whom policy 002 reviews it.
-    let review: Vec<Value> = areas
-        .iter()
-        .flat_map(|area| {
-            let whom: &[&str] = match *area {
-                "DomesticViolence" | "ChildcareTransportation" => &["Household"],
-                _ => &["Adult", "Children"],
-            };
-            whom.iter().map(move |who| {
-                json!({ "area": area, "who": who, "present": false, "accommodation_offered": null,
-                        "affected_participation": null, "notes": null })
-            })
+    let review: Vec<Value> = support::review_cells()
+        .into_iter()
+        .map(|(area, who)| {
+            json!({ "area": area, "who": who, "present": false, "accommodation_offered": null,
+                    "affected_participation": null, "notes": null })
         })
         .collect();
     json!({

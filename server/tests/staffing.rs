@@ -14,15 +14,6 @@ use support::browser::{demo_app, get, post_form, sign_in};
 /// One page test at a time in this process (see `pages.rs`).
 static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
-const AREAS: [&str; 6] = [
-    "DomesticViolence",
-    "MentalHealth",
-    "DrugAlcohol",
-    "LearningNeeds",
-    "PhysicalHealth",
-    "ChildcareTransportation",
-];
-
 /// The demo's episodes at the staffing stage (each waits for a child safety check).
 async fn staffing_episodes(test: &support::TestDb) -> Vec<i64> {
     sqlx::query_scalar("SELECT id FROM episodes WHERE stage = 'Staffing' ORDER BY id")
@@ -66,14 +57,8 @@ fn complete_form(version: &str, team: &[String]) -> Vec<(String, String)> {
         form.push(("member".into(), id.clone()));
     }
     // R20: each area for whom policy 002 reviews it.
-    for area in AREAS {
-        let whom: &[&str] = match area {
-            "DomesticViolence" | "ChildcareTransportation" => &["Household"],
-            _ => &["Adult", "Children"],
-        };
-        for who in whom {
-            form.push((format!("{area}.{who}.present"), "no".into()));
-        }
+    for (area, who) in support::review_cells() {
+        form.push((format!("{area}.{who}.present"), "no".into()));
     }
     for question in [
         "gc_exempt",

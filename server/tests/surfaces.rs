@@ -154,25 +154,10 @@ async fn form(w: &World, who: usize, path: &str, fields: &[(&str, &str)]) {
 /// Each cell of the barrier review (R20) answered "no concerns", as the form names them, in
 /// the order of the form.
 fn review_fields() -> Vec<(String, String)> {
-    let mut fields = vec![(
-        "DomesticViolence.Household.present".to_owned(),
-        "no".to_owned(),
-    )];
-    for area in [
-        "MentalHealth",
-        "DrugAlcohol",
-        "LearningNeeds",
-        "PhysicalHealth",
-    ] {
-        for who in ["Adult", "Children"] {
-            fields.push((format!("{area}.{who}.present"), "no".to_owned()));
-        }
-    }
-    fields.push((
-        "ChildcareTransportation.Household.present".to_owned(),
-        "no".to_owned(),
-    ));
-    fields
+    support::review_cells()
+        .into_iter()
+        .map(|(area, who)| (format!("{area}.{who}.present"), "no".to_owned()))
+        .collect()
 }
 
 fn review_json() -> Value {

@@ -612,6 +612,15 @@ impl Staffing {
                 .all(|o| self.members.iter().any(|m| m.same_seat(o)))
     }
 
+    /// R19: each partner with the MCS 3010 release on file for it (`on_file`, as
+    /// [`Partner::with_release_on_file`] reads it), never a release the request claims.
+    pub fn with_releases_on_file(mut self, on_file: &[(String, Release)]) -> Self {
+        for partner in &mut self.partners {
+            *partner = Partner::with_release_on_file(&partner.name, on_file, self.held_on);
+        }
+        self
+    }
+
     /// R19: partners without an MCS 3010 release in force on the staffing day.
     pub fn partners_without_release(&self) -> impl Iterator<Item = &Partner> {
         self.partners.iter().filter(|p| !p.cleared_on(self.held_on))

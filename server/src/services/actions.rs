@@ -7,8 +7,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use reengage_core::episode::{
-    Attempt, Partner, PostDq1Steps, Staffing, StaffingMember, Transition, r11_request, re_step_day,
-    stage,
+    Attempt, PostDq1Steps, Staffing, StaffingMember, Transition, r11_request, re_step_day, stage,
 };
 
 use super::episodes::{Changed, change_in, read};
@@ -187,18 +186,13 @@ pub async fn record_staffing(
     let staffing = with_team_on_file(staffing, &team)?;
     let on_file = releases_on_file(&mut tx, record.participant_id).await?;
     let unconfirmed = |staffing: &Staffing| {
-        let mut staffing = staffing.clone();
+        let mut staffing = staffing.clone().with_releases_on_file(&on_file);
         staffing
             .members
             .iter_mut()
             .for_each(|m| m.confirmed_on = None);
         // The review as a set: stored cells come back in the order of their keys.
         staffing.barrier_review.sort_by_key(|f| (f.area, f.who));
-        staffing.partners = staffing
-            .partners
-            .iter()
-            .map(|p| Partner::with_release_on_file(&p.name, &on_file, staffing.held_on))
-            .collect();
         staffing
     };
     let unchanged = record.version == version

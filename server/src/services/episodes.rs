@@ -5,7 +5,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use reengage_core::BusinessCalendar;
 use reengage_core::episode::{
-    self, DeadlineStatus, EpisodeFacts, Partner, Refusal, ReportedBy, Stage, Transition, Trigger,
+    self, DeadlineStatus, EpisodeFacts, Refusal, ReportedBy, Stage, Transition, Trigger,
 };
 use serde_json::json;
 use sqlx::AnyConnection;
@@ -525,16 +525,16 @@ async fn with_releases_on_file(
     record: &EpisodeRecord,
     transition: Transition,
 ) -> Result<Transition, ServiceError> {
-    let Transition::RecordStaffing(mut staffing) = transition else {
+    let Transition::RecordStaffing(staffing) = transition else {
         return Ok(transition);
     };
-    if !staffing.partners.is_empty() {
-        let on_file = releases_on_file(conn, record.participant_id).await?;
-        for partner in &mut staffing.partners {
-            *partner = Partner::with_release_on_file(&partner.name, &on_file, staffing.held_on);
-        }
+    if staffing.partners.is_empty() {
+        return Ok(Transition::RecordStaffing(staffing));
     }
-    Ok(Transition::RecordStaffing(staffing))
+    let on_file = releases_on_file(conn, record.participant_id).await?;
+    Ok(Transition::RecordStaffing(
+        staffing.with_releases_on_file(&on_file),
+    ))
 }
 
 /// The audit action name of a change.

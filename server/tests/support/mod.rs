@@ -17,6 +17,20 @@ fn postgres_admin() -> String {
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".to_owned())
 }
 
+/// R20: every cell of the barrier review as core lists it (policy 002), each as the names
+/// the forms and the API use: `("MentalHealth", "Adult")`, `("DomesticViolence", "Household")`.
+pub fn review_cells() -> Vec<(String, String)> {
+    let name = |value: serde_json::Value| value.as_str().unwrap_or_default().to_owned();
+    reengage_core::episode::BarrierArea::cells()
+        .map(|(area, who)| {
+            (
+                name(serde_json::to_value(area).unwrap()),
+                name(serde_json::to_value(who).unwrap()),
+            )
+        })
+        .collect()
+}
+
 /// The backends to run against.
 pub async fn backends() -> Vec<Backend> {
     sqlx::any::install_default_drivers();
