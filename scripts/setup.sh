@@ -7,10 +7,7 @@ cd "$REPO_ROOT"
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
-if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
-  step "adding the wasm32-unknown-unknown target"
-  rustup target add wasm32-unknown-unknown
-fi
+add_wasm_target
 
 if [[ "$(cargo leptos --version 2>/dev/null)" != *" 0.3.6"* ]]; then
   step "installing cargo-leptos 0.3.6 (about 11 minutes, once)"

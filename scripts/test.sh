@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Installs what is missing, then runs every check and test of the project, and prints how
-# many Rust, wasm and Playwright tests ran.
+# many Rust, wasm and Playwright tests ran and how long each stage took.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+source "$REPO_ROOT/scripts/stages.sh"
+trap step_times EXIT
+step "installing what is missing (scripts/setup.sh)"
 "$REPO_ROOT/scripts/setup.sh"
 cd "$REPO_ROOT"
 
@@ -14,45 +17,25 @@ if [ -d "$CARGO_TARGET_DIR/debug" ] && [ "$(du -sm "$CARGO_TARGET_DIR/debug" | c
 fi
 
 logs="$(mktemp -d)"
-trap 'rm -rf "$logs"' EXIT
-# Sums the "N passed" / "N failed" of every `test result:` line in a log.
-count() { grep -E '^test result:' "$1" | sed -E "s/.* ([0-9]+) $2.*/\1/" | awk '{ s += $1 } END { print s + 0 }'; }
+trap 'step_times; rm -rf "$logs"' EXIT
 
-step "formatting (cargo fmt --check)"
-cargo fmt --all -- --check
-
-step "lints (clippy -D warnings, per package)"
-cargo clippy -p reengage-core -p reengage-server --all-targets -- -D warnings
-cargo clippy -p reengage-core --target wasm32-unknown-unknown --all-targets -- -D warnings
-cargo clippy -p reengage-app --target wasm32-unknown-unknown --features hydrate -- -D warnings
+lint
 
 step "Rust tests (native: core, app, server against fresh databases)"
-if ! (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; then
-  if [ "${REQUIRE_POSTGRES:-0}" = 1 ]; then
-    echo "PostgreSQL does not answer on 127.0.0.1:5432 and REQUIRE_POSTGRES=1: the server tests will fail." >&2
-  else
-    echo "PostgreSQL does not answer on 127.0.0.1:5432: the PostgreSQL half of the server tests is skipped."
-  fi
-fi
-cargo test -p reengage-core -p reengage-app -p reengage-server 2>&1 | tee "$logs/native.txt"
+postgres_notice
+native_tests 2>&1 | tee "$logs/native.txt"
 
 step "core tests in wasm32 (Node, wasm-bindgen-test-runner)"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   cargo test -p reengage-core --target wasm32-unknown-unknown 2>&1 | tee "$logs/wasm.txt"
 
-step "release build (cargo leptos build --release)"
-cargo leptos build --release
+release_build
 "$REPO_ROOT/scripts/sizes.sh"
 
 step "browser tests (Playwright: phone and desktop, Debian Chromium)"
-export REENGAGE_BIN="$CARGO_TARGET_DIR/release/reengage"
-export LEPTOS_SITE_ROOT="$REPO_ROOT/target/site"
 e2e_status=0
-(cd end2end && npx playwright test) || e2e_status=$?
-e2e_counts=$(node -e '
-  const r = require(process.argv[1]);
-  console.log(`${r.stats.expected} ${r.stats.unexpected + r.stats.flaky} ${r.stats.skipped}`);
-' "$REPO_ROOT/end2end/test-results/results.json" 2>/dev/null || echo "0 1 0")
+browser_tests || e2e_status=$?
+e2e_counts=$(playwright_counts)
 read -r e2e_passed e2e_failed e2e_skipped <<<"$e2e_counts"
 
 step "API fuzz (schemathesis from the OpenAPI document, 127.0.0.1, bounded)"
