@@ -45,7 +45,7 @@ BIN="$CARGO_TARGET_DIR/release/reengage"
 export LEPTOS_SITE_ROOT="$REPO_ROOT/target/site" LEPTOS_OUTPUT_NAME=reengage
 
 # The loaded data depends on the schema, the loader and the day it was loaded.
-KEY=$( { git ls-files -z server/migrations server/src/scale.rs server/src/demo.rs | xargs -0 cat; echo "$EPISODES $(date +%F)"; } | sha256sum | cut -c1-12)
+KEY=$( { git ls-files -z server/migrations server/src/cli/scale.rs server/src/cli/demo.rs | xargs -0 cat; echo "$EPISODES $(date +%F)"; } | sha256sum | cut -c1-12)
 
 SERVER_PID=""
 stop_server() {

@@ -89,13 +89,13 @@ pub enum Command {
     /// Apply migrations and exit.
     Migrate,
     /// Check dates against the Oregon business calendar, or an office's (`--branch`).
-    Calendar(crate::calendar_cli::CalendarArgs),
+    Calendar(crate::cli::calendar::CalendarArgs),
     /// The audit trail.
     #[command(subcommand)]
     Audit(AuditCommand),
     /// Staff accounts and API tokens.
     #[command(subcommand)]
-    Admin(crate::admin_cli::AdminCommand),
+    Admin(crate::cli::admin::AdminCommand),
     /// Write a consistent copy of the live SQLite database to FILE.
     Backup { file: std::path::PathBuf },
     /// Load a fictional demo branch into an empty database.

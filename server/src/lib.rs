@@ -1,34 +1,24 @@
 //! The Re-engage server: configuration, database, HTTP routes and the command line.
 
-pub mod access;
-pub mod admin_cli;
 pub mod api;
-pub mod audit;
-pub mod auth;
-pub mod backup;
-pub mod calendar_cli;
+pub mod cli;
 pub mod config;
 pub mod db;
-pub mod demo;
-pub mod efforts;
 pub mod exports;
 pub mod forms;
-pub mod http;
-pub mod ical;
 pub mod pages;
-pub mod passwords;
-pub mod redact;
-pub mod scale;
-pub mod security;
+pub mod router;
 pub mod services;
-pub mod sessions;
-pub mod signin;
-pub mod staffing;
+pub mod state;
 pub mod store;
 pub mod telemetry;
-pub mod throttle;
+pub mod web;
 
 pub use config::{AuditCommand, Cli, Command};
+
+use cli::{admin as admin_cli, backup, calendar as calendar_cli, demo, scale};
+use store::audit;
+use web::sessions;
 
 use thiserror::Error;
 
@@ -120,7 +110,7 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
             let closing = db.clone();
             let options = config::leptos_options(cli.addr)?;
             let addr = options.site_addr;
-            let mut state = http::AppState::new(options, db);
+            let mut state = state::AppState::new(options, db);
             state.secure_cookies = cli.secure_cookies;
             state.request_timeout = std::time::Duration::from_secs(cli.request_timeout_seconds);
             state.sessions = sessions::SessionPolicy {
@@ -129,7 +119,7 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
             };
             // The peer address is what sign-in throttling counts per address.
             let app =
-                http::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+                router::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
             let listener = tokio::net::TcpListener::bind(addr)
                 .await
                 .map_err(|source| StartError::Listen { addr, source })?;

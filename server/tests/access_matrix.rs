@@ -15,13 +15,13 @@ use chrono::{DateTime, NaiveDate, Utc};
 use reengage_core::deadlines::ResponseWindow;
 use reengage_core::episode::*;
 use reengage_core::narrative::NarrativeType;
-use reengage_server::auth::{self, NewStaff};
 use reengage_server::config;
 use reengage_server::db::{Backend, Db};
-use reengage_server::http::{AppState, Clock};
+use reengage_server::services::accounts::{self, NewStaff};
 use reengage_server::services::episodes::{change, record_missed_activity};
 use reengage_server::services::tasks::{NewTask, TaskKind};
 use reengage_server::services::{Actor, narratives, tasks};
+use reengage_server::state::{AppState, Clock};
 use serde_json::{Value, json};
 use support::{TestDb, backends, fresh_db, serve};
 
@@ -213,7 +213,7 @@ async fn world(backend: Backend) -> World {
     let mut tokens = Vec::new();
     for (who, role, branch) in people {
         let email = format!("{who}@example.test");
-        let id = auth::create_staff(
+        let id = accounts::create_staff(
             &db,
             &admin,
             NewStaff {
@@ -232,7 +232,9 @@ async fn world(backend: Backend) -> World {
         if who != "spare" {
             tokens.push((
                 who,
-                auth::create_token(&db, &admin, &email, now).await.unwrap(),
+                accounts::create_token(&db, &admin, &email, now)
+                    .await
+                    .unwrap(),
             ));
         }
     }

@@ -5,7 +5,7 @@ mod support;
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
-use reengage_server::auth;
+use reengage_server::services::accounts;
 use support::{backends, fresh_db};
 
 fn admin(url: &str, args: &[&str], stdin: &str) -> Output {
@@ -81,15 +81,16 @@ async fn staff_and_tokens_from_the_command_line() {
             "argon2id, never the password"
         );
         assert!(
-            auth::verify_password("correct horse battery staple".into(), stored.2.clone()).await
+            accounts::verify_password("correct horse battery staple".into(), stored.2.clone())
+                .await
         );
-        assert!(!auth::verify_password("correct horse battery stapler".into(), stored.2).await);
+        assert!(!accounts::verify_password("correct horse battery stapler".into(), stored.2).await);
 
         let token = admin(&test.url, &["token", "create", "lead@example.test"], "");
         assert!(token.status.success(), "{token:?}");
         let token = String::from_utf8(token.stdout).unwrap().trim().to_owned();
         assert!(token.starts_with("re_") && token.len() > 40);
-        let staff = auth::staff_for_token(&test.db, &token)
+        let staff = accounts::staff_for_token(&test.db, &token)
             .await
             .unwrap()
             .expect("token works");

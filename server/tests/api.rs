@@ -5,7 +5,7 @@ mod support;
 
 use std::{net::SocketAddr, process::Command};
 
-use reengage_server::{config, db::Backend, http};
+use reengage_server::{config, db::Backend, router, state};
 use support::{TestDb, backends, fresh_db};
 
 struct TestApp {
@@ -30,7 +30,7 @@ async fn spawn_app(backend: Backend) -> TestApp {
     let options = config::leptos_options(Some("127.0.0.1:0".parse().unwrap())).unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
-    let app = http::router(http::AppState::new(options, database.db.clone()));
+    let app = router::router(state::AppState::new(options, database.db.clone()));
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     TestApp { address, database }
 }

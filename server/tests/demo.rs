@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Utc};
 use reengage_server::db::Backend;
 use reengage_server::services::episodes::read;
-use reengage_server::{audit, demo};
+use reengage_server::{cli::demo, store::audit};
 use support::{backends, fresh_db};
 
 fn at(text: &str) -> DateTime<Utc> {

@@ -8,10 +8,10 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
 use reengage_server::db::Backend;
-use reengage_server::http::{AppState, Clock};
 use reengage_server::services::Actor;
 use reengage_server::services::participants::{self, NewParticipant};
-use reengage_server::{config, demo};
+use reengage_server::state::{AppState, Clock};
+use reengage_server::{cli::demo, config};
 use reqwest::{StatusCode, header};
 use support::browser::{client, get, monday, post_form, sign_in};
 use support::{backends, fresh_db, serve};

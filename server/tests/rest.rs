@@ -7,11 +7,11 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
-use reengage_server::auth::{self, NewStaff};
 use reengage_server::db::Backend;
-use reengage_server::http::{AppState, Clock};
 use reengage_server::services::Actor;
-use reengage_server::{config, http};
+use reengage_server::services::accounts::{self, NewStaff};
+use reengage_server::state::{AppState, Clock};
+use reengage_server::{config, router};
 use serde_json::{Value, json};
 use support::{TestDb, backends, fresh_db};
 
@@ -137,15 +137,21 @@ async fn spawn_api(backend: Backend) -> Api {
             branch: Some("Riverbend".into()),
             password: "correct horse battery staple".into(),
         };
-        auth::create_staff(&db, &admin, staff, now).await.unwrap();
-        tokens.push(auth::create_token(&db, &admin, email, now).await.unwrap());
+        accounts::create_staff(&db, &admin, staff, now)
+            .await
+            .unwrap();
+        tokens.push(
+            accounts::create_token(&db, &admin, email, now)
+                .await
+                .unwrap(),
+        );
     }
     let clock = Arc::new(Mutex::new(now));
     let options = config::leptos_options(Some("127.0.0.1:0".parse().unwrap())).unwrap();
     let state = AppState::new(options, db).with_clock(Clock::fixed(clock.clone()));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, http::router(state)).await.unwrap() });
+    tokio::spawn(async move { axum::serve(listener, router::router(state)).await.unwrap() });
     let lead = tokens.pop().unwrap();
     let specialist = tokens.pop().unwrap();
     let manager = tokens.pop().unwrap();

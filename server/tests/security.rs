@@ -7,11 +7,11 @@ mod support;
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, Utc};
-use reengage_server::auth::{self, NewStaff};
 use reengage_server::config;
 use reengage_server::db::{Backend, Db};
-use reengage_server::http::{AppState, Clock};
 use reengage_server::services::Actor;
+use reengage_server::services::accounts::{self, NewStaff};
+use reengage_server::state::{AppState, Clock};
 use reqwest::{Client, StatusCode, header};
 use serde_json::{Value, json};
 use support::{TestDb, backends, fresh_db, serve};
@@ -57,12 +57,16 @@ async fn app_with(backend: Backend, configure: impl FnOnce(&mut AppState)) -> Ap
             branch: branch.map(Into::into),
             password: PASSWORD.into(),
         };
-        ids.push(auth::create_staff(&db, &setup, staff, now).await.unwrap());
+        ids.push(
+            accounts::create_staff(&db, &setup, staff, now)
+                .await
+                .unwrap(),
+        );
     }
-    let coach_token = auth::create_token(&db, &setup, "coach@example.test", now)
+    let coach_token = accounts::create_token(&db, &setup, "coach@example.test", now)
         .await
         .unwrap();
-    let admin_token = auth::create_token(&db, &setup, "admin@example.test", now)
+    let admin_token = accounts::create_token(&db, &setup, "admin@example.test", now)
         .await
         .unwrap();
     let clock = Arc::new(Mutex::new(now));
@@ -276,7 +280,7 @@ async fn sign_ins_are_audited_and_repeated_failures_are_throttled() {
                 .form(&[("email", "Coach@Example.test "), ("password", password)])
                 .send()
         };
-        for _ in 0..reengage_server::throttle::PER_ACCOUNT_AND_ADDRESS {
+        for _ in 0..reengage_server::web::throttle::PER_ACCOUNT_AND_ADDRESS {
             let refused = attempt("not the password at all").await.unwrap();
             assert_eq!(refused.headers()[header::LOCATION], "/signin?failed=1");
         }
@@ -295,7 +299,7 @@ async fn sign_ins_are_audited_and_repeated_failures_are_throttled() {
         assert!(page.contains("Too many sign-in attempts"), "{page}");
         // The window passes and the right password works.
         app.advance(Duration::minutes(
-            reengage_server::throttle::WINDOW_MINUTES + 1,
+            reengage_server::web::throttle::WINDOW_MINUTES + 1,
         ));
         let cookie = app.sign_in(None).await;
         let signed_out = client()

@@ -7,10 +7,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use reengage_core::deadlines::ResponseWindow;
 use reengage_core::episode::*;
 use reengage_core::rules::{R12, R14, R15, R26};
-use reengage_server::audit;
 use reengage_server::db::Db;
 use reengage_server::services::episodes::{change, read, record_missed_activity};
 use reengage_server::services::{Actor, ServiceError};
+use reengage_server::store::audit;
 use support::{backends, fresh_db};
 
 fn d(text: &str) -> NaiveDate {

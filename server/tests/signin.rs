@@ -3,9 +3,9 @@
 
 mod support;
 
-use reengage_server::auth::{self, NewStaff};
 use reengage_server::services::Actor;
-use reengage_server::{config, http};
+use reengage_server::services::accounts::{self, NewStaff};
+use reengage_server::{config, router, state};
 use support::{backends, fresh_db};
 
 /// Serves the app on a random port; returns its base URL.
@@ -13,9 +13,9 @@ async fn serve(db: &reengage_server::db::Db, secure_cookies: bool) -> String {
     let options = config::leptos_options(Some("127.0.0.1:0".parse().unwrap())).unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let mut state = http::AppState::new(options, db.clone());
+    let mut state = state::AppState::new(options, db.clone());
     state.secure_cookies = secure_cookies;
-    tokio::spawn(async move { axum::serve(listener, http::router(state)).await.unwrap() });
+    tokio::spawn(async move { axum::serve(listener, router::router(state)).await.unwrap() });
     base
 }
 
@@ -44,7 +44,7 @@ async fn sign_in_use_the_cookie_sign_out() {
             branch: Some("Riverbend".into()),
             password: "correct horse battery staple".into(),
         };
-        auth::create_staff(&test.db, &admin, staff, chrono::Utc::now())
+        accounts::create_staff(&test.db, &admin, staff, chrono::Utc::now())
             .await
             .unwrap();
         let base = serve(&test.db, false).await;
@@ -106,7 +106,7 @@ async fn sign_in_use_the_cookie_sign_out() {
         );
 
         // A password change ends the account's sessions.
-        let new_hash = auth::hash_password("another long enough password".into())
+        let new_hash = accounts::hash_password("another long enough password".into())
             .await
             .unwrap();
         sqlx::query("UPDATE staff SET password_hash = $1 WHERE email = 'coach@example.test'")
@@ -182,7 +182,7 @@ async fn secure_cookies_carry_the_host_prefix() {
         branch: None,
         password: "correct horse battery staple".into(),
     };
-    auth::create_staff(&test.db, &admin, staff, chrono::Utc::now())
+    accounts::create_staff(&test.db, &admin, staff, chrono::Utc::now())
         .await
         .unwrap();
     let base = serve(&test.db, true).await;
@@ -208,7 +208,7 @@ async fn secure_cookies_carry_the_host_prefix() {
 /// database's writer — or at once when the session's data changes.
 #[tokio::test]
 async fn a_session_is_written_again_only_when_it_changes_or_a_minute_has_passed() {
-    use reengage_server::sessions::{DbSessionStore, EXPIRY_SLACK_SECONDS};
+    use reengage_server::web::sessions::{DbSessionStore, EXPIRY_SLACK_SECONDS};
     use tower_sessions::session::{Id, Record};
     use tower_sessions::session_store::SessionStore;
 

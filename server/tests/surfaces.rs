@@ -10,11 +10,11 @@ mod support;
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
-use reengage_server::auth::{self, NewStaff};
 use reengage_server::config;
 use reengage_server::db::{Backend, Db};
-use reengage_server::http::{AppState, Clock};
 use reengage_server::services::Actor;
+use reengage_server::services::accounts::{self, NewStaff};
+use reengage_server::state::{AppState, Clock};
 use serde_json::{Value, json};
 use sqlx::Row;
 use support::browser::{client, post_form, sign_in_with};
@@ -89,8 +89,14 @@ async fn world(backend: Backend) -> World {
             branch: Some("Riverbend".into()),
             password: PASSWORD.into(),
         };
-        auth::create_staff(&db, &admin, staff, start).await.unwrap();
-        tokens.push(auth::create_token(&db, &admin, email, start).await.unwrap());
+        accounts::create_staff(&db, &admin, staff, start)
+            .await
+            .unwrap();
+        tokens.push(
+            accounts::create_token(&db, &admin, email, start)
+                .await
+                .unwrap(),
+        );
     }
     for n in 1..=3 {
         sqlx::query(

@@ -8,9 +8,9 @@ use reengage_core::{BusinessCalendar, Closure, parse_date_input};
 use serde::{Deserialize, Serialize};
 
 use super::{ApiError, ApiQuery};
-use crate::calendar_cli::MAX_BUSINESS_DAYS;
+use crate::cli::calendar::MAX_BUSINESS_DAYS;
 use crate::db::Db;
-use crate::http::Clock;
+use crate::state::Clock;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct YearQuery {

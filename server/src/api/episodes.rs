@@ -14,15 +14,15 @@ use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
 use super::{ApiError, ApiPath, ApiQuery, SignedIn};
-use crate::access::{self, Action, Record, Role};
-use crate::auth::Staff;
 use crate::db::Db;
-use crate::http::Clock;
+use crate::services::access::{self, Action, Record, Role};
+use crate::services::accounts::Staff;
 use crate::services::actions;
 use crate::services::episodes::{
     MissReport, change as change_episode, read, record_missed_activity,
 };
 use crate::services::participants::PdpStep;
+use crate::state::Clock;
 use crate::store::lists::{Cursor, EpisodeRow, Scope, open_episodes};
 
 /// An episode with what `core` derives from it on the office's today.
@@ -69,7 +69,7 @@ async fn view(
         deadlines: episode::deadlines(facts, today, &calendar),
         dq1_readiness: (!contractor).then(|| episode::dq1_readiness(facts, &calendar)),
         facts: if contractor {
-            crate::redact::facts(record.facts)
+            crate::services::redact::facts(record.facts)
         } else {
             record.facts
         },

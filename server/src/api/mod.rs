@@ -54,10 +54,10 @@ use axum::{
 };
 use serde::Serialize;
 
-use crate::auth::{self, Staff};
 use crate::db::Db;
-use crate::http::AppState;
 use crate::services::ServiceError;
+use crate::services::accounts::{self, Staff};
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -309,7 +309,7 @@ where
             .and_then(|value| value.to_str().ok())
             .and_then(|value| value.strip_prefix("Bearer "));
         let Some(token) = bearer else {
-            let session = crate::sessions::AuthSession::from_request_parts(parts, state)
+            let session = crate::web::sessions::AuthSession::from_request_parts(parts, state)
                 .await
                 .map_err(|_| unauthorized())?;
             return session
@@ -318,7 +318,7 @@ where
                 .ok_or_else(unauthorized);
         };
         let db = Db::from_ref(state);
-        match auth::staff_for_token(&db, token).await {
+        match accounts::staff_for_token(&db, token).await {
             Ok(Some(staff)) => Ok(SignedIn(staff)),
             Ok(None) => Err(unauthorized()),
             Err(error) => {

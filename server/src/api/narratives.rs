@@ -7,11 +7,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{ApiError, ApiPath, SignedIn, json_body as json};
-use crate::access::{self, Action, Record, Role};
 use crate::db::Db;
-use crate::http::Clock;
+use crate::services::access::{self, Action, Record, Role};
 use crate::services::episodes::read;
 use crate::services::narratives::{self, Narrative};
+use crate::state::Clock;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Narratives {
@@ -58,7 +58,7 @@ pub async fn of_episode(
         // Drafts are written from the department's facts; a contractor sees its own texts.
         return Ok(Json(Narratives {
             drafts: Vec::new(),
-            saved: crate::redact::narratives(saved, staff.id),
+            saved: crate::services::redact::narratives(saved, staff.id),
         }));
     }
     access::record_barrier_read(&db, &staff, role, &record.facts, id, clock.now()).await?;

@@ -4,12 +4,12 @@
 use axum::{Json, body::Bytes, extract::State, http::StatusCode};
 
 use super::{ApiError, ApiPath, SignedIn, json_body as json};
-use crate::access::{self, Action, Record, Role};
 use crate::db::Db;
-use crate::http::Clock;
+use crate::services::access::{self, Action, Record, Role};
 use crate::services::participants::{
     self, Addition, ExemptionPeriod, NewParticipant, Participant, PdpStep, ReleaseOnFile,
 };
+use crate::state::Clock;
 
 #[utoipa::path(post, path = "/participants", tag = "participants", request_body = NewParticipant,
     security(("bearer" = [])),
@@ -56,7 +56,7 @@ pub async fn show(
     .await?;
     let participant = participants::get(&db, id).await?;
     Ok(Json(if role == Role::Contractor {
-        crate::redact::participant(participant)
+        crate::services::redact::participant(participant)
     } else {
         participant
     }))
@@ -65,7 +65,7 @@ pub async fn show(
 async fn add(
     db: &Db,
     clock: &Clock,
-    staff: &crate::auth::Staff,
+    staff: &crate::services::accounts::Staff,
     id: i64,
     bytes: &Bytes,
     read: impl FnOnce(&Bytes) -> Result<Addition, ApiError>,

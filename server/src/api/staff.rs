@@ -7,11 +7,11 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::{ApiError, ApiPath, SignedIn, json_body as json};
-use crate::access::{self, Action, Record};
-use crate::auth::{self, AuthError, NewStaff, Staff, StaffAccount};
 use crate::db::Db;
-use crate::http::Clock;
+use crate::services::access::{self, Action, Record};
+use crate::services::accounts::{self, AuthError, NewStaff, Staff, StaffAccount};
 use crate::services::branches::{self, ClosureDay};
+use crate::state::Clock;
 
 impl From<AuthError> for ApiError {
     fn from(error: AuthError) -> Self {
@@ -43,7 +43,7 @@ pub async fn list(
 ) -> Result<Json<Vec<StaffAccount>>, ApiError> {
     admin_only(&db, &staff, clock.now()).await?;
     Ok(Json(
-        auth::list_staff(&db)
+        accounts::list_staff(&db)
             .await
             .map_err(crate::services::ServiceError::from)?,
     ))
@@ -60,8 +60,8 @@ pub async fn create(
 ) -> Result<(StatusCode, Json<StaffAccount>), ApiError> {
     admin_only(&db, &staff, clock.now()).await?;
     let new: NewStaff = json(&bytes, "a staff account")?;
-    let id = auth::create_staff(&db, &staff.actor(), new, clock.now()).await?;
-    let accounts = auth::list_staff(&db)
+    let id = accounts::create_staff(&db, &staff.actor(), new, clock.now()).await?;
+    let accounts = accounts::list_staff(&db)
         .await
         .map_err(crate::services::ServiceError::from)?;
     let account = accounts
@@ -108,8 +108,8 @@ async fn set_active(
             "You cannot disable your own account; ask another admin.",
         ));
     }
-    let email = auth::email_of(db, id).await?;
-    auth::set_active(db, &staff.actor(), &email, active, clock.now()).await?;
+    let email = accounts::email_of(db, id).await?;
+    accounts::set_active(db, &staff.actor(), &email, active, clock.now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -132,8 +132,8 @@ pub async fn password(
 ) -> Result<StatusCode, ApiError> {
     admin_only(&db, &staff, clock.now()).await?;
     let NewPassword { password } = json(&bytes, "a new password")?;
-    let email = auth::email_of(&db, id).await?;
-    auth::set_password(&db, &staff.actor(), &email, password, clock.now()).await?;
+    let email = accounts::email_of(&db, id).await?;
+    accounts::set_password(&db, &staff.actor(), &email, password, clock.now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -6,10 +6,10 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::{ApiError, ApiPath, SignedIn, json_body as json};
-use crate::access::{self, Action, Record};
 use crate::db::Db;
-use crate::http::Clock;
+use crate::services::access::{self, Action, Record};
 use crate::services::tasks::{self, NewTask, Task};
+use crate::state::Clock;
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct Done {

@@ -13,8 +13,8 @@ use reengage_core::episode::{
 use super::episodes::{Changed, change_in, read};
 use super::participants::{self, Addition, PdpStep};
 use super::{Actor, ServiceError};
-use crate::access::Role;
 use crate::db::{self, Db};
+use crate::services::access::Role;
 use crate::store::codes::day;
 use crate::store::episodes::releases_on_file;
 

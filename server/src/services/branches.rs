@@ -7,8 +7,8 @@ use serde_json::json;
 use utoipa::ToSchema;
 
 use super::{Actor, ServiceError};
-use crate::audit::{self, Entry};
 use crate::db::{self, Db};
+use crate::store::audit::{self, Entry};
 use crate::store::codes::{day, parse_day};
 
 /// A branch's closure days (primary key branch_id, on_date).

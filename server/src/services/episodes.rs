@@ -11,8 +11,8 @@ use serde_json::json;
 use sqlx::AnyConnection;
 
 use super::{Actor, ServiceError};
-use crate::audit::{self, Entry};
 use crate::db::{self, Backend, Db};
+use crate::store::audit::{self, Entry};
 use crate::store::cache::CalendarCache;
 use crate::store::codes::{code, day, flag, instant, optional_flag, time};
 use crate::store::episodes::{

@@ -2,11 +2,15 @@
 //! whether the change is allowed, and writes the change and its audit entry in one
 //! transaction. Plain Rust: no web types.
 
+pub mod access;
+pub mod accounts;
 pub mod actions;
 pub mod branches;
 pub mod episodes;
 pub mod narratives;
 pub mod participants;
+pub mod passwords;
+pub mod redact;
 pub mod tasks;
 
 use reengage_core::episode::Refusal;

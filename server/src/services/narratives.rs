@@ -12,8 +12,8 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::{Actor, ServiceError};
-use crate::audit::{self, Entry};
 use crate::db::{self, Db};
+use crate::store::audit::{self, Entry};
 use crate::store::codes::{code, from_code, instant};
 
 /// The saved narratives of an episode (index narratives_episode).

@@ -7,8 +7,8 @@ use serde_json::json;
 use utoipa::ToSchema;
 
 use super::{Actor, ServiceError};
-use crate::audit::{self, Entry};
 use crate::db::{self, Backend, Db};
+use crate::store::audit::{self, Entry};
 use crate::store::codes::{day, instant, parse_day, parse_optional_day, time};
 use sqlx::AnyConnection;
 

@@ -8,8 +8,8 @@ use serde_json::json;
 use utoipa::ToSchema;
 
 use super::{Actor, ServiceError};
-use crate::audit::{self, Entry};
 use crate::db::{self, Db};
+use crate::store::audit::{self, Entry};
 use crate::store::codes::{day, instant, parse_day, parse_optional_day};
 
 /// Every to-do of an episode (index tasks_episode).

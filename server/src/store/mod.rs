@@ -1,5 +1,6 @@
 //! Reading and writing the records of docs/rules.md — the same SQL on both backends.
 
+pub mod audit;
 pub mod cache;
 pub mod codes;
 pub mod episodes;

@@ -92,7 +92,7 @@ pub fn all() -> Vec<ListQuery> {
         // The R29 view and the branch's timeliness figures.
         query(
             "episodes missed in a period",
-            crate::efforts::MISSED_IN_SQL,
+            crate::exports::efforts::MISSED_IN_SQL,
             vec![
                 Branch,
                 Text("2025-01-01"),
@@ -104,19 +104,19 @@ pub fn all() -> Vec<ListQuery> {
         // The calendar feed.
         query(
             "coming appointments of a coach",
-            crate::ical::appointments_sql(Scope::Coach(0)),
+            crate::exports::ical::appointments_sql(Scope::Coach(0)),
             vec![Coach, Text("2026-01-01"), Int(500)],
         ),
         query(
             "coming appointments of a branch",
-            crate::ical::appointments_sql(Scope::Branch(0)),
+            crate::exports::ical::appointments_sql(Scope::Branch(0)),
             vec![Branch, Text("2026-01-01"), Int(500)],
         ),
         ListQuery {
             small_sort: Some("one contractor's referrals, found by participants_contractor"),
             ..query(
                 "coming appointments of a contractor",
-                crate::ical::appointments_sql(Scope::Contractor(0)),
+                crate::exports::ical::appointments_sql(Scope::Contractor(0)),
                 vec![Contractor, Text("2026-01-01"), Int(500)],
             )
         },
@@ -255,16 +255,24 @@ pub fn all() -> Vec<ListQuery> {
             vec![Branch],
         ),
         // The audit trail: each append reads the newest hash; verify walks the chain.
-        query("newest audit entry", crate::audit::LAST_HASH_SQL, vec![]),
+        query(
+            "newest audit entry",
+            crate::store::audit::LAST_HASH_SQL,
+            vec![],
+        ),
         query(
             "audit entries in order",
-            crate::audit::VERIFY_BATCH_SQL,
+            crate::store::audit::VERIFY_BATCH_SQL,
             vec![Int(0), Int(1000)],
         ),
         // An admin's list of every staff account: the whole (small) staff table, by name.
         ListQuery {
             small_sort: Some("the staff table: an admin lists every account"),
-            ..query("every staff account", crate::auth::STAFF_LIST_SQL, vec![])
+            ..query(
+                "every staff account",
+                crate::services::accounts::STAFF_LIST_SQL,
+                vec![],
+            )
         },
     ];
     queries.sort_by_key(|q| q.name);

@@ -5,8 +5,8 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
 use reengage_server::db::Backend;
-use reengage_server::http::{AppState, Clock};
-use reengage_server::{config, demo};
+use reengage_server::state::{AppState, Clock};
+use reengage_server::{cli::demo, config};
 use reqwest::{Client, StatusCode, header};
 
 use super::{TestDb, fresh_db, serve};

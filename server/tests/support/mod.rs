@@ -128,10 +128,10 @@ impl Drop for TestDb {
 
 /// Serves `state`'s router on a random loopback port, with the peer address available (as
 /// `reengage serve` runs it); returns the base URL.
-pub async fn serve(state: reengage_server::http::AppState) -> String {
+pub async fn serve(state: reengage_server::state::AppState) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let app = reengage_server::http::router(state)
+    let app = reengage_server::router::router(state)
         .into_make_service_with_connect_info::<std::net::SocketAddr>();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     base

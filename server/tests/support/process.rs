@@ -7,9 +7,9 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
-use reengage_server::auth::{self, NewStaff};
 use reengage_server::db::Db;
 use reengage_server::services::Actor;
+use reengage_server::services::accounts::{self, NewStaff};
 
 /// A running `reengage serve` on a port of its own.
 pub struct Server {
@@ -131,8 +131,16 @@ pub async fn seed(db: &Db, coaches: usize, participants: usize, now: DateTime<Ut
             branch: Some("Riverbend".into()),
             password: "correct horse battery staple".into(),
         };
-        ids.push(auth::create_staff(db, &admin, staff, now).await.unwrap());
-        tokens.push(auth::create_token(db, &admin, &email, now).await.unwrap());
+        ids.push(
+            accounts::create_staff(db, &admin, staff, now)
+                .await
+                .unwrap(),
+        );
+        tokens.push(
+            accounts::create_token(db, &admin, &email, now)
+                .await
+                .unwrap(),
+        );
     }
     for n in 0..participants {
         sqlx::query(

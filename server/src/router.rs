@@ -1,15 +1,9 @@
-//! The HTTP surface: pages (server-rendered Leptos), the built site, and health.
+//! The whole router: every route of the pages, their forms, the exports, the REST API and
+//! health, each to its handler, with the layers every request passes through.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use axum::{
-    Router,
-    extract::{FromRef, State},
-    http::StatusCode,
-    routing::get,
-};
-use chrono::{DateTime, Utc};
-use leptos::config::LeptosOptions;
+use axum::{Router, extract::State, http::StatusCode, routing::get};
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
 use reengage_app::{App, shell};
 use tower_http::{
@@ -18,63 +12,7 @@ use tower_http::{
 };
 
 use crate::db::{self, Db};
-
-/// Where "now" comes from: the system clock, or a clock a test sets.
-#[derive(Clone)]
-pub struct Clock(Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>);
-
-impl Clock {
-    pub fn system() -> Self {
-        Self(Arc::new(Utc::now))
-    }
-
-    /// A clock that reads the instant held in `at`.
-    pub fn fixed(at: Arc<Mutex<DateTime<Utc>>>) -> Self {
-        Self(Arc::new(move || {
-            *at.lock().unwrap_or_else(|e| e.into_inner())
-        }))
-    }
-
-    pub fn now(&self) -> DateTime<Utc> {
-        (self.0)()
-    }
-}
-
-/// What every handler may reach.
-#[derive(Clone, FromRef)]
-pub struct AppState {
-    pub leptos_options: LeptosOptions,
-    pub db: Db,
-    pub clock: Clock,
-    /// Cookies marked `Secure` (served over HTTPS).
-    pub secure_cookies: bool,
-    /// How long sign-in sessions last.
-    pub sessions: crate::sessions::SessionPolicy,
-    /// Failed sign-ins, counted to slow guessing.
-    pub throttle: crate::throttle::SignInThrottle,
-    /// How long one request may take, its body's upload included, before it is answered
-    /// 408 Request Timeout and its work dropped (a transaction not committed rolls back).
-    pub request_timeout: std::time::Duration,
-}
-
-impl AppState {
-    pub fn new(leptos_options: LeptosOptions, db: Db) -> Self {
-        Self {
-            leptos_options,
-            db,
-            clock: Clock::system(),
-            secure_cookies: false,
-            sessions: crate::sessions::SessionPolicy::default(),
-            throttle: crate::throttle::SignInThrottle::default(),
-            request_timeout: std::time::Duration::from_secs(30),
-        }
-    }
-
-    pub fn with_clock(mut self, clock: Clock) -> Self {
-        self.clock = clock;
-        self
-    }
-}
+use crate::state::AppState;
 
 /// The whole application router.
 pub fn router(state: AppState) -> Router {
@@ -89,8 +27,8 @@ pub fn router(state: AppState) -> Router {
     };
     Router::new()
         .route("/healthz", get(healthz))
-        .route("/signin", axum::routing::post(crate::signin::signin))
-        .route("/signout", axum::routing::post(crate::signin::signout))
+        .route("/signin", axum::routing::post(crate::web::signin::signin))
+        .route("/signout", axum::routing::post(crate::web::signin::signout))
         // The pages' forms (plain POST; the pages themselves are the Leptos routes).
         .route(
             "/episodes/{id}/attempt",
@@ -107,11 +45,11 @@ pub fn router(state: AppState) -> Router {
         .route("/missed", axum::routing::post(crate::forms::missed))
         .route(
             "/episodes/{id}/staffing",
-            axum::routing::post(crate::staffing::record),
+            axum::routing::post(crate::forms::staffing::record),
         )
         .route(
             "/episodes/{id}/staffing/presence",
-            axum::routing::post(crate::staffing::presence),
+            axum::routing::post(crate::forms::staffing::presence),
         )
         .route(
             "/episodes/{id}/good-cause",
@@ -119,23 +57,23 @@ pub fn router(state: AppState) -> Router {
         )
         .route(
             "/episodes/{id}/missing-info",
-            axum::routing::post(crate::staffing::add_missing),
+            axum::routing::post(crate::forms::staffing::add_missing),
         )
         .route(
             "/episodes/{id}/missing-info/{index}",
-            axum::routing::post(crate::staffing::gathered),
+            axum::routing::post(crate::forms::staffing::gathered),
         )
         .route(
             "/episodes/{id}/finalization",
-            axum::routing::post(crate::staffing::finalize),
+            axum::routing::post(crate::forms::staffing::finalize),
         )
         .route(
             "/episodes/{id}/new-staffing",
-            axum::routing::post(crate::staffing::request_new),
+            axum::routing::post(crate::forms::staffing::request_new),
         )
-        .route("/branch/efforts.csv", get(crate::efforts::export))
+        .route("/branch/efforts.csv", get(crate::exports::efforts::export))
         .route("/branch.csv", get(crate::exports::branch))
-        .route("/calendar.ics", get(crate::ical::feed))
+        .route("/calendar.ics", get(crate::exports::ical::feed))
         .route(
             "/episodes/{id}/contact",
             axum::routing::post(crate::forms::contact),
@@ -162,17 +100,17 @@ pub fn router(state: AppState) -> Router {
         .layer(RequestBodyLimitLayer::new(crate::api::MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            crate::sessions::enforce_absolute_limit,
+            crate::web::sessions::enforce_absolute_limit,
         ))
-        .layer(crate::sessions::layer(
+        .layer(crate::web::sessions::layer(
             &state.db,
             state.secure_cookies,
             state.sessions,
         ))
-        .layer(axum::middleware::from_fn(crate::security::csrf))
+        .layer(axum::middleware::from_fn(crate::web::security::csrf))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            crate::security::headers,
+            crate::web::security::headers,
         ))
         .layer(CompressionLayer::new().gzip(true).br(false))
         .layer(TimeoutLayer::with_status_code(
@@ -187,8 +125,12 @@ pub fn router(state: AppState) -> Router {
 /// hydration script carries the nonce the header allows.
 fn provide_request_nonce() {
     use leptos::prelude::{provide_context, use_context};
-    let nonce = use_context::<axum::http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<crate::security::CspNonce>().cloned());
+    let nonce = use_context::<axum::http::request::Parts>().and_then(|parts| {
+        parts
+            .extensions
+            .get::<crate::web::security::CspNonce>()
+            .cloned()
+    });
     if let Some(nonce) = nonce {
         provide_context(leptos::nonce::Nonce::from_value(nonce.0));
     }

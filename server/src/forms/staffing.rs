@@ -18,13 +18,13 @@ use reengage_app::staffing_form::{self, Fields};
 use reengage_core::episode::{MissingInfo, MissingInfoKind, Transition};
 use serde::Deserialize;
 
-use crate::access::{self, Action, Record};
-use crate::auth::Staff;
 use crate::db::Db;
 use crate::forms::{allowed, enum_value, refused, version_and_day};
-use crate::http::AppState;
+use crate::services::access::{self, Action, Record};
+use crate::services::accounts::Staff;
 use crate::services::episodes::{change, local_today, read};
 use crate::services::{ServiceError, actions, narratives};
+use crate::state::AppState;
 use crate::store::episodes::{branch_time_zone, releases_on_file};
 
 /// Whether a narrative draft key belongs to the staffing or its decision (R22, R25), of any
@@ -196,7 +196,7 @@ fn version_of(fields: &Fields) -> Result<i64, String> {
 /// `core` refuses leaves the team's work recorded, and comes back with the reason.
 pub async fn record(
     State(state): State<AppState>,
-    auth: crate::sessions::AuthSession,
+    auth: crate::web::sessions::AuthSession,
     Path(id): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
@@ -312,7 +312,7 @@ impl MissingForm {
 /// determination (a child safety check, an offsite visit's outcome…), requested today.
 pub async fn add_missing(
     State(state): State<AppState>,
-    auth: crate::sessions::AuthSession,
+    auth: crate::web::sessions::AuthSession,
     Path(id): Path<String>,
     Form(form): Form<MissingForm>,
 ) -> Response {
@@ -366,7 +366,7 @@ pub async fn add_missing(
 /// what was typed there comes back, kept.
 pub async fn gathered(
     State(state): State<AppState>,
-    auth: crate::sessions::AuthSession,
+    auth: crate::web::sessions::AuthSession,
     Path((id, index)): Path<(String, String)>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
@@ -436,7 +436,7 @@ pub async fn gathered(
 /// and with every unmet item. All of it stands or falls together.
 pub async fn finalize(
     State(state): State<AppState>,
-    auth: crate::sessions::AuthSession,
+    auth: crate::web::sessions::AuthSession,
     Path(id): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
@@ -493,7 +493,7 @@ pub async fn finalize(
 /// "I was present" at the episode's staffing, with their own sign-in.
 pub async fn presence(
     State(state): State<AppState>,
-    auth: crate::sessions::AuthSession,
+    auth: crate::web::sessions::AuthSession,
     Path(id): Path<String>,
 ) -> Response {
     let (staff, id) = match allowed(&state, auth, &id, Action::ConfirmPresence).await {
@@ -528,7 +528,7 @@ pub struct NewStaffingForm {
 /// a contractor too.
 pub async fn request_new(
     State(state): State<AppState>,
-    auth: crate::sessions::AuthSession,
+    auth: crate::web::sessions::AuthSession,
     Path(id): Path<String>,
     Form(form): Form<NewStaffingForm>,
 ) -> Response {

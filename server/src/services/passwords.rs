@@ -31,7 +31,7 @@ pub enum Weak {
 fn common() -> &'static HashSet<&'static str> {
     static LIST: OnceLock<HashSet<&'static str>> = OnceLock::new();
     LIST.get_or_init(|| {
-        include_str!("../data/common-passwords.txt")
+        include_str!("../../data/common-passwords.txt")
             .lines()
             .filter(|line| !line.starts_with('#') && !line.is_empty())
             .collect()

@@ -11,10 +11,10 @@ use axum::{
 };
 use chrono::{NaiveDate, NaiveTime};
 
-use crate::access::{self, Action, Record, Role};
-use crate::http::AppState;
 use crate::services::ServiceError;
-use crate::sessions::AuthSession;
+use crate::services::access::{self, Action, Record, Role};
+use crate::state::AppState;
+use crate::web::sessions::AuthSession;
 
 /// The coming re-engagement appointments of a coach's caseload, a branch or a contractor's
 /// referrals, soonest first: indexes episodes_coach_appointments and

@@ -9,13 +9,13 @@ use reengage_app::backend::{
 };
 use reengage_core::episode::{self, TimelinessFigures, most_urgent_first, work_item};
 
-use crate::access::{self, Action, Record, Role};
-use crate::auth::Staff;
-use crate::http::AppState;
+use crate::services::access::{self, Action, Record, Role};
+use crate::services::accounts::Staff;
 use crate::services::episodes::{Listed, local_today, read, read_listed, read_many};
 use crate::services::{ServiceError, narratives, participants};
-use crate::sessions::AuthSession;
+use crate::state::AppState;
 use crate::store::lists::{Scope, WorkRow, open_work};
+use crate::web::sessions::AuthSession;
 
 /// A branch's coaches and case aides (index staff_branch).
 pub const COACHES_SQL: &str = "SELECT id, name FROM staff WHERE branch_id = $1 AND role IN ('family_coach', 'case_aide') \
@@ -86,7 +86,7 @@ impl Backend for PageBackend {
         let staff = signed_in(request);
         Box::pin(async move {
             let now = state.clock.now();
-            crate::efforts::view(&state, &staff?, &filter, now)
+            crate::exports::efforts::view(&state, &staff?, &filter, now)
                 .await
                 .map_err(page_error)
         })
@@ -96,7 +96,7 @@ impl Backend for PageBackend {
         let state = self.0.clone();
         let staff = signed_in(request);
         Box::pin(async move {
-            crate::staffing::page(&state, staff?, id)
+            crate::forms::staffing::page(&state, staff?, id)
                 .await
                 .map_err(page_error)
         })
@@ -189,8 +189,9 @@ pub(crate) async fn branch(
         None => office_today(state, &staff, now).await?,
     };
     // Timeliness over every episode missed in the period, open or closed (R2, R15).
-    let (from, to, problems) = crate::efforts::period_of(from, to, today);
-    let (missed, cut) = crate::efforts::missed_in(state, branch_id, from, to, None).await?;
+    let (from, to, problems) = crate::exports::efforts::period_of(from, to, today);
+    let (missed, cut) =
+        crate::exports::efforts::missed_in(state, branch_id, from, to, None).await?;
     let mut timeliness = TimelinessFigures::default();
     let ids: Vec<i64> = missed.iter().map(|(id, ..)| *id).collect();
     for (record, today, calendar) in read_many(&state.db, &ids, now).await? {
@@ -353,8 +354,8 @@ async fn episode_page(
     let mut person = participants::get(&state.db, record.participant_id).await?;
     let mut saved = narratives::list(&state.db, id).await?;
     if contractor {
-        person = crate::redact::participant(person);
-        saved = crate::redact::narratives(saved, staff.id);
+        person = crate::services::redact::participant(person);
+        saved = crate::services::redact::narratives(saved, staff.id);
     }
     let facts = &record.facts;
     let next_action = (!contractor).then(|| episode::next_action(facts, today, &calendar));
@@ -385,7 +386,7 @@ async fn episode_page(
         (drafts, Some(contacts))
     };
     let attempts = if contractor {
-        crate::redact::facts(facts.clone()).attempts
+        crate::services::redact::facts(facts.clone()).attempts
     } else {
         facts.attempts.clone()
     };

@@ -13,8 +13,8 @@ use tower_sessions::{
     session_store::{self, SessionStore},
 };
 
-use crate::auth::{Staff, verify_password};
 use crate::db::Db;
+use crate::services::accounts::{Staff, verify_password};
 
 /// How long a signed-in session lasts (configurable; see the README's security section).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -394,7 +394,7 @@ pub fn layer(
 /// Ends a session older than the absolute limit before anything else sees it: the request
 /// then goes on as signed out. A session without a sign-in instant is treated as expired.
 pub async fn enforce_absolute_limit(
-    axum::extract::State(state): axum::extract::State<crate::http::AppState>,
+    axum::extract::State(state): axum::extract::State<crate::state::AppState>,
     mut request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {

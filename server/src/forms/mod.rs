@@ -3,6 +3,8 @@
 //! `core` through the services. A refusal goes back to the form with everything that was
 //! typed and the reason; nothing typed is lost.
 
+pub mod staffing;
+
 use axum::{
     Form,
     extract::{Path, State},
@@ -17,13 +19,13 @@ use reengage_core::narrative::NarrativeType;
 use reengage_core::{parse_date_input, parse_time_input};
 use serde::{Deserialize, Serialize};
 
-use crate::access::{self, Action, Record};
-use crate::auth::Staff;
-use crate::http::AppState;
+use crate::services::access::{self, Action, Record};
+use crate::services::accounts::Staff;
 use crate::services::episodes::{MissReport, change, record_missed_activity};
 use crate::services::participants::PdpStep;
 use crate::services::{ServiceError, actions, narratives};
-use crate::sessions::AuthSession;
+use crate::state::AppState;
+use crate::web::sessions::AuthSession;
 
 /// What the contact-attempt form sends (and is sent back with on a refusal).
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]

@@ -4,6 +4,9 @@
 //! cell as a formula, and written to the audit log with its filter and row count before it
 //! is sent — an export that cannot be audited is not sent.
 
+pub mod efforts;
+pub mod ical;
+
 use axum::{
     extract::{Query, State},
     http::{StatusCode, header},
@@ -12,12 +15,12 @@ use axum::{
 use reengage_app::dashboard::{BranchFilter, coach_name};
 use serde_json::{Value, json};
 
-use crate::audit::{self, Entry};
-use crate::auth::Staff;
 use crate::db;
-use crate::http::AppState;
 use crate::services::ServiceError;
-use crate::sessions::AuthSession;
+use crate::services::accounts::Staff;
+use crate::state::AppState;
+use crate::store::audit::{self, Entry};
+use crate::web::sessions::AuthSession;
 
 /// One CSV field: quoted, quotes doubled, and a leading `=`, `+`, `-` or `@` defused so a
 /// spreadsheet never runs it as a formula.

@@ -14,10 +14,10 @@
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
-use crate::audit::{self, Entry};
-use crate::auth::Staff;
 use crate::db::{self, Db};
 use crate::services::ServiceError;
+use crate::services::accounts::Staff;
+use crate::store::audit::{self, Entry};
 
 /// The staff roles of the README's Security section.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

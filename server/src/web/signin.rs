@@ -11,10 +11,10 @@ use axum::{
 };
 use chrono::{DateTime, Utc};
 
-use crate::audit::{self, Entry};
 use crate::db::{self, Db};
-use crate::http::AppState;
-use crate::sessions::{AuthSession, Credentials, SIGNED_IN_AT};
+use crate::state::AppState;
+use crate::store::audit::{self, Entry};
+use crate::web::sessions::{AuthSession, Credentials, SIGNED_IN_AT};
 
 /// The longest e-mail address accepted (RFC 5321).
 const MAX_EMAIL_CHARS: usize = 254;
@@ -88,7 +88,7 @@ pub async fn signin(
         audit_access(&state.db, now, &email, "-", "signin.throttled", address).await;
         return Redirect::to("/signin?throttled=1").into_response();
     }
-    let too_long = credentials.password.chars().count() > crate::passwords::MAX_CHARS;
+    let too_long = credentials.password.chars().count() > crate::services::passwords::MAX_CHARS;
     let found = if too_long {
         Ok(None)
     } else {

@@ -13,12 +13,12 @@ use reengage_core::episode::{effort_outcome, without_disqualification};
 use reengage_core::parse_date_input;
 use serde_json::json;
 
-use crate::auth::Staff;
 use crate::exports::{audited, field, table, unreadable};
-use crate::http::AppState;
 use crate::services::ServiceError;
+use crate::services::accounts::Staff;
 use crate::services::episodes::read_many;
-use crate::sessions::AuthSession;
+use crate::state::AppState;
+use crate::web::sessions::AuthSession;
 
 /// A branch's episodes missed in a period, newest first (index episodes_branch_missed).
 pub const MISSED_IN_SQL: &str = "SELECT e.id, p.display_name, p.case_number, e.coach_id FROM episodes e \

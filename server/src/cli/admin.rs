@@ -5,9 +5,9 @@ use std::io::{BufRead, IsTerminal};
 use clap::Subcommand;
 
 use crate::StartError;
-use crate::auth::{self, NewStaff};
 use crate::db::Db;
 use crate::services::Actor;
+use crate::services::accounts::{self, NewStaff};
 
 #[derive(Debug, Clone, Subcommand)]
 pub enum AdminCommand {
@@ -77,9 +77,9 @@ fn read_password() -> Result<String, StartError> {
     Ok(password)
 }
 
-fn input(error: auth::AuthError) -> StartError {
+fn input(error: accounts::AuthError) -> StartError {
     match error {
-        auth::AuthError::Db(e) => {
+        accounts::AuthError::Db(e) => {
             StartError::Input(format!("the database refused the change: {e}"))
         }
         other => StartError::Input(other.to_string()),
@@ -98,7 +98,7 @@ pub async fn run(db: &Db, command: AdminCommand) -> Result<String, StartError> {
             branch,
         }) => {
             let password = read_password()?;
-            let id = auth::create_staff(
+            let id = accounts::create_staff(
                 db,
                 &command_line(),
                 NewStaff {
@@ -120,7 +120,7 @@ pub async fn run(db: &Db, command: AdminCommand) -> Result<String, StartError> {
         }
         AdminCommand::User(UserCommand::Password { email }) => {
             let password = read_password()?;
-            auth::set_password(db, &command_line(), &email, password, now)
+            accounts::set_password(db, &command_line(), &email, password, now)
                 .await
                 .map_err(input)?;
             Ok(format!(
@@ -128,7 +128,7 @@ pub async fn run(db: &Db, command: AdminCommand) -> Result<String, StartError> {
             ))
         }
         AdminCommand::User(UserCommand::Disable { email }) => {
-            auth::set_active(db, &command_line(), &email, false, now)
+            accounts::set_active(db, &command_line(), &email, false, now)
                 .await
                 .map_err(input)?;
             Ok(format!(
@@ -136,13 +136,13 @@ pub async fn run(db: &Db, command: AdminCommand) -> Result<String, StartError> {
             ))
         }
         AdminCommand::User(UserCommand::Enable { email }) => {
-            auth::set_active(db, &command_line(), &email, true, now)
+            accounts::set_active(db, &command_line(), &email, true, now)
                 .await
                 .map_err(input)?;
             Ok(format!("enabled {email}\n"))
         }
         AdminCommand::Token(TokenCommand::Create { email }) => {
-            let token = auth::create_token(db, &command_line(), &email, now)
+            let token = accounts::create_token(db, &command_line(), &email, now)
                 .await
                 .map_err(input)?;
             Ok(format!("{token}\n"))

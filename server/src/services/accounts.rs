@@ -10,12 +10,14 @@ use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use thiserror::Error;
 
-use crate::audit::{self, Entry};
 use crate::db::{self, Db};
 use crate::services::Actor;
+use crate::store::audit::{self, Entry};
 use crate::store::codes::instant;
 
-pub use crate::passwords::{MAX_CHARS as MAX_PASSWORD_CHARS, MIN_CHARS as MIN_PASSWORD_CHARS};
+pub use crate::services::passwords::{
+    MAX_CHARS as MAX_PASSWORD_CHARS, MIN_CHARS as MIN_PASSWORD_CHARS,
+};
 
 /// Every staff account, by name: an admin's whole list (the staff table is small).
 pub const STAFF_LIST_SQL: &str =
@@ -35,7 +37,7 @@ pub const ROLES: [&str; 7] = [
 #[derive(Debug, Error)]
 pub enum AuthError {
     #[error(transparent)]
-    WeakPassword(#[from] crate::passwords::Weak),
+    WeakPassword(#[from] crate::services::passwords::Weak),
     #[error("“{0}” is not a role; use one of: {roles}", roles = ROLES.join(", "))]
     UnknownRole(String),
     #[error("There is no staff member with the e-mail {0}.")]
@@ -55,10 +57,10 @@ pub enum AuthError {
 pub async fn hash_password(password: String) -> Result<String, AuthError> {
     let chars = password.chars().count();
     if chars < MIN_PASSWORD_CHARS {
-        return Err(crate::passwords::Weak::TooShort.into());
+        return Err(crate::services::passwords::Weak::TooShort.into());
     }
     if chars > MAX_PASSWORD_CHARS {
-        return Err(crate::passwords::Weak::TooLong.into());
+        return Err(crate::services::passwords::Weak::TooLong.into());
     }
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
@@ -73,7 +75,7 @@ pub async fn hash_password(password: String) -> Result<String, AuthError> {
 
 /// Checks a new password for the account `email` against every rule, then hashes it.
 pub async fn new_password_hash(password: String, email: &str) -> Result<String, AuthError> {
-    crate::passwords::check(&password, email)?;
+    crate::services::passwords::check(&password, email)?;
     hash_password(password).await
 }
 

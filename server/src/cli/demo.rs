@@ -9,8 +9,8 @@ use reengage_core::earliest_appointment_for_mailing;
 use reengage_core::episode::*;
 
 use crate::StartError;
-use crate::auth::{self, NewStaff};
 use crate::db::Db;
+use crate::services::accounts::{self, NewStaff};
 use crate::services::episodes::{change, local_today, record_missed_activity};
 use crate::services::{Actor, ServiceError};
 
@@ -87,7 +87,7 @@ pub async fn load(db: &Db, now: DateTime<Utc>) -> Result<String, StartError> {
             branch: Some(BRANCH.into()),
             password: DEMO_PASSWORD.into(),
         };
-        auth::create_staff(db, &system, staff, now)
+        accounts::create_staff(db, &system, staff, now)
             .await
             .map_err(input)?;
     }
@@ -175,7 +175,7 @@ pub async fn load(db: &Db, now: DateTime<Utc>) -> Result<String, StartError> {
             .await
             .map_err(|e| input(format!("{name}: {e}")))?;
     }
-    let token = auth::create_token(db, &system, "coach@demo.test", now)
+    let token = accounts::create_token(db, &system, "coach@demo.test", now)
         .await
         .map_err(input)?;
     let mut out = format!(

@@ -13,11 +13,11 @@ use reengage_core::BusinessCalendar;
 use reengage_core::episode::{EpisodeFacts, Stage, Trigger, apply, is_closed};
 
 use crate::StartError;
-use crate::audit::{self, Entry};
+use crate::cli::demo::{self, By, DEMO_PASSWORD, Team, noon};
 use crate::db::{self, Db};
-use crate::demo::{self, By, DEMO_PASSWORD, Team, noon};
 use crate::services::episodes::{local_today, open_in, record_change};
 use crate::services::{Actor, ServiceError};
+use crate::store::audit::{self, Entry};
 use crate::store::codes::instant;
 
 /// Episodes per branch.
@@ -101,9 +101,10 @@ fn planned(
 pub async fn load(db: &Db, now: DateTime<Utc>, episodes: u32) -> Result<String, StartError> {
     let started = Instant::now();
     let mut out = demo::load(db, now).await?;
-    let hash = crate::auth::new_password_hash(DEMO_PASSWORD.into(), "scale@demo.test")
-        .await
-        .map_err(input)?;
+    let hash =
+        crate::services::accounts::new_password_hash(DEMO_PASSWORD.into(), "scale@demo.test")
+            .await
+            .map_err(input)?;
     let calendar = BusinessCalendar::oregon();
     let today = local_today(ZONE, now);
     let branches = episodes.div_ceil(PER_BRANCH);

@@ -1,0 +1,66 @@
+//! What every handler may reach: the database, the clock, the session and request policies.
+
+use std::sync::{Arc, Mutex};
+
+use axum::extract::FromRef;
+use chrono::{DateTime, Utc};
+use leptos::config::LeptosOptions;
+
+use crate::db::Db;
+
+/// Where "now" comes from: the system clock, or a clock a test sets.
+#[derive(Clone)]
+pub struct Clock(Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>);
+
+impl Clock {
+    pub fn system() -> Self {
+        Self(Arc::new(Utc::now))
+    }
+
+    /// A clock that reads the instant held in `at`.
+    pub fn fixed(at: Arc<Mutex<DateTime<Utc>>>) -> Self {
+        Self(Arc::new(move || {
+            *at.lock().unwrap_or_else(|e| e.into_inner())
+        }))
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        (self.0)()
+    }
+}
+
+/// What every handler may reach.
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: Db,
+    pub clock: Clock,
+    /// Cookies marked `Secure` (served over HTTPS).
+    pub secure_cookies: bool,
+    /// How long sign-in sessions last.
+    pub sessions: crate::web::sessions::SessionPolicy,
+    /// Failed sign-ins, counted to slow guessing.
+    pub throttle: crate::web::throttle::SignInThrottle,
+    /// How long one request may take, its body's upload included, before it is answered
+    /// 408 Request Timeout and its work dropped (a transaction not committed rolls back).
+    pub request_timeout: std::time::Duration,
+}
+
+impl AppState {
+    pub fn new(leptos_options: LeptosOptions, db: Db) -> Self {
+        Self {
+            leptos_options,
+            db,
+            clock: Clock::system(),
+            secure_cookies: false,
+            sessions: crate::web::sessions::SessionPolicy::default(),
+            throttle: crate::web::throttle::SignInThrottle::default(),
+            request_timeout: std::time::Duration::from_secs(30),
+        }
+    }
+
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+}
