@@ -18,7 +18,6 @@ pub use config::{AuditCommand, Cli, Command};
 
 use cli::{admin as admin_cli, backup, calendar as calendar_cli, demo, scale};
 use store::audit;
-use web::sessions;
 
 use thiserror::Error;
 
@@ -113,7 +112,7 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
             let mut state = state::AppState::new(options, db);
             state.secure_cookies = cli.secure_cookies;
             state.request_timeout = std::time::Duration::from_secs(cli.request_timeout_seconds);
-            state.sessions = sessions::SessionPolicy {
+            state.sessions = state::SessionPolicy {
                 idle_minutes: i64::from(cli.session_idle_minutes),
                 absolute_hours: i64::from(cli.session_absolute_hours),
             };

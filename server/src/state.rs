@@ -38,7 +38,7 @@ pub struct AppState {
     /// Cookies marked `Secure` (served over HTTPS).
     pub secure_cookies: bool,
     /// How long sign-in sessions last.
-    pub sessions: crate::web::sessions::SessionPolicy,
+    pub sessions: SessionPolicy,
     /// Failed sign-ins, counted to slow guessing.
     pub throttle: crate::web::throttle::SignInThrottle,
     /// How long one request may take, its body's upload included, before it is answered
@@ -53,7 +53,7 @@ impl AppState {
             db,
             clock: Clock::system(),
             secure_cookies: false,
-            sessions: crate::web::sessions::SessionPolicy::default(),
+            sessions: SessionPolicy::default(),
             throttle: crate::web::throttle::SignInThrottle::default(),
             request_timeout: std::time::Duration::from_secs(30),
         }
@@ -62,5 +62,23 @@ impl AppState {
     pub fn with_clock(mut self, clock: Clock) -> Self {
         self.clock = clock;
         self
+    }
+}
+
+/// How long a signed-in session lasts (configurable; see the README's security section).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionPolicy {
+    /// Minutes without a request after which the session ends.
+    pub idle_minutes: i64,
+    /// Hours after sign-in after which it ends however busy it is.
+    pub absolute_hours: i64,
+}
+
+impl Default for SessionPolicy {
+    fn default() -> Self {
+        Self {
+            idle_minutes: 30,
+            absolute_hours: 12,
+        }
     }
 }

@@ -7,10 +7,11 @@ use chrono::NaiveDate;
 use reengage_core::{BusinessCalendar, Closure, parse_date_input};
 use serde::{Deserialize, Serialize};
 
-use super::{ApiError, ApiQuery};
+use super::ApiQuery;
 use crate::cli::calendar::MAX_BUSINESS_DAYS;
 use crate::db::Db;
 use crate::state::Clock;
+use crate::web::errors::ApiError;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct YearQuery {

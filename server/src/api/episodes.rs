@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
-use super::{ApiError, ApiPath, ApiQuery, SignedIn};
+use super::{ApiPath, ApiQuery, SignedIn};
 use crate::db::Db;
 use crate::services::access::{self, Action, Record, Role};
 use crate::services::accounts::Staff;
@@ -24,6 +24,7 @@ use crate::services::episodes::{
 use crate::services::participants::PdpStep;
 use crate::state::Clock;
 use crate::store::lists::{Cursor, EpisodeRow, Scope, open_episodes};
+use crate::web::errors::ApiError;
 
 /// An episode with what `core` derives from it on the office's today.
 #[derive(Debug, Serialize, ToSchema)]

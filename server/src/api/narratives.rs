@@ -6,12 +6,13 @@ use reengage_core::narrative::{Draft, NarrativeType};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{ApiError, ApiPath, SignedIn, json_body as json};
+use super::{ApiPath, SignedIn, json_body as json};
 use crate::db::Db;
 use crate::services::access::{self, Action, Record, Role};
 use crate::services::episodes::read;
 use crate::services::narratives::{self, Narrative};
 use crate::state::Clock;
+use crate::web::errors::ApiError;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Narratives {

@@ -3,13 +3,14 @@
 
 use axum::{Json, body::Bytes, extract::State, http::StatusCode};
 
-use super::{ApiError, ApiPath, SignedIn, json_body as json};
+use super::{ApiPath, SignedIn, json_body as json};
 use crate::db::Db;
 use crate::services::access::{self, Action, Record, Role};
 use crate::services::participants::{
     self, Addition, ExemptionPeriod, NewParticipant, Participant, PdpStep, ReleaseOnFile,
 };
 use crate::state::Clock;
+use crate::web::errors::ApiError;
 
 #[utoipa::path(post, path = "/participants", tag = "participants", request_body = NewParticipant,
     security(("bearer" = [])),

@@ -6,12 +6,13 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::{ApiError, ApiPath, SignedIn, json_body as json};
+use super::{ApiPath, SignedIn, json_body as json};
 use crate::db::Db;
 use crate::services::access::{self, Action, Record};
 use crate::services::accounts::{self, AuthError, NewStaff, Staff, StaffAccount};
 use crate::services::branches::{self, ClosureDay};
 use crate::state::Clock;
+use crate::web::errors::ApiError;
 
 impl From<AuthError> for ApiError {
     fn from(error: AuthError) -> Self {

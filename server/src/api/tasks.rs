@@ -5,11 +5,12 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::{ApiError, ApiPath, SignedIn, json_body as json};
+use super::{ApiPath, SignedIn, json_body as json};
 use crate::db::Db;
 use crate::services::access::{self, Action, Record};
 use crate::services::tasks::{self, NewTask, Task};
 use crate::state::Clock;
+use crate::web::errors::ApiError;
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct Done {

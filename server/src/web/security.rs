@@ -116,8 +116,12 @@ pub async fn csrf(request: Request, next: Next) -> Response {
     );
     let message = "This request came from another site and was refused. Use Re-engage's own pages.";
     if request.uri().path().starts_with("/api/") {
-        crate::api::ApiError::new(axum::http::StatusCode::FORBIDDEN, "cross_origin", message)
-            .into_response()
+        crate::web::errors::ApiError::new(
+            axum::http::StatusCode::FORBIDDEN,
+            "cross_origin",
+            message,
+        )
+        .into_response()
     } else {
         (axum::http::StatusCode::FORBIDDEN, Json(message)).into_response()
     }

@@ -15,24 +15,7 @@ use tower_sessions::{
 
 use crate::db::Db;
 use crate::services::accounts::{Staff, verify_password};
-
-/// How long a signed-in session lasts (configurable; see the README's security section).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SessionPolicy {
-    /// Minutes without a request after which the session ends.
-    pub idle_minutes: i64,
-    /// Hours after sign-in after which it ends however busy it is.
-    pub absolute_hours: i64,
-}
-
-impl Default for SessionPolicy {
-    fn default() -> Self {
-        Self {
-            idle_minutes: 30,
-            absolute_hours: 12,
-        }
-    }
-}
+use crate::state::{Clock, SessionPolicy};
 
 /// The session key holding the sign-in instant (Unix seconds).
 pub const SIGNED_IN_AT: &str = "signed_in_at";
@@ -394,7 +377,8 @@ pub fn layer(
 /// Ends a session older than the absolute limit before anything else sees it: the request
 /// then goes on as signed out. A session without a sign-in instant is treated as expired.
 pub async fn enforce_absolute_limit(
-    axum::extract::State(state): axum::extract::State<crate::state::AppState>,
+    axum::extract::State(policy): axum::extract::State<SessionPolicy>,
+    axum::extract::State(clock): axum::extract::State<Clock>,
     mut request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
@@ -403,8 +387,8 @@ pub async fn enforce_absolute_limit(
         && let Some(user) = auth.user.clone()
     {
         let started: Option<i64> = auth.session.get(SIGNED_IN_AT).await.ok().flatten();
-        let limit = state.sessions.absolute_hours * 3600;
-        let now = state.clock.now().timestamp();
+        let limit = policy.absolute_hours * 3600;
+        let now = clock.now().timestamp();
         if started.is_none_or(|at| now - at >= limit) {
             tracing::info!(
                 staff = user.staff.id,
