@@ -3,7 +3,6 @@
 //! aide's own caseload, a supervisor's whole branch. Each event names the participant, the
 //! DHS 7869 notice's state (R15) and links to the episode.
 
-use crate::store::lists::Scope;
 use axum::{
     extract::State,
     http::{StatusCode, header},
@@ -12,22 +11,10 @@ use axum::{
 use chrono::{NaiveDate, NaiveTime};
 
 use crate::services::ServiceError;
-use crate::services::access::{self, Action, Record, Role};
+use crate::services::access::{self, Action, Record};
 use crate::state::AppState;
+use crate::store::lists;
 use crate::web::sessions::AuthSession;
-
-/// The coming re-engagement appointments of a coach's caseload, a branch or a contractor's
-/// referrals, soonest first: indexes episodes_coach_appointments and
-/// episodes_branch_appointments; a contractor's through participants_contractor.
-pub fn appointments_sql(scope: Scope) -> String {
-    format!(
-        "SELECT e.id, p.display_name, e.appointment_on, e.appointment_at, e.notice_mailed_on \
-         FROM {} {} = $1 AND e.closed = 0 AND e.appointment_on >= $2 \
-         ORDER BY e.appointment_on, e.id LIMIT $3",
-        scope.tables(),
-        scope.column()
-    )
-}
 
 /// How many coming appointments the feed holds at most.
 const LIMIT: i64 = 500;
@@ -133,8 +120,6 @@ pub fn calendar(events: &[Event], stamp: &str) -> String {
     out
 }
 
-type Row = (i64, String, String, Option<String>, Option<String>);
-
 /// The coming appointments `staff` has: their own participants', or their branch's.
 async fn events(state: &AppState, auth: AuthSession) -> Result<Vec<Event>, Response> {
     let Some(staff) = auth.user.map(|user| user.staff) else {
@@ -150,19 +135,11 @@ async fn events(state: &AppState, auth: AuthSession) -> Result<Vec<Event>, Respo
                 StatusCode::SERVICE_UNAVAILABLE.into_response()
             }
         })?;
-    let today = crate::pages::office_today(state, &staff, now)
+    let today = crate::services::office::office_today(&state.db, &staff, now)
         .await
         .map_err(|_| StatusCode::SERVICE_UNAVAILABLE.into_response())?;
-    let scope = match (role, staff.branch_id) {
-        (Role::Contractor, _) => Scope::Contractor(staff.id),
-        (Role::FamilyCoach | Role::CaseAide, _) | (_, None) => Scope::Coach(staff.id),
-        (_, Some(branch)) => Scope::Branch(branch),
-    };
-    let rows: Vec<Row> = sqlx::query_as(&appointments_sql(scope))
-        .bind(scope.owner())
-        .bind(today.to_string())
-        .bind(LIMIT)
-        .fetch_all(&state.db.pool)
+    let scope = access::own_scope(role, &staff);
+    let rows = lists::appointments(&state.db, scope, today, LIMIT)
         .await
         .map_err(|error| {
             tracing::error!(%error, "calendar feed could not be read");

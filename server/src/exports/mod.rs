@@ -116,7 +116,7 @@ pub async fn branch(
     let Some(staff) = auth.user.map(|user| user.staff) else {
         return Redirect::to("/signin").into_response();
     };
-    let view = match crate::pages::branch(&state, staff.clone(), "", "").await {
+    let view = match crate::pages::branch::branch(&state, staff.clone(), "", "").await {
         Ok(view) => view,
         Err(error) => return unreadable(error, "branch"),
     };

@@ -658,11 +658,7 @@ pub async fn edit_narrative(
     }
     // The narrative must belong to the episode in the address.
     let of_episode: Option<i64> =
-        match sqlx::query_scalar("SELECT episode_id FROM narratives WHERE id = $1")
-            .bind(narrative)
-            .fetch_optional(&state.db.pool)
-            .await
-        {
+        match crate::store::lookups::episode_of_narrative(&state.db, narrative).await {
             Ok(found) => found,
             Err(error) => return refused(ServiceError::from(error)),
         };

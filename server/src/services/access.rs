@@ -18,6 +18,19 @@ use crate::db::{self, Db};
 use crate::services::ServiceError;
 use crate::services::accounts::Staff;
 use crate::store::audit::{self, Entry};
+use crate::store::lists::Scope;
+
+/// The episodes a person's own lists hold: a contractor's referrals, a coach's or aide's own
+/// caseload, anyone else's branch (a coach's caseload for an account of no branch). The one
+/// place a role becomes a list's scope, for Today, the missed-activity picker, the calendar
+/// feed and the REST API's list.
+pub fn own_scope(role: Role, staff: &Staff) -> Scope {
+    match (role, staff.branch_id) {
+        (Role::Contractor, _) => Scope::Contractor(staff.id),
+        (Role::FamilyCoach | Role::CaseAide, _) | (_, None) => Scope::Coach(staff.id),
+        (_, Some(branch)) => Scope::Branch(branch),
+    }
+}
 
 /// The staff roles of the README's Security section.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

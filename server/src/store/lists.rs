@@ -3,6 +3,8 @@
 
 use sqlx::AnyConnection;
 
+use crate::db::Db;
+
 use super::StoreError;
 
 /// One row of an episode list.
@@ -69,6 +71,16 @@ impl Scope {
     pub fn owner(self) -> i64 {
         match self {
             Scope::Coach(id) | Scope::Branch(id) | Scope::Contractor(id) => id,
+        }
+    }
+
+    /// The participants' column that names the scope's owner (the missed-activity picker):
+    /// indexes participants_coach_name, participants_branch_name, participants_contractor_name.
+    pub fn participant_column(self) -> &'static str {
+        match self {
+            Scope::Coach(_) => "p.coach_id",
+            Scope::Branch(_) => "p.branch_id",
+            Scope::Contractor(_) => "p.contractor_id",
         }
     }
 
@@ -228,4 +240,99 @@ pub async fn to_confirm(
         .await?;
     rows.sort_by(|a, b| (&a.2, a.0).cmp(&(&b.2, b.0)));
     Ok(rows)
+}
+
+/// A branch's coaches and case aides (index staff_branch).
+pub const COACHES_SQL: &str = "SELECT id, name FROM staff WHERE branch_id = $1 AND role IN ('family_coach', 'case_aide') \
+         ORDER BY name, id";
+
+/// A branch's coaches and case aides `(id, name)`, by name.
+pub async fn coaches(db: &Db, branch_id: i64) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    sqlx::query_as(COACHES_SQL)
+        .bind(branch_id)
+        .fetch_all(&db.pool)
+        .await
+}
+
+/// The participants of a coach (`p.coach_id`), a contractor (`p.contractor_id`) or a branch
+/// (`p.branch_id`) with no open episode, by name: indexes participants_coach_name,
+/// participants_contractor_name and participants_branch_name; the open-episode test uses the
+/// partial unique index episodes_one_open.
+pub fn missed_form_sql(column: &str) -> String {
+    format!(
+        "SELECT p.id, p.display_name, p.case_number FROM participants p WHERE {column} = $1 \
+         AND NOT EXISTS (SELECT 1 FROM episodes e WHERE e.participant_id = p.id AND e.closed = 0) \
+         ORDER BY p.display_name, p.id LIMIT $2"
+    )
+}
+
+/// The participants of `scope` with no open episode `(id, name, case number)`, by name, at
+/// most `limit`.
+pub async fn without_open_episode(
+    db: &Db,
+    scope: Scope,
+    limit: i64,
+) -> Result<Vec<(i64, String, String)>, sqlx::Error> {
+    sqlx::query_as(&missed_form_sql(scope.participant_column()))
+        .bind(scope.owner())
+        .bind(limit)
+        .fetch_all(&db.pool)
+        .await
+}
+
+/// A branch's episodes missed in a period, newest first (index episodes_branch_missed).
+pub const MISSED_IN_SQL: &str = "SELECT e.id, p.display_name, p.case_number, e.coach_id FROM episodes e \
+         JOIN participants p ON p.id = e.participant_id \
+         WHERE e.branch_id = $1 AND e.missed_on >= $2 AND e.missed_on <= $3 \
+           AND ($4 = 0 OR e.coach_id = $4) \
+         ORDER BY e.missed_on DESC, e.id DESC LIMIT $5";
+
+/// A branch's episodes (open or closed) missed from `from` to `to`, for one coach or all:
+/// `(episode, participant, case number, coach)`, newest first, at most `limit`.
+pub async fn missed_in(
+    db: &Db,
+    branch_id: i64,
+    (from, to): (chrono::NaiveDate, chrono::NaiveDate),
+    coach: Option<i64>,
+    limit: i64,
+) -> Result<Vec<(i64, String, String, Option<i64>)>, sqlx::Error> {
+    sqlx::query_as(MISSED_IN_SQL)
+        .bind(branch_id)
+        .bind(from.to_string())
+        .bind(to.to_string())
+        .bind(coach.unwrap_or(0))
+        .bind(limit)
+        .fetch_all(&db.pool)
+        .await
+}
+
+/// The coming re-engagement appointments of a coach's caseload, a branch or a contractor's
+/// referrals, soonest first: indexes episodes_coach_appointments and
+/// episodes_branch_appointments; a contractor's through participants_contractor.
+pub fn appointments_sql(scope: Scope) -> String {
+    format!(
+        "SELECT e.id, p.display_name, e.appointment_on, e.appointment_at, e.notice_mailed_on \
+         FROM {} {} = $1 AND e.closed = 0 AND e.appointment_on >= $2 \
+         ORDER BY e.appointment_on, e.id LIMIT $3",
+        scope.tables(),
+        scope.column()
+    )
+}
+
+/// A coming appointment: episode, participant, day, time, the day its notice was mailed.
+pub type AppointmentRow = (i64, String, String, Option<String>, Option<String>);
+
+/// The coming appointments of `scope` from `from`, soonest first, at most `limit`.
+pub async fn appointments(
+    db: &Db,
+    scope: Scope,
+    from: chrono::NaiveDate,
+    limit: i64,
+) -> Result<Vec<AppointmentRow>, sqlx::Error> {
+    sqlx::query_as(&appointments_sql(scope))
+        .bind(scope.owner())
+        .bind(from.to_string())
+        .bind(limit)
+        .fetch_all(&db.pool)
+        .await
 }

@@ -5,6 +5,7 @@ pub mod cache;
 pub mod codes;
 pub mod episodes;
 pub mod lists;
+pub mod lookups;
 pub mod queries;
 
 use thiserror::Error;

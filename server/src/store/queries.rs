@@ -92,7 +92,7 @@ pub fn all() -> Vec<ListQuery> {
         // The R29 view and the branch's timeliness figures.
         query(
             "episodes missed in a period",
-            crate::exports::efforts::MISSED_IN_SQL,
+            crate::store::lists::MISSED_IN_SQL,
             vec![
                 Branch,
                 Text("2025-01-01"),
@@ -104,36 +104,36 @@ pub fn all() -> Vec<ListQuery> {
         // The calendar feed.
         query(
             "coming appointments of a coach",
-            crate::exports::ical::appointments_sql(Scope::Coach(0)),
+            crate::store::lists::appointments_sql(Scope::Coach(0)),
             vec![Coach, Text("2026-01-01"), Int(500)],
         ),
         query(
             "coming appointments of a branch",
-            crate::exports::ical::appointments_sql(Scope::Branch(0)),
+            crate::store::lists::appointments_sql(Scope::Branch(0)),
             vec![Branch, Text("2026-01-01"), Int(500)],
         ),
         ListQuery {
             small_sort: Some("one contractor's referrals, found by participants_contractor"),
             ..query(
                 "coming appointments of a contractor",
-                crate::exports::ical::appointments_sql(Scope::Contractor(0)),
+                crate::store::lists::appointments_sql(Scope::Contractor(0)),
                 vec![Contractor, Text("2026-01-01"), Int(500)],
             )
         },
         // The missed-activity form.
         query(
             "participants of a coach with no open episode",
-            crate::pages::missed_form_sql("p.coach_id"),
+            crate::store::lists::missed_form_sql("p.coach_id"),
             vec![Coach, Int(500)],
         ),
         query(
             "participants of a branch with no open episode",
-            crate::pages::missed_form_sql("p.branch_id"),
+            crate::store::lists::missed_form_sql("p.branch_id"),
             vec![Branch, Int(500)],
         ),
         query(
             "participants of a contractor with no open episode",
-            crate::pages::missed_form_sql("p.contractor_id"),
+            crate::store::lists::missed_form_sql("p.contractor_id"),
             vec![Contractor, Int(500)],
         ),
         // The supervisors' coach filters and the staffing team (the staff of one branch).
@@ -141,7 +141,7 @@ pub fn all() -> Vec<ListQuery> {
             small_sort: Some("one branch's staff"),
             ..query(
                 "coaches of a branch",
-                crate::pages::COACHES_SQL,
+                crate::store::lists::COACHES_SQL,
                 vec![Branch],
             )
         },
