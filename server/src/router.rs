@@ -32,40 +32,40 @@ pub fn router(state: AppState) -> Router {
         // The pages' forms (plain POST; the pages themselves are the Leptos routes).
         .route(
             "/episodes/{id}/attempt",
-            axum::routing::post(crate::forms::attempt),
+            axum::routing::post(crate::forms::attempt::attempt),
         )
         .route(
             "/episodes/{id}/appointment",
-            axum::routing::post(crate::forms::appointment),
+            axum::routing::post(crate::forms::appointment::appointment),
         )
         .route(
             "/episodes/{id}/notice",
-            axum::routing::post(crate::forms::notice),
+            axum::routing::post(crate::forms::notice::notice),
         )
-        .route("/missed", axum::routing::post(crate::forms::missed))
+        .route("/missed", axum::routing::post(crate::forms::missed::missed))
         .route(
             "/episodes/{id}/staffing",
             axum::routing::post(crate::forms::staffing::record),
         )
         .route(
             "/episodes/{id}/staffing/presence",
-            axum::routing::post(crate::forms::staffing::presence),
+            axum::routing::post(crate::forms::finalization::presence),
         )
         .route(
             "/episodes/{id}/good-cause",
-            axum::routing::post(crate::forms::good_cause),
+            axum::routing::post(crate::forms::good_cause::good_cause),
         )
         .route(
             "/episodes/{id}/missing-info",
-            axum::routing::post(crate::forms::staffing::add_missing),
+            axum::routing::post(crate::forms::missing_info::add_missing),
         )
         .route(
             "/episodes/{id}/missing-info/{index}",
-            axum::routing::post(crate::forms::staffing::gathered),
+            axum::routing::post(crate::forms::missing_info::gathered),
         )
         .route(
             "/episodes/{id}/finalization",
-            axum::routing::post(crate::forms::staffing::finalize),
+            axum::routing::post(crate::forms::finalization::finalize),
         )
         .route(
             "/episodes/{id}/new-staffing",
@@ -76,15 +76,15 @@ pub fn router(state: AppState) -> Router {
         .route("/calendar.ics", get(crate::exports::ical::feed))
         .route(
             "/episodes/{id}/contact",
-            axum::routing::post(crate::forms::contact),
+            axum::routing::post(crate::forms::contact::contact),
         )
         .route(
             "/episodes/{id}/narratives",
-            axum::routing::post(crate::forms::new_narrative),
+            axum::routing::post(crate::forms::narratives::new_narrative),
         )
         .route(
             "/episodes/{id}/narratives/{narrative}",
-            axum::routing::post(crate::forms::edit_narrative),
+            axum::routing::post(crate::forms::narratives::edit_narrative),
         )
         .nest("/api/v1", crate::api::router())
         .leptos_routes_with_context(&state, routes, context.clone(), move || {

@@ -10,7 +10,6 @@ use axum::{
 };
 use chrono::{NaiveDate, NaiveTime};
 
-use crate::services::ServiceError;
 use crate::services::access::{self, Action, Record};
 use crate::state::AppState;
 use crate::store::lists;
@@ -128,13 +127,7 @@ async fn events(state: &AppState, auth: AuthSession) -> Result<Vec<Event>, Respo
     let now = state.clock.now();
     let role = access::authorize(&state.db, &staff, Action::ListEpisodes, Record::None, now)
         .await
-        .map_err(|error| match error {
-            ServiceError::Forbidden(message) => (StatusCode::FORBIDDEN, message).into_response(),
-            other => {
-                tracing::error!(error = %other, "calendar feed could not be checked");
-                StatusCode::SERVICE_UNAVAILABLE.into_response()
-            }
-        })?;
+        .map_err(|error| crate::exports::unreadable(error, "calendar"))?;
     let today = crate::services::office::office_today(&state.db, &staff, now)
         .await
         .map_err(|_| StatusCode::SERVICE_UNAVAILABLE.into_response())?;

@@ -45,17 +45,10 @@ pub fn table(header: &str, rows: impl IntoIterator<Item = Vec<String>>) -> Strin
 
 /// Why an export could not be read, as a short answer.
 pub fn unreadable(error: ServiceError, what: &str) -> Response {
-    match error {
-        ServiceError::Forbidden(message) => (StatusCode::FORBIDDEN, message).into_response(),
-        error => {
-            tracing::error!(%error, what, "export could not be read");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                format!("Re-engage could not read the {what}; try again."),
-            )
-                .into_response()
-        }
-    }
+    crate::web::errors::denied(
+        error,
+        &format!("Re-engage could not read the {what}; try again."),
+    )
 }
 
 /// Audits the export (`action`, with `values`: its filter and row count) and sends `body` as

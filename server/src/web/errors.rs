@@ -89,3 +89,111 @@ impl From<ServiceError> for ApiError {
         }
     }
 }
+
+/// The sentence a person reads when the database failed mid-change; the cause is logged.
+pub const NOT_SAVED: &str = "It could not be saved. Nothing was changed; try again.";
+
+/// Why a page's form did not land — answered one way for every form: to sign in, a short
+/// page with the status (access refused, no such record, the check itself failed), or back
+/// to the page the form was on with what was typed and why.
+#[derive(Debug)]
+pub enum Refusal {
+    /// Not signed in: to the sign-in page.
+    SignedOut,
+    /// Refused by the access check or for a record that is not there; any other error here
+    /// means the check could not be made.
+    Denied(ServiceError),
+    /// Back to `to` with `typed` (a query string of what was typed), the reason, and the
+    /// section of the page (`anchor`) the form is in.
+    Back {
+        to: String,
+        typed: String,
+        error: String,
+        anchor: Option<&'static str>,
+    },
+}
+
+impl Refusal {
+    /// Back to the page at `to` with `typed` (a form's fields, encoded as it sent them).
+    pub fn back(to: impl Into<String>, typed: &impl Serialize, error: impl Into<String>) -> Self {
+        Self::Back {
+            to: to.into(),
+            typed: serde_urlencoded::to_string(typed).unwrap_or_default(),
+            error: error.into(),
+            anchor: None,
+        }
+    }
+
+    /// The same, to the section `anchor` of the page.
+    pub fn at(self, section: &'static str) -> Self {
+        match self {
+            Self::Back {
+                to, typed, error, ..
+            } => Self::Back {
+                to,
+                typed,
+                error,
+                anchor: Some(section),
+            },
+            other => other,
+        }
+    }
+
+    /// A service's refusal of a form's change: access and missing records are denied; a
+    /// database failure is logged and said plainly; anything else (`core`'s refusal with its
+    /// rule, a conflict, bad input) goes back to the form through `back` with its sentence.
+    pub fn service(error: ServiceError, back: impl FnOnce(String) -> Refusal) -> Self {
+        match error {
+            error @ (ServiceError::Forbidden(_) | ServiceError::NotFound(_)) => Self::Denied(error),
+            ServiceError::Store(cause) => {
+                tracing::error!(error = %cause, "form could not be saved");
+                back(NOT_SAVED.to_owned())
+            }
+            other => back(other.to_string()),
+        }
+    }
+}
+
+impl From<ServiceError> for Refusal {
+    fn from(error: ServiceError) -> Self {
+        Self::Denied(error)
+    }
+}
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        match self {
+            Self::SignedOut => axum::response::Redirect::to("/signin").into_response(),
+            Self::Denied(error) => denied(
+                error,
+                "Re-engage could not check this request; go back and try again.",
+            ),
+            Self::Back {
+                to,
+                typed,
+                error,
+                anchor,
+            } => {
+                let error = serde_urlencoded::to_string([("error", error)]).unwrap_or_default();
+                let anchor = anchor.map(|a| format!("#{a}")).unwrap_or_default();
+                axum::response::Redirect::to(&format!("{to}?{typed}&{error}{anchor}"))
+                    .into_response()
+            }
+        }
+    }
+}
+
+/// A refused or unreadable request as a short page: 403 with the access table's sentence,
+/// 404 for a record that is not there, otherwise 503 with `unavailable` (the cause logged).
+pub fn denied(error: ServiceError, unavailable: &str) -> Response {
+    match error {
+        ServiceError::Forbidden(message) => (StatusCode::FORBIDDEN, message).into_response(),
+        ServiceError::NotFound(what) => {
+            (StatusCode::NOT_FOUND, format!("There is no {what}.")).into_response()
+        }
+        other => {
+            tracing::error!(error = %other, "request could not be checked or read");
+            (StatusCode::SERVICE_UNAVAILABLE, unavailable.to_owned()).into_response()
+        }
+    }
+}

@@ -1,0 +1,157 @@
+//! `POST /episodes/{id}/missing-info[/{index}]`: R17 — information the team needs before a
+//! determination, requested and gathered (beside the staffing form, whose typed fields come
+//! back kept).
+
+use axum::{
+    Form,
+    extract::{Path, State},
+    response::Redirect,
+};
+use reengage_app::staffing_form::Fields;
+use reengage_core::episode::{MissingInfo, MissingInfoKind, Transition};
+use serde::Deserialize;
+
+use crate::forms::{allowed, enum_value, version_and_day};
+use crate::services::access::Action;
+use crate::services::episodes::{change, read};
+use crate::state::AppState;
+use crate::web::errors::Refusal;
+
+use super::staffing::{back, settled};
+
+/// What the missing-information forms send.
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
+pub struct MissingForm {
+    #[serde(default)]
+    pub version: String,
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub description: String,
+}
+
+impl MissingForm {
+    fn fields(&self) -> Fields {
+        let mut fields = Fields::default();
+        fields.push("kind", self.kind.clone());
+        fields.push("description", self.description.clone());
+        fields
+    }
+}
+
+/// `POST /episodes/{id}/missing-info`: R17 — information the team needs before a
+/// determination (a child safety check, an offsite visit's outcome…), requested today.
+pub async fn add_missing(
+    State(state): State<AppState>,
+    auth: crate::web::sessions::AuthSession,
+    Path(id): Path<String>,
+    Form(form): Form<MissingForm>,
+) -> Result<Redirect, Refusal> {
+    let (staff, id) = allowed(&state, auth, &id, Action::MissingInformation).await?;
+    let typed = form.fields();
+    let version = form
+        .version
+        .parse::<i64>()
+        .map_err(|_| "Reload the page and try again.".to_owned());
+    let parsed = version.and_then(|version| {
+        let kind: MissingInfoKind =
+            enum_value(&form.kind).ok_or("Choose the kind of information from the list.")?;
+        if form.description.chars().count() > 500 {
+            return Err("Say what is missing in at most 500 characters.".to_owned());
+        }
+        Ok((version, kind))
+    });
+    let (version, kind) = match parsed {
+        Ok(parsed) => parsed,
+        Err(message) => return Err(back(id, "missing", &typed, &message, "missing-info")),
+    };
+    let now = state.clock.now();
+    let result = async {
+        let (_, today, _) = read(&state.db, id, now).await?;
+        let item = MissingInfo {
+            kind,
+            description: form.description.trim().to_owned(),
+            requested_on: today,
+            resolved_on: None,
+        };
+        change(
+            &state.db,
+            &staff.actor(),
+            id,
+            version,
+            Transition::AddMissingInfo(item),
+            now,
+        )
+        .await
+        .map(|_| ())
+    }
+    .await;
+    settled(result, id, "missing", ("missing", &typed, "missing-info"))
+}
+
+/// `POST /episodes/{id}/missing-info/{index}`: R17 — the item was gathered on the day given
+/// (`gathered_on_{index}`). Sent from beside the staffing form, it carries that form too:
+/// what was typed there comes back, kept.
+pub async fn gathered(
+    State(state): State<AppState>,
+    auth: crate::web::sessions::AuthSession,
+    Path((id, index)): Path<(String, String)>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Redirect, Refusal> {
+    let (staff, id) = allowed(&state, auth, &id, Action::MissingInformation).await?;
+    let fields = Fields(pairs);
+    // The staffing form sent along, without this form's own fields.
+    let staffing = Fields(
+        fields
+            .0
+            .iter()
+            .filter(|(name, _)| name != "version" && !name.starts_with("gathered_on_"))
+            .cloned()
+            .collect(),
+    );
+    let (form, anchor) = if staffing.0.is_empty() {
+        ("missing", "missing-info")
+    } else {
+        ("staffing", "missing-info")
+    };
+    let Ok(index) = index.parse::<usize>() else {
+        let said = "Reload the page: there is no such item.";
+        return Err(back(id, form, &staffing, said, anchor));
+    };
+    let on = fields.get(&format!("gathered_on_{index}"));
+    let (version, on) = match version_and_day(fields.get("version"), on) {
+        Ok(parsed) => parsed,
+        Err(message) => return Err(back(id, form, &staffing, &message, anchor)),
+    };
+    let result = change(
+        &state.db,
+        &staff.actor(),
+        id,
+        version,
+        Transition::ResolveMissingInfo { index, on },
+        state.clock.now(),
+    )
+    .await;
+    match result {
+        Ok(_) if form == "staffing" => {
+            let mut pairs: Vec<(&str, &str)> = staffing
+                .0
+                .iter()
+                .filter(|(_, value)| !value.is_empty())
+                .map(|(name, value)| (name.as_str(), value.as_str()))
+                .collect();
+            pairs.push(("form", "staffing"));
+            pairs.push(("saved", "gathered"));
+            let query = serde_urlencoded::to_string(pairs).unwrap_or_default();
+            Ok(Redirect::to(&format!(
+                "/episodes/{id}/staffing?{query}#{anchor}"
+            )))
+        }
+        result => settled(
+            result.map(|_| ()),
+            id,
+            "gathered",
+            (form, &staffing, anchor),
+        ),
+    }
+}
