@@ -15,13 +15,8 @@ use super::participants::{self, Addition, PdpStep};
 use super::{Actor, ServiceError};
 use crate::db::{self, Db};
 use crate::services::access::Role;
-use crate::store::codes::day;
 use crate::store::episodes::releases_on_file;
-
-/// A branch's staff who may sit on a staffing (index staff_branch): every active account but
-/// an admin.
-pub const TEAM_SQL: &str = "SELECT id, name, initials, role FROM staff WHERE branch_id = $1 AND active = 1 \
-         AND role <> 'admin' ORDER BY name, id";
+use crate::store::{episodes as stored, staffing};
 
 /// Someone of the branch who may sit on a staffing team (R18), in the seat their role takes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,10 +32,7 @@ pub async fn branch_team(
     conn: &mut sqlx::AnyConnection,
     branch_id: i64,
 ) -> Result<Vec<Seat>, ServiceError> {
-    let rows: Vec<(i64, String, String, String)> = sqlx::query_as(TEAM_SQL)
-        .bind(branch_id)
-        .fetch_all(&mut *conn)
-        .await?;
+    let rows = staffing::team(conn, branch_id).await?;
     Ok(rows
         .into_iter()
         .filter_map(|(staff_id, name, initials, role)| {
@@ -79,9 +71,7 @@ async fn owner(
     conn: &mut sqlx::AnyConnection,
     episode_id: i64,
 ) -> Result<(i64, i64), ServiceError> {
-    sqlx::query_as("SELECT branch_id, participant_id FROM episodes WHERE id = $1")
-        .bind(episode_id)
-        .fetch_optional(&mut *conn)
+    stored::owner(conn, episode_id)
         .await?
         .ok_or_else(|| ServiceError::NotFound(format!("episode {episode_id}")))
 }
@@ -358,14 +348,7 @@ async fn add_re_step(
     on: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<(), ServiceError> {
-    let on_file: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM pdp_steps WHERE participant_id = $1 AND starts_on = $2 AND code = 'RE'",
-    )
-    .bind(participant)
-    .bind(day(on))
-    .fetch_optional(&mut *conn)
-    .await?;
-    if on_file.is_some() {
+    if crate::store::participants::re_step_on_file(conn, participant, on).await? {
         return Ok(());
     }
     participants::add_in(

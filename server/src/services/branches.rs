@@ -9,11 +9,8 @@ use utoipa::ToSchema;
 use super::{Actor, ServiceError};
 use crate::db::{self, Db};
 use crate::store::audit::{self, Entry};
-use crate::store::codes::{day, parse_day};
-
-/// A branch's closure days (primary key branch_id, on_date).
-pub const CLOSURES_SQL: &str =
-    "SELECT on_date, name FROM office_closures WHERE branch_id = $1 ORDER BY on_date";
+use crate::store::branches as stored;
+use crate::store::codes::parse_day;
 
 /// A day a branch's office is closed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -40,18 +37,10 @@ pub async fn add_closure(
         )));
     }
     let mut tx = db::begin_write(db).await?;
-    let branch: Option<i64> = sqlx::query_scalar("SELECT id FROM branches WHERE id = $1")
-        .bind(branch_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-    branch.ok_or_else(|| ServiceError::NotFound(format!("branch {branch_id}")))?;
-    let inserted =
-        sqlx::query("INSERT INTO office_closures (branch_id, on_date, name) VALUES ($1, $2, $3)")
-            .bind(branch_id)
-            .bind(day(closure.on))
-            .bind(name)
-            .execute(&mut *tx)
-            .await;
+    if !stored::exists(&mut tx, branch_id).await? {
+        return Err(ServiceError::NotFound(format!("branch {branch_id}")));
+    }
+    let inserted = stored::insert_closure(&mut tx, branch_id, closure.on, name).await;
     match inserted {
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
             return Err(ServiceError::Invalid(format!(
@@ -82,10 +71,7 @@ pub async fn add_closure(
 
 /// The closure days of branch `branch_id`, in date order.
 pub async fn closures(db: &Db, branch_id: i64) -> Result<Vec<ClosureDay>, ServiceError> {
-    let rows: Vec<(String, String)> = sqlx::query_as(CLOSURES_SQL)
-        .bind(branch_id)
-        .fetch_all(&db.pool)
-        .await?;
+    let rows = stored::closures(db, branch_id).await?;
     rows.into_iter()
         .map(|(on, name)| {
             Ok(ClosureDay {

@@ -14,14 +14,12 @@ use super::{Actor, ServiceError};
 use crate::db::{self, Backend, Db};
 use crate::store::audit::{self, Entry};
 use crate::store::cache::CalendarCache;
-use crate::store::codes::{code, day, flag, instant, optional_flag, time};
+use crate::store::codes::{day, instant};
 use crate::store::episodes::{
-    EpisodeRecord, branch_calendar, branch_office, load, load_many, releases_on_file,
+    self as stored, EpisodeRecord, NewEpisode, branch_calendar, branch_office, load, load_many,
+    releases_on_file,
 };
-
-/// An episode's latest changes, newest first (index audit_log_entity).
-pub const CONFLICT_SQL: &str = "SELECT action, actor, at FROM audit_log WHERE entity = 'episode' AND entity_id = $1 \
-         ORDER BY id DESC LIMIT $2";
+use crate::store::{participants, staffing, tasks};
 
 /// Where an episode stands after a change.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -165,19 +163,10 @@ pub async fn open_in(
     } else {
         ReportedBy::Department
     };
-    let participant: Option<(i64, Option<i64>, String)> =
-        sqlx::query_as("SELECT branch_id, coach_id, display_name FROM participants WHERE id = $1")
-            .bind(participant_id)
-            .fetch_optional(&mut *conn)
-            .await?;
-    let (branch_id, coach_id, name) = participant
+    let (branch_id, coach_id, name) = participants::branch_coach_name(conn, participant_id)
+        .await?
         .ok_or_else(|| ServiceError::NotFound(format!("participant {participant_id}")))?;
-    let open: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM episodes WHERE participant_id = $1 AND closed = 0")
-            .bind(participant_id)
-            .fetch_optional(&mut *conn)
-            .await?;
-    if let Some(open) = open {
+    if let Some(open) = stored::open_episode_of(conn, participant_id).await? {
         return Err(ServiceError::Invalid(format!(
             "{name} already has an open re-engagement episode (number {open}). Record this miss there."
         )));
@@ -189,27 +178,16 @@ pub async fn open_in(
     let facts = EpisodeFacts::new(name, trigger.clone());
     let derived = derive(&facts, today, &calendar);
     let at = instant(now);
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO episodes (participant_id, branch_id, coach_id, trigger_kind, trigger_what, \
-         missed_on, missed_at, reported_by, stage, closed, next_due_on, version, created_at, \
-         updated_at, aware_on) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $12, $12, $13) RETURNING id",
-    )
-    .bind(participant_id)
-    .bind(branch_id)
-    .bind(coach_id)
-    .bind(code(&trigger.kind))
-    .bind(trigger.what.trim())
-    .bind(day(trigger.on))
-    .bind(trigger.at.map(time))
-    .bind(code(&trigger.reported_by))
-    .bind(code(&derived.stage))
-    .bind(flag(derived.closed))
-    .bind(derived.due_column())
-    .bind(&at)
-    .bind(trigger.aware_on.map(day))
-    .fetch_one(&mut *conn)
-    .await?;
+    let new = NewEpisode {
+        participant_id,
+        branch_id,
+        coach_id,
+        trigger: &trigger,
+        stage: &derived.stage,
+        closed: derived.closed,
+        next_due_on: &derived.due_column(),
+    };
+    let id = stored::insert(conn, &new, &at).await?;
     let entry = Entry::at(
         now,
         &actor.email,
@@ -473,19 +451,17 @@ pub async fn record_change(
     let episode_id = record.id;
     let derived = derive(&after, today, calendar);
     let before_stage = episode::stage(&record.facts, today, calendar);
-    let updated = sqlx::query(
-        "UPDATE episodes SET stage = $1, closed = $2, next_due_on = $3, version = version + 1, \
-         updated_at = $4 WHERE id = $5 AND version = $6",
+    let updated = stored::set_derived(
+        conn,
+        episode_id,
+        expected_version,
+        &derived.stage,
+        derived.closed,
+        &derived.due_column(),
+        &at,
     )
-    .bind(code(&derived.stage))
-    .bind(flag(derived.closed))
-    .bind(derived.due_column())
-    .bind(&at)
-    .bind(episode_id)
-    .bind(expected_version)
-    .execute(&mut *conn)
     .await?;
-    if updated.rows_affected() != 1 {
+    if updated != 1 {
         return Err(conflict(conn, record, expected_version).await?);
     }
     let version = expected_version + 1;
@@ -563,11 +539,7 @@ async fn conflict(
     expected_version: i64,
 ) -> Result<ServiceError, ServiceError> {
     let newer = (record.version - expected_version).clamp(1, 20);
-    let rows: Vec<(String, String, String)> = sqlx::query_as(CONFLICT_SQL)
-        .bind(record.id.to_string())
-        .bind(newer)
-        .fetch_all(&mut *conn)
-        .await?;
+    let rows = audit::latest_of_episode(conn, record.id, newer).await?;
     let changes = rows
         .into_iter()
         .rev()
@@ -595,68 +567,19 @@ async fn write(
     let id = record.id;
     match transition {
         Transition::LogAttempt(attempt) => {
-            sqlx::query(
-                "INSERT INTO attempts (episode_id, on_date, method, outcome, response_window, \
-                 by_initials, note, created_at, by_staff_id, by_contractor) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-            )
-            .bind(id)
-            .bind(day(attempt.on))
-            .bind(code(&attempt.method))
-            .bind(code(&attempt.outcome))
-            .bind(
-                attempt
-                    .response_window
-                    .map(|w| i64::from(w.business_days())),
-            )
-            .bind(&attempt.by_initials)
-            .bind(attempt.note.as_deref())
-            .bind(at)
-            .bind(actor.staff_id)
-            .bind(flag(attempt.by_contractor))
-            .execute(&mut *conn)
-            .await?;
+            stored::insert_attempt(conn, id, attempt, actor.staff_id, at).await?;
         }
         Transition::RecordContact { on, plan_adjusted } => {
-            sqlx::query("UPDATE episodes SET contact_on = $1, plan_adjusted = $2 WHERE id = $3")
-                .bind(day(*on))
-                .bind(flag(*plan_adjusted))
-                .bind(id)
-                .execute(&mut *conn)
-                .await?;
+            stored::set_contact(conn, id, *on, *plan_adjusted).await?;
         }
         Transition::ScheduleAppointment { on, at } => {
-            sqlx::query(
-                "UPDATE episodes SET appointment_on = $1, appointment_at = $2, scheduled_on = $3, \
-                 notice_mailed_on = NULL WHERE id = $4",
-            )
-            .bind(day(*on))
-            .bind(at.map(time))
-            .bind(day(today))
-            .bind(id)
-            .execute(&mut *conn)
-            .await?;
+            stored::set_appointment(conn, id, *on, *at, today).await?;
         }
         Transition::RecordNoticeMailed { on } => {
-            sqlx::query("UPDATE episodes SET notice_mailed_on = $1 WHERE id = $2")
-                .bind(day(*on))
-                .bind(id)
-                .execute(&mut *conn)
-                .await?;
+            stored::set_notice_mailed(conn, id, *on).await?;
         }
         Transition::AddMissingInfo(item) => {
-            let task: i64 = sqlx::query_scalar(
-                "INSERT INTO tasks (episode_id, kind, blocks_decision, description, requested_on, \
-                 resolved_on, created_at) VALUES ($1, $2, 1, $3, $4, $5, $6) RETURNING id",
-            )
-            .bind(id)
-            .bind(code(&item.kind))
-            .bind(&item.description)
-            .bind(day(item.requested_on))
-            .bind(item.resolved_on.map(day))
-            .bind(at)
-            .fetch_one(&mut *conn)
-            .await?;
+            let task = tasks::insert_missing_info(conn, id, item, at).await?;
             record.missing_info_ids.push(task);
         }
         Transition::ResolveMissingInfo { index, on } => {
@@ -665,11 +588,7 @@ async fn write(
                 .get(*index)
                 .copied()
                 .ok_or_else(|| ServiceError::Refused(Refusal::NoSuchItem(*index)))?;
-            sqlx::query("UPDATE tasks SET resolved_on = $1 WHERE id = $2")
-                .bind(day(*on))
-                .bind(task)
-                .execute(&mut *conn)
-                .await?;
+            tasks::resolve(conn, task, *on).await?;
         }
         Transition::RecordStaffing(_) => {
             // As `core` leaves it: the confirmations of an unchanged team carried over.
@@ -678,74 +597,16 @@ async fn write(
                 .as_ref()
                 .ok_or(ServiceError::Refused(Refusal::NoStaffing))?;
             if let Some(previous) = record.staffing_id {
-                sqlx::query(
-                    "UPDATE staffings SET superseded_at = $1, superseded_reason = $2 WHERE id = $3",
+                staffing::supersede(
+                    conn,
+                    previous,
+                    at,
+                    "replaced by a corrected staffing record",
                 )
-                .bind(at)
-                .bind("replaced by a corrected staffing record")
-                .bind(previous)
-                .execute(&mut *conn)
                 .await?;
             }
-            let staffing_id: i64 = sqlx::query_scalar(
-                "INSERT INTO staffings (episode_id, held_on, participant_attended, gc_exempt, \
-                 gc_outside_control, gc_household_issue, gc_department_failed, strategies, \
-                 next_steps, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
-            )
-            .bind(id)
-            .bind(day(staffing.held_on))
-            .bind(flag(staffing.participant_attended))
-            .bind(optional_flag(staffing.good_cause.exempt))
-            .bind(optional_flag(staffing.good_cause.outside_control))
-            .bind(optional_flag(staffing.good_cause.household_issue))
-            .bind(optional_flag(staffing.good_cause.department_failed))
-            .bind(json!(staffing.recommended_strategies).to_string())
-            .bind(json!(staffing.pdp_next_steps).to_string())
-            .bind(at)
-            .fetch_one(&mut *conn)
-            .await?;
-            for (position, member) in staffing.members.iter().enumerate() {
-                sqlx::query(
-                    "INSERT INTO staffing_members (staffing_id, position, initials, role, staff_id, \
-                     confirmed_on, confirmed_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                )
-                .bind(staffing_id)
-                .bind(position as i64)
-                .bind(&member.initials)
-                .bind(code(&member.role))
-                .bind(member.staff_id)
-                .bind(member.confirmed_on.map(day))
-                .bind(member.confirmed_on.map(|_| at))
-                .execute(&mut *conn)
-                .await?;
-            }
-            for (position, partner) in staffing.partners.iter().enumerate() {
-                sqlx::query(
-                    "INSERT INTO staffing_partners (staffing_id, position, name, signed_on, expires_on) \
-                     VALUES ($1, $2, $3, $4, $5)",
-                )
-                .bind(staffing_id)
-                .bind(position as i64)
-                .bind(&partner.name)
-                .bind(partner.release.as_ref().map(|r| day(r.signed_on)))
-                .bind(partner.release.as_ref().and_then(|r| r.expires_on).map(day))
-                .execute(&mut *conn)
-                .await?;
-            }
-            for finding in &staffing.barrier_review {
-                sqlx::query(
-                    "INSERT INTO barrier_findings (staffing_id, area, who, present, \
-                     accommodation_offered, affected_participation, notes) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                )
-                .bind(staffing_id)
-                .bind(code(&finding.area))
-                .bind(code(&finding.who))
-                .bind(flag(finding.present))
-                .bind(finding.accommodation_offered.as_deref())
-                .bind(optional_flag(finding.affected_participation))
-                .bind(finding.notes.as_deref())
-                .execute(&mut *conn)
+            let staffing_id = staffing::insert(conn, id, staffing, at).await?;
+            staffing::insert_findings(conn, staffing_id, &staffing.barrier_review)
                 .await
                 .map_err(|error| match error {
                     sqlx::Error::Database(e) if e.is_unique_violation() => ServiceError::Invalid(
@@ -754,108 +615,48 @@ async fn write(
                     ),
                     other => other.into(),
                 })?;
-            }
             record.staffing_id = Some(staffing_id);
         }
         Transition::ConfirmPresence { staff_id, on } => {
             let staffing_id = record
                 .staffing_id
                 .ok_or(ServiceError::Refused(Refusal::NoStaffing))?;
-            sqlx::query(
-                "UPDATE staffing_members SET confirmed_on = $1, confirmed_at = $2 \
-                 WHERE staffing_id = $3 AND staff_id = $4",
-            )
-            .bind(day(*on))
-            .bind(at)
-            .bind(staffing_id)
-            .bind(*staff_id)
-            .execute(&mut *conn)
-            .await?;
+            staffing::confirm_presence(conn, staffing_id, *staff_id, *on, at).await?;
         }
         Transition::GiveGoodCause { on, reason } => {
             // R23: no staffing; the case manager's reason.
-            let decision_id: i64 = sqlx::query_scalar(
-                "INSERT INTO decisions (episode_id, staffing_id, outcome, decided_on, created_at, \
-                 case_manager_reason) VALUES ($1, NULL, $2, $3, $4, $5) RETURNING id",
-            )
-            .bind(id)
-            .bind(code(&reengage_core::episode::DecisionOutcome::GoodCause))
-            .bind(day(*on))
-            .bind(at)
-            .bind(reason.trim())
-            .fetch_one(&mut *conn)
-            .await?;
+            let decision_id = staffing::insert_good_cause(conn, id, *on, reason.trim(), at).await?;
             record.decision_id = Some(decision_id);
         }
         Transition::Decide(decision) => {
             let staffing_id = record
                 .staffing_id
                 .ok_or(ServiceError::Refused(Refusal::NoStaffing))?;
-            let decision_id: i64 = sqlx::query_scalar(
-                "INSERT INTO decisions (episode_id, staffing_id, outcome, decided_on, created_at) \
-                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            let decision_id = staffing::insert_decision(
+                conn,
+                id,
+                staffing_id,
+                &decision.outcome,
+                decision.decided_on,
+                at,
             )
-            .bind(id)
-            .bind(staffing_id)
-            .bind(code(&decision.outcome))
-            .bind(day(decision.decided_on))
-            .bind(at)
-            .fetch_one(&mut *conn)
             .await?;
             record.decision_id = Some(decision_id);
         }
         Transition::FinalizeDq1 { on, .. } => {
-            sqlx::query("UPDATE episodes SET finalized_on = $1 WHERE id = $2")
-                .bind(day(*on))
-                .bind(id)
-                .execute(&mut *conn)
-                .await?;
+            stored::set_finalized(conn, id, *on).await?;
             if let Some(decision) = record.decision_id {
-                sqlx::query("UPDATE decisions SET finalized_on = $1 WHERE id = $2")
-                    .bind(day(*on))
-                    .bind(decision)
-                    .execute(&mut *conn)
-                    .await?;
+                staffing::finalize_decision(conn, decision, *on).await?;
             }
         }
         Transition::RecordPostDq1Steps(steps) => {
-            sqlx::query(
-                "UPDATE episodes SET re_step_recorded = $1, pdp_copy_to_participant = $2, \
-                 dq1_selected_on_page = $3, one_case_note = $4, resources_offered = $5, \
-                 tracs_page_finalized = $6 WHERE id = $7",
-            )
-            .bind(flag(steps.re_step_recorded))
-            .bind(flag(steps.pdp_copy_to_participant))
-            .bind(flag(steps.dq1_selected_on_page))
-            .bind(flag(steps.one_case_note))
-            .bind(flag(steps.resources_offered))
-            .bind(flag(steps.page_finalized))
-            .bind(id)
-            .execute(&mut *conn)
-            .await?;
+            stored::set_post_dq1(conn, id, steps).await?;
         }
         Transition::RequestNewStaffing { reason } => {
             // R24: the earlier decision and staffing stay in the history, marked superseded.
-            for table in ["decisions", "staffings"] {
-                sqlx::query(&format!(
-                    "UPDATE {table} SET superseded_at = $1, superseded_reason = $2 \
-                     WHERE episode_id = $3 AND superseded_at IS NULL"
-                ))
-                .bind(at)
-                .bind(reason.trim())
-                .bind(id)
-                .execute(&mut *conn)
-                .await?;
-            }
+            staffing::supersede_current(conn, id, at, reason.trim()).await?;
             // The steps after a DQ1 follow the new decision (core's `apply` clears them too).
-            sqlx::query(
-                "UPDATE episodes SET finalized_on = NULL, re_step_recorded = 0, \
-                 pdp_copy_to_participant = 0, dq1_selected_on_page = 0, one_case_note = 0, \
-                 resources_offered = 0, tracs_page_finalized = 0 WHERE id = $1",
-            )
-            .bind(id)
-            .execute(&mut *conn)
-            .await?;
+            stored::clear_post_dq1(conn, id).await?;
             record.staffing_id = None;
             record.decision_id = None;
         }

@@ -62,11 +62,9 @@ pub(crate) async fn episode_must_exist(
     conn: &mut sqlx::AnyConnection,
     id: i64,
 ) -> Result<(), ServiceError> {
-    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM episodes WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    found
-        .map(|_| ())
-        .ok_or_else(|| ServiceError::NotFound(format!("episode {id}")))
+    if crate::store::episodes::exists(conn, id).await? {
+        Ok(())
+    } else {
+        Err(ServiceError::NotFound(format!("episode {id}")))
+    }
 }

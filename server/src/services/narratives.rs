@@ -14,11 +14,8 @@ use serde_json::json;
 use super::{Actor, ServiceError};
 use crate::db::{self, Db};
 use crate::store::audit::{self, Entry};
-use crate::store::codes::{code, from_code, instant};
-
-/// The saved narratives of an episode (index narratives_episode).
-pub const LIST_SQL: &str = "SELECT id, kind, body, author_id, updated_at, draft_of FROM narratives \
-         WHERE episode_id = $1 ORDER BY id";
+use crate::store::codes::{from_code, instant};
+use crate::store::narratives as stored;
 
 /// The longest narrative accepted, in characters.
 pub const MAX_CHARS: usize = 20_000;
@@ -124,17 +121,15 @@ pub async fn write(
     let mut tx = db::begin_write(db).await?;
     super::episode_must_exist(&mut tx, episode_id).await?;
     let at = instant(now);
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO narratives (episode_id, kind, body, author_id, created_at, updated_at, draft_of) \
-         VALUES ($1, $2, $3, $4, $5, $5, $6) RETURNING id",
+    let id = stored::insert(
+        &mut tx,
+        episode_id,
+        &kind,
+        &body,
+        actor.staff_id,
+        &at,
+        draft_of,
     )
-    .bind(episode_id)
-    .bind(code(&kind))
-    .bind(&body)
-    .bind(actor.staff_id)
-    .bind(&at)
-    .bind(draft_of)
-    .fetch_one(&mut *tx)
     .await?;
     let entry = Entry::at(
         now,
@@ -174,23 +169,12 @@ pub async fn edit(
 ) -> Result<Narrative, ServiceError> {
     let body = checked(body)?;
     let mut tx = db::begin_write(db).await?;
-    type Before = (i64, String, String, Option<i64>, Option<String>);
-    let before: Option<Before> = sqlx::query_as(
-        "SELECT episode_id, kind, body, author_id, draft_of FROM narratives WHERE id = $1",
-    )
-    .bind(id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let (episode_id, kind, old, author_id, draft_of) =
-        before.ok_or_else(|| ServiceError::NotFound(format!("narrative {id}")))?;
+    let (episode_id, kind, old, author_id, draft_of) = stored::before(&mut tx, id)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound(format!("narrative {id}")))?;
     let kind: NarrativeType = from_code("narratives.kind", &kind)?;
     let at = instant(now);
-    sqlx::query("UPDATE narratives SET body = $1, updated_at = $2 WHERE id = $3")
-        .bind(&body)
-        .bind(&at)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+    stored::set_body(&mut tx, id, &body, &at).await?;
     let entry = Entry::at(
         now,
         &actor.email,
@@ -218,11 +202,7 @@ pub async fn edit(
 
 /// The saved narratives of an episode, oldest first.
 pub async fn list(db: &Db, episode_id: i64) -> Result<Vec<Narrative>, ServiceError> {
-    type Row = (i64, String, String, Option<i64>, String, Option<String>);
-    let rows: Vec<Row> = sqlx::query_as(LIST_SQL)
-        .bind(episode_id)
-        .fetch_all(&db.pool)
-        .await?;
+    let rows = stored::list(db, episode_id).await?;
     rows.into_iter()
         .map(|(id, kind, body, author_id, updated_at, draft_of)| {
             Ok(Narrative {

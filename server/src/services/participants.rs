@@ -9,19 +9,9 @@ use utoipa::ToSchema;
 use super::{Actor, ServiceError};
 use crate::db::{self, Backend, Db};
 use crate::store::audit::{self, Entry};
-use crate::store::codes::{day, instant, parse_day, parse_optional_day, time};
+use crate::store::codes::{instant, parse_day, parse_optional_day};
+use crate::store::participants as stored;
 use sqlx::AnyConnection;
-
-/// A participant's PDP steps (index pdp_steps_participant).
-pub const PDP_STEPS_SQL: &str = "SELECT code, starts_on, ends_on, scheduled_time, attendance_hours FROM pdp_steps \
-         WHERE participant_id = $1 ORDER BY starts_on, id";
-
-/// A participant's exemption periods (index exemptions_participant).
-pub const EXEMPTIONS_SQL: &str =
-    "SELECT from_on, to_on, reason FROM exemptions WHERE participant_id = $1 ORDER BY from_on, id";
-
-/// A participant's MCS 3010 releases (index releases_participant).
-pub const RELEASES_SQL: &str = "SELECT partner, signed_on, expires_on FROM releases WHERE participant_id = $1 ORDER BY partner, id";
 
 /// A new participant.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -124,25 +114,21 @@ pub async fn create(
         .filter(|d| !d.is_empty())
         .map_or_else(|| format!("{first} {last}"), str::to_owned);
     let mut tx = db::begin_write(db).await?;
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO participants (branch_id, case_number, first_name, last_name, display_name, phone, \
-         email, address, coach_id, contractor_id, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
-    )
-    .bind(new.branch_id)
-    .bind(&case_number)
-    .bind(&first)
-    .bind(&last)
-    .bind(&display)
-    .bind(new.phone.as_deref())
-    .bind(new.email.as_deref())
-    .bind(new.address.as_deref())
-    .bind(new.coach_id)
-    .bind(new.contractor_id)
-    .bind(instant(now))
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(|e| unique(e, format!("Case number {case_number} is already on file.")))?;
+    let row = stored::NewRow {
+        branch_id: new.branch_id,
+        case_number: &case_number,
+        first_name: &first,
+        last_name: &last,
+        display_name: &display,
+        phone: new.phone.as_deref(),
+        email: new.email.as_deref(),
+        address: new.address.as_deref(),
+        coach_id: new.coach_id,
+        contractor_id: new.contractor_id,
+    };
+    let id = stored::insert(&mut tx, &row, &instant(now))
+        .await
+        .map_err(|e| unique(e, format!("Case number {case_number} is already on file.")))?;
     let entry = Entry::at(
         now,
         &actor.email,
@@ -192,11 +178,9 @@ pub async fn add_in(
     addition: Addition,
     now: DateTime<Utc>,
 ) -> Result<(), ServiceError> {
-    let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM participants WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    exists.ok_or_else(|| ServiceError::NotFound(format!("participant {id}")))?;
+    if !stored::exists(conn, id).await? {
+        return Err(ServiceError::NotFound(format!("participant {id}")));
+    }
     let at = instant(now);
     let (action, after) = match &addition {
         Addition::PdpStep(step) => {
@@ -206,22 +190,16 @@ pub async fn add_in(
                     "The step ends before it starts.".into(),
                 ));
             }
-            // The hours travel as text: sqlx's `Any` sends a NULL double as a 4-byte float,
-            // and PostgreSQL then refuses the next 8-byte double bound to the statement it
-            // prepared for it on that connection ("incorrect binary data format").
-            sqlx::query(
-                "INSERT INTO pdp_steps (participant_id, code, starts_on, ends_on, scheduled_time, \
-                 attendance_hours, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, CAST($6 AS DOUBLE PRECISION), $7)",
+            stored::insert_pdp_step(
+                conn,
+                id,
+                &code,
+                step.starts_on,
+                step.ends_on,
+                step.scheduled_time,
+                step.attendance_hours,
+                &at,
             )
-            .bind(id)
-            .bind(&code)
-            .bind(day(step.starts_on))
-            .bind(step.ends_on.map(day))
-            .bind(step.scheduled_time.map(time))
-            .bind(step.attendance_hours.map(|hours| hours.to_string()))
-            .bind(&at)
-            .execute(&mut *conn)
             .await?;
             ("pdp_step.added", json!(step))
         }
@@ -231,12 +209,7 @@ pub async fn add_in(
                     "The exemption ends before it starts.".into(),
                 ));
             }
-            sqlx::query("INSERT INTO exemptions (participant_id, from_on, to_on, reason) VALUES ($1, $2, $3, $4)")
-                .bind(id)
-                .bind(day(period.from))
-                .bind(period.to.map(day))
-                .bind(period.reason.as_deref())
-                .execute(&mut *conn)
+            stored::insert_exemption(conn, id, period.from, period.to, period.reason.as_deref())
                 .await?;
             ("exemption.added", json!(period))
         }
@@ -250,15 +223,8 @@ pub async fn add_in(
                     "The release expires before it was signed.".into(),
                 ));
             }
-            sqlx::query(
-                "INSERT INTO releases (participant_id, partner, signed_on, expires_on) VALUES ($1, $2, $3, $4)",
-            )
-            .bind(id)
-            .bind(&partner)
-            .bind(day(release.signed_on))
-            .bind(release.expires_on.map(day))
-            .execute(&mut *conn)
-            .await?;
+            stored::insert_release(conn, id, &partner, release.signed_on, release.expires_on)
+                .await?;
             ("release.added", json!(release))
         }
     };
@@ -275,33 +241,9 @@ pub async fn add_in(
     Ok(())
 }
 
-type ParticipantRow = (
-    i64,
-    i64,
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-    i64,
-    Option<String>,
-    Option<String>,
-    i64,
-    Option<i64>,
-    Option<i64>,
-);
-
-type StepRow = (String, String, Option<String>, Option<String>, Option<f64>);
-
 /// Participant `id` with their PDP steps, exemptions and releases.
 pub async fn get(db: &Db, id: i64) -> Result<Participant, ServiceError> {
-    let row: Option<ParticipantRow> = sqlx::query_as(
-        "SELECT id, branch_id, case_number, first_name, last_name, display_name, phone, phone_in_service, \
-         email, address, address_verified, coach_id, contractor_id FROM participants WHERE id = $1",
-    )
-    .bind(id)
-    .fetch_optional(&db.pool)
-    .await?;
+    let row = stored::row(db, id).await?;
     let (
         id,
         branch_id,
@@ -317,10 +259,7 @@ pub async fn get(db: &Db, id: i64) -> Result<Participant, ServiceError> {
         coach_id,
         contractor_id,
     ) = row.ok_or_else(|| ServiceError::NotFound(format!("participant {id}")))?;
-    let steps: Vec<StepRow> = sqlx::query_as(PDP_STEPS_SQL)
-        .bind(id)
-        .fetch_all(&db.pool)
-        .await?;
+    let steps = stored::pdp_steps(db, id).await?;
     let mut pdp_steps = Vec::new();
     for (code, starts, ends, at, hours) in steps {
         pdp_steps.push(PdpStep {
@@ -334,10 +273,7 @@ pub async fn get(db: &Db, id: i64) -> Result<Participant, ServiceError> {
             attendance_hours: hours,
         });
     }
-    let periods: Vec<(String, Option<String>, Option<String>)> = sqlx::query_as(EXEMPTIONS_SQL)
-        .bind(id)
-        .fetch_all(&db.pool)
-        .await?;
+    let periods = stored::exemptions(db, id).await?;
     let mut exemptions = Vec::new();
     for (from, to, reason) in periods {
         exemptions.push(ExemptionPeriod {
@@ -346,10 +282,7 @@ pub async fn get(db: &Db, id: i64) -> Result<Participant, ServiceError> {
             reason,
         });
     }
-    let files: Vec<(String, String, Option<String>)> = sqlx::query_as(RELEASES_SQL)
-        .bind(id)
-        .fetch_all(&db.pool)
-        .await?;
+    let files = stored::releases(db, id).await?;
     let mut releases = Vec::new();
     for (partner, signed, expires) in files {
         releases.push(ReleaseOnFile {

@@ -10,11 +10,8 @@ use utoipa::ToSchema;
 use super::{Actor, ServiceError};
 use crate::db::{self, Db};
 use crate::store::audit::{self, Entry};
-use crate::store::codes::{day, instant, parse_day, parse_optional_day};
-
-/// Every to-do of an episode (index tasks_episode).
-pub const LIST_SQL: &str = "SELECT id, kind, description, requested_on, resolved_on, blocks_decision FROM tasks \
-         WHERE episode_id = $1 ORDER BY id";
+use crate::store::codes::{instant, parse_day, parse_optional_day};
+use crate::store::tasks as stored;
 
 /// What kind of to-do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -61,16 +58,14 @@ pub async fn add(
     let mut tx = db::begin_write(db).await?;
     super::episode_must_exist(&mut tx, episode_id).await?;
     let kind = crate::store::codes::code(&new.kind);
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO tasks (episode_id, kind, blocks_decision, description, requested_on, created_at) \
-         VALUES ($1, $2, 0, $3, $4, $5) RETURNING id",
+    let id = stored::insert(
+        &mut tx,
+        episode_id,
+        &kind,
+        &description,
+        new.requested_on,
+        &instant(now),
     )
-    .bind(episode_id)
-    .bind(&kind)
-    .bind(&description)
-    .bind(day(new.requested_on))
-    .bind(instant(now))
-    .fetch_one(&mut *tx)
     .await?;
     let entry = Entry::at(
         now,
@@ -102,12 +97,9 @@ pub async fn done(
     now: DateTime<Utc>,
 ) -> Result<(), ServiceError> {
     let mut tx = db::begin_write(db).await?;
-    let task: Option<(i64, Option<String>)> =
-        sqlx::query_as("SELECT blocks_decision, resolved_on FROM tasks WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
-    let (blocks, resolved) = task.ok_or_else(|| ServiceError::NotFound(format!("task {id}")))?;
+    let (blocks, resolved) = stored::state(&mut tx, id)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound(format!("task {id}")))?;
     if blocks != 0 {
         return Err(ServiceError::Invalid(
             "This is missing information that blocks the decision: resolve it on the episode (missing-info-resolutions)."
@@ -117,11 +109,7 @@ pub async fn done(
     if resolved.is_some() {
         return Err(ServiceError::Invalid("This task is already done.".into()));
     }
-    sqlx::query("UPDATE tasks SET resolved_on = $1 WHERE id = $2")
-        .bind(day(on))
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+    stored::resolve(&mut tx, id, on).await?;
     let entry = Entry::at(
         now,
         &actor.email,
@@ -139,14 +127,9 @@ pub async fn done(
     Ok(())
 }
 
-type TaskRow = (i64, String, String, String, Option<String>, i64);
-
 /// Every to-do of an episode, blocking ones included, oldest first.
 pub async fn list(db: &Db, episode_id: i64) -> Result<Vec<Task>, ServiceError> {
-    let rows: Vec<TaskRow> = sqlx::query_as(LIST_SQL)
-        .bind(episode_id)
-        .fetch_all(&db.pool)
-        .await?;
+    let rows = stored::list(db, episode_id).await?;
     rows.into_iter()
         .map(|(id, kind, description, requested, resolved, blocks)| {
             // Blocking items are stored with core's missing-information kinds.

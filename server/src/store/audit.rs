@@ -16,6 +16,11 @@ pub const LAST_HASH_SQL: &str =
 pub const VERIFY_BATCH_SQL: &str = "SELECT id, at, actor, role, action, entity, entity_id, before, after, prev_hash, hash \
              FROM audit_log WHERE id > $1 ORDER BY id LIMIT $2";
 
+/// An episode's latest changes, newest first: what a version conflict reports (index
+/// audit_log_entity).
+pub const CONFLICT_SQL: &str = "SELECT action, actor, at FROM audit_log WHERE entity = 'episode' AND entity_id = $1 \
+         ORDER BY id DESC LIMIT $2";
+
 /// The `prev_hash` of the first entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -126,6 +131,20 @@ pub async fn append(
     .bind(&hash)
     .fetch_one(&mut *conn)
     .await
+}
+
+/// [`CONFLICT_SQL`]: the `newest` latest changes of episode `episode_id`, newest first, each
+/// `(action, actor, at)`.
+pub async fn latest_of_episode(
+    conn: &mut AnyConnection,
+    episode_id: i64,
+    newest: i64,
+) -> Result<Vec<(String, String, String)>, sqlx::Error> {
+    sqlx::query_as(CONFLICT_SQL)
+        .bind(episode_id.to_string())
+        .bind(newest)
+        .fetch_all(&mut *conn)
+        .await
 }
 
 /// The first place the chain is broken.

@@ -1,4 +1,5 @@
-//! An episode's stored records, read back as `core`'s `EpisodeFacts`.
+//! An episode's stored records, read back as `core`'s `EpisodeFacts`, and the rows of the
+//! episode and its attempts as a change writes them.
 
 use reengage_core::BusinessCalendar;
 use reengage_core::calendar::Closure;
@@ -7,7 +8,9 @@ use reengage_core::episode::*;
 use sqlx::{AnyConnection, Row, any::AnyRow};
 
 use super::StoreError;
-use super::codes::{from_code, parse_day, parse_optional_day, parse_optional_time};
+use super::codes::{
+    code, day, flag, from_code, parse_day, parse_optional_day, parse_optional_time, time,
+};
 
 /// A participant's MCS 3010 releases (index releases_participant).
 pub const RELEASES_ON_FILE_SQL: &str = "SELECT partner, signed_on, expires_on FROM releases WHERE participant_id = $1 \
@@ -630,4 +633,233 @@ fn partner_of(row: &AnyRow) -> Result<Partner, StoreError> {
             })
             .transpose()?,
     })
+}
+
+/// Whether episode `id` exists (primary key).
+pub async fn exists(conn: &mut AnyConnection, id: i64) -> Result<bool, sqlx::Error> {
+    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM episodes WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(found.is_some())
+}
+
+/// The branch and the participant of episode `id` (primary key).
+pub async fn owner(conn: &mut AnyConnection, id: i64) -> Result<Option<(i64, i64)>, sqlx::Error> {
+    sqlx::query_as("SELECT branch_id, participant_id FROM episodes WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await
+}
+
+/// The participant's open episode, if there is one (index episodes_one_open).
+pub async fn open_episode_of(
+    conn: &mut AnyConnection,
+    participant_id: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM episodes WHERE participant_id = $1 AND closed = 0")
+        .bind(participant_id)
+        .fetch_optional(&mut *conn)
+        .await
+}
+
+/// A new episode's row (R1): whose it is, what was missed, and the columns `core` derives.
+#[derive(Debug, Clone, Copy)]
+pub struct NewEpisode<'a> {
+    pub participant_id: i64,
+    pub branch_id: i64,
+    pub coach_id: Option<i64>,
+    pub trigger: &'a Trigger,
+    pub stage: &'a Stage,
+    pub closed: bool,
+    pub next_due_on: &'a str,
+}
+
+/// Writes a new episode at version 1, created and updated `at`; returns its id.
+pub async fn insert(
+    conn: &mut AnyConnection,
+    new: &NewEpisode<'_>,
+    at: &str,
+) -> Result<i64, sqlx::Error> {
+    let trigger = new.trigger;
+    sqlx::query_scalar(
+        "INSERT INTO episodes (participant_id, branch_id, coach_id, trigger_kind, trigger_what, \
+         missed_on, missed_at, reported_by, stage, closed, next_due_on, version, created_at, \
+         updated_at, aware_on) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $12, $12, $13) RETURNING id",
+    )
+    .bind(new.participant_id)
+    .bind(new.branch_id)
+    .bind(new.coach_id)
+    .bind(code(&trigger.kind))
+    .bind(trigger.what.trim())
+    .bind(day(trigger.on))
+    .bind(trigger.at.map(time))
+    .bind(code(&trigger.reported_by))
+    .bind(code(new.stage))
+    .bind(flag(new.closed))
+    .bind(new.next_due_on)
+    .bind(at)
+    .bind(trigger.aware_on.map(day))
+    .fetch_one(&mut *conn)
+    .await
+}
+
+/// The columns `core` derives, and the next version, of episode `id` if it is still at
+/// `expected_version`; returns how many rows changed (0: someone else's change came first).
+pub async fn set_derived(
+    conn: &mut AnyConnection,
+    id: i64,
+    expected_version: i64,
+    stage: &Stage,
+    closed: bool,
+    next_due_on: &str,
+    at: &str,
+) -> Result<u64, sqlx::Error> {
+    let updated = sqlx::query(
+        "UPDATE episodes SET stage = $1, closed = $2, next_due_on = $3, version = version + 1, \
+         updated_at = $4 WHERE id = $5 AND version = $6",
+    )
+    .bind(code(stage))
+    .bind(flag(closed))
+    .bind(next_due_on)
+    .bind(at)
+    .bind(id)
+    .bind(expected_version)
+    .execute(&mut *conn)
+    .await?;
+    Ok(updated.rows_affected())
+}
+
+/// R7, R9, R10: a contact attempt on episode `episode_id`, entered `at` by `staff_id`.
+pub async fn insert_attempt(
+    conn: &mut AnyConnection,
+    episode_id: i64,
+    attempt: &Attempt,
+    staff_id: Option<i64>,
+    at: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO attempts (episode_id, on_date, method, outcome, response_window, \
+         by_initials, note, created_at, by_staff_id, by_contractor) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(episode_id)
+    .bind(day(attempt.on))
+    .bind(code(&attempt.method))
+    .bind(code(&attempt.outcome))
+    .bind(
+        attempt
+            .response_window
+            .map(|w| i64::from(w.business_days())),
+    )
+    .bind(&attempt.by_initials)
+    .bind(attempt.note.as_deref())
+    .bind(at)
+    .bind(staff_id)
+    .bind(flag(attempt.by_contractor))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// R8: contact made on `on`, and whether the plan was adjusted.
+pub async fn set_contact(
+    conn: &mut AnyConnection,
+    id: i64,
+    on: chrono::NaiveDate,
+    plan_adjusted: bool,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE episodes SET contact_on = $1, plan_adjusted = $2 WHERE id = $3")
+        .bind(day(on))
+        .bind(flag(plan_adjusted))
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// The appointment, scheduled on `scheduled_on`; its notice is not yet mailed.
+pub async fn set_appointment(
+    conn: &mut AnyConnection,
+    id: i64,
+    on: chrono::NaiveDate,
+    at: Option<chrono::NaiveTime>,
+    scheduled_on: chrono::NaiveDate,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE episodes SET appointment_on = $1, appointment_at = $2, scheduled_on = $3, \
+         notice_mailed_on = NULL WHERE id = $4",
+    )
+    .bind(day(on))
+    .bind(at.map(time))
+    .bind(day(scheduled_on))
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// The day the appointment's notice was mailed.
+pub async fn set_notice_mailed(
+    conn: &mut AnyConnection,
+    id: i64,
+    on: chrono::NaiveDate,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE episodes SET notice_mailed_on = $1 WHERE id = $2")
+        .bind(day(on))
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// R26: the day the DQ1 was finalized.
+pub async fn set_finalized(
+    conn: &mut AnyConnection,
+    id: i64,
+    on: chrono::NaiveDate,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE episodes SET finalized_on = $1 WHERE id = $2")
+        .bind(day(on))
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// R27: the steps after a DQ1 as ticked.
+pub async fn set_post_dq1(
+    conn: &mut AnyConnection,
+    id: i64,
+    steps: &PostDq1Steps,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE episodes SET re_step_recorded = $1, pdp_copy_to_participant = $2, \
+         dq1_selected_on_page = $3, one_case_note = $4, resources_offered = $5, \
+         tracs_page_finalized = $6 WHERE id = $7",
+    )
+    .bind(flag(steps.re_step_recorded))
+    .bind(flag(steps.pdp_copy_to_participant))
+    .bind(flag(steps.dq1_selected_on_page))
+    .bind(flag(steps.one_case_note))
+    .bind(flag(steps.resources_offered))
+    .bind(flag(steps.page_finalized))
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// R24: no DQ1 finalized and none of the steps after it: they follow the new decision.
+pub async fn clear_post_dq1(conn: &mut AnyConnection, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE episodes SET finalized_on = NULL, re_step_recorded = 0, \
+         pdp_copy_to_participant = 0, dq1_selected_on_page = 0, one_case_note = 0, \
+         resources_offered = 0, tracs_page_finalized = 0 WHERE id = $1",
+    )
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }

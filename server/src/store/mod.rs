@@ -1,12 +1,17 @@
 //! Reading and writing the records of docs/rules.md — the same SQL on both backends.
 
 pub mod audit;
+pub mod branches;
 pub mod cache;
 pub mod codes;
 pub mod episodes;
 pub mod lists;
 pub mod lookups;
+pub mod narratives;
+pub mod participants;
 pub mod queries;
+pub mod staffing;
+pub mod tasks;
 
 use thiserror::Error;
 

@@ -149,7 +149,7 @@ pub fn all() -> Vec<ListQuery> {
             small_sort: Some("one branch's staff"),
             ..query(
                 "team of a branch",
-                crate::services::actions::TEAM_SQL,
+                crate::store::staffing::TEAM_SQL,
                 vec![Branch],
             )
         },
@@ -208,17 +208,17 @@ pub fn all() -> Vec<ListQuery> {
         ),
         query(
             "narratives of an episode",
-            crate::services::narratives::LIST_SQL,
+            crate::store::narratives::LIST_SQL,
             vec![Episode],
         ),
         query(
             "tasks of an episode",
-            crate::services::tasks::LIST_SQL,
+            crate::store::tasks::LIST_SQL,
             vec![Episode],
         ),
         query(
             "latest changes of an episode",
-            crate::services::episodes::CONFLICT_SQL,
+            crate::store::audit::CONFLICT_SQL,
             vec![Text("1"), Int(20)],
         ),
         // A participant's records.
@@ -234,24 +234,24 @@ pub fn all() -> Vec<ListQuery> {
         ),
         query(
             "PDP steps of a participant",
-            crate::services::participants::PDP_STEPS_SQL,
+            crate::store::participants::PDP_STEPS_SQL,
             vec![Participant],
         ),
         query(
             "exemption periods of a participant",
-            crate::services::participants::EXEMPTIONS_SQL,
+            crate::store::participants::EXEMPTIONS_SQL,
             vec![Participant],
         ),
         query(
             "releases of a participant",
-            crate::services::participants::RELEASES_SQL,
+            crate::store::participants::RELEASES_SQL,
             vec![Participant],
         ),
         // A branch's calendar.
         query("closure days of a branch", E::CLOSURES_SQL, vec![Branch]),
         query(
             "closure days of a branch, in order",
-            crate::services::branches::CLOSURES_SQL,
+            crate::store::branches::CLOSURES_SQL,
             vec![Branch],
         ),
         // The audit trail: each append reads the newest hash; verify walks the chain.

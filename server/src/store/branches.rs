@@ -1,0 +1,44 @@
+//! Branches (offices) and their closure days (docs/rules.md, Business days).
+
+use chrono::NaiveDate;
+use sqlx::AnyConnection;
+
+use super::codes::day;
+use crate::db::Db;
+
+/// A branch's closure days (primary key branch_id, on_date).
+pub const CLOSURES_SQL: &str =
+    "SELECT on_date, name FROM office_closures WHERE branch_id = $1 ORDER BY on_date";
+
+/// Whether branch `id` exists (primary key).
+pub async fn exists(conn: &mut AnyConnection, id: i64) -> Result<bool, sqlx::Error> {
+    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM branches WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(found.is_some())
+}
+
+/// A closure day of branch `branch_id`; one already on file is a unique violation.
+pub async fn insert_closure(
+    conn: &mut AnyConnection,
+    branch_id: i64,
+    on: NaiveDate,
+    name: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO office_closures (branch_id, on_date, name) VALUES ($1, $2, $3)")
+        .bind(branch_id)
+        .bind(day(on))
+        .bind(name)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// [`CLOSURES_SQL`]: the branch's closure days as stored, `(day, name)`, in date order.
+pub async fn closures(db: &Db, branch_id: i64) -> Result<Vec<(String, String)>, sqlx::Error> {
+    sqlx::query_as(CLOSURES_SQL)
+        .bind(branch_id)
+        .fetch_all(&db.pool)
+        .await
+}

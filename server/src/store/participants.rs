@@ -1,0 +1,232 @@
+//! Participants and what their file holds: PDP steps, exemption periods (R23) and MCS 3010
+//! releases (R19).
+
+use chrono::{NaiveDate, NaiveTime};
+use sqlx::AnyConnection;
+
+use super::codes::{day, time};
+use crate::db::Db;
+
+/// A participant's PDP steps (index pdp_steps_participant).
+pub const PDP_STEPS_SQL: &str = "SELECT code, starts_on, ends_on, scheduled_time, attendance_hours FROM pdp_steps \
+         WHERE participant_id = $1 ORDER BY starts_on, id";
+
+/// A participant's exemption periods (index exemptions_participant).
+pub const EXEMPTIONS_SQL: &str =
+    "SELECT from_on, to_on, reason FROM exemptions WHERE participant_id = $1 ORDER BY from_on, id";
+
+/// A participant's MCS 3010 releases (index releases_participant).
+pub const RELEASES_SQL: &str = "SELECT partner, signed_on, expires_on FROM releases WHERE participant_id = $1 ORDER BY partner, id";
+
+/// A participant's row: id, branch, case number, first, last and display names, phone,
+/// phone in service (0/1), email, address, address verified (0/1), coach, contractor.
+pub type ParticipantRow = (
+    i64,
+    i64,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    i64,
+    Option<String>,
+    Option<String>,
+    i64,
+    Option<i64>,
+    Option<i64>,
+);
+
+/// A PDP step as stored: code, first and last day, time, attendance hours.
+pub type StepRow = (String, String, Option<String>, Option<String>, Option<f64>);
+
+/// An exemption period as stored: first and last day, reason.
+pub type ExemptionRow = (String, Option<String>, Option<String>);
+
+/// A release as stored: partner, signed, expires.
+pub type ReleaseRow = (String, String, Option<String>);
+
+/// A new participant's row; its names as they are to be stored.
+#[derive(Debug, Clone, Copy)]
+pub struct NewRow<'a> {
+    pub branch_id: i64,
+    pub case_number: &'a str,
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub display_name: &'a str,
+    pub phone: Option<&'a str>,
+    pub email: Option<&'a str>,
+    pub address: Option<&'a str>,
+    pub coach_id: Option<i64>,
+    pub contractor_id: Option<i64>,
+}
+
+/// Writes a new participant, created `at`; returns the id. A case number already on file is
+/// a unique violation, a branch or coach that does not exist a foreign-key violation.
+pub async fn insert(
+    conn: &mut AnyConnection,
+    new: &NewRow<'_>,
+    at: &str,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO participants (branch_id, case_number, first_name, last_name, display_name, phone, \
+         email, address, coach_id, contractor_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+    )
+    .bind(new.branch_id)
+    .bind(new.case_number)
+    .bind(new.first_name)
+    .bind(new.last_name)
+    .bind(new.display_name)
+    .bind(new.phone)
+    .bind(new.email)
+    .bind(new.address)
+    .bind(new.coach_id)
+    .bind(new.contractor_id)
+    .bind(at)
+    .fetch_one(&mut *conn)
+    .await
+}
+
+/// Whether participant `id` exists (primary key).
+pub async fn exists(conn: &mut AnyConnection, id: i64) -> Result<bool, sqlx::Error> {
+    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM participants WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(found.is_some())
+}
+
+/// Participant `id`'s branch, coach and display name (primary key).
+pub async fn branch_coach_name(
+    conn: &mut AnyConnection,
+    id: i64,
+) -> Result<Option<(i64, Option<i64>, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT branch_id, coach_id, display_name FROM participants WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await
+}
+
+/// Participant `id`'s row (primary key).
+pub async fn row(db: &Db, id: i64) -> Result<Option<ParticipantRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, branch_id, case_number, first_name, last_name, display_name, phone, phone_in_service, \
+         email, address, address_verified, coach_id, contractor_id FROM participants WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await
+}
+
+/// [`PDP_STEPS_SQL`]: the participant's PDP steps in order of their first day.
+pub async fn pdp_steps(db: &Db, participant_id: i64) -> Result<Vec<StepRow>, sqlx::Error> {
+    sqlx::query_as(PDP_STEPS_SQL)
+        .bind(participant_id)
+        .fetch_all(&db.pool)
+        .await
+}
+
+/// [`EXEMPTIONS_SQL`]: the participant's exemption periods in order of their first day.
+pub async fn exemptions(db: &Db, participant_id: i64) -> Result<Vec<ExemptionRow>, sqlx::Error> {
+    sqlx::query_as(EXEMPTIONS_SQL)
+        .bind(participant_id)
+        .fetch_all(&db.pool)
+        .await
+}
+
+/// [`RELEASES_SQL`]: the participant's releases by partner.
+pub async fn releases(db: &Db, participant_id: i64) -> Result<Vec<ReleaseRow>, sqlx::Error> {
+    sqlx::query_as(RELEASES_SQL)
+        .bind(participant_id)
+        .fetch_all(&db.pool)
+        .await
+}
+
+/// A PDP step of participant `participant_id`, its `code` as stored, created `at`.
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_pdp_step(
+    conn: &mut AnyConnection,
+    participant_id: i64,
+    code: &str,
+    starts_on: NaiveDate,
+    ends_on: Option<NaiveDate>,
+    scheduled_time: Option<NaiveTime>,
+    attendance_hours: Option<f64>,
+    at: &str,
+) -> Result<(), sqlx::Error> {
+    // The hours travel as text: sqlx's `Any` sends a NULL double as a 4-byte float,
+    // and PostgreSQL then refuses the next 8-byte double bound to the statement it
+    // prepared for it on that connection ("incorrect binary data format").
+    sqlx::query(
+        "INSERT INTO pdp_steps (participant_id, code, starts_on, ends_on, scheduled_time, \
+         attendance_hours, created_at) \
+         VALUES ($1, $2, $3, $4, $5, CAST($6 AS DOUBLE PRECISION), $7)",
+    )
+    .bind(participant_id)
+    .bind(code)
+    .bind(day(starts_on))
+    .bind(ends_on.map(day))
+    .bind(scheduled_time.map(time))
+    .bind(attendance_hours.map(|hours| hours.to_string()))
+    .bind(at)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// R27: whether the participant's PDP already shows an RE step starting on `on` (index
+/// pdp_steps_participant).
+pub async fn re_step_on_file(
+    conn: &mut AnyConnection,
+    participant_id: i64,
+    on: NaiveDate,
+) -> Result<bool, sqlx::Error> {
+    let on_file: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM pdp_steps WHERE participant_id = $1 AND starts_on = $2 AND code = 'RE'",
+    )
+    .bind(participant_id)
+    .bind(day(on))
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(on_file.is_some())
+}
+
+/// R23: an exemption period of participant `participant_id`.
+pub async fn insert_exemption(
+    conn: &mut AnyConnection,
+    participant_id: i64,
+    from: NaiveDate,
+    to: Option<NaiveDate>,
+    reason: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO exemptions (participant_id, from_on, to_on, reason) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(participant_id)
+    .bind(day(from))
+    .bind(to.map(day))
+    .bind(reason)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// R19: an MCS 3010 release of participant `participant_id` for `partner`.
+pub async fn insert_release(
+    conn: &mut AnyConnection,
+    participant_id: i64,
+    partner: &str,
+    signed_on: NaiveDate,
+    expires_on: Option<NaiveDate>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO releases (participant_id, partner, signed_on, expires_on) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(participant_id)
+    .bind(partner)
+    .bind(day(signed_on))
+    .bind(expires_on.map(day))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
