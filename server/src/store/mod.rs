@@ -5,7 +5,11 @@ pub mod cache;
 pub mod codes;
 pub mod episodes;
 pub mod lists;
+pub mod owners;
 pub mod queries;
+pub mod sessions;
+pub mod staff;
+pub mod tokens;
 
 use thiserror::Error;
 
