@@ -1,8 +1,10 @@
 //! Reading and writing the records of docs/rules.md — the same SQL on both backends.
 
 pub mod audit;
+pub mod backup;
 pub mod cache;
 pub mod codes;
+pub mod demo;
 pub mod episodes;
 pub mod lists;
 pub mod owners;
