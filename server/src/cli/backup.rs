@@ -7,6 +7,7 @@ use sqlx::{AnyConnection, Connection};
 
 use crate::StartError;
 use crate::db::{Backend, Db};
+use crate::store::backup as store;
 
 /// Writes a copy of `db` to `file` and checks the copy; returns a line to print.
 pub async fn backup(db: &Db, file: &Path) -> Result<String, StartError> {
@@ -27,17 +28,14 @@ pub async fn backup(db: &Db, file: &Path) -> Result<String, StartError> {
             "Give the backup file a name in plain characters.".into(),
         ));
     };
-    sqlx::query("VACUUM INTO $1")
-        .bind(target)
-        .execute(&db.pool)
+    store::vacuum_into(db, target)
         .await
         .map_err(|e| StartError::Input(format!("cannot write {target}: {e}")))?;
     sqlx::any::install_default_drivers();
     let mut copy = AnyConnection::connect(&format!("sqlite:{target}?mode=ro"))
         .await
         .map_err(|e| StartError::Input(format!("cannot open the copy {target}: {e}")))?;
-    let check: String = sqlx::query_scalar("PRAGMA integrity_check")
-        .fetch_one(&mut copy)
+    let check = store::integrity_check(&mut copy)
         .await
         .map_err(|e| StartError::Input(format!("cannot check the copy {target}: {e}")))?;
     let _ = copy.close().await;

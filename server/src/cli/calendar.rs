@@ -26,9 +26,7 @@ pub struct CalendarArgs {
 /// The business calendar of the branch named `branch` (its name or id).
 pub async fn branch_calendar(db: &Db, branch: &str) -> Result<BusinessCalendar, StartError> {
     let branch = branch.trim();
-    let id: Option<i64> = sqlx::query_scalar("SELECT id FROM branches WHERE name = $1")
-        .bind(branch)
-        .fetch_optional(&db.pool)
+    let id = crate::store::staff::branch_id_named(&db.pool, branch)
         .await
         .map_err(|e| input(format!("The branches could not be read: {e}")))?;
     let id = match (id, branch.parse::<i64>()) {

@@ -13,6 +13,7 @@ use crate::db::Db;
 use crate::services::accounts::{self, NewStaff};
 use crate::services::episodes::{change, local_today, record_missed_activity};
 use crate::services::{Actor, ServiceError};
+use crate::store::demo::{self as store, NewParticipant};
 
 /// The demo password of every demo account (fictional accounts only).
 pub const DEMO_PASSWORD: &str = "riverbend demo branch only";
@@ -64,10 +65,7 @@ fn input(error: impl std::fmt::Display) -> StartError {
 
 /// Loads the demo into an empty database; returns what to print.
 pub async fn load(db: &Db, now: DateTime<Utc>) -> Result<String, StartError> {
-    let existing: i64 = sqlx::query_scalar("SELECT count(*) FROM participants")
-        .fetch_one(&db.pool)
-        .await
-        .map_err(input)?;
+    let existing = store::participant_count(db).await.map_err(input)?;
     if existing > 0 {
         return Err(StartError::Input(
             "This database already has participants; load the demo into a new database.".into(),
@@ -93,39 +91,26 @@ pub async fn load(db: &Db, now: DateTime<Utc>) -> Result<String, StartError> {
     }
     // Where the office is and how to reach it and the coach, for the DHS 7869 notice
     // (fictional: 555-01xx numbers).
-    sqlx::query("UPDATE branches SET address = $1, phone = $2 WHERE name = $3")
-        .bind("500 Summer Street NE, Salem, OR 97301")
-        .bind("555-0190")
-        .bind(BRANCH)
-        .execute(&db.pool)
+    store::set_branch_contact(
+        db,
+        BRANCH,
+        "500 Summer Street NE, Salem, OR 97301",
+        "555-0190",
+    )
+    .await
+    .map_err(input)?;
+    store::set_coach_phone(db, "555-0191")
         .await
         .map_err(input)?;
-    sqlx::query("UPDATE staff SET phone = $1 WHERE email = 'coach@demo.test'")
-        .bind("555-0191")
-        .execute(&db.pool)
-        .await
-        .map_err(input)?;
-    let coach_id: i64 = sqlx::query_scalar("SELECT id FROM staff WHERE email = 'coach@demo.test'")
-        .fetch_one(&db.pool)
-        .await
-        .map_err(input)?;
-    let contractor_id: i64 =
-        sqlx::query_scalar("SELECT id FROM staff WHERE email = 'contractor@demo.test'")
-            .fetch_one(&db.pool)
-            .await
-            .map_err(input)?;
+    let coach_id = store::coach_id(db).await.map_err(input)?;
+    let contractor_id = store::contractor_id(db).await.map_err(input)?;
     let coach = Actor {
         staff_id: Some(coach_id),
         email: "coach@demo.test".into(),
         role: "family_coach".into(),
     };
-    let id_of = |email: &'static str| async move {
-        sqlx::query_scalar::<_, i64>("SELECT id FROM staff WHERE email = $1")
-            .bind(email)
-            .fetch_one(&db.pool)
-            .await
-            .map_err(input)
-    };
+    let id_of =
+        |email: &'static str| async move { store::staff_id(db, email).await.map_err(input) };
     let manager = Actor {
         staff_id: Some(id_of("manager@demo.test").await?),
         email: "manager@demo.test".into(),
@@ -150,27 +135,26 @@ pub async fn load(db: &Db, now: DateTime<Utc>) -> Result<String, StartError> {
     let today = local_today(ZONE, now);
     for i in 0..40_usize {
         let name = format!("{} {}", FIRST[i % FIRST.len()], LAST[i % LAST.len()]);
-        let participant: i64 = sqlx::query_scalar(
-            "INSERT INTO participants (branch_id, case_number, first_name, last_name, display_name, phone, \
-             phone_in_service, email, address, coach_id, contractor_id, created_at) \
-             VALUES ((SELECT id FROM branches WHERE name = $1), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
-             RETURNING id",
+        let participant = store::insert_participant_of_branch_named(
+            db,
+            BRANCH,
+            NewParticipant {
+                case_number: &format!("DEMO-{:04}", i + 1),
+                first_name: FIRST[i % FIRST.len()],
+                last_name: LAST[i % LAST.len()],
+                display_name: &name,
+                phone: &format!("555-01{:02}", i % 100),
+                phone_in_service: i % 7 != 3,
+                email: &format!("participant{}@demo.test", i + 1),
+                address: &format!("{} Example Street, Demo City", 100 + i),
+                coach_id,
+                // Every fourth participant is referred to the JOBS contractor.
+                contractor_id: (i % 4 == 0).then_some(contractor_id),
+                created_at: &now.to_rfc3339(),
+            },
         )
-        .bind(BRANCH)
-        .bind(format!("DEMO-{:04}", i + 1))
-        .bind(FIRST[i % FIRST.len()])
-        .bind(LAST[i % LAST.len()])
-        .bind(&name)
-        .bind(format!("555-01{:02}", i % 100))
-        .bind(i64::from(i % 7 != 3))
-        .bind(format!("participant{}@demo.test", i + 1))
-        .bind(format!("{} Example Street, Demo City", 100 + i))
-        .bind(coach_id)
-        // Every fourth participant is referred to the JOBS contractor.
-        .bind((i % 4 == 0).then_some(contractor_id))
-        .bind(now.to_rfc3339())
-        .execute_and_fetch(db)
-        .await?;
+        .await
+        .map_err(input)?;
         build_episode(db, &crew, participant, i, &calendar, today)
             .await
             .map_err(|e| input(format!("{name}: {e}")))?;
@@ -190,17 +174,6 @@ pub async fn load(db: &Db, now: DateTime<Utc>) -> Result<String, StartError> {
     }
     out.push_str(&format!("API token for coach@demo.test: {token}\n"));
     Ok(out)
-}
-
-/// `query_scalar(..).fetch_one(pool)` for an insert's returned id, with the demo's error.
-trait FetchId {
-    async fn execute_and_fetch(self, db: &Db) -> Result<i64, StartError>;
-}
-
-impl<'q> FetchId for sqlx::query::QueryScalar<'q, sqlx::Any, i64, sqlx::any::AnyArguments<'q>> {
-    async fn execute_and_fetch(self, db: &Db) -> Result<i64, StartError> {
-        self.fetch_one(&db.pool).await.map_err(input)
-    }
 }
 
 /// The staff accounts `(id, initials)` a planned episode names: its coach, who attempts and

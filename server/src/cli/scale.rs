@@ -19,6 +19,7 @@ use crate::services::episodes::{local_today, open_in, record_change};
 use crate::services::{Actor, ServiceError};
 use crate::store::audit::{self, Entry};
 use crate::store::codes::instant;
+use crate::store::{self, demo::NewParticipant};
 
 /// Episodes per branch.
 pub const PER_BRANCH: u32 = 2_000;
@@ -145,14 +146,13 @@ async fn branch(
     now: DateTime<Utc>,
 ) -> Result<BranchStaff, sqlx::Error> {
     let mut tx = db::begin_write(db).await?;
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO branches (name, time_zone, address, phone) VALUES ($1, $2, $3, $4) RETURNING id",
+    let id = store::demo::insert_branch(
+        &mut tx,
+        &format!("Scale Branch {b:03} (fictional)"),
+        ZONE,
+        &format!("{} Example Avenue, Demo City", 100 + b),
+        "555-0100",
     )
-    .bind(format!("Scale Branch {b:03} (fictional)"))
-    .bind(ZONE)
-    .bind(format!("{} Example Avenue, Demo City", 100 + b))
-    .bind("555-0100")
-    .fetch_one(&mut *tx)
     .await?;
     let mut people = Vec::new();
     for k in 0..COACHES {
@@ -170,18 +170,18 @@ async fn branch(
     let mut created = Vec::new();
     for (who, initials, role) in people {
         let email = format!("{who}@b{b:03}.scale.test");
-        let staff: i64 = sqlx::query_scalar(
-            "INSERT INTO staff (email, name, initials, role, branch_id, password_hash, active, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, 1, $7) RETURNING id",
+        let staff = store::staff::insert(
+            &mut tx,
+            store::staff::NewRow {
+                email: &email,
+                name: &format!("{who} {b:03} (fictional)"),
+                initials: &initials,
+                role,
+                branch_id: Some(id),
+                password_hash: hash,
+                created_at: &instant(now),
+            },
         )
-        .bind(&email)
-        .bind(format!("{who} {b:03} (fictional)"))
-        .bind(&initials)
-        .bind(role)
-        .bind(id)
-        .bind(hash)
-        .bind(instant(now))
-        .fetch_one(&mut *tx)
         .await?;
         let entry = Entry::at(
             now,
@@ -242,24 +242,23 @@ async fn episode(
         "Mockup",
     ];
     let (first, last) = (FIRST[(k % 8) as usize], LAST[(k / 8 % 6) as usize]);
-    let participant: i64 = sqlx::query_scalar(
-        "INSERT INTO participants (branch_id, case_number, first_name, last_name, display_name, phone, \
-         phone_in_service, email, address, coach_id, contractor_id, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+    let participant = store::demo::insert_participant(
+        conn,
+        staff.id,
+        NewParticipant {
+            case_number: &format!("S{b:03}-{n:05}"),
+            first_name: first,
+            last_name: last,
+            display_name: &format!("{first} {last} {k}"),
+            phone: &format!("555-01{:02}", k % 100),
+            phone_in_service: k % 7 != 3,
+            email: &format!("participant{k}@scale.test"),
+            address: &format!("{} Example Street, Demo City", 100 + k % 900),
+            coach_id: *coach_id,
+            contractor_id: k.is_multiple_of(4).then_some(staff.contractor),
+            created_at: &staff.created,
+        },
     )
-    .bind(staff.id)
-    .bind(format!("S{b:03}-{n:05}"))
-    .bind(first)
-    .bind(last)
-    .bind(format!("{first} {last} {k}"))
-    .bind(format!("555-01{:02}", k % 100))
-    .bind(i64::from(k % 7 != 3))
-    .bind(format!("participant{k}@scale.test"))
-    .bind(format!("{} Example Street, Demo City", 100 + k % 900))
-    .bind(coach_id)
-    .bind(k.is_multiple_of(4).then_some(staff.contractor))
-    .bind(&staff.created)
-    .fetch_one(&mut *conn)
     .await?;
     let team = Team {
         coach: (*coach_id, coach_initials.clone()),

@@ -19,6 +19,7 @@ use crate::services::ServiceError;
 use crate::services::accounts::Staff;
 use crate::store::audit::{self, Entry};
 use crate::store::lists::Scope;
+use crate::store::owners::{self, Owned};
 
 /// The episodes a person's own lists hold: a contractor's referrals, a coach's or aide's own
 /// caseload, anyone else's branch (a coach's caseload for an account of no branch). The one
@@ -250,7 +251,7 @@ pub enum Refused {
 
 /// The owner of `record`, read with one indexed lookup; `None` when there is no such record.
 async fn owner_of(db: &Db, record: Record) -> Result<Option<Owner>, sqlx::Error> {
-    let (sql, id) = match record {
+    let (owned, id) = match record {
         Record::None => return Ok(None),
         Record::Branch(id) => {
             return Ok(Some(Owner {
@@ -259,37 +260,13 @@ async fn owner_of(db: &Db, record: Record) -> Result<Option<Owner>, sqlx::Error>
                 author_id: None,
             }));
         }
-        Record::Coach(id) => (
-            "SELECT branch_id, CAST(NULL AS BIGINT), CAST(NULL AS BIGINT) FROM staff \
-             WHERE id = $1 AND branch_id IS NOT NULL",
-            id,
-        ),
-        Record::Participant(id) => (
-            "SELECT branch_id, contractor_id, CAST(NULL AS BIGINT) FROM participants WHERE id = $1",
-            id,
-        ),
-        Record::Episode(id) => (
-            "SELECT p.branch_id, p.contractor_id, CAST(NULL AS BIGINT) FROM episodes e \
-             JOIN participants p ON p.id = e.participant_id WHERE e.id = $1",
-            id,
-        ),
-        Record::Narrative(id) => (
-            "SELECT p.branch_id, p.contractor_id, n.author_id FROM narratives n \
-             JOIN episodes e ON e.id = n.episode_id \
-             JOIN participants p ON p.id = e.participant_id WHERE n.id = $1",
-            id,
-        ),
-        Record::Task(id) => (
-            "SELECT p.branch_id, p.contractor_id, CAST(NULL AS BIGINT) FROM tasks t \
-             JOIN episodes e ON e.id = t.episode_id \
-             JOIN participants p ON p.id = e.participant_id WHERE t.id = $1",
-            id,
-        ),
+        Record::Coach(id) => (Owned::Coach, id),
+        Record::Participant(id) => (Owned::Participant, id),
+        Record::Episode(id) => (Owned::Episode, id),
+        Record::Narrative(id) => (Owned::Narrative, id),
+        Record::Task(id) => (Owned::Task, id),
     };
-    let row: Option<(i64, Option<i64>, Option<i64>)> = sqlx::query_as(sql)
-        .bind(id)
-        .fetch_optional(&db.pool)
-        .await?;
+    let row = owners::owner_of(db, owned, id).await?;
     Ok(row.map(|(branch_id, contractor_id, author_id)| Owner {
         branch_id,
         contractor_id,

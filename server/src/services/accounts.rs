@@ -14,14 +14,11 @@ use crate::db::{self, Db};
 use crate::services::Actor;
 use crate::store::audit::{self, Entry};
 use crate::store::codes::instant;
+use crate::store::{self, tokens};
 
 pub use crate::services::passwords::{
     MAX_CHARS as MAX_PASSWORD_CHARS, MIN_CHARS as MIN_PASSWORD_CHARS,
 };
-
-/// Every staff account, by name: an admin's whole list (the staff table is small).
-pub const STAFF_LIST_SQL: &str =
-    "SELECT id, email, name, initials, role, branch_id, active FROM staff ORDER BY name, id";
 
 /// The staff roles of the README's Security section, as stored.
 pub const ROLES: [&str; 7] = [
@@ -146,10 +143,7 @@ pub async fn create_staff(
     }
     let hash = new_password_hash(new.password, &email).await?;
     let mut tx = db::begin_write(db).await?;
-    let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM staff WHERE email = $1")
-        .bind(&email)
-        .fetch_optional(&mut *tx)
-        .await?;
+    let exists = store::staff::id_by_email(&mut tx, &email).await?;
     if exists.is_some() {
         return Err(AuthError::DuplicateEmail(email));
     }
@@ -161,33 +155,25 @@ pub async fn create_staff(
     {
         None => None,
         Some(name) => {
-            let found: Option<i64> = sqlx::query_scalar("SELECT id FROM branches WHERE name = $1")
-                .bind(name)
-                .fetch_optional(&mut *tx)
-                .await?;
+            let found = store::staff::branch_id_named(&mut *tx, name).await?;
             match found {
                 Some(id) => Some(id),
-                None => Some(
-                    sqlx::query_scalar("INSERT INTO branches (name) VALUES ($1) RETURNING id")
-                        .bind(name)
-                        .fetch_one(&mut *tx)
-                        .await?,
-                ),
+                None => Some(store::staff::insert_branch(&mut tx, name).await?),
             }
         }
     };
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO staff (email, name, initials, role, branch_id, password_hash, active, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, 1, $7) RETURNING id",
+    let id = store::staff::insert(
+        &mut tx,
+        store::staff::NewRow {
+            email: &email,
+            name: new.name.trim(),
+            initials: &new.initials.trim().to_uppercase(),
+            role: &new.role,
+            branch_id,
+            password_hash: &hash,
+            created_at: &instant(now),
+        },
     )
-    .bind(&email)
-    .bind(new.name.trim())
-    .bind(new.initials.trim().to_uppercase())
-    .bind(&new.role)
-    .bind(branch_id)
-    .bind(&hash)
-    .bind(instant(now))
-    .fetch_one(&mut *tx)
     .await?;
     let entry = Entry::at(
         now,
@@ -221,12 +207,7 @@ pub async fn set_password(
     let email = email.trim().to_lowercase();
     let hash = new_password_hash(password, &email).await?;
     let mut tx = db::begin_write(db).await?;
-    let id: Option<i64> =
-        sqlx::query_scalar("UPDATE staff SET password_hash = $1 WHERE email = $2 RETURNING id")
-            .bind(&hash)
-            .bind(&email)
-            .fetch_optional(&mut *tx)
-            .await?;
+    let id = store::staff::set_password_hash(&mut tx, &email, &hash).await?;
     let id = id.ok_or_else(|| AuthError::UnknownStaff(email.clone()))?;
     let entry = Entry::at(
         now,
@@ -252,14 +233,7 @@ pub async fn set_active(
 ) -> Result<(), AuthError> {
     let email = email.trim().to_lowercase();
     let mut tx = db::begin_write(db).await?;
-    let id: Option<i64> = sqlx::query_scalar(
-        "UPDATE staff SET active = $1, session_generation = session_generation + 1 \
-             WHERE email = $2 RETURNING id",
-    )
-    .bind(i64::from(active))
-    .bind(&email)
-    .fetch_optional(&mut *tx)
-    .await?;
+    let id = store::staff::set_active(&mut tx, &email, active).await?;
     let id = id.ok_or_else(|| AuthError::UnknownStaff(email.clone()))?;
     let action = if active {
         "staff.enabled"
@@ -282,23 +256,18 @@ pub async fn create_token(
 ) -> Result<String, AuthError> {
     let email = email.trim().to_lowercase();
     let mut tx = db::begin_write(db).await?;
-    let staff: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM staff WHERE email = $1 AND active = 1")
-            .bind(&email)
-            .fetch_optional(&mut *tx)
-            .await?;
+    let staff = store::staff::active_id_by_email(&mut tx, &email).await?;
     let staff_id = staff.ok_or_else(|| AuthError::UnknownStaff(email.clone()))?;
     let mut bytes = [0_u8; 32];
     getrandom::fill(&mut bytes).map_err(|_| AuthError::Hash)?;
     let token = format!("re_{}", URL_SAFE_NO_PAD.encode(bytes));
-    let token_id: i64 = sqlx::query_scalar(
-        "INSERT INTO api_tokens (staff_id, token_hash, name, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+    let token_id = tokens::insert(
+        &mut tx,
+        staff_id,
+        &token_hash(&token),
+        "personal",
+        &instant(now),
     )
-    .bind(staff_id)
-    .bind(token_hash(&token))
-    .bind("personal")
-    .bind(instant(now))
-    .fetch_one(&mut *tx)
     .await?;
     let entry = Entry::at(
         now,
@@ -339,13 +308,7 @@ impl Staff {
 
 /// The active staff member a bearer token belongs to, if any.
 pub async fn staff_for_token(db: &Db, token: &str) -> Result<Option<Staff>, sqlx::Error> {
-    let row: Option<(i64, String, String, String, Option<i64>)> = sqlx::query_as(
-        "SELECT s.id, s.email, s.initials, s.role, s.branch_id FROM api_tokens t JOIN staff s ON s.id = t.staff_id \
-         WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND s.active = 1",
-    )
-    .bind(token_hash(token.trim()))
-    .fetch_optional(&db.pool)
-    .await?;
+    let row = tokens::staff_of(db, &token_hash(token.trim())).await?;
     Ok(row.map(|(id, email, initials, role, branch_id)| Staff {
         id,
         email,
@@ -367,11 +330,9 @@ pub struct StaffAccount {
     pub active: bool,
 }
 
-type AccountRow = (i64, String, String, String, String, Option<i64>, i64);
-
 /// Every staff account, by name.
 pub async fn list_staff(db: &Db) -> Result<Vec<StaffAccount>, sqlx::Error> {
-    let rows: Vec<AccountRow> = sqlx::query_as(STAFF_LIST_SQL).fetch_all(&db.pool).await?;
+    let rows = store::staff::list(db).await?;
     Ok(rows
         .into_iter()
         .map(
@@ -390,9 +351,6 @@ pub async fn list_staff(db: &Db) -> Result<Vec<StaffAccount>, sqlx::Error> {
 
 /// The e-mail of staff member `id`.
 pub async fn email_of(db: &Db, id: i64) -> Result<String, AuthError> {
-    let email: Option<String> = sqlx::query_scalar("SELECT email FROM staff WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&db.pool)
-        .await?;
+    let email = store::staff::email_of(db, id).await?;
     email.ok_or_else(|| AuthError::UnknownStaff(format!("#{id}")))
 }

@@ -1,17 +1,23 @@
 //! Reading and writing the records of docs/rules.md — the same SQL on both backends.
 
 pub mod audit;
+pub mod backup;
 pub mod branches;
 pub mod cache;
 pub mod codes;
+pub mod demo;
 pub mod episodes;
 pub mod lists;
 pub mod lookups;
 pub mod narratives;
+pub mod owners;
 pub mod participants;
 pub mod queries;
+pub mod sessions;
+pub mod staff;
 pub mod staffing;
 pub mod tasks;
+pub mod tokens;
 
 use thiserror::Error;
 

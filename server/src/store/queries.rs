@@ -268,11 +268,7 @@ pub fn all() -> Vec<ListQuery> {
         // An admin's list of every staff account: the whole (small) staff table, by name.
         ListQuery {
             small_sort: Some("the staff table: an admin lists every account"),
-            ..query(
-                "every staff account",
-                crate::services::accounts::STAFF_LIST_SQL,
-                vec![],
-            )
+            ..query("every staff account", crate::store::staff::LIST_SQL, vec![])
         },
     ];
     queries.sort_by_key(|q| q.name);

@@ -16,6 +16,8 @@ use tower_sessions::{
 use crate::db::Db;
 use crate::services::accounts::{Staff, verify_password};
 use crate::state::{Clock, SessionPolicy};
+use crate::store::sessions as store;
+use crate::store::staff::SignInKey;
 
 /// The session key holding the sign-in instant (Unix seconds).
 pub const SIGNED_IN_AT: &str = "signed_in_at";
@@ -77,13 +79,7 @@ impl DbSessionStore {
     fn extend_later(&self, id: String, expires: i64) {
         let db = self.db.clone();
         let task = tokio::spawn(async move {
-            let pushed = sqlx::query(
-                "UPDATE sessions SET expires_at = $1 WHERE id = $2 AND expires_at < $1",
-            )
-            .bind(expires)
-            .bind(id)
-            .execute(&db.writer)
-            .await;
+            let pushed = store::push_expiry(&db, &id, expires).await;
             if let Err(error) = pushed {
                 tracing::warn!(%error, "a session's expiry could not be pushed on");
             }
@@ -132,13 +128,13 @@ impl SessionStore for DbSessionStore {
         loop {
             let data = serde_json::to_string(record)
                 .map_err(|e| session_store::Error::Encode(e.to_string()))?;
-            let inserted =
-                sqlx::query("INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3)")
-                    .bind(record.id.to_string())
-                    .bind(data)
-                    .bind(record.expiry_date.unix_timestamp())
-                    .execute(&self.db.pool)
-                    .await;
+            let inserted = store::insert(
+                &self.db.pool,
+                &record.id.to_string(),
+                &data,
+                record.expiry_date.unix_timestamp(),
+            )
+            .await;
             match inserted {
                 Ok(_) => {
                     self.remember(record);
@@ -167,19 +163,11 @@ impl SessionStore for DbSessionStore {
             .map_err(|e| session_store::Error::Encode(e.to_string()))?;
         let id = record.id.to_string();
         let mut tx = crate::db::begin_write(&self.db).await.map_err(backend)?;
-        let updated = sqlx::query("UPDATE sessions SET data = $1, expires_at = $2 WHERE id = $3")
-            .bind(&data)
-            .bind(record.expiry_date.unix_timestamp())
-            .bind(&id)
-            .execute(&mut *tx)
+        let updated = store::update(&mut tx, &id, &data, record.expiry_date.unix_timestamp())
             .await
             .map_err(backend)?;
-        if updated.rows_affected() == 0 {
-            sqlx::query("INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3)")
-                .bind(&id)
-                .bind(&data)
-                .bind(record.expiry_date.unix_timestamp())
-                .execute(&mut *tx)
+        if !updated {
+            store::insert(&mut *tx, &id, &data, record.expiry_date.unix_timestamp())
                 .await
                 .map_err(backend)?;
         }
@@ -189,13 +177,13 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        let data: Option<String> =
-            sqlx::query_scalar("SELECT data FROM sessions WHERE id = $1 AND expires_at > $2")
-                .bind(id.to_string())
-                .bind(OffsetDateTime::now_utc().unix_timestamp())
-                .fetch_optional(&self.db.pool)
-                .await
-                .map_err(backend)?;
+        let data = store::data(
+            &self.db,
+            &id.to_string(),
+            OffsetDateTime::now_utc().unix_timestamp(),
+        )
+        .await
+        .map_err(backend)?;
         let record = data
             .map(|text| {
                 serde_json::from_str::<Record>(&text)
@@ -213,9 +201,7 @@ impl SessionStore for DbSessionStore {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .remove(&id.to_string());
-        sqlx::query("DELETE FROM sessions WHERE id = $1")
-            .bind(id.to_string())
-            .execute(&self.db.pool)
+        store::delete(&self.db, &id.to_string())
             .await
             .map_err(backend)?;
         Ok(())
@@ -263,37 +249,12 @@ pub struct StaffBackend {
     db: Db,
 }
 
-type StaffRow = (
-    i64,
-    String,
-    String,
-    String,
-    Option<i64>,
-    Option<String>,
-    i64,
-);
-
 impl StaffBackend {
     async fn find(
         &self,
-        column: &str,
-        value: String,
+        key: SignInKey,
     ) -> Result<Option<(Staff, Option<String>, i64)>, sqlx::Error> {
-        let sql = format!(
-            "SELECT id, email, initials, role, branch_id, password_hash, session_generation \
-             FROM staff WHERE {column} = $1 AND active = 1"
-        );
-        let row: Option<StaffRow> = if column == "id" {
-            sqlx::query_as(&sql)
-                .bind(value.parse::<i64>().unwrap_or(-1))
-                .fetch_optional(&self.db.pool)
-                .await?
-        } else {
-            sqlx::query_as(&sql)
-                .bind(value)
-                .fetch_optional(&self.db.pool)
-                .await?
-        };
+        let row = crate::store::staff::for_sign_in(&self.db, key).await?;
         Ok(
             row.map(|(id, email, initials, role, branch_id, hash, generation)| {
                 (
@@ -331,7 +292,7 @@ impl AuthnBackend for StaffBackend {
         credentials: Credentials,
     ) -> Result<Option<SessionUser>, sqlx::Error> {
         let found = self
-            .find("email", credentials.email.trim().to_lowercase())
+            .find(SignInKey::Email(credentials.email.trim().to_lowercase()))
             .await?;
         let Some((staff, Some(hash), generation)) = found else {
             return Ok(None);
@@ -343,7 +304,7 @@ impl AuthnBackend for StaffBackend {
 
     async fn get_user(&self, id: &UserId<Self>) -> Result<Option<SessionUser>, sqlx::Error> {
         Ok(self
-            .find("id", id.to_string())
+            .find(SignInKey::Id(*id))
             .await?
             .and_then(|(staff, hash, generation)| {
                 hash.map(|hash| Self::user(staff, &hash, generation))

@@ -1,0 +1,183 @@
+//! Staff accounts: who they are, their password hashes and whether they are active; and the
+//! branches (offices) as an account or the command line names them, by name.
+
+use sqlx::{AnyConnection, any::AnyExecutor};
+
+use crate::db::Db;
+
+/// Every staff account, by name: an admin's whole list (the staff table is small).
+pub const LIST_SQL: &str =
+    "SELECT id, email, name, initials, role, branch_id, active FROM staff ORDER BY name, id";
+
+/// A staff account as [`LIST_SQL`] reads it: `(id, email, name, initials, role, branch_id,
+/// active)`.
+pub type AccountRow = (i64, String, String, String, String, Option<i64>, i64);
+
+/// An active account as signing in reads it: `(id, email, initials, role, branch_id,
+/// password_hash, session_generation)`.
+pub type SignInRow = (
+    i64,
+    String,
+    String,
+    String,
+    Option<i64>,
+    Option<String>,
+    i64,
+);
+
+/// A new staff account's row, its e-mail and initials already normalized.
+#[derive(Clone, Copy)]
+pub struct NewRow<'a> {
+    pub email: &'a str,
+    pub name: &'a str,
+    pub initials: &'a str,
+    pub role: &'a str,
+    pub branch_id: Option<i64>,
+    pub password_hash: &'a str,
+    /// As stored (`codes::instant`).
+    pub created_at: &'a str,
+}
+
+impl std::fmt::Debug for NewRow<'_> {
+    // Never print the password hash.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewRow")
+            .field("email", &self.email)
+            .field("role", &self.role)
+            .field("branch_id", &self.branch_id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The account with `email`, active or not.
+pub async fn id_by_email(
+    conn: &mut AnyConnection,
+    email: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM staff WHERE email = $1")
+        .bind(email)
+        .fetch_optional(&mut *conn)
+        .await
+}
+
+/// The active account with `email`.
+pub async fn active_id_by_email(
+    conn: &mut AnyConnection,
+    email: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM staff WHERE email = $1 AND active = 1")
+        .bind(email)
+        .fetch_optional(&mut *conn)
+        .await
+}
+
+/// Inserts a new, active account inside the caller's transaction; returns its id.
+pub async fn insert(conn: &mut AnyConnection, new: NewRow<'_>) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO staff (email, name, initials, role, branch_id, password_hash, active, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, 1, $7) RETURNING id",
+    )
+    .bind(new.email)
+    .bind(new.name)
+    .bind(new.initials)
+    .bind(new.role)
+    .bind(new.branch_id)
+    .bind(new.password_hash)
+    .bind(new.created_at)
+    .fetch_one(&mut *conn)
+    .await
+}
+
+/// Sets the password hash of the account with `email`; returns its id, `None` if there is
+/// no such account.
+pub async fn set_password_hash(
+    conn: &mut AnyConnection,
+    email: &str,
+    password_hash: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("UPDATE staff SET password_hash = $1 WHERE email = $2 RETURNING id")
+        .bind(password_hash)
+        .bind(email)
+        .fetch_optional(&mut *conn)
+        .await
+}
+
+/// Disables (or enables) the account with `email` and moves its session generation on;
+/// returns its id, `None` if there is no such account.
+pub async fn set_active(
+    conn: &mut AnyConnection,
+    email: &str,
+    active: bool,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "UPDATE staff SET active = $1, session_generation = session_generation + 1 \
+             WHERE email = $2 RETURNING id",
+    )
+    .bind(i64::from(active))
+    .bind(email)
+    .fetch_optional(&mut *conn)
+    .await
+}
+
+/// Every staff account, by name ([`LIST_SQL`]).
+pub async fn list(db: &Db) -> Result<Vec<AccountRow>, sqlx::Error> {
+    sqlx::query_as(LIST_SQL).fetch_all(&db.pool).await
+}
+
+/// The e-mail of the account `id`.
+pub async fn email_of(db: &Db, id: i64) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT email FROM staff WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await
+}
+
+/// How signing in finds an account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignInKey {
+    /// A session's account.
+    Id(i64),
+    /// The e-mail the sign-in form gave, normalized.
+    Email(String),
+}
+
+/// The active account `key` names, as signing in reads it.
+pub async fn for_sign_in(db: &Db, key: SignInKey) -> Result<Option<SignInRow>, sqlx::Error> {
+    let column = match key {
+        SignInKey::Id(_) => "id",
+        SignInKey::Email(_) => "email",
+    };
+    let sql = format!(
+        "SELECT id, email, initials, role, branch_id, password_hash, session_generation \
+         FROM staff WHERE {column} = $1 AND active = 1"
+    );
+    match key {
+        SignInKey::Id(id) => sqlx::query_as(&sql).bind(id).fetch_optional(&db.pool).await,
+        SignInKey::Email(email) => {
+            sqlx::query_as(&sql)
+                .bind(email)
+                .fetch_optional(&db.pool)
+                .await
+        }
+    }
+}
+
+/// The branch named `name`, read on the pool or inside a transaction.
+pub async fn branch_id_named<'c>(
+    executor: impl AnyExecutor<'c>,
+    name: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM branches WHERE name = $1")
+        .bind(name)
+        .fetch_optional(executor)
+        .await
+}
+
+/// A new branch with only its name, inside the caller's transaction (an account's office
+/// named for the first time); returns its id.
+pub async fn insert_branch(conn: &mut AnyConnection, name: &str) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("INSERT INTO branches (name) VALUES ($1) RETURNING id")
+        .bind(name)
+        .fetch_one(&mut *conn)
+        .await
+}
