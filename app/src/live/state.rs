@@ -28,7 +28,7 @@ impl LiveState {
         }
     }
 
-    /// The state as [`LiveForm`] takes it: postcard's bytes, two hex digits each.
+    /// The state as [`LiveForm`](super::form::LiveForm) takes it: postcard's bytes, two hex digits each.
     pub fn encode(&self) -> String {
         let bytes = postcard::to_allocvec(self).expect("a form's state is plain data");
         let mut text = String::with_capacity(bytes.len() * 2);
