@@ -4,6 +4,17 @@
 //! `hydrate`). Every other component, the router included, runs on the server only, so the
 //! page works the same before the wasm has loaded and the wasm stays small. Every rule the
 //! pages show comes from `reengage_core`.
+//!
+//! The modules, from the top down; each uses only those below it:
+//!
+//! - [`routes`]: one view per page (and its forms), server only.
+//! - `components`: view pieces several pages share, server only.
+//! - [`live`]: the islands, all of them — what the browser runs.
+//! - [`checks`]: what `core` says about each form as it is filled in, one file per form, and
+//!   [`checks::Check`], the island's dispatch to them. Pure.
+//! - [`forms`]: what each form sends — its contract, with each field's name as a constant the
+//!   view and the server share — and how it is read. Pure.
+//! - [`backend`]: what the pages show, as plain data, and the server functions.
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -13,14 +24,30 @@ use leptos_router::{
 };
 
 pub mod backend;
+pub mod checks;
 mod components;
-pub mod dashboard;
-mod layout;
+pub mod forms;
 pub mod live;
 pub mod routes;
-pub mod staffing_form;
 
-use layout::Layout;
+use components::layout::Layout;
+
+/// Kept at its old path for the server (`reengage_app::staffing_form::…`): the staffing
+/// form's parser is under [`forms`], its review under [`checks`].
+pub mod staffing_form {
+    pub use crate::checks::finalization::{FinalizationReview, finalization};
+    pub use crate::checks::staffing::{PartnerStanding, Review, StaffingCheck, review};
+    pub use crate::forms::fields::{Fields, yes_no};
+    pub use crate::forms::finalization::{POST_DQ1_FIELDS, post_dq1_fields, post_dq1_steps};
+    pub use crate::forms::staffing::{
+        GOOD_CAUSE_FIELDS, MAX_LINES, MAX_NOTE_CHARS, OTHER_MEMBER_ROWS, Proposal, finding_field,
+        initial, proposal,
+    };
+}
+
+/// Kept at its old path for the server (`reengage_app::dashboard::…`): the branch page's
+/// filter is [`forms::branch`].
+pub use forms::branch as dashboard;
 
 /// The HTML document around the app, rendered by the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -39,7 +66,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </head>
             <body>
                 <App />
-                <routes::forms::HydrationMark />
+                <live::buttons::HydrationMark />
             </body>
         </html>
     }

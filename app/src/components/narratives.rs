@@ -8,7 +8,9 @@ use leptos::prelude::*;
 use reengage_core::narrative::NarrativeType;
 
 use crate::backend::{DraftLine, NarrativeLine};
-use crate::routes::forms::code;
+use crate::forms::fields::code;
+use crate::forms::narrative::NarrativeForm;
+use crate::live::buttons::CopyForTracs;
 
 /// What the server sent back with a refused save: which box, the text typed, and why.
 #[derive(Debug, Clone, Default)]
@@ -65,7 +67,8 @@ pub fn Narratives(
     drafts: Vec<DraftLine>,
     saved: Vec<NarrativeLine>,
     returned: Returned,
-    /// The page a save returns to: "" for the episode page, "staffing" for the workspace.
+    /// The page a save returns to: "" for the episode page, [`NarrativeForm::TO_STAFFING`]
+    /// for the workspace.
     #[prop(optional)]
     back: &'static str,
 ) -> impl IntoView {
@@ -84,9 +87,9 @@ pub fn Narratives(
             view! {
                 <li class="narrative-box">
                     <form method="post" action=format!("/episodes/{episode_id}/narratives") class="stack">
-                        <input type="hidden" name="kind" value=code(draft.kind) />
-                        <input type="hidden" name="draft_of" value=draft.key.clone() />
-                        <input type="hidden" name="back" value=back />
+                        <input type="hidden" name=NarrativeForm::KIND value=code(draft.kind) />
+                        <input type="hidden" name=NarrativeForm::DRAFT_OF value=draft.key.clone() />
+                        <input type="hidden" name=NarrativeForm::BACK value=back />
                         <NarrativeText
                             id
                             label=format!("{} — draft from {}", kind_words(draft.kind), draft_words(&draft.key))
@@ -112,7 +115,7 @@ pub fn Narratives(
             view! {
                 <li class="narrative-box">
                     <form method="post" action=format!("/episodes/{episode_id}/narratives/{}", line.id) class="stack">
-                        <input type="hidden" name="back" value=back />
+                        <input type="hidden" name=NarrativeForm::BACK value=back />
                         <NarrativeText
                             id=format!("narrative-{}", line.id)
                             label=format!("{} — saved", kind_words(line.kind))
@@ -149,7 +152,7 @@ fn NarrativeText(
     view! {
         <label for=id.clone()>{label}</label>
         {error.map(|error| view! { <p class="alert alert-error" role="alert" id=error_id>{error}</p> })}
-        <textarea id=id name="body" rows="6" maxlength="20000" aria-describedby=described>{text}</textarea>
+        <textarea id=id name=NarrativeForm::BODY rows="6" maxlength="20000" aria-describedby=described>{text}</textarea>
         <p class="actions">
             <button type="submit" class="button">{save}</button>
             <CopyForTracs box_id />
@@ -157,46 +160,3 @@ fn NarrativeText(
     }
     .into_any()
 }
-
-/// Copy for TRACS: shown once the wasm has loaded, with what happened said beside it.
-#[island]
-fn CopyForTracs(box_id: String) -> impl IntoView {
-    let live = crate::live::running();
-    let copied = RwSignal::new(None::<&'static str>);
-    view! {
-        {move || live.get().then(|| {
-            let box_id = box_id.clone();
-            view! {
-                <button type="button" class="button button-secondary"
-                    on:click=move |_| copy_text(&box_id, copied)>
-                    "Copy for TRACS"
-                </button>
-            }
-        })}
-        <span role="status" class="hint">{move || copied.get()}</span>
-    }
-}
-
-/// Copies the plain text of the box `id` to the clipboard and says how it went.
-#[cfg(feature = "hydrate")]
-fn copy_text(id: &str, said: RwSignal<Option<&'static str>>) {
-    use wasm_bindgen::JsCast;
-    let text = document()
-        .get_element_by_id(id)
-        .and_then(|el| el.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
-        .map(|area| area.value())
-        .unwrap_or_default();
-    let promise = window().navigator().clipboard().write_text(&text);
-    leptos::task::spawn_local(async move {
-        let done = wasm_bindgen_futures::JsFuture::from(promise).await;
-        said.set(Some(if done.is_ok() {
-            "Copied: paste it into TRACS."
-        } else {
-            "The browser did not allow copying: select the text and copy it."
-        }));
-    });
-}
-
-/// On the server the button is never rendered.
-#[cfg(not(feature = "hydrate"))]
-fn copy_text(_: &str, _: RwSignal<Option<&'static str>>) {}

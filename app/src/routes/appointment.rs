@@ -3,20 +3,23 @@
 //! is too soon and which is the earliest (R15) — from `reengage_core::appointment_mail_by`,
 //! the function the server's check uses. A plain POST; a refusal comes back here with the
 //! day that was picked and the reason.
+//!
+//! What the form sends: [`crate::forms::appointment`]; what it says as it is filled in:
+//! [`crate::checks::appointment`].
 
-use chrono::NaiveDate;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use reengage_core::{
-    BusinessCalendar, appointment_mail_by, earliest_appointment_for_mailing, long_date,
-    parse_date_input,
-};
+use reengage_core::{BusinessCalendar, earliest_appointment_for_mailing, long_date};
 
-use super::episode::WithEpisode;
-use super::forms::Query;
 use crate::backend::{EpisodePage, Purpose};
-use crate::live::{Block, Check, LiveForm, LiveState, Region, Said, Says};
-use crate::staffing_form::Fields;
+use crate::checks::Check;
+use crate::checks::said::Region;
+use crate::components::with_episode::WithEpisode;
+use crate::forms::appointment::AppointmentForm;
+use crate::forms::fields::Fields;
+use crate::forms::query::{ERROR, Query};
+use crate::live::form::{LiveForm, Says};
+use crate::live::state::LiveState;
 
 /// How many business days ahead the form offers.
 const DAYS_OFFERED: u32 = 30;
@@ -29,43 +32,26 @@ pub fn AppointmentRoute() -> impl IntoView {
             purpose=Purpose::ScheduleAppointment
             show=|page| view! {
                 <Title text="Schedule the re-engagement appointment" />
-                <AppointmentForm page query=Query::current() />
+                <AppointmentFormView page query=Query::current() />
             }.into_any()
         />
     }
 }
 
-/// What the form says for the day picked: when the DHS 7869 notice must be mailed, or why the
-/// day cannot be (R15, R16).
-pub fn said(today: NaiveDate, calendar: &BusinessCalendar, fields: &Fields) -> Said {
-    let answer = parse_date_input(fields.get("on"))
-        .map_err(|problem| problem.to_string())
-        .and_then(|day| {
-            appointment_mail_by(day, today, calendar).map_err(|problem| problem.to_string())
-        });
-    let block = match answer {
-        Ok(mail_by) => Block::text(
-            "alert alert-info",
-            format!(
-                "Notice DHS 7869 must be mailed by {} (R15).",
-                long_date(mail_by)
-            ),
-        ),
-        Err(problem) => Block::text("alert alert-error", problem),
-    };
-    Said::default().with(Region::Answer, vec![block])
-}
-
 /// The form, as plain HTML: the days offered are the office's business days (R16); the
 /// mailing day is the island's ([`LiveForm`]).
 #[component]
-fn AppointmentForm(page: EpisodePage, query: Query) -> impl IntoView {
+fn AppointmentFormView(page: EpisodePage, query: Query) -> impl IntoView {
     let calendar = BusinessCalendar::oregon().with_closures(page.closures.clone());
-    let error = query.typed("error");
+    let error = query.typed(ERROR);
     let today = page.today;
     let earliest = earliest_appointment_for_mailing(today, &calendar).unwrap_or(today);
-    let picked = query.typed("on").unwrap_or_else(|| earliest.to_string());
-    let at = query.typed("at").unwrap_or_else(|| "10:00".to_owned());
+    let picked = query
+        .typed(AppointmentForm::ON)
+        .unwrap_or_else(|| earliest.to_string());
+    let at = query
+        .typed(AppointmentForm::AT)
+        .unwrap_or_else(|| "10:00".to_owned());
     let days = (1..=DAYS_OFFERED)
         .filter_map(|n| calendar.add_business_days(today, n).ok())
         .map(|day| {
@@ -75,7 +61,7 @@ fn AppointmentForm(page: EpisodePage, query: Query) -> impl IntoView {
         })
         .collect_view();
     let mut fields = Fields::default();
-    fields.push("on", picked);
+    fields.push(AppointmentForm::ON, picked);
     let state =
         LiveState::new(Check::Appointment { today }, page.closures.clone(), fields).encode();
     let action = format!("/episodes/{}/appointment", page.id);
@@ -99,18 +85,18 @@ fn AppointmentForm(page: EpisodePage, query: Query) -> impl IntoView {
         })}
         <LiveForm state>
             <form method="post" action=action class="stack">
-                <input type="hidden" name="version" value=page.version.to_string() />
+                <input type="hidden" name=AppointmentForm::VERSION value=page.version.to_string() />
                 <div class="field">
                     <label for="on">"Appointment day"</label>
                     <p class="hint" id="on-hint">"Business days only (R16)."</p>
-                    <select id="on" name="on" aria-describedby="on-hint">
+                    <select id="on" name=AppointmentForm::ON aria-describedby="on-hint">
                         {days}
                     </select>
                 </div>
                 <div class="field">
                     <label for="at">"Time (optional)"</label>
                     <p class="hint" id="at-hint">"Printed on the DHS 7869 notice."</p>
-                    <input type="time" id="at" name="at" aria-describedby="at-hint" value=at />
+                    <input type="time" id="at" name=AppointmentForm::AT aria-describedby="at-hint" value=at />
                 </div>
                 <Says region=Region::Answer />
                 <button type="submit" class="button">"Schedule appointment"</button>

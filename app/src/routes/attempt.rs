@@ -5,22 +5,26 @@
 //! recomputed in the browser on every change once the wasm has loaded ([`crate::live`]). The
 //! form is a plain POST; when the server refuses, it comes back here with everything typed and
 //! the reason.
+//!
+//! What the form sends: [`crate::forms::attempt`]; what it says as it is filled in:
+//! [`crate::checks::attempt`].
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use reengage_core::BusinessCalendar;
 use reengage_core::deadlines::ResponseWindow;
-use reengage_core::episode::{AttemptOutcome, ContactMethod, asks_for_window, attempt_hints};
-use reengage_core::parse_date_input;
+use reengage_core::episode::{AttemptOutcome, ContactMethod};
 use reengage_core::words::business_days;
 
-use super::episode::WithEpisode;
-use super::forms::{Query, code, from_code, radio_choices};
 use crate::backend::{EpisodePage, Purpose};
-use crate::live::{
-    Block, Check, Group, LiveFieldset, LiveForm, LiveState, Region, Said, Says, hint_lines,
-};
-use crate::staffing_form::Fields;
+use crate::checks::Check;
+use crate::checks::said::{Group, Region};
+use crate::components::choices::radio_choices;
+use crate::components::with_episode::WithEpisode;
+use crate::forms::attempt::{AttemptForm, MAX_NOTE_CHARS};
+use crate::forms::fields::{Fields, code, from_code};
+use crate::forms::query::{ERROR, Query};
+use crate::live::form::{LiveFieldset, LiveForm, Says};
+use crate::live::state::LiveState;
 
 const OUTCOMES: [AttemptOutcome; 6] = [
     AttemptOutcome::MessageLeft,
@@ -39,79 +43,49 @@ pub fn AttemptRoute() -> impl IntoView {
             purpose=Purpose::LogAttempt
             show=|page| view! {
                 <Title text="Log a contact attempt" />
-                <AttemptForm page query=Query::current() />
+                <AttemptFormView page query=Query::current() />
             }.into_any()
         />
     }
 }
 
-/// What the form says for its fields: `core`'s hints (R7, R9, R11), and whether a response
-/// window applies (R9: only to a message left).
-pub fn said(phone_in_service: bool, calendar: &BusinessCalendar, fields: &Fields) -> Said {
-    let method = from_code(fields.get("method")).unwrap_or(ContactMethod::Phone);
-    let outcome = from_code(fields.get("outcome")).unwrap_or(AttemptOutcome::MessageLeft);
-    let asks = asks_for_window(method, outcome);
-    let hints = match parse_date_input(fields.get("on")) {
-        Err(_) => vec!["Enter the date of the attempt.".to_owned()],
-        Ok(day) => {
-            let window = fields
-                .get("window")
-                .parse::<i64>()
-                .ok()
-                .and_then(|days| ResponseWindow::new(days).ok())
-                .unwrap_or(ResponseWindow::DEFAULT);
-            hint_lines(attempt_hints(
-                day,
-                method,
-                outcome,
-                asks.then_some(window),
-                phone_in_service,
-                calendar,
-            ))
-        }
-    };
-    Said::default()
-        .with(Region::Answer, vec![Block::hints(hints)])
-        .off_when(Group::ResponseWindow, !asks)
-}
-
 /// The form, as plain HTML: its hints are the island's ([`LiveForm`]).
 #[component]
-fn AttemptForm(page: EpisodePage, query: Query) -> impl IntoView {
+fn AttemptFormView(page: EpisodePage, query: Query) -> impl IntoView {
     let typed = |name: &str| query.typed(name);
-    let error = typed("error");
-    let on = typed("on").unwrap_or_else(|| page.today.to_string());
-    let method = typed("method")
+    let error = typed(ERROR);
+    let on = typed(AttemptForm::ON).unwrap_or_else(|| page.today.to_string());
+    let method = typed(AttemptForm::METHOD)
         .and_then(|m| from_code(&m))
         .unwrap_or(ContactMethod::Phone);
-    let outcome = typed("outcome")
+    let outcome = typed(AttemptForm::OUTCOME)
         .and_then(|o| from_code(&o))
         .unwrap_or(AttemptOutcome::MessageLeft);
-    let window = typed("window")
+    let window = typed(AttemptForm::WINDOW)
         .and_then(|w| w.parse::<u8>().ok())
         .unwrap_or(u8::from(ResponseWindow::DEFAULT));
-    let note = typed("note").unwrap_or_default();
+    let note = typed(AttemptForm::NOTE).unwrap_or_default();
     let mut fields = Fields::default();
-    fields.push("on", on.clone());
-    fields.push("method", code(method));
-    fields.push("outcome", code(outcome));
-    fields.push("window", window.to_string());
+    fields.push(AttemptForm::ON, on.clone());
+    fields.push(AttemptForm::METHOD, code(method));
+    fields.push(AttemptForm::OUTCOME, code(outcome));
+    fields.push(AttemptForm::WINDOW, window.to_string());
     let check = Check::Attempt {
         phone_in_service: page.participant.phone_in_service,
     };
     let state = LiveState::new(check, page.closures.clone(), fields).encode();
     let methods = radio_choices(
-        "method",
+        AttemptForm::METHOD,
         ContactMethod::ALL.map(|m| (code(m), m.label().to_owned())),
         &code(method),
     );
     let outcomes = radio_choices(
-        "outcome",
+        AttemptForm::OUTCOME,
         OUTCOMES.map(|o| (code(o), o.label().to_owned())),
         &code(outcome),
     );
     let windows = radio_choices(
-        "window",
+        AttemptForm::WINDOW,
         (ResponseWindow::MIN..=ResponseWindow::MAX)
             .map(|days| (days.to_string(), business_days(i64::from(days)))),
         &window.to_string(),
@@ -131,10 +105,10 @@ fn AttemptForm(page: EpisodePage, query: Query) -> impl IntoView {
         })}
         <LiveForm state>
             <form method="post" action=action class="stack">
-                <input type="hidden" name="version" value=page.version.to_string() />
+                <input type="hidden" name=AttemptForm::VERSION value=page.version.to_string() />
                 <div class="field">
                     <label for="on">"Date of the attempt"</label>
-                    <input type="date" id="on" name="on" required value=on max=page.today.to_string() />
+                    <input type="date" id="on" name=AttemptForm::ON required value=on max=page.today.to_string() />
                 </div>
                 <fieldset class="choices">
                     <legend>"How"</legend>
@@ -149,91 +123,11 @@ fn AttemptForm(page: EpisodePage, query: Query) -> impl IntoView {
                 </LiveFieldset>
                 <div class="field">
                     <label for="note">"Note (optional)"</label>
-                    <textarea id="note" name="note" rows="3" maxlength="2000">{note}</textarea>
+                    <textarea id="note" name=AttemptForm::NOTE rows="3" maxlength=MAX_NOTE_CHARS.to_string()>{note}</textarea>
                 </div>
                 <Says region=Region::Answer />
                 <button type="submit" class="button">"Save attempt"</button>
             </form>
         </LiveForm>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::live::Item;
-    use reengage_core::calendar::Closure;
-
-    fn fields(on: &str, method: ContactMethod, outcome: AttemptOutcome, window: &str) -> Fields {
-        let mut fields = Fields::default();
-        fields.push("on", on);
-        fields.push("method", code(method));
-        fields.push("outcome", code(outcome));
-        fields.push("window", window);
-        fields
-    }
-
-    fn hints(said: &Said) -> Vec<String> {
-        match said.blocks(Region::Answer) {
-            [Block::List { items, .. }] => {
-                items.iter().map(|Item { text, .. }| text.clone()).collect()
-            }
-            other => panic!("not a hints list: {other:?}"),
-        }
-    }
-
-    #[test]
-    fn r9_the_follow_up_is_counted_on_the_offices_calendar() {
-        let oregon = BusinessCalendar::oregon();
-        let tuesday = fields(
-            "2026-11-24",
-            ContactMethod::Phone,
-            AttemptOutcome::MessageLeft,
-            "2",
-        );
-        let said = said(true, &oregon, &tuesday);
-        assert!(
-            hints(&said)
-                .iter()
-                .any(|h| h.contains("Follow-up due by Monday, November 30, 2026")),
-            "{said:?}"
-        );
-        // The office is closed on the Monday too: the follow-up moves to Tuesday.
-        let iced = oregon.with_closures([Closure {
-            date: chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
-            name: "Ice storm".into(),
-        }]);
-        let said = super::said(true, &iced, &tuesday);
-        assert!(
-            hints(&said)
-                .iter()
-                .any(|h| h.contains("Follow-up due by Tuesday, December 1, 2026")),
-            "{said:?}"
-        );
-    }
-
-    #[test]
-    fn r9_a_response_window_applies_only_to_a_message_left() {
-        let calendar = BusinessCalendar::oregon();
-        let left = fields(
-            "2026-11-24",
-            ContactMethod::Phone,
-            AttemptOutcome::MessageLeft,
-            "2",
-        );
-        assert!(!said(true, &calendar, &left).is_off(Group::ResponseWindow));
-        // A disabled group is not sent: no window at all.
-        let unanswered = fields(
-            "2026-11-24",
-            ContactMethod::Phone,
-            AttemptOutcome::NoAnswer,
-            "",
-        );
-        assert!(said(true, &calendar, &unanswered).is_off(Group::ResponseWindow));
-        let undated = fields("", ContactMethod::Phone, AttemptOutcome::MessageLeft, "2");
-        assert_eq!(
-            hints(&said(true, &calendar, &undated)),
-            vec!["Enter the date of the attempt.".to_owned()]
-        );
     }
 }

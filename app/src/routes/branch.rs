@@ -4,7 +4,7 @@
 //! outstanding (R17), then every open episode with its most urgent deadline. Filters by
 //! coach, stage and a due-by day are a plain GET form, so the page works before the wasm has
 //! loaded; the list sorts by its column headers (links) and downloads as CSV with the same
-//! filter (`crate::dashboard`).
+//! filter (`crate::forms::branch`).
 //! Every stage and deadline comes from `core`, on the office's today.
 
 use chrono::{Datelike, Duration};
@@ -16,9 +16,9 @@ use leptos_router::hooks::use_query_map;
 use reengage_core::episode::{Stage, Urgency};
 use reengage_core::long_date;
 
-use super::forms::code;
 use crate::backend::{BranchRow, BranchView, PageError, branch};
-use crate::dashboard::{BranchFilter, CoachSort, SortBy, coach_name};
+use crate::forms::branch::{BranchFilter, CoachSort, SortBy, coach_name};
+use crate::forms::fields::code;
 
 #[component]
 pub fn BranchRoute() -> impl IntoView {

@@ -3,15 +3,19 @@
 //! its reason. The episode closes with no disqualification; the decision narrative is drafted
 //! as an Engagement narrative (R25). A plain POST; a refusal comes back here with what was
 //! typed and the reason.
+//!
+//! What the form sends: [`crate::forms::good_cause`].
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 use reengage_core::episode::MAX_REASON_CHARS;
 use reengage_core::long_date;
 
-use super::episode::WithEpisode;
-use super::forms::{Query, Refused};
 use crate::backend::{EpisodePage, Purpose};
+use crate::components::refused::Refused;
+use crate::components::with_episode::WithEpisode;
+use crate::forms::good_cause::GoodCauseForm;
+use crate::forms::query::{ERROR, Query};
 
 #[component]
 pub fn GoodCauseRoute() -> impl IntoView {
@@ -21,17 +25,19 @@ pub fn GoodCauseRoute() -> impl IntoView {
             purpose=Purpose::GiveGoodCause
             show=|page| view! {
                 <Title text="Give good cause" />
-                <GoodCauseForm page query=Query::current() />
+                <GoodCauseFormView page query=Query::current() />
             }.into_any()
         />
     }
 }
 
 #[component]
-fn GoodCauseForm(page: EpisodePage, query: Query) -> impl IntoView {
-    let error = query.typed("error");
-    let on = query.typed("on").unwrap_or_else(|| page.today.to_string());
-    let reason = query.typed("reason").unwrap_or_default();
+fn GoodCauseFormView(page: EpisodePage, query: Query) -> impl IntoView {
+    let error = query.typed(ERROR);
+    let on = query
+        .typed(GoodCauseForm::ON)
+        .unwrap_or_else(|| page.today.to_string());
+    let reason = query.typed(GoodCauseForm::REASON).unwrap_or_default();
     let action = format!("/episodes/{}/good-cause", page.id);
     let participant = page.participant.name;
     view! {
@@ -50,16 +56,16 @@ fn GoodCauseForm(page: EpisodePage, query: Query) -> impl IntoView {
         </p>
         <Refused error kept="What you entered is kept below: correct it and save again." />
         <form method="post" action=action class="stack">
-            <input type="hidden" name="version" value=page.version.to_string() />
+            <input type="hidden" name=GoodCauseForm::VERSION value=page.version.to_string() />
             <div class="field">
                 <label for="on">"Day good cause is given"</label>
-                <input type="date" id="on" name="on" required value=on
+                <input type="date" id="on" name=GoodCauseForm::ON required value=on
                     min=page.trigger.on.to_string() max=page.today.to_string() />
             </div>
             <div class="field">
                 <label for="reason">"The reason for good cause"</label>
                 <p class="hint" id="reason-hint">{format!("What prevented engagement, in a few sentences (at most {MAX_REASON_CHARS} characters).")}</p>
-                <textarea id="reason" name="reason" rows="4" required
+                <textarea id="reason" name=GoodCauseForm::REASON rows="4" required
                     maxlength=MAX_REASON_CHARS.to_string() aria-describedby="reason-hint">{reason}</textarea>
             </div>
             <button type="submit" class="button">"Give good cause and close the episode"</button>

@@ -7,7 +7,6 @@ pub mod checklist;
 pub mod contact;
 pub mod efforts;
 pub mod episode;
-pub(crate) mod forms;
 pub mod good_cause;
 pub mod home;
 pub mod missed;

@@ -2,17 +2,23 @@
 //! says whether it is in time for the appointment, or late and what to do (reschedule) —
 //! from `reengage_core::notice_mailing`, the function the server's check uses. A plain POST;
 //! a refusal comes back with the day that was entered and the reason.
+//!
+//! What the form sends: [`crate::forms::notice_mailed`]; what it says as it is filled in:
+//! [`crate::checks::notice_mailed`].
 
-use chrono::NaiveDate;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use reengage_core::{BusinessCalendar, long_date, notice_mailing, parse_date_input};
+use reengage_core::long_date;
 
-use super::episode::WithEpisode;
-use super::forms::Query;
 use crate::backend::{EpisodePage, Purpose};
-use crate::live::{Block, Check, LiveForm, LiveState, Region, Said, Says};
-use crate::staffing_form::Fields;
+use crate::checks::Check;
+use crate::checks::said::Region;
+use crate::components::with_episode::WithEpisode;
+use crate::forms::fields::Fields;
+use crate::forms::notice_mailed::NoticeMailedForm;
+use crate::forms::query::{ERROR, Query};
+use crate::live::form::{LiveForm, Says};
+use crate::live::state::LiveState;
 
 #[component]
 pub fn NoticeMailedRoute() -> impl IntoView {
@@ -22,54 +28,22 @@ pub fn NoticeMailedRoute() -> impl IntoView {
             purpose=Purpose::RecordNoticeMailed
             show=|page| view! {
                 <Title text="Record the notice mailed" />
-                <NoticeMailedForm page query=Query::current() />
+                <NoticeMailedFormView page query=Query::current() />
             }.into_any()
         />
     }
 }
 
-/// What the form says for the day entered: in time for the appointment, or late and what to do
-/// (R15).
-pub fn said(
-    today: NaiveDate,
-    appointment: Option<NaiveDate>,
-    calendar: &BusinessCalendar,
-    fields: &Fields,
-) -> Said {
-    let answer = match appointment {
-        None => Err(
-            "There is no appointment yet. Schedule it before recording the notice (R15)."
-                .to_owned(),
-        ),
-        Some(appointment) => parse_date_input(fields.get("on"))
-            .map_err(|problem| problem.to_string())
-            .and_then(|day| {
-                notice_mailing(day, appointment, today, calendar)
-                    .map_err(|problem| problem.to_string())
-            })
-            .map(|due| {
-                format!(
-                    "In time: at least 7 days before the appointment on {} (mail by {}, R15).",
-                    long_date(appointment),
-                    long_date(due)
-                )
-            }),
-    };
-    let block = match answer {
-        Ok(text) => Block::text("alert alert-info", text),
-        Err(problem) => Block::text("alert alert-error", problem),
-    };
-    Said::default().with(Region::Answer, vec![block])
-}
-
 /// The form, as plain HTML: whether the day is in time is the island's ([`LiveForm`]).
 #[component]
-fn NoticeMailedForm(page: EpisodePage, query: Query) -> impl IntoView {
-    let error = query.typed("error");
-    let mailed = query.typed("on").unwrap_or_else(|| page.today.to_string());
+fn NoticeMailedFormView(page: EpisodePage, query: Query) -> impl IntoView {
+    let error = query.typed(ERROR);
+    let mailed = query
+        .typed(NoticeMailedForm::ON)
+        .unwrap_or_else(|| page.today.to_string());
     let appointment = page.appointment_on;
     let mut fields = Fields::default();
-    fields.push("on", mailed.clone());
+    fields.push(NoticeMailedForm::ON, mailed.clone());
     let state = LiveState::new(
         Check::NoticeMailed {
             today: page.today,
@@ -96,10 +70,10 @@ fn NoticeMailedForm(page: EpisodePage, query: Query) -> impl IntoView {
         })}
         <LiveForm state>
             <form method="post" action=action class="stack">
-                <input type="hidden" name="version" value=page.version.to_string() />
+                <input type="hidden" name=NoticeMailedForm::VERSION value=page.version.to_string() />
                 <div class="field">
                     <label for="on">"Day the DHS 7869 notice was mailed"</label>
-                    <input type="date" id="on" name="on" required
+                    <input type="date" id="on" name=NoticeMailedForm::ON required
                         value=mailed max=page.today.to_string() />
                 </div>
                 <Says region=Region::Answer />

@@ -7,9 +7,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use reengage_core::{BusinessCalendar, long_date, notice_mail_by};
 
-use super::episode::WithEpisode;
-use super::forms::PrintButton;
 use crate::backend::{EpisodePage, Purpose};
+use crate::components::with_episode::WithEpisode;
+use crate::live::buttons::PrintButton;
 
 #[component]
 pub fn NoticePrintRoute() -> impl IntoView {

@@ -2,19 +2,26 @@
 //! finalization with the steps after a DQ1 (R26, R27) and `core`'s readiness list as the boxes
 //! are ticked; once finalized, read-only but for the steps still to do; and the request for a
 //! new staffing on new information (R24).
+//!
+//! What the finalization form sends: [`crate::forms::finalization`]; what it says as its
+//! boxes are ticked: [`crate::checks::finalization`]. The request for a new staffing is
+//! `crate::components::new_staffing`.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 use reengage_core::episode::{DecisionOutcome, Staffing, post_dq1_checklist, re_step_day};
 use reengage_core::long_date;
 
-use reengage_core::BusinessCalendar;
-
-use super::unmet_list;
 use crate::backend::StaffingPage;
-use crate::live::{Block, Check, LiveForm, LiveState, Region, Said, Says};
-use crate::routes::forms::Query;
-use crate::staffing_form::{Fields, POST_DQ1_FIELDS, StaffingCheck, finalization, post_dq1_fields};
+use crate::checks::Check;
+use crate::checks::said::Region;
+use crate::checks::staffing::StaffingCheck;
+use crate::components::new_staffing::NewStaffingRequest;
+use crate::forms::fields::{Fields, YES};
+use crate::forms::finalization::{FinalizationForm, POST_DQ1_FIELDS, post_dq1_fields};
+use crate::forms::new_staffing::NewStaffingForm;
+use crate::forms::query::Query;
+use crate::live::form::{LiveForm, Says};
+use crate::live::state::LiveState;
 
 fn answer_words(answer: Option<bool>) -> &'static str {
     match answer {
@@ -100,40 +107,6 @@ pub fn StaffingSummary(staffing: Staffing) -> impl IntoView {
     .into_any()
 }
 
-/// R24: anyone allowed may ask for a new staffing with the new information; the decision
-/// stays in the history, superseded.
-#[component]
-pub fn NewStaffingRequest(
-    episode_id: i64,
-    version: i64,
-    /// Where the form returns: "staffing" (the workspace) or "" (the episode page).
-    back: &'static str,
-    error: Option<String>,
-) -> impl IntoView {
-    let typed = use_query_map()
-        .read_untracked()
-        .get("reason")
-        .filter(|_| error.is_some())
-        .unwrap_or_default();
-    view! {
-        <section aria-labelledby="new-staffing">
-            <h2 id="new-staffing">"New information (R24)"</h2>
-            <p>"If information came to light after the decision, the team reviews it: request a new staffing. The decision stays in the history, marked superseded."</p>
-            {error.map(|error| view! { <p class="alert alert-error" role="alert">{error}</p> })}
-            <form method="post" action=format!("/episodes/{episode_id}/new-staffing") class="stack">
-                <input type="hidden" name="version" value=version.to_string() />
-                <input type="hidden" name="back" value=back />
-                <div class="field">
-                    <label for="reason">"What came to light"</label>
-                    <textarea id="reason" name="reason" rows="3" required maxlength="2000">{typed}</textarea>
-                </div>
-                <button type="submit" class="button button-secondary">"Request a new staffing"</button>
-            </form>
-        </section>
-    }
-    .into_any()
-}
-
 #[component]
 pub fn Decided(
     page: StaffingPage,
@@ -174,47 +147,9 @@ pub fn Decided(
         {continue_engaging}
         {steps}
         {summary}
-        <NewStaffingRequest episode_id=page.id version=page.version back="staffing" error=reason_error />
+        <NewStaffingRequest episode_id=page.id version=page.version back=NewStaffingForm::TO_STAFFING error=reason_error />
     }
     .into_any()
-}
-
-/// What the finalization form says as its boxes are ticked, from `core` ([`finalization`]):
-/// whether the steps can be recorded, the readiness list (R26) and, to whoever may finalize,
-/// why they may not.
-pub fn said(check: &StaffingCheck, calendar: &BusinessCalendar, fields: &Fields) -> Said {
-    let review = finalization(check, calendar, fields);
-    let mut blocks = Vec::new();
-    if review.unmet.is_empty() {
-        blocks.push(Block::text(
-            "",
-            "Every step is done: the DQ1 may be finalized (R26).",
-        ));
-    } else {
-        blocks.push(Block::text(
-            "",
-            format!(
-                "The DQ1 cannot be finalized yet: {} item(s) are not done (R26).",
-                review.unmet.len()
-            ),
-        ));
-        blocks.push(unmet_list(check.id, &review.unmet));
-    }
-    if let Some(finalizer) = review.finalizer.filter(|_| check.may_finalize) {
-        blocks.push(Block::text("alert alert-error", finalizer));
-    }
-    let refusal = review
-        .steps_refusal
-        .map(|refusal| Block::text("alert alert-error", refusal));
-    let readiness = Block::Section {
-        class: "readiness",
-        heading: "DQ1 readiness (R26)",
-        blocks,
-    };
-    Said::default().with(
-        Region::Decision,
-        refusal.into_iter().chain([readiness]).collect(),
-    )
 }
 
 /// R26, R27: the steps after a DQ1 and, for a manager or lead worker, its finalization. Plain
@@ -223,10 +158,10 @@ pub fn said(check: &StaffingCheck, calendar: &BusinessCalendar, fields: &Fields)
 fn Finalization(page: StaffingPage, error: Option<String>, query: Query) -> impl IntoView {
     let start = if error.is_some() {
         let mut fields = Fields::default();
-        fields.push("version", page.version.to_string());
+        fields.push(FinalizationForm::VERSION, page.version.to_string());
         for name in POST_DQ1_FIELDS {
-            if query.get(name).as_deref() == Some("yes") {
-                fields.push(name, "yes");
+            if query.get(name).as_deref() == Some(YES) {
+                fields.push(name, YES);
             }
         }
         fields
@@ -258,9 +193,9 @@ fn Finalization(page: StaffingPage, error: Option<String>, query: Query) -> impl
             let locked = finalized && recorded;
             view! {
                 <div class="choice">
-                    <input type="checkbox" id=name name=name value="yes" checked=start.has(name, "yes") disabled=locked />
+                    <input type="checkbox" id=name name=name value=YES checked=start.has(name, YES) disabled=locked />
                     <label for=name>{label}</label>
-                    {locked.then(|| view! { <input type="hidden" name=name value="yes" /> })}
+                    {locked.then(|| view! { <input type="hidden" name=name value=YES /> })}
                 </div>
             }
         })
@@ -286,16 +221,16 @@ fn Finalization(page: StaffingPage, error: Option<String>, query: Query) -> impl
             {(!all_done).then(|| view! {
                 <LiveForm state>
                 <form method="post" action=format!("/episodes/{id}/finalization") class="stack">
-                    <input type="hidden" name="version" value=page.version.to_string() />
+                    <input type="hidden" name=FinalizationForm::VERSION value=page.version.to_string() />
                     <fieldset class="choices">
                         <legend>"The steps after a DQ1"</legend>
                         {boxes}
                     </fieldset>
                     {(!finalized).then(|| view! { <Says region=Region::Decision /> })}
                     <p class="actions">
-                        <button type="submit" name="intent" value="save" class="button button-secondary">"Save the steps"</button>
+                        <button type="submit" name=FinalizationForm::INTENT value=FinalizationForm::SAVE class="button button-secondary">"Save the steps"</button>
                         {may_finalize.then(|| view! {
-                            <button type="submit" name="intent" value="finalize" class="button">"Finalize the DQ1"</button>
+                            <button type="submit" name=FinalizationForm::INTENT value=FinalizationForm::FINALIZE class="button">"Finalize the DQ1"</button>
                         })}
                     </p>
                 </form>

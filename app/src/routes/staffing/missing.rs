@@ -1,5 +1,7 @@
 //! The missing information that blocks a determination (R17): each item outstanding with a
 //! form to mark it gathered, the items gathered, and a form to add one. Plain POSTs.
+//!
+//! What the forms send: [`crate::forms::missing`].
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -7,7 +9,8 @@ use reengage_core::episode::MissingInfoKind;
 use reengage_core::long_date;
 
 use crate::backend::StaffingPage;
-use crate::routes::forms::code;
+use crate::forms::fields::code;
+use crate::forms::missing::{GatheredForm, MAX_DESCRIPTION_CHARS, MissingForm};
 
 #[component]
 pub fn MissingInfo(
@@ -34,7 +37,7 @@ pub fn MissingInfo(
                 }
                 .into_any(),
                 None => {
-                    let field = format!("gathered_on_{index}");
+                    let field = GatheredForm::gathered_on(index);
                     let action = format!("/episodes/{id}/missing-info/{index}");
                     let label_text = format!("Day “{}” was gathered", item.description);
                     // Beside the staffing form, the button sends it along (what is typed there
@@ -50,7 +53,7 @@ pub fn MissingInfo(
                         .into_any(),
                         None => view! {
                             <form method="post" action=action class="inline-form">
-                                <input type="hidden" name="version" value=version.clone() />
+                                <input type="hidden" name=GatheredForm::VERSION value=version.clone() />
                                 <label for=field.clone()>{label_text}</label>
                                 <input type="date" id=field.clone() name=field required value=today.clone() max=today.clone() />
                                 <button type="submit" class="button button-secondary">"Mark gathered"</button>
@@ -71,8 +74,8 @@ pub fn MissingInfo(
         .collect_view();
     // A refused addition comes back with what was typed, the form open.
     let query = use_query_map().read_untracked();
-    let typed_kind = query.get("kind").unwrap_or_default();
-    let typed_description = query.get("description").unwrap_or_default();
+    let typed_kind = query.get(MissingForm::KIND).unwrap_or_default();
+    let typed_description = query.get(MissingForm::DESCRIPTION).unwrap_or_default();
     let open = error.is_some();
     let kinds = MissingInfoKind::ALL
         .into_iter()
@@ -100,14 +103,14 @@ pub fn MissingInfo(
                 <details open=open>
                     <summary>"Add missing information"</summary>
                     <form method="post" action=format!("/episodes/{id}/missing-info") class="stack">
-                        <input type="hidden" name="version" value=version.clone() />
+                        <input type="hidden" name=MissingForm::VERSION value=version.clone() />
                         <div class="field">
                             <label for="missing-kind">"Kind"</label>
-                            <select id="missing-kind" name="kind">{kinds}</select>
+                            <select id="missing-kind" name=MissingForm::KIND>{kinds}</select>
                         </div>
                         <div class="field">
                             <label for="missing-description">"What is missing"</label>
-                            <input type="text" id="missing-description" name="description" required maxlength="500"
+                            <input type="text" id="missing-description" name=MissingForm::DESCRIPTION required maxlength=MAX_DESCRIPTION_CHARS.to_string()
                                 value=typed_description.clone() />
                         </div>
                         <button type="submit" class="button button-secondary">"Add"</button>

@@ -9,70 +9,27 @@
 //! Every form is a plain POST that works before the wasm has loaded; the server re-checks
 //! everything with the same `core` functions and answers a refusal here, with what was typed.
 
-pub(crate) mod decided;
+mod decided;
 mod missing;
 mod presence;
-pub(crate) mod team_form;
+mod team_form;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-use reengage_core::episode::FixAt;
 use reengage_core::long_date;
 
-use super::episode::load_episode_page;
 use crate::backend::{StaffingPage, staffing};
 use crate::components::narratives::{Narratives, Returned};
-use crate::live::{Block, Item, Link};
-
-pub use decided::NewStaffingRequest;
+use crate::components::with_episode::load_episode_page;
+use crate::forms::narrative::NarrativeForm;
+use crate::forms::query::{ERROR, Query};
 
 #[component]
 pub fn StaffingRoute() -> impl IntoView {
     load_episode_page("Staffing", staffing, |page| {
         view! { <StaffingView page /> }.into_any()
     })
-}
-
-/// Where an unmet item of the DQ1 readiness list is fixed: the words and the address.
-pub(crate) fn fix_at(episode: i64, fix: FixAt) -> (&'static str, String) {
-    match fix {
-        FixAt::Attempts => (
-            "log a contact attempt",
-            format!("/episodes/{episode}/attempt"),
-        ),
-        FixAt::Appointment => (
-            "the appointment and its notice",
-            format!("/episodes/{episode}"),
-        ),
-        FixAt::Staffing => ("the team", "#team".to_owned()),
-        FixAt::MissingInfo => ("the missing information", "#missing-info".to_owned()),
-        FixAt::BarrierReview => ("the barrier review", "#barriers".to_owned()),
-        FixAt::GoodCause => ("the good-cause questions", "#good-cause".to_owned()),
-        FixAt::NextSteps => ("strategies and next steps", "#next-steps".to_owned()),
-        FixAt::PostDq1 => ("the steps after the DQ1", "#finalization".to_owned()),
-    }
-}
-
-/// The unmet items of the DQ1 guardrail (R26), each with its rule and a link to where it is
-/// fixed.
-pub(crate) fn unmet_list(episode: i64, items: &[reengage_core::episode::ReadinessItem]) -> Block {
-    Block::List {
-        class: "unmet",
-        items: items
-            .iter()
-            .map(|item| {
-                let (words, href) = fix_at(episode, item.fix_at);
-                Item {
-                    text: format!("{} ({}) ", item.problem, item.rule),
-                    link: Some(Link {
-                        href,
-                        words: format!("Fix: {words}"),
-                    }),
-                }
-            })
-            .collect(),
-    }
 }
 
 fn saved_words(what: &str) -> Option<&'static str> {
@@ -97,12 +54,12 @@ fn StaffingView(page: StaffingPage) -> impl IntoView {
     let saved = typed("saved").and_then(|what| saved_words(&what));
     // A refusal names the form it came back to; the others show as they are.
     let form = typed("form").unwrap_or_default();
-    let error = typed("error");
+    let error = typed(ERROR);
     let returned = |name: &str| (form == name).then(|| error.clone()).flatten();
     let narratives_returned = Returned {
         draft: typed("draft"),
         narrative: typed("narrative").and_then(|n| n.parse().ok()),
-        body: query.get("body"),
+        body: query.get(NarrativeForm::BODY),
         error: (form.is_empty() || form == "narrative")
             .then(|| error.clone())
             .flatten(),
@@ -143,7 +100,7 @@ fn StaffingView(page: StaffingPage) -> impl IntoView {
     } else if decided {
         view! { <decided::Decided page=page.clone() returned=returned("finalization") reason_error=returned("new-staffing") /> }.into_any()
     } else if page.may.record {
-        view! { <team_form::TeamForm page=page.clone() error=returned("staffing") query=crate::routes::forms::Query::current() /> }.into_any()
+        view! { <team_form::TeamForm page=page.clone() error=returned("staffing") query=Query::current() /> }.into_any()
     } else {
         view! {
             {page.facts.staffing.clone().map(|staffing| view! { <decided::StaffingSummary staffing /> })}
@@ -177,7 +134,7 @@ fn StaffingView(page: StaffingPage) -> impl IntoView {
         <presence::Presence page=page.clone() error=returned("presence") />
         {body}
         {earlier}
-        <Narratives episode_id=page.id drafts=page.drafts.clone() saved=page.narratives.clone() returned=narratives_returned back="staffing" />
+        <Narratives episode_id=page.id drafts=page.drafts.clone() saved=page.narratives.clone() returned=narratives_returned back=NarrativeForm::TO_STAFFING />
     }
     .into_any()
 }

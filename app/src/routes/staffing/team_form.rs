@@ -3,21 +3,26 @@
 //! `core`'s review of it all — rendered by the server for the form as it stands, and again in
 //! the browser on every change. While a DQ1 is considered, the readiness list (R26) shows every
 //! step of due process not done, its rule and where it is fixed; the server refuses the same.
+//!
+//! What the form sends: [`crate::forms::staffing`]; what it says as it is filled in:
+//! [`crate::checks::staffing`].
 
 use leptos::prelude::*;
 use reengage_core::episode::{BarrierArea, DecisionOutcome, StaffingRole, overlapping_exemptions};
 use reengage_core::long_date;
 
-use reengage_core::BusinessCalendar;
-
-use super::unmet_list;
 use crate::backend::StaffingPage;
-use crate::live::{Block, Check, LiveForm, LiveState, Region, Said, Says};
-use crate::routes::forms::{Query, code};
-use crate::staffing_form::{
-    Fields, GOOD_CAUSE_FIELDS, MAX_NOTE_CHARS, OTHER_MEMBER_ROWS, Review, StaffingCheck,
-    finding_field, initial, review,
+use crate::checks::Check;
+use crate::checks::said::Region;
+use crate::checks::staffing::StaffingCheck;
+use crate::forms::fields::{Fields, NO, YES, code};
+use crate::forms::query::{ERROR, Query};
+use crate::forms::staffing::{
+    FindingPart, GOOD_CAUSE_FIELDS, MAX_INITIALS_CHARS, MAX_NOTE_CHARS, OTHER_MEMBER_ROWS,
+    StaffingForm, finding_field, initial,
 };
+use crate::live::form::{LiveForm, Says};
+use crate::live::state::LiveState;
 
 /// The staffing form's id: the missing-information buttons above it send it along, so what is
 /// typed in it is kept when an item is marked gathered.
@@ -45,8 +50,8 @@ fn yes_no_group(name: String, legend: String, fields: &Fields) -> AnyView {
     view! {
         <fieldset class="choices yes-no">
             <legend>{legend}</legend>
-            {choice("yes", "Yes")}
-            {choice("no", "No")}
+            {choice(YES, "Yes")}
+            {choice(NO, "No")}
         </fieldset>
     }
     .into_any()
@@ -74,10 +79,10 @@ fn barrier_area(area: BarrierArea, fields: &Fields) -> AnyView {
             view! {
                 <fieldset class="finding">
                     <legend>{capitalized(who.label())}</legend>
-                    {yes_no_group(field("present"), "Present?".into(), fields)}
-                    {text_field(field("accommodation"), "Accommodation or resource offered".into(), fields.get(&field("accommodation")).to_owned())}
-                    {yes_no_group(field("affected"), "Did it affect the ability to participate?".into(), fields)}
-                    {text_field(field("notes"), "Notes".into(), fields.get(&field("notes")).to_owned())}
+                    {yes_no_group(field(FindingPart::Present), "Present?".into(), fields)}
+                    {text_field(field(FindingPart::Accommodation), "Accommodation or resource offered".into(), fields.get(&field(FindingPart::Accommodation)).to_owned())}
+                    {yes_no_group(field(FindingPart::Affected), "Did it affect the ability to participate?".into(), fields)}
+                    {text_field(field(FindingPart::Notes), "Notes".into(), fields.get(&field(FindingPart::Notes)).to_owned())}
                 </fieldset>
             }
         })
@@ -99,106 +104,6 @@ fn capitalized(text: &str) -> String {
         .unwrap_or_default()
 }
 
-/// R18: the team as the page says it — department staff picked from the branch's list (a
-/// named row never counts), and how many of them confirmed being present.
-fn team_words(review: &Review) -> String {
-    let team = match review.needed {
-        0 => format!(
-            "{} department staff on the team: enough (R18).",
-            review.department
-        ),
-        needed => format!(
-            "{} department staff on the team: {needed} more needed — at least three (R18).",
-            review.department
-        ),
-    };
-    if review.department == 0 {
-        return team;
-    }
-    format!(
-        "{team} {} confirmed being present; a DQ1 needs three who did.",
-        review.confirmed
-    )
-}
-
-/// R23: good cause as the page says it.
-fn cause_words(review: &Review) -> String {
-    if review.cause.found() {
-        format!(
-            "Good cause found: {}. No disqualification may be imposed (R23).",
-            review.cause.reasons.join("; ")
-        )
-    } else if review.cause.unanswered.is_empty() {
-        "No good cause found on any question (R23).".to_owned()
-    } else {
-        format!(
-            "{} question(s) not answered yet (R23).",
-            review.cause.unanswered.len()
-        )
-    }
-}
-
-/// What the staffing form says as it stands, all of it from `core` ([`review`]): the team
-/// (R18), each partner's release (R19), good cause (R23), and for the decision what stops it
-/// with — while a DQ1 is considered, or always to a page that cannot follow the form — the
-/// readiness list of every step of due process not done (R26).
-pub fn said(check: &StaffingCheck, calendar: &BusinessCalendar, fields: &Fields) -> Said {
-    let review = review(check, calendar, fields);
-    let partners = review
-        .partners
-        .iter()
-        .map(|p| {
-            if p.cleared {
-                Block::text("alert alert-info", format!("{}: MCS 3010 in force on the staffing day.", p.name))
-            } else {
-                Block::text(
-                    "alert alert-error",
-                    format!("{} has no MCS 3010 in force on the staffing day: may not be invited (R19).", p.name),
-                )
-            }
-        })
-        .collect();
-    let error = |text: &Option<String>| {
-        text.clone()
-            .map(|text| Block::text("alert alert-error", text))
-    };
-    let mut decision: Vec<Block> = [error(&review.problem), error(&review.staffing_refusal)]
-        .into_iter()
-        .flatten()
-        .collect();
-    let verdict = review.dq1_refusal.clone().unwrap_or_else(|| {
-        "Every step of due process is done: the team may impose a DQ1.".to_owned()
-    });
-    let mut blocks = vec![Block::text("", verdict)];
-    if !review.unmet.is_empty() {
-        blocks.push(unmet_list(check.id, &review.unmet));
-    }
-    let readiness = Block::Section {
-        class: "readiness",
-        heading: "DQ1 readiness (R26)",
-        blocks,
-    };
-    decision.push(if review.outcome == Some(DecisionOutcome::Dq1) {
-        readiness
-    } else {
-        Block::UntilLive(Box::new(readiness))
-    });
-    if review.outcome.is_some() && review.outcome != Some(DecisionOutcome::Dq1) {
-        decision.extend(error(&review.decision_refusal));
-    }
-    Said::default()
-        .with(
-            Region::Team,
-            vec![Block::text("alert alert-info", team_words(&review))],
-        )
-        .with(Region::Partners, partners)
-        .with(
-            Region::Cause,
-            vec![Block::text("alert alert-info", cause_words(&review))],
-        )
-        .with(Region::Decision, decision)
-}
-
 /// The staffing form, as plain HTML: what it says as it is filled in is the island's
 /// ([`LiveForm`]).
 #[component]
@@ -212,12 +117,12 @@ pub fn TeamForm(page: StaffingPage, error: Option<String>, query: Query) -> impl
                 .0
                 .iter()
                 .filter(|(name, _)| {
-                    !matches!(name.as_str(), "error" | "form" | "saved" | "version")
+                    ![ERROR, "form", "saved", StaffingForm::VERSION].contains(&name.as_str())
                 })
                 .cloned()
                 .collect(),
         );
-        typed.push("version", page.version.to_string());
+        typed.push(StaffingForm::VERSION, page.version.to_string());
         typed
     } else {
         initial(&page)
@@ -239,7 +144,7 @@ pub fn TeamForm(page: StaffingPage, error: Option<String>, query: Query) -> impl
             let field = format!("member-{}", member.staff_id);
             view! {
                 <div class="choice">
-                    <input type="checkbox" id=field.clone() name="member" value=value.clone() checked=f.has("member", &value) />
+                    <input type="checkbox" id=field.clone() name=StaffingForm::MEMBER value=value.clone() checked=f.has(StaffingForm::MEMBER, &value) />
                     <label for=field>{format!("{} ({}) — {}", member.name, member.initials, member.role.label())}</label>
                 </div>
             }
@@ -247,8 +152,8 @@ pub fn TeamForm(page: StaffingPage, error: Option<String>, query: Query) -> impl
         .collect_view();
     let others = (0..OTHER_MEMBER_ROWS)
         .map(|row| {
-            let initials = format!("other_initials_{row}");
-            let role = format!("other_role_{row}");
+            let initials = StaffingForm::other_initials(row);
+            let role = StaffingForm::other_role(row);
             let chosen = f.get(&role).to_owned();
             let roles = StaffingRole::ALL
                 .into_iter()
@@ -262,7 +167,7 @@ pub fn TeamForm(page: StaffingPage, error: Option<String>, query: Query) -> impl
                 <div class="other-member">
                     <div class="field">
                         <label for=initials.clone()>{format!("Named member {}: initials", row + 1)}</label>
-                        <input type="text" id=initials.clone() name=initials.clone() maxlength="8" value=f.get(&initials).to_owned() />
+                        <input type="text" id=initials.clone() name=initials.clone() maxlength=MAX_INITIALS_CHARS.to_string() value=f.get(&initials).to_owned() />
                     </div>
                     <div class="field">
                         <label for=role.clone()>{format!("Named member {}: role", row + 1)}</label>
@@ -275,7 +180,7 @@ pub fn TeamForm(page: StaffingPage, error: Option<String>, query: Query) -> impl
             }
         })
         .collect_view();
-    let held_on = f.get("held_on").to_owned();
+    let held_on = f.get(StaffingForm::HELD_ON).to_owned();
     let partners = page
         .releases
         .iter()
@@ -287,7 +192,7 @@ pub fn TeamForm(page: StaffingPage, error: Option<String>, query: Query) -> impl
                 .unwrap_or_default();
             view! {
                 <div class="choice">
-                    <input type="checkbox" id=field.clone() name="partner" value=name.clone() checked=f.has("partner", name) />
+                    <input type="checkbox" id=field.clone() name=StaffingForm::PARTNER value=name.clone() checked=f.has(StaffingForm::PARTNER, name) />
                     <label for=field>{format!("{name} — MCS 3010 signed {}{until}", long_date(release.signed_on))}</label>
                 </div>
             }
@@ -310,7 +215,7 @@ pub fn TeamForm(page: StaffingPage, error: Option<String>, query: Query) -> impl
         .zip(GOOD_CAUSE_QUESTIONS)
         .map(|(name, question)| yes_no_group(name.to_owned(), question.to_owned(), f))
         .collect_view();
-    let outcome_now = f.get("outcome").to_owned();
+    let outcome_now = f.get(StaffingForm::OUTCOME).to_owned();
     let outcomes = DecisionOutcome::ALL
         .into_iter()
         .map(|outcome| {
@@ -319,21 +224,21 @@ pub fn TeamForm(page: StaffingPage, error: Option<String>, query: Query) -> impl
             let chosen = value == outcome_now;
             view! {
                 <div class="choice">
-                    <input type="radio" id=field.clone() name="outcome" value=value checked=chosen />
+                    <input type="radio" id=field.clone() name=StaffingForm::OUTCOME value=value checked=chosen />
                     <label for=field>{outcome.label()}</label>
                 </div>
             }
         })
         .collect_view();
-    let decided_on = f.get("decided_on").to_owned();
-    let attended = f.has("attended", "yes");
+    let decided_on = f.get(StaffingForm::DECIDED_ON).to_owned();
+    let attended = f.has(StaffingForm::ATTENDED, YES);
     let other_partner = text_field(
-        "other_partner".into(),
+        StaffingForm::OTHER_PARTNER.into(),
         "Another partner (name)".into(),
-        f.get("other_partner").to_owned(),
+        f.get(StaffingForm::OTHER_PARTNER).to_owned(),
     );
-    let strategies = f.get("strategies").to_owned();
-    let next_steps = f.get("next_steps").to_owned();
+    let strategies = f.get(StaffingForm::STRATEGIES).to_owned();
+    let next_steps = f.get(StaffingForm::NEXT_STEPS).to_owned();
     let version = page.version.to_string();
     let today = page.today.to_string();
     let appointment_day = page.facts.appointment.as_ref().map(|a| a.on);
@@ -342,7 +247,7 @@ pub fn TeamForm(page: StaffingPage, error: Option<String>, query: Query) -> impl
         <LiveForm state>
         <form method="post" action=format!("/episodes/{id}/staffing") class="stack staffing-form"
             id=STAFFING_FORM>
-            <input type="hidden" name="version" value=version />
+            <input type="hidden" name=StaffingForm::VERSION value=version />
             {error.map(|error| view! {
                 <div class="alert alert-error" role="alert">
                     <p>{error}</p>
@@ -356,7 +261,7 @@ pub fn TeamForm(page: StaffingPage, error: Option<String>, query: Query) -> impl
                     {appointment_day.map(|day| view! {
                         <p class="hint" id="held_on-hint">{format!("On the re-engagement appointment, {}, or later (R17).", long_date(day))}</p>
                     })}
-                    <input type="date" id="held_on" name="held_on" required value=held_on max=today.clone()
+                    <input type="date" id="held_on" name=StaffingForm::HELD_ON required value=held_on max=today.clone()
                         aria-describedby=appointment_day.map(|_| "held_on-hint") />
                 </div>
                 <fieldset class="choices">
@@ -366,7 +271,7 @@ pub fn TeamForm(page: StaffingPage, error: Option<String>, query: Query) -> impl
                 <p class="hint">"Someone without an account of the branch (child welfare, a contractor, a designee) is named below: they attend, and never count toward the three (R18)."</p>
                 {others}
                 <div class="choice">
-                    <input type="checkbox" id="attended" name="attended" value="yes" checked=attended />
+                    <input type="checkbox" id="attended" name=StaffingForm::ATTENDED value=YES checked=attended />
                     <label for="attended">"The participant attended"</label>
                 </div>
                 <Says region=Region::Team />
@@ -397,11 +302,11 @@ pub fn TeamForm(page: StaffingPage, error: Option<String>, query: Query) -> impl
                 <h2 id="next-steps">"Strategies and next steps (R30)"</h2>
                 <div class="field">
                     <label for="strategies">"The team's recommended engagement strategies (one per line)"</label>
-                    <textarea id="strategies" name="strategies" rows="3">{strategies}</textarea>
+                    <textarea id="strategies" name=StaffingForm::STRATEGIES rows="3">{strategies}</textarea>
                 </div>
                 <div class="field">
                     <label for="next_steps">"PDP next steps and supports (one per line)"</label>
-                    <textarea id="next_steps" name="next_steps" rows="3">{next_steps}</textarea>
+                    <textarea id="next_steps" name=StaffingForm::NEXT_STEPS rows="3">{next_steps}</textarea>
                 </div>
             </section>
             <section aria-labelledby="decision">
@@ -413,14 +318,14 @@ pub fn TeamForm(page: StaffingPage, error: Option<String>, query: Query) -> impl
                 <Says region=Region::Decision />
                 <div class="field">
                     <label for="decided_on">"Day of the decision"</label>
-                    <input type="date" id="decided_on" name="decided_on" value=decided_on max=today />
+                    <input type="date" id="decided_on" name=StaffingForm::DECIDED_ON value=decided_on max=today />
                 </div>
                 <p class="hint">
                     "“Save the staffing” keeps it as it stands; the decision is recorded only with “Save and decide”. Once decided, the staffing is read-only: new information calls for a new staffing (R24)."
                 </p>
                 <p class="actions">
-                    <button type="submit" name="intent" value="save" class="button button-secondary">"Save the staffing"</button>
-                    <button type="submit" name="intent" value="decide" class="button">"Save and decide"</button>
+                    <button type="submit" name=StaffingForm::INTENT value=StaffingForm::SAVE class="button button-secondary">"Save the staffing"</button>
+                    <button type="submit" name=StaffingForm::INTENT value=StaffingForm::DECIDE class="button">"Save and decide"</button>
                 </p>
             </section>
         </form>

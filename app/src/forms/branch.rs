@@ -9,8 +9,8 @@ use reengage_core::episode::{Stage, most_urgent_first};
 use reengage_core::parse_date_input;
 use serde::{Deserialize, Serialize};
 
+use super::fields::from_code;
 use crate::backend::BranchRow;
-use crate::routes::forms::from_code;
 
 /// What the dashboard is asked for (empty: everything, most urgent first).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,0 +1,78 @@
+//! The small islands several pages use: buttons that work only once the wasm has loaded
+//! (without it, the browser's own commands do the same), and the mark of a live page.
+
+use leptos::prelude::*;
+
+use super::running::running;
+
+/// A Print button, shown once the wasm has loaded (without it, the browser's own Print
+/// command prints the page).
+#[island]
+pub fn PrintButton(label: String) -> impl IntoView {
+    let live = running();
+    move || {
+        live.get().then(|| {
+            let label = label.clone();
+            view! {
+                <button type="button" class="button" on:click=|_| { let _ = window().print(); }>
+                    {label}
+                </button>
+            }
+        })
+    }
+}
+
+/// Sets `<body data-hydrated>` once the islands before it have hydrated, so tests (and
+/// styles) can tell a live page from server HTML. It is the last island of every page, and
+/// islands hydrate in document order; effects never run on the server.
+#[island]
+pub fn HydrationMark() -> impl IntoView {
+    Effect::new(move |_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "");
+        }
+    });
+}
+
+/// Copy for TRACS: shown once the wasm has loaded, with what happened said beside it.
+#[island]
+pub fn CopyForTracs(box_id: String) -> impl IntoView {
+    let live = running();
+    let copied = RwSignal::new(None::<&'static str>);
+    view! {
+        {move || live.get().then(|| {
+            let box_id = box_id.clone();
+            view! {
+                <button type="button" class="button button-secondary"
+                    on:click=move |_| copy_text(&box_id, copied)>
+                    "Copy for TRACS"
+                </button>
+            }
+        })}
+        <span role="status" class="hint">{move || copied.get()}</span>
+    }
+}
+
+/// Copies the plain text of the box `id` to the clipboard and says how it went.
+#[cfg(feature = "hydrate")]
+fn copy_text(id: &str, said: RwSignal<Option<&'static str>>) {
+    use wasm_bindgen::JsCast;
+    let text = document()
+        .get_element_by_id(id)
+        .and_then(|el| el.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
+        .map(|area| area.value())
+        .unwrap_or_default();
+    let promise = window().navigator().clipboard().write_text(&text);
+    leptos::task::spawn_local(async move {
+        let done = wasm_bindgen_futures::JsFuture::from(promise).await;
+        said.set(Some(if done.is_ok() {
+            "Copied: paste it into TRACS."
+        } else {
+            "The browser did not allow copying: select the text and copy it."
+        }));
+    });
+}
+
+/// On the server the button is never rendered.
+#[cfg(not(feature = "hydrate"))]
+fn copy_text(_: &str, _: RwSignal<Option<&'static str>>) {}
