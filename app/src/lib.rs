@@ -32,23 +32,6 @@ pub mod routes;
 
 use components::layout::Layout;
 
-/// Kept at its old path for the server (`reengage_app::staffing_form::…`): the staffing
-/// form's parser is under [`forms`], its review under [`checks`].
-pub mod staffing_form {
-    pub use crate::checks::finalization::{FinalizationReview, finalization};
-    pub use crate::checks::staffing::{PartnerStanding, Review, StaffingCheck, review};
-    pub use crate::forms::fields::{Fields, yes_no};
-    pub use crate::forms::finalization::{POST_DQ1_FIELDS, post_dq1_fields, post_dq1_steps};
-    pub use crate::forms::staffing::{
-        GOOD_CAUSE_FIELDS, MAX_LINES, MAX_NOTE_CHARS, OTHER_MEMBER_ROWS, Proposal, finding_field,
-        initial, proposal,
-    };
-}
-
-/// Kept at its old path for the server (`reengage_app::dashboard::…`): the branch page's
-/// filter is [`forms::branch`].
-pub use forms::branch as dashboard;
-
 /// The HTML document around the app, rendered by the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {

@@ -9,6 +9,7 @@
 //! Rules are cited by their id in `docs/rules.md` (R1–R30).
 
 pub mod calendar;
+pub mod codes;
 pub mod date_input;
 pub mod deadlines;
 pub mod episode;

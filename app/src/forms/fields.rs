@@ -57,13 +57,10 @@ pub fn answer(text: &str) -> Option<bool> {
 
 /// The code a choice travels as in a form (`"MessageLeft"`): its serde name.
 pub fn code<T: serde::Serialize>(value: T) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
+    reengage_core::codes::code(&value)
 }
 
 /// The choice a form's code names, if any.
 pub fn from_code<T: serde::de::DeserializeOwned>(text: &str) -> Option<T> {
-    serde_json::from_value(serde_json::Value::String(text.to_owned())).ok()
+    reengage_core::codes::from_code(text)
 }

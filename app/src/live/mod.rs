@@ -19,7 +19,3 @@ pub mod buttons;
 pub mod form;
 pub mod running;
 pub mod state;
-
-/// Kept at its old path for the server (`reengage_app::live::hint_lines`); it lives in
-/// `crate::checks::said`.
-pub use crate::checks::said::hint_lines;

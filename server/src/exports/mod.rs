@@ -12,7 +12,7 @@ use axum::{
     http::{StatusCode, header},
     response::{IntoResponse, Redirect, Response},
 };
-use reengage_app::dashboard::{BranchFilter, coach_name};
+use reengage_app::forms::branch::{BranchFilter, coach_name};
 use serde_json::{Value, json};
 
 use crate::db;

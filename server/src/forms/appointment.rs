@@ -7,7 +7,6 @@ use axum::{
 };
 use reengage_core::episode::Transition;
 use reengage_core::parse_time_input;
-use serde::{Deserialize, Serialize};
 
 use super::{allowed, back_to_form, outcome, version_and_day};
 use crate::services::access::Action;
@@ -15,18 +14,7 @@ use crate::services::episodes::change;
 use crate::state::AppState;
 use crate::web::errors::Refusal;
 use crate::web::sessions::AuthSession;
-
-/// What the appointment form sends (and is sent back with on a refusal).
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-pub struct AppointmentForm {
-    #[serde(default)]
-    pub version: String,
-    #[serde(default)]
-    pub on: String,
-    /// The time of day, `HH:MM`; optional.
-    #[serde(default)]
-    pub at: String,
-}
+use reengage_app::forms::appointment::AppointmentForm;
 
 /// `POST /episodes/{id}/appointment`: schedule the re-engagement appointment (R12–R16).
 pub async fn appointment(

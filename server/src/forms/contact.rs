@@ -5,8 +5,6 @@ use axum::{
     extract::{Path, State},
     response::Redirect,
 };
-use reengage_core::parse_date_input;
-use serde::{Deserialize, Serialize};
 
 use super::{allowed, back_to_form, outcome, version_and_day};
 use crate::services::access::Action;
@@ -15,45 +13,7 @@ use crate::services::participants::PdpStep;
 use crate::state::AppState;
 use crate::web::errors::Refusal;
 use crate::web::sessions::AuthSession;
-
-/// What the contact-made form sends (and is sent back with on a refusal).
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-pub struct ContactForm {
-    #[serde(default)]
-    pub version: String,
-    #[serde(default)]
-    pub on: String,
-    /// Present ("yes") when the plan was adjusted with the participant.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub plan_adjusted: Option<String>,
-    /// The agreed PDP step to add, if any.
-    #[serde(default)]
-    pub step_code: String,
-    #[serde(default)]
-    pub step_on: String,
-}
-
-impl ContactForm {
-    /// The PDP step the form adds, if one was chosen, or a sentence saying what to fix.
-    fn step(&self) -> Result<Option<PdpStep>, String> {
-        let code = self.step_code.trim();
-        if code.is_empty() {
-            return Ok(None);
-        }
-        if code.len() > 8 || !code.chars().all(|c| c.is_ascii_alphanumeric()) {
-            return Err("Choose the PDP step's code from the list.".into());
-        }
-        let starts_on = parse_date_input(&self.step_on)
-            .map_err(|_| "Enter the day the new PDP step starts.".to_owned())?;
-        Ok(Some(PdpStep {
-            code: code.to_uppercase(),
-            starts_on,
-            ends_on: None,
-            scheduled_time: None,
-            attendance_hours: None,
-        }))
-    }
-}
+use reengage_app::forms::contact::ContactForm;
 
 /// `POST /episodes/{id}/contact`: R8 — contact made; within two business days, the plan is
 /// adjusted (with the agreed PDP step, if one is added) and the episode closes as re-engaged.
@@ -70,7 +30,13 @@ pub async fn contact(
     };
     let plan_adjusted = form.plan_adjusted.is_some();
     let step = match form.step() {
-        Ok(step) => step,
+        Ok(step) => step.map(|(code, starts_on)| PdpStep {
+            code,
+            starts_on,
+            ends_on: None,
+            scheduled_time: None,
+            attendance_hours: None,
+        }),
         Err(message) => return Err(back_to_form(id, "contact", &form, message)),
     };
     // The contact and the plan's new step stand or fall together.

@@ -7,7 +7,7 @@ use axum::{
     extract::{Path, State},
     response::Redirect,
 };
-use reengage_app::staffing_form::{self, Fields};
+use reengage_app::forms::fields::Fields;
 
 use crate::forms::allowed;
 use crate::services::access::{self, Action, Record};
@@ -51,7 +51,7 @@ pub async fn finalize(
         Ok(version) => version,
         Err(message) => return Err(back(id, "finalization", &fields, &message, "finalization")),
     };
-    let steps = staffing_form::post_dq1_steps(&fields);
+    let steps = reengage_app::forms::finalization::post_dq1_steps(&fields);
     let result = async {
         let today = if finalizing {
             Some(read(&state.db, id, now).await?.1)

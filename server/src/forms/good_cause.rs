@@ -5,7 +5,6 @@ use axum::{
     extract::{Path, State},
     response::Redirect,
 };
-use serde::{Deserialize, Serialize};
 
 use super::{allowed, back_to_form, outcome, version_and_day};
 use crate::services::access::Action;
@@ -13,17 +12,7 @@ use crate::services::actions;
 use crate::state::AppState;
 use crate::web::errors::Refusal;
 use crate::web::sessions::AuthSession;
-
-/// What the good-cause form sends (and is sent back with on a refusal).
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-pub struct GoodCauseForm {
-    #[serde(default)]
-    pub version: String,
-    #[serde(default)]
-    pub on: String,
-    #[serde(default)]
-    pub reason: String,
-}
+use reengage_app::forms::good_cause::GoodCauseForm;
 
 /// `POST /episodes/{id}/good-cause`: R23 — the case manager gives good cause alone, with its
 /// reason; the episode closes with no disqualification.

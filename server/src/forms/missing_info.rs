@@ -7,37 +7,18 @@ use axum::{
     extract::{Path, State},
     response::Redirect,
 };
-use reengage_app::staffing_form::Fields;
-use reengage_core::episode::{MissingInfo, MissingInfoKind, Transition};
-use serde::Deserialize;
+use reengage_app::forms::fields::Fields;
+use reengage_core::episode::{MissingInfo, Transition};
 
-use crate::forms::{allowed, enum_value, version_and_day};
+use crate::forms::{allowed, version_and_day};
 use crate::services::access::Action;
 use crate::services::episodes::{change, read};
 use crate::state::AppState;
 use crate::web::errors::Refusal;
 
+use reengage_app::forms::missing::MissingForm;
+
 use super::staffing::{back, settled};
-
-/// What the missing-information forms send.
-#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
-pub struct MissingForm {
-    #[serde(default)]
-    pub version: String,
-    #[serde(default)]
-    pub kind: String,
-    #[serde(default)]
-    pub description: String,
-}
-
-impl MissingForm {
-    fn fields(&self) -> Fields {
-        let mut fields = Fields::default();
-        fields.push("kind", self.kind.clone());
-        fields.push("description", self.description.clone());
-        fields
-    }
-}
 
 /// `POST /episodes/{id}/missing-info`: R17 — information the team needs before a
 /// determination (a child safety check, an offsite visit's outcome…), requested today.
@@ -49,18 +30,7 @@ pub async fn add_missing(
 ) -> Result<Redirect, Refusal> {
     let (staff, id) = allowed(&state, auth, &id, Action::MissingInformation).await?;
     let typed = form.fields();
-    let version = form
-        .version
-        .parse::<i64>()
-        .map_err(|_| "Reload the page and try again.".to_owned());
-    let parsed = version.and_then(|version| {
-        let kind: MissingInfoKind =
-            enum_value(&form.kind).ok_or("Choose the kind of information from the list.")?;
-        if form.description.chars().count() > 500 {
-            return Err("Say what is missing in at most 500 characters.".to_owned());
-        }
-        Ok((version, kind))
-    });
+    let parsed = form.parse();
     let (version, kind) = match parsed {
         Ok(parsed) => parsed,
         Err(message) => return Err(back(id, "missing", &typed, &message, "missing-info")),

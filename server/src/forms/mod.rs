@@ -26,10 +26,6 @@ use crate::state::AppState;
 use crate::web::errors::Refusal;
 use crate::web::sessions::AuthSession;
 
-pub(crate) fn enum_value<T: serde::de::DeserializeOwned>(text: &str) -> Option<T> {
-    serde_json::from_value(serde_json::Value::String(text.to_owned())).ok()
-}
-
 /// The episode version a form was filled on and the day it names, or what to do.
 pub(crate) fn version_and_day(version: &str, on: &str) -> Result<(i64, NaiveDate), String> {
     let version = version

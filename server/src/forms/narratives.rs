@@ -7,40 +7,14 @@ use axum::{
     response::Redirect,
 };
 use reengage_core::narrative::NarrativeType;
-use serde::{Deserialize, Serialize};
 
-use super::{allowed, enum_value};
+use super::allowed;
 use crate::services::access::{self, Action, Record};
 use crate::services::{ServiceError, narratives};
 use crate::state::AppState;
 use crate::web::errors::Refusal;
 use crate::web::sessions::AuthSession;
-
-/// What a narrative form sends: a draft to save, or a saved narrative's new text.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-pub struct NarrativeForm {
-    #[serde(default)]
-    pub kind: String,
-    /// The draft it is saved from (`attempt-2026-11-24-1`, `staffing`, `decision`).
-    #[serde(default)]
-    pub draft_of: String,
-    #[serde(default)]
-    pub body: String,
-    /// The page the form returns to: "staffing" for the staffing workspace, else the episode.
-    #[serde(default)]
-    pub back: String,
-}
-
-impl NarrativeForm {
-    /// The page the form was on.
-    fn page(&self, id: i64) -> String {
-        if self.back == "staffing" {
-            format!("/episodes/{id}/staffing")
-        } else {
-            format!("/episodes/{id}")
-        }
-    }
-}
+use reengage_app::forms::narrative::NarrativeForm;
 
 /// Back to the episode's narratives with what was typed (in the draft or narrative it came
 /// from) and why it was refused.
@@ -76,7 +50,7 @@ pub async fn new_narrative(
 ) -> Result<Redirect, Refusal> {
     let (staff, id) = allowed(&state, auth, &id, Action::WriteNarrative).await?;
     let which = ("draft", form.draft_of.clone());
-    let Some(kind) = enum_value::<NarrativeType>(&form.kind) else {
+    let Some(kind) = reengage_core::codes::from_code::<NarrativeType>(&form.kind) else {
         return Err(back_to_narratives(
             &form.page(id),
             which,

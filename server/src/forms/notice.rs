@@ -6,7 +6,6 @@ use axum::{
     response::Redirect,
 };
 use reengage_core::episode::Transition;
-use serde::{Deserialize, Serialize};
 
 use super::{allowed, back_to_form, outcome, version_and_day};
 use crate::services::access::Action;
@@ -14,15 +13,7 @@ use crate::services::episodes::change;
 use crate::state::AppState;
 use crate::web::errors::Refusal;
 use crate::web::sessions::AuthSession;
-
-/// What the notice form sends (and is sent back with on a refusal).
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-pub struct NoticeForm {
-    #[serde(default)]
-    pub version: String,
-    #[serde(default)]
-    pub on: String,
-}
+use reengage_app::forms::notice_mailed::NoticeMailedForm;
 
 /// `POST /episodes/{id}/notice`: the DHS 7869 notice was mailed (R15); a late mailing is
 /// refused with the fix (reschedule).
@@ -30,7 +21,7 @@ pub async fn notice(
     State(state): State<AppState>,
     auth: AuthSession,
     Path(id): Path<String>,
-    Form(form): Form<NoticeForm>,
+    Form(form): Form<NoticeMailedForm>,
 ) -> Result<Redirect, Refusal> {
     let (staff, id) = allowed(&state, auth, &id, Action::RecordNoticeMailed).await?;
     let (version, on) = match version_and_day(&form.version, &form.on) {

@@ -2,7 +2,7 @@
 //! staffing and the decision, missing information added and gathered, the steps after a DQ1
 //! and its finalization, a new staffing on new information. Each is checked like every other
 //! change: the session, `access`, then `core` through the services; the staffing form is read
-//! by the same parser the page's live review uses (`reengage_app::staffing_form`). A refusal
+//! by the same parser the page's live review uses (`reengage_app::forms::staffing`). A refusal
 //! goes back to the workspace with what was typed and the reason.
 
 use axum::{
@@ -10,9 +10,8 @@ use axum::{
     extract::{Path, State},
     response::Redirect,
 };
-use reengage_app::staffing_form::{self, Fields};
+use reengage_app::forms::fields::Fields;
 use reengage_core::episode::Transition;
-use serde::Deserialize;
 
 use crate::forms::allowed;
 use crate::services::access::{self, Action, Record};
@@ -21,6 +20,7 @@ use crate::services::{ServiceError, actions};
 use crate::state::AppState;
 use crate::store::episodes::releases_on_file;
 use crate::web::errors::Refusal;
+use reengage_app::forms::new_staffing::NewStaffingForm;
 
 /// Back to the workspace with `typed` (the form's fields, the empty ones left out), which
 /// form it was, and why it was refused; `anchor` is the section.
@@ -92,9 +92,12 @@ pub async fn record(
         Ok(read) => read,
         Err(error) => return settled(Err(error), id, "staffing", form),
     };
-    let proposal = match version_of(&fields)
-        .and_then(|v| Ok((v, staffing_form::proposal(&fields, &team, &releases)?)))
-    {
+    let proposal = match version_of(&fields).and_then(|v| {
+        Ok((
+            v,
+            reengage_app::forms::staffing::proposal(&fields, &team, &releases)?,
+        ))
+    }) {
         Ok(parsed) => parsed,
         Err(message) => return Err(back(id, "staffing", &fields, &message, "team")),
     };
@@ -155,18 +158,6 @@ pub async fn record(
     }
 }
 
-/// What the new-staffing form sends.
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct NewStaffingForm {
-    #[serde(default)]
-    pub version: String,
-    #[serde(default)]
-    pub reason: String,
-    /// "staffing" to return to the workspace; otherwise the episode page.
-    #[serde(default)]
-    pub back: String,
-}
-
 /// `POST /episodes/{id}/new-staffing`: R24 — new information; the episode goes back to
 /// staffing and the decision stays in the history, superseded. Anyone allowed may ask,
 /// a contractor too.
@@ -177,7 +168,7 @@ pub async fn request_new(
     Form(form): Form<NewStaffingForm>,
 ) -> Result<Redirect, Refusal> {
     let (staff, id) = allowed(&state, auth, &id, Action::RequestNewStaffing).await?;
-    let page = if form.back == "staffing" {
+    let page = if form.back == NewStaffingForm::TO_STAFFING {
         format!("/episodes/{id}/staffing")
     } else {
         format!("/episodes/{id}")
@@ -186,14 +177,7 @@ pub async fn request_new(
         let typed = [("form", "new-staffing"), ("reason", form.reason.as_str())];
         Refusal::back(page.clone(), &typed, error).at("new-staffing")
     };
-    let Ok(version) = form.version.parse::<i64>() else {
-        return Err(refusal("Reload the page and try again.".into()));
-    };
-    if form.reason.chars().count() > 2_000 {
-        return Err(refusal(
-            "Say what came to light in at most 2,000 characters.".into(),
-        ));
-    }
+    let version = form.parse().map_err(refusal)?;
     let result = change(
         &state.db,
         &staff.actor(),

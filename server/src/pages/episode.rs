@@ -120,7 +120,7 @@ pub(super) async fn episode_page(
     let dq1_will_need = if contractor {
         Vec::new()
     } else {
-        reengage_app::live::hint_lines(episode::scheduling_warnings(facts, &calendar))
+        reengage_app::checks::said::hint_lines(episode::scheduling_warnings(facts, &calendar))
     };
     Ok(EpisodePage {
         id,

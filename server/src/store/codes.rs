@@ -16,11 +16,9 @@ pub fn code<T: Serialize>(value: &T) -> String {
 
 /// The enum value of a stored name.
 pub fn from_code<T: DeserializeOwned>(column: &'static str, name: &str) -> Result<T, StoreError> {
-    serde_json::from_value(serde_json::Value::String(name.to_owned())).map_err(|_| {
-        StoreError::Corrupt {
-            column,
-            value: name.to_owned(),
-        }
+    reengage_core::codes::from_code(name).ok_or_else(|| StoreError::Corrupt {
+        column,
+        value: name.to_owned(),
     })
 }
 
