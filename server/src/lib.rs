@@ -1,160 +1,22 @@
-//! The Re-engage server: configuration, database, HTTP routes and the command line.
+//! The Re-engage server, by layer from the top down (each uses only those below it):
+//!
+//! - [`cli`]: the command line — `serve`, and the admin, calendar, demo and backup commands.
+//! - [`router`]: the whole router, every route to its handler.
+//! - [`exports`]: CSV and iCalendar.
+//! - [`pages`], [`forms`], [`api`]: the pages' reads (the `Backend` the Leptos pages call), the
+//!   pages' plain-HTML form posts, and the REST API.
+//! - [`web`]: the plumbing below the handlers — the application state, security headers and
+//!   CSRF, sessions, sign-in, throttling, and the one answer to a refusal.
+//! - [`services`]: one use case per user action; who may do what; the office's day.
+//! - [`store`]: the database and all of its SQL.
 
 pub mod api;
 pub mod cli;
-pub mod config;
-pub mod db;
 pub mod exports;
 pub mod forms;
 pub mod pages;
 pub mod router;
 pub mod services;
-pub mod state;
 pub mod store;
 pub mod telemetry;
 pub mod web;
-
-pub use config::{AuditCommand, Cli, Command};
-
-use cli::{admin as admin_cli, backup, calendar as calendar_cli, demo, scale};
-use store::audit;
-
-use thiserror::Error;
-
-/// Why the server could not start or a command could not finish.
-#[derive(Debug, Error)]
-pub enum StartError {
-    #[error(transparent)]
-    Database(#[from] db::DbError),
-    #[error("cannot listen on {addr}: {source}")]
-    Listen {
-        addr: std::net::SocketAddr,
-        source: std::io::Error,
-    },
-    #[error("cannot read the site configuration: {0}")]
-    SiteConfig(String),
-    /// Input a person typed that cannot be used; the message says what to do.
-    #[error("{0}")]
-    Input(String),
-    #[error(transparent)]
-    AuditBroken(#[from] audit::Broken),
-}
-
-impl StartError {
-    /// The process exit status: 2 for bad input (as for a usage error), 1 otherwise.
-    pub fn exit_code(&self) -> u8 {
-        match self {
-            Self::Input(_) => 2,
-            _ => 1,
-        }
-    }
-}
-
-/// Runs the command the person asked for.
-pub async fn run(cli: Cli) -> Result<(), StartError> {
-    match cli.command.unwrap_or(Command::Serve) {
-        Command::Calendar(args) => {
-            // One calendar per office: with `--branch`, its closure days from the database.
-            let calendar = match &args.branch {
-                None => reengage_core::BusinessCalendar::oregon(),
-                Some(branch) => {
-                    let db = db::open(&cli.database_url).await?;
-                    let calendar = calendar_cli::branch_calendar(&db, branch).await;
-                    db.close().await;
-                    calendar?
-                }
-            };
-            print!("{}", calendar_cli::answer(&args.command, &calendar)?);
-            Ok(())
-        }
-        Command::Demo { episodes } => {
-            let db = db::open(&cli.database_url).await?;
-            let result = match episodes {
-                None => demo::load(&db, chrono::Utc::now()).await,
-                Some(n) => scale::load(&db, chrono::Utc::now(), n).await,
-            };
-            db.close().await;
-            print!("{}", result?);
-            Ok(())
-        }
-        Command::Backup { file } => {
-            let db = db::open(&cli.database_url).await?;
-            let result = backup::backup(&db, &file).await;
-            db.close().await;
-            print!("{}", result?);
-            Ok(())
-        }
-        Command::Admin(command) => {
-            let db = db::open(&cli.database_url).await?;
-            let result = admin_cli::run(&db, command).await;
-            db.close().await;
-            print!("{}", result?);
-            Ok(())
-        }
-        Command::Audit(AuditCommand::Verify) => {
-            let db = db::open(&cli.database_url).await?;
-            let checked = audit::verify(&db).await;
-            db.close().await;
-            println!("audit log verified: {} entries, chain intact", checked?);
-            Ok(())
-        }
-        Command::Migrate => {
-            let db = db::open(&cli.database_url).await?;
-            tracing::info!(database = %db::redacted(&cli.database_url), "migrations applied");
-            db.close().await;
-            Ok(())
-        }
-        Command::Serve => {
-            let db = db::open(&cli.database_url).await?;
-            let closing = db.clone();
-            let options = config::leptos_options(cli.addr)?;
-            let addr = options.site_addr;
-            let mut state = state::AppState::new(options, db);
-            state.secure_cookies = cli.secure_cookies;
-            state.request_timeout = std::time::Duration::from_secs(cli.request_timeout_seconds);
-            state.sessions = state::SessionPolicy {
-                idle_minutes: i64::from(cli.session_idle_minutes),
-                absolute_hours: i64::from(cli.session_absolute_hours),
-            };
-            // The peer address is what sign-in throttling counts per address.
-            let app =
-                router::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-            let listener = tokio::net::TcpListener::bind(addr)
-                .await
-                .map_err(|source| StartError::Listen { addr, source })?;
-            tracing::info!("listening on http://{addr}");
-            // On SIGTERM or Ctrl-C: stop accepting, let the requests in flight finish (each
-            // within the request time-out), then close the database (SQLite checkpoints its
-            // write-ahead log into the file).
-            let served = axum::serve(listener, app)
-                .with_graceful_shutdown(shutdown_signal())
-                .await
-                .map_err(|source| StartError::Listen { addr, source });
-            closing.close().await;
-            tracing::info!("database closed");
-            served
-        }
-    }
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
-    }
-    tracing::info!("shutting down");
-}

@@ -1,7 +1,8 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use reengage_server::{Cli, run, telemetry};
+use reengage_server::cli::{Cli, run};
+use reengage_server::telemetry;
 
 /// A page is hundreds of small allocations (rows, strings, the HTML) across the runtime's and
 /// the database's threads; mimalloc serves them from per-thread pages where the system

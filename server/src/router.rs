@@ -11,8 +11,8 @@ use tower_http::{
     trace::TraceLayer,
 };
 
-use crate::db::{self, Db};
-use crate::state::AppState;
+use crate::store::db::{self, Db};
+use crate::web::state::AppState;
 
 /// The whole application router.
 pub fn router(state: AppState) -> Router {

@@ -15,13 +15,13 @@ use chrono::{DateTime, NaiveDate, Utc};
 use reengage_core::deadlines::ResponseWindow;
 use reengage_core::episode::*;
 use reengage_core::narrative::NarrativeType;
-use reengage_server::config;
-use reengage_server::db::{Backend, Db};
+use reengage_server::cli::config;
 use reengage_server::services::accounts::{self, NewStaff};
 use reengage_server::services::episodes::{change, record_missed_activity};
 use reengage_server::services::tasks::{NewTask, TaskKind};
 use reengage_server::services::{Actor, narratives, tasks};
-use reengage_server::state::{AppState, Clock};
+use reengage_server::store::db::{Backend, Db};
+use reengage_server::web::state::{AppState, Clock};
 use serde_json::{Value, json};
 use support::{TestDb, backends, fresh_db, serve};
 

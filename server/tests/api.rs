@@ -5,7 +5,7 @@ mod support;
 
 use std::{net::SocketAddr, process::Command};
 
-use reengage_server::{config, db::Backend, router, state};
+use reengage_server::{cli::config, router, store::db::Backend, web::state};
 use support::{TestDb, backends, fresh_db};
 
 struct TestApp {
@@ -176,7 +176,7 @@ async fn migrate_command_prepares_a_new_database() {
             .unwrap();
         assert!(output.status.success(), "{backend:?}: {output:?}");
         // Opening it again applies nothing new and finds the schema.
-        let db = reengage_server::db::open(&url).await.unwrap();
+        let db = reengage_server::store::db::open(&url).await.unwrap();
         let migrations: i64 = sqlx::query_scalar("SELECT count(*) FROM _sqlx_migrations")
             .fetch_one(&db.pool)
             .await

@@ -5,8 +5,8 @@ mod support;
 
 use std::process::Command;
 
-use reengage_server::db::{self, Backend, Db};
 use reengage_server::store::audit::{self, Broken, Entry, GENESIS};
+use reengage_server::store::db::{self, Backend, Db};
 use support::{backends, fresh_db};
 
 fn entry(n: u32) -> Entry {

@@ -4,8 +4,8 @@ mod support;
 
 use std::process::{Command, Output};
 
-use reengage_server::db::{self, Backend};
 use reengage_server::store::audit::{self, Entry};
+use reengage_server::store::db::{self, Backend};
 use support::{backends, fresh_db};
 
 fn backup(url: &str, file: &std::path::Path) -> Output {

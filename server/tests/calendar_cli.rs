@@ -121,7 +121,7 @@ fn usage_errors_exit_with_2() {
 /// days, read from the database; an unknown branch is refused in one line.
 #[tokio::test]
 async fn a_branch_calendar_has_its_own_closures() {
-    let test = support::fresh_db(reengage_server::db::Backend::Sqlite).await;
+    let test = support::fresh_db(reengage_server::store::db::Backend::Sqlite).await;
     sqlx::query("INSERT INTO branches (name) VALUES ('Riverbend')")
         .execute(&test.db.pool)
         .await

@@ -23,7 +23,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use chrono::Utc;
-use reengage_server::db::Backend;
+use reengage_server::store::db::Backend;
 use serde_json::{Value, json};
 use support::process::{Dice, Server, seed, two_days_ago};
 use support::{backends, fresh_db};
@@ -142,7 +142,7 @@ async fn write_until_killed(
     }
 }
 
-async fn scalar(db: &reengage_server::db::Db, sql: &str, id: i64) -> i64 {
+async fn scalar(db: &reengage_server::store::db::Db, sql: &str, id: i64) -> i64 {
     sqlx::query_scalar(sql)
         .bind(id)
         .fetch_one(&db.pool)

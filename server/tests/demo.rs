@@ -6,8 +6,8 @@ mod support;
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
-use reengage_server::db::Backend;
 use reengage_server::services::episodes::read;
+use reengage_server::store::db::Backend;
 use reengage_server::{cli::demo, store::audit};
 use support::{backends, fresh_db};
 

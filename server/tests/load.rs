@@ -21,7 +21,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use reengage_server::db::Backend;
+use reengage_server::store::db::Backend;
 use reqwest::header;
 use serde_json::{Value, json};
 use support::browser::sign_in_with;

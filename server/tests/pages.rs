@@ -7,11 +7,11 @@ mod support;
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
-use reengage_server::db::Backend;
+use reengage_server::cli::{config, demo};
 use reengage_server::services::Actor;
 use reengage_server::services::participants::{self, NewParticipant};
-use reengage_server::state::{AppState, Clock};
-use reengage_server::{cli::demo, config};
+use reengage_server::store::db::Backend;
+use reengage_server::web::state::{AppState, Clock};
 use reqwest::{StatusCode, header};
 use support::browser::{client, get, monday, post_form, sign_in};
 use support::{backends, fresh_db, serve};

@@ -7,11 +7,11 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
-use reengage_server::db::Backend;
 use reengage_server::services::Actor;
 use reengage_server::services::accounts::{self, NewStaff};
-use reengage_server::state::{AppState, Clock};
-use reengage_server::{config, router};
+use reengage_server::store::db::Backend;
+use reengage_server::web::state::{AppState, Clock};
+use reengage_server::{cli::config, router};
 use serde_json::{Value, json};
 use support::{TestDb, backends, fresh_db};
 

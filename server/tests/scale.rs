@@ -11,8 +11,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 use reengage_core::episode::{is_closed, stage};
-use reengage_server::db::{Backend, Db};
 use reengage_server::services::episodes::{read, read_many};
+use reengage_server::store::db::{Backend, Db};
 use reengage_server::store::queries::{self, LARGE_TABLES, ListQuery, Sample};
 use reengage_server::{cli::scale, store::audit};
 use sqlx::{Acquire, Executor};

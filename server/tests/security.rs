@@ -7,11 +7,11 @@ mod support;
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, Utc};
-use reengage_server::config;
-use reengage_server::db::{Backend, Db};
+use reengage_server::cli::config;
 use reengage_server::services::Actor;
 use reengage_server::services::accounts::{self, NewStaff};
-use reengage_server::state::{AppState, Clock};
+use reengage_server::store::db::{Backend, Db};
+use reengage_server::web::state::{AppState, Clock};
 use reqwest::{Client, StatusCode, header};
 use serde_json::{Value, json};
 use support::{TestDb, backends, fresh_db, serve};

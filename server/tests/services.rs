@@ -7,10 +7,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use reengage_core::deadlines::ResponseWindow;
 use reengage_core::episode::*;
 use reengage_core::rules::{R12, R14, R15, R26};
-use reengage_server::db::Db;
 use reengage_server::services::episodes::{change, read, record_missed_activity};
 use reengage_server::services::{Actor, ServiceError};
 use reengage_server::store::audit;
+use reengage_server::store::db::Db;
 use support::{backends, fresh_db};
 
 fn d(text: &str) -> NaiveDate {
@@ -683,7 +683,7 @@ async fn many_episodes_read_together_are_never_older_than_the_stored_ones() {
         assert_eq!(format!("{again:?}"), format!("{first:?}"), "{backend:?}");
 
         // Another server instance on the same database logs an attempt.
-        let other = reengage_server::db::open(&test.url).await.unwrap();
+        let other = reengage_server::store::db::open(&test.url).await.unwrap();
         change(
             &other,
             &coach(),
@@ -799,7 +799,7 @@ async fn a_closure_day_is_in_the_next_read_whoever_changes_it() {
         let listed = read_many(db, &[id], noon("2026-11-02")).await.unwrap();
         assert_eq!(due(&listed[0].2), d("2026-11-04"), "{backend:?}: a list");
 
-        let other = reengage_server::db::open(&test.url).await.unwrap();
+        let other = reengage_server::store::db::open(&test.url).await.unwrap();
         sqlx::query("DELETE FROM office_closures WHERE branch_id = 1")
             .execute(&other.pool)
             .await

@@ -7,7 +7,7 @@ mod support;
 use std::time::Duration;
 
 use chrono::Utc;
-use reengage_server::db::Backend;
+use reengage_server::store::db::Backend;
 use serde_json::{Value, json};
 use support::process::{Server, seed, two_days_ago};
 use support::{TestDb, fresh_db};
@@ -99,7 +99,7 @@ async fn sigterm_finishes_the_request_in_flight_then_closes_the_database() {
         log, 0,
         "the write-ahead log still holds changes: the database was not closed"
     );
-    let db = reengage_server::db::open(&test.url).await.unwrap();
+    let db = reengage_server::store::db::open(&test.url).await.unwrap();
     let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM attempts WHERE episode_id = $1")
         .bind(episode)
         .fetch_one(&db.pool)

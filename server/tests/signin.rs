@@ -5,11 +5,11 @@ mod support;
 
 use reengage_server::services::Actor;
 use reengage_server::services::accounts::{self, NewStaff};
-use reengage_server::{config, router, state};
+use reengage_server::{cli::config, router, web::state};
 use support::{backends, fresh_db};
 
 /// Serves the app on a random port; returns its base URL.
-async fn serve(db: &reengage_server::db::Db, secure_cookies: bool) -> String {
+async fn serve(db: &reengage_server::store::db::Db, secure_cookies: bool) -> String {
     let options = config::leptos_options(Some("127.0.0.1:0".parse().unwrap())).unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
@@ -151,7 +151,7 @@ async fn sign_in_use_the_cookie_sign_out() {
 
 #[tokio::test]
 async fn the_signin_page_is_a_plain_form() {
-    let test = fresh_db(reengage_server::db::Backend::Sqlite).await;
+    let test = fresh_db(reengage_server::store::db::Backend::Sqlite).await;
     let base = serve(&test.db, false).await;
     let html = reqwest::get(format!("{base}/signin?failed=1"))
         .await
@@ -168,7 +168,7 @@ async fn the_signin_page_is_a_plain_form() {
 
 #[tokio::test]
 async fn secure_cookies_carry_the_host_prefix() {
-    let test = fresh_db(reengage_server::db::Backend::Sqlite).await;
+    let test = fresh_db(reengage_server::store::db::Backend::Sqlite).await;
     let admin = Actor {
         staff_id: None,
         email: "test".into(),

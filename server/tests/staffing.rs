@@ -6,7 +6,7 @@
 
 mod support;
 
-use reengage_server::db::Backend;
+use reengage_server::store::db::Backend;
 use reqwest::StatusCode;
 use support::backends;
 use support::browser::{demo_app, get, post_form, sign_in};

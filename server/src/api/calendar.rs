@@ -8,10 +8,10 @@ use reengage_core::{BusinessCalendar, Closure, parse_date_input};
 use serde::{Deserialize, Serialize};
 
 use super::ApiQuery;
-use crate::cli::calendar::MAX_BUSINESS_DAYS;
-use crate::db::Db;
-use crate::state::Clock;
+use crate::services::office::MAX_BUSINESS_DAYS;
+use crate::store::db::Db;
 use crate::web::errors::ApiError;
+use crate::web::state::Clock;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct YearQuery {

@@ -14,7 +14,6 @@ use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
 use super::{ApiPath, ApiQuery, SignedIn};
-use crate::db::Db;
 use crate::services::access::{self, Action, Record, Role};
 use crate::services::accounts::Staff;
 use crate::services::actions;
@@ -22,9 +21,10 @@ use crate::services::episodes::{
     MissReport, change as change_episode, read, record_missed_activity,
 };
 use crate::services::participants::PdpStep;
-use crate::state::Clock;
+use crate::store::db::Db;
 use crate::store::lists::{Cursor, EpisodeRow, Scope, open_episodes};
 use crate::web::errors::ApiError;
+use crate::web::state::Clock;
 
 /// An episode with what `core` derives from it on the office's today.
 #[derive(Debug, Serialize, ToSchema)]

@@ -52,10 +52,10 @@ use axum::{
     routing::{get, post},
 };
 
-use crate::db::Db;
 use crate::services::accounts::{self, Staff};
-use crate::state::AppState;
+use crate::store::db::Db;
 use crate::web::errors::{ApiError, ErrorBody};
+use crate::web::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()

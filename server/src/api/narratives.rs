@@ -7,12 +7,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{ApiPath, SignedIn, json_body as json};
-use crate::db::Db;
 use crate::services::access::{self, Action, Record, Role};
 use crate::services::episodes::read;
 use crate::services::narratives::{self, Narrative};
-use crate::state::Clock;
+use crate::store::db::Db;
 use crate::web::errors::ApiError;
+use crate::web::state::Clock;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Narratives {

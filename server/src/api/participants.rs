@@ -4,13 +4,13 @@
 use axum::{Json, body::Bytes, extract::State, http::StatusCode};
 
 use super::{ApiPath, SignedIn, json_body as json};
-use crate::db::Db;
 use crate::services::access::{self, Action, Record, Role};
 use crate::services::participants::{
     self, Addition, ExemptionPeriod, NewParticipant, Participant, PdpStep, ReleaseOnFile,
 };
-use crate::state::Clock;
+use crate::store::db::Db;
 use crate::web::errors::ApiError;
+use crate::web::state::Clock;
 
 #[utoipa::path(post, path = "/participants", tag = "participants", request_body = NewParticipant,
     security(("bearer" = [])),

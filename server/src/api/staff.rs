@@ -7,12 +7,12 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::{ApiPath, SignedIn, json_body as json};
-use crate::db::Db;
 use crate::services::access::{self, Action, Record};
 use crate::services::accounts::{self, AuthError, NewStaff, Staff, StaffAccount};
 use crate::services::branches::{self, ClosureDay};
-use crate::state::Clock;
+use crate::store::db::Db;
 use crate::web::errors::ApiError;
+use crate::web::state::Clock;
 
 impl From<AuthError> for ApiError {
     fn from(error: AuthError) -> Self {

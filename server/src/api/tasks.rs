@@ -6,11 +6,11 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::{ApiPath, SignedIn, json_body as json};
-use crate::db::Db;
 use crate::services::access::{self, Action, Record};
 use crate::services::tasks::{self, NewTask, Task};
-use crate::state::Clock;
+use crate::store::db::Db;
 use crate::web::errors::ApiError;
+use crate::web::state::Clock;
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct Done {

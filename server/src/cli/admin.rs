@@ -4,10 +4,10 @@ use std::io::{BufRead, IsTerminal};
 
 use clap::Subcommand;
 
-use crate::StartError;
-use crate::db::Db;
+use crate::cli::StartError;
 use crate::services::Actor;
 use crate::services::accounts::{self, NewStaff};
+use crate::store::db::Db;
 
 #[derive(Debug, Clone, Subcommand)]
 pub enum AdminCommand {

@@ -5,9 +5,9 @@ use std::path::Path;
 
 use sqlx::{AnyConnection, Connection};
 
-use crate::StartError;
-use crate::db::{Backend, Db};
+use crate::cli::StartError;
 use crate::store::backup as store;
+use crate::store::db::{Backend, Db};
 
 /// Writes a copy of `db` to `file` and checks the copy; returns a line to print.
 pub async fn backup(db: &Db, file: &Path) -> Result<String, StartError> {

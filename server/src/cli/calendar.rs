@@ -2,6 +2,7 @@
 //! admins checking a date — Oregon's, or an office's with its own closure days (R15: one
 //! calendar per office everywhere). Every answer comes from `reengage_core`.
 
+use crate::services::office::MAX_BUSINESS_DAYS;
 use std::fmt::Write as _;
 
 use clap::{Args, Subcommand};
@@ -9,8 +10,8 @@ use reengage_core::{
     BusinessCalendar, calendar::SUPPORTED_YEARS, notice_mail_by, parse_date_input,
 };
 
-use crate::StartError;
-use crate::db::Db;
+use crate::cli::StartError;
+use crate::store::db::Db;
 
 /// `calendar [--branch …] <question>`.
 #[derive(Debug, Clone, Args)]
@@ -48,9 +49,6 @@ pub async fn branch_calendar(db: &Db, branch: &str) -> Result<BusinessCalendar, 
             other => input(other.to_string()),
         })
 }
-
-/// The most business days `add-business-days` counts.
-pub const MAX_BUSINESS_DAYS: u32 = 366;
 
 #[derive(Debug, Clone, Subcommand)]
 pub enum CalendarCommand {
@@ -118,7 +116,8 @@ pub fn answer(
                 .filter(|n| *n <= MAX_BUSINESS_DAYS)
                 .ok_or_else(|| {
                     input(format!(
-                        "“{n}” is not a number of business days: give 0 to {MAX_BUSINESS_DAYS}."
+                        "“{n}” is not a number of business days: give 0 to {}.",
+                        MAX_BUSINESS_DAYS
                     ))
                 })?;
             let end = calendar

@@ -8,11 +8,11 @@ use reengage_core::deadlines::ResponseWindow;
 use reengage_core::earliest_appointment_for_mailing;
 use reengage_core::episode::*;
 
-use crate::StartError;
-use crate::db::Db;
+use crate::cli::StartError;
 use crate::services::accounts::{self, NewStaff};
 use crate::services::episodes::{change, local_today, record_missed_activity};
 use crate::services::{Actor, ServiceError};
+use crate::store::db::Db;
 use crate::store::demo::{self as store, NewParticipant};
 
 /// The demo password of every demo account (fictional accounts only).

@@ -12,13 +12,13 @@ use chrono::{DateTime, NaiveDate, Utc};
 use reengage_core::BusinessCalendar;
 use reengage_core::episode::{EpisodeFacts, Stage, Trigger, apply, is_closed};
 
-use crate::StartError;
+use crate::cli::StartError;
 use crate::cli::demo::{self, By, DEMO_PASSWORD, Team, noon};
-use crate::db::{self, Db};
 use crate::services::episodes::{local_today, open_in, record_change};
 use crate::services::{Actor, ServiceError};
 use crate::store::audit::{self, Entry};
 use crate::store::codes::instant;
+use crate::store::db::{self, Db};
 use crate::store::{self, demo::NewParticipant};
 
 /// Episodes per branch.

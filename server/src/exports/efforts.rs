@@ -10,8 +10,8 @@ use serde_json::json;
 
 use crate::exports::{audited, field, table, unreadable};
 use crate::services::efforts;
-use crate::state::AppState;
 use crate::web::sessions::AuthSession;
+use crate::web::state::AppState;
 
 /// The view as CSV, a header line first.
 pub fn csv(view: &EffortsView) -> String {

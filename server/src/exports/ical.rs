@@ -11,9 +11,9 @@ use axum::{
 use chrono::{NaiveDate, NaiveTime};
 
 use crate::services::access::{self, Action, Record};
-use crate::state::AppState;
 use crate::store::lists;
 use crate::web::sessions::AuthSession;
+use crate::web::state::AppState;
 
 /// How many coming appointments the feed holds at most.
 const LIMIT: i64 = 500;

@@ -15,12 +15,12 @@ use axum::{
 use reengage_app::forms::branch::{BranchFilter, coach_name};
 use serde_json::{Value, json};
 
-use crate::db;
 use crate::services::ServiceError;
 use crate::services::accounts::Staff;
-use crate::state::AppState;
 use crate::store::audit::{self, Entry};
+use crate::store::db;
 use crate::web::sessions::AuthSession;
+use crate::web::state::AppState;
 
 /// One CSV field: quoted, quotes doubled, and a leading `=`, `+`, `-` or `@` defused so a
 /// spreadsheet never runs it as a formula.

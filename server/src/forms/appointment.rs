@@ -11,9 +11,9 @@ use reengage_core::parse_time_input;
 use super::{allowed, back_to_form, outcome, version_and_day};
 use crate::services::access::Action;
 use crate::services::episodes::change;
-use crate::state::AppState;
 use crate::web::errors::Refusal;
 use crate::web::sessions::AuthSession;
+use crate::web::state::AppState;
 use reengage_app::forms::appointment::AppointmentForm;
 
 /// `POST /episodes/{id}/appointment`: schedule the re-engagement appointment (R12–R16).

@@ -10,9 +10,9 @@ use axum::{
 use super::{allowed, back_to_form, outcome};
 use crate::services::access::{self, Action};
 use crate::services::actions;
-use crate::state::AppState;
 use crate::web::errors::Refusal;
 use crate::web::sessions::AuthSession;
+use crate::web::state::AppState;
 use reengage_app::forms::attempt::AttemptForm;
 
 /// `POST /episodes/{id}/attempt`: log a contact attempt (R7, R9, R10; R5 for a contractor),

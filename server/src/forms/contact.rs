@@ -10,9 +10,9 @@ use super::{allowed, back_to_form, outcome, version_and_day};
 use crate::services::access::Action;
 use crate::services::actions;
 use crate::services::participants::PdpStep;
-use crate::state::AppState;
 use crate::web::errors::Refusal;
 use crate::web::sessions::AuthSession;
+use crate::web::state::AppState;
 use reengage_app::forms::contact::ContactForm;
 
 /// `POST /episodes/{id}/contact`: R8 — contact made; within two business days, the plan is

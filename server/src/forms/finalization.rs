@@ -13,8 +13,8 @@ use crate::forms::allowed;
 use crate::services::access::{self, Action, Record};
 use crate::services::actions;
 use crate::services::episodes::read;
-use crate::state::AppState;
 use crate::web::errors::Refusal;
+use crate::web::state::AppState;
 
 use super::staffing::{back, settled, version_of};
 

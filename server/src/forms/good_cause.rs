@@ -9,9 +9,9 @@ use axum::{
 use super::{allowed, back_to_form, outcome, version_and_day};
 use crate::services::access::Action;
 use crate::services::actions;
-use crate::state::AppState;
 use crate::web::errors::Refusal;
 use crate::web::sessions::AuthSession;
+use crate::web::state::AppState;
 use reengage_app::forms::good_cause::GoodCauseForm;
 
 /// `POST /episodes/{id}/good-cause`: R23 — the case manager gives good cause alone, with its

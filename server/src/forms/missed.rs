@@ -6,9 +6,9 @@ use reengage_core::episode::ReportedBy;
 
 use crate::services::access::{self, Action, Record};
 use crate::services::episodes::{MissReport, record_missed_activity};
-use crate::state::AppState;
 use crate::web::errors::Refusal;
 use crate::web::sessions::AuthSession;
+use crate::web::state::AppState;
 
 /// `POST /missed`: R1 — record a missed activity and open the episode; on to the episode.
 pub async fn missed(

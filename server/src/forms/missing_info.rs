@@ -13,8 +13,8 @@ use reengage_core::episode::{MissingInfo, Transition};
 use crate::forms::{allowed, version_and_day};
 use crate::services::access::Action;
 use crate::services::episodes::{change, read};
-use crate::state::AppState;
 use crate::web::errors::Refusal;
+use crate::web::state::AppState;
 
 use reengage_app::forms::missing::MissingForm;
 

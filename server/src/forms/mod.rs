@@ -22,9 +22,9 @@ use serde::Serialize;
 use crate::services::ServiceError;
 use crate::services::access::{self, Action, Record};
 use crate::services::accounts::Staff;
-use crate::state::AppState;
 use crate::web::errors::Refusal;
 use crate::web::sessions::AuthSession;
+use crate::web::state::AppState;
 
 /// The episode version a form was filled on and the day it names, or what to do.
 pub(crate) fn version_and_day(version: &str, on: &str) -> Result<(i64, NaiveDate), String> {

@@ -11,9 +11,9 @@ use reengage_core::narrative::NarrativeType;
 use super::allowed;
 use crate::services::access::{self, Action, Record};
 use crate::services::{ServiceError, narratives};
-use crate::state::AppState;
 use crate::web::errors::Refusal;
 use crate::web::sessions::AuthSession;
+use crate::web::state::AppState;
 use reengage_app::forms::narrative::NarrativeForm;
 
 /// Back to the episode's narratives with what was typed (in the draft or narrative it came

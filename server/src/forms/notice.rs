@@ -10,9 +10,9 @@ use reengage_core::episode::Transition;
 use super::{allowed, back_to_form, outcome, version_and_day};
 use crate::services::access::Action;
 use crate::services::episodes::change;
-use crate::state::AppState;
 use crate::web::errors::Refusal;
 use crate::web::sessions::AuthSession;
+use crate::web::state::AppState;
 use reengage_app::forms::notice_mailed::NoticeMailedForm;
 
 /// `POST /episodes/{id}/notice`: the DHS 7869 notice was mailed (R15); a late mailing is

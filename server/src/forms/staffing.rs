@@ -17,9 +17,9 @@ use crate::forms::allowed;
 use crate::services::access::{self, Action, Record};
 use crate::services::episodes::change;
 use crate::services::{ServiceError, actions};
-use crate::state::AppState;
 use crate::store::episodes::releases_on_file;
 use crate::web::errors::Refusal;
+use crate::web::state::AppState;
 use reengage_app::forms::new_staffing::NewStaffingForm;
 
 /// Back to the workspace with `typed` (the form's fields, the empty ones left out), which

@@ -8,9 +8,9 @@ use super::listed;
 use crate::services::accounts::Staff;
 use crate::services::episodes::{read_listed, read_many};
 use crate::services::{ServiceError, efforts, office};
-use crate::state::AppState;
 use crate::store::lists::{Scope, open_work};
 use crate::store::lookups;
+use crate::web::state::AppState;
 
 /// How many open episodes the branch page lists at most.
 const BRANCH_LIMIT: i64 = 500;

@@ -12,8 +12,8 @@ use crate::services::access::{self, Action, Record, Role};
 use crate::services::accounts::Staff;
 use crate::services::episodes::read;
 use crate::services::{ServiceError, narratives, participants};
-use crate::state::AppState;
 use crate::store::lookups;
+use crate::web::state::AppState;
 
 /// The action a page's purpose needs beyond reading the episode.
 fn purpose_action(purpose: Purpose) -> Option<Action> {

@@ -6,8 +6,8 @@ use reengage_app::backend::{MissChoices, ParticipantChoice};
 use crate::services::access::{self, Action, Record, Role};
 use crate::services::accounts::Staff;
 use crate::services::{ServiceError, office};
-use crate::state::AppState;
 use crate::store::lists;
+use crate::web::state::AppState;
 
 /// How many participants the missed-activity form offers at most.
 const MISSED_FORM_LIMIT: i64 = 500;

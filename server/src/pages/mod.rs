@@ -16,9 +16,9 @@ use reengage_app::backend::{
 use crate::services::ServiceError;
 use crate::services::accounts::Staff;
 use crate::services::episodes::Listed;
-use crate::state::AppState;
 use crate::store::lists::WorkRow;
 use crate::web::sessions::AuthSession;
+use crate::web::state::AppState;
 
 /// The pages' backend over the app's state.
 pub struct PageBackend(pub AppState);

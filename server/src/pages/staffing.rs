@@ -11,9 +11,9 @@ use crate::services::access::{self, Action, Record};
 use crate::services::accounts::Staff;
 use crate::services::episodes::{local_today, read};
 use crate::services::{ServiceError, narratives, office};
-use crate::state::AppState;
 use crate::store::episodes::{branch_time_zone, releases_on_file};
 use crate::store::lookups;
+use crate::web::state::AppState;
 
 /// Whether a narrative draft key belongs to the staffing or its decision (R22, R25), of any
 /// review (`staffing`, `decision-2`…).

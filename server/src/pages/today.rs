@@ -9,8 +9,8 @@ use crate::services::access::{self, Action, Record};
 use crate::services::accounts::Staff;
 use crate::services::episodes::read_listed;
 use crate::services::{ServiceError, office};
-use crate::state::AppState;
 use crate::store::lists::open_work;
+use crate::web::state::AppState;
 
 /// How many open episodes the Today list shows at most.
 const TODAY_LIMIT: i64 = 200;

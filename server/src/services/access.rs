@@ -14,10 +14,10 @@
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
-use crate::db::{self, Db};
 use crate::services::ServiceError;
 use crate::services::accounts::Staff;
 use crate::store::audit::{self, Entry};
+use crate::store::db::{self, Db};
 use crate::store::lists::Scope;
 use crate::store::owners::{self, Owned};
 

@@ -10,10 +10,10 @@ use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use thiserror::Error;
 
-use crate::db::{self, Db};
 use crate::services::Actor;
 use crate::store::audit::{self, Entry};
 use crate::store::codes::instant;
+use crate::store::db::{self, Db};
 use crate::store::{self, tokens};
 
 pub use crate::services::passwords::{

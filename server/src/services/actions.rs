@@ -13,8 +13,8 @@ use reengage_core::episode::{
 use super::episodes::{Changed, change_in, read};
 use super::participants::{self, Addition, PdpStep};
 use super::{Actor, ServiceError};
-use crate::db::{self, Db};
 use crate::services::access::Role;
+use crate::store::db::{self, Db};
 use crate::store::episodes::releases_on_file;
 use crate::store::{episodes as stored, staffing};
 

@@ -7,10 +7,10 @@ use serde_json::json;
 use utoipa::ToSchema;
 
 use super::{Actor, ServiceError};
-use crate::db::{self, Db};
 use crate::store::audit::{self, Entry};
 use crate::store::branches as stored;
 use crate::store::codes::parse_day;
+use crate::store::db::{self, Db};
 
 /// A day a branch's office is closed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

@@ -7,10 +7,10 @@ use reengage_app::backend::{EffortRow, EffortsFilter, EffortsView};
 use reengage_core::episode::{effort_outcome, without_disqualification};
 use reengage_core::parse_date_input;
 
-use crate::db::Db;
 use crate::services::accounts::Staff;
 use crate::services::episodes::read_many;
 use crate::services::{ServiceError, office};
+use crate::store::db::Db;
 use crate::store::lists;
 
 /// The most efforts one view reads; a longer period is cut and says so.

@@ -11,10 +11,10 @@ use serde_json::json;
 use sqlx::AnyConnection;
 
 use super::{Actor, ServiceError};
-use crate::db::{self, Backend, Db};
 use crate::store::audit::{self, Entry};
 use crate::store::cache::CalendarCache;
 use crate::store::codes::{day, instant};
+use crate::store::db::{self, Backend, Db};
 use crate::store::episodes::{
     self as stored, EpisodeRecord, NewEpisode, branch_calendar, branch_office, load, load_many,
     releases_on_file,
@@ -37,10 +37,6 @@ pub fn local_today(time_zone: &str, now: DateTime<Utc>) -> NaiveDate {
     now.with_timezone(&zone).date_naive()
 }
 
-/// `next_due_on` of an episode with nothing due: sorts after every date, so list queries
-/// can page by `(next_due_on, id)` on both backends without NULL rules.
-pub const NOTHING_DUE: &str = "9999-12-31";
-
 /// The columns `core` derives and the lists sort by.
 struct Derived {
     stage: Stage,
@@ -50,7 +46,8 @@ struct Derived {
 
 impl Derived {
     fn due_column(&self) -> String {
-        self.next_due_on.map_or_else(|| NOTHING_DUE.to_owned(), day)
+        self.next_due_on
+            .map_or_else(|| crate::store::lists::NOTHING_DUE.to_owned(), day)
     }
 }
 

@@ -12,9 +12,9 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::{Actor, ServiceError};
-use crate::db::{self, Db};
 use crate::store::audit::{self, Entry};
 use crate::store::codes::{from_code, instant};
+use crate::store::db::{self, Db};
 use crate::store::narratives as stored;
 
 /// The longest narrative accepted, in characters.

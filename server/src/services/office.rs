@@ -5,12 +5,15 @@ use chrono::{DateTime, NaiveDate, Utc};
 use reengage_app::backend::TeamMember;
 use reengage_core::BusinessCalendar;
 
-use crate::db::Db;
 use crate::services::access::{self, Action, Record};
 use crate::services::accounts::Staff;
 use crate::services::episodes::local_today;
 use crate::services::{ServiceError, actions};
+use crate::store::db::Db;
 use crate::store::lists;
+
+/// The most business days `add-business-days` counts.
+pub const MAX_BUSINESS_DAYS: u32 = 366;
 
 /// The time zone of almost every office (docs/rules.md, Business days).
 const DEFAULT_ZONE: &str = "America/Los_Angeles";

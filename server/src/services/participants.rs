@@ -7,9 +7,9 @@ use serde_json::json;
 use utoipa::ToSchema;
 
 use super::{Actor, ServiceError};
-use crate::db::{self, Backend, Db};
 use crate::store::audit::{self, Entry};
 use crate::store::codes::{instant, parse_day, parse_optional_day};
+use crate::store::db::{self, Backend, Db};
 use crate::store::participants as stored;
 use sqlx::AnyConnection;
 

@@ -8,9 +8,9 @@ use serde_json::json;
 use utoipa::ToSchema;
 
 use super::{Actor, ServiceError};
-use crate::db::{self, Db};
 use crate::store::audit::{self, Entry};
 use crate::store::codes::{instant, parse_day, parse_optional_day};
+use crate::store::db::{self, Db};
 use crate::store::tasks as stored;
 
 /// What kind of to-do.

@@ -6,7 +6,7 @@ use sha2::{Digest, Sha256};
 use sqlx::{AnyConnection, Row};
 use thiserror::Error;
 
-use crate::db::{Backend, Db};
+use crate::store::db::{Backend, Db};
 
 /// The newest entry's hash (the primary key's last value).
 pub const LAST_HASH_SQL: &str =

@@ -2,7 +2,7 @@
 
 use sqlx::AnyConnection;
 
-use crate::db::Db;
+use crate::store::db::Db;
 
 /// Writes a copy of the SQLite database to the new file `target` (`VACUUM INTO` reads one
 /// snapshot while the server keeps serving).

@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use sqlx::AnyConnection;
 
 use super::codes::day;
-use crate::db::Db;
+use crate::store::db::Db;
 
 /// A branch's closure days (primary key branch_id, on_date).
 pub const CLOSURES_SQL: &str =

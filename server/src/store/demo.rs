@@ -4,7 +4,7 @@
 
 use sqlx::AnyConnection;
 
-use crate::db::Db;
+use crate::store::db::Db;
 
 /// A fictional participant, as inserted.
 #[derive(Debug, Clone, Copy)]

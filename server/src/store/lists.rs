@@ -3,7 +3,7 @@
 
 use sqlx::AnyConnection;
 
-use crate::db::Db;
+use crate::store::db::Db;
 
 use super::StoreError;
 
@@ -44,6 +44,10 @@ impl Cursor {
         format!("{}.{}", self.due, self.id)
     }
 }
+
+/// `next_due_on` of an episode with nothing due: sorts after every date, so list queries
+/// can page by `(next_due_on, id)` on both backends without NULL rules.
+pub const NOTHING_DUE: &str = "9999-12-31";
 
 /// Who a list is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -202,7 +206,7 @@ pub async fn open_episodes(
                 participant,
                 coach_id,
                 stage,
-                next_due_on: (due != crate::services::episodes::NOTHING_DUE).then_some(due),
+                next_due_on: (due != NOTHING_DUE).then_some(due),
                 version,
             },
         )
@@ -211,7 +215,7 @@ pub async fn open_episodes(
         due: last
             .next_due_on
             .clone()
-            .unwrap_or_else(|| crate::services::episodes::NOTHING_DUE.to_owned()),
+            .unwrap_or_else(|| NOTHING_DUE.to_owned()),
         id: last.id,
     });
     Ok((page, next))

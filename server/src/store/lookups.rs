@@ -2,7 +2,7 @@
 //! coach a DHS 7869 notice names, a participant's case number and coach, the episode a
 //! narrative belongs to, an episode's branch and participant.
 
-use crate::db::Db;
+use crate::store::db::Db;
 
 /// A branch's name, address and phone.
 pub async fn office_contacts(

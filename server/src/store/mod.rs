@@ -5,6 +5,7 @@ pub mod backup;
 pub mod branches;
 pub mod cache;
 pub mod codes;
+pub mod db;
 pub mod demo;
 pub mod episodes;
 pub mod lists;

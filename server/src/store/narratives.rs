@@ -4,7 +4,7 @@ use reengage_core::narrative::NarrativeType;
 use sqlx::AnyConnection;
 
 use super::codes::code;
-use crate::db::Db;
+use crate::store::db::Db;
 
 /// The saved narratives of an episode (index narratives_episode).
 pub const LIST_SQL: &str = "SELECT id, kind, body, author_id, updated_at, draft_of FROM narratives \

@@ -1,7 +1,7 @@
 //! Who owns a case record — its participant's branch and contractor, and for a narrative its
 //! author — each read with one indexed lookup, for the access checks.
 
-use crate::db::Db;
+use crate::store::db::Db;
 
 /// A record whose owner is read from the database.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

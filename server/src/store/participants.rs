@@ -5,7 +5,7 @@ use chrono::{NaiveDate, NaiveTime};
 use sqlx::AnyConnection;
 
 use super::codes::{day, time};
-use crate::db::Db;
+use crate::store::db::Db;
 
 /// A participant's PDP steps (index pdp_steps_participant).
 pub const PDP_STEPS_SQL: &str = "SELECT code, starts_on, ends_on, scheduled_time, attendance_hours FROM pdp_steps \

@@ -2,7 +2,7 @@
 
 use sqlx::{AnyConnection, any::AnyExecutor};
 
-use crate::db::Db;
+use crate::store::db::Db;
 
 /// Inserts a session, on the pool or inside a transaction. An id already taken fails as a
 /// unique violation.

@@ -3,7 +3,7 @@
 
 use sqlx::{AnyConnection, any::AnyExecutor};
 
-use crate::db::Db;
+use crate::store::db::Db;
 
 /// Every staff account, by name: an admin's whole list (the staff table is small).
 pub const LIST_SQL: &str =

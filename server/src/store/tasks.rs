@@ -6,7 +6,7 @@ use reengage_core::episode::MissingInfo;
 use sqlx::AnyConnection;
 
 use super::codes::{code, day};
-use crate::db::Db;
+use crate::store::db::Db;
 
 /// Every to-do of an episode (index tasks_episode).
 pub const LIST_SQL: &str = "SELECT id, kind, description, requested_on, resolved_on, blocks_decision FROM tasks \

@@ -2,7 +2,7 @@
 
 use sqlx::AnyConnection;
 
-use crate::db::Db;
+use crate::store::db::Db;
 
 /// An active account as its token finds it: `(id, email, initials, role, branch_id)`.
 pub type TokenStaffRow = (i64, String, String, String, Option<i64>);

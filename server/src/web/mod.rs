@@ -5,4 +5,5 @@ pub mod errors;
 pub mod security;
 pub mod sessions;
 pub mod signin;
+pub mod state;
 pub mod throttle;

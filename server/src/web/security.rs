@@ -11,7 +11,7 @@ use axum::{
 };
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 
-use crate::state::AppState;
+use crate::web::state::AppState;
 
 /// The nonce of this response's inline scripts (Leptos's hydration script), put in the
 /// request's extensions for the renderer and named in the CSP header.

@@ -13,11 +13,11 @@ use tower_sessions::{
     session_store::{self, SessionStore},
 };
 
-use crate::db::Db;
 use crate::services::accounts::{Staff, verify_password};
-use crate::state::{Clock, SessionPolicy};
+use crate::store::db::Db;
 use crate::store::sessions as store;
 use crate::store::staff::SignInKey;
+use crate::web::state::{Clock, SessionPolicy};
 
 /// The session key holding the sign-in instant (Unix seconds).
 pub const SIGNED_IN_AT: &str = "signed_in_at";
@@ -162,7 +162,9 @@ impl SessionStore for DbSessionStore {
         let data = serde_json::to_string(record)
             .map_err(|e| session_store::Error::Encode(e.to_string()))?;
         let id = record.id.to_string();
-        let mut tx = crate::db::begin_write(&self.db).await.map_err(backend)?;
+        let mut tx = crate::store::db::begin_write(&self.db)
+            .await
+            .map_err(backend)?;
         let updated = store::update(&mut tx, &id, &data, record.expiry_date.unix_timestamp())
             .await
             .map_err(backend)?;

@@ -11,10 +11,10 @@ use axum::{
 };
 use chrono::{DateTime, Utc};
 
-use crate::db::{self, Db};
-use crate::state::AppState;
 use crate::store::audit::{self, Entry};
+use crate::store::db::{self, Db};
 use crate::web::sessions::{AuthSession, Credentials, SIGNED_IN_AT};
+use crate::web::state::AppState;
 
 /// The longest e-mail address accepted (RFC 5321).
 const MAX_EMAIL_CHARS: usize = 254;

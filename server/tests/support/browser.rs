@@ -4,9 +4,9 @@
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
-use reengage_server::db::Backend;
-use reengage_server::state::{AppState, Clock};
-use reengage_server::{cli::demo, config};
+use reengage_server::cli::{config, demo};
+use reengage_server::store::db::Backend;
+use reengage_server::web::state::{AppState, Clock};
 use reqwest::{Client, StatusCode, header};
 
 use super::{TestDb, fresh_db, serve};

@@ -8,7 +8,7 @@ pub mod process;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use reengage_server::db::{self, Backend, Db};
+use reengage_server::store::db::{self, Backend, Db};
 use sqlx::{AnyConnection, Connection, Executor};
 use tempfile::TempDir;
 
@@ -128,7 +128,7 @@ impl Drop for TestDb {
 
 /// Serves `state`'s router on a random loopback port, with the peer address available (as
 /// `reengage serve` runs it); returns the base URL.
-pub async fn serve(state: reengage_server::state::AppState) -> String {
+pub async fn serve(state: reengage_server::web::state::AppState) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let app = reengage_server::router::router(state)

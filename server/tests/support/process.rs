@@ -7,9 +7,9 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
-use reengage_server::db::Db;
 use reengage_server::services::Actor;
 use reengage_server::services::accounts::{self, NewStaff};
+use reengage_server::store::db::Db;
 
 /// A running `reengage serve` on a port of its own.
 pub struct Server {

@@ -14,7 +14,7 @@ use std::net::SocketAddr;
 use clap::{Parser, Subcommand};
 use leptos::config::{LeptosOptions, get_configuration};
 
-use crate::StartError;
+use crate::cli::StartError;
 
 /// Default database: an SQLite file under `./data`, created on first start.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite:data/reengage.db";

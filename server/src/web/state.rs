@@ -6,7 +6,7 @@ use axum::extract::FromRef;
 use chrono::{DateTime, Utc};
 use leptos::config::LeptosOptions;
 
-use crate::db::Db;
+use crate::store::db::Db;
 
 /// Where "now" comes from: the system clock, or a clock a test sets.
 #[derive(Clone)]
