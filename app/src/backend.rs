@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Viewer {
     pub initials: String,
-    pub role: String,
+    pub role: reengage_core::roles::Role,
 }
 
 /// One open episode on the Today list.

@@ -15,6 +15,7 @@ pub mod deadlines;
 pub mod episode;
 pub mod narrative;
 pub mod notice;
+pub mod roles;
 pub mod rules;
 pub mod words;
 

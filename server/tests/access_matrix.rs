@@ -154,7 +154,7 @@ fn department_actor(staff_id: i64) -> Actor {
     Actor {
         staff_id: Some(staff_id),
         email: "fc@example.test".into(),
-        role: "family_coach".into(),
+        role: reengage_core::roles::Role::FamilyCoach,
     }
 }
 
@@ -195,7 +195,7 @@ async fn world(backend: Backend) -> World {
     let admin = Actor {
         staff_id: None,
         email: "setup".into(),
-        role: "admin".into(),
+        role: reengage_core::roles::Role::Admin,
     };
     let now = noon("2026-11-01");
     let people: [(&str, &str, Option<&str>); 9] = [
@@ -220,7 +220,7 @@ async fn world(backend: Backend) -> World {
                 email: email.clone(),
                 name: format!("Staff {who}"),
                 initials: who.to_uppercase(),
-                role: role.into(),
+                role: role.parse().expect("a role"),
                 branch: branch.map(Into::into),
                 password: "lantern otter gravel tundra".into(),
             },

@@ -635,7 +635,7 @@ async fn the_missed_activity_form_says_when_contact_is_due_and_opens_the_episode
             &Actor {
                 staff_id: None,
                 email: "test".into(),
-                role: "admin".into(),
+                role: reengage_core::roles::Role::Admin,
             },
             NewParticipant {
                 branch_id: branch,

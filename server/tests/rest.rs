@@ -119,7 +119,7 @@ async fn spawn_api(backend: Backend) -> Api {
     let admin = Actor {
         staff_id: None,
         email: "test".into(),
-        role: "admin".into(),
+        role: reengage_core::roles::Role::Admin,
     };
     let now = noon("2026-11-01");
     let mut tokens = Vec::new();
@@ -133,7 +133,7 @@ async fn spawn_api(backend: Backend) -> Api {
             email: email.into(),
             name: format!("Test {initials}"),
             initials: initials.into(),
-            role: role.into(),
+            role: role.parse().expect("a role"),
             branch: Some("Riverbend".into()),
             password: "correct horse battery staple".into(),
         };

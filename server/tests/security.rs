@@ -41,7 +41,7 @@ async fn app_with(backend: Backend, configure: impl FnOnce(&mut AppState)) -> Ap
     let setup = Actor {
         staff_id: None,
         email: "setup".into(),
-        role: "admin".into(),
+        role: reengage_core::roles::Role::Admin,
     };
     let now = Utc::now();
     let mut ids = Vec::new();
@@ -53,7 +53,7 @@ async fn app_with(backend: Backend, configure: impl FnOnce(&mut AppState)) -> Ap
             email: email.into(),
             name: email.into(),
             initials: "XX".into(),
-            role: role.into(),
+            role: role.parse().expect("a role"),
             branch: branch.map(Into::into),
             password: PASSWORD.into(),
         };

@@ -28,7 +28,7 @@ fn coach() -> Actor {
     Actor {
         staff_id: None,
         email: "coach@example.test".into(),
-        role: "family_coach".into(),
+        role: reengage_core::roles::Role::FamilyCoach,
     }
 }
 
@@ -232,7 +232,7 @@ async fn a_dq1_episode_from_the_miss_to_finalization() {
         let manager = Actor {
             staff_id: Some(2),
             email: "xr@example.test".into(),
-            role: "operations_manager".into(),
+            role: reengage_core::roles::Role::OperationsManager,
         };
         let finalize = Transition::FinalizeDq1 {
             on: d("2026-11-19"),
@@ -510,7 +510,7 @@ async fn a_stale_version_conflicts_and_says_what_changed() {
         let other = Actor {
             staff_id: None,
             email: "aide@example.test".into(),
-            role: "case_aide".into(),
+            role: reengage_core::roles::Role::CaseAide,
         };
         match change(
             db,

@@ -34,13 +34,13 @@ async fn sign_in_use_the_cookie_sign_out() {
         let admin = Actor {
             staff_id: None,
             email: "test".into(),
-            role: "admin".into(),
+            role: reengage_core::roles::Role::Admin,
         };
         let staff = NewStaff {
             email: "coach@example.test".into(),
             name: "Casey Coach".into(),
             initials: "CC".into(),
-            role: "family_coach".into(),
+            role: reengage_core::roles::Role::FamilyCoach,
             branch: Some("Riverbend".into()),
             password: "correct horse battery staple".into(),
         };
@@ -172,13 +172,13 @@ async fn secure_cookies_carry_the_host_prefix() {
     let admin = Actor {
         staff_id: None,
         email: "test".into(),
-        role: "admin".into(),
+        role: reengage_core::roles::Role::Admin,
     };
     let staff = NewStaff {
         email: "lead@example.test".into(),
         name: "Lee Lead".into(),
         initials: "LL".into(),
-        role: "lead_worker".into(),
+        role: reengage_core::roles::Role::LeadWorker,
         branch: None,
         password: "correct horse battery staple".into(),
     };

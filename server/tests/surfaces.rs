@@ -76,7 +76,7 @@ async fn world(backend: Backend) -> World {
     let admin = Actor {
         staff_id: None,
         email: "setup".into(),
-        role: "admin".into(),
+        role: reengage_core::roles::Role::Admin,
     };
     let start = noon("2026-11-02");
     let mut tokens = Vec::new();
@@ -85,7 +85,7 @@ async fn world(backend: Backend) -> World {
             email: email.into(),
             name: format!("Test {initials}"),
             initials: initials.into(),
-            role: role.into(),
+            role: role.parse().expect("a role"),
             branch: Some("Riverbend".into()),
             password: PASSWORD.into(),
         };

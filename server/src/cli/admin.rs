@@ -33,7 +33,7 @@ pub enum UserCommand {
         /// family_coach, case_aide, engagement_specialist, operations_manager, lead_worker,
         /// contractor or admin
         #[arg(long)]
-        role: String,
+        role: reengage_core::roles::Role,
         /// The branch (office) name; created if new.
         #[arg(long)]
         branch: Option<String>,
@@ -57,7 +57,7 @@ fn command_line() -> Actor {
     Actor {
         staff_id: None,
         email: "command line".into(),
-        role: "admin".into(),
+        role: reengage_core::roles::Role::Admin,
     }
 }
 

@@ -14,35 +14,41 @@ use crate::services::episodes::{change, local_today, record_missed_activity};
 use crate::services::{Actor, ServiceError};
 use crate::store::db::Db;
 use crate::store::demo::{self as store, NewParticipant};
+use reengage_core::roles::Role;
 
 /// The demo password of every demo account (fictional accounts only).
 pub const DEMO_PASSWORD: &str = "riverbend demo branch only";
 const BRANCH: &str = "Demo Branch (fictional)";
 const ZONE: &str = "America/Los_Angeles";
 
-const STAFF: [(&str, &str, &str, &str); 7] = [
-    ("coach@demo.test", "Casey Demo-Coach", "CD", "family_coach"),
-    ("aide@demo.test", "Avery Demo-Aide", "AD", "case_aide"),
+const STAFF: [(&str, &str, &str, Role); 7] = [
+    (
+        "coach@demo.test",
+        "Casey Demo-Coach",
+        "CD",
+        Role::FamilyCoach,
+    ),
+    ("aide@demo.test", "Avery Demo-Aide", "AD", Role::CaseAide),
     (
         "specialist@demo.test",
         "Emery Demo-Specialist",
         "ED",
-        "engagement_specialist",
+        Role::EngagementSpecialist,
     ),
     (
         "manager@demo.test",
         "Morgan Demo-Manager",
         "MD",
-        "operations_manager",
+        Role::OperationsManager,
     ),
-    ("lead@demo.test", "Lee Demo-Lead", "LD", "lead_worker"),
+    ("lead@demo.test", "Lee Demo-Lead", "LD", Role::LeadWorker),
     (
         "contractor@demo.test",
         "Cam Demo-Contractor",
         "KD",
-        "contractor",
+        Role::Contractor,
     ),
-    ("admin@demo.test", "Ari Demo-Admin", "RD", "admin"),
+    ("admin@demo.test", "Ari Demo-Admin", "RD", Role::Admin),
 ];
 
 const FIRST: [&str; 8] = [
@@ -74,14 +80,14 @@ pub async fn load(db: &Db, now: DateTime<Utc>) -> Result<String, StartError> {
     let system = Actor {
         staff_id: None,
         email: "demo loader".into(),
-        role: "admin".into(),
+        role: reengage_core::roles::Role::Admin,
     };
     for (email, name, initials, role) in STAFF {
         let staff = NewStaff {
             email: email.into(),
             name: name.into(),
             initials: initials.into(),
-            role: role.into(),
+            role,
             branch: Some(BRANCH.into()),
             password: DEMO_PASSWORD.into(),
         };
@@ -107,19 +113,19 @@ pub async fn load(db: &Db, now: DateTime<Utc>) -> Result<String, StartError> {
     let coach = Actor {
         staff_id: Some(coach_id),
         email: "coach@demo.test".into(),
-        role: "family_coach".into(),
+        role: reengage_core::roles::Role::FamilyCoach,
     };
     let id_of =
         |email: &'static str| async move { store::staff_id(db, email).await.map_err(input) };
     let manager = Actor {
         staff_id: Some(id_of("manager@demo.test").await?),
         email: "manager@demo.test".into(),
-        role: "operations_manager".into(),
+        role: reengage_core::roles::Role::OperationsManager,
     };
     let specialist = Actor {
         staff_id: Some(id_of("specialist@demo.test").await?),
         email: "specialist@demo.test".into(),
-        role: "engagement_specialist".into(),
+        role: reengage_core::roles::Role::EngagementSpecialist,
     };
     let crew = Crew {
         team: Team {

@@ -270,17 +270,17 @@ async fn episode(
     let coach = Actor {
         staff_id: Some(*coach_id),
         email: coach_email.clone(),
-        role: "family_coach".into(),
+        role: reengage_core::roles::Role::FamilyCoach,
     };
     let manager = Actor {
         staff_id: Some(staff.manager.0),
         email: staff.manager.1.clone(),
-        role: "operations_manager".into(),
+        role: reengage_core::roles::Role::OperationsManager,
     };
     let specialist = Actor {
         staff_id: Some(staff.specialist.0),
         email: staff.specialist.1.clone(),
-        role: "engagement_specialist".into(),
+        role: reengage_core::roles::Role::EngagementSpecialist,
     };
     let mut record = open_in(conn, db, &coach, participant, trigger, noon(missed))
         .await?

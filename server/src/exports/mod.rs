@@ -64,7 +64,7 @@ pub async fn audited(
     let entry = Entry::at(
         state.clock.now(),
         &staff.email,
-        &staff.role,
+        staff.role.as_str(),
         action,
         "branch",
         &staff.branch_id.unwrap_or_default().to_string(),

@@ -24,7 +24,7 @@ pub async fn attempt(
     Form(form): Form<AttemptForm>,
 ) -> Result<Redirect, Refusal> {
     let (staff, id) = allowed(&state, auth, &id, Action::LogAttempt).await?;
-    let by_contractor = staff.role == access::Role::Contractor.as_str();
+    let by_contractor = staff.role == access::Role::Contractor;
     let (version, attempt) = match form.attempt(&staff.initials, by_contractor) {
         Ok(parsed) => parsed,
         Err(message) => return Err(back_to_form(id, "attempt", &form, message)),

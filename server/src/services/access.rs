@@ -20,6 +20,7 @@ use crate::store::audit::{self, Entry};
 use crate::store::db::{self, Db};
 use crate::store::lists::Scope;
 use crate::store::owners::{self, Owned};
+pub use reengage_core::roles::Role;
 
 /// The episodes a person's own lists hold: a contractor's referrals, a coach's or aide's own
 /// caseload, anyone else's branch (a coach's caseload for an account of no branch). The one
@@ -30,68 +31,6 @@ pub fn own_scope(role: Role, staff: &Staff) -> Scope {
         (Role::Contractor, _) => Scope::Contractor(staff.id),
         (Role::FamilyCoach | Role::CaseAide, _) | (_, None) => Scope::Coach(staff.id),
         (_, Some(branch)) => Scope::Branch(branch),
-    }
-}
-
-/// The staff roles of the README's Security section.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Role {
-    FamilyCoach,
-    CaseAide,
-    EngagementSpecialist,
-    OperationsManager,
-    LeadWorker,
-    Contractor,
-    Admin,
-}
-
-impl Role {
-    pub const ALL: [Role; 7] = [
-        Role::FamilyCoach,
-        Role::CaseAide,
-        Role::EngagementSpecialist,
-        Role::OperationsManager,
-        Role::LeadWorker,
-        Role::Contractor,
-        Role::Admin,
-    ];
-
-    /// The role as stored (`family_coach`); `None` for anything else.
-    pub fn parse(stored: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|role| role.as_str() == stored)
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::FamilyCoach => "family_coach",
-            Role::CaseAide => "case_aide",
-            Role::EngagementSpecialist => "engagement_specialist",
-            Role::OperationsManager => "operations_manager",
-            Role::LeadWorker => "lead_worker",
-            Role::Contractor => "contractor",
-            Role::Admin => "admin",
-        }
-    }
-
-    /// The seat the role takes on a staffing team (R18).
-    pub fn staffing_role(self) -> reengage_core::episode::StaffingRole {
-        use reengage_core::episode::StaffingRole;
-        match self {
-            Role::FamilyCoach => StaffingRole::FamilyCoach,
-            Role::CaseAide => StaffingRole::CaseAide,
-            Role::EngagementSpecialist => StaffingRole::EngagementSpecialist,
-            Role::OperationsManager => StaffingRole::OperationsManager,
-            Role::LeadWorker => StaffingRole::LeadWorker,
-            Role::Contractor => StaffingRole::Contractor,
-            Role::Admin => StaffingRole::OtherDepartmentStaff,
-        }
-    }
-
-    /// Department (ODHS) staff with case work: everyone but contractors and admins. Only
-    /// they see barrier-review details, good-cause answers, addresses and department
-    /// narratives.
-    pub fn is_department(self) -> bool {
-        !matches!(self, Role::Contractor | Role::Admin)
     }
 }
 
@@ -298,7 +237,7 @@ pub fn decide(
     owner: Option<Owner>,
     record: Record,
 ) -> Result<Role, Refused> {
-    let role = Role::parse(&staff.role).ok_or(Refused::Forbidden)?;
+    let role = staff.role;
     if !allows(role, action) {
         return Err(Refused::Forbidden);
     }
@@ -350,14 +289,21 @@ async fn record_denial(
 ) -> Result<(), ServiceError> {
     let (entity, id) = record.entity();
     tracing::warn!(staff = staff.id, ?action, entity, id = %id, ?refused, "access denied");
-    let entry = Entry::at(now, &staff.email, &staff.role, "access.denied", entity, &id)
-        .with_values(
-            None,
-            Some(
-                json!({ "action": format!("{action:?}"), "refused": format!("{refused:?}") })
-                    .to_string(),
-            ),
-        );
+    let entry = Entry::at(
+        now,
+        &staff.email,
+        staff.role.as_str(),
+        "access.denied",
+        entity,
+        &id,
+    )
+    .with_values(
+        None,
+        Some(
+            json!({ "action": format!("{action:?}"), "refused": format!("{refused:?}") })
+                .to_string(),
+        ),
+    );
     let mut tx = db::begin_write(db).await?;
     audit::append(&mut tx, db.backend, &entry).await?;
     tx.commit().await?;
@@ -373,7 +319,7 @@ pub async fn record_view(
     now: DateTime<Utc>,
 ) -> Result<(), ServiceError> {
     let (entity, id) = record.entity();
-    let entry = Entry::at(now, &staff.email, &staff.role, action, entity, &id);
+    let entry = Entry::at(now, &staff.email, staff.role.as_str(), action, entity, &id);
     let mut tx = db::begin_write(db).await?;
     audit::append(&mut tx, db.backend, &entry).await?;
     tx.commit().await?;
@@ -413,7 +359,7 @@ mod tests {
             id,
             email: format!("{id}@example.test"),
             initials: "XX".into(),
-            role: role.as_str().into(),
+            role,
             branch_id: branch,
         }
     }
@@ -563,14 +509,16 @@ mod tests {
     }
 
     #[test]
-    fn an_unknown_stored_role_is_refused_everything() {
-        let odd = Staff {
-            role: "superuser".into(),
-            ..staff(1, Role::Admin, Some(1))
-        };
-        assert_eq!(
-            decide(&odd, Action::ReadEpisode, Some(HOME), Record::Episode(1)),
-            Err(Refused::Forbidden)
+    fn an_unknown_stored_role_makes_no_staff_member_so_nothing_is_allowed() {
+        let odd = Staff::from_stored(
+            1,
+            "1@example.test".into(),
+            "XX".into(),
+            "superuser",
+            Some(1),
         );
+        assert_eq!(odd, None);
+        let known = Staff::from_stored(1, "1@example.test".into(), "XX".into(), "admin", Some(1));
+        assert_eq!(known, Some(staff(1, Role::Admin, Some(1))));
     }
 }

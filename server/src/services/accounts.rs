@@ -15,28 +15,16 @@ use crate::store::audit::{self, Entry};
 use crate::store::codes::instant;
 use crate::store::db::{self, Db};
 use crate::store::{self, tokens};
+use reengage_core::roles::Role;
 
 pub use crate::services::passwords::{
     MAX_CHARS as MAX_PASSWORD_CHARS, MIN_CHARS as MIN_PASSWORD_CHARS,
 };
 
-/// The staff roles of the README's Security section, as stored.
-pub const ROLES: [&str; 7] = [
-    "family_coach",
-    "case_aide",
-    "engagement_specialist",
-    "operations_manager",
-    "lead_worker",
-    "contractor",
-    "admin",
-];
-
 #[derive(Debug, Error)]
 pub enum AuthError {
     #[error(transparent)]
     WeakPassword(#[from] crate::services::passwords::Weak),
-    #[error("“{0}” is not a role; use one of: {roles}", roles = ROLES.join(", "))]
-    UnknownRole(String),
     #[error("There is no staff member with the e-mail {0}.")]
     UnknownStaff(String),
     #[error("A staff member with the e-mail {0} already exists.")]
@@ -103,7 +91,7 @@ pub struct NewStaff {
     pub initials: String,
     /// family_coach, case_aide, engagement_specialist, operations_manager, lead_worker,
     /// contractor or admin
-    pub role: String,
+    pub role: Role,
     /// The branch (office) name; created if new.
     pub branch: Option<String>,
     pub password: String,
@@ -132,9 +120,6 @@ pub async fn create_staff(
         return Err(AuthError::Invalid(format!(
             "“{email}” is not an e-mail address."
         )));
-    }
-    if !ROLES.contains(&new.role.as_str()) {
-        return Err(AuthError::UnknownRole(new.role));
     }
     if new.name.trim().is_empty() || new.initials.trim().is_empty() {
         return Err(AuthError::Invalid(
@@ -168,7 +153,7 @@ pub async fn create_staff(
             email: &email,
             name: new.name.trim(),
             initials: &new.initials.trim().to_uppercase(),
-            role: &new.role,
+            role: new.role.as_str(),
             branch_id,
             password_hash: &hash,
             created_at: &instant(now),
@@ -178,7 +163,7 @@ pub async fn create_staff(
     let entry = Entry::at(
         now,
         &by.email,
-        &by.role,
+        by.role.as_str(),
         "staff.created",
         "staff",
         &id.to_string(),
@@ -212,7 +197,7 @@ pub async fn set_password(
     let entry = Entry::at(
         now,
         &by.email,
-        &by.role,
+        by.role.as_str(),
         "staff.password_changed",
         "staff",
         &id.to_string(),
@@ -240,7 +225,14 @@ pub async fn set_active(
     } else {
         "staff.disabled"
     };
-    let entry = Entry::at(now, &by.email, &by.role, action, "staff", &id.to_string());
+    let entry = Entry::at(
+        now,
+        &by.email,
+        by.role.as_str(),
+        action,
+        "staff",
+        &id.to_string(),
+    );
     audit::append(&mut tx, db.backend, &entry).await?;
     tx.commit().await?;
     Ok(())
@@ -272,7 +264,7 @@ pub async fn create_token(
     let entry = Entry::at(
         now,
         &by.email,
-        &by.role,
+        by.role.as_str(),
         "token.created",
         "api_token",
         &token_id.to_string(),
@@ -292,16 +284,34 @@ pub struct Staff {
     pub id: i64,
     pub email: String,
     pub initials: String,
-    pub role: String,
+    pub role: Role,
     pub branch_id: Option<i64>,
 }
 
 impl Staff {
+    /// The staff member of a stored account; none for a role Re-engage does not know, which
+    /// can then neither sign in nor use a token.
+    pub fn from_stored(
+        id: i64,
+        email: String,
+        initials: String,
+        role: &str,
+        branch_id: Option<i64>,
+    ) -> Option<Self> {
+        Some(Self {
+            id,
+            email,
+            initials,
+            role: Role::parse(role)?,
+            branch_id,
+        })
+    }
+
     pub fn actor(&self) -> Actor {
         Actor {
             staff_id: Some(self.id),
             email: self.email.clone(),
-            role: self.role.clone(),
+            role: self.role,
         }
     }
 }
@@ -309,12 +319,8 @@ impl Staff {
 /// The active staff member a bearer token belongs to, if any.
 pub async fn staff_for_token(db: &Db, token: &str) -> Result<Option<Staff>, sqlx::Error> {
     let row = tokens::staff_of(db, &token_hash(token.trim())).await?;
-    Ok(row.map(|(id, email, initials, role, branch_id)| Staff {
-        id,
-        email,
-        initials,
-        role,
-        branch_id,
+    Ok(row.and_then(|(id, email, initials, role, branch_id)| {
+        Staff::from_stored(id, email, initials, &role, branch_id)
     }))
 }
 
@@ -325,6 +331,7 @@ pub struct StaffAccount {
     pub email: String,
     pub name: String,
     pub initials: String,
+    /// A role Re-engage does not know is listed as it is stored, so an admin can see it.
     pub role: String,
     pub branch_id: Option<i64>,
     pub active: bool,

@@ -55,7 +55,7 @@ pub async fn add_closure(
     let entry = Entry::at(
         now,
         &actor.email,
-        &actor.role,
+        actor.role.as_str(),
         "closure.added",
         "branch",
         &branch_id.to_string(),

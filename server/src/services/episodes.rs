@@ -155,7 +155,7 @@ pub async fn open_in(
         mut trigger,
         called_ahead,
     } = report.into();
-    trigger.reported_by = if actor.role == "contractor" {
+    trigger.reported_by = if actor.role == reengage_core::roles::Role::Contractor {
         ReportedBy::Contractor
     } else {
         ReportedBy::Department
@@ -188,7 +188,7 @@ pub async fn open_in(
     let entry = Entry::at(
         now,
         &actor.email,
-        &actor.role,
+        actor.role.as_str(),
         "episode.opened",
         "episode",
         &id.to_string(),
@@ -465,7 +465,7 @@ pub async fn record_change(
     let entry = Entry::at(
         now,
         &actor.email,
-        &actor.role,
+        actor.role.as_str(),
         action(&transition),
         "episode",
         &episode_id.to_string(),

@@ -25,7 +25,7 @@ use crate::store::StoreError;
 pub struct Actor {
     pub staff_id: Option<i64>,
     pub email: String,
-    pub role: String,
+    pub role: reengage_core::roles::Role,
 }
 
 /// Why a service did not do what was asked. Nothing was written.

@@ -134,7 +134,7 @@ pub async fn write(
     let entry = Entry::at(
         now,
         &actor.email,
-        &actor.role,
+        actor.role.as_str(),
         "narrative.written",
         "narrative",
         &id.to_string(),
@@ -178,7 +178,7 @@ pub async fn edit(
     let entry = Entry::at(
         now,
         &actor.email,
-        &actor.role,
+        actor.role.as_str(),
         "narrative.edited",
         "narrative",
         &id.to_string(),

@@ -132,7 +132,7 @@ pub async fn create(
     let entry = Entry::at(
         now,
         &actor.email,
-        &actor.role,
+        actor.role.as_str(),
         "participant.created",
         "participant",
         &id.to_string(),
@@ -231,7 +231,7 @@ pub async fn add_in(
     let entry = Entry::at(
         now,
         &actor.email,
-        &actor.role,
+        actor.role.as_str(),
         action,
         "participant",
         &id.to_string(),

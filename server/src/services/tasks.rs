@@ -70,7 +70,7 @@ pub async fn add(
     let entry = Entry::at(
         now,
         &actor.email,
-        &actor.role,
+        actor.role.as_str(),
         "task.added",
         "task",
         &id.to_string(),
@@ -113,7 +113,7 @@ pub async fn done(
     let entry = Entry::at(
         now,
         &actor.email,
-        &actor.role,
+        actor.role.as_str(),
         "task.done",
         "task",
         &id.to_string(),

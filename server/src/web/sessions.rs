@@ -258,18 +258,12 @@ impl StaffBackend {
     ) -> Result<Option<(Staff, Option<String>, i64)>, sqlx::Error> {
         let row = crate::store::staff::for_sign_in(&self.db, key).await?;
         Ok(
-            row.map(|(id, email, initials, role, branch_id, hash, generation)| {
-                (
-                    Staff {
-                        id,
-                        email,
-                        initials,
-                        role,
-                        branch_id,
-                    },
+            row.and_then(|(id, email, initials, role, branch_id, hash, generation)| {
+                Some((
+                    Staff::from_stored(id, email, initials, &role, branch_id)?,
                     hash,
                     generation,
-                )
+                ))
             }),
         )
     }

@@ -116,7 +116,7 @@ pub async fn signin(
                 &state.db,
                 now,
                 &user.staff.email,
-                &user.staff.role,
+                user.staff.role.as_str(),
                 "signin.succeeded",
                 address,
             )
@@ -150,7 +150,7 @@ pub async fn signout(
                     &state.db,
                     state.clock.now(),
                     &staff.email,
-                    &staff.role,
+                    staff.role.as_str(),
                     "signout",
                     address,
                 )

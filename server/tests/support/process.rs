@@ -117,7 +117,7 @@ pub async fn seed(db: &Db, coaches: usize, participants: usize, now: DateTime<Ut
     let admin = Actor {
         staff_id: None,
         email: "test".into(),
-        role: "admin".into(),
+        role: reengage_core::roles::Role::Admin,
     };
     let mut tokens = Vec::new();
     let mut ids = Vec::new();
@@ -127,7 +127,7 @@ pub async fn seed(db: &Db, coaches: usize, participants: usize, now: DateTime<Ut
             email: email.clone(),
             name: format!("Coach {n}"),
             initials: format!("C{n}"),
-            role: "family_coach".into(),
+            role: reengage_core::roles::Role::FamilyCoach,
             branch: Some("Riverbend".into()),
             password: "correct horse battery staple".into(),
         };
