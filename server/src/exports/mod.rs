@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 
 use crate::services::ServiceError;
 use crate::services::accounts::Staff;
-use crate::store::audit::{self, Entry};
+use crate::store::audit;
 use crate::store::db;
 use crate::web::sessions::AuthSession;
 use crate::web::state::AppState;
@@ -61,15 +61,15 @@ pub async fn audited(
     name: &str,
     body: String,
 ) -> Response {
-    let entry = Entry::at(
-        state.clock.now(),
-        &staff.email,
-        staff.role.as_str(),
-        action,
-        "branch",
-        &staff.branch_id.unwrap_or_default().to_string(),
-    )
-    .with_values(None, Some(values.to_string()));
+    let entry = staff
+        .actor()
+        .entry(
+            state.clock.now(),
+            action,
+            "branch",
+            staff.branch_id.unwrap_or_default(),
+        )
+        .with_values(None, Some(values.to_string()));
     let written = async {
         let mut tx = db::begin_write(&state.db).await?;
         audit::append(&mut tx, state.db.backend, &entry).await?;

@@ -16,7 +16,7 @@ use serde_json::json;
 
 use crate::services::ServiceError;
 use crate::services::accounts::Staff;
-use crate::store::audit::{self, Entry};
+use crate::store::audit;
 use crate::store::db::{self, Db};
 use crate::store::lists::Scope;
 use crate::store::owners::{self, Owned};
@@ -289,21 +289,16 @@ async fn record_denial(
 ) -> Result<(), ServiceError> {
     let (entity, id) = record.entity();
     tracing::warn!(staff = staff.id, ?action, entity, id = %id, ?refused, "access denied");
-    let entry = Entry::at(
-        now,
-        &staff.email,
-        staff.role.as_str(),
-        "access.denied",
-        entity,
-        &id,
-    )
-    .with_values(
-        None,
-        Some(
-            json!({ "action": format!("{action:?}"), "refused": format!("{refused:?}") })
-                .to_string(),
-        ),
-    );
+    let entry = staff
+        .actor()
+        .entry(now, "access.denied", entity, id)
+        .with_values(
+            None,
+            Some(
+                json!({ "action": format!("{action:?}"), "refused": format!("{refused:?}") })
+                    .to_string(),
+            ),
+        );
     let mut tx = db::begin_write(db).await?;
     audit::append(&mut tx, db.backend, &entry).await?;
     tx.commit().await?;
@@ -319,7 +314,7 @@ pub async fn record_view(
     now: DateTime<Utc>,
 ) -> Result<(), ServiceError> {
     let (entity, id) = record.entity();
-    let entry = Entry::at(now, &staff.email, staff.role.as_str(), action, entity, &id);
+    let entry = staff.actor().entry(now, action, entity, id);
     let mut tx = db::begin_write(db).await?;
     audit::append(&mut tx, db.backend, &entry).await?;
     tx.commit().await?;

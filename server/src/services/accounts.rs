@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 use thiserror::Error;
 
 use crate::services::Actor;
-use crate::store::audit::{self, Entry};
+use crate::store::audit;
 use crate::store::codes::instant;
 use crate::store::db::{self, Db};
 use crate::store::{self, tokens};
@@ -160,15 +160,7 @@ pub async fn create_staff(
         },
     )
     .await?;
-    let entry = Entry::at(
-        now,
-        &by.email,
-        by.role.as_str(),
-        "staff.created",
-        "staff",
-        &id.to_string(),
-    )
-    .with_values(
+    let entry = by.entry(now, "staff.created", "staff", id).with_values(
         None,
         Some(
             serde_json::json!({ "email": email, "role": new.role, "branch_id": branch_id })
@@ -194,14 +186,7 @@ pub async fn set_password(
     let mut tx = db::begin_write(db).await?;
     let id = store::staff::set_password_hash(&mut tx, &email, &hash).await?;
     let id = id.ok_or_else(|| AuthError::UnknownStaff(email.clone()))?;
-    let entry = Entry::at(
-        now,
-        &by.email,
-        by.role.as_str(),
-        "staff.password_changed",
-        "staff",
-        &id.to_string(),
-    );
+    let entry = by.entry(now, "staff.password_changed", "staff", id);
     audit::append(&mut tx, db.backend, &entry).await?;
     tx.commit().await?;
     Ok(())
@@ -225,14 +210,7 @@ pub async fn set_active(
     } else {
         "staff.disabled"
     };
-    let entry = Entry::at(
-        now,
-        &by.email,
-        by.role.as_str(),
-        action,
-        "staff",
-        &id.to_string(),
-    );
+    let entry = by.entry(now, action, "staff", id);
     audit::append(&mut tx, db.backend, &entry).await?;
     tx.commit().await?;
     Ok(())
@@ -261,18 +239,12 @@ pub async fn create_token(
         &instant(now),
     )
     .await?;
-    let entry = Entry::at(
-        now,
-        &by.email,
-        by.role.as_str(),
-        "token.created",
-        "api_token",
-        &token_id.to_string(),
-    )
-    .with_values(
-        None,
-        Some(serde_json::json!({ "staff_id": staff_id }).to_string()),
-    );
+    let entry = by
+        .entry(now, "token.created", "api_token", token_id)
+        .with_values(
+            None,
+            Some(serde_json::json!({ "staff_id": staff_id }).to_string()),
+        );
     audit::append(&mut tx, db.backend, &entry).await?;
     tx.commit().await?;
     Ok(token)

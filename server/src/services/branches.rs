@@ -7,7 +7,7 @@ use serde_json::json;
 use utoipa::ToSchema;
 
 use super::{Actor, ServiceError};
-use crate::store::audit::{self, Entry};
+use crate::store::audit;
 use crate::store::branches as stored;
 use crate::store::codes::parse_day;
 use crate::store::db::{self, Db};
@@ -52,18 +52,12 @@ pub async fn add_closure(
             other?;
         }
     }
-    let entry = Entry::at(
-        now,
-        &actor.email,
-        actor.role.as_str(),
-        "closure.added",
-        "branch",
-        &branch_id.to_string(),
-    )
-    .with_values(
-        None,
-        Some(json!({ "on": closure.on, "name": name }).to_string()),
-    );
+    let entry = actor
+        .entry(now, "closure.added", "branch", branch_id)
+        .with_values(
+            None,
+            Some(json!({ "on": closure.on, "name": name }).to_string()),
+        );
     audit::append(&mut tx, db.backend, &entry).await?;
     tx.commit().await?;
     Ok(())

@@ -11,7 +11,7 @@ use serde_json::json;
 use sqlx::AnyConnection;
 
 use super::{Actor, ServiceError};
-use crate::store::audit::{self, Entry};
+use crate::store::audit;
 use crate::store::cache::CalendarCache;
 use crate::store::codes::{day, instant};
 use crate::store::db::{self, Backend, Db};
@@ -185,18 +185,12 @@ pub async fn open_in(
         next_due_on: &derived.due_column(),
     };
     let id = stored::insert(conn, &new, &at).await?;
-    let entry = Entry::at(
-        now,
-        &actor.email,
-        actor.role.as_str(),
-        "episode.opened",
-        "episode",
-        &id.to_string(),
-    )
-    .with_values(
-        None,
-        Some(json!({ "trigger": trigger, "version": 1 }).to_string()),
-    );
+    let entry = actor
+        .entry(now, "episode.opened", "episode", id)
+        .with_values(
+            None,
+            Some(json!({ "trigger": trigger, "version": 1 }).to_string()),
+        );
     audit::append(conn, db.backend, &entry).await?;
     Ok(Opened {
         id,
@@ -462,25 +456,19 @@ pub async fn record_change(
         return Err(conflict(conn, record, expected_version).await?);
     }
     let version = expected_version + 1;
-    let entry = Entry::at(
-        now,
-        &actor.email,
-        actor.role.as_str(),
-        action(&transition),
-        "episode",
-        &episode_id.to_string(),
-    )
-    .with_values(
-        Some(json!({ "version": expected_version, "stage": before_stage }).to_string()),
-        Some({
-            let mut values =
-                json!({ "version": version, "stage": derived.stage, "change": transition });
-            if late_entry {
-                values["late_entry"] = json!(true);
-            }
-            values.to_string()
-        }),
-    );
+    let entry = actor
+        .entry(now, action(&transition), "episode", episode_id)
+        .with_values(
+            Some(json!({ "version": expected_version, "stage": before_stage }).to_string()),
+            Some({
+                let mut values =
+                    json!({ "version": version, "stage": derived.stage, "change": transition });
+                if late_entry {
+                    values["late_entry"] = json!(true);
+                }
+                values.to_string()
+            }),
+        );
     audit::append(conn, backend, &entry).await?;
     record.facts = after;
     record.version = version;

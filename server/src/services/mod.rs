@@ -19,6 +19,7 @@ use reengage_core::episode::Refusal;
 use thiserror::Error;
 
 use crate::store::StoreError;
+use crate::store::audit::Entry;
 
 /// Who is acting: every change records them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,6 +27,27 @@ pub struct Actor {
     pub staff_id: Option<i64>,
     pub email: String,
     pub role: reengage_core::roles::Role,
+}
+
+impl Actor {
+    /// The audit entry of `action` on `entity` `id` by this actor at `at` — the one way an
+    /// entry is begun; add what changed with [`Entry::with_values`].
+    pub fn entry(
+        &self,
+        at: chrono::DateTime<chrono::Utc>,
+        action: &str,
+        entity: &str,
+        id: impl std::fmt::Display,
+    ) -> Entry {
+        Entry::at(
+            at,
+            &self.email,
+            self.role.as_str(),
+            action,
+            entity,
+            &id.to_string(),
+        )
+    }
 }
 
 /// Why a service did not do what was asked. Nothing was written.

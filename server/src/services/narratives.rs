@@ -12,7 +12,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::{Actor, ServiceError};
-use crate::store::audit::{self, Entry};
+use crate::store::audit;
 use crate::store::codes::{from_code, instant};
 use crate::store::db::{self, Db};
 use crate::store::narratives as stored;
@@ -131,15 +131,9 @@ pub async fn write(
         draft_of,
     )
     .await?;
-    let entry = Entry::at(
-        now,
-        &actor.email,
-        actor.role.as_str(),
-        "narrative.written",
-        "narrative",
-        &id.to_string(),
-    )
-    .with_values(
+    let entry = actor
+        .entry(now, "narrative.written", "narrative", id)
+        .with_values(
         None,
         Some(
             json!({ "episode_id": episode_id, "kind": kind, "body": body, "draft_of": draft_of })
@@ -175,18 +169,12 @@ pub async fn edit(
     let kind: NarrativeType = from_code("narratives.kind", &kind)?;
     let at = instant(now);
     stored::set_body(&mut tx, id, &body, &at).await?;
-    let entry = Entry::at(
-        now,
-        &actor.email,
-        actor.role.as_str(),
-        "narrative.edited",
-        "narrative",
-        &id.to_string(),
-    )
-    .with_values(
-        Some(json!({ "body": old }).to_string()),
-        Some(json!({ "body": body }).to_string()),
-    );
+    let entry = actor
+        .entry(now, "narrative.edited", "narrative", id)
+        .with_values(
+            Some(json!({ "body": old }).to_string()),
+            Some(json!({ "body": body }).to_string()),
+        );
     audit::append(&mut tx, db.backend, &entry).await?;
     tx.commit().await?;
     Ok(Narrative {

@@ -7,7 +7,7 @@ use serde_json::json;
 use utoipa::ToSchema;
 
 use super::{Actor, ServiceError};
-use crate::store::audit::{self, Entry};
+use crate::store::audit;
 use crate::store::codes::{instant, parse_day, parse_optional_day};
 use crate::store::db::{self, Backend, Db};
 use crate::store::participants as stored;
@@ -129,18 +129,12 @@ pub async fn create(
     let id = stored::insert(&mut tx, &row, &instant(now))
         .await
         .map_err(|e| unique(e, format!("Case number {case_number} is already on file.")))?;
-    let entry = Entry::at(
-        now,
-        &actor.email,
-        actor.role.as_str(),
-        "participant.created",
-        "participant",
-        &id.to_string(),
-    )
-    .with_values(
-        None,
-        Some(json!({ "case_number": case_number, "branch_id": new.branch_id }).to_string()),
-    );
+    let entry = actor
+        .entry(now, "participant.created", "participant", id)
+        .with_values(
+            None,
+            Some(json!({ "case_number": case_number, "branch_id": new.branch_id }).to_string()),
+        );
     audit::append(&mut tx, db.backend, &entry).await?;
     tx.commit().await?;
     Ok(id)
@@ -228,15 +222,9 @@ pub async fn add_in(
             ("release.added", json!(release))
         }
     };
-    let entry = Entry::at(
-        now,
-        &actor.email,
-        actor.role.as_str(),
-        action,
-        "participant",
-        &id.to_string(),
-    )
-    .with_values(None, Some(after.to_string()));
+    let entry = actor
+        .entry(now, action, "participant", id)
+        .with_values(None, Some(after.to_string()));
     audit::append(conn, backend, &entry).await?;
     Ok(())
 }

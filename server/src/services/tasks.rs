@@ -8,7 +8,7 @@ use serde_json::json;
 use utoipa::ToSchema;
 
 use super::{Actor, ServiceError};
-use crate::store::audit::{self, Entry};
+use crate::store::audit;
 use crate::store::codes::{instant, parse_day, parse_optional_day};
 use crate::store::db::{self, Db};
 use crate::store::tasks as stored;
@@ -67,15 +67,7 @@ pub async fn add(
         &instant(now),
     )
     .await?;
-    let entry = Entry::at(
-        now,
-        &actor.email,
-        actor.role.as_str(),
-        "task.added",
-        "task",
-        &id.to_string(),
-    )
-    .with_values(
+    let entry = actor.entry(now, "task.added", "task", id).with_values(
         None,
         Some(
             json!({ "episode_id": episode_id, "kind": kind, "description": description })
@@ -110,15 +102,7 @@ pub async fn done(
         return Err(ServiceError::Invalid("This task is already done.".into()));
     }
     stored::resolve(&mut tx, id, on).await?;
-    let entry = Entry::at(
-        now,
-        &actor.email,
-        actor.role.as_str(),
-        "task.done",
-        "task",
-        &id.to_string(),
-    )
-    .with_values(
+    let entry = actor.entry(now, "task.done", "task", id).with_values(
         Some(json!({ "done_on": null }).to_string()),
         Some(json!({ "done_on": on }).to_string()),
     );
