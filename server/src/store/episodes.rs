@@ -266,6 +266,28 @@ async fn rows_for(
     Ok(query.fetch_all(&mut *conn).await?)
 }
 
+/// The rows `sql` finds for `ids`, each read by `read`, as `(owner, order, value)` sorted by
+/// owner then order: `owner` and `order` are the row's columns that say whose it is (an
+/// episode, a staffing) and where it goes among that one's rows.
+async fn keyed<T>(
+    conn: &mut AnyConnection,
+    sql: &str,
+    ids: &[i64],
+    (owner, order): (&str, &str),
+    read: impl Fn(&sqlx::any::AnyRow) -> Result<T, StoreError>,
+) -> Result<Vec<(i64, i64, T)>, StoreError> {
+    let mut rows = Vec::new();
+    for row in rows_for(conn, sql, ids).await? {
+        rows.push((
+            get::<i64>(&row, owner)?,
+            get::<i64>(&row, order)?,
+            read(&row)?,
+        ));
+    }
+    rows.sort_by_key(|(owner, order, _)| (*owner, *order));
+    Ok(rows)
+}
+
 async fn load_batch(
     conn: &mut AnyConnection,
     ids: &[i64],
@@ -299,15 +321,14 @@ async fn load_batch(
         }
     }
 
-    let mut tasks = Vec::new();
-    for row in rows_for(conn, &missing_info_sql(n), ids).await? {
-        tasks.push((
-            get::<i64>(&row, "episode_id")?,
-            get::<i64>(&row, "id")?,
-            missing_info_of(&row)?,
-        ));
-    }
-    tasks.sort_by_key(|(episode, id, _)| (*episode, *id));
+    let tasks = keyed(
+        conn,
+        &missing_info_sql(n),
+        ids,
+        ("episode_id", "id"),
+        missing_info_of,
+    )
+    .await?;
     for (episode, id, item) in tasks {
         if let Some(record) = found.get_mut(&episode) {
             record.missing_info_ids.push(id);
@@ -323,15 +344,10 @@ async fn load_batch(
     }
 
     // The current decision is the newest not superseded; the superseded ones in order (R24).
-    let mut decisions = Vec::new();
-    for row in rows_for(conn, &decisions_sql(n), ids).await? {
-        decisions.push((
-            get::<i64>(&row, "episode_id")?,
-            get::<i64>(&row, "id")?,
-            row,
-        ));
-    }
-    decisions.sort_by_key(|(episode, id, _)| (*episode, *id));
+    let decisions = keyed(conn, &decisions_sql(n), ids, ("episode_id", "id"), |row| {
+        Ok(row.clone())
+    })
+    .await?;
     for (episode, id, row) in decisions {
         let Some(record) = found.get_mut(&episode) else {
             continue;
@@ -366,15 +382,14 @@ async fn load_batch(
     }
 
     // The current staffing of each, and its team, partners and barrier review.
-    let mut staffings = Vec::new();
-    for row in rows_for(conn, &staffings_sql(n), ids).await? {
-        staffings.push((
-            get::<i64>(&row, "episode_id")?,
-            get::<i64>(&row, "id")?,
-            staffing_of(&row)?,
-        ));
-    }
-    staffings.sort_by_key(|(episode, id, _)| (*episode, *id));
+    let staffings = keyed(
+        conn,
+        &staffings_sql(n),
+        ids,
+        ("episode_id", "id"),
+        staffing_of,
+    )
+    .await?;
     let mut current: HashMap<i64, (i64, Staffing)> = HashMap::new();
     for (episode, id, staffing) in staffings {
         current.insert(episode, (id, staffing));
@@ -389,38 +404,37 @@ async fn load_batch(
         list
     };
     let m = staffing_ids.len();
-    let mut members = Vec::new();
-    for row in rows_for(conn, &members_sql(m), &staffing_ids).await? {
-        let member = StaffingMember {
-            staff_id: get(&row, "staff_id")?,
-            initials: get(&row, "initials")?,
-            role: from_code("staffing_members.role", &get::<String>(&row, "role")?)?,
-            confirmed_on: parse_optional_day(
-                "staffing_members.confirmed_on",
-                get(&row, "confirmed_on")?,
-            )?,
-        };
-        members.push((
-            get::<i64>(&row, "staffing_id")?,
-            get::<i64>(&row, "position")?,
-            member,
-        ));
-    }
-    members.sort_by_key(|(staffing, position, _)| (*staffing, *position));
+    let members = keyed(
+        conn,
+        &members_sql(m),
+        &staffing_ids,
+        ("staffing_id", "position"),
+        |row| {
+            Ok(StaffingMember {
+                staff_id: get(row, "staff_id")?,
+                initials: get(row, "initials")?,
+                role: from_code("staffing_members.role", &get::<String>(row, "role")?)?,
+                confirmed_on: parse_optional_day(
+                    "staffing_members.confirmed_on",
+                    get(row, "confirmed_on")?,
+                )?,
+            })
+        },
+    )
+    .await?;
     for (staffing, _, member) in members {
         if let Some(staffing) = of_staffing.get_mut(&staffing) {
             staffing.members.push(member);
         }
     }
-    let mut partners = Vec::new();
-    for row in rows_for(conn, &partners_sql(m), &staffing_ids).await? {
-        partners.push((
-            get::<i64>(&row, "staffing_id")?,
-            get::<i64>(&row, "position")?,
-            partner_of(&row)?,
-        ));
-    }
-    partners.sort_by_key(|(staffing, position, _)| (*staffing, *position));
+    let partners = keyed(
+        conn,
+        &partners_sql(m),
+        &staffing_ids,
+        ("staffing_id", "position"),
+        partner_of,
+    )
+    .await?;
     for (staffing, _, partner) in partners {
         if let Some(staffing) = of_staffing.get_mut(&staffing) {
             staffing.partners.push(partner);
