@@ -1,10 +1,12 @@
 //! The whole router: every route of the pages, their forms, the exports, the REST API and
 //! health, each to its handler, with the layers every request passes through.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use axum::{Router, extract::State, http::StatusCode, routing::get};
-use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
+use leptos_axum::{
+    AxumRouteListing, LeptosRoutes, file_and_error_handler_with_context, generate_route_list,
+};
 use reengage_app::{App, shell};
 use tower_http::{
     compression::CompressionLayer, limit::RequestBodyLimitLayer, timeout::TimeoutLayer,
@@ -14,9 +16,22 @@ use tower_http::{
 use crate::store::db::{self, Db};
 use crate::web::state::AppState;
 
+/// The pages' routes, listed once for the whole process.
+///
+/// Listing them renders the app once with every resource held back, and leptos holds them
+/// back with one flag for the whole process (`leptos_server::SuppressResourceLoad`, set by
+/// `leptos_router::RouteList::generate`), not for the listing's own thread: a page rendering
+/// on another thread meanwhile has its resource wait for ever instead of loading, and the page
+/// never answers. Listed once, before the first router exists, the listing can never overlap
+/// a render, however many routers are built (each test builds its own).
+fn page_routes() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// The whole application router.
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = page_routes();
     let options = state.leptos_options.clone();
     let backend: Arc<dyn reengage_app::backend::Backend> =
         Arc::new(crate::pages::PageBackend(state.clone()));
