@@ -16,14 +16,8 @@ use reqwest::{StatusCode, header};
 use support::browser::{client, get, monday, post_form, sign_in};
 use support::{backends, fresh_db, serve};
 
-/// One page test at a time in this process: several tests each serving the app from their
-/// own runtime at once have, now and then, left a page render waiting forever (never seen
-/// with one runtime, as in production); until that is understood, they take turns.
-static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-
 #[tokio::test]
 async fn today_lists_the_coachs_work_most_urgent_first_as_whole_html() {
-    let _turn = ONE_AT_A_TIME.lock().await;
     for backend in backends().await {
         let test = fresh_db(backend).await;
         demo::load(&test.db, monday()).await.unwrap();
@@ -90,7 +84,6 @@ async fn today_lists_the_coachs_work_most_urgent_first_as_whole_html() {
 
 #[tokio::test]
 async fn the_today_server_function_answers_like_the_api() {
-    let _turn = ONE_AT_A_TIME.lock().await;
     let test = fresh_db(Backend::Sqlite).await;
     demo::load(&test.db, monday()).await.unwrap();
     let options = config::leptos_options(Some("127.0.0.1:0".parse().unwrap())).unwrap();
@@ -120,9 +113,53 @@ async fn the_today_server_function_answers_like_the_api() {
     );
 }
 
+/// Routers built while pages render (as tests each build their own, or a second listener would):
+/// no render waits for ever. Listing the pages' routes holds resources back for the whole
+/// process; each page is answered within the time-out, none hangs.
+#[tokio::test]
+async fn pages_render_while_other_routers_are_built() {
+    let test = fresh_db(Backend::Sqlite).await;
+    demo::load(&test.db, monday()).await.unwrap();
+    let options = config::leptos_options(Some("127.0.0.1:0".parse().unwrap())).unwrap();
+    let clock = Clock::fixed(Arc::new(Mutex::new(monday())));
+    let state = AppState::new(options, test.db.clone()).with_clock(clock);
+    let base = serve(state.clone()).await;
+    let coach = sign_in(&base, "coach@demo.test").await;
+
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let builder = std::thread::spawn({
+        let stop = stop.clone();
+        move || {
+            let mut built = 0_u32;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                drop(reengage_server::router::router(state.clone()));
+                built += 1;
+            }
+            built
+        }
+    });
+    for n in 0..20 {
+        let page = tokio::time::timeout(
+            std::time::Duration::from_secs(20),
+            get(&base, "/today", Some(&coach)),
+        )
+        .await;
+        if page.is_err() {
+            stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+        let (status, html) = page.unwrap_or_else(|_| {
+            panic!("page {n} was not answered within 20 s while other routers were built")
+        });
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("<h1>Today</h1>"), "{html}");
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let built = builder.join().expect("the router builder");
+    assert!(built > 0, "no router was built meanwhile");
+}
+
 #[tokio::test]
 async fn the_episode_page_shows_who_where_it_stands_and_every_deadline() {
-    let _turn = ONE_AT_A_TIME.lock().await;
     for backend in backends().await {
         let test = fresh_db(backend).await;
         demo::load(&test.db, monday()).await.unwrap();
@@ -190,7 +227,6 @@ async fn the_episode_page_shows_who_where_it_stands_and_every_deadline() {
 
 #[tokio::test]
 async fn the_attempt_form_saves_in_two_taps_and_a_refusal_keeps_what_was_typed() {
-    let _turn = ONE_AT_A_TIME.lock().await;
     for backend in backends().await {
         let test = fresh_db(backend).await;
         demo::load(&test.db, monday()).await.unwrap();
@@ -338,7 +374,6 @@ async fn the_attempt_form_saves_in_two_taps_and_a_refusal_keeps_what_was_typed()
 
 #[tokio::test]
 async fn the_appointment_form_says_the_mailing_day_and_refuses_a_day_too_soon_in_place() {
-    let _turn = ONE_AT_A_TIME.lock().await;
     for backend in backends().await {
         let test = fresh_db(backend).await;
         demo::load(&test.db, monday()).await.unwrap();
@@ -422,7 +457,6 @@ async fn the_appointment_form_says_the_mailing_day_and_refuses_a_day_too_soon_in
 /// island starts from.
 #[tokio::test]
 async fn the_quick_forms_count_the_offices_closure_days() {
-    let _turn = ONE_AT_A_TIME.lock().await;
     for backend in backends().await {
         let test = fresh_db(backend).await;
         demo::load(&test.db, monday()).await.unwrap();
@@ -465,7 +499,6 @@ async fn the_quick_forms_count_the_offices_closure_days() {
 
 #[tokio::test]
 async fn the_notice_form_says_in_time_or_late_with_the_fix_and_the_server_agrees() {
-    let _turn = ONE_AT_A_TIME.lock().await;
     for backend in backends().await {
         let test = fresh_db(backend).await;
         demo::load(&test.db, monday()).await.unwrap();
@@ -561,7 +594,6 @@ async fn free_participant(test: &support::TestDb, skip: i64) -> (i64, String) {
 
 #[tokio::test]
 async fn the_missed_activity_form_says_when_contact_is_due_and_opens_the_episode() {
-    let _turn = ONE_AT_A_TIME.lock().await;
     for backend in backends().await {
         let (test, base, coach) = demo_app(backend).await;
         let (participant, name) = free_participant(&test, 0).await;
@@ -680,7 +712,6 @@ async fn the_missed_activity_form_says_when_contact_is_due_and_opens_the_episode
 
 #[tokio::test]
 async fn contact_made_in_time_adjusts_the_plan_and_later_says_what_policy_requires() {
-    let _turn = ONE_AT_A_TIME.lock().await;
     for backend in backends().await {
         let (test, base, coach) = demo_app(backend).await;
         let open = |participant: i64, on: &'static str| {
@@ -869,7 +900,6 @@ async fn contact_made_in_time_adjusts_the_plan_and_later_says_what_policy_requir
 
 #[tokio::test]
 async fn narratives_offer_cores_drafts_save_them_once_and_keep_a_refused_text() {
-    let _turn = ONE_AT_A_TIME.lock().await;
     for backend in backends().await {
         let (test, base, coach) = demo_app(backend).await;
         // An episode with attempts and no saved narrative.
@@ -981,7 +1011,6 @@ async fn narratives_offer_cores_drafts_save_them_once_and_keep_a_refused_text() 
 
 #[tokio::test]
 async fn the_printable_notice_names_the_day_time_place_and_coach() {
-    let _turn = ONE_AT_A_TIME.lock().await;
     for backend in backends().await {
         let (_test, base, coach) = demo_app(backend).await;
         // The demo's fifth episode: appointment Thursday 12-10 at 10:00 am.
@@ -1027,7 +1056,6 @@ async fn the_printable_notice_names_the_day_time_place_and_coach() {
 
 #[tokio::test]
 async fn the_staffing_checklist_ticks_what_the_record_shows_r21() {
-    let _turn = ONE_AT_A_TIME.lock().await;
     for backend in backends().await {
         let (test, base, coach) = demo_app(backend).await;
         // The demo's fifth episode: two attempts (R13), an appointment, no notice yet (R15).
@@ -1085,7 +1113,6 @@ async fn the_staffing_checklist_ticks_what_the_record_shows_r21() {
 
 #[tokio::test]
 async fn a_contact_and_its_plan_step_stand_or_fall_together() {
-    let _turn = ONE_AT_A_TIME.lock().await;
     for backend in backends().await {
         let (test, base, coach) = demo_app(backend).await;
         let (participant, _) = free_participant(&test, 2).await;
@@ -1162,7 +1189,6 @@ async fn a_contact_and_its_plan_step_stand_or_fall_together() {
 
 #[tokio::test]
 async fn the_branch_at_a_glance_counts_by_stage_and_coach_with_filters() {
-    let _turn = ONE_AT_A_TIME.lock().await;
     for backend in backends().await {
         let (test, base, coach) = demo_app(backend).await;
         // A coach has Today, not the branch.
@@ -1218,7 +1244,6 @@ async fn the_branch_at_a_glance_counts_by_stage_and_coach_with_filters() {
 
 #[tokio::test]
 async fn the_r29_view_and_its_csv_hold_every_effort_without_a_dq_and_the_export_is_audited() {
-    let _turn = ONE_AT_A_TIME.lock().await;
     for backend in backends().await {
         let (test, base, coach) = demo_app(backend).await;
         let (status, _) = get(&base, "/branch/efforts", Some(&coach)).await;
@@ -1299,7 +1324,6 @@ async fn the_r29_view_and_its_csv_hold_every_effort_without_a_dq_and_the_export_
 
 #[tokio::test]
 async fn the_branch_list_sorts_by_column_narrows_by_due_day_and_exports_what_it_lists() {
-    let _turn = ONE_AT_A_TIME.lock().await;
     for backend in backends().await {
         let (test, base, coach) = demo_app(backend).await;
         let manager = sign_in(&base, "manager@demo.test").await;
@@ -1384,7 +1408,6 @@ async fn the_branch_list_sorts_by_column_narrows_by_due_day_and_exports_what_it_
 
 #[tokio::test]
 async fn the_branch_measures_first_contacts_and_notices_in_time_r2_r15() {
-    let _turn = ONE_AT_A_TIME.lock().await;
     for backend in backends().await {
         let (test, base, coach) = demo_app(backend).await;
         // Two misses on Monday 2026-06-01 (first contact due Tuesday): one reached Tuesday,
@@ -1459,7 +1482,6 @@ async fn the_branch_measures_first_contacts_and_notices_in_time_r2_r15() {
 
 #[tokio::test]
 async fn the_calendar_feed_holds_the_coming_appointments() {
-    let _turn = ONE_AT_A_TIME.lock().await;
     for backend in backends().await {
         let (_test, base, coach) = demo_app(backend).await;
         let feed = |cookie: Option<String>| {
@@ -1511,7 +1533,6 @@ async fn the_calendar_feed_holds_the_coming_appointments() {
 /// they confirm; the case manager's good cause closes the episode (R23).
 #[tokio::test]
 async fn the_pages_say_what_the_policy_allows_and_what_a_dq1_will_need() {
-    let _turn = ONE_AT_A_TIME.lock().await;
     for backend in backends().await {
         let (test, base, coach) = demo_app(backend).await;
         // R1: called ahead — back to the form with the reason and everything typed.

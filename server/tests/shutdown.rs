@@ -4,7 +4,8 @@
 
 mod support;
 
-use std::time::Duration;
+use std::future::Future;
+use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use reengage_server::store::db::Backend;
@@ -52,6 +53,47 @@ async fn start_attempt(server: &Server, token: &str, episode: i64) -> (TcpStream
     (stream, rest.to_vec())
 }
 
+/// How long a condition may take to come true before the test fails.
+const PATIENCE: Duration = Duration::from_secs(20);
+
+/// Waits until `holds` answers true, asking every 20 ms; fails the test, saying `what` was
+/// awaited, when it has not within [`PATIENCE`].
+async fn wait_until<F, Fut>(what: &str, mut holds: F)
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = bool>,
+{
+    let started = Instant::now();
+    while !holds().await {
+        assert!(
+            started.elapsed() < PATIENCE,
+            "waited {PATIENCE:?} in vain for this: {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// How many of the bytes sent on `stream` the server has not read yet: its side's receive
+/// queue, as the kernel lists it (/proc/net/tcp); `None` while its side is not listed.
+fn unread_by_server(stream: &TcpStream) -> Option<u64> {
+    let ours = stream.local_addr().ok()?.port();
+    let theirs = stream.peer_addr().ok()?.port();
+    let port = |address: &str| u16::from_str_radix(address.rsplit(':').next()?, 16).ok();
+    std::fs::read_to_string("/proc/net/tcp")
+        .ok()?
+        .lines()
+        .skip(1)
+        .find_map(|line| {
+            // sl, local address, remote address, state, tx_queue:rx_queue, …
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            if port(fields.get(1)?)? != theirs || port(fields.get(2)?)? != ours {
+                return None;
+            }
+            let (_, unread) = fields.get(4)?.split_once(':')?;
+            u64::from_str_radix(unread, 16).ok()
+        })
+}
+
 async fn answer(mut stream: TcpStream) -> String {
     let mut answer = String::new();
     stream.read_to_string(&mut answer).await.unwrap();
@@ -75,15 +117,19 @@ async fn sigterm_finishes_the_request_in_flight_then_closes_the_database() {
     test.db.close().await;
 
     let (mut stream, rest) = start_attempt(&server, &token, episode).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // The request is in flight: the server has taken the connection and read all that was sent.
+    wait_until(
+        "the server reads the attempt's headers and the first half of its body",
+        || std::future::ready(unread_by_server(&stream) == Some(0)),
+    )
+    .await;
     server.terminate();
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    // No new connection is taken while it drains.
+    // No new connection is taken while it drains (the attempt's second half is still to come).
     let address = server.base.trim_start_matches("http://").to_owned();
-    assert!(
-        TcpStream::connect(&address).await.is_err(),
-        "a stopping server took a new connection"
-    );
+    wait_until("a stopping server refuses new connections", || async {
+        TcpStream::connect(&address).await.is_err()
+    })
+    .await;
     stream.write_all(&rest).await.unwrap();
     let answer = answer(stream).await;
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");

@@ -11,9 +11,6 @@ use reqwest::StatusCode;
 use support::backends;
 use support::browser::{demo_app, get, post_form, sign_in};
 
-/// One page test at a time in this process (see `pages.rs`).
-static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-
 /// The demo's episodes at the staffing stage (each waits for a child safety check).
 async fn staffing_episodes(test: &support::TestDb) -> Vec<i64> {
     sqlx::query_scalar("SELECT id FROM episodes WHERE stage = 'Staffing' ORDER BY id")
@@ -94,7 +91,6 @@ async fn follow(base: &str, location: &str, cookie: &str) -> String {
 
 #[tokio::test]
 async fn a_dq1_staffing_from_missing_information_to_finalized_and_reviewed_again() {
-    let _turn = ONE_AT_A_TIME.lock().await;
     for backend in backends().await {
         let (test, base) = demo_app(backend).await;
         let episode = staffing_episodes(&test).await[0];
@@ -445,7 +441,6 @@ async fn a_dq1_staffing_from_missing_information_to_finalized_and_reviewed_again
 
 #[tokio::test]
 async fn a_good_cause_staffing_closes_without_a_disqualification() {
-    let _turn = ONE_AT_A_TIME.lock().await;
     let (test, base) = demo_app(Backend::Sqlite).await;
     let episode = staffing_episodes(&test).await[1];
     let path = format!("/episodes/{episode}/staffing");
@@ -548,7 +543,6 @@ async fn a_good_cause_staffing_closes_without_a_disqualification() {
 
 #[tokio::test]
 async fn partners_need_a_release_on_file_and_a_refused_form_keeps_what_was_typed() {
-    let _turn = ONE_AT_A_TIME.lock().await;
     let (test, base) = demo_app(Backend::Sqlite).await;
     let episode = staffing_episodes(&test).await[2];
     let path = format!("/episodes/{episode}/staffing");
@@ -646,7 +640,6 @@ async fn partners_need_a_release_on_file_and_a_refused_form_keeps_what_was_typed
 
 #[tokio::test]
 async fn the_workspace_is_the_departments_and_each_form_its_roles() {
-    let _turn = ONE_AT_A_TIME.lock().await;
     let (test, base) = demo_app(Backend::Sqlite).await;
     let episode = staffing_episodes(&test).await[0];
     let path = format!("/episodes/{episode}/staffing");
