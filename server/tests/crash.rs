@@ -7,6 +7,7 @@
 //! wholly there (its rows, the episode's version, its audit entry) or not at all; SQLite's
 //! integrity check passes; and `reengage audit verify` finds the chain whole. On both backends.
 
+#[path = "it/support/mod.rs"]
 mod support;
 
 /// A line for the test command's own output: written to the process's stderr directly, which

@@ -5,6 +5,7 @@
 //! middle of the run must not stop the reads. Prints requests/s, p50 and p99 of each kind
 //! (this is the test build, unoptimised: `make bench` measures the release build).
 
+#[path = "it/support/mod.rs"]
 mod support;
 
 /// A line for the test command's own output: written to the process's stderr directly, which

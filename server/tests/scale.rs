@@ -5,6 +5,7 @@
 //! PostgreSQL with sequential scans and sorts priced out, so that only a missing index shows
 //! one).
 
+#[path = "it/support/mod.rs"]
 mod support;
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -2,6 +2,7 @@
 //! flight (a coach's attempt still uploading), and closes the database cleanly; a request
 //! that never finishes arriving is answered 408 after the time-out, and nothing of it stored.
 
+#[path = "it/support/mod.rs"]
 mod support;
 
 use std::future::Future;

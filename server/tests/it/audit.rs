@@ -1,13 +1,11 @@
 //! The audit trail on both backends: append-only in the database itself, hash-chained, and
 //! `reengage audit verify` finds the first broken link.
 
-mod support;
-
 use std::process::Command;
 
+use crate::support::{backends, fresh_db};
 use reengage_server::store::audit::{self, Broken, Entry, GENESIS};
 use reengage_server::store::db::{self, Backend, Db};
-use support::{backends, fresh_db};
 
 fn entry(n: u32) -> Entry {
     let at = chrono::DateTime::from_timestamp(1_795_000_000 + i64::from(n), 0).unwrap();

@@ -2,10 +2,10 @@
 //! signed-in person (core's worklist), whole HTML without JavaScript, and the same access
 //! answers as the REST API for its server function.
 
-mod support;
-
 use std::sync::{Arc, Mutex};
 
+use crate::support::browser::{client, get, monday, post_form, sign_in};
+use crate::support::{backends, fresh_db, serve};
 use chrono::{DateTime, Utc};
 use reengage_server::cli::{config, demo};
 use reengage_server::services::Actor;
@@ -13,8 +13,6 @@ use reengage_server::services::participants::{self, NewParticipant};
 use reengage_server::store::db::Backend;
 use reengage_server::web::state::{AppState, Clock};
 use reqwest::{StatusCode, header};
-use support::browser::{client, get, monday, post_form, sign_in};
-use support::{backends, fresh_db, serve};
 
 #[tokio::test]
 async fn today_lists_the_coachs_work_most_urgent_first_as_whole_html() {
@@ -568,7 +566,7 @@ async fn the_notice_form_says_in_time_or_late_with_the_fix_and_the_server_agrees
 }
 
 /// The demo on Monday 2026-11-30, served; the coach's session.
-async fn demo_app(backend: Backend) -> (support::TestDb, String, String) {
+async fn demo_app(backend: Backend) -> (crate::support::TestDb, String, String) {
     let test = fresh_db(backend).await;
     demo::load(&test.db, monday()).await.unwrap();
     let options = config::leptos_options(Some("127.0.0.1:0".parse().unwrap())).unwrap();
@@ -579,7 +577,7 @@ async fn demo_app(backend: Backend) -> (support::TestDb, String, String) {
 }
 
 /// A participant of the demo coach's with no open episode.
-async fn free_participant(test: &support::TestDb, skip: i64) -> (i64, String) {
+async fn free_participant(test: &crate::support::TestDb, skip: i64) -> (i64, String) {
     sqlx::query_as(
         "SELECT p.id, p.display_name FROM participants p \
          JOIN staff s ON s.id = p.coach_id AND s.email = 'coach@demo.test' \

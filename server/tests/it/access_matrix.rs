@@ -6,11 +6,10 @@
 //! Allowed requests send a body that fails validation *after* the access check (400), so the
 //! walk proves the check passed without changing the records the next row relies on.
 
-mod support;
-
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 
+use crate::support::{TestDb, backends, fresh_db, serve};
 use chrono::{DateTime, NaiveDate, Utc};
 use reengage_core::deadlines::ResponseWindow;
 use reengage_core::episode::*;
@@ -23,7 +22,6 @@ use reengage_server::services::{Actor, narratives, tasks};
 use reengage_server::store::db::{Backend, Db};
 use reengage_server::web::state::{AppState, Clock};
 use serde_json::{Value, json};
-use support::{TestDb, backends, fresh_db, serve};
 
 /// Text seeded into every restricted record; a contractor must never receive any of it.
 const SECRETS: [&str; 9] = [

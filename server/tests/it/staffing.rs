@@ -4,22 +4,20 @@
 //! and read-only; a new staffing on new information (R24) with the decision kept, superseded;
 //! a good-cause staffing (R23); partners only with an MCS 3010 on file (R19); who may do what.
 
-mod support;
-
+use crate::support::backends;
+use crate::support::browser::{demo_app, get, post_form, sign_in};
 use reengage_server::store::db::Backend;
 use reqwest::StatusCode;
-use support::backends;
-use support::browser::{demo_app, get, post_form, sign_in};
 
 /// The demo's episodes at the staffing stage (each waits for a child safety check).
-async fn staffing_episodes(test: &support::TestDb) -> Vec<i64> {
+async fn staffing_episodes(test: &crate::support::TestDb) -> Vec<i64> {
     sqlx::query_scalar("SELECT id FROM episodes WHERE stage = 'Staffing' ORDER BY id")
         .fetch_all(&test.db.pool)
         .await
         .unwrap()
 }
 
-async fn version(test: &support::TestDb, episode: i64) -> String {
+async fn version(test: &crate::support::TestDb, episode: i64) -> String {
     let version: i64 = sqlx::query_scalar("SELECT version FROM episodes WHERE id = $1")
         .bind(episode)
         .fetch_one(&test.db.pool)
@@ -29,7 +27,7 @@ async fn version(test: &support::TestDb, episode: i64) -> String {
 }
 
 /// The staff ids of the demo's coach, manager and specialist: a team of three (R18).
-async fn team(test: &support::TestDb) -> Vec<String> {
+async fn team(test: &crate::support::TestDb) -> Vec<String> {
     let ids: Vec<i64> = sqlx::query_scalar(
         "SELECT id FROM staff WHERE email IN ('coach@demo.test', 'manager@demo.test', \
          'specialist@demo.test') ORDER BY id",
@@ -54,7 +52,7 @@ fn complete_form(version: &str, team: &[String]) -> Vec<(String, String)> {
         form.push(("member".into(), id.clone()));
     }
     // R20: each area for whom policy 002 reviews it.
-    for (area, who) in support::review_cells() {
+    for (area, who) in crate::support::review_cells() {
         form.push((format!("{area}.{who}.present"), "no".into()));
     }
     for question in [

@@ -1,12 +1,10 @@
 //! Sign-in sessions on both backends: a cookie for the pages, renewed at sign-in, ended by
 //! sign-out and by a password change.
 
-mod support;
-
+use crate::support::{backends, fresh_db};
 use reengage_server::services::Actor;
 use reengage_server::services::accounts::{self, NewStaff};
 use reengage_server::{cli::config, router, web::state};
-use support::{backends, fresh_db};
 
 /// Serves the app on a random port; returns its base URL.
 async fn serve(db: &reengage_server::store::db::Db, secure_cookies: bool) -> String {

@@ -1,11 +1,10 @@
 //! The REST API driven through whole episodes on both backends, as a script would: bearer
 //! tokens, JSON bodies, JSON errors with the right status and the rule that refused.
 
-mod support;
-
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
+use crate::support::{TestDb, backends, fresh_db};
 use chrono::{DateTime, Utc};
 use reengage_server::services::Actor;
 use reengage_server::services::accounts::{self, NewStaff};
@@ -13,7 +12,6 @@ use reengage_server::store::db::Backend;
 use reengage_server::web::state::{AppState, Clock};
 use reengage_server::{cli::config, router};
 use serde_json::{Value, json};
-use support::{TestDb, backends, fresh_db};
 
 struct Api {
     address: SocketAddr,
@@ -169,7 +167,7 @@ async fn spawn_api(backend: Backend) -> Api {
 
 fn staffing() -> Value {
     // R20: each area for whom policy 002 reviews it.
-    let review: Vec<Value> = support::review_cells()
+    let review: Vec<Value> = crate::support::review_cells()
         .into_iter()
         .map(|(area, who)| {
             json!({ "area": area, "who": who, "present": false, "accommodation_offered": null,

@@ -1,15 +1,13 @@
 //! `reengage demo`: staff of every role and episodes in every stage, built through the
 //! services, on any day of the year — including holidays — and on both backends.
 
-mod support;
-
 use std::collections::BTreeSet;
 
+use crate::support::{backends, fresh_db};
 use chrono::{DateTime, Utc};
 use reengage_server::services::episodes::read;
 use reengage_server::store::db::Backend;
 use reengage_server::{cli::demo, store::audit};
-use support::{backends, fresh_db};
 
 fn at(text: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(text)

@@ -2,10 +2,9 @@
 //! throttling and its audit, cross-site request refusal, security headers and input limits,
 //! on the real router.
 
-mod support;
-
 use std::sync::{Arc, Mutex};
 
+use crate::support::{TestDb, backends, fresh_db, serve};
 use chrono::{DateTime, Duration, Utc};
 use reengage_server::cli::config;
 use reengage_server::services::Actor;
@@ -14,7 +13,6 @@ use reengage_server::store::db::{Backend, Db};
 use reengage_server::web::state::{AppState, Clock};
 use reqwest::{Client, StatusCode, header};
 use serde_json::{Value, json};
-use support::{TestDb, backends, fresh_db, serve};
 
 const PASSWORD: &str = "lantern otter gravel tundra";
 

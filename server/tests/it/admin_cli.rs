@@ -1,12 +1,10 @@
 //! `reengage admin user create` and `reengage admin token create`, on both backends.
 
-mod support;
-
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
+use crate::support::{backends, fresh_db};
 use reengage_server::services::accounts;
-use support::{backends, fresh_db};
 
 fn admin(url: &str, args: &[&str], stdin: &str) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_reengage"))

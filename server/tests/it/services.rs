@@ -1,8 +1,7 @@
 //! Whole episodes driven through the services on both backends: every step checked by
 //! `core`, refused steps write nothing, stale versions conflict, every change is audited.
 
-mod support;
-
+use crate::support::{backends, fresh_db};
 use chrono::{DateTime, NaiveDate, Utc};
 use reengage_core::deadlines::ResponseWindow;
 use reengage_core::episode::*;
@@ -11,7 +10,6 @@ use reengage_server::services::episodes::{change, read, record_missed_activity};
 use reengage_server::services::{Actor, ServiceError};
 use reengage_server::store::audit;
 use reengage_server::store::db::Db;
-use support::{backends, fresh_db};
 
 fn d(text: &str) -> NaiveDate {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()

@@ -1,12 +1,10 @@
 //! `reengage backup FILE`: a consistent, checked copy of a live SQLite database.
 
-mod support;
-
 use std::process::{Command, Output};
 
+use crate::support::{backends, fresh_db};
 use reengage_server::store::audit::{self, Entry};
 use reengage_server::store::db::{self, Backend};
-use support::{backends, fresh_db};
 
 fn backup(url: &str, file: &std::path::Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_reengage"))

@@ -1,12 +1,10 @@
 //! The real router on a random port, each test with a fresh, migrated database — on
 //! SQLite, and on PostgreSQL when one answers (see `support`).
 
-mod support;
-
 use std::{net::SocketAddr, process::Command};
 
+use crate::support::{TestDb, backends, fresh_db};
 use reengage_server::{cli::config, router, store::db::Backend, web::state};
-use support::{TestDb, backends, fresh_db};
 
 struct TestApp {
     address: SocketAddr,
@@ -167,7 +165,7 @@ async fn unknown_address_is_a_404_page() {
 async fn migrate_command_prepares_a_new_database() {
     for backend in backends().await {
         let dir = tempfile::tempdir().unwrap();
-        let (url, postgres_name) = support::fresh_url(backend, &dir).await;
+        let (url, postgres_name) = crate::support::fresh_url(backend, &dir).await;
         let output = Command::new(env!("CARGO_BIN_EXE_reengage"))
             .arg("migrate")
             .env("DATABASE_URL", &url)
@@ -184,7 +182,7 @@ async fn migrate_command_prepares_a_new_database() {
         assert!(migrations >= 1, "{backend:?}");
         db.close().await;
         if let Some(name) = postgres_name {
-            support::drop_postgres_database(name);
+            crate::support::drop_postgres_database(name);
         }
     }
 }

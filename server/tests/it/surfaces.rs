@@ -5,10 +5,10 @@
 //! on the PDP (R27), the staffing its team of the branch's accounts and their own
 //! confirmations (R18); the case manager's good cause (R23) is one change either way.
 
-mod support;
-
 use std::sync::{Arc, Mutex};
 
+use crate::support::browser::{client, post_form, sign_in_with};
+use crate::support::{TestDb, backends, fresh_db, serve};
 use chrono::{DateTime, Utc};
 use reengage_server::cli::config;
 use reengage_server::services::Actor;
@@ -17,8 +17,6 @@ use reengage_server::store::db::{Backend, Db};
 use reengage_server::web::state::{AppState, Clock};
 use serde_json::{Value, json};
 use sqlx::Row;
-use support::browser::{client, post_form, sign_in_with};
-use support::{TestDb, backends, fresh_db, serve};
 
 const PASSWORD: &str = "correct horse battery staple";
 const STAFF: [(&str, &str, &str); 3] = [
@@ -160,7 +158,7 @@ async fn form(w: &World, who: usize, path: &str, fields: &[(&str, &str)]) {
 /// Each cell of the barrier review (R20) answered "no concerns", as the form names them, in
 /// the order of the form.
 fn review_fields() -> Vec<(String, String)> {
-    support::review_cells()
+    crate::support::review_cells()
         .into_iter()
         .map(|(area, who)| (format!("{area}.{who}.present"), "no".to_owned()))
         .collect()

@@ -1,7 +1,5 @@
 //! `reengage calendar …`: answers on stdout; bad input → exit status 2 and one line on stderr.
 
-mod support;
-
 use std::process::{Command, Output};
 
 fn reengage(args: &[&str]) -> Output {
@@ -121,7 +119,7 @@ fn usage_errors_exit_with_2() {
 /// days, read from the database; an unknown branch is refused in one line.
 #[tokio::test]
 async fn a_branch_calendar_has_its_own_closures() {
-    let test = support::fresh_db(reengage_server::store::db::Backend::Sqlite).await;
+    let test = crate::support::fresh_db(reengage_server::store::db::Backend::Sqlite).await;
     sqlx::query("INSERT INTO branches (name) VALUES ('Riverbend')")
         .execute(&test.db.pool)
         .await
