@@ -148,7 +148,7 @@ fn every_rule_is_cited_in_code_and_pinned_by_a_test_named_for_it_or_saying_it() 
 #[test]
 fn a_comment_alone_does_not_count_as_a_test_of_a_rule() {
     let text = "#[test]\nfn some_check() {\n    // R7: an offsite visit\n    assert_eq!(1, 1);\n}\n\
-                #[test]\nfn r8_contact_made() {\n    assert!(true);\n}\n\
+                #[test]\nfn r8_contact_made() {\n    assert_eq!(made(), 1);\n}\n\
                 #[test]\nfn another() {\n    assert!(false, \"R12 breaks\");\n}\n";
     let tests = test_fns(text);
     let tested = |n| {
