@@ -1,4 +1,4 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./fixtures";
 import { longDate, officeDate } from "./dates";
 import { waitForHydration } from "./hydration";
 import { signIn } from "./session";

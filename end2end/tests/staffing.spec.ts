@@ -1,4 +1,4 @@
-import { test as base, expect, type BrowserContext, type Locator, type Page } from "@playwright/test";
+import { test as base, expect, watchRedirects, type BrowserContext, type Locator, type Page } from "./fixtures";
 import AxeBuilder from "@axe-core/playwright";
 import { waitForHydration } from "./hydration";
 import { signIn } from "./session";
@@ -26,6 +26,7 @@ const test = base.extend<{ signedIn: (email: string) => Promise<Page> }>({
     await use(async (email) => {
       const context = await browser.newContext({ baseURL, viewport, userAgent, isMobile, hasTouch, deviceScaleFactor });
       contexts.push(context);
+      watchRedirects(context);
       const other = await context.newPage();
       await signIn(other, email);
       return other;

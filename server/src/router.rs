@@ -40,7 +40,7 @@ pub fn router(state: AppState) -> Router {
         leptos::prelude::provide_context(backend.clone());
         provide_request_nonce();
     };
-    Router::new()
+    let app = Router::new()
         .route("/healthz", get(healthz))
         .route("/signin", axum::routing::post(crate::web::signin::signin))
         .route("/signout", axum::routing::post(crate::web::signin::signout))
@@ -132,8 +132,13 @@ pub fn router(state: AppState) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             state.request_timeout,
         ))
+        .with_state(state);
+    // Around the whole router (a router's own layers wrap each route after routing): a
+    // refused form's page, rendered as the POST's answer by routing a GET through it again.
+    Router::new()
+        .fallback_service(app)
+        .layer(axum::middleware::from_fn(crate::web::in_place::render))
         .layer(TraceLayer::new_for_http())
-        .with_state(state)
 }
 
 /// Hands the response's CSP nonce (set by `security::headers`) to the renderer, so the

@@ -2,8 +2,24 @@
 
 use leptos::prelude::*;
 
+use crate::forms::query::{ERROR, Query, SECTION};
+
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
+    // A refused form is answered with its page rendered again: at the top, a link down to
+    // the form and its reason (the page cannot be opened at the form's section).
+    let sent_back = Query::current();
+    let refused = sent_back
+        .typed(SECTION)
+        .filter(|_| sent_back.typed(ERROR).is_some())
+        .map(|section| {
+            view! {
+                <p class="alert alert-error refused-summary">
+                    "Not saved. "
+                    <a href=format!("#{section}") rel="external">"Go to the form and its reason"</a>
+                </p>
+            }
+        });
     view! {
         // `rel="external"` leaves the jump to the browser, which also moves keyboard focus;
         // the client-side router would only scroll.
@@ -16,6 +32,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             </a>
         </header>
         <main id="main" class="page" tabindex="-1">
+            {refused}
             {children()}
         </main>
     }

@@ -1,8 +1,8 @@
 //! R24: the request for a new staffing on new information, on the episode page and in the
 //! staffing workspace.
 
+use crate::forms::query::Query;
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
 use crate::forms::new_staffing::{MAX_REASON_CHARS, NewStaffingForm};
 
@@ -17,8 +17,7 @@ pub fn NewStaffingRequest(
     back: &'static str,
     error: Option<String>,
 ) -> impl IntoView {
-    let typed = use_query_map()
-        .read_untracked()
+    let typed = Query::current()
         .get(NewStaffingForm::REASON)
         .filter(|_| error.is_some())
         .unwrap_or_default();

@@ -1,19 +1,35 @@
-//! The query a page is rendered with: a refused form comes back to its page with what was
-//! typed, under the names its contract gives them, and the reason under [`ERROR`].
+//! What a page is rendered with: a refused form is answered with its page re-rendered in
+//! place, holding what was typed under the names its contract gives them and the reason under
+//! [`ERROR`]. The server hands those to the render as a [`SentBack`] (a request extension),
+//! never in a URL: typed case text stays out of browser history, proxy logs and `Referer`.
 
 use leptos::prelude::*;
 
 /// The name under which the server sends back why it refused a form.
 pub const ERROR: &str = "error";
 
-/// The query string of the page as name–value pairs, read by the server: a refused form
-/// comes back with what was typed.
+/// The name under which the server sends back the section of the page a refused form is in.
+pub const SECTION: &str = "section";
+
+/// What a refused form sent, with the reason, as name–value pairs: put by the server in the
+/// extensions of the request that re-renders the form's page.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SentBack(pub Vec<(String, String)>);
+
+/// The name–value pairs a page is rendered with, read by the server: what a refused form
+/// sent back, else the page's query string (a saved form's `saved=…`, a list's filters).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Query(pub Vec<(String, String)>);
 
 impl Query {
-    /// The query of the page being rendered (on the server).
+    /// What the page being rendered (on the server) was given.
     pub fn current() -> Self {
+        #[cfg(feature = "ssr")]
+        if let Some(returned) = use_context::<http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<SentBack>().cloned())
+        {
+            return Query(returned.0);
+        }
         let map = leptos_router::hooks::use_query_map().get_untracked();
         Query(
             map.into_iter()

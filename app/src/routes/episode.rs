@@ -6,7 +6,6 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 use reengage_core::episode::{Deadline, DeadlineStatus, Stage, Urgency};
 use reengage_core::long_date;
 
@@ -15,7 +14,7 @@ use crate::components::narratives::{Narratives, Returned};
 use crate::components::new_staffing::NewStaffingRequest;
 use crate::components::with_episode::WithEpisode;
 use crate::forms::narrative::NarrativeForm;
-use crate::forms::query::ERROR;
+use crate::forms::query::{ERROR, Query};
 
 #[component]
 pub fn EpisodeRoute() -> impl IntoView {
@@ -42,7 +41,7 @@ fn status_words(deadline: &Deadline) -> String {
 fn EpisodeView(page: EpisodePage) -> impl IntoView {
     let person = page.participant.clone();
     // After a form: what was saved.
-    let query = use_query_map().read_untracked();
+    let query = Query::current();
     let saved = query.get("saved").and_then(|what| {
         Some(match what.as_str() {
             "miss" => "The missed activity is recorded and the episode is open.",

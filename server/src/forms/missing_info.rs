@@ -5,7 +5,8 @@
 use axum::{
     Form,
     extract::{Path, State},
-    response::Redirect,
+    http::StatusCode,
+    response::{IntoResponse, Redirect, Response},
 };
 use reengage_app::forms::fields::Fields;
 use reengage_core::episode::{MissingInfo, Transition};
@@ -14,6 +15,7 @@ use crate::forms::{allowed, version_and_day};
 use crate::services::access::Action;
 use crate::services::episodes::{change, read};
 use crate::web::errors::Refusal;
+use crate::web::in_place;
 use crate::web::state::AppState;
 
 use reengage_app::forms::missing::MissingForm;
@@ -67,7 +69,7 @@ pub async fn gathered(
     auth: crate::web::sessions::AuthSession,
     Path((id, index)): Path<(String, String)>,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Redirect, Refusal> {
+) -> Result<Response, Refusal> {
     let (staff, id) = allowed(&state, auth, &id, Action::MissingInformation).await?;
     let fields = Fields(pairs);
     // The staffing form sent along, without this form's own fields.
@@ -103,25 +105,30 @@ pub async fn gathered(
     )
     .await;
     match result {
+        // The team form being filled stays as it was typed: the workspace is answered in
+        // place, with what was saved.
         Ok(_) if form == "staffing" => {
-            let mut pairs: Vec<(&str, &str)> = staffing
+            let mut pairs: Vec<(String, String)> = staffing
                 .0
-                .iter()
+                .into_iter()
                 .filter(|(_, value)| !value.is_empty())
-                .map(|(name, value)| (name.as_str(), value.as_str()))
                 .collect();
-            pairs.push(("form", "staffing"));
-            pairs.push(("saved", "gathered"));
-            let query = serde_urlencoded::to_string(pairs).unwrap_or_default();
-            Ok(Redirect::to(&format!(
-                "/episodes/{id}/staffing?{query}#{anchor}"
-            )))
+            pairs.push(("form".into(), "staffing".into()));
+            pairs.push(("saved".into(), "gathered".into()));
+            pairs.push((in_place::SECTION.into(), anchor.into()));
+            Ok(in_place::page(
+                StatusCode::OK,
+                format!("/episodes/{id}/staffing"),
+                pairs,
+                "The item is marked gathered.".into(),
+            ))
         }
         result => settled(
             result.map(|_| ()),
             id,
             "gathered",
             (form, &staffing, anchor),
-        ),
+        )
+        .map(IntoResponse::into_response),
     }
 }

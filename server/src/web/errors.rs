@@ -94,8 +94,8 @@ impl From<ServiceError> for ApiError {
 pub const NOT_SAVED: &str = "It could not be saved. Nothing was changed; try again.";
 
 /// Why a page's form did not land — answered one way for every form: to sign in, a short
-/// page with the status (access refused, no such record, the check itself failed), or back
-/// to the page the form was on with what was typed and why.
+/// page with the status (access refused, no such record, the check itself failed), or the
+/// form's page re-rendered in place with what was typed and why.
 #[derive(Debug)]
 pub enum Refusal {
     /// Not signed in: to the sign-in page.
@@ -103,28 +103,33 @@ pub enum Refusal {
     /// Refused by the access check or for a record that is not there; any other error here
     /// means the check could not be made.
     Denied(ServiceError),
-    /// Back to `to` with `typed` (a query string of what was typed), the reason, and the
-    /// section of the page (`anchor`) the form is in.
+    /// The page at `to`, rendered again in this POST's answer with `typed` (what the form
+    /// sent), the reason, and the section of the page (`section`) the form is in.
     Back {
         to: String,
-        typed: String,
+        typed: Vec<(String, String)>,
         error: String,
-        anchor: Option<&'static str>,
+        section: Option<&'static str>,
     },
 }
 
 impl Refusal {
-    /// Back to the page at `to` with `typed` (a form's fields, encoded as it sent them).
+    /// Back to the page at `to` with `typed` (a form's fields, as it sent them).
     pub fn back(to: impl Into<String>, typed: &impl Serialize, error: impl Into<String>) -> Self {
+        // A form's fields, named as its contract names them, as the form sent them.
+        let typed = serde_urlencoded::to_string(typed)
+            .ok()
+            .and_then(|encoded| serde_urlencoded::from_str(&encoded).ok())
+            .unwrap_or_default();
         Self::Back {
             to: to.into(),
-            typed: serde_urlencoded::to_string(typed).unwrap_or_default(),
+            typed,
             error: error.into(),
-            anchor: None,
+            section: None,
         }
     }
 
-    /// The same, to the section `anchor` of the page.
+    /// The same, to the section `section` of the page.
     pub fn at(self, section: &'static str) -> Self {
         match self {
             Self::Back {
@@ -133,7 +138,7 @@ impl Refusal {
                 to,
                 typed,
                 error,
-                anchor: Some(section),
+                section: Some(section),
             },
             other => other,
         }
@@ -170,14 +175,15 @@ impl IntoResponse for Refusal {
             ),
             Self::Back {
                 to,
-                typed,
+                mut typed,
                 error,
-                anchor,
+                section,
             } => {
-                let error = serde_urlencoded::to_string([("error", error)]).unwrap_or_default();
-                let anchor = anchor.map(|a| format!("#{a}")).unwrap_or_default();
-                axum::response::Redirect::to(&format!("{to}?{typed}&{error}{anchor}"))
-                    .into_response()
+                typed.push((reengage_app::forms::query::ERROR.to_owned(), error.clone()));
+                if let Some(section) = section {
+                    typed.push((crate::web::in_place::SECTION.to_owned(), section.to_owned()));
+                }
+                crate::web::in_place::page(StatusCode::UNPROCESSABLE_ENTITY, to, typed, error)
             }
         }
     }

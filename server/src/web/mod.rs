@@ -1,7 +1,8 @@
 //! The HTTP plumbing below the handlers: security headers and CSRF, sign-in sessions, the
-//! sign-in and sign-out forms, and the sign-in throttle.
+//! sign-in and sign-out forms, the sign-in throttle, and refused forms answered in place.
 
 pub mod errors;
+pub mod in_place;
 pub mod security;
 pub mod sessions;
 pub mod signin;

@@ -4,7 +4,9 @@
 
 use std::sync::{Arc, Mutex};
 
-use crate::support::browser::{client, get, monday, post_form, sign_in};
+use crate::support::browser::{
+    client, get, monday, page_in_place, post_form, refused_in_place, sign_in, submit,
+};
 use crate::support::{backends, fresh_db, serve};
 use chrono::{DateTime, Utc};
 use reengage_server::cli::{config, demo};
@@ -272,16 +274,7 @@ async fn the_attempt_form_saves_in_two_taps_and_a_refusal_keeps_what_was_typed()
         ])
         .await
         .unwrap();
-        assert_eq!(refused.status(), StatusCode::SEE_OTHER);
-        let back = refused.headers()[header::LOCATION]
-            .to_str()
-            .unwrap()
-            .to_owned();
-        assert!(
-            back.starts_with(&format!("/episodes/{id}/attempt?")),
-            "{back}"
-        );
-        let (_, html) = get(&base, &back, Some(&coach)).await;
+        let html = page_in_place(refused).await;
         assert!(html.contains("role=\"alert\""), "{html}");
         assert!(
             html.contains("before the miss") || html.contains("before"),
@@ -326,11 +319,8 @@ async fn the_attempt_form_saves_in_two_taps_and_a_refusal_keeps_what_was_typed()
         ])
         .await
         .unwrap();
-        let back = stale.headers()[header::LOCATION]
-            .to_str()
-            .unwrap()
-            .to_owned();
-        assert!(back.contains("error=This+episode+changed"), "{back}");
+        let html = page_in_place(stale).await;
+        assert!(html.contains("This episode changed"), "{html}");
         assert_eq!(attempts().await, 1);
 
         // R11: an offsite visit that finds the address invalid adds the ONE request.
@@ -417,12 +407,7 @@ async fn the_appointment_form_says_the_mailing_day_and_refuses_a_day_too_soon_in
         };
         // Friday 12-04: the notice would have to have gone by 11-25 — too soon, in place.
         let refused = post("2026-12-04").await.unwrap();
-        let back = refused.headers()[header::LOCATION]
-            .to_str()
-            .unwrap()
-            .to_owned();
-        assert!(back.starts_with("/episodes/4/appointment?"), "{back}");
-        let (_, html) = get(&base, &back, Some(&coach)).await;
+        let html = page_in_place(refused).await;
         assert!(
             html.contains("earliest appointment is Monday, December 7, 2026 (R15)."),
             "{html}"
@@ -531,12 +516,7 @@ async fn the_notice_form_says_in_time_or_late_with_the_fix_and_the_server_agrees
                 .send()
         };
         let late = post("2026-12-04").await.unwrap();
-        let back = late.headers()[header::LOCATION]
-            .to_str()
-            .unwrap()
-            .to_owned();
-        assert!(back.starts_with("/episodes/5/notice?"), "{back}");
-        let (_, html) = get(&base, &back, Some(&coach)).await;
+        let html = page_in_place(late).await;
         assert!(
             html.contains(
                 "Reschedule the appointment to Friday, December 11, 2026 or later and mail a new notice for it (R15)."
@@ -612,10 +592,7 @@ async fn the_missed_activity_form_says_when_contact_is_due_and_opens_the_episode
             ("on", "2026-12-01"),
             ("at", "09:00"),
         ];
-        let (status, back) = post_form(&base, "/missed", &coach, &typed).await;
-        assert_eq!(status, 303);
-        assert!(back.starts_with("/missed?"), "{back}");
-        let (_, html) = get(&base, &back, Some(&coach)).await;
+        let html = refused_in_place(submit(&base, "/missed", &coach, &typed).await);
         assert!(html.contains("is in the future"), "{html}");
         assert!(html.contains("value=\"JOBS appointment (PE)\""), "{html}");
         assert!(html.contains("value=\"2026-12-01\""), "{html}");
@@ -645,8 +622,7 @@ async fn the_missed_activity_form_says_when_contact_is_due_and_opens_the_episode
             !html.contains(&format!("value=\"{participant}\"")),
             "{html}"
         );
-        let (_, back) = post_form(&base, "/missed", &coach, &today).await;
-        let (_, html) = get(&base, &back, Some(&coach)).await;
+        let html = refused_in_place(submit(&base, "/missed", &coach, &today).await);
         assert!(
             html.contains("already has an open re-engagement episode"),
             "{html}"
@@ -817,23 +793,19 @@ async fn contact_made_in_time_adjusts_the_plan_and_later_says_what_policy_requir
         );
         // A day before the miss is refused, with everything kept.
         let version_text = version.to_string();
-        let (status, back) = post_form(
-            &base,
-            &format!("/episodes/{id}/contact"),
-            &coach,
-            &[
-                ("version", version_text.as_str()),
-                ("on", "2026-11-19"),
-                ("plan_adjusted", "yes"),
-            ],
-        )
-        .await;
-        assert_eq!(status, 303);
-        assert!(
-            back.starts_with(&format!("/episodes/{id}/contact?")),
-            "{back}"
+        let html = refused_in_place(
+            submit(
+                &base,
+                &format!("/episodes/{id}/contact"),
+                &coach,
+                &[
+                    ("version", version_text.as_str()),
+                    ("on", "2026-11-19"),
+                    ("plan_adjusted", "yes"),
+                ],
+            )
+            .await,
         );
-        let (_, html) = get(&base, &back, Some(&coach)).await;
         assert!(html.contains("is dated before the miss"), "{html}");
         assert!(html.contains("value=\"2026-11-19\""), "{html}");
         let contact: Option<String> =
@@ -928,19 +900,19 @@ async fn narratives_offer_cores_drafts_save_them_once_and_keep_a_refused_text() 
         // An empty text is refused back to the same box with the reason.
         let path = format!("/episodes/{id}/narratives");
         let key = format!("attempt-{first_on}-1");
-        let (status, back) = post_form(
-            &base,
-            &path,
-            &coach,
-            &[
-                ("kind", "Engagement"),
-                ("draft_of", key.as_str()),
-                ("body", "  "),
-            ],
-        )
-        .await;
-        assert_eq!(status, 303);
-        let (_, html) = get(&base, &back, Some(&coach)).await;
+        let html = refused_in_place(
+            submit(
+                &base,
+                &path,
+                &coach,
+                &[
+                    ("kind", "Engagement"),
+                    ("draft_of", key.as_str()),
+                    ("body", "  "),
+                ],
+            )
+            .await,
+        );
         assert!(
             html.contains("Write the narrative before saving it."),
             "{html}"
@@ -1153,21 +1125,21 @@ async fn a_contact_and_its_plan_step_stand_or_fall_together() {
             .await
             .unwrap();
         let version_text = version.to_string();
-        let (status, back) = post_form(
-            &base,
-            &format!("/episodes/{id}/contact"),
-            &coach,
-            &[
-                ("version", version_text.as_str()),
-                ("on", "2026-11-30"),
-                ("plan_adjusted", "yes"),
-                ("step_code", "SW"),
-                ("step_on", "2026-12-02"),
-            ],
-        )
-        .await;
-        assert_eq!(status, 303);
-        let (_, html) = get(&base, &back, Some(&coach)).await;
+        let html = refused_in_place(
+            submit(
+                &base,
+                &format!("/episodes/{id}/contact"),
+                &coach,
+                &[
+                    ("version", version_text.as_str()),
+                    ("on", "2026-11-30"),
+                    ("plan_adjusted", "yes"),
+                    ("step_code", "SW"),
+                    ("step_on", "2026-12-02"),
+                ],
+            )
+            .await,
+        );
         assert!(html.contains("Nothing was changed; try again."), "{html}");
         // Neither the contact nor its audit entry stayed: the same version, nothing closed.
         let (contact, closed, now_version): (Option<String>, i64, i64) =
@@ -1543,10 +1515,7 @@ async fn the_pages_say_what_the_policy_allows_and_what_a_dq1_will_need() {
             ("on", "2026-11-30"),
             ("called_ahead", "yes"),
         ];
-        let (status, back) = post_form(&base, "/missed", &coach, &fields).await;
-        assert_eq!(status, 303);
-        assert!(back.starts_with("/missed?"), "{back}");
-        let (_, html) = get(&base, &back, Some(&coach)).await;
+        let html = refused_in_place(submit(&base, "/missed", &coach, &fields).await);
         assert!(
             html.contains("no episode is opened. Talk with them about the plan and reschedule the activity (R1)."),
             "{html}"
@@ -1625,19 +1594,19 @@ async fn the_pages_say_what_the_policy_allows_and_what_a_dq1_will_need() {
             page.contains(&format!("href=\"/episodes/{episode}/good-cause\"")),
             "{page}"
         );
-        let (status, back) = post_form(
-            &base,
-            &format!("/episodes/{episode}/good-cause"),
-            &coach,
-            &[
-                ("version", &version.to_string()),
-                ("on", "2026-11-30"),
-                ("reason", " "),
-            ],
-        )
-        .await;
-        assert_eq!(status, 303);
-        let (_, html) = get(&base, &back, Some(&coach)).await;
+        let html = refused_in_place(
+            submit(
+                &base,
+                &format!("/episodes/{episode}/good-cause"),
+                &coach,
+                &[
+                    ("version", &version.to_string()),
+                    ("on", "2026-11-30"),
+                    ("reason", " "),
+                ],
+            )
+            .await,
+        );
         assert!(html.contains("Say why there is good cause"), "{html}");
         let reason = "Her child was hospitalized on 11/27.";
         let (status, to) = post_form(

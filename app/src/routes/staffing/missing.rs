@@ -4,13 +4,13 @@
 //! What the forms send: [`crate::forms::missing`].
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 use reengage_core::episode::MissingInfoKind;
 use reengage_core::long_date;
 
 use crate::backend::StaffingPage;
 use crate::forms::fields::code;
 use crate::forms::missing::{GatheredForm, MAX_DESCRIPTION_CHARS, MissingForm};
+use crate::forms::query::Query;
 
 #[component]
 pub fn MissingInfo(
@@ -73,7 +73,7 @@ pub fn MissingInfo(
         })
         .collect_view();
     // A refused addition comes back with what was typed, the form open.
-    let query = use_query_map().read_untracked();
+    let query = Query::current();
     let typed_kind = query.get(MissingForm::KIND).unwrap_or_default();
     let typed_description = query.get(MissingForm::DESCRIPTION).unwrap_or_default();
     let open = error.is_some();

@@ -16,7 +16,6 @@ mod team_form;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 use reengage_core::long_date;
 
 use crate::backend::{StaffingPage, staffing};
@@ -49,8 +48,8 @@ fn saved_words(what: &str) -> Option<&'static str> {
 
 #[component]
 fn StaffingView(page: StaffingPage) -> impl IntoView {
-    let query = use_query_map().read_untracked();
-    let typed = |name: &str| query.get(name).filter(|v| !v.is_empty());
+    let query = Query::current();
+    let typed = |name: &str| query.typed(name);
     let saved = typed("saved").and_then(|what| saved_words(&what));
     // A refusal names the form it came back to; the others show as they are.
     let form = typed("form").unwrap_or_default();

@@ -72,6 +72,66 @@ pub async fn get(base: &str, path: &str, cookie: Option<&str>) -> (StatusCode, S
     (response.status(), response.text().await.unwrap())
 }
 
+/// A form's answer: its status, where it redirects to (empty when it does not), and its page.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub location: String,
+    pub html: String,
+}
+
+/// Sends a plain form, as `post_form` does, keeping the page it answers with.
+pub async fn submit(base: &str, path: &str, cookie: &str, form: &[(&str, &str)]) -> Answer {
+    let response = client()
+        .post(format!("{base}{path}"))
+        .header(header::COOKIE, cookie)
+        .form(form)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let location = response
+        .headers()
+        .get(header::LOCATION)
+        .map(|l| l.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    let html = response.text().await.unwrap();
+    Answer {
+        status,
+        location,
+        html,
+    }
+}
+
+/// A refused form's answer: its page re-rendered in place (422) with what was typed and why,
+/// never a redirect carrying the fields. The page.
+pub fn refused_in_place(answer: Answer) -> String {
+    assert_eq!(answer.status, 422, "refused in place: {answer:?}");
+    assert!(answer.location.is_empty(), "no redirect: {answer:?}");
+    assert!(
+        answer.html.contains("role=\"alert\""),
+        "the reason is shown: {}",
+        answer.html
+    );
+    answer.html
+}
+
+/// The page a refused form was answered with (see [`refused_in_place`]).
+pub async fn page_in_place(response: reqwest::Response) -> String {
+    let status = response.status().as_u16();
+    let location = response
+        .headers()
+        .get(header::LOCATION)
+        .map(|l| l.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    let html = response.text().await.unwrap();
+    refused_in_place(Answer {
+        status,
+        location,
+        html,
+    })
+}
+
 /// Sends a plain form: the status and where it redirects to.
 pub async fn post_form(
     base: &str,

@@ -1,0 +1,48 @@
+// The suite's `test`: Playwright's, with one check around every test — no answer to a form
+// carries typed text in a URL (ASVS V14.2.1). A refused form is answered in place with its page
+// (422), so its fields never reach a redirect's `Location`, the browser history, a proxy's log
+// or a `Referer`. A redirect after a form may say only what happened, in one word.
+import { test as base, expect, type BrowserContext } from "@playwright/test";
+
+/// What a redirect after a form may say: what was saved, or that a sign-in failed.
+const OUTCOMES = new Set(["saved", "failed", "throttled"]);
+
+/// What this worker's current test saw carried (a worker runs one test at a time).
+const carried: string[] = [];
+
+/// Checks every answer to a form in `context`'s pages; the suite's `test` watches its own
+/// context, and a test that opens another person's browser watches that one too.
+export function watchRedirects(context: BrowserContext): void {
+  context.on("response", (response) => {
+    const location = response.headers()["location"];
+    if (response.request().method() !== "POST" || !location) return;
+    const sent = new URLSearchParams(response.request().postData() ?? "");
+    const url = new URL(location, response.url());
+    for (const [name, value] of url.searchParams) {
+      if (!OUTCOMES.has(name) || !/^[a-z0-9-]+$/.test(value)) carried.push(location);
+    }
+    // Nor any value the form sent (a free text, a day), as a word of its query or fragment.
+    const words = new Set(decodeURIComponent(url.search + url.hash).split(/[?&=#+]/));
+    for (const [, value] of sent) {
+      const typed = value.trim();
+      if (typed !== "" && !/^\d+$/.test(typed) && words.has(typed)) {
+        carried.push(`${location} carries "${typed}"`);
+      }
+    }
+  });
+}
+
+export const test = base.extend<{ redirectsCarryNoTypedText: void }>({
+  redirectsCarryNoTypedText: [
+    async ({ context }, use) => {
+      carried.length = 0;
+      watchRedirects(context);
+      await use();
+      expect([...carried], "a redirect after a form carried typed text").toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+
+export { expect };
+export type { BrowserContext, Locator, Page } from "@playwright/test";
