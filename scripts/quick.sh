@@ -17,6 +17,8 @@ slow_tests=(
   two_hundred_clients_for_a_minute_without_an_error_or_a_lost_write
   # server/tests/crash.rs: SIGKILL, round after round, on each backend
   acknowledged_writes_survive_sigkill_and_none_is_half_written
+  # server/tests/flood.rs: 50 clients flooding /signin for 30 s while 20 coaches write
+  a_sign_in_flood_neither_slows_the_coaches_writes_nor_fills_the_audit_log
   # server/tests/scale.rs: 2,050 episodes on each backend, then every list query's plan
   at_scale_every_stage_is_there_and_every_list_query_runs_on_an_index
 )

@@ -105,6 +105,19 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
             let closing = db.clone();
             let options = config::leptos_options(cli.addr)?;
             let addr = options.site_addr;
+            // The counted sign-in failures and refusals, written once a window.
+            let counted = db.clone();
+            tokio::spawn(async move {
+                let window = std::time::Duration::from_secs(crate::store::tally::WINDOW_SECONDS);
+                let mut every = tokio::time::interval(window);
+                every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                loop {
+                    every.tick().await;
+                    if let Err(error) = counted.tally.flush(&counted).await {
+                        tracing::error!(%error, "counted sign-in failures and refusals not written yet");
+                    }
+                }
+            });
             let mut state = state::AppState::new(options, db);
             state.secure_cookies = cli.secure_cookies;
             state.request_timeout = std::time::Duration::from_secs(cli.request_timeout_seconds);

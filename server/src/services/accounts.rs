@@ -37,6 +37,43 @@ pub enum AuthError {
     Hash,
 }
 
+/// argon2 at most once per core at a time, whatever the number of requests: each run holds
+/// about 19 MiB, so an unbounded number in parallel would exhaust memory before CPU.
+fn argon2_slots() -> &'static tokio::sync::Semaphore {
+    static SLOTS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    SLOTS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+        tokio::sync::Semaphore::new(cores)
+    })
+}
+
+/// Runs `work` (an argon2 hash or check) on a blocking thread once a slot is free.
+async fn with_argon2<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+    let _slot = argon2_slots().acquire().await.ok()?;
+    tokio::task::spawn_blocking(work).await.ok()
+}
+
+/// A hash no password is known for, checked against when an e-mail has no account, so an
+/// unknown e-mail takes as long as a wrong password (timing does not reveal accounts).
+pub async fn unknown_account_hash() -> &'static str {
+    static HASH: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    HASH.get_or_init(|| async {
+        let mut secret = [0_u8; 32];
+        let _ = getrandom::fill(&mut secret);
+        let secret = format!("{secret:02x?}");
+        with_argon2(move || {
+            let salt = SaltString::generate(&mut OsRng);
+            Argon2::default()
+                .hash_password(secret.as_bytes(), &salt)
+                .map(|hash| hash.to_string())
+                .unwrap_or_default()
+        })
+        .await
+        .unwrap_or_default()
+    })
+    .await
+}
+
 /// Hashes `password` with argon2id on a blocking thread (after the length rules of
 /// `passwords`; the other rules are for new passwords, see [`new_password_hash`]).
 pub async fn hash_password(password: String) -> Result<String, AuthError> {
@@ -47,7 +84,7 @@ pub async fn hash_password(password: String) -> Result<String, AuthError> {
     if chars > MAX_PASSWORD_CHARS {
         return Err(crate::services::passwords::Weak::TooLong.into());
     }
-    tokio::task::spawn_blocking(move || {
+    with_argon2(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default()
             .hash_password(password.as_bytes(), &salt)
@@ -55,7 +92,7 @@ pub async fn hash_password(password: String) -> Result<String, AuthError> {
             .map_err(|_| AuthError::Hash)
     })
     .await
-    .map_err(|_| AuthError::Hash)?
+    .ok_or(AuthError::Hash)?
 }
 
 /// Checks a new password for the account `email` against every rule, then hashes it.
@@ -66,7 +103,7 @@ pub async fn new_password_hash(password: String, email: &str) -> Result<String, 
 
 /// Whether `password` matches `stored`, checked on a blocking thread.
 pub async fn verify_password(password: String, stored: String) -> bool {
-    tokio::task::spawn_blocking(move || {
+    with_argon2(move || {
         PasswordHash::new(&stored)
             .map(|hash| {
                 Argon2::default()

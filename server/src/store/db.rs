@@ -59,13 +59,19 @@ pub struct Db {
     pub records: std::sync::Arc<crate::store::cache::RecordCache>,
     /// Branches' calendars as last read, by calendar version (`services::episodes::read`).
     pub calendars: std::sync::Arc<crate::store::cache::CalendarCache>,
+    /// Failed and throttled sign-ins and refused requests, counted until they are written as
+    /// one audit entry per key and window (`store::tally`).
+    pub tally: std::sync::Arc<crate::store::tally::Tally>,
 }
 
 impl Db {
-    /// Closes both pools, waiting for the connections in use to come back. On SQLite the
+    /// Writes the counts still in memory (`store::tally`), then closes both pools, waiting for the connections in use to come back. On SQLite the
     /// write-ahead log is first checkpointed into the file and emptied: connections closing
     /// together may each leave the log for another to remove.
     pub async fn close(&self) {
+        if let Err(error) = self.tally.flush(self).await {
+            tracing::error!(%error, "the counted sign-in failures and refusals could not be written");
+        }
         if self.backend == Backend::Sqlite
             && let Err(error) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
                 .execute(&self.writer)
@@ -190,6 +196,7 @@ pub async fn open(url: &str) -> Result<Db, DbError> {
         backend,
         records: Default::default(),
         calendars: Default::default(),
+        tally: Default::default(),
     })
 }
 

@@ -17,6 +17,7 @@ pub mod queries;
 pub mod sessions;
 pub mod staff;
 pub mod staffing;
+pub mod tally;
 pub mod tasks;
 pub mod tokens;
 

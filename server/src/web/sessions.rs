@@ -291,6 +291,9 @@ impl AuthnBackend for StaffBackend {
             .find(SignInKey::Email(credentials.email.trim().to_lowercase()))
             .await?;
         let Some((staff, Some(hash), generation)) = found else {
+            // As long as a wrong password: timing does not tell which e-mails have accounts.
+            let unknown = crate::services::accounts::unknown_account_hash().await;
+            verify_password(credentials.password, unknown.to_owned()).await;
             return Ok(None);
         };
         Ok(verify_password(credentials.password, hash.clone())

@@ -1,5 +1,11 @@
 //! `POST /signin` and `POST /signout`: plain HTML forms, so they work before any wasm loads.
-//! Each sign-in (succeeded, failed or throttled) and each sign-out is an audit entry.
+//! A sign-in and a sign-out are each an audit entry; failed and throttled sign-ins are
+//! counted (`store::tally`) and written as one entry per account, network and minute, so a
+//! flood of guesses costs no durable write each.
+//!
+//! Load is shed before any work: at most [`SignInSlots`] sign-ins are checked at once (429
+//! beyond), the throttle reserves each try atomically before the password is checked, and
+//! argon2 runs at most one per core (`services::accounts`).
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
@@ -67,6 +73,42 @@ async fn audit_access(
     }
 }
 
+/// How many sign-ins may be in progress at once, for the whole server; one more is answered
+/// 429 at once, before anything is read or written.
+#[derive(Clone)]
+pub struct SignInSlots(pub std::sync::Arc<tokio::sync::Semaphore>);
+
+impl Default for SignInSlots {
+    /// Four per core: enough to keep argon2 busy, few enough that a flood waits nowhere.
+    fn default() -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+        Self(std::sync::Arc::new(tokio::sync::Semaphore::new(4 * cores)))
+    }
+}
+
+/// How long a failed or throttled sign-in waits before it is answered, its slot already
+/// given back: a person who mistyped hardly notices; a client guessing in a loop is held to
+/// about one guess a second per connection, at the cost of a timer, not of CPU.
+pub const REFUSED_SIGNIN_DELAY: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// The answer to a failed or throttled sign-in, after [`REFUSED_SIGNIN_DELAY`].
+async fn refused(slot: tokio::sync::OwnedSemaphorePermit, to: &'static str) -> Response {
+    drop(slot);
+    tokio::time::sleep(REFUSED_SIGNIN_DELAY).await;
+    Redirect::to(to).into_response()
+}
+
+/// Counts a failed or throttled sign-in for the aggregated audit entry.
+fn tally(db: &Db, action: &'static str, email: &str, address: IpAddr, now: DateTime<Utc>) {
+    let key = crate::store::tally::Key {
+        action,
+        actor: email.to_owned(),
+        role: "-".into(),
+        address: Some(crate::store::tally::network(address).to_string()),
+    };
+    db.tally.count(key, None, now);
+}
+
 /// Signs in with e-mail and password; the session id is renewed. A wrong pair goes back to
 /// the form with a message that does not say which half was wrong.
 pub async fn signin(
@@ -75,6 +117,14 @@ pub async fn signin(
     mut auth: AuthSession,
     Form(credentials): Form<Credentials>,
 ) -> Response {
+    let Ok(slot) = state.signin_slots.0.clone().try_acquire_owned() else {
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            [(axum::http::header::RETRY_AFTER, "5")],
+            "Too many sign-ins at once; try again in a few seconds.",
+        )
+            .into_response();
+    };
     let now = state.clock.now();
     let email: String = credentials
         .email
@@ -83,10 +133,11 @@ pub async fn signin(
         .chars()
         .take(MAX_EMAIL_CHARS)
         .collect();
-    if let Err(wait) = state.throttle.check(&email, address, now) {
-        tracing::warn!(%email, %address, ?wait, "sign-in throttled");
-        audit_access(&state.db, now, &email, "-", "signin.throttled", address).await;
-        return Redirect::to("/signin?throttled=1").into_response();
+    if let Err(wait) = state.throttle.reserve(&email, address, now) {
+        // `?`: the e-mail as typed, escaped, so it cannot forge a log line.
+        tracing::warn!(email = ?email, %address, ?wait, "sign-in throttled");
+        tally(&state.db, "signin.throttled", &email, address, now);
+        return refused(slot, "/signin?throttled=1").await;
     }
     let too_long = credentials.password.chars().count() > crate::services::passwords::MAX_CHARS;
     let found = if too_long {
@@ -124,10 +175,10 @@ pub async fn signin(
             Redirect::to("/today").into_response()
         }
         Ok(None) => {
-            state.throttle.failed(&email, address, now);
-            tracing::info!(%email, "sign-in refused");
-            audit_access(&state.db, now, &email, "-", "signin.failed", address).await;
-            Redirect::to("/signin?failed=1").into_response()
+            // The reservation stands as the failure.
+            tracing::info!(email = ?email, %address, "sign-in refused");
+            tally(&state.db, "signin.failed", &email, address, now);
+            refused(slot, "/signin?failed=1").await
         }
         Err(error) => {
             tracing::error!(%error, "sign-in lookup failed");

@@ -41,6 +41,8 @@ pub struct AppState {
     pub sessions: SessionPolicy,
     /// Failed sign-ins, counted to slow guessing.
     pub throttle: crate::web::throttle::SignInThrottle,
+    /// Sign-ins in progress at once, at most.
+    pub signin_slots: crate::web::signin::SignInSlots,
     /// How long one request may take, its body's upload included, before it is answered
     /// 408 Request Timeout and its work dropped (a transaction not committed rolls back).
     pub request_timeout: std::time::Duration,
@@ -55,6 +57,7 @@ impl AppState {
             secure_cookies: false,
             sessions: SessionPolicy::default(),
             throttle: crate::web::throttle::SignInThrottle::default(),
+            signin_slots: crate::web::signin::SignInSlots::default(),
             request_timeout: std::time::Duration::from_secs(30),
         }
     }

@@ -15,6 +15,8 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, Utc};
 
+use crate::store::tally::network;
+
 /// The window failures are counted over.
 pub const WINDOW_MINUTES: i64 = 15;
 /// Failures per account from one address within the window.
@@ -70,8 +72,13 @@ impl SignInThrottle {
         self.0.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Whether `account` may try a password from `address` now.
-    pub fn check(&self, account: &str, address: IpAddr, now: DateTime<Utc>) -> Result<(), Wait> {
+    /// Reserves one try of a password for `account` from `address` now, or says why it must
+    /// wait. The check and the count are one step under one lock: a try is counted as a
+    /// failure from the moment it is allowed, so any number of parallel guesses gets exactly
+    /// the allowance and no more; [`Self::succeeded`] takes it back. An IPv6 address is
+    /// counted by its /64.
+    pub fn reserve(&self, account: &str, address: IpAddr, now: DateTime<Utc>) -> Result<(), Wait> {
+        let address = network(address);
         let mut counts = self.counts();
         let pair = (account.to_owned(), address);
         if count(&mut counts.by_pair, &pair, now) >= PER_ACCOUNT_AND_ADDRESS {
@@ -87,18 +94,11 @@ impl SignInThrottle {
         if !known && count(&mut counts.by_account, &pair.0, now) >= PER_ACCOUNT {
             return Err(Wait::AccountUnderAttack);
         }
-        Ok(())
-    }
-
-    /// Counts a failed sign-in.
-    pub fn failed(&self, account: &str, address: IpAddr, now: DateTime<Utc>) {
-        let mut counts = self.counts();
         if counts.by_pair.len() > SWEEP_ABOVE {
             counts.by_pair.retain(|_, queue| recent(queue, now) > 0);
             counts.by_address.retain(|_, queue| recent(queue, now) > 0);
             counts.by_account.retain(|_, queue| recent(queue, now) > 0);
         }
-        let pair = (account.to_owned(), address);
         counts.by_pair.entry(pair).or_default().push_back(now);
         counts.by_address.entry(address).or_default().push_back(now);
         counts
@@ -106,13 +106,25 @@ impl SignInThrottle {
             .entry(account.to_owned())
             .or_default()
             .push_back(now);
+        Ok(())
     }
 
-    /// A successful sign-in: the pair's failures are forgiven and the address is known.
+    /// A successful sign-in reserved at `now`: the pair's failures are forgiven, the
+    /// reservation taken back, and the address is known.
     pub fn succeeded(&self, account: &str, address: IpAddr, now: DateTime<Utc>) {
+        let address = network(address);
         let mut counts = self.counts();
         let pair = (account.to_owned(), address);
         counts.by_pair.remove(&pair);
+        let take_back = |queue: Option<&mut VecDeque<DateTime<Utc>>>| {
+            if let Some(queue) = queue
+                && let Some(at) = queue.iter().rposition(|at| *at == now)
+            {
+                queue.remove(at);
+            }
+        };
+        take_back(counts.by_address.get_mut(&address));
+        take_back(counts.by_account.get_mut(account));
         if counts.known.len() > SWEEP_ABOVE {
             counts
                 .known
@@ -141,26 +153,31 @@ mod tests {
     fn a_few_guesses_from_one_address_then_it_waits_until_the_window_passes() {
         let throttle = SignInThrottle::default();
         for _ in 0..PER_ACCOUNT_AND_ADDRESS {
-            assert_eq!(throttle.check("a@x", ip(1), at(0)), Ok(()));
-            throttle.failed("a@x", ip(1), at(0));
+            assert_eq!(throttle.reserve("a@x", ip(1), at(0)), Ok(()));
         }
         assert_eq!(
-            throttle.check("a@x", ip(1), at(1)),
+            throttle.reserve("a@x", ip(1), at(1)),
             Err(Wait::AccountFromHere)
         );
         // Another address is not slowed by these.
-        assert_eq!(throttle.check("a@x", ip(2), at(1)), Ok(()));
-        assert_eq!(throttle.check("a@x", ip(1), at(WINDOW_MINUTES + 1)), Ok(()));
+        assert_eq!(throttle.reserve("a@x", ip(2), at(1)), Ok(()));
+        assert_eq!(
+            throttle.reserve("a@x", ip(1), at(WINDOW_MINUTES + 1)),
+            Ok(())
+        );
     }
 
     #[test]
     fn one_address_guessing_many_accounts_waits() {
         let throttle = SignInThrottle::default();
         for n in 0..PER_ADDRESS {
-            throttle.failed(&format!("user{n}@x"), ip(1), at(0));
+            assert_eq!(
+                throttle.reserve(&format!("user{n}@x"), ip(1), at(0)),
+                Ok(())
+            );
         }
-        assert_eq!(throttle.check("new@x", ip(1), at(1)), Err(Wait::Address));
-        assert_eq!(throttle.check("new@x", ip(2), at(1)), Ok(()));
+        assert_eq!(throttle.reserve("new@x", ip(1), at(1)), Err(Wait::Address));
+        assert_eq!(throttle.reserve("new@x", ip(2), at(1)), Ok(()));
     }
 
     #[test]
@@ -168,25 +185,59 @@ mod tests {
         let throttle = SignInThrottle::default();
         throttle.succeeded("coach@x", ip(7), at(0));
         for n in 0..PER_ACCOUNT {
-            throttle.failed("coach@x", ip(100 + n as u8), at(1));
+            assert_eq!(
+                throttle.reserve("coach@x", ip(100 + n as u8), at(1)),
+                Ok(())
+            );
         }
         assert_eq!(
-            throttle.check("coach@x", ip(200), at(2)),
+            throttle.reserve("coach@x", ip(200), at(2)),
             Err(Wait::AccountUnderAttack)
         );
-        assert_eq!(throttle.check("coach@x", ip(7), at(2)), Ok(()));
+        assert_eq!(throttle.reserve("coach@x", ip(7), at(2)), Ok(()));
     }
 
     #[test]
     fn success_forgives_the_failures_of_that_address() {
         let throttle = SignInThrottle::default();
         for _ in 0..PER_ACCOUNT_AND_ADDRESS - 1 {
-            throttle.failed("a@x", ip(1), at(0));
+            assert_eq!(throttle.reserve("a@x", ip(1), at(0)), Ok(()));
         }
         throttle.succeeded("a@x", ip(1), at(0));
         for _ in 0..PER_ACCOUNT_AND_ADDRESS - 1 {
-            throttle.failed("a@x", ip(1), at(1));
+            assert_eq!(throttle.reserve("a@x", ip(1), at(1)), Ok(()));
         }
-        assert_eq!(throttle.check("a@x", ip(1), at(1)), Ok(()));
+        assert_eq!(throttle.reserve("a@x", ip(1), at(1)), Ok(()));
+    }
+
+    #[test]
+    fn parallel_guesses_get_the_allowance_and_no_more() {
+        let throttle = SignInThrottle::default();
+        let allowed = std::sync::atomic::AtomicUsize::new(0);
+        std::thread::scope(|scope| {
+            for _ in 0..64 {
+                scope.spawn(|| {
+                    for _ in 0..8 {
+                        if throttle.reserve("a@x", ip(1), at(0)).is_ok() {
+                            allowed.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                        }
+                    }
+                });
+            }
+        });
+        assert_eq!(allowed.into_inner(), PER_ACCOUNT_AND_ADDRESS);
+    }
+
+    #[test]
+    fn an_ipv6_network_is_one_address_whatever_its_last_64_bits() {
+        let throttle = SignInThrottle::default();
+        for n in 0..PER_ADDRESS {
+            let address: IpAddr = format!("2001:db8:0:1::{n:x}").parse().unwrap();
+            assert_eq!(throttle.reserve(&format!("u{n}@x"), address, at(0)), Ok(()));
+        }
+        let same: IpAddr = "2001:db8:0:1:ffff::1".parse().unwrap();
+        let other: IpAddr = "2001:db8:0:2::1".parse().unwrap();
+        assert_eq!(throttle.reserve("new@x", same, at(1)), Err(Wait::Address));
+        assert_eq!(throttle.reserve("new@x", other, at(1)), Ok(()));
     }
 }

@@ -136,3 +136,23 @@ pub async fn serve(state: reengage_server::web::state::AppState) -> String {
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     base
 }
+
+/// The counts of `action`'s aggregated audit entries (`store::tally`), oldest first, once
+/// what is counted in memory is written.
+pub async fn tallied(db: &reengage_server::store::db::Db, action: &str) -> Vec<i64> {
+    db.tally.flush(db).await.unwrap();
+    let afters: Vec<String> =
+        sqlx::query_scalar("SELECT after FROM audit_log WHERE action = $1 ORDER BY id")
+            .bind(action)
+            .fetch_all(&db.pool)
+            .await
+            .unwrap();
+    afters
+        .iter()
+        .map(|after| {
+            serde_json::from_str::<serde_json::Value>(after).unwrap()["count"]
+                .as_i64()
+                .unwrap()
+        })
+        .collect()
+}
