@@ -105,7 +105,8 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
             let closing = db.clone();
             let options = config::leptos_options(cli.addr)?;
             let addr = options.site_addr;
-            // The counted sign-in failures and refusals, written once a window.
+            // Once a window: the counted sign-in failures and refusals written, expired
+            // sessions deleted.
             let counted = db.clone();
             tokio::spawn(async move {
                 let window = std::time::Duration::from_secs(crate::store::tally::WINDOW_SECONDS);
@@ -115,6 +116,12 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
                     every.tick().await;
                     if let Err(error) = counted.tally.flush(&counted).await {
                         tracing::error!(%error, "counted sign-in failures and refusals not written yet");
+                    }
+                    let now = chrono::Utc::now().timestamp();
+                    match crate::store::sessions::delete_expired(&counted, now).await {
+                        Ok(0) => {}
+                        Ok(swept) => tracing::info!(swept, "expired sessions deleted"),
+                        Err(error) => tracing::warn!(%error, "expired sessions not deleted yet"),
                     }
                 }
             });

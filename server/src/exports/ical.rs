@@ -11,6 +11,7 @@ use axum::{
 use chrono::{NaiveDate, NaiveTime};
 
 use crate::services::access::{self, Action, Record};
+use crate::services::accounts::Staff;
 use crate::store::lists;
 use crate::web::sessions::AuthSession;
 use crate::web::state::AppState;
@@ -31,14 +32,19 @@ pub struct Event {
     pub notice_mailed_on: Option<NaiveDate>,
 }
 
-/// RFC 5545 TEXT: backslash, semicolon, comma and new lines escaped.
+/// RFC 5545 TEXT: backslash, semicolon, comma and line breaks escaped — CRLF, LF and a bare
+/// CR each one `\n`, so no typed text can end a content line — and the other control
+/// characters RFC 5545 forbids in TEXT left out.
 fn text(value: &str) -> String {
     value
         .replace('\\', "\\\\")
         .replace(';', "\\;")
         .replace(',', "\\,")
         .replace("\r\n", "\\n")
-        .replace('\n', "\\n")
+        .replace(['\n', '\r'], "\\n")
+        .chars()
+        .filter(|c| !c.is_control() || *c == '\t')
+        .collect()
 }
 
 /// A content line folded at 75 octets (RFC 5545 §3.1), never inside a character.
@@ -120,7 +126,7 @@ pub fn calendar(events: &[Event], stamp: &str) -> String {
 }
 
 /// The coming appointments `staff` has: their own participants', or their branch's.
-async fn events(state: &AppState, auth: AuthSession) -> Result<Vec<Event>, Response> {
+async fn events(state: &AppState, auth: AuthSession) -> Result<(Staff, Vec<Event>), Response> {
     let Some(staff) = auth.user.map(|user| user.staff) else {
         return Err(Redirect::to("/signin").into_response());
     };
@@ -139,7 +145,7 @@ async fn events(state: &AppState, auth: AuthSession) -> Result<Vec<Event>, Respo
             StatusCode::SERVICE_UNAVAILABLE.into_response()
         })?;
     let day = |text: &str| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
-    Ok(rows
+    let events = rows
         .into_iter()
         .filter_map(|(episode_id, participant, on, at, mailed)| {
             Some(Event {
@@ -150,15 +156,23 @@ async fn events(state: &AppState, auth: AuthSession) -> Result<Vec<Event>, Respo
                 notice_mailed_on: mailed.as_deref().and_then(day),
             })
         })
-        .collect())
+        .collect();
+    Ok((staff, events))
 }
 
-/// `GET /calendar.ics`.
+/// `GET /calendar.ics`: audited as an export (`calendar.exported`, with how many events), like
+/// the CSV files — it names participants and their appointments.
 pub async fn feed(State(state): State<AppState>, auth: AuthSession) -> Response {
-    let events = match events(&state, auth).await {
-        Ok(events) => events,
+    let (staff, events) = match events(&state, auth).await {
+        Ok(found) => found,
         Err(response) => return response,
     };
+    let values = serde_json::json!({ "events": events.len() });
+    if let Err(refused) =
+        crate::exports::record_export(&state, &staff, "calendar.exported", values).await
+    {
+        return refused;
+    }
     let stamp = state.clock.now().format("%Y%m%dT%H%M%SZ").to_string();
     (
         [
@@ -176,6 +190,24 @@ pub async fn feed(State(state): State<AppState>, auth: AuthSession) -> Response 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_typed_text_can_end_a_content_line() {
+        for typed in [
+            "a\rDTSTART:1",
+            "a\nDTSTART:1",
+            "a\r\nDTSTART:1",
+            "a\u{0}\u{1b}b",
+        ] {
+            let escaped = text(typed);
+            assert!(
+                !escaped.contains(['\r', '\n']) && !escaped.chars().any(|c| c.is_control()),
+                "{typed:?} → {escaped:?}"
+            );
+        }
+        assert_eq!(text("a\rb"), "a\\nb");
+        assert_eq!(text("a\r\nb"), "a\\nb");
+    }
 
     #[test]
     fn events_are_escaped_folded_and_timed_in_the_office_zone() {

@@ -22,10 +22,10 @@ use crate::store::db;
 use crate::web::sessions::AuthSession;
 use crate::web::state::AppState;
 
-/// One CSV field: quoted, quotes doubled, and a leading `=`, `+`, `-` or `@` defused so a
-/// spreadsheet never runs it as a formula.
+/// One CSV field: quoted, quotes doubled, and a leading `=`, `+`, `-`, `@`, TAB or CR defused
+/// so a spreadsheet never runs it as a formula (OWASP's CSV injection advice).
 pub fn field(text: &str) -> String {
-    let text = if text.starts_with(['=', '+', '-', '@']) {
+    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{text}")
     } else {
         text.to_owned()
@@ -51,16 +51,15 @@ pub fn unreadable(error: ServiceError, what: &str) -> Response {
     )
 }
 
-/// Audits the export (`action`, with `values`: its filter and row count) and sends `body` as
-/// the CSV file `name`; refused when the audit entry cannot be written.
-pub async fn audited(
+/// Records the export in the audit trail (`action`, with `values`: its filter and row
+/// count); the answer to send instead when the entry cannot be written (nothing leaves
+/// unaudited).
+pub async fn record_export(
     state: &AppState,
     staff: &Staff,
     action: &str,
     values: Value,
-    name: &str,
-    body: String,
-) -> Response {
+) -> Result<(), Response> {
     let entry = staff
         .actor()
         .entry(
@@ -76,13 +75,28 @@ pub async fn audited(
         tx.commit().await
     }
     .await;
-    if let Err(error) = written {
+    written.map_err(|error| {
         tracing::error!(%error, action, "export not audited: refused");
-        return (
+        (
             StatusCode::SERVICE_UNAVAILABLE,
             "Re-engage could not record the export; try again.",
         )
-            .into_response();
+            .into_response()
+    })
+}
+
+/// Audits the export (`action`, with `values`: its filter and row count) and sends `body` as
+/// the CSV file `name`; refused when the audit entry cannot be written.
+pub async fn audited(
+    state: &AppState,
+    staff: &Staff,
+    action: &str,
+    values: Value,
+    name: &str,
+    body: String,
+) -> Response {
+    if let Err(refused) = record_export(state, staff, action, values).await {
+        return refused;
     }
     (
         [
@@ -168,4 +182,19 @@ pub async fn branch(
         body,
     )
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::field;
+
+    #[test]
+    fn a_field_that_a_spreadsheet_would_run_is_defused() {
+        for formula in ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1+1", "\r=1+1"] {
+            let written = field(formula);
+            assert!(written.starts_with("\"'"), "{formula:?} → {written}");
+        }
+        assert_eq!(field("Dana \"DJ\" Example"), "\"Dana \"\"DJ\"\" Example\"");
+        assert_eq!(field("plain"), "\"plain\"");
+    }
 }

@@ -396,7 +396,7 @@ pub async fn change_in(
         .await?
         .ok_or_else(|| ServiceError::NotFound(format!("episode {episode_id}")))?;
     if record.version != expected_version {
-        return Err(conflict(conn, &record, expected_version).await?);
+        return Err(conflict(conn, actor, &record, expected_version).await?);
     }
     let (today, calendar) = office_day(conn, &db.calendars, record.branch_id, now).await?;
     let mut record = record;
@@ -453,7 +453,7 @@ pub async fn record_change(
     )
     .await?;
     if updated != 1 {
-        return Err(conflict(conn, record, expected_version).await?);
+        return Err(conflict(conn, actor, record, expected_version).await?);
     }
     let version = expected_version + 1;
     let entry = actor
@@ -517,21 +517,27 @@ pub fn action(transition: &Transition) -> &'static str {
     }
 }
 
-/// What changed since `expected_version`, from the audit trail.
+/// What changed since `expected_version`, from the audit trail — for department staff. A
+/// contractor sees only that it changed: who did what on the department's side is not theirs
+/// to read (R5).
 async fn conflict(
     conn: &mut AnyConnection,
+    actor: &Actor,
     record: &EpisodeRecord,
     expected_version: i64,
 ) -> Result<ServiceError, ServiceError> {
-    let newer = (record.version - expected_version).clamp(1, 20);
-    let rows = audit::latest_of_episode(conn, record.id, newer).await?;
-    let changes = rows
-        .into_iter()
-        .rev()
-        .map(|(action, actor, at)| {
-            format!("{} by {actor} at {at}", action.replace(['.', '_'], " "))
-        })
-        .collect();
+    let changes = if actor.role == reengage_core::roles::Role::Contractor {
+        vec!["it was updated by someone else".to_owned()]
+    } else {
+        let newer = (record.version - expected_version).clamp(1, 20);
+        let rows = audit::latest_of_episode(conn, record.id, newer).await?;
+        rows.into_iter()
+            .rev()
+            .map(|(action, actor, at)| {
+                format!("{} by {actor} at {at}", action.replace(['.', '_'], " "))
+            })
+            .collect()
+    };
     Ok(ServiceError::Conflict {
         current_version: record.version,
         changes,

@@ -1,8 +1,27 @@
 //! Sign-in session records: each session's id, its encoded data and its expiry (Unix seconds).
+//!
+//! The id is stored as its SHA-256, never as it is: whoever reads the table (a backup, a
+//! replica, a report) holds no session a browser could present. Every function here takes
+//! the id the cookie carries and keys the row by [`key`].
 
+use sha2::{Digest, Sha256};
 use sqlx::{AnyConnection, any::AnyExecutor};
 
 use crate::store::db::Db;
+
+/// The stored key of session `id`: its SHA-256, hex.
+pub fn key(id: &str) -> String {
+    format!("{:x}", Sha256::digest(id.as_bytes()))
+}
+
+/// Deletes the sessions expired by `now` (Unix seconds), on the `expires_at` index; how many.
+pub async fn delete_expired(db: &Db, now: i64) -> Result<u64, sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+        .bind(now)
+        .execute(&db.writer)
+        .await
+        .map(|done| done.rows_affected())
+}
 
 /// Inserts a session, on the pool or inside a transaction. An id already taken fails as a
 /// unique violation.
@@ -13,7 +32,7 @@ pub async fn insert<'c>(
     expires_at: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query("INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3)")
-        .bind(id)
+        .bind(key(id))
         .bind(data)
         .bind(expires_at)
         .execute(executor)
@@ -32,7 +51,7 @@ pub async fn update(
     let updated = sqlx::query("UPDATE sessions SET data = $1, expires_at = $2 WHERE id = $3")
         .bind(data)
         .bind(expires_at)
-        .bind(id)
+        .bind(key(id))
         .execute(&mut *conn)
         .await?;
     Ok(updated.rows_affected() != 0)
@@ -43,7 +62,7 @@ pub async fn update(
 pub async fn push_expiry(db: &Db, id: &str, expires_at: i64) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE sessions SET expires_at = $1 WHERE id = $2 AND expires_at < $1")
         .bind(expires_at)
-        .bind(id)
+        .bind(key(id))
         .execute(&db.writer)
         .await
         .map(|_| ())
@@ -52,7 +71,7 @@ pub async fn push_expiry(db: &Db, id: &str, expires_at: i64) -> Result<(), sqlx:
 /// The data of session `id` if it has not expired by `now` (Unix seconds).
 pub async fn data(db: &Db, id: &str, now: i64) -> Result<Option<String>, sqlx::Error> {
     sqlx::query_scalar("SELECT data FROM sessions WHERE id = $1 AND expires_at > $2")
-        .bind(id)
+        .bind(key(id))
         .bind(now)
         .fetch_optional(&db.pool)
         .await
@@ -61,7 +80,7 @@ pub async fn data(db: &Db, id: &str, now: i64) -> Result<Option<String>, sqlx::E
 /// Deletes session `id`.
 pub async fn delete(db: &Db, id: &str) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM sessions WHERE id = $1")
-        .bind(id)
+        .bind(key(id))
         .execute(&db.pool)
         .await
         .map(|_| ())

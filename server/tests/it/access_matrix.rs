@@ -1043,6 +1043,23 @@ async fn a_contractor_works_its_referrals_and_sees_nothing_restricted() {
         let attempts = after["facts"]["attempts"].as_array().unwrap();
         assert_eq!(attempts.len(), 3);
         assert_eq!(attempts[2]["by_initials"], "CO");
+        // The same version again: a conflict that says it changed, not who did what.
+        let (status, stale) = w
+            .send(
+                "POST",
+                &format!("/api/v1/episodes/{e}/attempts"),
+                Some("co"),
+                Some(
+                    &json!({ "version": version, "on": "2026-11-18", "method": "Written",
+                    "outcome": "NoAnswer" }),
+                ),
+            )
+            .await;
+        assert_eq!(status, 409, "{stale}");
+        assert!(
+            stale.contains("updated by someone else") && !stale.contains('@'),
+            "{stale}"
+        );
         let (status, _) = w
             .send(
                 "POST",

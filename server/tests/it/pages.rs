@@ -1453,7 +1453,7 @@ async fn the_branch_measures_first_contacts_and_notices_in_time_r2_r15() {
 #[tokio::test]
 async fn the_calendar_feed_holds_the_coming_appointments() {
     for backend in backends().await {
-        let (_test, base, coach) = demo_app(backend).await;
+        let (test, base, coach) = demo_app(backend).await;
         let feed = |cookie: Option<String>| {
             let mut request = client().get(format!("{base}/calendar.ics"));
             if let Some(cookie) = cookie {
@@ -1484,6 +1484,15 @@ async fn the_calendar_feed_holds_the_coming_appointments() {
             body.contains("DHS 7869 notice not yet recorded as mailed (R15)."),
             "{body}"
         );
+        // Read as an export: audited, with how many appointments it held.
+        let audited: Vec<String> = sqlx::query_scalar(
+            "SELECT after FROM audit_log WHERE action = 'calendar.exported' ORDER BY id",
+        )
+        .fetch_all(&test.db.pool)
+        .await
+        .unwrap();
+        assert_eq!(audited.len(), 1, "{audited:?}");
+        assert!(audited[0].contains("\"events\""), "{audited:?}");
         let (_, today) = get(&base, "/today", Some(&coach)).await;
         assert!(today.contains("href=\"/calendar.ics\""), "{today}");
         // Signed out: to sign in; an admin has no case list.

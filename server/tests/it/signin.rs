@@ -225,7 +225,7 @@ async fn a_session_is_written_again_only_when_it_changes_or_a_minute_has_passed(
             async move {
                 let expires: i64 =
                     sqlx::query_scalar("SELECT expires_at FROM sessions WHERE id = $1")
-                        .bind(id)
+                        .bind(reengage_server::store::sessions::key(&id))
                         .fetch_one(&db.pool)
                         .await
                         .unwrap();
@@ -285,5 +285,54 @@ async fn a_session_is_written_again_only_when_it_changes_or_a_minute_has_passed(
         assert_eq!(loaded.data, record.data);
         other.delete(&record.id).await.unwrap();
         assert!(store.load(&record.id).await.unwrap().is_none());
+    }
+}
+
+/// The table holds no session id a browser could present (only its SHA-256), and expired
+/// sessions are swept.
+#[tokio::test]
+async fn session_ids_are_stored_hashed_and_expired_sessions_are_swept() {
+    use reengage_server::store::sessions;
+    use reengage_server::web::sessions::DbSessionStore;
+    use tower_sessions::session::{Id, Record};
+    use tower_sessions::session_store::SessionStore;
+
+    for backend in backends().await {
+        let test = fresh_db(backend).await;
+        let store = DbSessionStore::new(test.db.clone());
+        let now = time::OffsetDateTime::now_utc();
+        let mut live = Record {
+            id: Id::default(),
+            data: Default::default(),
+            expiry_date: now + time::Duration::minutes(30),
+        };
+        let mut gone = Record {
+            id: Id::default(),
+            data: Default::default(),
+            expiry_date: now - time::Duration::minutes(1),
+        };
+        store.create(&mut live).await.unwrap();
+        store.create(&mut gone).await.unwrap();
+        let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM sessions ORDER BY id")
+            .fetch_all(&test.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(ids.len(), 2, "{backend:?}");
+        for record in [&live, &gone] {
+            let id = record.id.to_string();
+            assert!(!ids.contains(&id), "{backend:?}: stored as it is");
+            assert!(ids.contains(&sessions::key(&id)), "{backend:?}");
+        }
+        assert!(store.load(&live.id).await.unwrap().is_some());
+        let swept = sessions::delete_expired(&test.db, now.unix_timestamp())
+            .await
+            .unwrap();
+        assert_eq!(swept, 1, "{backend:?}");
+        assert!(store.load(&live.id).await.unwrap().is_some(), "{backend:?}");
+        let left: i64 = sqlx::query_scalar("SELECT count(*) FROM sessions")
+            .fetch_one(&test.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(left, 1, "{backend:?}");
     }
 }
