@@ -32,6 +32,7 @@ fn page_routes() -> Vec<AxumRouteListing> {
 /// The whole application router.
 pub fn router(state: AppState) -> Router {
     let routes = page_routes();
+    let trusted_proxies = state.trusted_proxies.clone();
     let options = state.leptos_options.clone();
     let backend: Arc<dyn reengage_app::backend::Backend> =
         Arc::new(crate::pages::PageBackend(state.clone()));
@@ -138,6 +139,11 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .fallback_service(app)
         .layer(axum::middleware::from_fn(crate::web::in_place::render))
+        // Who is asking, before anything else (the throttle and the audit read it).
+        .layer(axum::middleware::from_fn_with_state(
+            trusted_proxies,
+            crate::web::client::client_address,
+        ))
         .layer(TraceLayer::new_for_http())
 }
 

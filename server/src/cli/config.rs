@@ -8,6 +8,7 @@
 //! | `REENGAGE_SECURE_COOKIES` | `false` | `Secure` + `__Host-` cookies, for HTTPS |
 //! | `LEPTOS_SITE_ROOT` | `target/site` | the built site (wasm, JS, CSS) |
 //! | `REENGAGE_REQUEST_TIMEOUT_SECONDS` | `30` | a request's time limit, its upload included |
+//! | `REENGAGE_TRUSTED_PROXIES` | (none) | proxies whose `X-Forwarded-For`/`Forwarded` name the client |
 
 use std::net::SocketAddr;
 
@@ -76,6 +77,17 @@ pub struct Cli {
         global = true
     )]
     pub request_timeout_seconds: u64,
+
+    /// Reverse proxies whose `X-Forwarded-For` / `Forwarded` name the client: addresses and
+    /// CIDR networks, comma-separated (e.g. `127.0.0.1,10.0.0.0/8`). Empty: none.
+    #[arg(
+        long,
+        env = "REENGAGE_TRUSTED_PROXIES",
+        default_value = "",
+        value_parser = crate::web::client::TrustedProxies::parse,
+        global = true
+    )]
+    pub trusted_proxies: crate::web::client::TrustedProxies,
 
     /// Log filter, e.g. `info` or `reengage_server=debug,sqlx=warn`.
     #[arg(long, env = "REENGAGE_LOG", default_value = "info", global = true)]

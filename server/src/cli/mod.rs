@@ -127,6 +127,7 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
             });
             let mut state = state::AppState::new(options, db);
             state.secure_cookies = cli.secure_cookies;
+            state.trusted_proxies = cli.trusted_proxies.clone();
             state.request_timeout = std::time::Duration::from_secs(cli.request_timeout_seconds);
             state.sessions = state::SessionPolicy {
                 idle_minutes: i64::from(cli.session_idle_minutes),

@@ -33,19 +33,25 @@ fn unavailable() -> Response {
         .into_response()
 }
 
-/// The peer address the request came from (set when the server is run with connect info).
+/// The client's address: [`crate::web::client::ClientAddress`], as the router's layer found
+/// it (the connection's, or the client a trusted proxy names).
 pub struct PeerAddress(pub IpAddr);
 
 impl<S: Send + Sync> axum::extract::FromRequestParts<S> for PeerAddress {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(Self(
+        let client = parts
+            .extensions
+            .get::<crate::web::client::ClientAddress>()
+            .map(|client| client.0);
+        let peer = || {
             parts
                 .extensions
                 .get::<ConnectInfo<SocketAddr>>()
-                .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |info| info.0.ip()),
-        ))
+                .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |info| info.0.ip())
+        };
+        Ok(Self(client.unwrap_or_else(peer)))
     }
 }
 

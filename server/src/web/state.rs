@@ -41,6 +41,8 @@ pub struct AppState {
     pub sessions: SessionPolicy,
     /// Failed sign-ins, counted to slow guessing.
     pub throttle: crate::web::throttle::SignInThrottle,
+    /// The reverse proxies whose forwarding headers name the client (`web::client`).
+    pub trusted_proxies: crate::web::client::TrustedProxies,
     /// Sign-ins in progress at once, at most.
     pub signin_slots: crate::web::signin::SignInSlots,
     /// How long one request may take, its body's upload included, before it is answered
@@ -58,6 +60,7 @@ impl AppState {
             sessions: SessionPolicy::default(),
             throttle: crate::web::throttle::SignInThrottle::default(),
             signin_slots: crate::web::signin::SignInSlots::default(),
+            trusted_proxies: crate::web::client::TrustedProxies::default(),
             request_timeout: std::time::Duration::from_secs(30),
         }
     }

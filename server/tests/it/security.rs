@@ -518,3 +518,58 @@ async fn malformed_input_is_a_400_with_a_sentence_never_a_500() {
         .unwrap();
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
 }
+
+/// Behind a trusted proxy each client is counted by the address the proxy names, so one
+/// guesser does not lock out the office; from a peer not trusted, `X-Forwarded-For` is a
+/// header anyone can send and changes nothing. The audit entry names the same address.
+#[tokio::test]
+async fn the_client_behind_a_trusted_proxy_is_throttled_alone_and_a_forged_header_is_ignored() {
+    use reengage_server::web::client::TrustedProxies;
+    use reengage_server::web::throttle::PER_ACCOUNT_AND_ADDRESS;
+    for trusted in [true, false] {
+        let app = app_with(Backend::Sqlite, |state| {
+            if trusted {
+                state.trusted_proxies = TrustedProxies::parse("127.0.0.1/32").unwrap();
+            }
+        })
+        .await;
+        let attempt = |client_address: &'static str, password: &'static str| {
+            client()
+                .post(format!("{}/signin", app.base))
+                .header("x-forwarded-for", client_address)
+                .form(&[("email", "coach@example.test"), ("password", password)])
+                .send()
+        };
+        let guesses: Vec<_> = (0..PER_ACCOUNT_AND_ADDRESS)
+            .map(|_| tokio::spawn(attempt("203.0.113.66", "not the password at all")))
+            .collect();
+        for guess in guesses {
+            let refused = guess.await.unwrap().unwrap();
+            assert_eq!(refused.headers()[header::LOCATION], "/signin?failed=1");
+        }
+        // The coach at another desk behind the same proxy.
+        let coach = attempt("203.0.113.7", PASSWORD).await.unwrap();
+        let expected = if trusted {
+            "/today"
+        } else {
+            "/signin?throttled=1"
+        };
+        assert_eq!(
+            coach.headers()[header::LOCATION],
+            expected,
+            "trusted proxy: {trusted}"
+        );
+        // The failures are audited under the address they came from.
+        app.db.tally.flush(&app.db).await.unwrap();
+        let after: String = sqlx::query_scalar(
+            "SELECT after FROM audit_log WHERE action = 'signin.failed' ORDER BY id LIMIT 1",
+        )
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+        let recorded: Value = serde_json::from_str(&after).unwrap();
+        let address = if trusted { "203.0.113.66" } else { "127.0.0.1" };
+        assert_eq!(recorded["address"], address, "{recorded}");
+        assert_eq!(recorded["count"], PER_ACCOUNT_AND_ADDRESS as i64);
+    }
+}
