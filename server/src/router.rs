@@ -109,6 +109,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(file_and_error_handler_with_context::<AppState, _>(
             context, shell,
         ))
+        .layer(axum::middleware::from_fn(crate::web::security::plain_text))
         .layer(axum::extract::DefaultBodyLimit::max(
             crate::api::MAX_BODY_BYTES,
         ))

@@ -129,12 +129,29 @@ pub fn json_body<T: serde::de::DeserializeOwned>(
         .map_err(|e| ApiError::bad_input(format!("The request body does not fit {what}: {e}.")))
 }
 
+/// Why `text` cannot be stored, if it holds a control character other than a tab or a line
+/// break: PostgreSQL cannot store NUL at all, and none of them is typed by a person; the
+/// same answer on both backends.
+pub fn forbidden_control(text: &str) -> Option<String> {
+    text.chars()
+        .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        .map(|c| {
+            format!(
+                "A text field holds the control character U+{:04X}, which cannot be stored; remove it and send again.",
+                u32::from(c)
+            )
+        })
+}
+
 /// Limits every request body obeys, whatever it is: text lengths, list sizes, and dates
 /// inside the years the calendar plans for (so no date far out of range reaches `core`).
 pub fn within_limits(value: &serde_json::Value) -> Result<(), ApiError> {
     use serde_json::Value;
     match value {
         Value::String(text) => {
+            if let Some(control) = forbidden_control(text) {
+                return Err(ApiError::bad_input(control));
+            }
             if text.chars().count() > MAX_TEXT_CHARS {
                 return Err(ApiError::bad_input(format!(
                     "A text field can have at most {MAX_TEXT_CHARS} characters."

@@ -127,6 +127,50 @@ pub async fn csrf(request: Request, next: Next) -> Response {
     }
 }
 
+/// Refuses a query string or a form with a control character other than a tab or a line
+/// break in a value (`api::forbidden_control`) with a 400 that says so, before any handler:
+/// no typed text can hold one, and PostgreSQL cannot store NUL. The API's JSON bodies are
+/// checked field by field (`api::within_limits`).
+pub async fn plain_text(request: Request, next: Next) -> Response {
+    let api = request.uri().path().starts_with("/api/");
+    let refuse = |message: String| {
+        if api {
+            crate::web::errors::ApiError::bad_input(message).into_response()
+        } else {
+            (axum::http::StatusCode::BAD_REQUEST, message).into_response()
+        }
+    };
+    let query = request.uri().query().unwrap_or_default();
+    if let Some(message) = form_urlencoded::parse(query.as_bytes()).find_map(|(name, value)| {
+        crate::api::forbidden_control(&name).or_else(|| crate::api::forbidden_control(&value))
+    }) {
+        return refuse(message);
+    }
+    let form = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("application/x-www-form-urlencoded"));
+    if !form {
+        return next.run(request).await;
+    }
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, crate::api::MAX_BODY_BYTES).await else {
+        return (
+            axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+            "The form is too large to be sent.",
+        )
+            .into_response();
+    };
+    if let Some(message) = form_urlencoded::parse(&bytes).find_map(|(name, value)| {
+        crate::api::forbidden_control(&name).or_else(|| crate::api::forbidden_control(&value))
+    }) {
+        return refuse(message);
+    }
+    next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
+        .await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -573,3 +573,63 @@ async fn the_client_behind_a_trusted_proxy_is_throttled_alone_and_a_forged_heade
         assert_eq!(recorded["count"], PER_ACCOUNT_AND_ADDRESS as i64);
     }
 }
+
+/// A control character in typed text (a NUL above all, which PostgreSQL cannot store) is a 400
+/// that says what is wrong, on both backends, from the API's JSON, a query string and a page's
+/// form alike; a tab or a line break is text like any other.
+#[tokio::test]
+async fn a_control_character_in_text_is_a_400_on_both_backends() {
+    for backend in backends().await {
+        let app = app_with(backend, |_| {}).await;
+        let participant = |first_name: &str| {
+            json!({ "branch_id": 1, "case_number": format!("NUL-{}", first_name.len()),
+                    "first_name": first_name, "last_name": "Example" })
+        };
+        let post = |body: Value| {
+            client()
+                .post(format!("{}/api/v1/participants", app.base))
+                .bearer_auth(&app.coach_token)
+                .json(&body)
+                .send()
+        };
+        for text in ["Dana\u{0}", "Dana\u{1b}[31m", "\u{7f}Dana"] {
+            let refused = post(participant(text)).await.unwrap();
+            assert_eq!(
+                refused.status(),
+                StatusCode::BAD_REQUEST,
+                "{backend:?} {text:?}"
+            );
+            let body: Value = refused.json().await.unwrap();
+            assert!(
+                body["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("control character"),
+                "{backend:?}: {body}"
+            );
+        }
+        // The same with a line break and a tab is not refused for its text.
+        let kept = post(participant("Dana\tMarie\nJr")).await.unwrap();
+        assert!(
+            kept.status() != StatusCode::BAD_REQUEST && kept.status().as_u16() < 500,
+            "{backend:?}: {}",
+            kept.text().await.unwrap()
+        );
+        // A query string and a page's form.
+        let query = client()
+            .get(format!("{}/api/v1/episodes?after=%00", app.base))
+            .bearer_auth(&app.coach_token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(query.status(), StatusCode::BAD_REQUEST, "{backend:?}");
+        let form = client()
+            .post(format!("{}/signin", app.base))
+            .form(&[("email", "coach@example.test\u{0}"), ("password", PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(form.status(), StatusCode::BAD_REQUEST, "{backend:?}");
+        assert!(form.text().await.unwrap().contains("U+0000"), "{backend:?}");
+    }
+}
