@@ -26,6 +26,9 @@ use leptos_router::{
 pub mod backend;
 pub mod checks;
 mod components;
+
+/// Given to every render when the database is the demo's: each page says so at its top.
+pub use components::layout::DemoData;
 pub mod forms;
 pub mod live;
 pub mod routes;

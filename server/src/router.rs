@@ -37,8 +37,12 @@ pub fn router(state: AppState) -> Router {
     let backend: Arc<dyn reengage_app::backend::Backend> =
         Arc::new(crate::pages::PageBackend(state.clone()));
     // What every page render and server function gets: the pages' backend and the CSP nonce.
+    let demo = state.demo;
     let context = move || {
         leptos::prelude::provide_context(backend.clone());
+        if demo {
+            leptos::prelude::provide_context(reengage_app::DemoData);
+        }
         provide_request_nonce();
     };
     let app = Router::new()

@@ -65,18 +65,32 @@ pub(crate) fn noon(day: NaiveDate) -> DateTime<Utc> {
         .unwrap_or_else(|| Utc.from_utc_datetime(&day.and_hms_opt(20, 0, 0).unwrap_or_default()))
 }
 
+/// 24 random characters (18 bytes, URL-safe base64).
+fn random_password() -> String {
+    use base64::Engine;
+    let mut bytes = [0_u8; 18];
+    let _ = getrandom::fill(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
 fn input(error: impl std::fmt::Display) -> StartError {
     StartError::Input(format!("demo data: {error}"))
 }
 
 /// Loads the demo into an empty database; returns what to print.
 pub async fn load(db: &Db, now: DateTime<Utc>) -> Result<String, StartError> {
-    let existing = store::participant_count(db).await.map_err(input)?;
-    if existing > 0 {
+    let people = store::participant_count(db).await.map_err(input)?;
+    let staff = store::staff_count(db).await.map_err(input)?;
+    if people > 0 || staff > 0 {
         return Err(StartError::Input(
-            "This database already has participants; load the demo into a new database.".into(),
+            "This database already holds staff or participants: the demo loads only into a new, \
+             empty database (`make run` uses data/demo.db). Point DATABASE_URL at a new file."
+                .into(),
         ));
     }
+    // The demo's admin has a password of its own, shown once: the shared demo password
+    // never opens an admin account.
+    let admin_password = random_password();
     let system = Actor {
         staff_id: None,
         email: "demo loader".into(),
@@ -89,7 +103,11 @@ pub async fn load(db: &Db, now: DateTime<Utc>) -> Result<String, StartError> {
             initials: initials.into(),
             role,
             branch: Some(BRANCH.into()),
-            password: DEMO_PASSWORD.into(),
+            password: if role == Role::Admin {
+                admin_password.clone()
+            } else {
+                DEMO_PASSWORD.into()
+            },
         };
         accounts::create_staff(db, &system, staff, now)
             .await
@@ -175,8 +193,13 @@ pub async fn load(db: &Db, now: DateTime<Utc>) -> Result<String, StartError> {
     out.push_str(&format!(
         "Sign in as any of these with the password “{DEMO_PASSWORD}”:\n"
     ));
-    for (email, _, _, role) in STAFF {
+    for (email, _, _, role) in STAFF.iter().filter(|(.., role)| *role != Role::Admin) {
         out.push_str(&format!("  {email:<22} {role}\n"));
+    }
+    for (email, _, _, role) in STAFF.iter().filter(|(.., role)| *role == Role::Admin) {
+        out.push_str(&format!(
+            "The {role} {email} has its own password, shown only now: {admin_password}\n"
+        ));
     }
     out.push_str(&format!("API token for coach@demo.test: {token}\n"));
     Ok(out)

@@ -128,6 +128,12 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
             let mut state = state::AppState::new(options, db);
             state.secure_cookies = cli.secure_cookies;
             state.trusted_proxies = cli.trusted_proxies.clone();
+            state.demo = crate::store::demo::is_demo(&state.db)
+                .await
+                .map_err(|e| StartError::Input(format!("cannot read the staff accounts: {e}")))?;
+            if state.demo {
+                tracing::warn!("this database is the demo's: every page is labelled a demo");
+            }
             state.request_timeout = std::time::Duration::from_secs(cli.request_timeout_seconds);
             state.sessions = state::SessionPolicy {
                 idle_minutes: i64::from(cli.session_idle_minutes),

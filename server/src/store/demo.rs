@@ -30,6 +30,22 @@ pub async fn participant_count(db: &Db) -> Result<i64, sqlx::Error> {
         .await
 }
 
+/// How many staff accounts the database holds (the demo loads only where there are none).
+pub async fn staff_count(db: &Db) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT count(*) FROM staff")
+        .fetch_one(&db.pool)
+        .await
+}
+
+/// Whether this database is the demo's: its family coach's account is there (by its unique
+/// e-mail, on the index).
+pub async fn is_demo(db: &Db) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar::<_, i64>("SELECT count(*) FROM staff WHERE email = 'coach@demo.test'")
+        .fetch_one(&db.pool)
+        .await
+        .map(|n| n > 0)
+}
+
 /// Sets the address and phone of the branch named `branch`.
 pub async fn set_branch_contact(
     db: &Db,

@@ -43,6 +43,9 @@ pub struct AppState {
     pub throttle: crate::web::throttle::SignInThrottle,
     /// The reverse proxies whose forwarding headers name the client (`web::client`).
     pub trusted_proxies: crate::web::client::TrustedProxies,
+    /// The database is the demo's (`store::demo::is_demo`): every page says so.
+    #[from_ref(skip)]
+    pub demo: bool,
     /// Sign-ins in progress at once, at most.
     pub signin_slots: crate::web::signin::SignInSlots,
     /// How long one request may take, its body's upload included, before it is answered
@@ -60,6 +63,7 @@ impl AppState {
             sessions: SessionPolicy::default(),
             throttle: crate::web::throttle::SignInThrottle::default(),
             signin_slots: crate::web::signin::SignInSlots::default(),
+            demo: false,
             trusted_proxies: crate::web::client::TrustedProxies::default(),
             request_timeout: std::time::Duration::from_secs(30),
         }

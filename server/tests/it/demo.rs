@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 
 use crate::support::{backends, fresh_db};
 use chrono::{DateTime, Utc};
+use reengage_server::services::accounts;
 use reengage_server::services::episodes::read;
 use reengage_server::store::db::Backend;
 use reengage_server::{cli::demo, store::audit};
@@ -70,6 +71,69 @@ async fn the_demo_has_every_stage_on_any_day() {
 
             // Only into an empty database.
             assert!(demo::load(&test.db, now).await.is_err());
+            assert!(
+                reengage_server::store::demo::is_demo(&test.db)
+                    .await
+                    .unwrap()
+            );
+            // The admin's password is its own, printed once; the shared one does not open it.
+            let shown = printed
+                .lines()
+                .find_map(|line| {
+                    line.strip_prefix(
+                        "The admin admin@demo.test has its own password, shown only now: ",
+                    )
+                })
+                .unwrap_or_else(|| panic!("{printed}"));
+            let hash: String = sqlx::query_scalar(
+                "SELECT password_hash FROM staff WHERE email = 'admin@demo.test'",
+            )
+            .fetch_one(&test.db.pool)
+            .await
+            .unwrap();
+            assert!(accounts::verify_password(shown.to_owned(), hash.clone()).await);
+            assert!(!accounts::verify_password(demo::DEMO_PASSWORD.to_owned(), hash).await);
         }
     }
+}
+
+/// The demo never goes into a database that holds real staff, even with no participants yet.
+#[tokio::test]
+async fn the_demo_refuses_a_database_with_staff_accounts() {
+    let test = fresh_db(Backend::Sqlite).await;
+    let setup = reengage_server::services::Actor {
+        staff_id: None,
+        email: "setup".into(),
+        role: reengage_core::roles::Role::Admin,
+    };
+    let staff = accounts::NewStaff {
+        email: "real.admin@example.test".into(),
+        name: "Real Admin".into(),
+        initials: "RA".into(),
+        role: reengage_core::roles::Role::Admin,
+        branch: None,
+        password: "a real admin's long password".into(),
+    };
+    accounts::create_staff(&test.db, &setup, staff, Utc::now())
+        .await
+        .unwrap();
+    let refused = demo::load(&test.db, Utc::now())
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        refused.contains("only into a new, empty database"),
+        "{refused}"
+    );
+    let demo_staff: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM staff WHERE email LIKE '%@demo.test'")
+            .fetch_one(&test.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(demo_staff, 0);
+    assert!(
+        !reengage_server::store::demo::is_demo(&test.db)
+            .await
+            .unwrap()
+    );
 }

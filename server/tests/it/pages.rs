@@ -20,7 +20,7 @@ use reqwest::{StatusCode, header};
 async fn today_lists_the_coachs_work_most_urgent_first_as_whole_html() {
     for backend in backends().await {
         let test = fresh_db(backend).await;
-        demo::load(&test.db, monday()).await.unwrap();
+        crate::support::load_demo(&test.db, monday()).await;
         let options = config::leptos_options(Some("127.0.0.1:0".parse().unwrap())).unwrap();
         let clock = Clock::fixed(Arc::new(Mutex::new(monday())));
         let base = serve(AppState::new(options, test.db.clone()).with_clock(clock)).await;
@@ -38,6 +38,8 @@ async fn today_lists_the_coachs_work_most_urgent_first_as_whole_html() {
         let coach = sign_in(&base, "coach@demo.test").await;
         let (status, html) = get(&base, "/today", Some(&coach)).await;
         assert_eq!(status, StatusCode::OK, "{backend:?}");
+        // A server not told its database is the demo's labels nothing.
+        assert!(!html.contains("demo-banner"), "{html}");
         assert!(html.contains("<h1>Today</h1>"), "{html}");
         assert!(html.contains("Monday, November 30, 2026"), "{html}");
         // The counts, and the groups in order: overdue before due today before upcoming.
@@ -85,7 +87,7 @@ async fn today_lists_the_coachs_work_most_urgent_first_as_whole_html() {
 #[tokio::test]
 async fn the_today_server_function_answers_like_the_api() {
     let test = fresh_db(Backend::Sqlite).await;
-    demo::load(&test.db, monday()).await.unwrap();
+    crate::support::load_demo(&test.db, monday()).await;
     let options = config::leptos_options(Some("127.0.0.1:0".parse().unwrap())).unwrap();
     let clock = Clock::fixed(Arc::new(Mutex::new(monday())));
     let base = serve(AppState::new(options, test.db.clone()).with_clock(clock)).await;
@@ -119,7 +121,7 @@ async fn the_today_server_function_answers_like_the_api() {
 #[tokio::test]
 async fn pages_render_while_other_routers_are_built() {
     let test = fresh_db(Backend::Sqlite).await;
-    demo::load(&test.db, monday()).await.unwrap();
+    crate::support::load_demo(&test.db, monday()).await;
     let options = config::leptos_options(Some("127.0.0.1:0".parse().unwrap())).unwrap();
     let clock = Clock::fixed(Arc::new(Mutex::new(monday())));
     let state = AppState::new(options, test.db.clone()).with_clock(clock);
@@ -162,7 +164,7 @@ async fn pages_render_while_other_routers_are_built() {
 async fn the_episode_page_shows_who_where_it_stands_and_every_deadline() {
     for backend in backends().await {
         let test = fresh_db(backend).await;
-        demo::load(&test.db, monday()).await.unwrap();
+        crate::support::load_demo(&test.db, monday()).await;
         let options = config::leptos_options(Some("127.0.0.1:0".parse().unwrap())).unwrap();
         let clock = Clock::fixed(Arc::new(Mutex::new(monday())));
         let base = serve(AppState::new(options, test.db.clone()).with_clock(clock)).await;
@@ -229,7 +231,7 @@ async fn the_episode_page_shows_who_where_it_stands_and_every_deadline() {
 async fn the_attempt_form_saves_in_two_taps_and_a_refusal_keeps_what_was_typed() {
     for backend in backends().await {
         let test = fresh_db(backend).await;
-        demo::load(&test.db, monday()).await.unwrap();
+        crate::support::load_demo(&test.db, monday()).await;
         let options = config::leptos_options(Some("127.0.0.1:0".parse().unwrap())).unwrap();
         let clock = Clock::fixed(Arc::new(Mutex::new(monday())));
         let base = serve(AppState::new(options, test.db.clone()).with_clock(clock)).await;
@@ -364,7 +366,7 @@ async fn the_attempt_form_saves_in_two_taps_and_a_refusal_keeps_what_was_typed()
 async fn the_appointment_form_says_the_mailing_day_and_refuses_a_day_too_soon_in_place() {
     for backend in backends().await {
         let test = fresh_db(backend).await;
-        demo::load(&test.db, monday()).await.unwrap();
+        crate::support::load_demo(&test.db, monday()).await;
         let options = config::leptos_options(Some("127.0.0.1:0".parse().unwrap())).unwrap();
         let clock = Clock::fixed(Arc::new(Mutex::new(monday())));
         let base = serve(AppState::new(options, test.db.clone()).with_clock(clock)).await;
@@ -442,7 +444,7 @@ async fn the_appointment_form_says_the_mailing_day_and_refuses_a_day_too_soon_in
 async fn the_quick_forms_count_the_offices_closure_days() {
     for backend in backends().await {
         let test = fresh_db(backend).await;
-        demo::load(&test.db, monday()).await.unwrap();
+        crate::support::load_demo(&test.db, monday()).await;
         sqlx::query(
             "INSERT INTO office_closures (branch_id, on_date, name) \
              SELECT branch_id, '2026-12-01', 'Ice storm' FROM staff WHERE email = 'coach@demo.test'",
@@ -484,7 +486,7 @@ async fn the_quick_forms_count_the_offices_closure_days() {
 async fn the_notice_form_says_in_time_or_late_with_the_fix_and_the_server_agrees() {
     for backend in backends().await {
         let test = fresh_db(backend).await;
-        demo::load(&test.db, monday()).await.unwrap();
+        crate::support::load_demo(&test.db, monday()).await;
         let options = config::leptos_options(Some("127.0.0.1:0".parse().unwrap())).unwrap();
         let now = Arc::new(Mutex::new(monday()));
         let base =
@@ -548,10 +550,14 @@ async fn the_notice_form_says_in_time_or_late_with_the_fix_and_the_server_agrees
 /// The demo on Monday 2026-11-30, served; the coach's session.
 async fn demo_app(backend: Backend) -> (crate::support::TestDb, String, String) {
     let test = fresh_db(backend).await;
-    demo::load(&test.db, monday()).await.unwrap();
+    crate::support::load_demo(&test.db, monday()).await;
     let options = config::leptos_options(Some("127.0.0.1:0".parse().unwrap())).unwrap();
     let clock = Clock::fixed(Arc::new(Mutex::new(monday())));
-    let base = serve(AppState::new(options, test.db.clone()).with_clock(clock)).await;
+    let mut state = AppState::new(options, test.db.clone()).with_clock(clock);
+    state.demo = reengage_server::store::demo::is_demo(&test.db)
+        .await
+        .unwrap();
+    let base = serve(state).await;
     let coach = sign_in(&base, "coach@demo.test").await;
     (test, base, coach)
 }
@@ -1495,6 +1501,11 @@ async fn the_calendar_feed_holds_the_coming_appointments() {
         assert!(audited[0].contains("\"events\""), "{audited:?}");
         let (_, today) = get(&base, "/today", Some(&coach)).await;
         assert!(today.contains("href=\"/calendar.ics\""), "{today}");
+        // The demo's database: every page says so.
+        assert!(
+            today.contains("<strong>Demo</strong> — fictional people and records only."),
+            "{today}"
+        );
         // Signed out: to sign in; an admin has no case list.
         let response = feed(None).await.unwrap();
         assert!(response.status().is_redirection());

@@ -29,16 +29,26 @@ pub fn monday() -> DateTime<Utc> {
 /// clock fixed there; the database and the base URL.
 pub async fn demo_app(backend: Backend) -> (TestDb, String) {
     let test = fresh_db(backend).await;
-    demo::load(&test.db, monday()).await.unwrap();
+    super::load_demo(&test.db, monday()).await;
     let options = config::leptos_options(Some("127.0.0.1:0".parse().unwrap())).unwrap();
     let clock = Clock::fixed(Arc::new(Mutex::new(monday())));
-    let base = serve(AppState::new(options, test.db.clone()).with_clock(clock)).await;
+    let mut state = AppState::new(options, test.db.clone()).with_clock(clock);
+    state.demo = reengage_server::store::demo::is_demo(&test.db)
+        .await
+        .unwrap();
+    let base = serve(state).await;
     (test, base)
 }
 
-/// Signs `email` in with the demo password; the session cookie.
+/// Signs `email` in with the demo password (the admin with the tests' own); the session
+/// cookie.
 pub async fn sign_in(base: &str, email: &str) -> String {
-    sign_in_with(base, email, demo::DEMO_PASSWORD).await
+    let password = if email == "admin@demo.test" {
+        super::TEST_ADMIN_PASSWORD
+    } else {
+        demo::DEMO_PASSWORD
+    };
+    sign_in_with(base, email, password).await
 }
 
 /// Signs `email` in with `password` through the form; the session cookie.

@@ -156,3 +156,26 @@ pub async fn tallied(db: &reengage_server::store::db::Db, action: &str) -> Vec<i
         })
         .collect()
 }
+
+/// The password the tests give the demo's admin (the demo gives it one of its own, shown
+/// once at load).
+pub const TEST_ADMIN_PASSWORD: &str = "lantern harbor quietly seventeen";
+
+/// Loads the demo into `db` as on `now`, and gives its admin [`TEST_ADMIN_PASSWORD`].
+pub async fn load_demo(db: &reengage_server::store::db::Db, now: chrono::DateTime<chrono::Utc>) {
+    reengage_server::cli::demo::load(db, now).await.unwrap();
+    let setup = reengage_server::services::Actor {
+        staff_id: None,
+        email: "test setup".into(),
+        role: reengage_core::roles::Role::Admin,
+    };
+    reengage_server::services::accounts::set_password(
+        db,
+        &setup,
+        "admin@demo.test",
+        TEST_ADMIN_PASSWORD.into(),
+        now,
+    )
+    .await
+    .unwrap();
+}
