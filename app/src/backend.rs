@@ -79,6 +79,8 @@ pub struct NarrativeLine {
     pub kind: NarrativeType,
     pub body: String,
     pub updated_at: String,
+    /// Who wrote it: "Name (role)"; empty when the account is gone.
+    pub author: String,
 }
 
 /// A narrative `core` drafted from the recorded facts (R4, R10, R22, R25), not yet saved.

@@ -118,7 +118,11 @@ pub fn Narratives(
                         <input type="hidden" name=NarrativeForm::BACK value=back />
                         <NarrativeText
                             id=format!("narrative-{}", line.id)
-                            label=format!("{} — saved", kind_words(line.kind))
+                            label=if line.author.is_empty() {
+                                format!("{} — saved", kind_words(line.kind))
+                            } else {
+                                format!("{} — saved, written by {}", kind_words(line.kind), line.author)
+                            }
                             text
                             error
                             save="Save changes"

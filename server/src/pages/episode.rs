@@ -142,6 +142,7 @@ pub(super) async fn episode_page(
                 kind: n.kind,
                 body: n.body,
                 updated_at: n.updated_at,
+                author: n.author.unwrap_or_default(),
             })
             .collect(),
         participant: ParticipantCard {

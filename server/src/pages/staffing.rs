@@ -72,6 +72,7 @@ pub async fn page(state: &AppState, staff: Staff, id: i64) -> Result<StaffingPag
             kind: n.kind,
             body: n.body,
             updated_at: n.updated_at,
+            author: n.author.unwrap_or_default(),
         })
         .collect();
     let earlier = record

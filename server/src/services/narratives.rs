@@ -17,6 +17,14 @@ use crate::store::codes::{from_code, instant};
 use crate::store::db::{self, Db};
 use crate::store::narratives as stored;
 
+/// "Name (role)", the role in words.
+fn written_by(name: Option<String>, role: Option<String>) -> Option<String> {
+    name.map(|name| match role {
+        Some(role) => format!("{name} ({})", role.replace('_', " ")),
+        None => name,
+    })
+}
+
 /// The longest narrative accepted, in characters.
 pub const MAX_CHARS: usize = 20_000;
 
@@ -29,6 +37,8 @@ pub struct Narrative {
     pub body: String,
     /// The staff member who wrote it.
     pub author_id: Option<i64>,
+    /// Who wrote it, as the pages show it: "Cam Demo-Contractor (contractor)".
+    pub author: Option<String>,
     pub updated_at: String,
     /// The draft it was saved from (see [`keyed_drafts`]), if any.
     pub draft_of: Option<String>,
@@ -118,6 +128,16 @@ pub async fn write(
             "`draft_of` names a draft: attempt-2026-11-24-1, staffing or decision.".into(),
         ));
     }
+    // R5: a contractor narrates its own contact attempts; the department's drafts (the
+    // contact made, the appointment, the staffing, the decision) are never a contractor's.
+    if actor.role == reengage_core::roles::Role::Contractor
+        && draft_of.is_some_and(|key| !key.starts_with("attempt-"))
+    {
+        return Err(ServiceError::Forbidden(
+            "A contractor saves narratives of its own contact attempts; the contact, appointment, staffing and decision narratives are the department's."
+                .into(),
+        ));
+    }
     let mut tx = db::begin_write(db).await?;
     super::episode_must_exist(&mut tx, episode_id).await?;
     let at = instant(now);
@@ -141,6 +161,7 @@ pub async fn write(
         ),
     );
     audit::append(&mut tx, db.backend, &entry).await?;
+    let author = stored::author(&mut tx, actor.staff_id).await?;
     tx.commit().await?;
     Ok(Narrative {
         id,
@@ -148,6 +169,7 @@ pub async fn write(
         kind,
         body,
         author_id: actor.staff_id,
+        author: author.and_then(|(name, role)| written_by(Some(name), Some(role))),
         updated_at: at,
         draft_of: draft_of.map(str::to_owned),
     })
@@ -176,6 +198,7 @@ pub async fn edit(
             Some(json!({ "body": body }).to_string()),
         );
     audit::append(&mut tx, db.backend, &entry).await?;
+    let author = stored::author(&mut tx, author_id).await?;
     tx.commit().await?;
     Ok(Narrative {
         id,
@@ -183,6 +206,7 @@ pub async fn edit(
         kind,
         body,
         author_id,
+        author: author.and_then(|(name, role)| written_by(Some(name), Some(role))),
         updated_at: at,
         draft_of,
     })
@@ -192,16 +216,19 @@ pub async fn edit(
 pub async fn list(db: &Db, episode_id: i64) -> Result<Vec<Narrative>, ServiceError> {
     let rows = stored::list(db, episode_id).await?;
     rows.into_iter()
-        .map(|(id, kind, body, author_id, updated_at, draft_of)| {
-            Ok(Narrative {
-                id,
-                episode_id,
-                kind: from_code("narratives.kind", &kind)?,
-                body,
-                author_id,
-                updated_at,
-                draft_of,
-            })
-        })
+        .map(
+            |(id, kind, body, author_id, updated_at, draft_of, name, role)| {
+                Ok(Narrative {
+                    id,
+                    episode_id,
+                    kind: from_code("narratives.kind", &kind)?,
+                    body,
+                    author_id,
+                    author: written_by(name, role),
+                    updated_at,
+                    draft_of,
+                })
+            },
+        )
         .collect()
 }

@@ -6,12 +6,38 @@ use sqlx::AnyConnection;
 use super::codes::code;
 use crate::store::db::Db;
 
-/// The saved narratives of an episode (index narratives_episode).
-pub const LIST_SQL: &str = "SELECT id, kind, body, author_id, updated_at, draft_of FROM narratives \
-         WHERE episode_id = $1 ORDER BY id";
+/// The saved narratives of an episode (index narratives_episode), each with its author's name
+/// and role (staff by primary key).
+pub const LIST_SQL: &str = "SELECT n.id, n.kind, n.body, n.author_id, n.updated_at, n.draft_of, \
+         s.name, s.role FROM narratives n LEFT JOIN staff s ON s.id = n.author_id \
+         WHERE n.episode_id = $1 ORDER BY n.id";
 
-/// A narrative as [`LIST_SQL`] gives it: id, kind, body, author, updated, draft.
-pub type NarrativeRow = (i64, String, String, Option<i64>, String, Option<String>);
+/// A narrative as [`LIST_SQL`] gives it: id, kind, body, author, updated, draft, the author's
+/// name and role.
+pub type NarrativeRow = (
+    i64,
+    String,
+    String,
+    Option<i64>,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+/// The name and role of staff member `id` (primary key).
+pub async fn author(
+    conn: &mut AnyConnection,
+    id: Option<i64>,
+) -> Result<Option<(String, String)>, sqlx::Error> {
+    let Some(id) = id else {
+        return Ok(None);
+    };
+    sqlx::query_as("SELECT name, role FROM staff WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await
+}
 
 /// A narrative as it stood before an edit: episode, kind, body, author, draft.
 pub type Before = (i64, String, String, Option<i64>, Option<String>);

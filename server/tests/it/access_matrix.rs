@@ -1069,6 +1069,18 @@ async fn a_contractor_works_its_referrals_and_sees_nothing_restricted() {
             )
             .await;
         assert_eq!(status, 201);
+        // Never into a department draft: the decision's narrative is not a contractor's (R5).
+        for draft in ["decision", "staffing", "contact", "appointment"] {
+            let (status, refused) = w
+                .send(
+                    "POST",
+                    &format!("/api/v1/episodes/{e}/narratives"),
+                    Some("co"),
+                    Some(&json!({ "kind": "Engagement", "body": "Not ours.", "draft_of": draft })),
+                )
+                .await;
+            assert_eq!(status, 403, "{draft}: {refused}");
+        }
         let (_, narratives) = w
             .send(
                 "GET",

@@ -9,7 +9,7 @@ use crate::support::browser::{
 };
 use crate::support::{backends, fresh_db, serve};
 use chrono::{DateTime, Utc};
-use reengage_server::cli::{config, demo};
+use reengage_server::cli::config;
 use reengage_server::services::Actor;
 use reengage_server::services::participants::{self, NewParticipant};
 use reengage_server::store::db::Backend;

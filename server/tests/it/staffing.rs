@@ -544,6 +544,14 @@ async fn a_good_cause_staffing_closes_without_a_disqualification() {
     )
     .await;
     assert_eq!(location, format!("{path}?saved=narrative#narratives"));
+    // The workspace says who wrote each narrative.
+    let html = follow(&base, &path, &specialist).await;
+    assert!(
+        html.contains(
+            "narrative — saved, written by Emery Demo-Specialist (engagement specialist)"
+        ),
+        "{html}"
+    );
 }
 
 #[tokio::test]
