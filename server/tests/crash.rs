@@ -285,7 +285,7 @@ async fn acknowledged_writes_survive_sigkill_and_none_is_half_written() {
         }
         let verify = Command::new(env!("CARGO_BIN_EXE_reengage"))
             .args(["audit", "verify"])
-            .env("DATABASE_URL", &test.url)
+            .envs(crate::support::audit_env(&test.url))
             .env("REENGAGE_LOG", "off")
             .output()
             .unwrap();

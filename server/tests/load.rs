@@ -225,7 +225,7 @@ async fn two_hundred_clients_for_a_minute_without_an_error_or_a_lost_write() {
                 let output = std::process::Command::new(env!("CARGO_BIN_EXE_reengage"))
                     .arg("backup")
                     .arg(&file)
-                    .env("DATABASE_URL", &url)
+                    .envs(crate::support::audit_env(&url))
                     .env("REENGAGE_LOG", "off")
                     .output()
                     .unwrap();

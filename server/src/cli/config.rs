@@ -9,6 +9,9 @@
 //! | `LEPTOS_SITE_ROOT` | `target/site` | the built site (wasm, JS, CSS) |
 //! | `REENGAGE_REQUEST_TIMEOUT_SECONDS` | `30` | a request's time limit, its upload included |
 //! | `REENGAGE_TRUSTED_PROXIES` | (none) | proxies whose `X-Forwarded-For`/`Forwarded` name the client |
+//! | `REENGAGE_AUDIT_KEY` | (the key file's) | the audit chain's HMAC key, kept outside the database |
+//! | `REENGAGE_AUDIT_KEY_FILE` | `audit.key` beside an SQLite database, else `data/audit.key` | created on first use |
+//! | `REENGAGE_AUDIT_ANCHOR` | `audit.anchor` beside the key file | the chain's signed head, written each minute |
 
 use std::net::SocketAddr;
 
@@ -89,9 +92,46 @@ pub struct Cli {
     )]
     pub trusted_proxies: crate::web::client::TrustedProxies,
 
+    /// The audit chain's key (at least 32 characters). Unset: the key file's.
+    #[arg(
+        long,
+        env = "REENGAGE_AUDIT_KEY",
+        global = true,
+        hide_env_values = true
+    )]
+    pub audit_key: Option<String>,
+
+    /// The audit key's file, created on first use [default: audit.key beside an SQLite
+    /// database, else data/audit.key].
+    #[arg(long, env = "REENGAGE_AUDIT_KEY_FILE", global = true)]
+    pub audit_key_file: Option<std::path::PathBuf>,
+
+    /// Where the server writes the audit chain's signed head [default: audit.anchor beside the
+    /// key file].
+    #[arg(long, env = "REENGAGE_AUDIT_ANCHOR", global = true)]
+    pub audit_anchor: Option<std::path::PathBuf>,
+
     /// Log filter, e.g. `info` or `reengage_server=debug,sqlx=warn`.
     #[arg(long, env = "REENGAGE_LOG", default_value = "info", global = true)]
     pub log: String,
+}
+
+impl Cli {
+    /// The audit key's file.
+    pub fn audit_key_file(&self) -> std::path::PathBuf {
+        self.audit_key_file.clone().unwrap_or_else(|| {
+            crate::services::audit::default_dir(&self.database_url).join("audit.key")
+        })
+    }
+
+    /// The audit anchor's file.
+    pub fn audit_anchor(&self) -> std::path::PathBuf {
+        self.audit_anchor.clone().unwrap_or_else(|| {
+            self.audit_key_file()
+                .parent()
+                .map_or_else(|| "audit.anchor".into(), |dir| dir.join("audit.anchor"))
+        })
+    }
 }
 
 #[derive(Debug, Clone, Subcommand)]

@@ -46,15 +46,31 @@ impl StartError {
     }
 }
 
+/// Opens the database, and takes up the audit key: every command that opens the database
+/// writes or checks the audit chain under it.
+async fn open(cli: &Cli) -> Result<db::Db, StartError> {
+    let db = db::open(&cli.database_url).await?;
+    let key = crate::services::audit::load_key(cli.audit_key.as_deref(), &cli.audit_key_file())
+        .map_err(StartError::Input);
+    match key.and_then(|key| audit::use_key(key).map_err(StartError::Input)) {
+        Ok(()) => Ok(db),
+        Err(error) => {
+            db.close().await;
+            Err(error)
+        }
+    }
+}
+
 /// Runs the command the person asked for.
 pub async fn run(cli: Cli) -> Result<(), StartError> {
-    match cli.command.unwrap_or(Command::Serve) {
+    let command = cli.command.clone().unwrap_or(Command::Serve);
+    match command {
         Command::Calendar(args) => {
             // One calendar per office: with `--branch`, its closure days from the database.
             let calendar = match &args.branch {
                 None => reengage_core::BusinessCalendar::oregon(),
                 Some(branch) => {
-                    let db = db::open(&cli.database_url).await?;
+                    let db = open(&cli).await?;
                     let calendar = calendar_cli::branch_calendar(&db, branch).await;
                     db.close().await;
                     calendar?
@@ -64,7 +80,7 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
             Ok(())
         }
         Command::Demo { episodes } => {
-            let db = db::open(&cli.database_url).await?;
+            let db = open(&cli).await?;
             let result = match episodes {
                 None => demo::load(&db, chrono::Utc::now()).await,
                 Some(n) => scale::load(&db, chrono::Utc::now(), n).await,
@@ -74,40 +90,56 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
             Ok(())
         }
         Command::Backup { file } => {
-            let db = db::open(&cli.database_url).await?;
+            let db = open(&cli).await?;
             let result = backup::backup(&db, &file).await;
             db.close().await;
             print!("{}", result?);
             Ok(())
         }
         Command::Admin(command) => {
-            let db = db::open(&cli.database_url).await?;
+            let db = open(&cli).await?;
             let result = admin_cli::run(&db, command).await;
             db.close().await;
             print!("{}", result?);
             Ok(())
         }
         Command::Audit(AuditCommand::Verify) => {
-            let db = db::open(&cli.database_url).await?;
-            let checked = audit::verify(&db).await;
+            let db = open(&cli).await?;
+            let anchor = cli.audit_anchor();
+            let checked = crate::services::audit::verify(&db, &anchor).await;
             db.close().await;
-            println!("audit log verified: {} entries, chain intact", checked?);
+            let (checked, head) = checked?;
+            match head {
+                Some(head) => println!(
+                    "audit log verified: {checked} entries, chain intact, append-only triggers in place, \
+                     signed head (entry {}) in {} matches",
+                    head.id,
+                    anchor.display()
+                ),
+                None => println!(
+                    "audit log verified: {checked} entries, chain intact, append-only triggers in place \
+                     (no signed head at {} yet)",
+                    anchor.display()
+                ),
+            }
             Ok(())
         }
         Command::Migrate => {
-            let db = db::open(&cli.database_url).await?;
+            let db = open(&cli).await?;
             tracing::info!(database = %db::redacted(&cli.database_url), "migrations applied");
             db.close().await;
             Ok(())
         }
         Command::Serve => {
-            let db = db::open(&cli.database_url).await?;
+            let db = open(&cli).await?;
             let closing = db.clone();
             let options = config::leptos_options(cli.addr)?;
             let addr = options.site_addr;
             // Once a window: the counted sign-in failures and refusals written, expired
             // sessions deleted.
             let counted = db.clone();
+            let anchor = cli.audit_anchor();
+            let last_anchor = anchor.clone();
             tokio::spawn(async move {
                 let window = std::time::Duration::from_secs(crate::store::tally::WINDOW_SECONDS);
                 let mut every = tokio::time::interval(window);
@@ -116,6 +148,11 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
                     every.tick().await;
                     if let Err(error) = counted.tally.flush(&counted).await {
                         tracing::error!(%error, "counted sign-in failures and refusals not written yet");
+                    }
+                    if let Err(error) =
+                        crate::services::audit::write_anchor(&counted, &anchor).await
+                    {
+                        tracing::error!(%error, "the audit head could not be signed");
                     }
                     let now = chrono::Utc::now().timestamp();
                     match crate::store::sessions::delete_expired(&counted, now).await {
@@ -153,6 +190,13 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
                 .with_graceful_shutdown(shutdown_signal())
                 .await
                 .map_err(|source| StartError::Listen { addr, source });
+            // The counts still in memory written, then the head signed as the server leaves it.
+            if let Err(error) = closing.tally.flush(&closing).await {
+                tracing::error!(%error, "counted sign-in failures and refusals not written");
+            }
+            if let Err(error) = crate::services::audit::write_anchor(&closing, &last_anchor).await {
+                tracing::error!(%error, "the audit head could not be signed");
+            }
             closing.close().await;
             tracing::info!("database closed");
             served

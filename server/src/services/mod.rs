@@ -5,6 +5,7 @@
 pub mod access;
 pub mod accounts;
 pub mod actions;
+pub mod audit;
 pub mod branches;
 pub mod efforts;
 pub mod episodes;

@@ -1,7 +1,18 @@
-//! The audit trail: append-only (the database refuses UPDATE and DELETE) and hash-chained
-//! (each entry's SHA-256 covers its contents and the previous entry's hash).
+//! The audit trail: append-only (the database refuses UPDATE and DELETE) and chained: each
+//! entry's MAC covers its contents and the previous entry's, HMAC-SHA-256 under a key kept
+//! outside the database ([`use_key`]; `REENGAGE_AUDIT_KEY` or a key file, see the README), so
+//! whoever can write to the database cannot write a chain that verifies. Entries written
+//! before a key was configured carry a plain SHA-256 (`hex`); keyed ones `k1:hex`; once a keyed
+//! entry is in the chain, an unkeyed one after it is a break.
+//!
+//! [`verify`] checks the chain, that the append-only triggers are still there, and — given the
+//! signed head the server writes to its anchor file — that no newest entry was removed and the
+//! chain was not rewritten.
+
+use std::sync::OnceLock;
 
 use chrono::{DateTime, SecondsFormat, Utc};
+use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 use sqlx::{AnyConnection, Row};
 use thiserror::Error;
@@ -23,6 +34,61 @@ pub const CONFLICT_SQL: &str = "SELECT action, actor, at FROM audit_log WHERE en
 
 /// The `prev_hash` of the first entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// The prefix of a keyed entry's hash.
+const KEYED: &str = "k1:";
+
+/// The key the chain is written and checked under, kept outside the database.
+#[derive(Clone)]
+pub struct AuditKey(Vec<u8>);
+
+impl std::fmt::Debug for AuditKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AuditKey(…)")
+    }
+}
+
+impl AuditKey {
+    /// A key from its text (at least 32 characters: the hex of 16 random bytes or more).
+    pub fn new(text: &str) -> Result<Self, String> {
+        let text = text.trim();
+        if text.chars().count() < 32 {
+            return Err("the audit key must be at least 32 characters (e.g. 64 hex digits)".into());
+        }
+        Ok(Self(text.as_bytes().to_vec()))
+    }
+
+    fn mac(&self, parts: &[&[u8]]) -> String {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.0)
+            .unwrap_or_else(|_| unreachable!("HMAC takes a key of any length"));
+        for part in parts {
+            mac.update(part);
+        }
+        format!("{:x}", mac.finalize().into_bytes())
+    }
+
+    /// The signature of the chain's head `(id, hash)`.
+    pub fn sign_head(&self, id: i64, hash: &str) -> String {
+        self.mac(&[b"head:", id.to_string().as_bytes(), b":", hash.as_bytes()])
+    }
+}
+
+static KEY: OnceLock<AuditKey> = OnceLock::new();
+
+/// Sets the key of this process's audit chain, once; a second, different key is refused.
+pub fn use_key(key: AuditKey) -> Result<(), String> {
+    let set = KEY.get_or_init(|| key.clone());
+    if set.0 == key.0 {
+        Ok(())
+    } else {
+        Err("a different audit key is already in use by this process".into())
+    }
+}
+
+/// The key in use, if one was set.
+pub fn key() -> Option<&'static AuditKey> {
+    KEY.get()
+}
 
 /// PostgreSQL advisory lock that serializes appends across server instances.
 const APPEND_LOCK: i64 = 7_869_001;
@@ -72,10 +138,9 @@ impl Entry {
         self
     }
 
-    /// SHA-256 (hex) of the entry's fields, each length-prefixed so no two different
-    /// entries serialize alike, followed by the previous entry's hash.
-    pub fn hash(&self, prev_hash: &str) -> String {
-        let mut hasher = Sha256::new();
+    /// The entry's fields, each length-prefixed so no two different entries serialize alike,
+    /// followed by the previous entry's hash.
+    fn serialized(&self, prev_hash: &str) -> String {
         let fields = [
             Some(self.at.as_str()),
             Some(&self.actor),
@@ -87,13 +152,30 @@ impl Entry {
             self.after.as_deref(),
             Some(prev_hash),
         ];
+        let mut out = String::new();
         for field in fields {
             match field {
-                Some(text) => hasher.update(format!("{}:{text}\n", text.len())),
-                None => hasher.update("-\n"),
+                Some(text) => out.push_str(&format!("{}:{text}\n", text.len())),
+                None => out.push_str("-\n"),
             }
         }
-        format!("{:x}", hasher.finalize())
+        out
+    }
+
+    /// SHA-256 (hex) of the serialized entry: the chain as written before a key.
+    pub fn hash(&self, prev_hash: &str) -> String {
+        format!(
+            "{:x}",
+            Sha256::digest(self.serialized(prev_hash).as_bytes())
+        )
+    }
+
+    /// HMAC-SHA-256 of the serialized entry under `key`, marked keyed (`k1:hex`).
+    pub fn keyed_hash(&self, prev_hash: &str, key: &AuditKey) -> String {
+        format!(
+            "{KEYED}{}",
+            key.mac(&[self.serialized(prev_hash).as_bytes()])
+        )
     }
 }
 
@@ -114,7 +196,10 @@ pub async fn append(
         .fetch_optional(&mut *conn)
         .await?;
     let prev_hash = prev_hash.unwrap_or_else(|| GENESIS.to_owned());
-    let hash = entry.hash(&prev_hash);
+    let hash = match key() {
+        Some(key) => entry.keyed_hash(&prev_hash, key),
+        None => entry.hash(&prev_hash),
+    };
     sqlx::query_scalar(
         "INSERT INTO audit_log (at, actor, role, action, entity, entity_id, before, after, prev_hash, hash) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
@@ -147,23 +232,98 @@ pub async fn latest_of_episode(
         .await
 }
 
-/// The first place the chain is broken.
+/// The first place the chain is broken, or what else is wrong with the log.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum Broken {
     #[error("audit entry {id} was altered: its hash does not match its contents")]
     Altered { id: i64 },
     #[error("audit entry {id} does not follow the entry before it (removed or inserted rows)")]
     Unlinked { id: i64 },
+    #[error(
+        "audit entry {id} is not keyed though an earlier entry is: written by someone without the audit key"
+    )]
+    Unkeyed { id: i64 },
+    #[error(
+        "the audit log is keyed: set the audit key (REENGAGE_AUDIT_KEY or its file) to verify it"
+    )]
+    NoKey,
+    #[error(
+        "the audit log ends at entry {last} but the signed head names entry {head}: the newest entries were removed"
+    )]
+    Truncated { head: i64, last: i64 },
+    #[error("audit entry {id} is not the one the signed head names: the chain was rewritten")]
+    Rewritten { id: i64 },
+    #[error("the signed head does not verify under the audit key: {0}")]
+    BadHead(String),
+    #[error(
+        "the audit log's append-only triggers are missing ({found} of {expected}): rows could be changed or removed"
+    )]
+    Unguarded { found: i64, expected: i64 },
     #[error("cannot read the audit log: {0}")]
     Unreadable(String),
 }
 
-/// Checks the whole chain in id order, in batches; returns how many entries it checked.
-pub async fn verify(db: &Db) -> Result<u64, Broken> {
+/// The chain's newest entry, `(id, hash)`, signed by the server (see `services::audit`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedHead {
+    pub id: i64,
+    pub hash: String,
+    pub signature: String,
+}
+
+/// The newest entry's `(id, hash)` (primary key), if any.
+pub async fn head(db: &Db) -> Result<Option<(i64, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT id, hash FROM audit_log WHERE id = (SELECT max(id) FROM audit_log)")
+        .fetch_optional(&db.pool)
+        .await
+}
+
+/// How many append-only triggers guard the audit log, and how many there should be.
+async fn triggers(db: &Db) -> Result<(i64, i64), sqlx::Error> {
+    match db.backend {
+        Backend::Sqlite => sqlx::query_scalar(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log' \
+             AND name IN ('audit_log_no_update', 'audit_log_no_delete')",
+        )
+        .fetch_one(&db.pool)
+        .await
+        .map(|found| (found, 2)),
+        Backend::Postgres => sqlx::query_scalar(
+            "SELECT count(*) FROM pg_trigger WHERE tgrelid = 'audit_log'::regclass \
+             AND tgname IN ('audit_log_no_update_or_delete', 'audit_log_no_truncate') AND tgenabled <> 'D'",
+        )
+        .fetch_one(&db.pool)
+        .await
+        .map(|found| (found, 2)),
+    }
+}
+
+/// Checks the whole chain in id order, in batches, under the key in use ([`key`]); that the
+/// append-only triggers are in place; and, given the last signed head, that the log still
+/// holds that entry as it was and nothing newer was cut off. Returns how many entries it
+/// checked.
+pub async fn verify_against(db: &Db, head: Option<&SignedHead>) -> Result<u64, Broken> {
+    let (found, expected) = triggers(db)
+        .await
+        .map_err(|error| Broken::Unreadable(error.to_string()))?;
+    if found < expected {
+        return Err(Broken::Unguarded { found, expected });
+    }
+    if let Some(head) = head {
+        let key = key().ok_or(Broken::NoKey)?;
+        if key.sign_head(head.id, &head.hash) != head.signature {
+            return Err(Broken::BadHead(format!(
+                "entry {} is not signed by this key",
+                head.id
+            )));
+        }
+    }
     const BATCH: i64 = 1_000;
     let mut last_id = 0_i64;
     let mut prev_hash = GENESIS.to_owned();
     let mut checked = 0_u64;
+    let mut keyed = false;
+    let mut seen_head = false;
     loop {
         let rows = sqlx::query(VERIFY_BATCH_SQL)
             .bind(last_id)
@@ -172,6 +332,20 @@ pub async fn verify(db: &Db) -> Result<u64, Broken> {
             .await
             .map_err(|error| Broken::Unreadable(error.to_string()))?;
         if rows.is_empty() {
+            if let Some(head) = head
+                && !seen_head
+            {
+                // The entry the head names is gone: cut off with everything after it, or
+                // replaced by a chain with other ids.
+                return Err(if last_id < head.id {
+                    Broken::Truncated {
+                        head: head.id,
+                        last: last_id,
+                    }
+                } else {
+                    Broken::Rewritten { id: head.id }
+                });
+            }
             return Ok(checked);
         }
         for row in rows {
@@ -201,12 +375,33 @@ pub async fn verify(db: &Db) -> Result<u64, Broken> {
             if stored_prev != prev_hash {
                 return Err(Broken::Unlinked { id });
             }
-            if entry.hash(&stored_prev) != stored_hash {
+            let expected = if stored_hash.starts_with(KEYED) {
+                keyed = true;
+                entry.keyed_hash(&stored_prev, key().ok_or(Broken::NoKey)?)
+            } else if keyed {
+                return Err(Broken::Unkeyed { id });
+            } else {
+                entry.hash(&stored_prev)
+            };
+            if expected != stored_hash {
                 return Err(Broken::Altered { id });
+            }
+            if let Some(head) = head
+                && head.id == id
+            {
+                if head.hash != stored_hash {
+                    return Err(Broken::Rewritten { id });
+                }
+                seen_head = true;
             }
             prev_hash = stored_hash;
             last_id = id;
             checked += 1;
         }
     }
+}
+
+/// [`verify_against`] with no signed head: the chain and the triggers.
+pub async fn verify(db: &Db) -> Result<u64, Broken> {
+    verify_against(db, None).await
 }

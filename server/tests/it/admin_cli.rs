@@ -10,7 +10,7 @@ fn admin(url: &str, args: &[&str], stdin: &str) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_reengage"))
         .arg("admin")
         .args(args)
-        .env("DATABASE_URL", url)
+        .envs(crate::support::audit_env(url))
         .env("REENGAGE_LOG", "off")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

@@ -168,7 +168,7 @@ async fn migrate_command_prepares_a_new_database() {
         let (url, postgres_name) = crate::support::fresh_url(backend, &dir).await;
         let output = Command::new(env!("CARGO_BIN_EXE_reengage"))
             .arg("migrate")
-            .env("DATABASE_URL", &url)
+            .envs(crate::support::audit_env(&url))
             .env("REENGAGE_LOG", "warn")
             .output()
             .unwrap();
@@ -201,7 +201,7 @@ fn unusable_database_stops_with_one_clear_line() {
     ] {
         let output = Command::new(env!("CARGO_BIN_EXE_reengage"))
             .arg("serve")
-            .env("DATABASE_URL", &url)
+            .envs(crate::support::audit_env(&url))
             .env("REENGAGE_LOG", "off")
             .output()
             .unwrap();

@@ -30,7 +30,7 @@ async fn append_committed(db: &Db, entry: &Entry) -> i64 {
 fn verify_command(url: &str) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_reengage"))
         .args(["audit", "verify"])
-        .env("DATABASE_URL", url)
+        .envs(crate::support::audit_env(url))
         .env("REENGAGE_LOG", "off")
         .output()
         .unwrap()
@@ -57,9 +57,12 @@ async fn entries_chain_and_verify() {
         assert_eq!(first, GENESIS);
         let output = verify_command(&test.url);
         assert!(output.status.success(), "{backend:?}: {output:?}");
-        assert_eq!(
-            String::from_utf8(output.stdout).unwrap(),
-            "audit log verified: 3 entries, chain intact\n"
+        let said = String::from_utf8(output.stdout).unwrap();
+        assert!(
+            said.starts_with(
+                "audit log verified: 3 entries, chain intact, append-only triggers in place"
+            ),
+            "{said}"
         );
     }
 }
@@ -138,22 +141,32 @@ async fn concurrent_appends_keep_one_chain() {
     }
 }
 
-/// Someone with database access turns the guard off and edits a row by hand.
+/// Someone with database access turns the guard off, edits by hand, and puts the guard back.
 async fn tamper(db: &Db, sql: &str) {
-    let (off, on) = match db.backend {
+    let (off, on): (&[&str], &[&str]) = match db.backend {
         Backend::Sqlite => (
-            "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;",
-            None,
+            &[
+                "DROP TRIGGER audit_log_no_update",
+                "DROP TRIGGER audit_log_no_delete",
+            ],
+            &[
+                "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log \
+                 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
+                "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log \
+                 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
+            ],
         ),
         Backend::Postgres => (
-            "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update_or_delete",
-            Some("ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_update_or_delete"),
+            &["ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update_or_delete"],
+            &["ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_update_or_delete"],
         ),
     };
-    sqlx::raw_sql(off).execute(&db.pool).await.unwrap();
+    for statement in off {
+        sqlx::query(statement).execute(&db.pool).await.unwrap();
+    }
     sqlx::query(sql).execute(&db.pool).await.unwrap();
-    if let Some(on) = on {
-        sqlx::raw_sql(on).execute(&db.pool).await.unwrap();
+    for statement in on {
+        sqlx::query(statement).execute(&db.pool).await.unwrap();
     }
 }
 
@@ -191,6 +204,155 @@ async fn verify_reports_the_first_altered_or_missing_entry() {
             audit::verify(&removed.db).await,
             Err(Broken::Unlinked { id: 3 }),
             "{backend:?}"
+        );
+    }
+}
+
+/// Under the key, with the server's signed head: cutting off the newest entries, rewriting the
+/// chain (even with every hash recomputed), appending an entry without the key, and dropping
+/// or disabling a trigger are each reported — by `verify` and by `reengage audit verify`.
+#[tokio::test]
+async fn a_keyed_chain_reports_a_cut_tail_a_rewritten_chain_and_a_missing_trigger() {
+    use reengage_server::services::audit as anchors;
+    audit::use_key(audit::AuditKey::new(crate::support::TEST_AUDIT_KEY).unwrap()).unwrap();
+    for backend in backends().await {
+        let keyed = |test: &crate::support::TestDb| {
+            let anchor = crate::support::audit_env(&test.url)
+                .into_iter()
+                .find(|(name, _)| name == "REENGAGE_AUDIT_ANCHOR")
+                .map(|(_, path)| std::path::PathBuf::from(path))
+                .unwrap();
+            let _ = std::fs::remove_file(&anchor);
+            anchor
+        };
+        let seeded = |n: u32| async move {
+            let test = fresh_db(backend).await;
+            for i in 1..=n {
+                append_committed(&test.db, &entry(i)).await;
+            }
+            test
+        };
+
+        // Intact: the chain is keyed and the head signed; both verify.
+        let test = seeded(4).await;
+        let anchor = keyed(&test);
+        let hash: String = sqlx::query_scalar("SELECT hash FROM audit_log WHERE id = 4")
+            .fetch_one(&test.db.pool)
+            .await
+            .unwrap();
+        assert!(hash.starts_with("k1:"), "{backend:?}: {hash}");
+        let head = anchors::write_anchor(&test.db, &anchor)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(head.id, 4);
+        assert_eq!(
+            anchors::verify(&test.db, &anchor).await.map(|(n, _)| n),
+            Ok(4)
+        );
+        let output = verify_command(&test.url);
+        let said = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            said.contains("signed head (entry 4)"),
+            "{backend:?}: {output:?}"
+        );
+
+        // The newest entry cut off.
+        tamper(&test.db, "DELETE FROM audit_log WHERE id = 4").await;
+        assert_eq!(
+            anchors::verify(&test.db, &anchor).await.map(|(n, _)| n),
+            Err(Broken::Truncated { head: 4, last: 3 }),
+            "{backend:?}"
+        );
+        let output = verify_command(&test.url);
+        assert_eq!(output.status.code(), Some(1), "{backend:?}: {output:?}");
+        assert!(
+            String::from_utf8_lossy(&output.stderr).contains("the newest entries were removed"),
+            "{output:?}"
+        );
+
+        // The whole chain rewritten without the key: entry 2 changed, every hash recomputed.
+        let test = seeded(3).await;
+        let anchor = keyed(&test);
+        anchors::write_anchor(&test.db, &anchor).await.unwrap();
+        let mut prev = GENESIS.to_owned();
+        for n in 1..=3_u32 {
+            let mut forged = entry(n);
+            if n == 2 {
+                forged.after = Some(r#"{"attempt":99}"#.into());
+            }
+            let hash = forged.hash(&prev);
+            let after = forged.after.clone().unwrap();
+            tamper(
+                &test.db,
+                &format!(
+                    "UPDATE audit_log SET after = '{after}', prev_hash = '{prev}', hash = '{hash}' WHERE id = {n}"
+                ),
+            )
+            .await;
+            prev = hash;
+        }
+        assert_eq!(
+            anchors::verify(&test.db, &anchor).await.map(|(n, _)| n),
+            Err(Broken::Rewritten { id: 3 }),
+            "{backend:?}"
+        );
+        // Without the anchor the forged chain would pass as a chain of plain hashes: the
+        // signed head is what catches it.
+        assert_eq!(audit::verify(&test.db).await, Ok(3), "{backend:?}");
+
+        // An entry appended by someone without the key, after keyed ones.
+        let test = seeded(2).await;
+        let last: String = sqlx::query_scalar("SELECT hash FROM audit_log WHERE id = 2")
+            .fetch_one(&test.db.pool)
+            .await
+            .unwrap();
+        let forged = entry(3);
+        let hash = forged.hash(&last);
+        sqlx::query(
+            "INSERT INTO audit_log (at, actor, role, action, entity, entity_id, before, after, prev_hash, hash) \
+             VALUES ($1, $2, $3, $4, $5, $6, NULL, $7, $8, $9)",
+        )
+        .bind(&forged.at)
+        .bind(&forged.actor)
+        .bind(&forged.role)
+        .bind(&forged.action)
+        .bind(&forged.entity)
+        .bind(&forged.entity_id)
+        .bind(forged.after.as_deref())
+        .bind(&last)
+        .bind(&hash)
+        .execute(&test.db.pool)
+        .await
+        .unwrap();
+        assert_eq!(
+            audit::verify(&test.db).await,
+            Err(Broken::Unkeyed { id: 3 }),
+            "{backend:?}"
+        );
+
+        // A trigger dropped (SQLite) or disabled (PostgreSQL): the log is no longer guarded.
+        let test = seeded(1).await;
+        let off = match backend {
+            Backend::Sqlite => "DROP TRIGGER audit_log_no_delete",
+            Backend::Postgres => {
+                "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update_or_delete"
+            }
+        };
+        sqlx::raw_sql(off).execute(&test.db.pool).await.unwrap();
+        assert_eq!(
+            audit::verify(&test.db).await,
+            Err(Broken::Unguarded {
+                found: 1,
+                expected: 2
+            }),
+            "{backend:?}"
+        );
+        let output = verify_command(&test.url);
+        assert_eq!(output.status.code(), Some(1), "{backend:?}: {output:?}");
+        assert!(
+            String::from_utf8_lossy(&output.stderr).contains("append-only triggers are missing"),
+            "{output:?}"
         );
     }
 }

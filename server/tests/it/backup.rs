@@ -10,7 +10,7 @@ fn backup(url: &str, file: &std::path::Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_reengage"))
         .arg("backup")
         .arg(file)
-        .env("DATABASE_URL", url)
+        .envs(crate::support::audit_env(url))
         .env("REENGAGE_LOG", "off")
         .output()
         .unwrap()

@@ -7,7 +7,9 @@ fn reengage(args: &[&str]) -> Output {
         .args(args)
         .env("REENGAGE_LOG", "off")
         // The calendar never touches the database: an unusable URL proves it.
-        .env("DATABASE_URL", "sqlite:/nonexistent/folder/never.db")
+        .envs(crate::support::audit_env(
+            "sqlite:/nonexistent/folder/never.db",
+        ))
         .output()
         .expect("run reengage")
 }
@@ -134,7 +136,7 @@ async fn a_branch_calendar_has_its_own_closures() {
         Command::new(env!("CARGO_BIN_EXE_reengage"))
             .args(args)
             .env("REENGAGE_LOG", "off")
-            .env("DATABASE_URL", &test.url)
+            .envs(crate::support::audit_env(&test.url))
             .output()
             .expect("run reengage")
     };

@@ -179,3 +179,26 @@ pub async fn load_demo(db: &reengage_server::store::db::Db, now: chrono::DateTim
     .await
     .unwrap();
 }
+
+/// The audit key every `reengage` process a test starts uses (and a test that checks keyed
+/// entries in process takes up): entries written in the test process and by its servers
+/// verify alike.
+pub const TEST_AUDIT_KEY: &str = "test audit key: 0123456789abcdef0123456789abcdef";
+
+/// The environment of a `reengage` process on the database `url`: the URL, the tests' audit
+/// key, and an anchor file of that database's own (never `data/` under the working folder).
+pub fn audit_env(url: &str) -> Vec<(String, String)> {
+    use sha2::Digest;
+    let name = format!("{:x}", sha2::Sha256::digest(url.as_bytes()));
+    let anchor = std::env::temp_dir()
+        .join("reengage-test-anchors")
+        .join(&name[..16]);
+    vec![
+        ("DATABASE_URL".into(), url.to_owned()),
+        ("REENGAGE_AUDIT_KEY".into(), TEST_AUDIT_KEY.into()),
+        (
+            "REENGAGE_AUDIT_ANCHOR".into(),
+            anchor.to_string_lossy().into_owned(),
+        ),
+    ]
+}

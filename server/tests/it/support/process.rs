@@ -37,7 +37,7 @@ impl Server {
         let child = Command::new(env!("CARGO_BIN_EXE_reengage"))
             .arg("serve")
             .envs(settings.iter().copied())
-            .env("DATABASE_URL", url)
+            .envs(crate::support::audit_env(url))
             .env("REENGAGE_ADDR", format!("127.0.0.1:{port}"))
             .env("REENGAGE_LOG", "error")
             // What cargo-leptos would set; without it Leptos warns at start.
