@@ -27,7 +27,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         participants::add_exemption, participants::add_release,
         tasks::of_episode, tasks::add, tasks::done,
         staff::list, staff::create, staff::disable, staff::enable, staff::password,
-        staff::closures, staff::add_closure,
+        staff::tokens, staff::revoke_token, staff::closures, staff::add_closure,
     ),
     modifiers(&BearerAuth)
 )]
@@ -101,6 +101,8 @@ pub fn router() -> Router<AppState> {
         .route("/staff/{id}/disable", post(staff::disable))
         .route("/staff/{id}/enable", post(staff::enable))
         .route("/staff/{id}/password", post(staff::password))
+        .route("/staff/{id}/tokens", get(staff::tokens))
+        .route("/tokens/{id}/revoke", post(staff::revoke_token))
         .route(
             "/branches/{id}/closures",
             get(staff::closures).post(staff::add_closure),
@@ -226,6 +228,7 @@ pub struct SignedIn(pub Staff);
 impl<S> FromRequestParts<S> for SignedIn
 where
     Db: FromRef<S>,
+    crate::web::state::Clock: FromRef<S>,
     S: Send + Sync,
 {
     /// A bearer token (scripts) or the session cookie (pages).
@@ -254,7 +257,8 @@ where
                 .ok_or_else(unauthorized);
         };
         let db = Db::from_ref(state);
-        match accounts::staff_for_token(&db, token).await {
+        let now = crate::web::state::Clock::from_ref(state).now();
+        match accounts::staff_for_token(&db, token, now).await {
             Ok(Some(staff)) => Ok(SignedIn(staff)),
             Ok(None) => Err(unauthorized()),
             Err(error) => {

@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 
 use super::{ApiPath, SignedIn, json_body as json};
 use crate::services::access::{self, Action, Record};
-use crate::services::accounts::{self, AuthError, NewStaff, Staff, StaffAccount};
+use crate::services::accounts::{self, AuthError, NewStaff, Staff, StaffAccount, TokenInfo};
 use crate::services::branches::{self, ClosureDay};
 use crate::store::db::Db;
 use crate::web::errors::ApiError;
@@ -169,4 +169,37 @@ pub async fn add_closure(
         StatusCode::CREATED,
         Json(branches::closures(&db, id).await?),
     ))
+}
+
+#[utoipa::path(get, path = "/staff/{id}/tokens", tag = "admin", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, body = Vec<TokenInfo>), (status = 400, body = super::ErrorBody), (status = 401, body = super::ErrorBody),
+        (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
+/// A staff member's API tokens, newest first: created, expires, last used, revoked (admin).
+pub async fn tokens(
+    State(db): State<Db>,
+    State(clock): State<Clock>,
+    SignedIn(staff): SignedIn,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<Vec<TokenInfo>>, ApiError> {
+    admin_only(&db, &staff, clock.now()).await?;
+    let email = accounts::email_of(&db, id).await?;
+    Ok(Json(accounts::list_tokens(&db, Some(&email)).await?))
+}
+
+#[utoipa::path(post, path = "/tokens/{id}/revoke", tag = "admin", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 204), (status = 400, body = super::ErrorBody), (status = 401, body = super::ErrorBody),
+        (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
+/// Revokes one API token at once (admin); 404 when there is no live token with that id.
+pub async fn revoke_token(
+    State(db): State<Db>,
+    State(clock): State<Clock>,
+    SignedIn(staff): SignedIn,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<StatusCode, ApiError> {
+    admin_only(&db, &staff, clock.now()).await?;
+    if accounts::revoke_token(&db, &staff.actor(), id, clock.now()).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::not_found("There is no live token with that id."))
+    }
 }

@@ -49,7 +49,16 @@ pub enum UserCommand {
 #[derive(Debug, Clone, Subcommand)]
 pub enum TokenCommand {
     /// Create a personal API token for EMAIL and print it (it is shown only once).
-    Create { email: String },
+    Create {
+        email: String,
+        /// How many days it works (1 to 366).
+        #[arg(long, default_value_t = accounts::TOKEN_DAYS)]
+        days: u32,
+    },
+    /// List the tokens (of EMAIL, or everyone's): created, expires, last used, revoked.
+    List { email: Option<String> },
+    /// Revoke the token ID at once.
+    Revoke { id: i64 },
 }
 
 /// Changes made from the command line are audited as this actor.
@@ -141,11 +150,40 @@ pub async fn run(db: &Db, command: AdminCommand) -> Result<String, StartError> {
                 .map_err(input)?;
             Ok(format!("enabled {email}\n"))
         }
-        AdminCommand::Token(TokenCommand::Create { email }) => {
-            let token = accounts::create_token(db, &command_line(), &email, now)
+        AdminCommand::Token(TokenCommand::Create { email, days }) => {
+            let token = accounts::create_token_for(db, &command_line(), &email, days, now)
                 .await
                 .map_err(input)?;
             Ok(format!("{token}\n"))
+        }
+        AdminCommand::Token(TokenCommand::List { email }) => {
+            let tokens = accounts::list_tokens(db, email.as_deref())
+                .await
+                .map_err(input)?;
+            let mut out = String::from("id\temail\tcreated\texpires\tlast used\trevoked\n");
+            for t in tokens {
+                let or_dash = |v: Option<String>| v.unwrap_or_else(|| "-".into());
+                out.push_str(&format!(
+                    "{}\t{}\t{}\t{}\t{}\t{}\n",
+                    t.id,
+                    t.email,
+                    t.created_at,
+                    or_dash(t.expires_at),
+                    or_dash(t.last_used_at),
+                    or_dash(t.revoked_at)
+                ));
+            }
+            Ok(out)
+        }
+        AdminCommand::Token(TokenCommand::Revoke { id }) => {
+            if accounts::revoke_token(db, &command_line(), id, now)
+                .await
+                .map_err(input)?
+            {
+                Ok(format!("revoked token {id}\n"))
+            } else {
+                Err(StartError::Input(format!("there is no live token {id}")))
+            }
         }
     }
 }

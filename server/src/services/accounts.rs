@@ -223,7 +223,15 @@ pub async fn set_password(
     let mut tx = db::begin_write(db).await?;
     let id = store::staff::set_password_hash(&mut tx, &email, &hash).await?;
     let id = id.ok_or_else(|| AuthError::UnknownStaff(email.clone()))?;
-    let entry = by.entry(now, "staff.password_changed", "staff", id);
+    // A new password revokes the account's API tokens too: whoever had the old one may
+    // have made one.
+    let revoked = tokens::revoke_all_of(&mut tx, id, &instant(now)).await?;
+    let entry = by
+        .entry(now, "staff.password_changed", "staff", id)
+        .with_values(
+            None,
+            Some(serde_json::json!({ "tokens_revoked": revoked }).to_string()),
+        );
     audit::append(&mut tx, db.backend, &entry).await?;
     tx.commit().await?;
     Ok(())
@@ -247,20 +255,53 @@ pub async fn set_active(
     } else {
         "staff.disabled"
     };
-    let entry = by.entry(now, action, "staff", id);
+    // Disabled: its tokens are revoked for good, so enabling the account again does not bring
+    // them back.
+    let revoked = if active {
+        0
+    } else {
+        tokens::revoke_all_of(&mut tx, id, &instant(now)).await?
+    };
+    let entry = by.entry(now, action, "staff", id).with_values(
+        None,
+        Some(serde_json::json!({ "tokens_revoked": revoked }).to_string()),
+    );
     audit::append(&mut tx, db.backend, &entry).await?;
     tx.commit().await?;
     Ok(())
 }
 
-/// Creates a personal API token for the staff member with `email`; returns the token, which
-/// is not stored and cannot be shown again.
+/// How long a token lasts unless another term is asked for.
+pub const TOKEN_DAYS: u32 = 90;
+/// The longest term a token may be given.
+pub const MAX_TOKEN_DAYS: u32 = 366;
+/// How stale a token's "last used" may get before a use records it again.
+const TOUCH_EVERY_MINUTES: i64 = 60;
+
+/// Creates a personal API token for the staff member with `email`, for [`TOKEN_DAYS`];
+/// returns the token, which is not stored and cannot be shown again.
 pub async fn create_token(
     db: &Db,
     by: &Actor,
     email: &str,
     now: DateTime<Utc>,
 ) -> Result<String, AuthError> {
+    create_token_for(db, by, email, TOKEN_DAYS, now).await
+}
+
+/// [`create_token`] for `days` (1 to [`MAX_TOKEN_DAYS`]).
+pub async fn create_token_for(
+    db: &Db,
+    by: &Actor,
+    email: &str,
+    days: u32,
+    now: DateTime<Utc>,
+) -> Result<String, AuthError> {
+    if !(1..=MAX_TOKEN_DAYS).contains(&days) {
+        return Err(AuthError::Invalid(format!(
+            "A token lasts from 1 to {MAX_TOKEN_DAYS} days."
+        )));
+    }
     let email = email.trim().to_lowercase();
     let mut tx = db::begin_write(db).await?;
     let staff = store::staff::active_id_by_email(&mut tx, &email).await?;
@@ -268,19 +309,24 @@ pub async fn create_token(
     let mut bytes = [0_u8; 32];
     getrandom::fill(&mut bytes).map_err(|_| AuthError::Hash)?;
     let token = format!("re_{}", URL_SAFE_NO_PAD.encode(bytes));
+    let expires = now + chrono::Duration::days(i64::from(days));
     let token_id = tokens::insert(
         &mut tx,
         staff_id,
         &token_hash(&token),
         "personal",
         &instant(now),
+        &instant(expires),
     )
     .await?;
     let entry = by
         .entry(now, "token.created", "api_token", token_id)
         .with_values(
             None,
-            Some(serde_json::json!({ "staff_id": staff_id }).to_string()),
+            Some(
+                serde_json::json!({ "staff_id": staff_id, "expires_at": instant(expires) })
+                    .to_string(),
+            ),
         );
     audit::append(&mut tx, db.backend, &entry).await?;
     tx.commit().await?;
@@ -325,12 +371,104 @@ impl Staff {
     }
 }
 
-/// The active staff member a bearer token belongs to, if any.
-pub async fn staff_for_token(db: &Db, token: &str) -> Result<Option<Staff>, sqlx::Error> {
-    let row = tokens::staff_of(db, &token_hash(token.trim())).await?;
-    Ok(row.and_then(|(id, email, initials, role, branch_id)| {
-        Staff::from_stored(id, email, initials, &role, branch_id)
-    }))
+/// The active staff member a live bearer token belongs to at `now`: not revoked, not
+/// expired (a token stored without an expiry lasts [`TOKEN_DAYS`] from its creation). A use
+/// is recorded as the token's "last used" when that is more than an hour old, after the
+/// answer, so reads do not wait for the database's writer.
+pub async fn staff_for_token(
+    db: &Db,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Staff>, sqlx::Error> {
+    let Some(row) = tokens::staff_of(db, &token_hash(token.trim())).await? else {
+        return Ok(None);
+    };
+    let (id, email, initials, role, branch_id, token_id, created_at, expires_at, last_used) = row;
+    let parse = |text: &str| {
+        DateTime::parse_from_rfc3339(text)
+            .ok()
+            .map(|at| at.with_timezone(&Utc))
+    };
+    let expires = match expires_at.as_deref() {
+        Some(at) => parse(at),
+        None => parse(&created_at).map(|at| at + chrono::Duration::days(i64::from(TOKEN_DAYS))),
+    };
+    if expires.is_none_or(|expires| now >= expires) {
+        return Ok(None);
+    }
+    let stale = last_used
+        .as_deref()
+        .and_then(parse)
+        .is_none_or(|at| now - at > chrono::Duration::minutes(TOUCH_EVERY_MINUTES));
+    if stale {
+        let db = db.clone();
+        let at = instant(now);
+        tokio::spawn(async move {
+            if let Err(error) = tokens::touch(&db, token_id, &at).await {
+                tracing::warn!(%error, "a token's last use could not be recorded");
+            }
+        });
+    }
+    Ok(Staff::from_stored(id, email, initials, &role, branch_id))
+}
+
+/// A token as an admin sees it (never the token itself).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct TokenInfo {
+    pub id: i64,
+    pub email: String,
+    pub created_at: String,
+    /// When it stops working (a token stored without one: 90 days after creation).
+    pub expires_at: Option<String>,
+    pub last_used_at: Option<String>,
+    pub revoked_at: Option<String>,
+}
+
+/// The tokens of the staff member with `email`, or every token, newest first.
+pub async fn list_tokens(db: &Db, email: Option<&str>) -> Result<Vec<TokenInfo>, AuthError> {
+    let staff_id = match email {
+        Some(email) => {
+            let email = email.trim().to_lowercase();
+            let mut conn = db.pool.acquire().await?;
+            let id = store::staff::id_by_email(&mut conn, &email).await?;
+            Some(id.ok_or(AuthError::UnknownStaff(email))?)
+        }
+        None => None,
+    };
+    let rows = tokens::list(db, staff_id).await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, email, created_at, expires_at, last_used_at, revoked_at)| TokenInfo {
+                id,
+                email,
+                created_at,
+                expires_at,
+                last_used_at,
+                revoked_at,
+            },
+        )
+        .collect())
+}
+
+/// Revokes token `id`; whether it was live. Audited.
+pub async fn revoke_token(
+    db: &Db,
+    by: &Actor,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<bool, AuthError> {
+    let mut tx = db::begin_write(db).await?;
+    let Some(staff_id) = tokens::revoke(&mut tx, id, &instant(now)).await? else {
+        return Ok(false);
+    };
+    let entry = by.entry(now, "token.revoked", "api_token", id).with_values(
+        None,
+        Some(serde_json::json!({ "staff_id": staff_id }).to_string()),
+    );
+    audit::append(&mut tx, db.backend, &entry).await?;
+    tx.commit().await?;
+    Ok(true)
 }
 
 /// A staff account as the admin pages list it (never the password hash).

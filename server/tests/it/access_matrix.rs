@@ -70,6 +70,7 @@ struct World {
     narrative: i64,
     task: i64,
     spare_staff: i64,
+    spare_token: i64,
     coach: i64,
     db: Db,
     _test: TestDb,
@@ -236,6 +237,14 @@ async fn world(backend: Backend) -> World {
             ));
         }
     }
+    // A second token of the coach's: the one an admin revokes.
+    accounts::create_token(&db, &admin, "fc@example.test", now)
+        .await
+        .unwrap();
+    let spare_token: i64 = sqlx::query_scalar("SELECT max(id) FROM api_tokens")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
     let id_of = |who: &str| ids.iter().find(|(name, _)| *name == who).unwrap().1;
     let participant: i64 = sqlx::query_scalar(
         "INSERT INTO participants (branch_id, case_number, first_name, last_name, display_name, address, \
@@ -408,6 +417,7 @@ async fn world(backend: Backend) -> World {
         narrative,
         task: task_list[0].id,
         spare_staff: id_of("spare"),
+        spare_token,
         coach: id_of("fc"),
         db,
         _test: test,
@@ -638,6 +648,22 @@ fn rows(w: &World) -> Vec<Row> {
             format!("/api/v1/staff/{s}/password"),
             "/staff/{id}/password",
             invalid(),
+            "ad",
+            "",
+        ),
+        row(
+            "GET",
+            format!("/api/v1/staff/{s}/tokens"),
+            "/staff/{id}/tokens",
+            None,
+            "ad",
+            "",
+        ),
+        row(
+            "POST",
+            format!("/api/v1/tokens/{}/revoke", w.spare_token),
+            "/tokens/{id}/revoke",
+            None,
             "ad",
             "",
         ),

@@ -88,11 +88,20 @@ async fn staff_and_tokens_from_the_command_line() {
         assert!(token.status.success(), "{token:?}");
         let token = String::from_utf8(token.stdout).unwrap().trim().to_owned();
         assert!(token.starts_with("re_") && token.len() > 40);
-        let staff = accounts::staff_for_token(&test.db, &token)
+        let now = chrono::Utc::now();
+        let staff = accounts::staff_for_token(&test.db, &token, now)
             .await
             .unwrap()
             .expect("token works");
         assert_eq!(staff.email, "lead@example.test");
+        // It expires after 90 days.
+        let later = now + chrono::Duration::days(i64::from(accounts::TOKEN_DAYS) + 1);
+        assert!(
+            accounts::staff_for_token(&test.db, &token, later)
+                .await
+                .unwrap()
+                .is_none()
+        );
         let hashes: Vec<String> = sqlx::query_scalar("SELECT token_hash FROM api_tokens")
             .fetch_all(&test.db.pool)
             .await
@@ -119,11 +128,88 @@ async fn staff_and_tokens_from_the_command_line() {
         );
         assert_eq!(bad_role.status.code(), Some(2));
 
+        // A shorter term, the list, and a revocation one by one.
+        let short = admin(
+            &test.url,
+            &["token", "create", "lead@example.test", "--days", "1"],
+            "",
+        );
+        assert!(short.status.success(), "{short:?}");
+        let short = String::from_utf8(short.stdout).unwrap().trim().to_owned();
+        let tomorrow_and_a_bit = now + chrono::Duration::hours(25);
+        assert!(
+            accounts::staff_for_token(&test.db, &short, tomorrow_and_a_bit)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        let listed = admin(&test.url, &["token", "list", "lead@example.test"], "");
+        let listed = String::from_utf8(listed.stdout).unwrap();
+        assert_eq!(listed.lines().count(), 3, "{listed}");
+        let first_id: String = listed
+            .lines()
+            .last()
+            .unwrap()
+            .split('\t')
+            .next()
+            .unwrap()
+            .into();
+        let revoked = admin(&test.url, &["token", "revoke", &first_id], "");
+        assert!(revoked.status.success(), "{revoked:?}");
+        assert!(
+            accounts::staff_for_token(&test.db, &token, now)
+                .await
+                .unwrap()
+                .is_none(),
+            "revoked"
+        );
+        let again = admin(&test.url, &["token", "revoke", &first_id], "");
+        assert_eq!(again.status.code(), Some(2));
+        let listed = admin(&test.url, &["token", "list"], "");
+        let listed = String::from_utf8(listed.stdout).unwrap();
+        assert!(
+            listed.contains(&format!("{first_id}\tlead@example.test\t")),
+            "{listed}"
+        );
+
+        // A new password revokes the tokens left.
+        let kept = admin(&test.url, &["token", "create", "lead@example.test"], "");
+        let kept = String::from_utf8(kept.stdout).unwrap().trim().to_owned();
+        assert!(
+            accounts::staff_for_token(&test.db, &kept, now)
+                .await
+                .unwrap()
+                .is_some()
+        );
+        let changed = admin(
+            &test.url,
+            &["user", "password", "lead@example.test"],
+            "a new lantern for the winter\n",
+        );
+        assert!(changed.status.success(), "{changed:?}");
+        assert!(
+            accounts::staff_for_token(&test.db, &kept, now)
+                .await
+                .unwrap()
+                .is_none(),
+            "a password change revokes the tokens"
+        );
+
         // Every account and token change is audited.
         let actions: Vec<String> = sqlx::query_scalar("SELECT action FROM audit_log ORDER BY id")
             .fetch_all(&test.db.pool)
             .await
             .unwrap();
-        assert_eq!(actions, vec!["staff.created", "token.created"]);
+        assert_eq!(
+            actions,
+            vec![
+                "staff.created",
+                "token.created",
+                "token.created",
+                "token.revoked",
+                "token.created",
+                "staff.password_changed"
+            ]
+        );
     }
 }

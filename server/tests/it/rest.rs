@@ -614,6 +614,8 @@ async fn the_openapi_document_describes_every_route() {
         ("post", "/staff/{id}/disable"),
         ("post", "/staff/{id}/enable"),
         ("post", "/staff/{id}/password"),
+        ("get", "/staff/{id}/tokens"),
+        ("post", "/tokens/{id}/revoke"),
         ("get", "/branches/{id}/closures"),
         ("post", "/branches/{id}/closures"),
     ];
@@ -632,6 +634,7 @@ async fn the_openapi_document_describes_every_route() {
         "Staffing",
         "Deadline",
         "RuleId",
+        "TokenInfo",
     ] {
         assert!(
             doc["components"]["schemas"].get(schema).is_some(),
