@@ -8,6 +8,8 @@
 //! | `REENGAGE_SECURE_COOKIES` | `false` | `Secure` + `__Host-` cookies, for HTTPS |
 //! | `LEPTOS_SITE_ROOT` | `target/site` | the built site (wasm, JS, CSS) |
 //! | `REENGAGE_REQUEST_TIMEOUT_SECONDS` | `30` | a request's time limit, its upload included |
+//! | `REENGAGE_HEADER_READ_TIMEOUT_SECONDS` | `10` | time to send a request's headers |
+//! | `REENGAGE_MAX_CONNECTIONS` | `1024` | connections open at once; more wait |
 //! | `REENGAGE_TRUSTED_PROXIES` | (none) | proxies whose `X-Forwarded-For`/`Forwarded` name the client |
 //! | `REENGAGE_AUDIT_KEY` | (the key file's) | the audit chain's HMAC key, kept outside the database |
 //! | `REENGAGE_AUDIT_KEY_FILE` | `audit.key` beside an SQLite database, else `data/audit.key` | created on first use |
@@ -110,6 +112,26 @@ pub struct Cli {
     /// key file].
     #[arg(long, env = "REENGAGE_AUDIT_ANCHOR", global = true)]
     pub audit_anchor: Option<std::path::PathBuf>,
+
+    /// Seconds a client has to send a request's headers (a slowloris is cut off there).
+    #[arg(
+        long,
+        env = "REENGAGE_HEADER_READ_TIMEOUT_SECONDS",
+        default_value_t = 10,
+        value_parser = clap::value_parser!(u64).range(1..=300),
+        global = true
+    )]
+    pub header_read_timeout_seconds: u64,
+
+    /// Connections open at once, at most; more wait in the listener's backlog.
+    #[arg(
+        long,
+        env = "REENGAGE_MAX_CONNECTIONS",
+        default_value_t = 1024,
+        value_parser = clap::value_parser!(u32).range(1..=1_000_000),
+        global = true
+    )]
+    pub max_connections: u32,
 
     /// Log filter, e.g. `info` or `reengage_server=debug,sqlx=warn`.
     #[arg(long, env = "REENGAGE_LOG", default_value = "info", global = true)]

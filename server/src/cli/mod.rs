@@ -176,9 +176,13 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
                 idle_minutes: i64::from(cli.session_idle_minutes),
                 absolute_hours: i64::from(cli.session_absolute_hours),
             };
-            // The peer address is what sign-in throttling counts per address.
-            let app = crate::router::router(state)
-                .into_make_service_with_connect_info::<std::net::SocketAddr>();
+            let app = crate::router::router(state);
+            let limits = crate::web::listener::Limits {
+                header_read_timeout: std::time::Duration::from_secs(
+                    cli.header_read_timeout_seconds,
+                ),
+                max_connections: cli.max_connections as usize,
+            };
             let listener = tokio::net::TcpListener::bind(addr)
                 .await
                 .map_err(|source| StartError::Listen { addr, source })?;
@@ -186,10 +190,7 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
             // On SIGTERM or Ctrl-C: stop accepting, let the requests in flight finish (each
             // within the request time-out), then close the database (SQLite checkpoints its
             // write-ahead log into the file).
-            let served = axum::serve(listener, app)
-                .with_graceful_shutdown(shutdown_signal())
-                .await
-                .map_err(|source| StartError::Listen { addr, source });
+            crate::web::listener::serve(listener, app, limits, shutdown_signal()).await;
             // The counts still in memory written, then the head signed as the server leaves it.
             if let Err(error) = closing.tally.flush(&closing).await {
                 tracing::error!(%error, "counted sign-in failures and refusals not written");
@@ -199,7 +200,7 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
             }
             closing.close().await;
             tracing::info!("database closed");
-            served
+            Ok(())
         }
     }
 }

@@ -4,6 +4,7 @@
 pub mod client;
 pub mod errors;
 pub mod in_place;
+pub mod listener;
 pub mod security;
 pub mod sessions;
 pub mod signin;

@@ -633,3 +633,72 @@ async fn a_control_character_in_text_is_a_400_on_both_backends() {
         assert!(form.text().await.unwrap().contains("U+0000"), "{backend:?}");
     }
 }
+
+/// A slowloris — headers sent a byte at a time — is cut off after the header-read time-out,
+/// and connections beyond the cap wait until one closes, before any handler runs.
+#[tokio::test]
+async fn slow_headers_are_cut_off_and_connections_are_capped() {
+    use crate::support::process::Server;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::TcpStream;
+
+    let test = fresh_db(Backend::Sqlite).await;
+    let partial = |address: String| async move {
+        let mut stream = TcpStream::connect(address).await.unwrap();
+        stream
+            .write_all(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+            .await
+            .unwrap();
+        stream
+    };
+    let address = |server: &Server| server.base.trim_start_matches("http://").to_owned();
+
+    // Headers never finished: the server hangs up after the time-out (1 s here).
+    let server =
+        Server::start_with(&test.url, &[("REENGAGE_HEADER_READ_TIMEOUT_SECONDS", "1")]).await;
+    let mut slow = partial(address(&server)).await;
+    let mut answer = Vec::new();
+    let ended = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        slow.read_to_end(&mut answer),
+    )
+    .await;
+    assert!(ended.is_ok(), "the slow connection was never closed");
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(
+        answer.is_empty() || answer.starts_with("HTTP/1.1 408"),
+        "{answer}"
+    );
+    drop(server);
+
+    // Two connections at most: a third request waits until one of the two closes.
+    let server = Server::start_with(
+        &test.url,
+        &[
+            ("REENGAGE_MAX_CONNECTIONS", "2"),
+            ("REENGAGE_HEADER_READ_TIMEOUT_SECONDS", "60"),
+        ],
+    )
+    .await;
+    let first = partial(address(&server)).await;
+    let _second = partial(address(&server)).await;
+    let healthz = || {
+        reqwest::Client::new()
+            .get(format!("{}/healthz", server.base))
+            .timeout(std::time::Duration::from_millis(700))
+            .send()
+    };
+    assert!(healthz().await.is_err(), "a third connection was served");
+    drop(first);
+    let mut served = false;
+    for _ in 0..50 {
+        if healthz().await.is_ok_and(|r| r.status().is_success()) {
+            served = true;
+            break;
+        }
+    }
+    assert!(
+        served,
+        "the waiting connection was not served once a slot was free"
+    );
+}
