@@ -72,6 +72,10 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("") view=routes::home::HomePage />
                     <Route path=StaticSegment("notice") view=routes::notice::NoticePage />
                     <Route path=StaticSegment("signin") view=routes::signin::SignInPage />
+                    <Route
+                        path=(StaticSegment("account"), StaticSegment("password"))
+                        view=routes::password::PasswordPage
+                    />
                     // Rendered whole on the server, so it reads the same without JavaScript.
                     <Route
                         path=StaticSegment("today")

@@ -49,6 +49,10 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/signin", axum::routing::post(crate::web::signin::signin))
         .route("/signout", axum::routing::post(crate::web::signin::signout))
+        .route(
+            "/account/password",
+            axum::routing::post(crate::forms::password::change),
+        )
         // The pages' forms (plain POST; the pages themselves are the Leptos routes).
         .route(
             "/episodes/{id}/attempt",
@@ -119,6 +123,10 @@ pub fn router(state: AppState) -> Router {
         ))
         // Every body, a page's form and a server function's too, not only the extractors'.
         .layer(RequestBodyLimitLayer::new(crate::api::MAX_BODY_BYTES))
+        // An admin-set password: its owner chooses their own before anything else.
+        .layer(axum::middleware::from_fn(
+            crate::web::sessions::require_own_password,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::web::sessions::enforce_absolute_limit,

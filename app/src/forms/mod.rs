@@ -23,5 +23,6 @@ pub mod narrative;
 pub mod new_staffing;
 pub mod notice;
 pub mod notice_mailed;
+pub mod password;
 pub mod query;
 pub mod staffing;

@@ -14,6 +14,7 @@ pub mod not_found;
 pub mod notice;
 pub mod notice_mailed;
 pub mod notice_print;
+pub mod password;
 pub mod signin;
 pub mod staffing;
 pub mod today;

@@ -116,11 +116,16 @@ fn TodayList(view: TodayView) -> impl IntoView {
         <div class="page-heading">
             <h1>"Today"</h1>
             <form method="post" action="/signout">
+                <a href="/account/password">"Change password"</a>
+                " "
                 <button type="submit" class="button button-secondary">
                     "Sign out " {view.viewer.initials.clone()}
                 </button>
             </form>
         </div>
+        {(crate::forms::query::Query::current().typed("saved").as_deref() == Some("password")).then(|| view! {
+            <p class="alert alert-success" role="status">"Your password is changed."</p>
+        })}
         <p class="lead">{long_date(view.today)}</p>
         <div class="summary-box" role="status">
             <p>{summary}</p>

@@ -12,6 +12,7 @@ pub mod missed;
 pub mod missing_info;
 pub mod narratives;
 pub mod notice;
+pub mod password;
 pub mod staffing;
 
 use axum::response::Redirect;

@@ -209,8 +209,9 @@ pub async fn create_staff(
     Ok(id)
 }
 
-/// Sets a new password for the staff member with `email`. Every session of that account
-/// ends: the session's check value is derived from the password hash.
+/// Sets a new password for the staff member with `email` (an admin's doing: its owner must
+/// choose their own at the next sign-in). Every session of that account ends — the session's
+/// check value is derived from the password hash — and its API tokens are revoked.
 pub async fn set_password(
     db: &Db,
     by: &Actor,
@@ -218,10 +219,49 @@ pub async fn set_password(
     password: String,
     now: DateTime<Utc>,
 ) -> Result<(), AuthError> {
+    let must_change = by.email.trim().to_lowercase() != email.trim().to_lowercase();
+    store_password(db, by, email, password, must_change, now).await
+}
+
+/// A signed-in person's own new password, given with their current one (ASVS 6.2.2/6.2.3);
+/// nothing changes when the current one is wrong. Their other sessions end and their tokens
+/// are revoked, as for any new password.
+pub async fn change_own_password(
+    db: &Db,
+    staff: &Staff,
+    current: String,
+    new: String,
+    now: DateTime<Utc>,
+) -> Result<(), AuthError> {
+    let found = store::staff::for_sign_in(db, store::staff::SignInKey::Id(staff.id)).await?;
+    let Some((.., Some(stored), _, _)) = found else {
+        return Err(AuthError::UnknownStaff(staff.email.clone()));
+    };
+    if !verify_password(current.clone(), stored).await {
+        return Err(AuthError::Invalid(
+            "Your current password is not right. Type it again; your new one was not saved.".into(),
+        ));
+    }
+    if current == new {
+        return Err(AuthError::Invalid(
+            "Choose a new password, not the one you have now.".into(),
+        ));
+    }
+    store_password(db, &staff.actor(), &staff.email, new, false, now).await
+}
+
+async fn store_password(
+    db: &Db,
+    by: &Actor,
+    email: &str,
+    password: String,
+    must_change: bool,
+    now: DateTime<Utc>,
+) -> Result<(), AuthError> {
     let email = email.trim().to_lowercase();
     let hash = new_password_hash(password, &email).await?;
     let mut tx = db::begin_write(db).await?;
-    let id = store::staff::set_password_hash(&mut tx, &email, &hash).await?;
+    let id = store::staff::set_password_hash(&mut tx, &email, &hash, must_change).await?;
     let id = id.ok_or_else(|| AuthError::UnknownStaff(email.clone()))?;
     // A new password revokes the account's API tokens too: whoever had the old one may
     // have made one.
@@ -230,7 +270,10 @@ pub async fn set_password(
         .entry(now, "staff.password_changed", "staff", id)
         .with_values(
             None,
-            Some(serde_json::json!({ "tokens_revoked": revoked }).to_string()),
+            Some(
+                serde_json::json!({ "tokens_revoked": revoked, "must_change": must_change })
+                    .to_string(),
+            ),
         );
     audit::append(&mut tx, db.backend, &entry).await?;
     tx.commit().await?;

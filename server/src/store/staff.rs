@@ -14,7 +14,7 @@ pub const LIST_SQL: &str =
 pub type AccountRow = (i64, String, String, String, String, Option<i64>, i64);
 
 /// An active account as signing in reads it: `(id, email, initials, role, branch_id,
-/// password_hash, session_generation)`.
+/// password_hash, session_generation, must_change_password)`.
 pub type SignInRow = (
     i64,
     String,
@@ -22,6 +22,7 @@ pub type SignInRow = (
     String,
     Option<i64>,
     Option<String>,
+    i64,
     i64,
 );
 
@@ -88,18 +89,22 @@ pub async fn insert(conn: &mut AnyConnection, new: NewRow<'_>) -> Result<i64, sq
     .await
 }
 
-/// Sets the password hash of the account with `email`; returns its id, `None` if there is
-/// no such account.
+/// Sets the password hash of the account with `email`, and whether its owner must change it
+/// at the next sign-in; returns its id, `None` if there is no such account.
 pub async fn set_password_hash(
     conn: &mut AnyConnection,
     email: &str,
     password_hash: &str,
+    must_change: bool,
 ) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query_scalar("UPDATE staff SET password_hash = $1 WHERE email = $2 RETURNING id")
-        .bind(password_hash)
-        .bind(email)
-        .fetch_optional(&mut *conn)
-        .await
+    sqlx::query_scalar(
+        "UPDATE staff SET password_hash = $1, must_change_password = $2 WHERE email = $3 RETURNING id",
+    )
+    .bind(password_hash)
+    .bind(i64::from(must_change))
+    .bind(email)
+    .fetch_optional(&mut *conn)
+    .await
 }
 
 /// Disables (or enables) the account with `email` and moves its session generation on;
@@ -148,8 +153,8 @@ pub async fn for_sign_in(db: &Db, key: SignInKey) -> Result<Option<SignInRow>, s
         SignInKey::Email(_) => "email",
     };
     let sql = format!(
-        "SELECT id, email, initials, role, branch_id, password_hash, session_generation \
-         FROM staff WHERE {column} = $1 AND active = 1"
+        "SELECT id, email, initials, role, branch_id, password_hash, session_generation, \
+         must_change_password FROM staff WHERE {column} = $1 AND active = 1"
     );
     match key {
         SignInKey::Id(id) => sqlx::query_as(&sql).bind(id).fetch_optional(&db.pool).await,

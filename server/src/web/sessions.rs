@@ -214,6 +214,8 @@ impl SessionStore for DbSessionStore {
 #[derive(Clone)]
 pub struct SessionUser {
     pub staff: Staff,
+    /// An admin set the password: the owner must choose their own before anything else.
+    pub must_change_password: bool,
     auth_hash: Vec<u8>,
 }
 
@@ -255,24 +257,26 @@ impl StaffBackend {
     async fn find(
         &self,
         key: SignInKey,
-    ) -> Result<Option<(Staff, Option<String>, i64)>, sqlx::Error> {
+    ) -> Result<Option<(Staff, Option<String>, i64, bool)>, sqlx::Error> {
         let row = crate::store::staff::for_sign_in(&self.db, key).await?;
-        Ok(
-            row.and_then(|(id, email, initials, role, branch_id, hash, generation)| {
+        Ok(row.and_then(
+            |(id, email, initials, role, branch_id, hash, generation, must_change)| {
                 Some((
                     Staff::from_stored(id, email, initials, &role, branch_id)?,
                     hash,
                     generation,
+                    must_change != 0,
                 ))
-            }),
-        )
+            },
+        ))
     }
 
     /// The session check value covers the password hash and the session generation, so a
     /// password change, a disable or an enable ends every session of the account.
-    fn user(staff: Staff, hash: &str, generation: i64) -> SessionUser {
+    fn user(staff: Staff, hash: &str, generation: i64, must_change_password: bool) -> SessionUser {
         SessionUser {
             staff,
+            must_change_password,
             auth_hash: Sha256::digest(format!("{hash}#{generation}").as_bytes()).to_vec(),
         }
     }
@@ -290,7 +294,7 @@ impl AuthnBackend for StaffBackend {
         let found = self
             .find(SignInKey::Email(credentials.email.trim().to_lowercase()))
             .await?;
-        let Some((staff, Some(hash), generation)) = found else {
+        let Some((staff, Some(hash), generation, must_change)) = found else {
             // As long as a wrong password: timing does not tell which e-mails have accounts.
             let unknown = crate::services::accounts::unknown_account_hash().await;
             verify_password(credentials.password, unknown.to_owned()).await;
@@ -298,16 +302,15 @@ impl AuthnBackend for StaffBackend {
         };
         Ok(verify_password(credentials.password, hash.clone())
             .await
-            .then(|| Self::user(staff, &hash, generation)))
+            .then(|| Self::user(staff, &hash, generation, must_change)))
     }
 
     async fn get_user(&self, id: &UserId<Self>) -> Result<Option<SessionUser>, sqlx::Error> {
-        Ok(self
-            .find(SignInKey::Id(*id))
-            .await?
-            .and_then(|(staff, hash, generation)| {
-                hash.map(|hash| Self::user(staff, &hash, generation))
-            }))
+        Ok(self.find(SignInKey::Id(*id)).await?.and_then(
+            |(staff, hash, generation, must_change)| {
+                hash.map(|hash| Self::user(staff, &hash, generation, must_change))
+            },
+        ))
     }
 }
 
@@ -361,4 +364,38 @@ pub async fn enforce_absolute_limit(
         }
     }
     next.run(request).await
+}
+
+/// While the signed-in person's password is one an admin set, every page and form but the
+/// password page, sign-out and the built assets leads to `/account/password` (the API answers
+/// 403 with the same instruction): the owner chooses their own first.
+pub async fn require_own_password(
+    auth: AuthSession,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let must = auth
+        .user
+        .as_ref()
+        .is_some_and(|user| user.must_change_password);
+    let path = request.uri().path();
+    let exempt = path == "/account/password"
+        || path == "/signout"
+        || path == "/signin"
+        || path == "/healthz"
+        || path.starts_with("/pkg/")
+        || path.starts_with("/favicon");
+    if !must || exempt {
+        return next.run(request).await;
+    }
+    if path.starts_with("/api/") {
+        return crate::web::errors::ApiError::new(
+            axum::http::StatusCode::FORBIDDEN,
+            "password_change_required",
+            "An admin set your password: change it at /account/password first.",
+        )
+        .into_response();
+    }
+    axum::response::Redirect::to("/account/password?required=1").into_response()
 }

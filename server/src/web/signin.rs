@@ -178,6 +178,9 @@ pub async fn signin(
                 address,
             )
             .await;
+            if user.must_change_password {
+                return Redirect::to("/account/password?required=1").into_response();
+            }
             Redirect::to("/today").into_response()
         }
         Ok(None) => {

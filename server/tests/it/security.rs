@@ -702,3 +702,161 @@ async fn slow_headers_are_cut_off_and_connections_are_capped() {
         "the waiting connection was not served once a slot was free"
     );
 }
+
+/// Staff change their own password with their current one (ASVS 6.2.2); a refusal is answered
+/// in place and never echoes a password; the session goes on under the new one while the old
+/// password and the account's tokens stop working. A password an admin set must be changed
+/// at the next sign-in before anything else.
+#[tokio::test]
+async fn staff_change_their_own_password_and_an_admin_set_one_is_changed_first() {
+    for backend in backends().await {
+        let app = app_with(backend, |_| {}).await;
+        let cookie = app.sign_in(None).await;
+        let change =
+            |cookie: String, current: &'static str, new: &'static str, again: &'static str| {
+                client()
+                    .post(format!("{}/account/password", app.base))
+                    .header(header::COOKIE, cookie)
+                    .form(&[("current", current), ("new", new), ("again", again)])
+                    .send()
+            };
+        let (status, page) = {
+            let response = client()
+                .get(format!("{}/account/password", app.base))
+                .header(header::COOKIE, &cookie)
+                .send()
+                .await
+                .unwrap();
+            (response.status(), response.text().await.unwrap())
+        };
+        assert_eq!(status, StatusCode::OK, "{backend:?}");
+        assert!(page.contains("autocomplete=\"current-password\""), "{page}");
+
+        let refusals = [
+            (
+                "not my password at all",
+                "a brand new lantern",
+                "a brand new lantern",
+                "current password is not right",
+            ),
+            (
+                PASSWORD,
+                "a brand new lantern",
+                "a brand new lanturn",
+                "two new passwords differ",
+            ),
+            (PASSWORD, "short one", "short one", "at least 15 characters"),
+            (PASSWORD, PASSWORD, PASSWORD, "not the one you have now"),
+        ];
+        for (current, new, again, says) in refusals {
+            let refused = change(cookie.clone(), current, new, again).await.unwrap();
+            assert_eq!(
+                refused.status(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{backend:?} {says}"
+            );
+            assert!(refused.headers().get(header::LOCATION).is_none());
+            let page = refused.text().await.unwrap();
+            assert!(page.contains(says), "{says}: {page}");
+            assert!(
+                !page.contains(new) && !page.contains(current),
+                "a password was echoed: {page}"
+            );
+        }
+
+        let done = change(
+            cookie.clone(),
+            PASSWORD,
+            "a brand new lantern",
+            "a brand new lantern",
+        )
+        .await
+        .unwrap();
+        assert_eq!(done.status(), StatusCode::SEE_OTHER, "{backend:?}");
+        assert_eq!(done.headers()[header::LOCATION], "/today?saved=password");
+        let cookie = session_cookie(&done).unwrap_or(cookie);
+        assert_eq!(
+            app.read_with(&cookie).await,
+            StatusCode::OK,
+            "the session goes on"
+        );
+        let old = client()
+            .post(format!("{}/signin", app.base))
+            .form(&[("email", "coach@example.test"), ("password", PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(old.headers()[header::LOCATION], "/signin?failed=1");
+        let token = client()
+            .get(format!("{}/api/v1/episodes", app.base))
+            .bearer_auth(&app.coach_token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            token.status(),
+            StatusCode::UNAUTHORIZED,
+            "tokens are revoked"
+        );
+
+        // An admin sets it: the next sign-in leads to the password page, and so does every
+        // page until the owner has chosen their own; the API says so.
+        let set = client()
+            .post(format!(
+                "{}/api/v1/staff/{}/password",
+                app.base, app.coach_id
+            ))
+            .bearer_auth(&app.admin_token)
+            .json(&json!({ "password": "an admin chose this one" }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(set.status(), StatusCode::NO_CONTENT, "{backend:?}");
+        let signed_in = client()
+            .post(format!("{}/signin", app.base))
+            .form(&[
+                ("email", "coach@example.test"),
+                ("password", "an admin chose this one"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            signed_in.headers()[header::LOCATION],
+            "/account/password?required=1"
+        );
+        let cookie = session_cookie(&signed_in).unwrap();
+        let today = client()
+            .get(format!("{}/today", app.base))
+            .header(header::COOKIE, &cookie)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            today.headers()[header::LOCATION],
+            "/account/password?required=1"
+        );
+        assert_eq!(app.read_with(&cookie).await, StatusCode::FORBIDDEN);
+        let page = client()
+            .get(format!("{}/account/password?required=1", app.base))
+            .header(header::COOKIE, &cookie)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("An admin set your password"), "{page}");
+        let done = change(
+            cookie.clone(),
+            "an admin chose this one",
+            "my own lantern again",
+            "my own lantern again",
+        )
+        .await
+        .unwrap();
+        assert_eq!(done.headers()[header::LOCATION], "/today?saved=password");
+        let cookie = session_cookie(&done).unwrap_or(cookie);
+        assert_eq!(app.read_with(&cookie).await, StatusCode::OK, "{backend:?}");
+    }
+}

@@ -164,9 +164,10 @@ pub const TEST_ADMIN_PASSWORD: &str = "lantern harbor quietly seventeen";
 /// Loads the demo into `db` as on `now`, and gives its admin [`TEST_ADMIN_PASSWORD`].
 pub async fn load_demo(db: &reengage_server::store::db::Db, now: chrono::DateTime<chrono::Utc>) {
     reengage_server::cli::demo::load(db, now).await.unwrap();
+    // Set as the admin itself, so it is not a password to change at the next sign-in.
     let setup = reengage_server::services::Actor {
         staff_id: None,
-        email: "test setup".into(),
+        email: "admin@demo.test".into(),
         role: reengage_core::roles::Role::Admin,
     };
     reengage_server::services::accounts::set_password(
