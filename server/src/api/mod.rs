@@ -110,9 +110,7 @@ pub fn router() -> Router<AppState> {
         .fallback(|| async { ApiError::not_found("There is no such API route.") })
 }
 
-/// The largest request body the API reads (a staffing with every finding and a long
-/// narrative fit with room to spare).
-pub const MAX_BODY_BYTES: usize = 64 * 1024;
+pub use crate::web::security::{MAX_BODY_BYTES, forbidden_control};
 /// The longest text field accepted, in characters (a narrative body; other fields are
 /// checked more tightly by their services).
 pub const MAX_TEXT_CHARS: usize = 20_000;
@@ -129,20 +127,6 @@ pub fn json_body<T: serde::de::DeserializeOwned>(
     within_limits(&value)?;
     serde_json::from_value(value)
         .map_err(|e| ApiError::bad_input(format!("The request body does not fit {what}: {e}.")))
-}
-
-/// Why `text` cannot be stored, if it holds a control character other than a tab or a line
-/// break: PostgreSQL cannot store NUL at all, and none of them is typed by a person; the
-/// same answer on both backends.
-pub fn forbidden_control(text: &str) -> Option<String> {
-    text.chars()
-        .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
-        .map(|c| {
-            format!(
-                "A text field holds the control character U+{:04X}, which cannot be stored; remove it and send again.",
-                u32::from(c)
-            )
-        })
 }
 
 /// Limits every request body obeys, whatever it is: text lengths, list sizes, and dates

@@ -146,7 +146,7 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
                 every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
                 loop {
                     every.tick().await;
-                    if let Err(error) = counted.tally.flush(&counted).await {
+                    if let Err(error) = audit::flush_tally(&counted).await {
                         tracing::error!(%error, "counted sign-in failures and refusals not written yet");
                     }
                     if let Err(error) =
@@ -192,7 +192,7 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
             // write-ahead log into the file).
             crate::web::listener::serve(listener, app, limits, shutdown_signal()).await;
             // The counts still in memory written, then the head signed as the server leaves it.
-            if let Err(error) = closing.tally.flush(&closing).await {
+            if let Err(error) = audit::flush_tally(&closing).await {
                 tracing::error!(%error, "counted sign-in failures and refusals not written");
             }
             if let Err(error) = crate::services::audit::write_anchor(&closing, &last_anchor).await {

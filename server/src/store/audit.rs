@@ -405,3 +405,53 @@ pub async fn verify_against(db: &Db, head: Option<&SignedHead>) -> Result<u64, B
 pub async fn verify(db: &Db) -> Result<u64, Broken> {
     verify_against(db, None).await
 }
+
+/// Writes the counts of `db.tally` (`store::tally`), one entry per key, in one transaction;
+/// how many entries. Counts that could not be written are kept for the next time.
+pub async fn flush_tally(db: &Db) -> Result<usize, sqlx::Error> {
+    let taken = db.tally.take();
+    if taken.is_empty() {
+        return Ok(0);
+    }
+    let entries: Vec<Entry> = taken
+        .iter()
+        .map(|(key, counted)| {
+            Entry::at(
+                counted.last,
+                &key.actor,
+                &key.role,
+                key.action,
+                "session",
+                "",
+            )
+            .with_values(
+                None,
+                Some(
+                    serde_json::json!({
+                        "count": counted.count,
+                        "first": counted.first.to_rfc3339(),
+                        "last": counted.last.to_rfc3339(),
+                        "address": key.address,
+                        "examples": counted.examples,
+                    })
+                    .to_string(),
+                ),
+            )
+        })
+        .collect();
+    let written = async {
+        let mut tx = crate::store::db::begin_write(db).await?;
+        for entry in &entries {
+            append(&mut tx, db.backend, entry).await?;
+        }
+        tx.commit().await
+    }
+    .await;
+    match written {
+        Ok(()) => Ok(entries.len()),
+        Err(error) => {
+            db.tally.restore(taken);
+            Err(error)
+        }
+    }
+}

@@ -65,13 +65,10 @@ pub struct Db {
 }
 
 impl Db {
-    /// Writes the counts still in memory (`store::tally`), then closes both pools, waiting for the connections in use to come back. On SQLite the
+    /// Closes both pools, waiting for the connections in use to come back. On SQLite the
     /// write-ahead log is first checkpointed into the file and emptied: connections closing
     /// together may each leave the log for another to remove.
     pub async fn close(&self) {
-        if let Err(error) = self.tally.flush(self).await {
-            tracing::error!(%error, "the counted sign-in failures and refusals could not be written");
-        }
         if self.backend == Backend::Sqlite
             && let Err(error) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
                 .execute(&self.writer)

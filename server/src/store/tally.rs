@@ -4,8 +4,8 @@
 //! the people working nor fill the append-only log for good.
 //!
 //! Each entry written says how many there were, the first and last instant, and a few
-//! examples of what was tried. [`Tally::flush`] writes the window's counts in one
-//! transaction: the server flushes every [`WINDOW_SECONDS`] and when it closes the database.
+//! examples of what was tried. `store::audit::flush_tally` writes the window's counts in one
+//! transaction: the server flushes every [`WINDOW_SECONDS`] and when it stops.
 //! A server killed between flushes loses at most one window of counts (a log line is still
 //! written for each at the time).
 
@@ -13,10 +13,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 
 use chrono::{DateTime, Utc};
-use serde_json::{Value, json};
-
-use crate::store::audit::{self, Entry};
-use crate::store::db::{self, Db};
+use serde_json::Value;
 
 /// How often the counts are written, at most.
 pub const WINDOW_SECONDS: u64 = 60;
@@ -40,12 +37,13 @@ pub struct Key {
     pub address: Option<String>,
 }
 
+/// How often a key was counted in the window, when first and last, and a few examples.
 #[derive(Debug)]
-struct Counted {
-    count: u64,
-    first: DateTime<Utc>,
-    last: DateTime<Utc>,
-    examples: Vec<Value>,
+pub struct Counted {
+    pub count: u64,
+    pub first: DateTime<Utc>,
+    pub last: DateTime<Utc>,
+    pub examples: Vec<Value>,
 }
 
 #[derive(Debug, Default)]
@@ -112,73 +110,32 @@ impl Tally {
             .len()
     }
 
-    /// Writes the window's counts, one audit entry per key, in one transaction; the number
-    /// written. If the write fails the counts are kept for the next flush.
-    pub async fn flush(&self, db: &Db) -> Result<usize, sqlx::Error> {
-        let taken: Vec<(Key, Counted)> = {
-            let mut window = self.0.lock().unwrap_or_else(|e| e.into_inner());
-            window.per_address.clear();
-            window.counts.drain().collect()
-        };
-        if taken.is_empty() {
-            return Ok(0);
-        }
-        let entries: Vec<Entry> = taken
-            .iter()
-            .map(|(key, counted)| {
-                Entry::at(
-                    counted.last,
-                    &key.actor,
-                    &key.role,
-                    key.action,
-                    "session",
-                    "",
-                )
-                .with_values(
-                    None,
-                    Some(
-                        json!({
-                            "count": counted.count,
-                            "first": counted.first.to_rfc3339(),
-                            "last": counted.last.to_rfc3339(),
-                            "address": key.address,
-                            "examples": counted.examples,
-                        })
-                        .to_string(),
-                    ),
-                )
-            })
-            .collect();
-        let written = async {
-            let mut tx = db::begin_write(db).await?;
-            for entry in &entries {
-                audit::append(&mut tx, db.backend, entry).await?;
-            }
-            tx.commit().await
-        }
-        .await;
-        if let Err(error) = written {
-            // Kept for the next window: merged back with what came meanwhile.
-            let mut window = self.0.lock().unwrap_or_else(|e| e.into_inner());
-            for (key, counted) in taken {
-                let into = window.counts.entry(key).or_insert(Counted {
-                    count: 0,
-                    first: counted.first,
-                    last: counted.last,
-                    examples: Vec::new(),
-                });
-                into.count += counted.count;
-                into.first = into.first.min(counted.first);
-                into.last = into.last.max(counted.last);
-                for example in counted.examples {
-                    if into.examples.len() < MAX_EXAMPLES && !into.examples.contains(&example) {
-                        into.examples.push(example);
-                    }
+    /// The window's counts, taken: the counting starts afresh.
+    pub fn take(&self) -> Vec<(Key, Counted)> {
+        let mut window = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        window.per_address.clear();
+        window.counts.drain().collect()
+    }
+
+    /// Puts counts taken back (they could not be written): merged with what came meanwhile.
+    pub fn restore(&self, taken: Vec<(Key, Counted)>) {
+        let mut window = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        for (key, counted) in taken {
+            let into = window.counts.entry(key).or_insert(Counted {
+                count: 0,
+                first: counted.first,
+                last: counted.last,
+                examples: Vec::new(),
+            });
+            into.count += counted.count;
+            into.first = into.first.min(counted.first);
+            into.last = into.last.max(counted.last);
+            for example in counted.examples {
+                if into.examples.len() < MAX_EXAMPLES && !into.examples.contains(&example) {
+                    into.examples.push(example);
                 }
             }
-            return Err(error);
         }
-        Ok(entries.len())
     }
 }
 
@@ -200,6 +157,7 @@ pub fn network(address: std::net::IpAddr) -> std::net::IpAddr {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn key(actor: &str) -> Key {
         Key {

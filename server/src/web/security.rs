@@ -127,8 +127,26 @@ pub async fn csrf(request: Request, next: Next) -> Response {
     }
 }
 
+/// The largest request body the server reads (a staffing with every finding and a long
+/// narrative fit with room to spare).
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// Why `text` cannot be stored, if it holds a control character other than a tab or a line
+/// break: PostgreSQL cannot store NUL at all, and none of them is typed by a person; the
+/// same answer on both backends.
+pub fn forbidden_control(text: &str) -> Option<String> {
+    text.chars()
+        .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        .map(|c| {
+            format!(
+                "A text field holds the control character U+{:04X}, which cannot be stored; remove it and send again.",
+                u32::from(c)
+            )
+        })
+}
+
 /// Refuses a query string or a form with a control character other than a tab or a line
-/// break in a value (`api::forbidden_control`) with a 400 that says so, before any handler:
+/// break in a value ([`forbidden_control`]) with a 400 that says so, before any handler:
 /// no typed text can hold one, and PostgreSQL cannot store NUL. The API's JSON bodies are
 /// checked field by field (`api::within_limits`).
 pub async fn plain_text(request: Request, next: Next) -> Response {
@@ -141,9 +159,9 @@ pub async fn plain_text(request: Request, next: Next) -> Response {
         }
     };
     let query = request.uri().query().unwrap_or_default();
-    if let Some(message) = form_urlencoded::parse(query.as_bytes()).find_map(|(name, value)| {
-        crate::api::forbidden_control(&name).or_else(|| crate::api::forbidden_control(&value))
-    }) {
+    if let Some(message) = form_urlencoded::parse(query.as_bytes())
+        .find_map(|(name, value)| forbidden_control(&name).or_else(|| forbidden_control(&value)))
+    {
         return refuse(message);
     }
     let form = request
@@ -155,16 +173,16 @@ pub async fn plain_text(request: Request, next: Next) -> Response {
         return next.run(request).await;
     }
     let (parts, body) = request.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, crate::api::MAX_BODY_BYTES).await else {
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY_BYTES).await else {
         return (
             axum::http::StatusCode::PAYLOAD_TOO_LARGE,
             "The form is too large to be sent.",
         )
             .into_response();
     };
-    if let Some(message) = form_urlencoded::parse(&bytes).find_map(|(name, value)| {
-        crate::api::forbidden_control(&name).or_else(|| crate::api::forbidden_control(&value))
-    }) {
+    if let Some(message) = form_urlencoded::parse(&bytes)
+        .find_map(|(name, value)| forbidden_control(&name).or_else(|| forbidden_control(&value)))
+    {
         return refuse(message);
     }
     next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))

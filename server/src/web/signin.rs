@@ -3,7 +3,7 @@
 //! counted (`store::tally`) and written as one entry per account, network and minute, so a
 //! flood of guesses costs no durable write each.
 //!
-//! Load is shed before any work: at most [`SignInSlots`] sign-ins are checked at once (429
+//! Load is shed before any work: at most `throttle::SignInSlots` sign-ins are checked at once (429
 //! beyond), the throttle reserves each try atomically before the password is checked, and
 //! argon2 runs at most one per core (`services::accounts`).
 
@@ -76,19 +76,6 @@ async fn audit_access(
     .await;
     if let Err(error) = result {
         tracing::error!(%error, action, "access audit entry could not be written");
-    }
-}
-
-/// How many sign-ins may be in progress at once, for the whole server; one more is answered
-/// 429 at once, before anything is read or written.
-#[derive(Clone)]
-pub struct SignInSlots(pub std::sync::Arc<tokio::sync::Semaphore>);
-
-impl Default for SignInSlots {
-    /// Four per core: enough to keep argon2 busy, few enough that a flood waits nowhere.
-    fn default() -> Self {
-        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
-        Self(std::sync::Arc::new(tokio::sync::Semaphore::new(4 * cores)))
     }
 }
 

@@ -47,7 +47,7 @@ pub struct AppState {
     #[from_ref(skip)]
     pub demo: bool,
     /// Sign-ins in progress at once, at most.
-    pub signin_slots: crate::web::signin::SignInSlots,
+    pub signin_slots: crate::web::throttle::SignInSlots,
     /// How long one request may take, its body's upload included, before it is answered
     /// 408 Request Timeout and its work dropped (a transaction not committed rolls back).
     pub request_timeout: std::time::Duration,
@@ -62,7 +62,7 @@ impl AppState {
             secure_cookies: false,
             sessions: SessionPolicy::default(),
             throttle: crate::web::throttle::SignInThrottle::default(),
-            signin_slots: crate::web::signin::SignInSlots::default(),
+            signin_slots: crate::web::throttle::SignInSlots::default(),
             demo: false,
             trusted_proxies: crate::web::client::TrustedProxies::default(),
             request_timeout: std::time::Duration::from_secs(30),

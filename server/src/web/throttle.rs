@@ -134,6 +134,19 @@ impl SignInThrottle {
     }
 }
 
+/// How many sign-ins may be in progress at once, for the whole server; one more is answered
+/// 429 at once, before anything is read or written.
+#[derive(Clone)]
+pub struct SignInSlots(pub std::sync::Arc<tokio::sync::Semaphore>);
+
+impl Default for SignInSlots {
+    /// Four per core: enough to keep argon2 busy, few enough that a flood waits nowhere.
+    fn default() -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+        Self(std::sync::Arc::new(tokio::sync::Semaphore::new(4 * cores)))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -560,7 +560,9 @@ async fn the_client_behind_a_trusted_proxy_is_throttled_alone_and_a_forged_heade
             "trusted proxy: {trusted}"
         );
         // The failures are audited under the address they came from.
-        app.db.tally.flush(&app.db).await.unwrap();
+        reengage_server::store::audit::flush_tally(&app.db)
+            .await
+            .unwrap();
         let after: String = sqlx::query_scalar(
             "SELECT after FROM audit_log WHERE action = 'signin.failed' ORDER BY id LIMIT 1",
         )

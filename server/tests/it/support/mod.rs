@@ -140,7 +140,9 @@ pub async fn serve(state: reengage_server::web::state::AppState) -> String {
 /// The counts of `action`'s aggregated audit entries (`store::tally`), oldest first, once
 /// what is counted in memory is written.
 pub async fn tallied(db: &reengage_server::store::db::Db, action: &str) -> Vec<i64> {
-    db.tally.flush(db).await.unwrap();
+    reengage_server::store::audit::flush_tally(db)
+        .await
+        .unwrap();
     let afters: Vec<String> =
         sqlx::query_scalar("SELECT after FROM audit_log WHERE action = $1 ORDER BY id")
             .bind(action)
