@@ -56,7 +56,7 @@ fuzz_backend() {
       --workers 2 --request-timeout 10 --seed 7869 \
       --report junit --report-junit-path "$dir/$account.xml" \
       --no-color --warnings off >"$dir/$account.txt" 2>&1) || true
-    grep -E "generated|No issues|error|failure" "$dir/$account.txt" | tail -n 4 || true
+    grep -E "generated|No issues|error|failure" "$dir/$account.txt" | tail -n 4 | cut -c1-300 || true
     found=$(grep -c "<failure" "$dir/$account.xml" 2>/dev/null || true)
     if [ "${found:-0}" -gt 0 ]; then
       cat "$dir/$account.txt"
