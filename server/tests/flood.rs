@@ -173,12 +173,12 @@ async fn a_sign_in_flood_neither_slows_the_coaches_writes_nor_fills_the_audit_lo
         let server = Server::start(&test.url).await;
         let http = reqwest::Client::new();
         let mut episodes = Vec::new();
-        for n in 0..COACHES {
+        for (n, token) in tokens.iter().enumerate() {
             let trigger = json!({ "kind": "MissedCoachAppointment", "what": "orientation",
                                   "on": two_days_ago(), "at": null, "reported_by": "Department" });
             let response = http
                 .post(format!("{}/api/v1/episodes", server.base))
-                .bearer_auth(&tokens[n])
+                .bearer_auth(token)
                 .json(&json!({ "participant_id": n + 1, "trigger": trigger }))
                 .send()
                 .await
