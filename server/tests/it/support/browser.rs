@@ -82,6 +82,15 @@ pub async fn get(base: &str, path: &str, cookie: Option<&str>) -> (StatusCode, S
     (response.status(), response.text().await.unwrap())
 }
 
+/// Where a response redirects to; empty when it does not.
+fn location(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get(header::LOCATION)
+        .map(|l| l.to_str().unwrap().to_owned())
+        .unwrap_or_default()
+}
+
 /// A form's answer: its status, where it redirects to (empty when it does not), and its page.
 #[derive(Debug)]
 pub struct Answer {
@@ -100,11 +109,7 @@ pub async fn submit(base: &str, path: &str, cookie: &str, form: &[(&str, &str)])
         .await
         .unwrap();
     let status = response.status().as_u16();
-    let location = response
-        .headers()
-        .get(header::LOCATION)
-        .map(|l| l.to_str().unwrap().to_owned())
-        .unwrap_or_default();
+    let location = location(&response);
     let html = response.text().await.unwrap();
     Answer {
         status,
@@ -129,11 +134,7 @@ pub fn refused_in_place(answer: Answer) -> String {
 /// The page a refused form was answered with (see [`refused_in_place`]).
 pub async fn page_in_place(response: reqwest::Response) -> String {
     let status = response.status().as_u16();
-    let location = response
-        .headers()
-        .get(header::LOCATION)
-        .map(|l| l.to_str().unwrap().to_owned())
-        .unwrap_or_default();
+    let location = location(&response);
     let html = response.text().await.unwrap();
     refused_in_place(Answer {
         status,
@@ -156,10 +157,6 @@ pub async fn post_form(
         .send()
         .await
         .unwrap();
-    let location = response
-        .headers()
-        .get(header::LOCATION)
-        .map(|l| l.to_str().unwrap().to_owned())
-        .unwrap_or_default();
+    let location = location(&response);
     (response.status().as_u16(), location)
 }
