@@ -40,6 +40,8 @@ export default defineConfig({
   fullyParallel: true,
   forbidOnly: !!process.env.CI,
   retries: 0,
+  // A supervisor's sign-in may wait up to one 30-second TOTP step for an unused code.
+  timeout: 60_000,
   workers: 2,
   reporter: [["list"], ["json", { outputFile: "test-results/results.json" }]],
   use: {

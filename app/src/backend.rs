@@ -335,6 +335,23 @@ pub struct MissChoices {
     pub closures: Vec<Closure>,
 }
 
+/// The second step of a password sign-in: the account, and when it has not enrolled yet,
+/// what its authenticator app needs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecondFactorView {
+    pub email: String,
+    pub enrolling: Option<EnrolmentView>,
+}
+
+/// A new TOTP secret: as text, as an `otpauth://` address and as a QR code (SVG markup the
+/// server made).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnrolmentView {
+    pub secret: String,
+    pub uri: String,
+    pub qr_svg: String,
+}
+
 /// Why a page could not be shown; each says what to do.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PageError {
@@ -383,7 +400,7 @@ mod server_side {
 
     use super::{
         BranchView, EffortsFilter, EffortsView, EpisodePage, MissChoices, PREFIX, PageError,
-        Purpose, StaffingPage, TodayView,
+        Purpose, SecondFactorView, StaffingPage, TodayView,
     };
 
     /// An answer of the server's side.
@@ -417,6 +434,10 @@ mod server_side {
         fn missed_form(&self, request: &http::request::Parts) -> Answer<MissChoices>;
         /// The staffing workspace of episode `id` (department staff of its branch).
         fn staffing(&self, request: &http::request::Parts, id: i64) -> Answer<StaffingPage>;
+        /// The second step of the password sign-in under way in this session.
+        fn second_factor(&self, request: &http::request::Parts) -> Answer<SecondFactorView>;
+        /// The recovery codes made at enrolment, handed over once.
+        fn recovery_codes(&self, request: &http::request::Parts) -> Answer<Vec<String>>;
     }
 
     /// Runs `ask` against the backend the server provided, for this request; an error sets
@@ -460,6 +481,18 @@ pub fn not_found(message: &str) -> PageError {
 
 /// Where the pages' server functions answer.
 pub const PREFIX: &str = "/app/";
+
+/// The second step of the password sign-in under way.
+#[server(prefix = "/app", endpoint = "second_factor")]
+pub async fn second_factor() -> Result<SecondFactorView, PageError> {
+    server_side::ask(|backend, request| backend.second_factor(request)).await
+}
+
+/// The recovery codes made at enrolment, once.
+#[server(prefix = "/app", endpoint = "recovery_codes")]
+pub async fn recovery_codes() -> Result<Vec<String>, PageError> {
+    server_side::ask(|backend, request| backend.recovery_codes(request)).await
+}
 
 /// The Today list of the signed-in person.
 #[server(prefix = "/app", endpoint = "today")]

@@ -73,6 +73,16 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("notice") view=routes::notice::NoticePage />
                     <Route path=StaticSegment("signin") view=routes::signin::SignInPage />
                     <Route
+                        path=(StaticSegment("signin"), StaticSegment("code"))
+                        view=routes::second_factor::SecondFactorPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("account"), StaticSegment("recovery-codes"))
+                        view=routes::second_factor::RecoveryCodesPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=(StaticSegment("account"), StaticSegment("password"))
                         view=routes::password::PasswordPage
                     />

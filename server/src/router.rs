@@ -48,6 +48,10 @@ pub fn router(state: AppState) -> Router {
     let app = Router::new()
         .route("/healthz", get(healthz))
         .route("/signin", axum::routing::post(crate::web::signin::signin))
+        .route(
+            "/signin/code",
+            axum::routing::post(crate::web::second_factor::code),
+        )
         .route("/signout", axum::routing::post(crate::web::signin::signout))
         .route(
             "/account/password",

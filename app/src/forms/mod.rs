@@ -25,4 +25,5 @@ pub mod notice;
 pub mod notice_mailed;
 pub mod password;
 pub mod query;
+pub mod second_factor;
 pub mod staffing;

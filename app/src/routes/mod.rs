@@ -15,6 +15,7 @@ pub mod notice;
 pub mod notice_mailed;
 pub mod notice_print;
 pub mod password;
+pub mod second_factor;
 pub mod signin;
 pub mod staffing;
 pub mod today;

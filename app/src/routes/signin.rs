@@ -9,6 +9,7 @@ pub fn SignInPage() -> impl IntoView {
     let query = use_query_map().read_untracked();
     let failed = query.get("failed").is_some();
     let throttled = query.get("throttled").is_some();
+    let expired = query.get("expired").is_some();
     view! {
         <Title text="Sign in" />
         <h1>"Sign in"</h1>
@@ -25,6 +26,14 @@ pub fn SignInPage() -> impl IntoView {
                 view! {
                     <p class="alert alert-error" role="alert">
                         "Too many sign-in attempts. Wait 15 minutes and try again, or ask an admin to reset your password."
+                    </p>
+                }
+            })}
+        {expired
+            .then(|| {
+                view! {
+                    <p class="alert alert-info" role="status">
+                        "That sign-in was not finished within five minutes. Sign in again."
                     </p>
                 }
             })}

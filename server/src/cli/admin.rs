@@ -44,6 +44,9 @@ pub enum UserCommand {
     Disable { email: String },
     /// Enable a disabled account again.
     Enable { email: String },
+    /// Remove the sign-in code (TOTP) of a supervisor or admin who lost their phone and
+    /// their recovery codes: they set it up again at their next sign-in.
+    ResetCode { email: String },
 }
 
 #[derive(Debug, Clone, Subcommand)]
@@ -149,6 +152,18 @@ pub async fn run(db: &Db, command: AdminCommand) -> Result<String, StartError> {
                 .await
                 .map_err(input)?;
             Ok(format!("enabled {email}\n"))
+        }
+        AdminCommand::User(UserCommand::ResetCode { email }) => {
+            let found =
+                crate::services::second_factor::remove(db, &command_line(), &email, now)
+                    .await
+                    .map_err(|e| input(e.into()))?;
+            if !found {
+                return Err(input(accounts::AuthError::UnknownStaff(email)));
+            }
+            Ok(format!(
+                "removed the sign-in code of {email}; they set it up again at their next sign-in\n"
+            ))
         }
         AdminCommand::Token(TokenCommand::Create { email, days }) => {
             let token = accounts::create_token_for(db, &command_line(), &email, days, now)

@@ -10,6 +10,7 @@ use reengage_core::episode::*;
 
 use crate::cli::StartError;
 use crate::services::accounts::{self, NewStaff};
+use crate::services::second_factor;
 use crate::services::episodes::{change, local_today, record_missed_activity};
 use crate::services::{Actor, ServiceError};
 use crate::store::db::Db;
@@ -18,6 +19,9 @@ use reengage_core::roles::Role;
 
 /// The demo password of every demo account (fictional accounts only).
 pub const DEMO_PASSWORD: &str = "riverbend demo branch only";
+/// The TOTP key the demo's supervisors and admin are enrolled with (base32; fictional
+/// accounts only): add it to an authenticator app to sign in as them.
+pub const DEMO_TOTP_SECRET: &str = "REENGAGEDEMOBRANCHONLYTOTPKEY234";
 const BRANCH: &str = "Demo Branch (fictional)";
 const ZONE: &str = "America/Los_Angeles";
 
@@ -109,9 +113,14 @@ pub async fn load(db: &Db, now: DateTime<Utc>) -> Result<String, StartError> {
                 DEMO_PASSWORD.into()
             },
         };
-        accounts::create_staff(db, &system, staff, now)
+        let id = accounts::create_staff(db, &system, staff, now)
             .await
             .map_err(input)?;
+        if second_factor::required(role) {
+            second_factor::enrol_known(db, &system, id, DEMO_TOTP_SECRET, now)
+                .await
+                .map_err(input)?;
+        }
     }
     // Where the office is and how to reach it and the coach, for the DHS 7869 notice
     // (fictional: 555-01xx numbers).
@@ -196,6 +205,10 @@ pub async fn load(db: &Db, now: DateTime<Utc>) -> Result<String, StartError> {
     for (email, _, _, role) in STAFF.iter().filter(|(.., role)| *role != Role::Admin) {
         out.push_str(&format!("  {email:<22} {role}\n"));
     }
+    out.push_str(&format!(
+        "Supervisors and the admin also give a sign-in code: add the key {DEMO_TOTP_SECRET} \
+         to an authenticator app (time-based, 6 digits).\n"
+    ));
     for (email, _, _, role) in STAFF.iter().filter(|(.., role)| *role == Role::Admin) {
         out.push_str(&format!(
             "The {role} {email} has its own password, shown only now: {admin_password}\n"

@@ -131,7 +131,8 @@ pub async fn load(db: &Db, now: DateTime<Utc>, episodes: u32) -> Result<String, 
     out.push_str(&format!(
         "Loaded {episodes} more episodes in {branches} fictional branches in {seconds:.1} s \
          ({:.0} episodes a second). Their staff sign in as coach0@b000.scale.test … \
-         coach9@b{:03}.scale.test, manager@b000.scale.test …, with the same password.\n",
+         coach9@b{:03}.scale.test, manager@b000.scale.test …, with the same password (and the supervisors with the same \
+         sign-in code key).\n",
         f64::from(episodes) / seconds.max(0.001),
         branches.saturating_sub(1),
     ));
@@ -196,6 +197,27 @@ async fn branch(
             Some(serde_json::json!({ "email": email, "role": role, "branch_id": id }).to_string()),
         );
         audit::append(&mut tx, db.backend, &entry).await?;
+        // Its supervisors enrolled with the demo's TOTP key, as the demo branch's are.
+        if matches!(role, "operations_manager" | "lead_worker") {
+            store::second_factor::enrol(
+                &mut tx,
+                staff,
+                demo::DEMO_TOTP_SECRET,
+                0,
+                &[],
+                &instant(now),
+            )
+            .await?;
+            let entry = Entry::at(
+                now,
+                "demo loader",
+                "admin",
+                "second_factor.enrolled",
+                "staff",
+                &staff.to_string(),
+            );
+            audit::append(&mut tx, db.backend, &entry).await?;
+        }
         created.push((staff, email, initials));
     }
     tx.commit().await?;

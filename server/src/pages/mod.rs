@@ -10,7 +10,7 @@ mod today;
 use axum::http::request::Parts;
 use reengage_app::backend::{
     Answer, Backend, BranchView, EffortsFilter, EffortsView, EpisodePage, MissChoices, PageError,
-    Purpose, StaffingPage, TodayView,
+    Purpose, SecondFactorView, StaffingPage, TodayView,
 };
 
 use crate::services::ServiceError;
@@ -90,6 +90,38 @@ impl Backend for PageBackend {
         let state = self.0.clone();
         let staff = signed_in(request);
         Box::pin(async move { staffing::page(&state, staff?, id).await.map_err(page_error) })
+    }
+
+    fn second_factor(&self, request: &Parts) -> Answer<SecondFactorView> {
+        let state = self.0.clone();
+        let session = request
+            .extensions
+            .get::<AuthSession>()
+            .map(|auth| auth.session.clone());
+        Box::pin(async move {
+            let session = session.ok_or(PageError::SignedOut)?;
+            match crate::web::second_factor::view(&state, &session).await {
+                Ok(Some(view)) => Ok(view),
+                Ok(None) => Err(PageError::SignedOut),
+                Err(error) => {
+                    tracing::error!(%error, "second factor page not read");
+                    Err(PageError::Unavailable)
+                }
+            }
+        })
+    }
+
+    fn recovery_codes(&self, request: &Parts) -> Answer<Vec<String>> {
+        let session = request
+            .extensions
+            .get::<AuthSession>()
+            .map(|auth| auth.session.clone());
+        let staff = signed_in(request);
+        Box::pin(async move {
+            staff?;
+            let session = session.ok_or(PageError::SignedOut)?;
+            Ok(crate::web::second_factor::take_recovery_codes(&session).await)
+        })
     }
 
     fn missed_form(&self, request: &Parts) -> Answer<MissChoices> {

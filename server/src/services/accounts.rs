@@ -37,13 +37,20 @@ pub enum AuthError {
     Hash,
 }
 
-/// argon2 at most once per core at a time, whatever the number of requests: each run holds
-/// about 19 MiB, so an unbounded number in parallel would exhaust memory before CPU.
+/// How many argon2 runs at once on a machine with `cores` cores: one core is always left to
+/// the people already signed in (a burst of guesses cannot take every core from their
+/// writes), and at least one runs.
+pub fn argon2_parallelism(cores: usize) -> usize {
+    cores.saturating_sub(1).max(1)
+}
+
+/// argon2 at most [`argon2_parallelism`] at a time, whatever the number of requests: each run
+/// holds about 19 MiB, so an unbounded number in parallel would exhaust memory before CPU.
 fn argon2_slots() -> &'static tokio::sync::Semaphore {
     static SLOTS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
     SLOTS.get_or_init(|| {
         let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
-        tokio::sync::Semaphore::new(cores)
+        tokio::sync::Semaphore::new(argon2_parallelism(cores))
     })
 }
 
@@ -550,4 +557,17 @@ pub async fn list_staff(db: &Db) -> Result<Vec<StaffAccount>, sqlx::Error> {
 pub async fn email_of(db: &Db, id: i64) -> Result<String, AuthError> {
     let email = store::staff::email_of(db, id).await?;
     email.ok_or_else(|| AuthError::UnknownStaff(format!("#{id}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::argon2_parallelism;
+
+    #[test]
+    fn argon2_leaves_a_core_to_the_people_signed_in() {
+        assert_eq!(argon2_parallelism(1), 1, "one core: still one at a time");
+        assert_eq!(argon2_parallelism(2), 1);
+        assert_eq!(argon2_parallelism(8), 7);
+        assert_eq!(argon2_parallelism(0), 1);
+    }
 }

@@ -14,6 +14,7 @@ pub mod office;
 pub mod participants;
 pub mod passwords;
 pub mod redact;
+pub mod second_factor;
 pub mod tasks;
 
 use reengage_core::episode::Refusal;

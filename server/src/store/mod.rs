@@ -14,6 +14,7 @@ pub mod narratives;
 pub mod owners;
 pub mod participants;
 pub mod queries;
+pub mod second_factor;
 pub mod sessions;
 pub mod staff;
 pub mod staffing;

@@ -5,6 +5,7 @@ pub mod client;
 pub mod errors;
 pub mod in_place;
 pub mod listener;
+pub mod second_factor;
 pub mod security;
 pub mod sessions;
 pub mod signin;

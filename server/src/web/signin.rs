@@ -5,7 +5,7 @@
 //!
 //! Load is shed before any work: at most `throttle::SignInSlots` sign-ins are checked at once (429
 //! beyond), the throttle reserves each try atomically before the password is checked, and
-//! argon2 runs at most one per core (`services::accounts`).
+//! argon2 runs on all cores but one (`services::accounts`).
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
@@ -25,7 +25,7 @@ use crate::web::state::AppState;
 /// The longest e-mail address accepted (RFC 5321).
 const MAX_EMAIL_CHARS: usize = 254;
 
-fn unavailable() -> Response {
+pub(crate) fn unavailable() -> Response {
     (
         StatusCode::SERVICE_UNAVAILABLE,
         "Sign-in is unavailable; try again shortly.",
@@ -85,14 +85,14 @@ async fn audit_access(
 pub const REFUSED_SIGNIN_DELAY: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// The answer to a failed or throttled sign-in, after [`REFUSED_SIGNIN_DELAY`].
-async fn refused(slot: tokio::sync::OwnedSemaphorePermit, to: &'static str) -> Response {
+pub(crate) async fn refused(slot: tokio::sync::OwnedSemaphorePermit, to: &'static str) -> Response {
     drop(slot);
     tokio::time::sleep(REFUSED_SIGNIN_DELAY).await;
     Redirect::to(to).into_response()
 }
 
 /// Counts a failed or throttled sign-in for the aggregated audit entry.
-fn tally(db: &Db, action: &'static str, email: &str, address: IpAddr, now: DateTime<Utc>) {
+pub(crate) fn tally(db: &Db, action: &'static str, email: &str, address: IpAddr, now: DateTime<Utc>) {
     let key = crate::store::tally::Key {
         action,
         actor: email.to_owned(),
@@ -140,35 +140,13 @@ pub async fn signin(
     };
     match found {
         Ok(Some(user)) => {
-            if let Err(error) = auth.login(&user).await {
-                tracing::error!(%error, "session could not be saved");
-                return unavailable();
-            }
-            // A new session id at every sign-in (axum-login renews it only for a session
-            // that was not signed in yet), and the instant the absolute limit counts from.
-            if let Err(error) = auth.session.cycle_id().await {
-                tracing::error!(%error, "session id could not be renewed");
-                return unavailable();
-            }
-            if let Err(error) = auth.session.insert(SIGNED_IN_AT, now.timestamp()).await {
-                tracing::error!(%error, "session could not be saved");
-                return unavailable();
-            }
+            // The password was right: it no longer counts as a failure.
             state.throttle.succeeded(&email, address, now);
-            tracing::info!(staff = user.staff.id, "signed in");
-            audit_access(
-                &state.db,
-                now,
-                &user.staff.email,
-                user.staff.role.as_str(),
-                "signin.succeeded",
-                address,
-            )
-            .await;
-            if user.must_change_password {
-                return Redirect::to("/account/password?required=1").into_response();
+            if crate::services::second_factor::required(user.staff.role) {
+                drop(slot);
+                return crate::web::second_factor::ask_for_code(&mut auth, &user, now).await;
             }
-            Redirect::to("/today").into_response()
+            complete(&state, &mut auth, &user, address, now, "/today").await
         }
         Ok(None) => {
             // The reservation stands as the failure.
@@ -181,6 +159,47 @@ pub async fn signin(
             unavailable()
         }
     }
+}
+
+/// Signs `user` in on this session (a new session id, the instant the absolute limit counts
+/// from), audits it, and sends them on to `then` — or first to choose their own password
+/// when an admin set it.
+pub(crate) async fn complete(
+    state: &AppState,
+    auth: &mut AuthSession,
+    user: &crate::web::sessions::SessionUser,
+    address: IpAddr,
+    now: DateTime<Utc>,
+    then: &str,
+) -> Response {
+    if let Err(error) = auth.login(user).await {
+        tracing::error!(%error, "session could not be saved");
+        return unavailable();
+    }
+    // A new session id at every sign-in (axum-login renews it only for a session that was
+    // not signed in yet), and the instant the absolute limit counts from.
+    if let Err(error) = auth.session.cycle_id().await {
+        tracing::error!(%error, "session id could not be renewed");
+        return unavailable();
+    }
+    if let Err(error) = auth.session.insert(SIGNED_IN_AT, now.timestamp()).await {
+        tracing::error!(%error, "session could not be saved");
+        return unavailable();
+    }
+    tracing::info!(staff = user.staff.id, "signed in");
+    audit_access(
+        &state.db,
+        now,
+        &user.staff.email,
+        user.staff.role.as_str(),
+        "signin.succeeded",
+        address,
+    )
+    .await;
+    if user.must_change_password {
+        return Redirect::to("/account/password?required=1").into_response();
+    }
+    Redirect::to(then).into_response()
 }
 
 /// Ends the session on the server.

@@ -227,6 +227,19 @@ async fn world(backend: Backend) -> World {
         )
         .await
         .unwrap();
+        // Supervisors and admins sign in with a code too (of the demo's key, which
+        // `browser::sign_in_with` computes).
+        if reengage_server::services::second_factor::required(role.parse().expect("a role")) {
+            reengage_server::services::second_factor::enrol_known(
+                &db,
+                &admin,
+                id,
+                reengage_server::cli::demo::DEMO_TOTP_SECRET,
+                now,
+            )
+            .await
+            .unwrap();
+        }
         ids.push((who, id));
         if who != "spare" {
             tokens.push((
@@ -389,23 +402,12 @@ async fn world(backend: Backend) -> World {
     let base = serve(state).await;
     let mut cookies = Vec::new();
     for (who, _) in &tokens {
-        let response = client()
-            .post(format!("{base}/signin"))
-            .form(&[
-                ("email", format!("{who}@example.test")),
-                ("password", "lantern otter gravel tundra".into()),
-            ])
-            .send()
-            .await
-            .unwrap();
-        let cookie = response
-            .headers()
-            .get_all("set-cookie")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find(|v| v.starts_with("reengage="))
-            .map(|v| v.split(';').next().unwrap().to_owned())
-            .unwrap_or_else(|| panic!("{who} could not sign in"));
+        let cookie = crate::support::browser::sign_in_with(
+            &base,
+            &format!("{who}@example.test"),
+            "lantern otter gravel tundra",
+        )
+        .await;
         cookies.push((*who, cookie));
     }
     World {

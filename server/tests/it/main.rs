@@ -14,6 +14,7 @@ mod calendar_cli;
 mod demo;
 mod pages;
 mod rest;
+mod second_factor;
 mod security;
 mod services;
 mod signin;

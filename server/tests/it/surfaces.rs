@@ -7,7 +7,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use crate::support::browser::{client, post_form, sign_in_with};
+use crate::support::browser::{client, post_form, sign_in_with, sign_in_with_code};
 use crate::support::{TestDb, backends, fresh_db, serve};
 use chrono::{DateTime, Utc};
 use reengage_server::cli::config;
@@ -39,14 +39,27 @@ struct World {
     clock: Arc<Mutex<DateTime<Utc>>>,
     tokens: Vec<String>,
     cookies: Vec<String>,
+    /// The manager's recovery codes: each of its sign-ins gives one (its authenticator's
+    /// codes would each wait for a new 30-second step).
+    recovery_codes: Vec<String>,
+}
+
+/// Signs staff member `who` in: the manager with one of `recovery_codes`.
+async fn sign_in(base: &str, who: usize, recovery_codes: &mut Vec<String>) -> String {
+    let (email, _, role) = STAFF[who];
+    if reengage_server::services::second_factor::required(role.parse().expect("a role")) {
+        let code = recovery_codes.pop().expect("a recovery code left");
+        return sign_in_with_code(base, email, PASSWORD, &code).await;
+    }
+    sign_in_with(base, email, PASSWORD).await
 }
 
 impl World {
     /// Noon on `date`; everyone signs in again (a session ends 12 hours after sign-in).
     async fn day(&mut self, date: &str) {
         *self.clock.lock().unwrap() = noon(date);
-        for (who, (email, ..)) in STAFF.iter().enumerate() {
-            self.cookies[who] = sign_in_with(&self.base, email, PASSWORD).await;
+        for who in 0..STAFF.len() {
+            self.cookies[who] = sign_in(&self.base, who, &mut self.recovery_codes).await;
         }
     }
 
@@ -78,6 +91,7 @@ async fn world(backend: Backend) -> World {
     };
     let start = noon("2026-11-02");
     let mut tokens = Vec::new();
+    let mut recovery_codes = Vec::new();
     for (email, initials, role) in STAFF {
         let staff = NewStaff {
             email: email.into(),
@@ -87,9 +101,12 @@ async fn world(backend: Backend) -> World {
             branch: Some("Riverbend".into()),
             password: PASSWORD.into(),
         };
-        accounts::create_staff(&db, &admin, staff, start)
+        let id = accounts::create_staff(&db, &admin, staff, start)
             .await
             .unwrap();
+        if reengage_server::services::second_factor::required(role.parse().expect("a role")) {
+            recovery_codes = enrol(&db, id, email).await;
+        }
         tokens.push(
             accounts::create_token(&db, &admin, email, start)
                 .await
@@ -111,8 +128,8 @@ async fn world(backend: Backend) -> World {
     let options = config::leptos_options(Some("127.0.0.1:0".parse().unwrap())).unwrap();
     let base = serve(AppState::new(options, db).with_clock(Clock::fixed(clock.clone()))).await;
     let mut cookies = Vec::new();
-    for (email, ..) in STAFF {
-        cookies.push(sign_in_with(&base, email, PASSWORD).await);
+    for who in 0..STAFF.len() {
+        cookies.push(sign_in(&base, who, &mut recovery_codes).await);
     }
     World {
         test,
@@ -120,7 +137,26 @@ async fn world(backend: Backend) -> World {
         clock,
         tokens,
         cookies,
+        recovery_codes,
     }
+}
+
+/// Enrols account `id` with a new TOTP key, as its owner would with an authenticator app;
+/// its recovery codes.
+async fn enrol(db: &Db, id: i64, email: &str) -> Vec<String> {
+    use reengage_server::services::second_factor;
+    let secret = second_factor::new_secret();
+    let now = Utc::now();
+    let code = second_factor::code_at(&secret, u64::try_from(now.timestamp()).unwrap()).unwrap();
+    let owner = Actor {
+        staff_id: Some(id),
+        email: email.into(),
+        role: reengage_core::roles::Role::OperationsManager,
+    };
+    second_factor::enrol(db, &owner, &secret, &code, now)
+        .await
+        .unwrap()
+        .expect("the app's code sets the key")
 }
 
 /// Which surface drives the work.

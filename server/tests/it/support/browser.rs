@@ -51,15 +51,8 @@ pub async fn sign_in(base: &str, email: &str) -> String {
     sign_in_with(base, email, password).await
 }
 
-/// Signs `email` in with `password` through the form; the session cookie.
-pub async fn sign_in_with(base: &str, email: &str, password: &str) -> String {
-    let response = client()
-        .post(format!("{base}/signin"))
-        .form(&[("email", email), ("password", password)])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.headers()[header::LOCATION], "/today");
+/// The session cookie a response sets.
+fn session_cookie(response: &reqwest::Response) -> Option<String> {
     response
         .headers()
         .get_all(header::SET_COOKIE)
@@ -67,7 +60,75 @@ pub async fn sign_in_with(base: &str, email: &str, password: &str) -> String {
         .filter_map(|v| v.to_str().ok())
         .find(|v| v.starts_with("reengage="))
         .map(|v| v.split(';').next().unwrap().to_owned())
-        .unwrap()
+}
+
+/// A code of the demo's TOTP key for `email` at `base` that this process has not used
+/// before: the current step's, or a later one within the server's one-step allowance, or,
+/// when those are used, the next step's once it comes (a code is accepted once only).
+pub async fn fresh_code(base: &str, email: &str) -> String {
+    use std::collections::HashMap;
+    static USED: Mutex<Option<HashMap<(String, String), u64>>> = Mutex::new(None);
+    let step_seconds = reengage_server::services::second_factor::STEP_SECONDS;
+    loop {
+        let now_step = u64::try_from(Utc::now().timestamp()).unwrap() / step_seconds;
+        let chosen = {
+            let mut used = USED.lock().unwrap();
+            let used = used.get_or_insert_with(HashMap::new);
+            let key = (base.to_owned(), email.to_owned());
+            let step = used.get(&key).map_or(now_step, |last| (last + 1).max(now_step));
+            (step <= now_step + 1).then(|| {
+                used.insert(key, step);
+                step
+            })
+        };
+        if let Some(step) = chosen {
+            return reengage_server::services::second_factor::code_at(
+                demo::DEMO_TOTP_SECRET,
+                step * step_seconds,
+            )
+            .unwrap();
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    }
+}
+
+/// Signs `email` in with `password` through the form, and with a fresh code of the demo's
+/// key when the account asks for one; the session cookie.
+pub async fn sign_in_with(base: &str, email: &str, password: &str) -> String {
+    sign_in_giving(base, email, password, None).await
+}
+
+/// Signs `email` in with `password` and, when asked for one, `code` (a recovery code, say);
+/// the session cookie.
+pub async fn sign_in_with_code(base: &str, email: &str, password: &str, code: &str) -> String {
+    sign_in_giving(base, email, password, Some(code)).await
+}
+
+async fn sign_in_giving(base: &str, email: &str, password: &str, code: Option<&str>) -> String {
+    let response = client()
+        .post(format!("{base}/signin"))
+        .form(&[("email", email), ("password", password)])
+        .send()
+        .await
+        .unwrap();
+    let cookie = session_cookie(&response).unwrap();
+    if response.headers()[header::LOCATION] == "/signin/code" {
+        let code = match code {
+            Some(code) => code.to_owned(),
+            None => fresh_code(base, email).await,
+        };
+        let response = client()
+            .post(format!("{base}/signin/code"))
+            .header(header::COOKIE, &cookie)
+            .form(&[("code", code.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.headers()[header::LOCATION], "/today", "{email}");
+        return session_cookie(&response).unwrap();
+    }
+    assert_eq!(response.headers()[header::LOCATION], "/today");
+    cookie
 }
 
 /// A page as a browser asks for it: the status and the HTML.
