@@ -68,11 +68,30 @@ start_server() {
   exit 1
 }
 
-# The session cookie of EMAIL (every demo account has the demo password).
+# The code the demo's TOTP key gives now (supervisors sign in with one, RFC 6238).
+demo_code() {
+  python3 -c '
+import base64, hmac, struct, time
+key = base64.b32decode("REENGAGEDEMOBRANCHONLYTOTPKEY234")
+mac = hmac.digest(key, struct.pack(">Q", int(time.time()) // 30), "sha1")
+offset = mac[-1] & 15
+print("%06d" % ((struct.unpack(">I", mac[offset:offset + 4])[0] & 0x7FFFFFFF) % 1000000))'
+}
+
+# The session cookie of EMAIL (every demo account has the demo password; a supervisor also
+# gives the demo key's code).
 sign_in() {
-  curl -s -o /dev/null -D - -H "Origin: $BASE" \
+  local headers cookie
+  headers=$(curl -s -o /dev/null -D - -H "Origin: $BASE" \
     --data-urlencode "email=$1" --data-urlencode "password=riverbend demo branch only" \
-    "$BASE/signin" | tr -d '\r' | sed -n 's/^[Ss]et-[Cc]ookie: \(reengage=[^;]*\).*/\1/p'
+    "$BASE/signin" | tr -d '\r')
+  cookie=$(sed -n 's/^[Ss]et-[Cc]ookie: \(reengage=[^;]*\).*/\1/p' <<<"$headers")
+  if grep -qi '^location: /signin/code$' <<<"$headers"; then
+    cookie=$(curl -s -o /dev/null -D - -H "Origin: $BASE" -H "Cookie: $cookie" \
+      --data-urlencode "code=$(demo_code)" "$BASE/signin/code" | tr -d '\r' |
+      sed -n 's/^[Ss]et-[Cc]ookie: \(reengage=[^;]*\).*/\1/p')
+  fi
+  echo "$cookie"
 }
 
 # Writes the wrk target files: coaches of the first branches (Today, their episodes, the

@@ -154,10 +154,9 @@ pub async fn run(db: &Db, command: AdminCommand) -> Result<String, StartError> {
             Ok(format!("enabled {email}\n"))
         }
         AdminCommand::User(UserCommand::ResetCode { email }) => {
-            let found =
-                crate::services::second_factor::remove(db, &command_line(), &email, now)
-                    .await
-                    .map_err(|e| input(e.into()))?;
+            let found = crate::services::second_factor::remove(db, &command_line(), &email, now)
+                .await
+                .map_err(|e| input(e.into()))?;
             if !found {
                 return Err(input(accounts::AuthError::UnknownStaff(email)));
             }

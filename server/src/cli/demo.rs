@@ -10,8 +10,8 @@ use reengage_core::episode::*;
 
 use crate::cli::StartError;
 use crate::services::accounts::{self, NewStaff};
-use crate::services::second_factor;
 use crate::services::episodes::{change, local_today, record_missed_activity};
+use crate::services::second_factor;
 use crate::services::{Actor, ServiceError};
 use crate::store::db::Db;
 use crate::store::demo::{self as store, NewParticipant};

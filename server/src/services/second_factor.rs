@@ -276,7 +276,11 @@ mod tests {
             (1_234_567_890, "005924"),
             (2_000_000_000, "279037"),
         ] {
-            assert_eq!(code_at(RFC_SECRET, unix).as_deref(), Some(code), "at {unix}");
+            assert_eq!(
+                code_at(RFC_SECRET, unix).as_deref(),
+                Some(code),
+                "at {unix}"
+            );
         }
     }
 
@@ -284,7 +288,13 @@ mod tests {
     fn a_code_is_accepted_one_step_either_side_and_no_further() {
         let now = Utc.timestamp_opt(1_111_111_109, 0).unwrap();
         let step = 1_111_111_109 / 30;
-        for (offset, accepted) in [(-2_i64, false), (-1, true), (0, true), (1, true), (2, false)] {
+        for (offset, accepted) in [
+            (-2_i64, false),
+            (-1, true),
+            (0, true),
+            (1, true),
+            (2, false),
+        ] {
             let at = u64::try_from(1_111_111_109 + offset * 30).unwrap();
             let code = code_at(RFC_SECRET, at).unwrap();
             assert_eq!(
@@ -293,7 +303,11 @@ mod tests {
                 "a code {offset} steps away"
             );
         }
-        assert_eq!(matching_step(RFC_SECRET, "08 18 04", now), Some(step), "spaces");
+        assert_eq!(
+            matching_step(RFC_SECRET, "08 18 04", now),
+            Some(step),
+            "spaces"
+        );
         assert_eq!(matching_step(RFC_SECRET, "81804", now), None, "five digits");
         assert_eq!(matching_step(RFC_SECRET, "", now), None);
         assert_eq!(matching_step("not base32!", "081804", now), None);
@@ -308,7 +322,10 @@ mod tests {
         for code in &codes {
             assert_eq!(code.len(), 11, "{code}");
             assert!(!code.contains(['0', 'o', '1', 'l', 'i']), "{code}");
-            assert_eq!(code_hash(code), code_hash(&code.to_uppercase().replace('-', " ")));
+            assert_eq!(
+                code_hash(code),
+                code_hash(&code.to_uppercase().replace('-', " "))
+            );
         }
     }
 
@@ -327,7 +344,11 @@ mod tests {
     fn an_enrolment_carries_the_secret_in_its_address_and_qr_code() {
         let secret = new_secret();
         let enrolment = enrolment(&secret, "manager@example.test").unwrap();
-        assert!(enrolment.uri.starts_with("otpauth://totp/Re-engage:"), "{}", enrolment.uri);
+        assert!(
+            enrolment.uri.starts_with("otpauth://totp/Re-engage:"),
+            "{}",
+            enrolment.uri
+        );
         assert!(enrolment.uri.contains(&format!("secret={secret}")));
         assert!(enrolment.qr_svg.starts_with("<svg"), "{}", enrolment.qr_svg);
     }

@@ -132,7 +132,11 @@ pub async fn code(
         None => match second_factor::check(&state.db, &actor, &form.code, real_now).await {
             Ok(Checked::Code) => (true, "/today"),
             Ok(Checked::RecoveryCode { left }) => {
-                tracing::info!(staff = user.staff.id, left, "signed in with a recovery code");
+                tracing::info!(
+                    staff = user.staff.id,
+                    left,
+                    "signed in with a recovery code"
+                );
                 (true, "/today")
             }
             Ok(Checked::Refused) => (false, ""),
@@ -188,7 +192,10 @@ pub async fn view(
             }
         })
     };
-    Ok(Some(reengage_app::backend::SecondFactorView { email, enrolling }))
+    Ok(Some(reengage_app::backend::SecondFactorView {
+        email,
+        enrolling,
+    }))
 }
 
 /// The recovery codes waiting to be shown, taken out of the session (shown once).

@@ -92,7 +92,13 @@ pub(crate) async fn refused(slot: tokio::sync::OwnedSemaphorePermit, to: &'stati
 }
 
 /// Counts a failed or throttled sign-in for the aggregated audit entry.
-pub(crate) fn tally(db: &Db, action: &'static str, email: &str, address: IpAddr, now: DateTime<Utc>) {
+pub(crate) fn tally(
+    db: &Db,
+    action: &'static str,
+    email: &str,
+    address: IpAddr,
+    now: DateTime<Utc>,
+) {
     let key = crate::store::tally::Key {
         action,
         actor: email.to_owned(),

@@ -213,3 +213,50 @@ async fn staff_and_tokens_from_the_command_line() {
         );
     }
 }
+
+#[tokio::test]
+async fn an_admin_resets_a_lost_second_factor_from_the_command_line() {
+    use reengage_server::services::second_factor;
+    for backend in backends().await {
+        let test = fresh_db(backend).await;
+        let mut create: Vec<&str> = CREATE.to_vec();
+        create.push("Riverbend");
+        assert!(
+            admin(&test.url, &create, "correct horse battery staple\n")
+                .status
+                .success()
+        );
+        let system = reengage_server::services::Actor {
+            staff_id: None,
+            email: "test".into(),
+            role: reengage_core::roles::Role::Admin,
+        };
+        second_factor::enrol_known(
+            &test.db,
+            &system,
+            1,
+            &second_factor::new_secret(),
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
+        assert!(second_factor::enrolled(&test.db, 1).await.unwrap());
+
+        let reset = admin(&test.url, &["user", "reset-code", "lead@example.test"], "");
+        assert!(reset.status.success(), "{backend:?}: {reset:?}");
+        assert_eq!(
+            String::from_utf8(reset.stdout).unwrap(),
+            "removed the sign-in code of lead@example.test; they set it up again at their next sign-in\n"
+        );
+        assert!(
+            !second_factor::enrolled(&test.db, 1).await.unwrap(),
+            "{backend:?}: enrols again at the next sign-in"
+        );
+        let unknown = admin(
+            &test.url,
+            &["user", "reset-code", "nobody@example.test"],
+            "",
+        );
+        assert_eq!(unknown.status.code(), Some(2), "{backend:?}: {unknown:?}");
+    }
+}

@@ -63,7 +63,10 @@ fn step_now() -> u64 {
 
 /// The text of the first `<code class="secret">` of a page.
 fn secret_in(html: &str) -> String {
-    let start = html.find(r#"<code class="secret">"#).expect("the key on the page") + 21;
+    let start = html
+        .find(r#"<code class="secret">"#)
+        .expect("the key on the page")
+        + 21;
     html[start..start + html[start..].find('<').unwrap()].to_owned()
 }
 
@@ -95,10 +98,9 @@ async fn a_supervisor_signs_in_with_a_password_and_a_code_from_an_authenticator_
         accounts::create_staff(&test.db, &admin, staff, Utc::now())
             .await
             .unwrap();
-        let options = reengage_server::cli::config::leptos_options(Some(
-            "127.0.0.1:0".parse().unwrap(),
-        ))
-        .unwrap();
+        let options =
+            reengage_server::cli::config::leptos_options(Some("127.0.0.1:0".parse().unwrap()))
+                .unwrap();
         let base = serve(reengage_server::web::state::AppState::new(
             options,
             test.db.clone(),
@@ -118,7 +120,11 @@ async fn a_supervisor_signs_in_with_a_password_and_a_code_from_an_authenticator_
             .send()
             .await
             .unwrap();
-        assert_eq!(api.status(), 401, "{backend:?}: a page's data with a password alone");
+        assert_eq!(
+            api.status(),
+            401,
+            "{backend:?}: a page's data with a password alone"
+        );
 
         // First sign-in: the page sets up the app (a QR code and the key as text).
         let (status, html) = get(&base, "/signin/code", Some(&pending)).await;
@@ -127,7 +133,11 @@ async fn a_supervisor_signs_in_with_a_password_and_a_code_from_an_authenticator_
         assert!(html.contains("<svg"), "{backend:?}: the QR code");
         let secret = secret_in(&html);
         let (_, again) = get(&base, "/signin/code", Some(&pending)).await;
-        assert_eq!(secret_in(&again), secret, "{backend:?}: one key per sign-in");
+        assert_eq!(
+            secret_in(&again),
+            secret,
+            "{backend:?}: one key per sign-in"
+        );
         assert!(
             !second_factor::enrolled(&test.db, 1).await.unwrap(),
             "{backend:?}: not enrolled before a code proves the app has the key"
@@ -135,7 +145,10 @@ async fn a_supervisor_signs_in_with_a_password_and_a_code_from_an_authenticator_
 
         // A wrong code: refused, nothing enrolled.
         let right = second_factor::code_at(&secret, step_now() * STEP_SECONDS).unwrap();
-        let wrong = format!("{:06}", (right.parse::<u32>().unwrap() + 500_000) % 1_000_000);
+        let wrong = format!(
+            "{:06}",
+            (right.parse::<u32>().unwrap() + 500_000) % 1_000_000
+        );
         let (_, to) = code(&base, &pending, &wrong).await;
         assert_eq!(to, "/signin/code?failed=1", "{backend:?}");
         assert!(!second_factor::enrolled(&test.db, 1).await.unwrap());
@@ -158,7 +171,10 @@ async fn a_supervisor_signs_in_with_a_password_and_a_code_from_an_authenticator_
         // The same code again: refused (RFC 6238 §5.2), however fast.
         let (pending, _) = password(&base).await;
         let (_, to) = code(&base, &pending, &right).await;
-        assert_eq!(to, "/signin/code?failed=1", "{backend:?}: a code used twice");
+        assert_eq!(
+            to, "/signin/code?failed=1",
+            "{backend:?}: a code used twice"
+        );
 
         // A recovery code (typed in capitals with a space): once.
         let typed = recovery[0].to_uppercase().replace('-', " ");
@@ -167,7 +183,10 @@ async fn a_supervisor_signs_in_with_a_password_and_a_code_from_an_authenticator_
         assert!(cookie.is_some());
         let (pending, _) = password(&base).await;
         let (_, to) = code(&base, &pending, &recovery[0]).await;
-        assert_eq!(to, "/signin/code?failed=1", "{backend:?}: a recovery code twice");
+        assert_eq!(
+            to, "/signin/code?failed=1",
+            "{backend:?}: a recovery code twice"
+        );
 
         // Wrong codes are throttled like wrong passwords.
         for _ in 1..PER_ACCOUNT_AND_ADDRESS {

@@ -75,7 +75,9 @@ pub async fn fresh_code(base: &str, email: &str) -> String {
             let mut used = USED.lock().unwrap();
             let used = used.get_or_insert_with(HashMap::new);
             let key = (base.to_owned(), email.to_owned());
-            let step = used.get(&key).map_or(now_step, |last| (last + 1).max(now_step));
+            let step = used
+                .get(&key)
+                .map_or(now_step, |last| (last + 1).max(now_step));
             (step <= now_step + 1).then(|| {
                 used.insert(key, step);
                 step
