@@ -14,6 +14,14 @@ if (!process.env.E2E_PORT) {
     .toString()
     .trim();
 }
+if (!process.env.OIDC_PORT) {
+  process.env.OIDC_PORT = execFileSync(process.execPath, [
+    "-e",
+    "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})",
+  ])
+    .toString()
+    .trim();
+}
 if (!process.env.E2E_DB_DIR) {
   process.env.E2E_DB_DIR = mkdtempSync(path.join(tmpdir(), "reengage-e2e-"));
 }
@@ -53,21 +61,37 @@ export default defineConfig({
     { name: "phone", use: { ...devices["Pixel 7"], launchOptions: chromium } },
     { name: "desktop", use: { ...devices["Desktop Chrome"], launchOptions: chromium } },
   ],
-  webServer: {
-    // The demo branch (staff of every role, forty participants) in a new database, then serve.
-    command: `"${binary}" demo > /dev/null && "${binary}" serve`,
-    cwd: repoRoot,
-    url: `${baseURL}/healthz`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    stdout: "ignore",
-    stderr: "pipe",
-    env: {
-      REENGAGE_ADDR: `127.0.0.1:${process.env.E2E_PORT}`,
-      DATABASE_URL: `sqlite:${path.join(process.env.E2E_DB_DIR, "reengage.db")}`,
-      LEPTOS_SITE_ROOT: process.env.LEPTOS_SITE_ROOT ?? path.join(repoRoot, "target", "site"),
-      LEPTOS_ENV: "PROD",
-      REENGAGE_LOG: "warn",
+  webServer: [
+    {
+      // A real OpenID Provider on loopback for agency single sign-on (end2end/oidc/).
+      command: `"${process.execPath}" "${path.join(__dirname, "oidc", "provider.mjs")}"`,
+      url: `http://127.0.0.1:${process.env.OIDC_PORT}/.well-known/openid-configuration`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      stdout: "ignore",
+      stderr: "pipe",
+      env: { OIDC_PORT: process.env.OIDC_PORT, E2E_PORT: process.env.E2E_PORT },
     },
-  },
+    {
+      // The demo branch (staff of every role, forty participants) in a new database, then serve.
+      command: `"${binary}" demo > /dev/null && "${binary}" serve`,
+      cwd: repoRoot,
+      url: `${baseURL}/healthz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: "ignore",
+      stderr: "pipe",
+      env: {
+        REENGAGE_ADDR: `127.0.0.1:${process.env.E2E_PORT}`,
+        DATABASE_URL: `sqlite:${path.join(process.env.E2E_DB_DIR, "reengage.db")}`,
+        LEPTOS_SITE_ROOT: process.env.LEPTOS_SITE_ROOT ?? path.join(repoRoot, "target", "site"),
+        LEPTOS_ENV: "PROD",
+        REENGAGE_LOG: "warn",
+        REENGAGE_OIDC_ISSUER: `http://127.0.0.1:${process.env.OIDC_PORT}`,
+        REENGAGE_OIDC_CLIENT_ID: "reengage-e2e",
+        REENGAGE_OIDC_CLIENT_SECRET: "reengage-e2e-client-secret",
+        REENGAGE_OIDC_REDIRECT_URL: `${baseURL}/signin/sso/callback`,
+      },
+    },
+  ],
 });

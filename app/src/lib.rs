@@ -29,6 +29,7 @@ mod components;
 
 /// Given to every render when the database is the demo's: each page says so at its top.
 pub use components::layout::DemoData;
+pub use routes::signin::SingleSignOn;
 pub mod forms;
 pub mod live;
 pub mod routes;

@@ -16,6 +16,8 @@ export function watchRedirects(context: BrowserContext): void {
   context.on("response", (response) => {
     const location = response.headers()["location"];
     if (response.request().method() !== "POST" || !location) return;
+    // Re-engage's own answers (not the OpenID Provider's, whose redirects carry its code).
+    if (new URL(response.url()).port !== process.env.E2E_PORT) return;
     const sent = new URLSearchParams(response.request().postData() ?? "");
     const url = new URL(location, response.url());
     for (const [name, value] of url.searchParams) {

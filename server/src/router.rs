@@ -38,10 +38,14 @@ pub fn router(state: AppState) -> Router {
         Arc::new(crate::pages::PageBackend(state.clone()));
     // What every page render and server function gets: the pages' backend and the CSP nonce.
     let demo = state.demo;
+    let sso = state.sso.is_some();
     let context = move || {
         leptos::prelude::provide_context(backend.clone());
         if demo {
             leptos::prelude::provide_context(reengage_app::DemoData);
+        }
+        if sso {
+            leptos::prelude::provide_context(reengage_app::SingleSignOn);
         }
         provide_request_nonce();
     };
@@ -52,6 +56,8 @@ pub fn router(state: AppState) -> Router {
             "/signin/code",
             axum::routing::post(crate::web::second_factor::code),
         )
+        .route("/signin/sso", get(crate::web::sso::start))
+        .route("/signin/sso/callback", get(crate::web::sso::callback))
         .route("/signout", axum::routing::post(crate::web::signin::signout))
         .route(
             "/account/password",

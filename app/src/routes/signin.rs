@@ -4,12 +4,42 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+/// Given to every render when agency single sign-on (OpenID Connect) is set up: the sign-in
+/// page offers it first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SingleSignOn;
+
+/// What the sign-in page says after a single sign-on that did not finish (`?sso=…`).
+fn sso_message(reason: &str) -> Option<&'static str> {
+    Some(match reason {
+        "unknown" => {
+            "Your agency account has no Re-engage account here, or it is disabled. Ask an admin to add you with the same e-mail address."
+        }
+        "unverified" => {
+            "Your agency account's e-mail address is not verified, so it cannot be matched. Ask the agency's help desk, or sign in with your password."
+        }
+        "refused" => {
+            "The agency sign-in was cancelled or refused. Try again, or sign in with your password."
+        }
+        "expired" => {
+            "That agency sign-in took too long or was started in another browser. Try again."
+        }
+        "unavailable" => {
+            "The agency sign-in cannot be reached just now. Try again shortly, or sign in with your password."
+        }
+        "failed" => "The agency sign-in did not finish. Try again, or sign in with your password.",
+        _ => return None,
+    })
+}
+
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let query = use_query_map().read_untracked();
     let failed = query.get("failed").is_some();
     let throttled = query.get("throttled").is_some();
     let expired = query.get("expired").is_some();
+    let sso_said = query.get("sso").and_then(|reason| sso_message(&reason));
+    let sso = use_context::<SingleSignOn>().is_some();
     view! {
         <Title text="Sign in" />
         <h1>"Sign in"</h1>
@@ -37,6 +67,11 @@ pub fn SignInPage() -> impl IntoView {
                     </p>
                 }
             })}
+        {sso_said.map(|said| view! { <p class="alert alert-error" role="alert">{said}</p> })}
+        {sso.then(|| view! {
+            <p><a class="button" href="/signin/sso">"Sign in with your agency account"</a></p>
+            <h2>"Or with a Re-engage password"</h2>
+        })}
         <form method="post" action="/signin" class="stack">
             <div class="field">
                 <label for="email">"E-mail"</label>

@@ -11,6 +11,10 @@
 //! | `REENGAGE_HEADER_READ_TIMEOUT_SECONDS` | `10` | time to send a request's headers |
 //! | `REENGAGE_MAX_CONNECTIONS` | `1024` | connections open at once; more wait |
 //! | `REENGAGE_TRUSTED_PROXIES` | (none) | proxies whose `X-Forwarded-For`/`Forwarded` name the client |
+//! | `REENGAGE_OIDC_ISSUER` | (none) | agency single sign-on: the OpenID Provider's issuer URL |
+//! | `REENGAGE_OIDC_CLIENT_ID` | (none) | Re-engage's client id there |
+//! | `REENGAGE_OIDC_CLIENT_SECRET` | (none) | its client secret (a confidential client) |
+//! | `REENGAGE_OIDC_REDIRECT_URL` | (none) | this server's `…/signin/sso/callback`, as registered |
 //! | `REENGAGE_AUDIT_KEY` | (the key file's) | the audit chain's HMAC key, kept outside the database |
 //! | `REENGAGE_AUDIT_KEY_FILE` | `audit.key` beside an SQLite database, else `data/audit.key` | created on first use |
 //! | `REENGAGE_AUDIT_ANCHOR` | `audit.anchor` beside the key file | the chain's signed head, written each minute |
@@ -93,6 +97,29 @@ pub struct Cli {
         global = true
     )]
     pub trusted_proxies: crate::web::client::TrustedProxies,
+
+    /// Agency single sign-on: the OpenID Provider's issuer URL. Set with the client id and
+    /// the redirect URL, or not at all.
+    #[arg(long, env = "REENGAGE_OIDC_ISSUER", global = true)]
+    pub oidc_issuer: Option<String>,
+
+    /// Re-engage's client id at the OpenID Provider.
+    #[arg(long, env = "REENGAGE_OIDC_CLIENT_ID", global = true)]
+    pub oidc_client_id: Option<String>,
+
+    /// Re-engage's client secret at the OpenID Provider (a confidential client).
+    #[arg(
+        long,
+        env = "REENGAGE_OIDC_CLIENT_SECRET",
+        global = true,
+        hide_env_values = true
+    )]
+    pub oidc_client_secret: Option<String>,
+
+    /// Where the provider sends the browser back: this server's public
+    /// `https://…/signin/sso/callback`, as registered with the provider.
+    #[arg(long, env = "REENGAGE_OIDC_REDIRECT_URL", global = true)]
+    pub oidc_redirect_url: Option<String>,
 
     /// The audit chain's key (at least 32 characters). Unset: the key file's.
     #[arg(

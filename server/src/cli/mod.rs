@@ -165,6 +165,17 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
             let mut state = state::AppState::new(options, db);
             state.secure_cookies = cli.secure_cookies;
             state.trusted_proxies = cli.trusted_proxies.clone();
+            let sso = crate::web::sso::SsoConfig::from_settings(
+                cli.oidc_issuer.as_deref(),
+                cli.oidc_client_id.as_deref(),
+                cli.oidc_client_secret.as_deref(),
+                cli.oidc_redirect_url.as_deref(),
+            )
+            .map_err(StartError::Input)?;
+            if let Some(sso) = sso {
+                tracing::info!(issuer = sso.issuer.as_str(), "agency single sign-on is on");
+                state.sso = Some(crate::web::sso::Sso::new(sso).map_err(StartError::Input)?);
+            }
             state.demo = crate::store::demo::is_demo(&state.db)
                 .await
                 .map_err(|e| StartError::Input(format!("cannot read the staff accounts: {e}")))?;

@@ -9,5 +9,6 @@ pub mod second_factor;
 pub mod security;
 pub mod sessions;
 pub mod signin;
+pub mod sso;
 pub mod state;
 pub mod throttle;

@@ -51,6 +51,9 @@ pub struct AppState {
     /// How long one request may take, its body's upload included, before it is answered
     /// 408 Request Timeout and its work dropped (a transaction not committed rolls back).
     pub request_timeout: std::time::Duration,
+    /// Agency single sign-on (OpenID Connect), when configured.
+    #[from_ref(skip)]
+    pub sso: Option<std::sync::Arc<crate::web::sso::Sso>>,
 }
 
 impl AppState {
@@ -66,6 +69,7 @@ impl AppState {
             demo: false,
             trusted_proxies: crate::web::client::TrustedProxies::default(),
             request_timeout: std::time::Duration::from_secs(30),
+            sso: None,
         }
     }
 
