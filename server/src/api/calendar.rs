@@ -14,24 +14,38 @@ use crate::web::errors::ApiError;
 use crate::web::state::Clock;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct YearQuery {
+    /// The year, from 1990 to 2100.
+    #[param(value_type = i32, required = true, minimum = 1990, maximum = 2100)]
     year: Option<String>,
     /// The office whose closure days count too.
+    #[param(value_type = i64, required = false)]
     branch_id: Option<i64>,
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AddQuery {
+    /// The day to count from (YYYY-MM-DD, 1990–2100).
+    #[param(value_type = String, format = Date, required = true, pattern = r"^(199[0-9]|20[0-9][0-9]|2100)-[0-9]{2}-[0-9]{2}$")]
     date: Option<String>,
+    /// How many business days to add, from 0 to 366.
+    #[param(value_type = u32, required = true, minimum = 0, maximum = 366)]
     n: Option<String>,
     /// The office whose closure days count too.
+    #[param(value_type = i64, required = false)]
     branch_id: Option<i64>,
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct NoticeQuery {
+    /// The re-engagement appointment's day (YYYY-MM-DD, 1990–2100).
+    #[param(value_type = String, format = Date, required = true, pattern = r"^(199[0-9]|20[0-9][0-9]|2100)-[0-9]{2}-[0-9]{2}$")]
     appointment: Option<String>,
     /// The office whose closure days count too.
+    #[param(value_type = i64, required = false)]
     branch_id: Option<i64>,
 }
 

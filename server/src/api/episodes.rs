@@ -101,10 +101,19 @@ pub(super) fn id_field(fields: &Map<String, Value>, name: &str) -> Result<i64, A
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// A coach's open episodes.
+    #[param(value_type = i64, required = false)]
     coach_id: Option<i64>,
+    /// A branch's open episodes.
+    #[param(value_type = i64, required = false)]
     branch_id: Option<i64>,
+    /// The `next` value of the page before.
+    #[param(value_type = String, required = false)]
     after: Option<String>,
+    /// Episodes per page, from 1 to 200 (50 when not given).
+    #[param(value_type = i64, required = false, minimum = 1, maximum = 200)]
     limit: Option<i64>,
 }
 

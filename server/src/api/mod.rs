@@ -29,7 +29,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         staff::list, staff::create, staff::disable, staff::enable, staff::password,
         staff::tokens, staff::revoke_token, staff::closures, staff::add_closure,
     ),
-    modifiers(&BearerAuth)
+    modifiers(&BearerAuth, &Refusals)
 )]
 pub struct ApiDoc;
 
@@ -42,6 +42,76 @@ impl utoipa::Modify for BearerAuth {
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
+    }
+}
+
+/// The answers every operation can give besides its own, each documented where it can
+/// happen: 400 (the request does not fit: a malformed id, query or body), 401 and 403 where a
+/// token is needed, 404 where the path names a record.
+struct Refusals;
+
+impl utoipa::Modify for Refusals {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::path::ParameterIn;
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        let answer = |description: &str| {
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("ErrorBody")))
+                        .build(),
+                )
+                .build()
+        };
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.patch,
+                &mut item.delete,
+            ];
+            for operation in operations.into_iter().flatten() {
+                let secured = operation
+                    .security
+                    .as_ref()
+                    .is_some_and(|requirements| !requirements.is_empty());
+                let names_a_record = operation
+                    .parameters
+                    .iter()
+                    .flatten()
+                    .any(|parameter| parameter.parameter_in == ParameterIn::Path);
+                let mut add = |status: &str, description: &str| {
+                    operation
+                        .responses
+                        .responses
+                        .entry(status.to_owned())
+                        .or_insert_with(|| answer(description).into());
+                };
+                add(
+                    "400",
+                    "The request does not fit (an id, a query or a body): the message says what to change.",
+                );
+                if secured {
+                    add(
+                        "401",
+                        "No valid API token: send `Authorization: Bearer <token>`.",
+                    );
+                    add(
+                        "403",
+                        "The signed-in role may not do this (or must first change its password).",
+                    );
+                }
+                if names_a_record {
+                    add(
+                        "404",
+                        "There is no such record within the signed-in person's reach.",
+                    );
+                }
+            }
+        }
     }
 }
 

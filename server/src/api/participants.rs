@@ -14,7 +14,9 @@ use crate::web::state::Clock;
 
 #[utoipa::path(post, path = "/participants", tag = "participants", request_body = NewParticipant,
     security(("bearer" = [])),
-    responses((status = 201, body = Participant), (status = 400, body = super::ErrorBody), (status = 401, body = super::ErrorBody)))]
+    responses((status = 201, body = Participant), (status = 400, body = super::ErrorBody), (status = 401, body = super::ErrorBody),
+        (status = 404, description = "The branch named is not within reach.", body = super::ErrorBody),
+        (status = 409, description = "The case number is already on file.", body = super::ErrorBody)))]
 pub async fn create(
     State(db): State<Db>,
     State(clock): State<Clock>,

@@ -153,7 +153,8 @@ pub async fn closures(
 
 #[utoipa::path(post, path = "/branches/{id}/closures", tag = "admin", params(("id" = i64, Path)), request_body = ClosureDay,
     security(("bearer" = [])),
-    responses((status = 201, body = Vec<ClosureDay>), (status = 400, body = super::ErrorBody), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
+    responses((status = 201, body = Vec<ClosureDay>), (status = 400, body = super::ErrorBody), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody),
+        (status = 409, description = "That day is already a closure day of the branch.", body = super::ErrorBody)))]
 /// Adds a closure day to a branch's calendar (admin).
 pub async fn add_closure(
     State(db): State<Db>,

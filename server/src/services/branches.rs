@@ -43,7 +43,7 @@ pub async fn add_closure(
     let inserted = stored::insert_closure(&mut tx, branch_id, closure.on, name).await;
     match inserted {
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-            return Err(ServiceError::Invalid(format!(
+            return Err(ServiceError::Duplicate(format!(
                 "{} is already a closure day of this branch.",
                 closure.on
             )));

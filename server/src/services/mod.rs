@@ -71,6 +71,9 @@ pub enum ServiceError {
     Refused(Refusal),
     #[error("{0}")]
     Invalid(String),
+    /// The record is already on file (a case number, a closure day): sent again, or taken.
+    #[error("{0}")]
+    Duplicate(String),
     #[error("the database could not complete the change")]
     Store(#[from] StoreError),
 }

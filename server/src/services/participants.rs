@@ -89,7 +89,7 @@ fn required(value: &str, what: &str) -> Result<String, ServiceError> {
 
 fn unique(error: sqlx::Error, message: String) -> ServiceError {
     match error {
-        sqlx::Error::Database(e) if e.is_unique_violation() => ServiceError::Invalid(message),
+        sqlx::Error::Database(e) if e.is_unique_violation() => ServiceError::Duplicate(message),
         sqlx::Error::Database(e) if e.is_foreign_key_violation() => {
             ServiceError::Invalid("The branch or coach named does not exist.".into())
         }

@@ -78,6 +78,9 @@ impl From<ServiceError> for ApiError {
                 },
             },
             ServiceError::Invalid(message) => Self::bad_input(message.clone()),
+            ServiceError::Duplicate(message) => {
+                Self::new(StatusCode::CONFLICT, "duplicate", message.clone())
+            }
             ServiceError::Store(store) => {
                 tracing::error!(error = %store, "storage failed");
                 Self::new(

@@ -782,8 +782,17 @@ async fn a_participants_file_feeds_the_rules() {
             .send("POST", "/participants", Some(&coach), Some(new))
             .await;
         assert_eq!(
-            (status, duplicate["message"].as_str()),
-            (400, Some("Case number NEW-0001 is already on file."))
+            (
+                status,
+                duplicate["error"].as_str(),
+                duplicate["message"].as_str()
+            ),
+            (
+                409,
+                Some("duplicate"),
+                Some("Case number NEW-0001 is already on file.")
+            ),
+            "a case number already on file is a conflict, as documented"
         );
         let (status, _) = api
             .send("POST", "/participants", Some(&coach), Some(json!({ "branch_id": 1, "case_number": " ", "first_name": "A", "last_name": "B" })))
@@ -1631,4 +1640,70 @@ async fn the_policy_read_right_through_the_api() {
             "{body}"
         );
     }
+}
+
+/// The document says what the server does: query parameters are in the query with their
+/// bounds, and every operation lists the refusals it can answer — 400 always, 401 and 403
+/// where a token is needed, 404 where the path names a record.
+#[tokio::test]
+async fn the_openapi_document_lists_every_answer_and_every_bound() {
+    let api = spawn_api(Backend::Sqlite).await;
+    let (_, doc) = api.send("GET", "/openapi.json", None, None).await;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let answers = operation["responses"].as_object().unwrap();
+            let has = |status: &str| answers.contains_key(status);
+            assert!(has("400"), "{method} {path}: 400");
+            let secured = operation["security"]
+                .as_array()
+                .is_some_and(|s| !s.is_empty());
+            if secured {
+                assert!(has("401") && has("403"), "{method} {path}: 401 and 403");
+            }
+            let parameters = operation["parameters"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            if parameters.iter().any(|p| p["in"] == "path") {
+                assert!(has("404"), "{method} {path}: 404");
+            }
+            for parameter in &parameters {
+                let name = parameter["name"].as_str().unwrap();
+                let in_path = path.contains(&format!("{{{name}}}"));
+                assert_eq!(
+                    parameter["in"],
+                    if in_path { "path" } else { "query" },
+                    "{method} {path}: {name}"
+                );
+            }
+        }
+    }
+    let limit = doc["paths"]["/episodes"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "limit")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (
+            &limit["schema"]["minimum"],
+            &limit["schema"]["maximum"],
+            &limit["required"]
+        ),
+        (
+            &serde_json::json!(1),
+            &serde_json::json!(200),
+            &serde_json::json!(false)
+        )
+    );
+    let (status, _) = api
+        .send("GET", "/episodes?limit=201", Some(&api.coach), None)
+        .await;
+    assert_eq!(status, 400, "above the documented maximum");
+    let year = doc["paths"]["/calendar/closures"]["get"]["parameters"][0].clone();
+    assert_eq!(
+        (&year["name"], &year["required"]),
+        (&serde_json::json!("year"), &serde_json::json!(true))
+    );
 }
