@@ -165,7 +165,7 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
             let mut state = state::AppState::new(options, db);
             state.secure_cookies = cli.secure_cookies;
             state.trusted_proxies = cli.trusted_proxies.clone();
-            let sso = crate::web::sso::SsoConfig::from_settings(
+            let sso = crate::services::sso::SsoConfig::from_settings(
                 cli.oidc_issuer.as_deref(),
                 cli.oidc_client_id.as_deref(),
                 cli.oidc_client_secret.as_deref(),
@@ -174,7 +174,7 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
             .map_err(StartError::Input)?;
             if let Some(sso) = sso {
                 tracing::info!(issuer = sso.issuer.as_str(), "agency single sign-on is on");
-                state.sso = Some(crate::web::sso::Sso::new(sso).map_err(StartError::Input)?);
+                state.sso = Some(crate::services::sso::Sso::new(sso).map_err(StartError::Input)?);
             }
             state.demo = crate::store::demo::is_demo(&state.db)
                 .await

@@ -15,6 +15,7 @@ pub mod participants;
 pub mod passwords;
 pub mod redact;
 pub mod second_factor;
+pub mod sso;
 pub mod tasks;
 
 use reengage_core::episode::Refusal;

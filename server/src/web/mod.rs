@@ -9,6 +9,7 @@ pub mod second_factor;
 pub mod security;
 pub mod sessions;
 pub mod signin;
+pub mod signing;
 pub mod sso;
 pub mod state;
 pub mod throttle;

@@ -11,7 +11,6 @@
 use axum::{
     Form,
     extract::State,
-    http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
 use axum_login::AuthnBackend;
@@ -21,7 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::services::second_factor::{self, Checked};
 use crate::web::sessions::{AuthSession, SessionUser};
-use crate::web::signin::{PeerAddress, complete, refused, tally, unavailable};
+use crate::web::signing::{PeerAddress, complete, refused, tally, too_many, unavailable};
 use crate::web::state::AppState;
 
 /// The session key of a pending sign-in.
@@ -88,12 +87,7 @@ pub async fn code(
         return Redirect::to("/signin?expired=1").into_response();
     };
     let Ok(slot) = state.signin_slots.0.clone().try_acquire_owned() else {
-        return (
-            StatusCode::TOO_MANY_REQUESTS,
-            [(axum::http::header::RETRY_AFTER, "5")],
-            "Too many sign-ins at once; try again in a few seconds.",
-        )
-            .into_response();
+        return too_many().await;
     };
     let user = match auth.backend.get_user(&pending.staff_id).await {
         Ok(Some(user)) => user,

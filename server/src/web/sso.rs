@@ -14,147 +14,23 @@
 //! subject). Because the way back began on the provider's site, the session cookie set here
 //! would not go with a redirect, so the answer is a small page that moves on to Today itself.
 
-use std::sync::Arc;
-
 use axum::{
     extract::{Query, State},
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{Html, IntoResponse, Redirect, Response},
 };
 use axum_login::AuthnBackend;
-use openidconnect::core::{
-    CoreAuthenticationFlow, CoreClient, CoreProviderMetadata, CoreUserInfoClaims,
-};
-use openidconnect::{
-    AccessTokenHash, AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce,
-    OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope, TokenResponse,
-};
 use serde::Deserialize;
 
+use crate::services::sso::{Failure, verified_email};
 use crate::web::sessions::AuthSession;
-use crate::web::signin::{PeerAddress, complete, tally, unavailable};
+use crate::web::signing::{PeerAddress, complete, tally, unavailable};
 use crate::web::state::AppState;
 
 /// The cookie holding a single sign-on under way.
 const FLOW_COOKIE: &str = "reengage_sso";
 /// How long a single sign-on may take at the provider.
 const FLOW_SECONDS: u32 = 600;
-
-/// How Re-engage is registered with the agency's identity provider.
-#[derive(Debug, Clone)]
-pub struct SsoConfig {
-    pub issuer: IssuerUrl,
-    pub client_id: ClientId,
-    pub client_secret: Option<ClientSecret>,
-    /// Where the provider sends the browser back: this server's `/signin/sso/callback`.
-    pub redirect: RedirectUrl,
-}
-
-impl SsoConfig {
-    /// The configuration from its four settings; `Ok(None)` when none is set, an error
-    /// naming what is wrong when only some are, or one is not a URL.
-    pub fn from_settings(
-        issuer: Option<&str>,
-        client_id: Option<&str>,
-        client_secret: Option<&str>,
-        redirect: Option<&str>,
-    ) -> Result<Option<Self>, String> {
-        fn given(value: Option<&str>) -> Option<&str> {
-            value.map(str::trim).filter(|v| !v.is_empty())
-        }
-        let (issuer, client_id, client_secret, redirect) = (
-            given(issuer),
-            given(client_id),
-            given(client_secret),
-            given(redirect),
-        );
-        match (issuer, client_id, redirect) {
-            (None, None, None) if client_secret.is_none() => Ok(None),
-            (Some(issuer), Some(client_id), Some(redirect)) => Ok(Some(Self {
-                issuer: IssuerUrl::new(issuer.to_owned()).map_err(|e| {
-                    format!("REENGAGE_OIDC_ISSUER is not a URL ({e}): give the provider's issuer, e.g. https://login.example.gov")
-                })?,
-                client_id: ClientId::new(client_id.to_owned()),
-                client_secret: client_secret.map(|s| ClientSecret::new(s.to_owned())),
-                redirect: RedirectUrl::new(redirect.to_owned()).map_err(|e| {
-                    format!("REENGAGE_OIDC_REDIRECT_URL is not a URL ({e}): give this server's https://…/signin/sso/callback")
-                })?,
-            })),
-            _ => Err(
-                "single sign-on needs REENGAGE_OIDC_ISSUER, REENGAGE_OIDC_CLIENT_ID and \
-                 REENGAGE_OIDC_REDIRECT_URL together (and REENGAGE_OIDC_CLIENT_SECRET for a \
-                 confidential client); set all of them, or none"
-                    .into(),
-            ),
-        }
-    }
-}
-
-/// Single sign-on as configured, with the provider's metadata once discovered.
-pub struct Sso {
-    config: SsoConfig,
-    http: openidconnect::reqwest::Client,
-    metadata: tokio::sync::OnceCell<CoreProviderMetadata>,
-}
-
-impl std::fmt::Debug for Sso {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Sso")
-            .field("issuer", &self.config.issuer)
-            .finish_non_exhaustive()
-    }
-}
-
-impl Sso {
-    pub fn new(config: SsoConfig) -> Result<Arc<Self>, String> {
-        let http = openidconnect::reqwest::Client::builder()
-            // Following redirects would open the server to SSRF.
-            .redirect(openidconnect::reqwest::redirect::Policy::none())
-            .timeout(std::time::Duration::from_secs(10))
-            .build()
-            .map_err(|e| format!("cannot make the single sign-on HTTP client: {e}"))?;
-        Ok(Arc::new(Self {
-            config,
-            http,
-            metadata: tokio::sync::OnceCell::new(),
-        }))
-    }
-
-    /// The provider's metadata, discovered at the first sign-in (and again after a failure).
-    async fn metadata(&self) -> Result<CoreProviderMetadata, String> {
-        self.metadata
-            .get_or_try_init(|| async {
-                CoreProviderMetadata::discover_async(self.config.issuer.clone(), &self.http)
-                    .await
-                    .map_err(|e| {
-                        format!("discovery at {} failed: {e}", self.config.issuer.as_str())
-                    })
-            })
-            .await
-            .cloned()
-    }
-
-    async fn client(
-        &self,
-    ) -> Result<
-        openidconnect::core::CoreClient<
-            openidconnect::EndpointSet,
-            openidconnect::EndpointNotSet,
-            openidconnect::EndpointNotSet,
-            openidconnect::EndpointNotSet,
-            openidconnect::EndpointMaybeSet,
-            openidconnect::EndpointMaybeSet,
-        >,
-        String,
-    > {
-        Ok(CoreClient::from_provider_metadata(
-            self.metadata().await?,
-            self.config.client_id.clone(),
-            self.config.client_secret.clone(),
-        )
-        .set_redirect_uri(self.config.redirect.clone()))
-    }
-}
 
 /// Where a failed single sign-on sends the person: the sign-in page, saying why (`reason` is
 /// one of the page's known words, never anything the provider sent).
@@ -179,26 +55,16 @@ pub async fn start(State(state): State<AppState>) -> Response {
     let Some(sso) = state.sso.clone() else {
         return (StatusCode::NOT_FOUND, "Single sign-on is not set up here.").into_response();
     };
-    let client = match sso.client().await {
-        Ok(client) => client,
+    let begun = match sso.begin().await {
+        Ok(begun) => begun,
         Err(error) => {
             tracing::error!(%error, "single sign-on unavailable");
             return back_to_signin("unavailable");
         }
     };
-    let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
-    let (url, csrf, nonce) = client
-        .authorize_url(
-            CoreAuthenticationFlow::AuthorizationCode,
-            CsrfToken::new_random,
-            Nonce::new_random,
-        )
-        .add_scope(Scope::new("email".into()))
-        .set_pkce_challenge(challenge)
-        .url();
     // Each part is URL-safe base64 or a PKCE verifier: neither holds a colon.
-    let flow = format!("{}:{}:{}", csrf.secret(), verifier.secret(), nonce.secret());
-    let mut response = Redirect::to(url.as_str()).into_response();
+    let flow = format!("{}:{}:{}", begun.state, begun.verifier, begun.nonce);
+    let mut response = Redirect::to(&begun.url).into_response();
     response.headers_mut().append(
         header::SET_COOKIE,
         flow_cookie(&flow, FLOW_SECONDS, state.secure_cookies),
@@ -227,74 +93,6 @@ fn flow_of(headers: &HeaderMap) -> Option<(String, String, String)> {
     let (state, verifier, nonce) = (parts.next()?, parts.next()?, parts.next()?);
     (!state.is_empty() && !verifier.is_empty() && !nonce.is_empty())
         .then(|| (state.to_owned(), verifier.to_owned(), nonce.to_owned()))
-}
-
-/// Why the provider's answer was not taken.
-#[derive(Debug)]
-enum Failure {
-    /// Anything wrong with the exchange or the token: logged, the person told to try again.
-    Protocol(String),
-    /// The provider gave no e-mail, or one it has not verified.
-    Unverified,
-}
-
-/// The verified e-mail the provider vouches for.
-async fn verified_email(
-    sso: &Sso,
-    code: String,
-    verifier: String,
-    nonce: String,
-) -> Result<String, Failure> {
-    let protocol = |e: &dyn std::fmt::Display| Failure::Protocol(e.to_string());
-    let client = sso.client().await.map_err(|e| protocol(&e))?;
-    let token = client
-        .exchange_code(AuthorizationCode::new(code))
-        .map_err(|e| protocol(&e))?
-        .set_pkce_verifier(PkceCodeVerifier::new(verifier))
-        .request_async(&sso.http)
-        .await
-        .map_err(|e| protocol(&e))?;
-    let id_token = token
-        .id_token()
-        .ok_or_else(|| Failure::Protocol("no ID token".into()))?;
-    let id_verifier = client.id_token_verifier();
-    let claims = id_token
-        .claims(&id_verifier, &Nonce::new(nonce))
-        .map_err(|e| protocol(&e))?;
-    if let Some(expected) = claims.access_token_hash() {
-        let actual = AccessTokenHash::from_token(
-            token.access_token(),
-            id_token.signing_alg().map_err(|e| protocol(&e))?,
-            id_token
-                .signing_key(&id_verifier)
-                .map_err(|e| protocol(&e))?,
-        )
-        .map_err(|e| protocol(&e))?;
-        if actual != *expected {
-            return Err(Failure::Protocol("the access token's hash differs".into()));
-        }
-    }
-    if let Some(email) = claims.email() {
-        return if claims.email_verified() == Some(true) {
-            Ok(email.as_str().to_owned())
-        } else {
-            Err(Failure::Unverified)
-        };
-    }
-    // Not in the ID token: the user-info endpoint, for the same subject.
-    let info: CoreUserInfoClaims = client
-        .user_info(
-            token.access_token().to_owned(),
-            Some(claims.subject().clone()),
-        )
-        .map_err(|e| protocol(&e))?
-        .request_async(&sso.http)
-        .await
-        .map_err(|e| protocol(&e))?;
-    match (info.email(), info.email_verified()) {
-        (Some(email), Some(true)) => Ok(email.as_str().to_owned()),
-        _ => Err(Failure::Unverified),
-    }
 }
 
 /// `GET /signin/sso/callback`: the provider's answer; signed in, or back to the sign-in
@@ -383,45 +181,6 @@ pub async fn callback(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_settings_are_all_or_none() {
-        assert!(
-            SsoConfig::from_settings(None, None, None, None)
-                .unwrap()
-                .is_none()
-        );
-        let full = SsoConfig::from_settings(
-            Some("https://login.example.test"),
-            Some("reengage"),
-            Some("secret"),
-            Some("https://reengage.example.test/signin/sso/callback"),
-        )
-        .unwrap()
-        .unwrap();
-        assert_eq!(full.client_id.as_str(), "reengage");
-        let public = SsoConfig::from_settings(
-            Some("https://login.example.test"),
-            Some("reengage"),
-            None,
-            Some("https://reengage.example.test/signin/sso/callback"),
-        )
-        .unwrap()
-        .unwrap();
-        assert!(public.client_secret.is_none());
-        let partial =
-            SsoConfig::from_settings(Some("https://login.example.test"), None, None, None)
-                .unwrap_err();
-        assert!(partial.contains("together"), "{partial}");
-        let bad = SsoConfig::from_settings(
-            Some("not a url"),
-            Some("reengage"),
-            None,
-            Some("https://reengage.example.test/signin/sso/callback"),
-        )
-        .unwrap_err();
-        assert!(bad.contains("REENGAGE_OIDC_ISSUER"), "{bad}");
-    }
 
     #[test]
     fn the_flow_cookie_is_read_back_and_anything_else_is_not_a_flow() {

@@ -53,7 +53,7 @@ pub struct AppState {
     pub request_timeout: std::time::Duration,
     /// Agency single sign-on (OpenID Connect), when configured.
     #[from_ref(skip)]
-    pub sso: Option<std::sync::Arc<crate::web::sso::Sso>>,
+    pub sso: Option<std::sync::Arc<crate::services::sso::Sso>>,
 }
 
 impl AppState {

@@ -336,3 +336,35 @@ async fn session_ids_are_stored_hashed_and_expired_sessions_are_swept() {
         assert_eq!(left, 1, "{backend:?}");
     }
 }
+
+/// More sign-ins at once than the server takes are answered 429 with `Retry-After` — after
+/// the same second as a refused sign-in, so a client looping on 429s is held to about one try
+/// a second instead of spinning (the flood test measures what that spares the people at work).
+#[tokio::test]
+async fn too_many_sign_ins_at_once_wait_a_second_for_their_429() {
+    use reengage_server::web::signing::REFUSED_SIGNIN_DELAY;
+    use reengage_server::web::throttle::SignInSlots;
+    let test = fresh_db(reengage_server::store::db::Backend::Sqlite).await;
+    let options = config::leptos_options(Some("127.0.0.1:0".parse().unwrap())).unwrap();
+    let mut state = state::AppState::new(options, test.db.clone());
+    // No slot free: every sign-in is one too many.
+    state.signin_slots = SignInSlots(std::sync::Arc::new(tokio::sync::Semaphore::new(0)));
+    let base = crate::support::serve(state).await;
+    let started = std::time::Instant::now();
+    let response = client()
+        .post(format!("{base}/signin"))
+        .form(&[
+            ("email", "someone@example.test"),
+            ("password", "whatever it is"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 429);
+    assert_eq!(response.headers()["retry-after"], "5");
+    assert!(
+        started.elapsed() >= REFUSED_SIGNIN_DELAY,
+        "a 429 answered after {:?}",
+        started.elapsed()
+    );
+}
