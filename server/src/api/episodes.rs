@@ -110,7 +110,7 @@ pub struct ListQuery {
     #[param(value_type = i64, required = false)]
     branch_id: Option<i64>,
     /// The `next` value of the page before.
-    #[param(value_type = String, required = false)]
+    #[param(value_type = String, required = false, min_length = 1)]
     after: Option<String>,
     /// Episodes per page, from 1 to 200 (50 when not given).
     #[param(value_type = i64, required = false, minimum = 1, maximum = 200)]
@@ -126,7 +126,8 @@ pub struct EpisodePage {
 
 #[utoipa::path(get, path = "/episodes", tag = "episodes", params(ListQuery),
     security(("bearer" = [])),
-    responses((status = 200, body = EpisodePage), (status = 400, body = super::ErrorBody), (status = 401, body = super::ErrorBody)))]
+    responses((status = 200, body = EpisodePage), (status = 400, body = super::ErrorBody), (status = 401, body = super::ErrorBody),
+        (status = 404, description = "The coach or branch asked for is not within reach.", body = super::ErrorBody)))]
 /// `GET /api/v1/episodes?coach_id=…|branch_id=…&after=…&limit=…`: open episodes, most
 /// urgent first (by the next due date), paged by keyset. Without a filter: the signed-in
 /// staff member's own, or their branch's.

@@ -1701,6 +1701,25 @@ async fn the_openapi_document_lists_every_answer_and_every_bound() {
         .send("GET", "/episodes?limit=201", Some(&api.coach), None)
         .await;
     assert_eq!(status, 400, "above the documented maximum");
+    let list = &doc["paths"]["/episodes"]["get"];
+    assert!(
+        list["responses"].get("404").is_some(),
+        "a coach or branch out of reach"
+    );
+    let after = list["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "after")
+        .unwrap();
+    assert_eq!(after["schema"]["minLength"], 1);
+    let (status, _) = api
+        .send("GET", "/episodes?after=", Some(&api.coach), None)
+        .await;
+    assert_eq!(
+        status, 400,
+        "an empty `after` is below its documented length"
+    );
     let year = doc["paths"]["/calendar/closures"]["get"]["parameters"][0].clone();
     assert_eq!(
         (&year["name"], &year["required"]),
