@@ -10,29 +10,11 @@ use reengage_server::services::second_factor::{self, STEP_SECONDS};
 use reengage_server::web::throttle::PER_ACCOUNT_AND_ADDRESS;
 use reqwest::header;
 
-use crate::support::browser::{client, get};
+use crate::support::browser::{client, get, location, session_cookie};
 use crate::support::{backends, fresh_db, serve};
 
 const PASSWORD: &str = "correct horse battery staple";
 const EMAIL: &str = "lead@example.test";
-
-fn cookie_of(response: &reqwest::Response) -> Option<String> {
-    response
-        .headers()
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("reengage="))
-        .map(|v| v.split(';').next().unwrap().to_owned())
-}
-
-fn location(response: &reqwest::Response) -> String {
-    response
-        .headers()
-        .get(header::LOCATION)
-        .map(|l| l.to_str().unwrap().to_owned())
-        .unwrap_or_default()
-}
 
 /// Posts the password; the pending session's cookie and where it leads.
 async fn password(base: &str) -> (String, String) {
@@ -42,7 +24,7 @@ async fn password(base: &str) -> (String, String) {
         .send()
         .await
         .unwrap();
-    (cookie_of(&response).unwrap(), location(&response))
+    (session_cookie(&response).unwrap(), location(&response))
 }
 
 /// Posts `code` on the session `cookie`; the new cookie (if any) and where it leads.
@@ -54,7 +36,7 @@ async fn code(base: &str, cookie: &str, code: &str) -> (Option<String>, String) 
         .send()
         .await
         .unwrap();
-    (cookie_of(&response), location(&response))
+    (session_cookie(&response), location(&response))
 }
 
 fn step_now() -> u64 {

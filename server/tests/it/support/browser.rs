@@ -52,7 +52,7 @@ pub async fn sign_in(base: &str, email: &str) -> String {
 }
 
 /// The session cookie a response sets.
-fn session_cookie(response: &reqwest::Response) -> Option<String> {
+pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
     response
         .headers()
         .get_all(header::SET_COOKIE)
@@ -146,7 +146,7 @@ pub async fn get(base: &str, path: &str, cookie: Option<&str>) -> (StatusCode, S
 }
 
 /// Where a response redirects to; empty when it does not.
-fn location(response: &reqwest::Response) -> String {
+pub fn location(response: &reqwest::Response) -> String {
     response
         .headers()
         .get(header::LOCATION)
