@@ -27,6 +27,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         participants::add_exemption, participants::add_release,
         tasks::of_episode, tasks::add, tasks::done,
         staff::list, staff::create, staff::disable, staff::enable, staff::password,
+        staff::role, staff::branch,
         staff::tokens, staff::revoke_token, staff::closures, staff::add_closure,
     ),
     modifiers(&BearerAuth, &Refusals)
@@ -171,6 +172,8 @@ pub fn router() -> Router<AppState> {
         .route("/staff/{id}/disable", post(staff::disable))
         .route("/staff/{id}/enable", post(staff::enable))
         .route("/staff/{id}/password", post(staff::password))
+        .route("/staff/{id}/role", post(staff::role))
+        .route("/staff/{id}/branch", post(staff::branch))
         .route("/staff/{id}/tokens", get(staff::tokens))
         .route("/tokens/{id}/revoke", post(staff::revoke_token))
         .route(

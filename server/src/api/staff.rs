@@ -8,7 +8,9 @@ use utoipa::ToSchema;
 
 use super::{ApiPath, SignedIn, json_body as json};
 use crate::services::access::{self, Action, Record};
-use crate::services::accounts::{self, AuthError, NewStaff, Staff, StaffAccount, TokenInfo};
+use crate::services::accounts::{
+    self, AuthError, NewStaff, PostChange, Staff, StaffAccount, TokenInfo,
+};
 use crate::services::branches::{self, ClosureDay};
 use crate::store::db::Db;
 use crate::web::errors::ApiError;
@@ -135,6 +137,74 @@ pub async fn password(
     let NewPassword { password } = json(&bytes, "a new password")?;
     let email = accounts::email_of(&db, id).await?;
     accounts::set_password(&db, &staff.actor(), &email, password, clock.now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A staff member's new role.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewRole {
+    pub role: reengage_core::roles::Role,
+}
+
+/// A staff member's new branch (office), created if new; `null` for none.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewBranch {
+    /// Required: `null` moves the account to no branch, so it must be said, never implied
+    /// by a missing field.
+    #[serde(deserialize_with = "Option::deserialize")]
+    #[schema(required = true)]
+    pub branch: Option<String>,
+}
+
+#[utoipa::path(post, path = "/staff/{id}/role", tag = "admin", params(("id" = i64, Path)), request_body = NewRole,
+    security(("bearer" = [])),
+    responses((status = 204), (status = 400, body = super::ErrorBody), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
+/// Gives an account another role; its sessions end and its API tokens are revoked (admin).
+pub async fn role(
+    State(db): State<Db>,
+    State(clock): State<Clock>,
+    SignedIn(staff): SignedIn,
+    ApiPath(id): ApiPath<i64>,
+    bytes: Bytes,
+) -> Result<StatusCode, ApiError> {
+    admin_only(&db, &staff, clock.now()).await?;
+    let NewRole { role } = json(&bytes, "a role")?;
+    change_post(&db, &clock, &staff, id, PostChange::Role(role)).await
+}
+
+#[utoipa::path(post, path = "/staff/{id}/branch", tag = "admin", params(("id" = i64, Path)), request_body = NewBranch,
+    security(("bearer" = [])),
+    responses((status = 204), (status = 400, body = super::ErrorBody), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
+/// Moves an account to another branch; its sessions end and its API tokens are revoked
+/// (admin).
+pub async fn branch(
+    State(db): State<Db>,
+    State(clock): State<Clock>,
+    SignedIn(staff): SignedIn,
+    ApiPath(id): ApiPath<i64>,
+    bytes: Bytes,
+) -> Result<StatusCode, ApiError> {
+    admin_only(&db, &staff, clock.now()).await?;
+    let NewBranch { branch } = json(&bytes, "a branch")?;
+    change_post(&db, &clock, &staff, id, PostChange::Branch(branch)).await
+}
+
+async fn change_post(
+    db: &Db,
+    clock: &Clock,
+    staff: &Staff,
+    id: i64,
+    change: PostChange,
+) -> Result<StatusCode, ApiError> {
+    if id == staff.id {
+        return Err(ApiError::bad_input(
+            "You cannot change your own role or branch; ask another admin.",
+        ));
+    }
+    let email = accounts::email_of(db, id).await?;
+    accounts::change_post(db, &staff.actor(), &email, change, clock.now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -6,7 +6,7 @@ use clap::Subcommand;
 
 use crate::cli::StartError;
 use crate::services::Actor;
-use crate::services::accounts::{self, NewStaff};
+use crate::services::accounts::{self, NewStaff, PostChange};
 use crate::store::db::Db;
 
 #[derive(Debug, Clone, Subcommand)]
@@ -47,6 +47,22 @@ pub enum UserCommand {
     /// Remove the sign-in code (TOTP) of a supervisor or admin who lost their phone and
     /// their recovery codes: they set it up again at their next sign-in.
     ResetCode { email: String },
+    /// Give an account another role; its sessions end and its API tokens are revoked.
+    SetRole {
+        email: String,
+        /// family_coach, case_aide, engagement_specialist, operations_manager, lead_worker,
+        /// contractor or admin
+        role: reengage_core::roles::Role,
+    },
+    /// Move an account to another branch (created if new), or to none with `--none`; its
+    /// sessions end and its API tokens are revoked.
+    SetBranch {
+        email: String,
+        #[arg(required_unless_present = "none")]
+        branch: Option<String>,
+        #[arg(long, conflicts_with = "branch")]
+        none: bool,
+    },
 }
 
 #[derive(Debug, Clone, Subcommand)]
@@ -95,6 +111,16 @@ fn input(error: accounts::AuthError) -> StartError {
             StartError::Input(format!("the database refused the change: {e}"))
         }
         other => StartError::Input(other.to_string()),
+    }
+}
+
+/// What `set-role` and `set-branch` print.
+fn post_changed(email: &str, changed: Option<u64>, what: &str) -> String {
+    match changed {
+        None => format!("{email} already has {what}; nothing changed\n"),
+        Some(revoked) => format!(
+            "{email} now has {what}; their sessions have ended and {revoked} API token(s) were revoked\n"
+        ),
     }
 }
 
@@ -163,6 +189,28 @@ pub async fn run(db: &Db, command: AdminCommand) -> Result<String, StartError> {
             Ok(format!(
                 "removed the sign-in code of {email}; they set it up again at their next sign-in\n"
             ))
+        }
+        AdminCommand::User(UserCommand::SetRole { email, role }) => {
+            let changed =
+                accounts::change_post(db, &command_line(), &email, PostChange::Role(role), now)
+                    .await
+                    .map_err(input)?;
+            Ok(post_changed(&email, changed, &format!("the role {role}")))
+        }
+        AdminCommand::User(UserCommand::SetBranch {
+            email,
+            branch,
+            none,
+        }) => {
+            let branch = branch.filter(|_| !none);
+            let what = branch
+                .as_deref()
+                .map_or_else(|| "no branch".to_owned(), |b| format!("the branch {b}"));
+            let changed =
+                accounts::change_post(db, &command_line(), &email, PostChange::Branch(branch), now)
+                    .await
+                    .map_err(input)?;
+            Ok(post_changed(&email, changed, &what))
         }
         AdminCommand::Token(TokenCommand::Create { email, days }) => {
             let token = accounts::create_token_for(db, &command_line(), &email, days, now)

@@ -321,6 +321,76 @@ pub async fn set_active(
     Ok(())
 }
 
+/// A change of what a staff member does: their role, or their branch (`None`: no branch).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PostChange {
+    Role(Role),
+    Branch(Option<String>),
+}
+
+/// Gives the account with `email` a new role or branch; returns how many API tokens were
+/// revoked, or `None` when the account already had that role or branch (nothing changes).
+///
+/// A token or a session was granted to what the person did when it was made: a coach moved
+/// to another branch must not keep reaching the old branch's records through a script, and a
+/// coach made a supervisor must sign in again, with the second factor a supervisor needs. So
+/// a change ends every session of the account and revokes its tokens, in the same
+/// transaction as the change and its audit entry.
+pub async fn change_post(
+    db: &Db,
+    by: &Actor,
+    email: &str,
+    change: PostChange,
+    now: DateTime<Utc>,
+) -> Result<Option<u64>, AuthError> {
+    let email = email.trim().to_lowercase();
+    let mut tx = db::begin_write(db).await?;
+    let (id, role, branch_id) = store::staff::post_of(&mut tx, &email)
+        .await?
+        .ok_or_else(|| AuthError::UnknownStaff(email.clone()))?;
+    let (new_role, new_branch) = match &change {
+        PostChange::Role(new) => (new.as_str().to_owned(), branch_id),
+        PostChange::Branch(None) => (role.clone(), None),
+        PostChange::Branch(Some(name)) => {
+            let name = name.trim();
+            if name.is_empty() {
+                return Err(AuthError::Invalid(
+                    "Give the branch's name, or move the account to no branch.".into(),
+                ));
+            }
+            let found = store::staff::branch_id_named(&mut *tx, name).await?;
+            let id = match found {
+                Some(id) => id,
+                None => store::staff::insert_branch(&mut tx, name).await?,
+            };
+            (role.clone(), Some(id))
+        }
+    };
+    if new_role == role && new_branch == branch_id {
+        return Ok(None);
+    }
+    store::staff::set_post(&mut tx, id, &new_role, new_branch).await?;
+    let revoked = tokens::revoke_all_of(&mut tx, id, &instant(now)).await?;
+    let action = match change {
+        PostChange::Role(_) => "staff.role_changed",
+        PostChange::Branch(_) => "staff.branch_changed",
+    };
+    let entry = by.entry(now, action, "staff", id).with_values(
+        Some(serde_json::json!({ "role": role, "branch_id": branch_id }).to_string()),
+        Some(
+            serde_json::json!({
+                "role": new_role,
+                "branch_id": new_branch,
+                "tokens_revoked": revoked,
+            })
+            .to_string(),
+        ),
+    );
+    audit::append(&mut tx, db.backend, &entry).await?;
+    tx.commit().await?;
+    Ok(Some(revoked))
+}
+
 /// How long a token lasts unless another term is asked for.
 pub const TOKEN_DAYS: u32 = 90;
 /// The longest term a token may be given.

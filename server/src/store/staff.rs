@@ -124,6 +124,37 @@ pub async fn set_active(
     .await
 }
 
+/// The role and branch of the account with `email`: `(id, role, branch_id)`.
+pub async fn post_of(
+    conn: &mut AnyConnection,
+    email: &str,
+) -> Result<Option<(i64, String, Option<i64>)>, sqlx::Error> {
+    sqlx::query_as("SELECT id, role, branch_id FROM staff WHERE email = $1")
+        .bind(email)
+        .fetch_optional(&mut *conn)
+        .await
+}
+
+/// Gives the account `id` the role and branch given and moves its session generation on,
+/// so every session of the account ends.
+pub async fn set_post(
+    conn: &mut AnyConnection,
+    id: i64,
+    role: &str,
+    branch_id: Option<i64>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE staff SET role = $1, branch_id = $2, session_generation = session_generation + 1 \
+             WHERE id = $3",
+    )
+    .bind(role)
+    .bind(branch_id)
+    .bind(id)
+    .execute(&mut *conn)
+    .await
+    .map(|_| ())
+}
+
 /// Every staff account, by name ([`LIST_SQL`]).
 pub async fn list(db: &Db) -> Result<Vec<AccountRow>, sqlx::Error> {
     sqlx::query_as(LIST_SQL).fetch_all(&db.pool).await

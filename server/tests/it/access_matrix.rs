@@ -654,6 +654,22 @@ fn rows(w: &World) -> Vec<Row> {
             "",
         ),
         row(
+            "POST",
+            format!("/api/v1/staff/{s}/role"),
+            "/staff/{id}/role",
+            invalid(),
+            "ad",
+            "",
+        ),
+        row(
+            "POST",
+            format!("/api/v1/staff/{s}/branch"),
+            "/staff/{id}/branch",
+            invalid(),
+            "ad",
+            "",
+        ),
+        row(
             "GET",
             format!("/api/v1/staff/{s}/tokens"),
             "/staff/{id}/tokens",

@@ -260,3 +260,124 @@ async fn an_admin_resets_a_lost_second_factor_from_the_command_line() {
         assert_eq!(unknown.status.code(), Some(2), "{backend:?}: {unknown:?}");
     }
 }
+
+#[tokio::test]
+async fn a_role_or_branch_change_from_the_command_line_revokes_the_tokens() {
+    for backend in backends().await {
+        let test = fresh_db(backend).await;
+        let mut create: Vec<&str> = CREATE.to_vec();
+        create.push("Riverbend");
+        assert!(
+            admin(&test.url, &create, "correct horse battery staple\n")
+                .status
+                .success()
+        );
+        let now = chrono::Utc::now();
+        let token_of = || {
+            let made = admin(&test.url, &["token", "create", "lead@example.test"], "");
+            assert!(made.status.success(), "{made:?}");
+            String::from_utf8(made.stdout).unwrap().trim().to_owned()
+        };
+        let works = |token: String| {
+            let db = test.db.clone();
+            async move {
+                accounts::staff_for_token(&db, &token, now)
+                    .await
+                    .unwrap()
+                    .is_some()
+            }
+        };
+        let post = || async {
+            sqlx::query_as::<_, (String, Option<i64>)>(
+                "SELECT role, branch_id FROM staff WHERE email = 'lead@example.test'",
+            )
+            .fetch_one(&test.db.pool)
+            .await
+            .unwrap()
+        };
+
+        let token = token_of();
+        let same = admin(
+            &test.url,
+            &["user", "set-role", "lead@example.test", "lead_worker"],
+            "",
+        );
+        assert_eq!(
+            String::from_utf8(same.stdout).unwrap(),
+            "lead@example.test already has the role lead_worker; nothing changed\n",
+            "{backend:?}"
+        );
+        assert!(
+            works(token.clone()).await,
+            "nothing changed, nothing revoked"
+        );
+
+        let demoted = admin(
+            &test.url,
+            &["user", "set-role", "lead@example.test", "family_coach"],
+            "",
+        );
+        assert!(demoted.status.success(), "{backend:?}: {demoted:?}");
+        assert_eq!(
+            String::from_utf8(demoted.stdout).unwrap(),
+            "lead@example.test now has the role family_coach; their sessions have ended and 1 API token(s) were revoked\n"
+        );
+        assert!(!works(token).await, "{backend:?}: a role change revokes");
+        assert_eq!(post().await.0, "family_coach");
+
+        let token = token_of();
+        let moved = admin(
+            &test.url,
+            &["user", "set-branch", "lead@example.test", "Lakeside"],
+            "",
+        );
+        assert!(moved.status.success(), "{backend:?}: {moved:?}");
+        assert!(!works(token).await, "{backend:?}: a branch change revokes");
+        let lakeside = post().await.1;
+        assert!(lakeside.is_some());
+
+        let token = token_of();
+        let nowhere = admin(
+            &test.url,
+            &["user", "set-branch", "lead@example.test", "--none"],
+            "",
+        );
+        assert!(nowhere.status.success(), "{backend:?}: {nowhere:?}");
+        assert_eq!(post().await.1, None);
+        assert!(!works(token).await);
+
+        // Neither a branch nor --none, both, an unknown account: refused, nothing changes.
+        for args in [
+            vec!["user", "set-branch", "lead@example.test"],
+            vec![
+                "user",
+                "set-branch",
+                "lead@example.test",
+                "Lakeside",
+                "--none",
+            ],
+            vec!["user", "set-branch", "nobody@example.test", "Lakeside"],
+            vec!["user", "set-role", "nobody@example.test", "admin"],
+        ] {
+            let refused = admin(&test.url, &args, "");
+            assert_eq!(refused.status.code(), Some(2), "{args:?}: {refused:?}");
+        }
+        assert_eq!(post().await, ("family_coach".to_owned(), None));
+
+        let changes: Vec<(String, Option<String>, Option<String>)> = sqlx::query_as(
+            "SELECT action, before, after FROM audit_log \
+             WHERE action IN ('staff.role_changed', 'staff.branch_changed') ORDER BY id",
+        )
+        .fetch_all(&test.db.pool)
+        .await
+        .unwrap();
+        assert_eq!(changes.len(), 3, "{changes:?}");
+        assert_eq!(changes[0].0, "staff.role_changed");
+        assert!(
+            changes[0].1.as_deref().unwrap().contains("lead_worker")
+                && changes[0].2.as_deref().unwrap().contains("family_coach"),
+            "{changes:?}"
+        );
+        assert_eq!(changes[2].0, "staff.branch_changed");
+    }
+}

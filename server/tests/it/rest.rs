@@ -614,6 +614,8 @@ async fn the_openapi_document_describes_every_route() {
         ("post", "/staff/{id}/disable"),
         ("post", "/staff/{id}/enable"),
         ("post", "/staff/{id}/password"),
+        ("post", "/staff/{id}/role"),
+        ("post", "/staff/{id}/branch"),
         ("get", "/staff/{id}/tokens"),
         ("post", "/tokens/{id}/revoke"),
         ("get", "/branches/{id}/closures"),

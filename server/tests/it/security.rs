@@ -234,6 +234,116 @@ async fn disabling_an_account_ends_its_sessions_and_tokens_for_good() {
 }
 
 #[tokio::test]
+async fn a_role_or_branch_change_ends_the_sessions_and_revokes_the_tokens() {
+    for backend in backends().await {
+        let app = app_with(backend, |_| {}).await;
+        let change = |what: &'static str, body: Value| {
+            client()
+                .post(format!("{}/api/v1/staff/{}/{what}", app.base, app.coach_id))
+                .bearer_auth(&app.admin_token)
+                .json(&body)
+                .send()
+        };
+        let base = app.base.clone();
+        let token_status = |token: String| {
+            let url = format!("{base}/api/v1/episodes");
+            async move {
+                client()
+                    .get(url)
+                    .bearer_auth(token)
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+            }
+        };
+        let cookie = app.sign_in(None).await;
+
+        // A missing branch is refused, never read as "no branch"; the same branch again
+        // changes nothing, so nothing ends.
+        let missing = change("branch", json!({})).await.unwrap();
+        assert_eq!(missing.status(), StatusCode::BAD_REQUEST, "{backend:?}");
+        let same = change("branch", json!({ "branch": "Riverbend" }))
+            .await
+            .unwrap();
+        assert_eq!(same.status(), StatusCode::NO_CONTENT);
+        assert_eq!(app.read_with(&cookie).await, StatusCode::OK);
+        assert_eq!(token_status(app.coach_token.clone()).await, StatusCode::OK);
+
+        // Another branch: the session and the token made for the old one stop working.
+        let moved = change("branch", json!({ "branch": "Lakeside" }))
+            .await
+            .unwrap();
+        assert_eq!(moved.status(), StatusCode::NO_CONTENT);
+        assert_eq!(app.read_with(&cookie).await, StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            token_status(app.coach_token.clone()).await,
+            StatusCode::UNAUTHORIZED
+        );
+        let branch: String = sqlx::query_scalar(
+            "SELECT b.name FROM staff s JOIN branches b ON b.id = s.branch_id WHERE s.id = $1",
+        )
+        .bind(app.coach_id)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+        assert_eq!(branch, "Lakeside");
+
+        // Another role: the same.
+        let cookie = app.sign_in(None).await;
+        let setup = Actor {
+            staff_id: None,
+            email: "setup".into(),
+            role: reengage_core::roles::Role::Admin,
+        };
+        let token = accounts::create_token(&app.db, &setup, "coach@example.test", Utc::now())
+            .await
+            .unwrap();
+        assert_eq!(token_status(token.clone()).await, StatusCode::OK);
+        let aide = change("role", json!({ "role": "case_aide" }))
+            .await
+            .unwrap();
+        assert_eq!(aide.status(), StatusCode::NO_CONTENT);
+        assert_eq!(app.read_with(&cookie).await, StatusCode::UNAUTHORIZED);
+        assert_eq!(token_status(token).await, StatusCode::UNAUTHORIZED);
+        let unknown = change("role", json!({ "role": "boss" })).await.unwrap();
+        assert_eq!(unknown.status(), StatusCode::BAD_REQUEST);
+
+        // Made a supervisor, they sign in again with the second factor a supervisor needs.
+        let promoted = change("role", json!({ "role": "operations_manager" }))
+            .await
+            .unwrap();
+        assert_eq!(promoted.status(), StatusCode::NO_CONTENT);
+        let signed = client()
+            .post(format!("{}/signin", app.base))
+            .form(&[("email", "coach@example.test"), ("password", PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(signed.status(), StatusCode::SEE_OTHER);
+        assert_eq!(signed.headers()[header::LOCATION], "/signin/code");
+
+        // An admin cannot change their own post (nor lock themselves out by it).
+        let admin_id: i64 =
+            sqlx::query_scalar("SELECT id FROM staff WHERE email = 'admin@example.test'")
+                .fetch_one(&app.db.pool)
+                .await
+                .unwrap();
+        let own = client()
+            .post(format!("{}/api/v1/staff/{admin_id}/role", app.base))
+            .bearer_auth(&app.admin_token)
+            .json(&json!({ "role": "family_coach" }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(own.status(), StatusCode::BAD_REQUEST);
+
+        assert_eq!(app.audited("staff.branch_changed").await, 1, "{backend:?}");
+        assert_eq!(app.audited("staff.role_changed").await, 2, "{backend:?}");
+    }
+}
+
+#[tokio::test]
 async fn a_password_change_ends_the_sessions_and_new_passwords_meet_the_rules() {
     let app = app_with(Backend::Sqlite, |_| {}).await;
     let cookie = app.sign_in(None).await;
