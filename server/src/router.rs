@@ -133,6 +133,9 @@ pub fn router(state: AppState) -> Router {
         ))
         // Every body, a page's form and a server function's too, not only the extractors'.
         .layer(RequestBodyLimitLayer::new(crate::api::MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(
+            crate::web::security::api_too_large,
+        ))
         // An admin-set password: its owner chooses their own before anything else.
         .layer(axum::middleware::from_fn(
             crate::web::sessions::require_own_password,

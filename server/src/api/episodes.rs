@@ -78,14 +78,14 @@ async fn view(
 }
 
 pub(super) fn parse<T: DeserializeOwned>(what: &str, value: Value) -> Result<T, ApiError> {
-    serde_json::from_value(value)
-        .map_err(|e| ApiError::bad_input(format!("The request body does not fit {what}: {e}.")))
+    super::known_fields(what, value)
 }
 
 pub(super) fn body(bytes: &Bytes) -> Result<Map<String, Value>, ApiError> {
     let not_object = || ApiError::bad_input("Send a JSON object as the request body.");
-    let value: Value = serde_json::from_slice(bytes).map_err(|_| not_object())?;
+    let mut value: Value = serde_json::from_slice(bytes).map_err(|_| not_object())?;
     super::within_limits(&value)?;
+    super::whole_numbers(&mut value);
     match value {
         Value::Object(map) => Ok(map),
         _ => Err(not_object()),
@@ -110,7 +110,7 @@ pub struct ListQuery {
     #[param(value_type = i64, required = false)]
     branch_id: Option<i64>,
     /// The `next` value of the page before.
-    #[param(value_type = String, required = false, min_length = 1)]
+    #[param(value_type = String, required = false, pattern = r"^[0-9-]{10}\.[0-9]{1,18}$")]
     after: Option<String>,
     /// Episodes per page, from 1 to 200 (50 when not given).
     #[param(value_type = i64, required = false, minimum = 1, maximum = 200)]
@@ -343,14 +343,14 @@ impl StaffingRequest {
                 (None, Some(initials), Some(role)) => {
                     let initials = initials.trim();
                     if initials.is_empty() || initials.chars().count() > MAX_INITIALS_CHARS {
-                        return Err(ApiError::bad_input(format!(
+                        return Err(ApiError::invalid(format!(
                             "Member {at}: `initials` are 1 to {MAX_INITIALS_CHARS} characters."
                         )));
                     }
                     StaffingMember::named(initials.to_uppercase(), role)
                 }
                 _ => {
-                    return Err(ApiError::bad_input(format!(
+                    return Err(ApiError::invalid(format!(
                         "Member {at}: send `staff_id` for a staff account of the branch, or `initials` and `role` for someone without one (R18)."
                     )));
                 }
@@ -563,7 +563,7 @@ pub async fn confirm_presence(
 
 /// The changes of `POST /episodes/{id}/{change}`, by their name in the path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum ChangeKind {
+pub(super) enum ChangeKind {
     Attempts,
     Contact,
     Appointment,
@@ -579,22 +579,31 @@ enum ChangeKind {
 }
 
 impl ChangeKind {
+    /// Every change: its name in the path, and the schema of its body (besides `version`).
+    pub(super) const ALL: [(&'static str, Self, &'static str); 12] = [
+        ("attempts", Self::Attempts, "NewAttempt"),
+        ("contact", Self::Contact, "Contact"),
+        ("appointment", Self::Appointment, "AppointmentDay"),
+        ("notice", Self::Notice, "OnDay"),
+        ("missing-info", Self::MissingInfo, "MissingInfo"),
+        (
+            "missing-info-resolutions",
+            Self::MissingInfoResolutions,
+            "Resolution",
+        ),
+        ("staffing", Self::Staffing, "StaffingRequest"),
+        ("decision", Self::Decision, "DecisionRequest"),
+        ("good-cause", Self::GoodCause, "GoodCauseGiven"),
+        ("finalization", Self::Finalization, "OnDay"),
+        ("post-dq1-steps", Self::PostDq1Steps, "PostDq1Steps"),
+        ("new-staffing", Self::NewStaffing, "Reason"),
+    ];
+
     fn parse(name: &str) -> Option<Self> {
-        Some(match name {
-            "attempts" => Self::Attempts,
-            "contact" => Self::Contact,
-            "appointment" => Self::Appointment,
-            "notice" => Self::Notice,
-            "missing-info" => Self::MissingInfo,
-            "missing-info-resolutions" => Self::MissingInfoResolutions,
-            "staffing" => Self::Staffing,
-            "decision" => Self::Decision,
-            "good-cause" => Self::GoodCause,
-            "finalization" => Self::Finalization,
-            "post-dq1-steps" => Self::PostDq1Steps,
-            "new-staffing" => Self::NewStaffing,
-            _ => return None,
-        })
+        Self::ALL
+            .iter()
+            .find(|(path, ..)| *path == name)
+            .map(|(_, kind, _)| *kind)
     }
 
     /// What the change asks of the access table.

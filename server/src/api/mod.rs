@@ -4,6 +4,8 @@
 //! Errors are `{ "error": code, "message": sentence, "rule": "R15" | null }`.
 
 mod calendar;
+pub mod contract;
+use contract::Contract;
 mod episodes;
 mod narratives;
 mod participants;
@@ -30,7 +32,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         staff::role, staff::branch,
         staff::tokens, staff::revoke_token, staff::closures, staff::add_closure,
     ),
-    modifiers(&BearerAuth, &Refusals)
+    modifiers(&BearerAuth, &Refusals, &Contract)
 )]
 pub struct ApiDoc;
 
@@ -48,7 +50,7 @@ impl utoipa::Modify for BearerAuth {
 
 /// The answers every operation can give besides its own, each documented where it can
 /// happen: 400 (the request does not fit: a malformed id, query or body), 401 and 403 where a
-/// token is needed, 404 where the path names a record.
+/// token is needed, 404 where the path names a record, 422 where a body is sent.
 struct Refusals;
 
 impl utoipa::Modify for Refusals {
@@ -111,13 +113,24 @@ impl utoipa::Modify for Refusals {
                         "There is no such record within the signed-in person's reach.",
                     );
                 }
+                if operation.request_body.is_some() {
+                    add(
+                        "413",
+                        "The body is over 64 KB: send less (a long narrative in two parts).",
+                    );
+                    add(
+                        "422",
+                        "The body has its documented form but is refused: by a rule of the policy (`refused`, with the rule) or because a value cannot be taken as it is (`invalid`); the message says what to change.",
+                    );
+                }
             }
         }
     }
 }
 
+use axum::response::IntoResponse as _;
 use axum::{
-    Json, Router,
+    Router,
     extract::{FromRef, FromRequestParts},
     http::{StatusCode, request::Parts},
     routing::{get, post},
@@ -128,9 +141,22 @@ use crate::store::db::Db;
 use crate::web::errors::{ApiError, ErrorBody};
 use crate::web::state::AppState;
 
+/// The OpenAPI document, made once per process (closing it walks every schema).
+async fn openapi_json() -> axum::response::Response {
+    static DOCUMENT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let document = DOCUMENT.get_or_init(|| {
+        serde_json::to_string(&ApiDoc::openapi()).expect("the OpenAPI document is JSON")
+    });
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        document.as_str(),
+    )
+        .into_response()
+}
+
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/openapi.json", get(|| async { Json(ApiDoc::openapi()) }))
+        .route("/openapi.json", get(openapi_json))
         .route("/calendar/closures", get(calendar::closures))
         .route(
             "/calendar/add-business-days",
@@ -195,15 +221,56 @@ pub fn json_body<T: serde::de::DeserializeOwned>(
     bytes: &axum::body::Bytes,
     what: &str,
 ) -> Result<T, ApiError> {
-    let value: serde_json::Value = serde_json::from_slice(bytes)
+    let mut value: serde_json::Value = serde_json::from_slice(bytes)
         .map_err(|e| ApiError::bad_input(format!("The request body is not JSON: {e}.")))?;
     within_limits(&value)?;
-    serde_json::from_value(value)
-        .map_err(|e| ApiError::bad_input(format!("The request body does not fit {what}: {e}.")))
+    whole_numbers(&mut value);
+    known_fields(what, value)
+}
+
+/// `value` read as `T`, refusing any field `T` does not know (at any depth) with a 400 that
+/// names it: the OpenAPI document closes every request object (`additionalProperties:
+/// false`), and a misspelt optional field must not be dropped without a word.
+pub fn known_fields<T: serde::de::DeserializeOwned>(
+    what: &str,
+    value: serde_json::Value,
+) -> Result<T, ApiError> {
+    let mut unknown = Vec::new();
+    let parsed: T = serde_ignored::deserialize(value, |path| unknown.push(path.to_string()))
+        .map_err(|e| ApiError::bad_input(format!("The request body does not fit {what}: {e}.")))?;
+    match unknown.first() {
+        None => Ok(parsed),
+        Some(field) => Err(ApiError::bad_input(format!(
+            "The request body does not fit {what}: it has no field `{field}`; remove it and send again."
+        ))),
+    }
 }
 
 /// Limits every request body obeys, whatever it is: text lengths, list sizes, and dates
 /// inside the years the calendar plans for (so no date far out of range reaches `core`).
+/// Writes every number in `value` that is a whole number written with a fraction (`3.0`) as
+/// the whole number: JSON Schema counts `3.0` as an integer, so a field documented as one
+/// takes it.
+pub fn whole_numbers(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Number(number) => {
+            if let Some(float) = number
+                .as_f64()
+                .filter(|_| !number.is_i64() && !number.is_u64())
+                && float.fract() == 0.0
+                && float.abs() < 9_007_199_254_740_992.0
+            {
+                // Exact: a float this size holds whole numbers exactly.
+                *value = Value::from(float as i64);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(whole_numbers),
+        Value::Object(fields) => fields.values_mut().for_each(whole_numbers),
+        Value::Null | Value::Bool(_) | Value::String(_) => {}
+    }
+}
+
 pub fn within_limits(value: &serde_json::Value) -> Result<(), ApiError> {
     use serde_json::Value;
     match value {

@@ -26,7 +26,10 @@ impl From<AuthError> for ApiError {
                 "internal",
                 "The password could not be stored. Nothing was changed; try again.",
             ),
-            other => Self::bad_input(other.to_string()),
+            AuthError::DuplicateEmail(_) => {
+                Self::new(StatusCode::CONFLICT, "duplicate", error.to_string())
+            }
+            other => Self::invalid(other.to_string()),
         }
     }
 }
@@ -53,7 +56,8 @@ pub async fn list(
 }
 
 #[utoipa::path(post, path = "/staff", tag = "admin", request_body = NewStaff, security(("bearer" = [])),
-    responses((status = 201, body = StaffAccount), (status = 400, body = super::ErrorBody), (status = 403, body = super::ErrorBody)))]
+    responses((status = 201, body = StaffAccount), (status = 400, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
+        (status = 409, description = "An account with that e-mail already exists.", body = super::ErrorBody)))]
 /// Creates a staff account (admin).
 pub async fn create(
     State(db): State<Db>,
@@ -75,7 +79,8 @@ pub async fn create(
 }
 
 #[utoipa::path(post, path = "/staff/{id}/disable", tag = "admin", params(("id" = i64, Path)), security(("bearer" = [])),
-    responses((status = 204), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
+    responses((status = 204), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody),
+        (status = 422, description = "An admin's own account: another admin disables it.", body = super::ErrorBody)))]
 /// Disables an account: its sessions and tokens stop working at once (admin).
 pub async fn disable(
     State(db): State<Db>,
@@ -107,7 +112,7 @@ async fn set_active(
 ) -> Result<StatusCode, ApiError> {
     admin_only(db, staff, clock.now()).await?;
     if id == staff.id && !active {
-        return Err(ApiError::bad_input(
+        return Err(ApiError::invalid(
             "You cannot disable your own account; ask another admin.",
         ));
     }
@@ -199,7 +204,7 @@ async fn change_post(
     change: PostChange,
 ) -> Result<StatusCode, ApiError> {
     if id == staff.id {
-        return Err(ApiError::bad_input(
+        return Err(ApiError::invalid(
             "You cannot change your own role or branch; ask another admin.",
         ));
     }

@@ -20,7 +20,7 @@ pub struct ClosureDay {
 }
 
 /// The longest closure name accepted.
-const MAX_NAME_CHARS: usize = 100;
+pub const MAX_NAME_CHARS: usize = 100;
 
 /// Adds a closure day to branch `branch_id`.
 pub async fn add_closure(

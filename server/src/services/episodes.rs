@@ -529,7 +529,8 @@ async fn conflict(
     let changes = if actor.role == reengage_core::roles::Role::Contractor {
         vec!["it was updated by someone else".to_owned()]
     } else {
-        let newer = (record.version - expected_version).clamp(1, 20);
+        // Saturating: `expected_version` is whatever the request said.
+        let newer = record.version.saturating_sub(expected_version).clamp(1, 20);
         let rows = audit::latest_of_episode(conn, record.id, newer).await?;
         rows.into_iter()
             .rev()

@@ -27,6 +27,8 @@ fn written_by(name: Option<String>, role: Option<String>) -> Option<String> {
 
 /// The longest narrative accepted, in characters.
 pub const MAX_CHARS: usize = 20_000;
+/// The longest `draft_of` key (`attempt-2026-11-24-1` and the like).
+pub const MAX_DRAFT_KEY_CHARS: usize = 40;
 
 /// A saved narrative.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -123,7 +125,7 @@ pub async fn write(
 ) -> Result<Narrative, ServiceError> {
     let body = checked(body)?;
     let draft_of = draft_of.map(str::trim).filter(|key| !key.is_empty());
-    if draft_of.is_some_and(|key| key.len() > 40) {
+    if draft_of.is_some_and(|key| key.chars().count() > MAX_DRAFT_KEY_CHARS) {
         return Err(ServiceError::Invalid(
             "`draft_of` names a draft: attempt-2026-11-24-1, staffing or decision.".into(),
         ));

@@ -31,14 +31,20 @@ pub struct Cursor {
 
 impl Cursor {
     /// `2026-11-30.123`
+    /// Exactly what [`Cursor::PATTERN`] documents: ten digits or dashes, a dot, one to 18
+    /// digits (no sign).
     pub fn parse(text: &str) -> Option<Self> {
         let (due, id) = text.split_once('.')?;
-        let valid = due.len() == 10 && due.bytes().all(|b| b.is_ascii_digit() || b == b'-');
+        let due_valid = due.len() == 10 && due.bytes().all(|b| b.is_ascii_digit() || b == b'-');
+        let id_valid = (1..=18).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_digit());
         Some(Self {
-            due: valid.then(|| due.to_owned())?,
+            due: (due_valid && id_valid).then(|| due.to_owned())?,
             id: id.parse().ok()?,
         })
     }
+
+    /// The form of an encoded cursor, as the OpenAPI document gives it.
+    pub const PATTERN: &'static str = r"^[0-9-]{10}\.[0-9]{1,18}$";
 
     pub fn encode(&self) -> String {
         format!("{}.{}", self.due, self.id)
@@ -339,4 +345,28 @@ pub async fn appointments(
         .bind(limit)
         .fetch_all(&db.pool)
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cursor;
+
+    #[test]
+    fn a_cursor_is_read_exactly_as_documented() {
+        let cursor = Cursor::parse("2026-11-30.123").expect("a cursor");
+        assert_eq!((cursor.due.as_str(), cursor.id), ("2026-11-30", 123));
+        assert_eq!(Cursor::parse(&cursor.encode()), Some(cursor));
+        // What the pattern refuses, the server refuses: a sign, no id, a long id, no dot.
+        for refused in [
+            "2026-11-30.+5",
+            "2026-11-30.-5",
+            "2026-11-30.",
+            "2026-11-30.1234567890123456789",
+            "2026-11-30",
+            "0",
+            "2026-11-3.5",
+        ] {
+            assert_eq!(Cursor::parse(refused), None, "{refused}");
+        }
+    }
 }

@@ -43,8 +43,17 @@ impl ApiError {
         }
     }
 
+    /// 400: the request does not fit its documented form — not JSON, a wrong type, a field
+    /// the operation does not know, a control character, a value past its documented bound.
     pub fn bad_input(message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, "bad_input", message)
+    }
+
+    /// 422 `invalid`: the request has its documented form but its values cannot be taken as
+    /// they are — a blank name, a weak password, a period that ends before it starts, a task
+    /// already done. (A refusal by a rule of the policy is 422 `refused`, with the rule.)
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", message)
     }
 
     pub fn not_found(message: impl Into<String>) -> Self {
@@ -77,7 +86,7 @@ impl From<ServiceError> for ApiError {
                     unmet: refusal.unmet().map(<[_]>::to_vec),
                 },
             },
-            ServiceError::Invalid(message) => Self::bad_input(message.clone()),
+            ServiceError::Invalid(message) => Self::invalid(message.clone()),
             ServiceError::Duplicate(message) => {
                 Self::new(StatusCode::CONFLICT, "duplicate", message.clone())
             }

@@ -189,6 +189,29 @@ pub async fn plain_text(request: Request, next: Next) -> Response {
         .await
 }
 
+/// A body over [`MAX_BODY_BYTES`] sent to the API is answered like every other API refusal:
+/// a JSON 413 that says what to do (the limit layers answer it in plain text).
+pub async fn api_too_large(request: Request, next: Next) -> Response {
+    let api = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    let json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|value| value.as_bytes().starts_with(b"application/json"));
+    if api && response.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE && !json {
+        return crate::web::errors::ApiError::new(
+            axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            format!(
+                "The body is over {} KB: send less (a long narrative in two parts).",
+                MAX_BODY_BYTES / 1024
+            ),
+        )
+        .into_response();
+    }
+    response
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -901,24 +901,59 @@ fn rows(w: &World) -> Vec<Row> {
         ..page("POST", "/missed", 303)
     });
     // Every change of an episode, with who may make it (R5, R18, R24, R26).
-    for (change, allowed, hidden) in [
-        ("attempts", "fc ca es om lw co", "ob"),
-        ("contact", DEPARTMENT, "ob"),
-        ("appointment", DEPARTMENT, "ob"),
-        ("notice", DEPARTMENT, "ob"),
-        ("missing-info", DEPARTMENT, "ob"),
-        ("missing-info-resolutions", DEPARTMENT, "ob"),
-        ("staffing", "es om lw", ""),
-        ("decision", "es om lw", ""),
-        ("finalization", "om lw", ""),
-        ("post-dq1-steps", DEPARTMENT, "ob"),
-        ("new-staffing", "fc ca es om lw co", "ob"),
-        ("good-cause", "fc es om lw", "ob"),
+    for (change, template, allowed, hidden) in [
+        (
+            "attempts",
+            "/episodes/{id}/attempts",
+            "fc ca es om lw co",
+            "ob",
+        ),
+        ("contact", "/episodes/{id}/contact", DEPARTMENT, "ob"),
+        (
+            "appointment",
+            "/episodes/{id}/appointment",
+            DEPARTMENT,
+            "ob",
+        ),
+        ("notice", "/episodes/{id}/notice", DEPARTMENT, "ob"),
+        (
+            "missing-info",
+            "/episodes/{id}/missing-info",
+            DEPARTMENT,
+            "ob",
+        ),
+        (
+            "missing-info-resolutions",
+            "/episodes/{id}/missing-info-resolutions",
+            DEPARTMENT,
+            "ob",
+        ),
+        ("staffing", "/episodes/{id}/staffing", "es om lw", ""),
+        ("decision", "/episodes/{id}/decision", "es om lw", ""),
+        ("finalization", "/episodes/{id}/finalization", "om lw", ""),
+        (
+            "post-dq1-steps",
+            "/episodes/{id}/post-dq1-steps",
+            DEPARTMENT,
+            "ob",
+        ),
+        (
+            "new-staffing",
+            "/episodes/{id}/new-staffing",
+            "fc ca es om lw co",
+            "ob",
+        ),
+        (
+            "good-cause",
+            "/episodes/{id}/good-cause",
+            "fc es om lw",
+            "ob",
+        ),
     ] {
         rows.push(row(
             "POST",
             format!("/api/v1/episodes/{e}/{change}"),
-            "/episodes/{id}/{change}",
+            template,
             Some(json!({ "version": 0 })),
             allowed,
             hidden,

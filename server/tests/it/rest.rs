@@ -597,7 +597,18 @@ async fn the_openapi_document_describes_every_route() {
         ("get", "/episodes"),
         ("post", "/episodes"),
         ("get", "/episodes/{id}"),
-        ("post", "/episodes/{id}/{change}"),
+        ("post", "/episodes/{id}/attempts"),
+        ("post", "/episodes/{id}/contact"),
+        ("post", "/episodes/{id}/appointment"),
+        ("post", "/episodes/{id}/notice"),
+        ("post", "/episodes/{id}/missing-info"),
+        ("post", "/episodes/{id}/missing-info-resolutions"),
+        ("post", "/episodes/{id}/staffing"),
+        ("post", "/episodes/{id}/decision"),
+        ("post", "/episodes/{id}/good-cause"),
+        ("post", "/episodes/{id}/finalization"),
+        ("post", "/episodes/{id}/post-dq1-steps"),
+        ("post", "/episodes/{id}/new-staffing"),
         ("get", "/episodes/{id}/narratives"),
         ("post", "/episodes/{id}/narratives"),
         ("post", "/narratives/{id}"),
@@ -632,7 +643,7 @@ async fn the_openapi_document_describes_every_route() {
         "EpisodeView",
         "EpisodeFacts",
         "ErrorBody",
-        "ChangeRequest",
+        "NewAttemptChange",
         "Staffing",
         "Deadline",
         "RuleId",
@@ -719,7 +730,7 @@ async fn narratives_are_drafted_from_facts_saved_and_edited() {
             )
             .await;
         assert_eq!(
-            status, 400,
+            status, 422,
             "an empty narrative is refused; the saved one stays"
         );
         let (status, _) = api
@@ -799,7 +810,7 @@ async fn a_participants_file_feeds_the_rules() {
         let (status, _) = api
             .send("POST", "/participants", Some(&coach), Some(json!({ "branch_id": 1, "case_number": " ", "first_name": "A", "last_name": "B" })))
             .await;
-        assert_eq!(status, 400);
+        assert_eq!(status, 422);
 
         let base = format!("/participants/{id}");
         let (status, _) = api
@@ -828,7 +839,7 @@ async fn a_participants_file_feeds_the_rules() {
                 Some(json!({ "from": "2026-11-30", "to": "2026-11-01" })),
             )
             .await;
-        assert_eq!(status, 400, "ends before it starts");
+        assert_eq!(status, 422, "ends before it starts");
         let (status, file) = api
             .send(
                 "POST",
@@ -1113,7 +1124,7 @@ async fn every_step_of_the_dq1_guardrail_is_enforced_through_the_api() {
                 unknown,
             )
             .await;
-        assert_eq!(status, 400, "{body}");
+        assert_eq!(status, 422, "{body}");
         let mut neither = staffing();
         neither["members"][2] = json!({ "role": "ChildWelfare" });
         let (status, body) = api
@@ -1125,10 +1136,10 @@ async fn every_step_of_the_dq1_guardrail_is_enforced_through_the_api() {
                 neither,
             )
             .await;
-        assert_eq!(status, 400, "{body}");
+        assert_eq!(status, 422, "{body}");
         let version = episode["version"].as_i64().unwrap();
         let mut partner = staffing();
-        partner["partners"] = json!([{ "name": "Housing Partner", "release": null }]);
+        partner["partners"] = json!([{ "name": "Housing Partner" }]);
         let (status, body) = api.change(&manager, id, "staffing", version, partner).await;
         assert_eq!((status, rule_of(&body)), (422, Some("R19")), "{body}");
         let mut no_steps = staffing();
@@ -1320,7 +1331,7 @@ async fn tasks_of_an_episode() {
                 Some(json!({ "on": "2026-11-06" })),
             )
             .await;
-        assert_eq!(status, 400, "{body}");
+        assert_eq!(status, 422, "{body}");
         let (status, _) = api
             .send(
                 "POST",
@@ -1338,7 +1349,7 @@ async fn tasks_of_an_episode() {
                 Some(json!({ "on": "2026-11-06" })),
             )
             .await;
-        assert_eq!(status, 400, "already done");
+        assert_eq!(status, 422, "already done");
         let (_, list) = api
             .send("GET", &format!("/episodes/{id}/tasks"), Some(&coach), None)
             .await;
@@ -1351,7 +1362,7 @@ async fn tasks_of_an_episode() {
                 Some(json!({ "kind": "Other", "description": " ", "requested_on": "2026-11-06" })),
             )
             .await;
-        assert_eq!(status, 400);
+        assert_eq!(status, 422);
         let (status, _) = api
             .send(
                 "POST",
@@ -1525,7 +1536,7 @@ async fn the_policy_read_right_through_the_api() {
                     "attendance_hours": null } }),
             )
             .await;
-        assert_eq!(status, 400, "{body}");
+        assert_eq!(status, 422, "{body}");
 
         // R23: the case manager gives good cause alone, with its reason; the episode closes.
         let (status, body) = api
@@ -1714,7 +1725,10 @@ async fn the_openapi_document_lists_every_answer_and_every_bound() {
         .iter()
         .find(|p| p["name"] == "after")
         .unwrap();
-    assert_eq!(after["schema"]["minLength"], 1);
+    assert_eq!(
+        after["schema"]["pattern"],
+        reengage_server::store::lists::Cursor::PATTERN
+    );
     let (status, _) = api
         .send("GET", "/episodes?after=", Some(&api.coach), None)
         .await;
@@ -1727,4 +1741,198 @@ async fn the_openapi_document_lists_every_answer_and_every_bound() {
         (&year["name"], &year["required"]),
         (&serde_json::json!("year"), &serde_json::json!(true))
     );
+}
+
+/// The document closes what a request may send, and the server refuses exactly that, with a
+/// 400 on both backends: a field no operation knows, a control character, a day outside the
+/// calendar, a blank name; what the document allows is taken (`3.0` is a whole number).
+#[tokio::test]
+async fn the_document_rules_out_what_the_server_refuses() {
+    use reengage_server::api::contract;
+    let api = spawn_api(Backend::Sqlite).await;
+    let (_, doc) = api.send("GET", "/openapi.json", None, None).await;
+    let schemas = &doc["components"]["schemas"];
+    // Each change of an episode is its own operation, its body `version` beside the fields.
+    let attempts = &doc["paths"]["/episodes/{id}/attempts"]["post"];
+    assert_eq!(
+        attempts["requestBody"]["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/NewAttemptChange"
+    );
+    let body = &schemas["NewAttemptChange"];
+    assert!(
+        body["required"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("version"))
+    );
+    assert_eq!(body["additionalProperties"], false);
+    assert_eq!(body["properties"]["note"]["pattern"], contract::TEXT);
+    assert_eq!(body["properties"]["on"]["pattern"], contract::DAY);
+    assert!(doc["paths"].get("/episodes/{id}/{change}").is_none());
+    assert!(schemas.get("ChangeRequest").is_none());
+    // Every bound of the table is in the document.
+    assert_eq!(
+        schemas["ClosureDay"]["properties"]["name"]["maxLength"],
+        100
+    );
+    assert_eq!(
+        schemas["ClosureDay"]["properties"]["name"]["pattern"],
+        contract::NOT_BLANK
+    );
+    assert_eq!(
+        (
+            &schemas["ResponseWindow"]["minimum"],
+            &schemas["ResponseWindow"]["maximum"]
+        ),
+        (&json!(1), &json!(3))
+    );
+    assert_eq!(
+        schemas["NewPassword"]["properties"]["password"]["minLength"],
+        15
+    );
+    assert_eq!(
+        schemas["StaffingRequestChange"]["properties"]["pdp_next_steps"]["maxItems"],
+        100
+    );
+    // Every operation with a body documents 413 and 422.
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            if operation.get("requestBody").is_some() {
+                for status in ["413", "422"] {
+                    assert!(
+                        operation["responses"].get(status).is_some(),
+                        "{method} {path}: {status}"
+                    );
+                }
+            }
+        }
+    }
+
+    // The patterns say what the server checks.
+    let day = regex::Regex::new(contract::DAY).unwrap();
+    for (text, real) in [
+        ("2026-12-03", true),
+        ("1990-01-01", true),
+        ("2100-12-31", true),
+        ("2000-02-29", true),
+        ("2024-02-29", true),
+        ("2100-02-29", false),
+        ("2026-02-29", false),
+        ("2026-04-31", false),
+        ("1989-12-31", false),
+        ("2101-01-01", false),
+        ("2026-13-01", false),
+    ] {
+        assert_eq!(day.is_match(text), real, "{text}");
+        let parsed = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .ok()
+            .filter(|d| {
+                reengage_core::calendar::SUPPORTED_YEARS.contains(&chrono::Datelike::year(d))
+            });
+        assert_eq!(parsed.is_some(), real, "{text}");
+    }
+    let not_blank = regex::Regex::new(contract::NOT_BLANK).unwrap();
+    for (text, filled) in [
+        ("Ice storm", true),
+        (" x ", true),
+        ("", false),
+        ("   ", false),
+        ("\t\n", false),
+        ("\u{3000}\u{a0}", false),
+    ] {
+        assert_eq!(not_blank.is_match(text), filled, "{text:?}");
+        assert_eq!(!text.trim().is_empty(), filled, "{text:?}");
+    }
+    let time = regex::Regex::new(contract::TIME).unwrap();
+    for (text, fits) in [
+        ("10:00", true),
+        ("23:59:59", true),
+        ("24:00", false),
+        ("10", false),
+    ] {
+        assert_eq!(time.is_match(text), fits, "{text}");
+        assert_eq!(text.parse::<chrono::NaiveTime>().is_ok(), fits, "{text}");
+    }
+
+    for backend in backends().await {
+        let api = spawn_api(backend).await;
+        api.set_day("2026-11-02");
+        let trigger = json!({ "kind": "MissedCoachAppointment", "what": "orientation", "on": "2026-11-02",
+                              "at": null, "reported_by": "Department" });
+        // A field the document does not list is refused by name, at any depth.
+        for (body, field) in [
+            (
+                json!({ "participant_id": 1, "trigger": trigger, "note": "x" }),
+                "note",
+            ),
+            (
+                json!({ "participant_id": 1, "trigger": { "colour": "red", "kind": "MissedCoachAppointment",
+                    "what": "orientation", "on": "2026-11-02", "reported_by": "Department" } }),
+                "trigger.colour",
+            ),
+        ] {
+            let (status, answer) = api
+                .send("POST", "/episodes", Some(&api.coach), Some(body))
+                .await;
+            assert_eq!(status, 400, "{backend:?}: {answer}");
+            assert!(
+                answer["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains(&format!("`{field}`")),
+                "{answer}"
+            );
+        }
+        // A whole number written with a fraction is a whole number.
+        let (status, episode) = api
+            .send(
+                "POST",
+                "/episodes",
+                Some(&api.coach),
+                Some(json!({ "participant_id": 1.0, "trigger": trigger })),
+            )
+            .await;
+        assert_eq!(status, 201, "{backend:?}: {episode}");
+        let id = episode["id"].as_i64().unwrap();
+        // Any version at all is answered, never a crash: the lowest is a conflict.
+        let (status, answer) = api
+            .change(
+                &api.coach,
+                id,
+                "notice",
+                i64::MIN + 1,
+                json!({ "on": "2026-11-03" }),
+            )
+            .await;
+        assert_eq!(status, 409, "{backend:?}: {answer}");
+        // A day outside the calendar, a blank reason, a window out of range.
+        let version = episode["version"].as_i64().unwrap();
+        for (kind, body, status) in [
+            ("notice", json!({ "on": "2101-01-01" }), 400),
+            ("new-staffing", json!({ "reason": "  " }), 422),
+            (
+                "attempts",
+                json!({ "on": "2026-11-02", "method": "Phone", "outcome": "MessageLeft", "response_window": 4 }),
+                400,
+            ),
+        ] {
+            let (got, answer) = api.change(&api.coach, id, kind, version, body).await;
+            assert_eq!(got, status, "{backend:?} {kind}: {answer}");
+        }
+        // A body over 64 KB is a JSON 413, like every other refusal of the API.
+        let (status, answer) = api
+            .change(
+                &api.coach,
+                id,
+                "attempts",
+                version,
+                json!({ "note": "x".repeat(70_000) }),
+            )
+            .await;
+        assert_eq!(
+            (status, answer["error"].as_str()),
+            (413, Some("too_large")),
+            "{answer}"
+        );
+    }
 }

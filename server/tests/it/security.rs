@@ -336,7 +336,7 @@ async fn a_role_or_branch_change_ends_the_sessions_and_revokes_the_tokens() {
             .send()
             .await
             .unwrap();
-        assert_eq!(own.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(own.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
         assert_eq!(app.audited("staff.branch_changed").await, 1, "{backend:?}");
         assert_eq!(app.audited("staff.role_changed").await, 2, "{backend:?}");
@@ -364,7 +364,7 @@ async fn a_password_change_ends_the_sessions_and_new_passwords_meet_the_rules() 
         ("aaaaaaaaaaaaaaaaaaaa", "repeats or runs in sequence"),
     ] {
         let refused = set(weak).await.unwrap();
-        assert_eq!(refused.status(), StatusCode::BAD_REQUEST, "{weak}");
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY, "{weak}");
         let body: Value = refused.json().await.unwrap();
         assert!(
             body["message"].as_str().unwrap().contains(says),
