@@ -40,6 +40,14 @@ const CREATE: [&str; 11] = [
     "--branch",
 ];
 
+/// Creates the lead worker of [`CREATE`] at Riverbend from the command line.
+fn create_lead(url: &str) {
+    let mut create: Vec<&str> = CREATE.to_vec();
+    create.push("Riverbend");
+    let made = admin(url, &create, "correct horse battery staple\n");
+    assert!(made.status.success(), "{made:?}");
+}
+
 #[tokio::test]
 async fn staff_and_tokens_from_the_command_line() {
     for backend in backends().await {
@@ -219,13 +227,7 @@ async fn an_admin_resets_a_lost_second_factor_from_the_command_line() {
     use reengage_server::services::second_factor;
     for backend in backends().await {
         let test = fresh_db(backend).await;
-        let mut create: Vec<&str> = CREATE.to_vec();
-        create.push("Riverbend");
-        assert!(
-            admin(&test.url, &create, "correct horse battery staple\n")
-                .status
-                .success()
-        );
+        create_lead(&test.url);
         let system = reengage_server::services::Actor {
             staff_id: None,
             email: "test".into(),
@@ -265,13 +267,7 @@ async fn an_admin_resets_a_lost_second_factor_from_the_command_line() {
 async fn a_role_or_branch_change_from_the_command_line_revokes_the_tokens() {
     for backend in backends().await {
         let test = fresh_db(backend).await;
-        let mut create: Vec<&str> = CREATE.to_vec();
-        create.push("Riverbend");
-        assert!(
-            admin(&test.url, &create, "correct horse battery staple\n")
-                .status
-                .success()
-        );
+        create_lead(&test.url);
         let now = chrono::Utc::now();
         let token_of = || {
             let made = admin(&test.url, &["token", "create", "lead@example.test"], "");
