@@ -354,10 +354,8 @@ fn close_schema(schema: &mut Value) {
             }
         }
     }
-    for key in ["properties"] {
-        if let Some(Value::Object(properties)) = fields.get_mut(key) {
-            properties.values_mut().for_each(close_schema);
-        }
+    if let Some(Value::Object(properties)) = fields.get_mut("properties") {
+        properties.values_mut().for_each(close_schema);
     }
     for key in ["items", "additionalProperties"] {
         if let Some(inner) = fields.get_mut(key) {

@@ -152,6 +152,14 @@ impl std::fmt::Debug for NewStaff {
     }
 }
 
+/// The branch named `name`, created inside the caller's transaction if it is new.
+async fn branch_named(conn: &mut sqlx::AnyConnection, name: &str) -> Result<i64, sqlx::Error> {
+    match store::staff::branch_id_named(&mut *conn, name).await? {
+        Some(id) => Ok(id),
+        None => store::staff::insert_branch(conn, name).await,
+    }
+}
+
 /// Creates a staff account (the branch is created if new); returns its id.
 pub async fn create_staff(
     db: &Db,
@@ -183,13 +191,7 @@ pub async fn create_staff(
         .filter(|b| !b.is_empty())
     {
         None => None,
-        Some(name) => {
-            let found = store::staff::branch_id_named(&mut *tx, name).await?;
-            match found {
-                Some(id) => Some(id),
-                None => Some(store::staff::insert_branch(&mut tx, name).await?),
-            }
-        }
+        Some(name) => Some(branch_named(&mut tx, name).await?),
     };
     let id = store::staff::insert(
         &mut tx,
@@ -358,12 +360,7 @@ pub async fn change_post(
                     "Give the branch's name, or move the account to no branch.".into(),
                 ));
             }
-            let found = store::staff::branch_id_named(&mut *tx, name).await?;
-            let id = match found {
-                Some(id) => id,
-                None => store::staff::insert_branch(&mut tx, name).await?,
-            };
-            (role.clone(), Some(id))
+            (role.clone(), Some(branch_named(&mut tx, name).await?))
         }
     };
     if new_role == role && new_branch == branch_id {
