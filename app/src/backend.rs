@@ -352,6 +352,22 @@ pub struct EnrolmentView {
     pub qr_svg: String,
 }
 
+/// The signed-in person's secret calendar feed, as `/account/calendar` shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CalendarFeedView {
+    /// The live feed, if there is one.
+    pub live: Option<LiveFeed>,
+    /// The full address of the feed just made: shown this once, never again.
+    pub new_address: Option<String>,
+}
+
+/// A live calendar feed: when it was made and last read by a calendar app, in office time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LiveFeed {
+    pub made: String,
+    pub last_read: Option<String>,
+}
+
 /// Why a page could not be shown; each says what to do.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PageError {
@@ -438,6 +454,8 @@ mod server_side {
         fn second_factor(&self, request: &http::request::Parts) -> Answer<SecondFactorView>;
         /// The recovery codes made at enrolment, handed over once.
         fn recovery_codes(&self, request: &http::request::Parts) -> Answer<Vec<String>>;
+        /// The signed-in person's calendar feed, with a new one's address once.
+        fn calendar_feed(&self, request: &http::request::Parts) -> Answer<super::CalendarFeedView>;
     }
 
     /// Runs `ask` against the backend the server provided, for this request; an error sets
@@ -492,6 +510,12 @@ pub async fn second_factor() -> Result<SecondFactorView, PageError> {
 #[server(prefix = "/app", endpoint = "recovery_codes")]
 pub async fn recovery_codes() -> Result<Vec<String>, PageError> {
     server_side::ask(|backend, request| backend.recovery_codes(request)).await
+}
+
+/// The signed-in person's calendar feed, with a new one's address once.
+#[server(prefix = "/app", endpoint = "calendar_feed")]
+pub async fn calendar_feed() -> Result<CalendarFeedView, PageError> {
+    server_side::ask(|backend, request| backend.calendar_feed(request)).await
 }
 
 /// The Today list of the signed-in person.

@@ -87,6 +87,11 @@ pub fn App() -> impl IntoView {
                         path=(StaticSegment("account"), StaticSegment("password"))
                         view=routes::password::PasswordPage
                     />
+                    <Route
+                        path=(StaticSegment("account"), StaticSegment("calendar"))
+                        view=routes::calendar_feed::CalendarFeedPage
+                        ssr=SsrMode::Async
+                    />
                     // Rendered whole on the server, so it reads the same without JavaScript.
                     <Route
                         path=StaticSegment("today")

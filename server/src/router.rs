@@ -63,6 +63,14 @@ pub fn router(state: AppState) -> Router {
             "/account/password",
             axum::routing::post(crate::forms::password::change),
         )
+        .route(
+            "/account/calendar",
+            axum::routing::post(crate::forms::calendar_feed::create),
+        )
+        .route(
+            "/account/calendar/off",
+            axum::routing::post(crate::forms::calendar_feed::revoke),
+        )
         // The pages' forms (plain POST; the pages themselves are the Leptos routes).
         .route(
             "/episodes/{id}/attempt",
@@ -108,6 +116,11 @@ pub fn router(state: AppState) -> Router {
         .route("/branch/efforts.csv", get(crate::exports::efforts::export))
         .route("/branch.csv", get(crate::exports::branch))
         .route("/calendar.ics", get(crate::exports::ical::feed))
+        // A person's secret calendar feed, for their calendar app: no session.
+        .route(
+            "/feeds/calendar/{file}",
+            get(crate::exports::ical::subscribed),
+        )
         .route(
             "/episodes/{id}/contact",
             axum::routing::post(crate::forms::contact::contact),
@@ -170,7 +183,27 @@ pub fn router(state: AppState) -> Router {
             trusted_proxies,
             crate::web::client::client_address,
         ))
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+}
+
+/// The span of a request, as tower-http's default names it, with a calendar feed's secret
+/// left out of the address: a log is no place for a credential.
+fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    tracing::debug_span!(
+        "request",
+        method = %request.method(),
+        uri = %redacted(request.uri()),
+        version = ?request.version(),
+    )
+}
+
+/// `uri` with the secret of a calendar feed's address replaced by `…`.
+pub fn redacted(uri: &axum::http::Uri) -> String {
+    const FEEDS: &str = "/feeds/calendar/";
+    match uri.path().strip_prefix(FEEDS) {
+        Some(_) => format!("{FEEDS}…"),
+        None => uri.to_string(),
+    }
 }
 
 /// Hands the response's CSP nonce (set by `security::headers`) to the renderer, so the

@@ -44,7 +44,7 @@ pub fn CopyForTracs(box_id: String) -> impl IntoView {
             let box_id = box_id.clone();
             view! {
                 <button type="button" class="button button-secondary"
-                    on:click=move |_| copy_text(&box_id, copied)>
+                    on:click=move |_| copy_text(&box_id, copied, "Copied: paste it into TRACS.")>
                     "Copy for TRACS"
                 </button>
             }
@@ -53,9 +53,30 @@ pub fn CopyForTracs(box_id: String) -> impl IntoView {
     }
 }
 
-/// Copies the plain text of the box `id` to the clipboard and says how it went.
+/// Copy a calendar feed's address (the read-only box `box_id`): shown once the wasm has
+/// loaded — without it, the address is selected and copied by hand — with what happened said
+/// beside it.
+#[island]
+pub fn CopyAddress(box_id: String) -> impl IntoView {
+    let live = running();
+    let copied = RwSignal::new(None::<&'static str>);
+    view! {
+        {move || live.get().then(|| {
+            let box_id = box_id.clone();
+            view! {
+                <button type="button" class="button button-secondary"
+                    on:click=move |_| copy_text(&box_id, copied, "Copied: paste it into your calendar app.")>
+                    "Copy the address"
+                </button>
+            }
+        })}
+        <span role="status" class="hint">{move || copied.get()}</span>
+    }
+}
+
+/// Copies the plain text of the box `id` to the clipboard and says how it went (`done`).
 #[cfg(feature = "hydrate")]
-fn copy_text(id: &str, said: RwSignal<Option<&'static str>>) {
+fn copy_text(id: &str, said: RwSignal<Option<&'static str>>, done: &'static str) {
     use wasm_bindgen::JsCast;
     let text = document()
         .get_element_by_id(id)
@@ -64,9 +85,9 @@ fn copy_text(id: &str, said: RwSignal<Option<&'static str>>) {
         .unwrap_or_default();
     let promise = window().navigator().clipboard().write_text(&text);
     leptos::task::spawn_local(async move {
-        let done = wasm_bindgen_futures::JsFuture::from(promise).await;
-        said.set(Some(if done.is_ok() {
-            "Copied: paste it into TRACS."
+        let copied = wasm_bindgen_futures::JsFuture::from(promise).await;
+        said.set(Some(if copied.is_ok() {
+            done
         } else {
             "The browser did not allow copying: select the text and copy it."
         }));
@@ -75,4 +96,4 @@ fn copy_text(id: &str, said: RwSignal<Option<&'static str>>) {
 
 /// On the server the button is never rendered.
 #[cfg(not(feature = "hydrate"))]
-fn copy_text(_: &str, _: RwSignal<Option<&'static str>>) {}
+fn copy_text(_: &str, _: RwSignal<Option<&'static str>>, _: &'static str) {}

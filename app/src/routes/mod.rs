@@ -3,6 +3,7 @@
 pub mod appointment;
 pub mod attempt;
 pub mod branch;
+pub mod calendar_feed;
 pub mod checklist;
 pub mod contact;
 pub mod efforts;

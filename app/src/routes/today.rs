@@ -149,6 +149,8 @@ fn TodayList(view: TodayView) -> impl IntoView {
         <p class="hint">
             // `rel="external"`: the browser fetches the file, not the router.
             <a href="/calendar.ics" rel="external">"Your coming re-engagement appointments as a calendar (.ics)"</a>
+            " · "
+            <a href="/account/calendar">"Subscribe in your calendar app"</a>
         </p>
     }
 }

@@ -17,6 +17,9 @@ pub enum AdminCommand {
     /// Personal API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// People's secret calendar feeds.
+    #[command(subcommand)]
+    CalendarFeed(CalendarFeedCommand),
 }
 
 #[derive(Debug, Clone, Subcommand)]
@@ -78,6 +81,13 @@ pub enum TokenCommand {
     List { email: Option<String> },
     /// Revoke the token ID at once.
     Revoke { id: i64 },
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum CalendarFeedCommand {
+    /// Turn off EMAIL's calendar feed at once: its address stops working (they can make a
+    /// new one on their calendar page).
+    Revoke { email: String },
 }
 
 /// Changes made from the command line are audited as this actor.
@@ -211,6 +221,18 @@ pub async fn run(db: &Db, command: AdminCommand) -> Result<String, StartError> {
                     .await
                     .map_err(input)?;
             Ok(post_changed(&email, changed, &what))
+        }
+        AdminCommand::CalendarFeed(CalendarFeedCommand::Revoke { email }) => {
+            let email = email.trim().to_lowercase();
+            let revoked =
+                crate::services::calendar_feeds::revoke_of(db, &command_line(), &email, now)
+                    .await
+                    .map_err(input)?;
+            Ok(if revoked {
+                format!("turned off the calendar feed of {email}; its address no longer works\n")
+            } else {
+                format!("{email} has no calendar feed; nothing changed\n")
+            })
         }
         AdminCommand::Token(TokenCommand::Create { email, days }) => {
             let token = accounts::create_token_for(db, &command_line(), &email, days, now)

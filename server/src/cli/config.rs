@@ -18,6 +18,7 @@
 //! | `REENGAGE_AUDIT_KEY` | (the key file's) | the audit chain's HMAC key, kept outside the database |
 //! | `REENGAGE_AUDIT_KEY_FILE` | `audit.key` beside an SQLite database, else `data/audit.key` | created on first use |
 //! | `REENGAGE_AUDIT_ANCHOR` | `audit.anchor` beside the key file | the chain's signed head, written each minute |
+//! | `REENGAGE_PUBLIC_URL` | `http://127.0.0.1:3000` | the address people reach Re-engage at, for absolute links (calendar feeds) |
 
 use std::net::SocketAddr;
 
@@ -160,6 +161,17 @@ pub struct Cli {
     )]
     pub max_connections: u32,
 
+    /// The address people reach Re-engage at (scheme, host, port, any path prefix), for the
+    /// absolute links of what leaves the browser: a calendar feed's URL and its events' links.
+    #[arg(
+        long,
+        env = "REENGAGE_PUBLIC_URL",
+        default_value = crate::web::state::DEFAULT_PUBLIC_URL,
+        value_parser = public_url,
+        global = true
+    )]
+    pub public_url: String,
+
     /// Log filter, e.g. `info` or `reengage_server=debug,sqlx=warn`.
     #[arg(long, env = "REENGAGE_LOG", default_value = "info", global = true)]
     pub log: String,
@@ -212,6 +224,28 @@ pub enum Command {
 pub enum AuditCommand {
     /// Check the hash chain of the audit log and report the first broken link.
     Verify,
+}
+
+/// `REENGAGE_PUBLIC_URL`: an `http://` or `https://` address with a host, without its
+/// trailing slash; or what is wrong with it.
+pub fn public_url(text: &str) -> Result<String, String> {
+    let url = text.trim().trim_end_matches('/');
+    let host = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .map(|rest| rest.split('/').next().unwrap_or_default());
+    match host {
+        Some(host)
+            if !host.is_empty()
+                && !url.chars().any(|c| c.is_whitespace() || c.is_control())
+                && !url.contains(['?', '#']) =>
+        {
+            Ok(url.to_owned())
+        }
+        _ => Err(format!(
+            "REENGAGE_PUBLIC_URL: “{text}” is not an http:// or https:// address (e.g. https://reengage.example.gov)"
+        )),
+    }
 }
 
 /// Leptos' own settings (site root, output name), with the listening address chosen here.

@@ -165,6 +165,7 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
             let mut state = state::AppState::new(options, db);
             state.secure_cookies = cli.secure_cookies;
             state.trusted_proxies = cli.trusted_proxies.clone();
+            state.public_url = cli.public_url.clone();
             let sso = crate::services::sso::SsoConfig::from_settings(
                 cli.oidc_issuer.as_deref(),
                 cli.oidc_client_id.as_deref(),

@@ -5,6 +5,7 @@
 
 pub mod appointment;
 pub mod attempt;
+pub mod calendar_feed;
 pub mod contact;
 pub mod finalization;
 pub mod good_cause;

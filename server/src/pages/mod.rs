@@ -2,6 +2,7 @@
 //! from the session, what they may see from `access`, every rule from `core`.
 
 pub mod branch;
+mod calendar_feed;
 mod episode;
 mod missed;
 pub mod staffing;
@@ -121,6 +122,21 @@ impl Backend for PageBackend {
             staff?;
             let session = session.ok_or(PageError::SignedOut)?;
             Ok(crate::web::second_factor::take_recovery_codes(&session).await)
+        })
+    }
+
+    fn calendar_feed(&self, request: &Parts) -> Answer<reengage_app::backend::CalendarFeedView> {
+        let state = self.0.clone();
+        let session = request
+            .extensions
+            .get::<AuthSession>()
+            .map(|auth| auth.session.clone());
+        let staff = signed_in(request);
+        Box::pin(async move {
+            let session = session.ok_or(PageError::SignedOut)?;
+            calendar_feed::page(&state, staff?, &session)
+                .await
+                .map_err(page_error)
         })
     }
 

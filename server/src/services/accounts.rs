@@ -14,7 +14,7 @@ use crate::services::Actor;
 use crate::store::audit;
 use crate::store::codes::instant;
 use crate::store::db::{self, Db};
-use crate::store::{self, tokens};
+use crate::store::{self, calendar_feeds, tokens};
 use reengage_core::roles::Role;
 
 pub use crate::services::passwords::{
@@ -272,16 +272,21 @@ async fn store_password(
     let mut tx = db::begin_write(db).await?;
     let id = store::staff::set_password_hash(&mut tx, &email, &hash, must_change).await?;
     let id = id.ok_or_else(|| AuthError::UnknownStaff(email.clone()))?;
-    // A new password revokes the account's API tokens too: whoever had the old one may
-    // have made one.
+    // A new password revokes the account's API tokens and calendar feed too: whoever had
+    // the old one may have made them.
     let revoked = tokens::revoke_all_of(&mut tx, id, &instant(now)).await?;
+    let feed = calendar_feeds::revoke_all_of(&mut tx, id, &instant(now)).await?;
     let entry = by
         .entry(now, "staff.password_changed", "staff", id)
         .with_values(
             None,
             Some(
-                serde_json::json!({ "tokens_revoked": revoked, "must_change": must_change })
-                    .to_string(),
+                serde_json::json!({
+                    "tokens_revoked": revoked,
+                    "calendar_feed_revoked": feed,
+                    "must_change": must_change,
+                })
+                .to_string(),
             ),
         );
     audit::append(&mut tx, db.backend, &entry).await?;
@@ -307,16 +312,22 @@ pub async fn set_active(
     } else {
         "staff.disabled"
     };
-    // Disabled: its tokens are revoked for good, so enabling the account again does not bring
-    // them back.
-    let revoked = if active {
-        0
+    // Disabled: its tokens and calendar feed are revoked for good, so enabling the account
+    // again does not bring them back.
+    let (revoked, feed) = if active {
+        (0, None)
     } else {
-        tokens::revoke_all_of(&mut tx, id, &instant(now)).await?
+        (
+            tokens::revoke_all_of(&mut tx, id, &instant(now)).await?,
+            calendar_feeds::revoke_all_of(&mut tx, id, &instant(now)).await?,
+        )
     };
     let entry = by.entry(now, action, "staff", id).with_values(
         None,
-        Some(serde_json::json!({ "tokens_revoked": revoked }).to_string()),
+        Some(
+            serde_json::json!({ "tokens_revoked": revoked, "calendar_feed_revoked": feed })
+                .to_string(),
+        ),
     );
     audit::append(&mut tx, db.backend, &entry).await?;
     tx.commit().await?;
@@ -336,8 +347,8 @@ pub enum PostChange {
 /// A token or a session was granted to what the person did when it was made: a coach moved
 /// to another branch must not keep reaching the old branch's records through a script, and a
 /// coach made a supervisor must sign in again, with the second factor a supervisor needs. So
-/// a change ends every session of the account and revokes its tokens, in the same
-/// transaction as the change and its audit entry.
+/// a change ends every session of the account and revokes its tokens and its calendar feed,
+/// in the same transaction as the change and its audit entry.
 pub async fn change_post(
     db: &Db,
     by: &Actor,
@@ -368,6 +379,8 @@ pub async fn change_post(
     }
     store::staff::set_post(&mut tx, id, &new_role, new_branch).await?;
     let revoked = tokens::revoke_all_of(&mut tx, id, &instant(now)).await?;
+    // The calendar feed was made for the old post's caseload or branch.
+    let feed = calendar_feeds::revoke_all_of(&mut tx, id, &instant(now)).await?;
     let action = match change {
         PostChange::Role(_) => "staff.role_changed",
         PostChange::Branch(_) => "staff.branch_changed",
@@ -379,6 +392,7 @@ pub async fn change_post(
                 "role": new_role,
                 "branch_id": new_branch,
                 "tokens_revoked": revoked,
+                "calendar_feed_revoked": feed,
             })
             .to_string(),
         ),

@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod actions;
 pub mod audit;
 pub mod branches;
+pub mod calendar_feeds;
 pub mod efforts;
 pub mod episodes;
 pub mod narratives;

@@ -55,6 +55,24 @@ pub async fn office_calendar(
     }
 }
 
+/// The time zone of branch `branch_id`'s office (Pacific for a branch not found or a zone
+/// name not known).
+pub async fn branch_zone(db: &Db, branch_id: i64) -> Result<chrono_tz::Tz, ServiceError> {
+    let mut conn = db.pool.acquire().await?;
+    let zone = crate::store::episodes::branch_time_zone(&mut conn, branch_id).await?;
+    Ok(zone
+        .and_then(|zone| zone.parse().ok())
+        .unwrap_or(chrono_tz::America::Los_Angeles))
+}
+
+/// The time zone of the staff member's office (Pacific for an account of no branch).
+pub async fn office_zone(db: &Db, staff: &Staff) -> Result<chrono_tz::Tz, ServiceError> {
+    match staff.branch_id {
+        Some(branch) => branch_zone(db, branch).await,
+        None => Ok(chrono_tz::America::Los_Angeles),
+    }
+}
+
 /// The branch's staff who may sit on a staffing team, each in the seat their role takes
 /// (index staff_branch).
 pub async fn staffing_team(db: &Db, branch_id: i64) -> Result<Vec<TeamMember>, ServiceError> {

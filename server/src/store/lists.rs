@@ -321,7 +321,8 @@ pub async fn missed_in(
 /// episodes_branch_appointments; a contractor's through participants_contractor.
 pub fn appointments_sql(scope: Scope) -> String {
     format!(
-        "SELECT e.id, p.display_name, e.appointment_on, e.appointment_at, e.notice_mailed_on \
+        "SELECT e.id, p.display_name, e.appointment_on, e.appointment_at, e.notice_mailed_on, \
+                e.branch_id, e.version \
          FROM {} {} = $1 AND e.closed = 0 AND e.appointment_on >= $2 \
          ORDER BY e.appointment_on, e.id LIMIT $3",
         scope.tables(),
@@ -329,8 +330,17 @@ pub fn appointments_sql(scope: Scope) -> String {
     )
 }
 
-/// A coming appointment: episode, participant, day, time, the day its notice was mailed.
-pub type AppointmentRow = (i64, String, String, Option<String>, Option<String>);
+/// A coming appointment: episode, participant, day, time, the day its notice was mailed, the
+/// episode's branch (whose office's time zone the time is in) and version.
+pub type AppointmentRow = (
+    i64,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    i64,
+    i64,
+);
 
 /// The coming appointments of `scope` from `from`, soonest first, at most `limit`.
 pub async fn appointments(

@@ -4,6 +4,7 @@ pub mod audit;
 pub mod backup;
 pub mod branches;
 pub mod cache;
+pub mod calendar_feeds;
 pub mod codes;
 pub mod db;
 pub mod demo;

@@ -3,6 +3,7 @@
 
 pub mod client;
 pub mod errors;
+pub mod feed_address;
 pub mod in_place;
 pub mod listener;
 pub mod second_factor;

@@ -29,6 +29,9 @@ impl Clock {
     }
 }
 
+/// Where Re-engage is reached when `REENGAGE_PUBLIC_URL` is not set.
+pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:3000";
+
 /// What every handler may reach.
 #[derive(Clone, FromRef)]
 pub struct AppState {
@@ -54,6 +57,10 @@ pub struct AppState {
     /// Agency single sign-on (OpenID Connect), when configured.
     #[from_ref(skip)]
     pub sso: Option<std::sync::Arc<crate::services::sso::Sso>>,
+    /// The address people reach Re-engage at (`REENGAGE_PUBLIC_URL`, no trailing slash), for
+    /// absolute links: a calendar feed's URL and its events' links.
+    #[from_ref(skip)]
+    pub public_url: String,
 }
 
 impl AppState {
@@ -70,6 +77,7 @@ impl AppState {
             trusted_proxies: crate::web::client::TrustedProxies::default(),
             request_timeout: std::time::Duration::from_secs(30),
             sso: None,
+            public_url: DEFAULT_PUBLIC_URL.to_owned(),
         }
     }
 

@@ -885,6 +885,26 @@ fn rows(w: &World) -> Vec<Row> {
         allowed: "fc ca es om lw co ob",
         ..page("GET", "/calendar.ics", 303)
     });
+    // The secret calendar feed's page, its server function and its forms: anyone with a case
+    // list makes one (an admin has none); anyone signed in may turn theirs off.
+    rows.push(Row {
+        allowed: "fc ca es om lw co ob",
+        ..page("GET", "/account/calendar", 302)
+    });
+    rows.push(Row {
+        allowed: "fc ca es om lw co ob",
+        ..page("POST", "/app/calendar_feed", 401)
+    });
+    rows.push(Row {
+        body: Some(json!("")),
+        allowed: "fc ca es om lw co ob",
+        ..page("POST", "/account/calendar", 303)
+    });
+    rows.push(Row {
+        body: Some(json!("")),
+        allowed: "fc ca es om lw co ob ad",
+        ..page("POST", "/account/calendar/off", 303)
+    });
     // R1: the missed-activity form lists one's own participants; recording a miss for the
     // world's participant (who has an open episode) is refused back to the form.
     rows.push(page("GET", "/missed", 302));

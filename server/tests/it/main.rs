@@ -11,6 +11,7 @@ mod api;
 mod audit;
 mod backup;
 mod calendar_cli;
+mod calendar_feed;
 mod demo;
 mod pages;
 mod rest;

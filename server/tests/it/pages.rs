@@ -1482,10 +1482,9 @@ async fn the_calendar_feed_holds_the_coming_appointments() {
             body.contains("UID:episode-5-reengagement-appointment@reengage\r\n"),
             "{body}"
         );
-        assert!(
-            body.contains("DTSTART;TZID=America/Los_Angeles:20261210T100000\r\n"),
-            "{body}"
-        );
+        // 10:00 Pacific standard time, written in UTC (no TZID without a VTIMEZONE).
+        assert!(body.contains("DTSTART:20261210T180000Z\r\n"), "{body}");
+        assert!(!body.contains("TZID"), "{body}");
         assert!(
             body.contains("DHS 7869 notice not yet recorded as mailed (R15)."),
             "{body}"
