@@ -5,6 +5,8 @@ export REPO_ROOT
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/reengage/target}"
 export PATH="$HOME/.cargo/bin:$REPO_ROOT/end2end/node_modules/.bin:$PATH"
 export SCHEMATHESIS_VENV="${SCHEMATHESIS_VENV:-$HOME/.cache/reengage/schemathesis}"
+# The SMTP server (aiosmtpd) the digest tests start; scripts/setup.sh installs it.
+export SMTP_VENV="${SMTP_VENV:-$HOME/.cache/reengage/smtp}"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 
 # Each step's title and the second it began (bash's $SECONDS), for step_times.

@@ -47,3 +47,12 @@ if [[ "$("$SCHEMATHESIS_VENV/bin/schemathesis" --version 2>/dev/null)" != *"$SCH
   python3 -m venv "$SCHEMATHESIS_VENV"
   "$SCHEMATHESIS_VENV/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
 fi
+
+# aiosmtpd is the real SMTP server the morning digest's tests start on loopback
+# (server/tests/it/digest.rs). A pinned version in a virtual environment beside the build cache.
+AIOSMTPD_VERSION=1.4.6
+if [[ "$("$SMTP_VENV/bin/python" -c 'import aiosmtpd; print(aiosmtpd.__version__)' 2>/dev/null)" != "$AIOSMTPD_VERSION" ]]; then
+  step "installing aiosmtpd $AIOSMTPD_VERSION (PyPI) in $SMTP_VENV"
+  python3 -m venv "$SMTP_VENV"
+  "$SMTP_VENV/bin/pip" install --quiet --disable-pip-version-check "aiosmtpd==$AIOSMTPD_VERSION"
+fi

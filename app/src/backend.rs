@@ -50,6 +50,18 @@ pub struct TodayView {
     pub to_confirm: Vec<ToConfirm>,
 }
 
+/// The signed-in person's e-mail settings, as `/account/email` shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmailView {
+    pub email: String,
+    /// Whether they get the morning digest.
+    pub digest: bool,
+    /// Whether their role gets one at all (coaches, case aides and supervisors).
+    pub for_role: bool,
+    /// Whether this server sends e-mail (an SMTP server is configured).
+    pub sending: bool,
+}
+
 /// A step of the participant's Personal Development Plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PdpLine {
@@ -426,6 +438,8 @@ mod server_side {
     pub trait Backend: Send + Sync + 'static {
         /// The signed-in person's open work, most urgent first.
         fn today(&self, request: &http::request::Parts) -> Answer<TodayView>;
+        /// The signed-in person's e-mail settings (the morning digest).
+        fn email_settings(&self, request: &http::request::Parts) -> Answer<super::EmailView>;
         /// Episode `id` as the signed-in person may see it, for `purpose`.
         fn episode(
             &self,
@@ -522,6 +536,12 @@ pub async fn calendar_feed() -> Result<CalendarFeedView, PageError> {
 #[server(prefix = "/app", endpoint = "today")]
 pub async fn today() -> Result<TodayView, PageError> {
     server_side::ask(|backend, request| backend.today(request)).await
+}
+
+/// The signed-in person's e-mail settings (the morning digest).
+#[server(prefix = "/app", endpoint = "email_settings")]
+pub async fn email_settings() -> Result<EmailView, PageError> {
+    server_side::ask(|backend, request| backend.email_settings(request)).await
 }
 
 /// Episode `id` with its participant, deadlines and history, for `purpose`.

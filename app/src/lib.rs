@@ -158,6 +158,11 @@ pub fn App() -> impl IntoView {
                         view=routes::missed::MissedRoute
                         ssr=SsrMode::Async
                     />
+                    <Route
+                        path=(StaticSegment("account"), StaticSegment("email"))
+                        view=routes::email::EmailPage
+                        ssr=SsrMode::Async
+                    />
                 </Routes>
             </Layout>
         </Router>

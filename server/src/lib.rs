@@ -1,6 +1,8 @@
 //! The Re-engage server, by layer from the top down (each uses only those below it):
 //!
 //! - [`cli`]: the command line — `serve`, and the admin, calendar, demo and backup commands.
+//! - [`digest`]: the morning digest e-mail, read from the pages' own reads and sent by a
+//!   task of the server (and previewed by `reengage digest preview`).
 //! - [`router`]: the whole router, every route to its handler.
 //! - [`exports`]: CSV and iCalendar.
 //! - [`pages`], [`forms`], [`api`]: the pages' reads (the `Backend` the Leptos pages call), the
@@ -12,6 +14,7 @@
 
 pub mod api;
 pub mod cli;
+pub mod digest;
 pub mod exports;
 pub mod forms;
 pub mod pages;

@@ -86,6 +86,10 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/missed", axum::routing::post(crate::forms::missed::missed))
         .route(
+            "/account/email",
+            axum::routing::post(crate::forms::email::email),
+        )
+        .route(
             "/episodes/{id}/staffing",
             axum::routing::post(crate::forms::staffing::record),
         )

@@ -14,6 +14,7 @@ pub mod attempt;
 pub mod branch;
 pub mod contact;
 pub mod contract;
+pub mod email;
 pub mod fields;
 pub mod finalization;
 pub mod good_cause;

@@ -7,6 +7,7 @@ pub mod calendar_feed;
 pub mod checklist;
 pub mod contact;
 pub mod efforts;
+pub mod email;
 pub mod episode;
 pub mod good_cause;
 pub mod home;

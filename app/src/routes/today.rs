@@ -118,6 +118,8 @@ fn TodayList(view: TodayView) -> impl IntoView {
             <form method="post" action="/signout">
                 <a href="/account/password">"Change password"</a>
                 " "
+                <a href="/account/email">"E-mail digest"</a>
+                " "
                 <button type="submit" class="button button-secondary">
                     "Sign out " {view.viewer.initials.clone()}
                 </button>

@@ -11,6 +11,12 @@
 //! | `REENGAGE_HEADER_READ_TIMEOUT_SECONDS` | `10` | time to send a request's headers |
 //! | `REENGAGE_MAX_CONNECTIONS` | `1024` | connections open at once; more wait |
 //! | `REENGAGE_TRUSTED_PROXIES` | (none) | proxies whose `X-Forwarded-For`/`Forwarded` name the client |
+//! | `REENGAGE_SMTP_HOST` | (none: no digest) | the SMTP server the morning digest e-mail is sent through |
+//! | `REENGAGE_SMTP_PORT` | `587` | its port |
+//! | `REENGAGE_SMTP_STARTTLS` | `true` | upgrade to TLS with STARTTLS before sending (`false`: plain, a local relay only) |
+//! | `REENGAGE_SMTP_USERNAME`, `REENGAGE_SMTP_PASSWORD` | (none) | SMTP credentials, both or neither |
+//! | `REENGAGE_SMTP_FROM` | (none; needed with a host) | the digest's From address |
+//! | `REENGAGE_DIGEST_INTERVAL_SECONDS` | `60` | how often the server looks for digests due |
 //! | `REENGAGE_OIDC_ISSUER` | (none) | agency single sign-on: the OpenID Provider's issuer URL |
 //! | `REENGAGE_OIDC_CLIENT_ID` | (none) | Re-engage's client id there |
 //! | `REENGAGE_OIDC_CLIENT_SECRET` | (none) | its client secret (a confidential client) |
@@ -122,6 +128,53 @@ pub struct Cli {
     #[arg(long, env = "REENGAGE_OIDC_REDIRECT_URL", global = true)]
     pub oidc_redirect_url: Option<String>,
 
+    /// The SMTP server the morning digest e-mail is sent through (docs/digest.md). Unset: no
+    /// digest is sent.
+    #[arg(long, env = "REENGAGE_SMTP_HOST", global = true)]
+    pub smtp_host: Option<String>,
+
+    /// The SMTP server's port.
+    #[arg(long, env = "REENGAGE_SMTP_PORT", default_value_t = 587, global = true)]
+    pub smtp_port: u16,
+
+    /// Upgrade the SMTP connection with STARTTLS before anything is sent (`false`: plain,
+    /// for a relay on the same host or network only).
+    #[arg(
+        long,
+        env = "REENGAGE_SMTP_STARTTLS",
+        default_value_t = true,
+        action = clap::ArgAction::Set,
+        global = true
+    )]
+    pub smtp_starttls: bool,
+
+    /// The SMTP user name, if the server asks for one (with the password).
+    #[arg(long, env = "REENGAGE_SMTP_USERNAME", global = true)]
+    pub smtp_username: Option<String>,
+
+    /// The SMTP password.
+    #[arg(
+        long,
+        env = "REENGAGE_SMTP_PASSWORD",
+        global = true,
+        hide_env_values = true
+    )]
+    pub smtp_password: Option<String>,
+
+    /// The digest's From address, e.g. `Re-engage <reengage@agency.example>`.
+    #[arg(long, env = "REENGAGE_SMTP_FROM", global = true)]
+    pub smtp_from: Option<String>,
+
+    /// Seconds between two looks for morning digests due.
+    #[arg(
+        long,
+        env = "REENGAGE_DIGEST_INTERVAL_SECONDS",
+        default_value_t = 60,
+        value_parser = clap::value_parser!(u64).range(1..=3600),
+        global = true
+    )]
+    pub digest_interval_seconds: u64,
+
     /// The audit chain's key (at least 32 characters). Unset: the key file's.
     #[arg(
         long,
@@ -178,6 +231,19 @@ pub struct Cli {
 }
 
 impl Cli {
+    /// The SMTP settings of the morning digest; `None` when no SMTP host is set.
+    pub fn smtp(&self) -> Result<Option<crate::services::mail::SmtpSettings>, StartError> {
+        crate::services::mail::SmtpSettings::from_settings(
+            self.smtp_host.as_deref(),
+            self.smtp_port,
+            self.smtp_starttls,
+            self.smtp_username.as_deref(),
+            self.smtp_password.as_deref(),
+            self.smtp_from.as_deref(),
+        )
+        .map_err(StartError::Input)
+    }
+
     /// The audit key's file.
     pub fn audit_key_file(&self) -> std::path::PathBuf {
         self.audit_key_file.clone().unwrap_or_else(|| {
@@ -211,12 +277,26 @@ pub enum Command {
     Admin(crate::cli::admin::AdminCommand),
     /// Write a consistent copy of the live SQLite database to FILE.
     Backup { file: std::path::PathBuf },
+    /// The morning digest e-mail.
+    #[command(subcommand)]
+    Digest(DigestCommand),
     /// Load a fictional demo branch into an empty database.
     Demo {
         /// Also load this many more episodes over further fictional branches (2,000 each),
         /// for measuring at scale.
         #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
         episodes: Option<u32>,
+    },
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum DigestCommand {
+    /// Print the digest EMAIL would get now (From, To, Subject and the text), sending nothing.
+    Preview {
+        email: String,
+        /// Preview as at this instant (RFC 3339, e.g. 2026-12-01T15:00:00Z) instead of now.
+        #[arg(long)]
+        at: Option<chrono::DateTime<chrono::Utc>>,
     },
 }
 

@@ -1,5 +1,5 @@
 //! The command line besides `serve`: staff accounts, the calendar, the demo branch (and the
-//! demo at scale), and backups.
+//! demo at scale), backups, and the morning digest's preview.
 
 pub mod admin;
 pub mod backup;
@@ -8,7 +8,7 @@ pub mod config;
 pub mod demo;
 pub mod scale;
 
-pub use config::{AuditCommand, Cli, Command};
+pub use config::{AuditCommand, Cli, Command, DigestCommand};
 
 use crate::store::{audit, db};
 use crate::web::state;
@@ -124,6 +124,17 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
             }
             Ok(())
         }
+        Command::Digest(DigestCommand::Preview { email, at }) => {
+            let db = open(&cli).await?;
+            let preview = digest_preview(&cli, &db, &email, at).await;
+            db.close().await;
+            let preview = preview?;
+            for note in &preview.notes {
+                eprintln!("note: {note}");
+            }
+            print!("{}", preview.text);
+            Ok(())
+        }
         Command::Migrate => {
             let db = open(&cli).await?;
             tracing::info!(database = %db::redacted(&cli.database_url), "migrations applied");
@@ -188,6 +199,38 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
                 idle_minutes: i64::from(cli.session_idle_minutes),
                 absolute_hours: i64::from(cli.session_absolute_hours),
             };
+            // The morning digest e-mail, when an SMTP server is configured (docs/digest.md).
+            let (stop_digest, digest_stopped) = tokio::sync::watch::channel(false);
+            let digest = match cli.smtp()? {
+                None => {
+                    tracing::info!(
+                        "the morning digest e-mail is off: REENGAGE_SMTP_HOST is not set"
+                    );
+                    None
+                }
+                Some(settings) => {
+                    let mailer =
+                        crate::services::mail::Mailer::new(settings).map_err(StartError::Input)?;
+                    if state.public_url == state::DEFAULT_PUBLIC_URL {
+                        tracing::warn!(
+                            "REENGAGE_PUBLIC_URL is not set: the digest's links point at {}",
+                            state::DEFAULT_PUBLIC_URL
+                        );
+                    }
+                    tracing::info!(
+                        smtp = mailer.server(),
+                        every_seconds = cli.digest_interval_seconds,
+                        "the morning digest e-mail is on, from 7:00 office time"
+                    );
+                    state.digest_mail = true;
+                    Some(tokio::spawn(crate::digest::run(
+                        state.clone(),
+                        mailer,
+                        std::time::Duration::from_secs(cli.digest_interval_seconds),
+                        digest_stopped,
+                    )))
+                }
+            };
             let app = crate::router::router(state);
             let limits = crate::web::listener::Limits {
                 header_read_timeout: std::time::Duration::from_secs(
@@ -203,6 +246,15 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
             // within the request time-out), then close the database (SQLite checkpoints its
             // write-ahead log into the file).
             crate::web::listener::serve(listener, app, limits, shutdown_signal()).await;
+            // The digest being sent finished (its claim settled), then no more.
+            let _ = stop_digest.send(true);
+            if let Some(digest) = digest
+                && tokio::time::timeout(std::time::Duration::from_secs(30), digest)
+                    .await
+                    .is_err()
+            {
+                tracing::warn!("the morning digest sender did not stop within 30 seconds");
+            }
             // The counts still in memory written, then the head signed as the server leaves it.
             if let Err(error) = audit::flush_tally(&closing).await {
                 tracing::error!(%error, "counted sign-in failures and refusals not written");
@@ -215,6 +267,30 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
             Ok(())
         }
     }
+}
+
+/// `reengage digest preview`: the digest `email` would get now (or `at`), sending nothing.
+async fn digest_preview(
+    cli: &Cli,
+    db: &db::Db,
+    email: &str,
+    at: Option<chrono::DateTime<chrono::Utc>>,
+) -> Result<crate::digest::Preview, StartError> {
+    let options = config::leptos_options(cli.addr)?;
+    let mut state = state::AppState::new(options, db.clone());
+    if let Some(at) = at {
+        state.clock = state::Clock::fixed(std::sync::Arc::new(std::sync::Mutex::new(at)));
+    }
+    state.public_url = cli.public_url.clone();
+    let from = cli.smtp()?.map(|settings| settings.from);
+    crate::digest::preview(&state, from.as_deref(), email)
+        .await
+        .map_err(|error| match error {
+            crate::services::ServiceError::Store(cause) => {
+                StartError::Input(format!("cannot read the database: {cause}"))
+            }
+            other => StartError::Input(other.to_string()),
+        })
 }
 
 async fn shutdown_signal() {

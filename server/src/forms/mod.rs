@@ -7,6 +7,7 @@ pub mod appointment;
 pub mod attempt;
 pub mod calendar_feed;
 pub mod contact;
+pub mod email;
 pub mod finalization;
 pub mod good_cause;
 pub mod missed;

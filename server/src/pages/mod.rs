@@ -6,7 +6,7 @@ mod calendar_feed;
 mod episode;
 mod missed;
 pub mod staffing;
-mod today;
+pub mod today;
 
 use axum::http::request::Parts;
 use reengage_app::backend::{
@@ -54,6 +54,23 @@ impl Backend for PageBackend {
         let state = self.0.clone();
         let staff = signed_in(request);
         Box::pin(async move { today::today(&state, staff?).await.map_err(page_error) })
+    }
+
+    fn email_settings(&self, request: &Parts) -> Answer<reengage_app::backend::EmailView> {
+        let state = self.0.clone();
+        let staff = signed_in(request);
+        Box::pin(async move {
+            let staff = staff?;
+            let digest = crate::services::digest::setting(&state.db, &staff)
+                .await
+                .map_err(page_error)?;
+            Ok(reengage_app::backend::EmailView {
+                email: staff.email,
+                digest,
+                for_role: crate::store::digest::DIGEST_ROLES.contains(&staff.role.as_str()),
+                sending: state.digest_mail,
+            })
+        })
     }
 
     fn episode(&self, request: &Parts, id: i64, purpose: Purpose) -> Answer<EpisodePage> {

@@ -19,8 +19,9 @@ const TODAY_LIMIT: i64 = 200;
 const TO_CONFIRM_LIMIT: i64 = 50;
 
 /// The open work of `staff`: a coach's or aide's own caseload, a contractor's referrals, a
-/// supervisor's branch — each row the episode's most urgent deadline (`core`).
-pub(super) async fn today(state: &AppState, staff: Staff) -> Result<TodayView, ServiceError> {
+/// supervisor's branch — each row the episode's most urgent deadline (`core`). The morning
+/// digest e-mail reads it too, so the e-mail and the page never disagree.
+pub async fn today(state: &AppState, staff: Staff) -> Result<TodayView, ServiceError> {
     let now = state.clock.now();
     let role =
         access::authorize(&state.db, &staff, Action::ListEpisodes, Record::None, now).await?;

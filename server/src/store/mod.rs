@@ -8,6 +8,7 @@ pub mod calendar_feeds;
 pub mod codes;
 pub mod db;
 pub mod demo;
+pub mod digest;
 pub mod episodes;
 pub mod lists;
 pub mod lookups;

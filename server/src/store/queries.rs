@@ -265,6 +265,18 @@ pub fn all() -> Vec<ListQuery> {
             crate::store::audit::VERIFY_BATCH_SQL,
             vec![Int(0), Int(1000)],
         ),
+        // The morning digest: who gets one (the small staff table with each one's branch),
+        // and whom the sent-log holds for an office day (its primary key).
+        query(
+            "staff who get the morning digest",
+            crate::store::digest::RECIPIENTS_SQL,
+            vec![],
+        ),
+        query(
+            "sent-log of the morning digest for an office day",
+            crate::store::digest::LOGGED_SQL,
+            vec![Text("2026-12-01")],
+        ),
         // An admin's list of every staff account: the whole (small) staff table, by name.
         ListQuery {
             small_sort: Some("the staff table: an admin lists every account"),
@@ -277,7 +289,7 @@ pub fn all() -> Vec<ListQuery> {
 
 /// The tables that grow with the work (episodes and all that hangs off them, the audit trail):
 /// none may be read whole, nor sorted whole, by a list query. Branches and staff stay small.
-pub const LARGE_TABLES: [&str; 14] = [
+pub const LARGE_TABLES: [&str; 15] = [
     "episodes",
     "participants",
     "attempts",
@@ -292,4 +304,5 @@ pub const LARGE_TABLES: [&str; 14] = [
     "exemptions",
     "releases",
     "audit_log",
+    "digest_log",
 ];

@@ -49,6 +49,9 @@ pub struct AppState {
     /// The database is the demo's (`store::demo::is_demo`): every page says so.
     #[from_ref(skip)]
     pub demo: bool,
+    /// The morning digest e-mail is sent (an SMTP server is configured; docs/digest.md).
+    #[from_ref(skip)]
+    pub digest_mail: bool,
     /// Sign-ins in progress at once, at most.
     pub signin_slots: crate::web::throttle::SignInSlots,
     /// How long one request may take, its body's upload included, before it is answered
@@ -74,6 +77,7 @@ impl AppState {
             throttle: crate::web::throttle::SignInThrottle::default(),
             signin_slots: crate::web::throttle::SignInSlots::default(),
             demo: false,
+            digest_mail: false,
             trusted_proxies: crate::web::client::TrustedProxies::default(),
             request_timeout: std::time::Duration::from_secs(30),
             sso: None,

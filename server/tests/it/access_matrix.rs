@@ -905,6 +905,22 @@ fn rows(w: &World) -> Vec<Row> {
         allowed: "fc ca es om lw co ob ad",
         ..page("POST", "/account/calendar/off", 303)
     });
+    // The morning digest's page, its server function and its form: anyone signed in (the
+    // digest itself goes to coaches, aides and supervisors only). An empty form is refused
+    // back to the page (422), after the access check.
+    rows.push(Row {
+        allowed: "fc ca es om lw co ad ob",
+        ..page("GET", "/account/email", 302)
+    });
+    rows.push(Row {
+        allowed: "fc ca es om lw co ad ob",
+        ..page("POST", "/app/email_settings", 401)
+    });
+    rows.push(Row {
+        body: Some(json!("")),
+        allowed: "fc ca es om lw co ad ob",
+        ..page("POST", "/account/email", 303)
+    });
     // R1: the missed-activity form lists one's own participants; recording a miss for the
     // world's participant (who has an open episode) is refused back to the form.
     rows.push(page("GET", "/missed", 302));

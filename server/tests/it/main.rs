@@ -13,6 +13,7 @@ mod backup;
 mod calendar_cli;
 mod calendar_feed;
 mod demo;
+mod digest;
 mod pages;
 mod rest;
 mod second_factor;
