@@ -800,8 +800,18 @@ async fn a_failed_send_keeps_no_claim_and_a_later_tick_sends_it() {
             .collect();
         assert!(claimed.is_empty(), "{backend:?}: {claimed:?}");
 
-        // The next tick, with the server back: each sent, once.
+        // An SMTP server that does not offer STARTTLS, when it is required: nothing is sent
+        // in the clear, and nothing is claimed for good either.
         let smtp = SmtpSink::start().await;
+        let settings =
+            SmtpSettings::from_settings(Some("127.0.0.1"), smtp.port, true, None, None, Some(FROM))
+                .unwrap()
+                .unwrap();
+        let plain = send(&demo.state, &Mailer::new(settings).unwrap()).await;
+        assert_eq!((plain.sent, plain.failed), (0, down.failed), "{backend:?}");
+        assert!(smtp.received().is_empty(), "{backend:?}");
+
+        // The next tick, with the server back: each sent, once.
         let up = send(&demo.state, &smtp.mailer()).await;
         assert_eq!(up.sent, down.failed, "{backend:?}");
         assert_eq!(smtp.received().len(), down.failed);
@@ -912,5 +922,113 @@ async fn preview_prints_the_digest_and_sends_nothing() {
         // Nothing was sent, nothing claimed.
         assert!(smtp.received().is_empty(), "{backend:?}");
         assert!(demo.log().await.is_empty(), "{backend:?}");
+    }
+}
+
+/// `reengage serve` on `url` with `settings`, its log (info) written to a file; waits until it
+/// answers, or returns its exit status if it stopped at start.
+async fn serve_process(
+    url: &str,
+    settings: &[(&str, String)],
+    log: &std::path::Path,
+) -> Result<(Child, String), std::process::ExitStatus> {
+    let port = free_port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_reengage"))
+        .arg("serve")
+        .envs(crate::support::audit_env(url))
+        .envs(settings.iter().map(|(k, v)| (*k, v.as_str())))
+        .env("REENGAGE_ADDR", format!("127.0.0.1:{port}"))
+        .env("REENGAGE_LOG", "info")
+        .env("LEPTOS_OUTPUT_NAME", "reengage")
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(log).unwrap())
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let started = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return Err(status);
+        }
+        if let Ok(response) = reqwest::get(format!("{base}/healthz")).await
+            && response.status().is_success()
+        {
+            return Ok((child, base));
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the server did not answer within a minute"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// SIGTERM, then the exit status within `limit`.
+fn terminate(mut child: Child, limit: Duration) -> std::process::ExitStatus {
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let started = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            panic!("the server had not stopped {limit:?} after SIGTERM");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[tokio::test]
+async fn the_server_says_whether_the_digest_is_on_and_refuses_a_half_made_smtp_setting() {
+    for backend in backends().await {
+        let test = fresh_db(backend).await;
+        let smtp = SmtpSink::start().await;
+        let dir = tempfile::tempdir().unwrap();
+
+        // No SMTP host: the digest is off, said once.
+        let log = dir.path().join("off.log");
+        let (server, _) = serve_process(&test.url, &[], &log).await.unwrap();
+        assert!(terminate(server, Duration::from_secs(30)).success());
+        let said = std::fs::read_to_string(&log).unwrap();
+        assert_eq!(
+            said.matches("the morning digest e-mail is off: REENGAGE_SMTP_HOST is not set")
+                .count(),
+            1,
+            "{backend:?}: {said}"
+        );
+
+        // With one: on, ticking every second, and it stops with the server.
+        let on = [
+            ("REENGAGE_SMTP_HOST", "127.0.0.1".to_owned()),
+            ("REENGAGE_SMTP_PORT", smtp.port.to_string()),
+            ("REENGAGE_SMTP_STARTTLS", "false".to_owned()),
+            ("REENGAGE_SMTP_FROM", FROM.to_owned()),
+            ("REENGAGE_PUBLIC_URL", PUBLIC.to_owned()),
+            ("REENGAGE_DIGEST_INTERVAL_SECONDS", "1".to_owned()),
+        ];
+        let log = dir.path().join("on.log");
+        let (server, _) = serve_process(&test.url, &on, &log).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        assert!(terminate(server, Duration::from_secs(30)).success());
+        let said = std::fs::read_to_string(&log).unwrap();
+        assert!(
+            said.contains("the morning digest e-mail is on"),
+            "{backend:?}: {said}"
+        );
+        assert!(!said.contains("is off"), "{said}");
+        assert!(said.contains("database closed"), "{said}");
+
+        // A host without a From address: the server does not start, and says what to set.
+        let log = dir.path().join("half.log");
+        let half = [("REENGAGE_SMTP_HOST", "127.0.0.1".to_owned())];
+        let status = serve_process(&test.url, &half, &log).await.unwrap_err();
+        assert_eq!(status.code(), Some(2), "{backend:?}");
+        let said = std::fs::read_to_string(&log).unwrap();
+        assert!(said.contains("REENGAGE_SMTP_FROM is not"), "{said}");
     }
 }
