@@ -173,6 +173,17 @@ pub struct EpisodePage {
     pub may_give_good_cause: bool,
     /// The office's own closure days: its forms answer on the calendar the server checks with.
     pub closures: Vec<Closure>,
+    /// The office's mail pickup as the page was drawn (R15).
+    pub mail: reengage_core::MailPickup,
+}
+
+impl EpisodePage {
+    /// The office's business calendar with its mail pickup, as the server builds it.
+    pub fn calendar(&self) -> reengage_core::BusinessCalendar {
+        reengage_core::BusinessCalendar::oregon()
+            .with_closures(self.closures.clone())
+            .with_mail_pickup(self.mail)
+    }
 }
 
 /// Someone of the branch who may sit on a staffing team (R18), as the workspace offers them.

@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Datelike, NaiveDate, Weekday};
+use chrono::{Datelike, NaiveDate, NaiveTime, Weekday};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -32,11 +32,36 @@ pub enum CalendarError {
     OutOfRange,
 }
 
+/// An office's outgoing-mail pickup (R15, docs/rules.md): the time of day the post picks up
+/// the office's mail. After it, a notice put in the mail today leaves on the office's next
+/// business day, so today no longer counts as a day the notice can be mailed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailPickup {
+    /// The pickup time, office time; `None` when the office has not set one (then a notice
+    /// mailed on a business day leaves that day, whatever the hour).
+    pub at: Option<NaiveTime>,
+    /// The day whose pickup has already gone: the office's today, once its clock reads `at`
+    /// or later.
+    pub gone_on: Option<NaiveDate>,
+}
+
+impl MailPickup {
+    /// The pickup at `at` as it stands at office time `now` on the office's `today`.
+    pub fn as_of(at: Option<NaiveTime>, today: NaiveDate, now: NaiveTime) -> Self {
+        Self {
+            at,
+            gone_on: at.filter(|at| now >= *at).map(|_| today),
+        }
+    }
+}
+
 /// The days an office is open for business: Monday to Friday, except holidays and closures.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BusinessCalendar {
     oregon_holidays: bool,
     closures: BTreeMap<NaiveDate, String>,
+    /// The office's mail pickup: only the mailing questions of R15 read it.
+    mail: MailPickup,
 }
 
 impl Default for BusinessCalendar {
@@ -222,6 +247,7 @@ impl BusinessCalendar {
         Self {
             oregon_holidays: true,
             closures: BTreeMap::new(),
+            mail: MailPickup::default(),
         }
     }
 
@@ -231,6 +257,7 @@ impl BusinessCalendar {
         Self {
             oregon_holidays: false,
             closures: BTreeMap::new(),
+            mail: MailPickup::default(),
         }
     }
 
@@ -239,6 +266,43 @@ impl BusinessCalendar {
         self.closures
             .extend(closures.into_iter().map(|c| (c.date, c.name)));
         self
+    }
+
+    /// This calendar with the office's mail pickup as it stands now (R15).
+    pub fn with_mail_pickup(mut self, mail: MailPickup) -> Self {
+        self.mail = mail;
+        self
+    }
+
+    /// The office's mail pickup (R15), so a browser can rebuild the same calendar.
+    pub fn mail_pickup(&self) -> MailPickup {
+        self.mail
+    }
+
+    /// R15: whether a notice put in the mail on `date` leaves the office that day — a
+    /// business day whose pickup has not gone yet.
+    pub fn is_mailing_day(&self, date: NaiveDate) -> bool {
+        self.is_business_day(date) && self.mail.gone_on != Some(date)
+    }
+
+    /// `date` itself when a notice mailed on it leaves that day, otherwise the last such day
+    /// before it.
+    pub fn mailing_on_or_before(&self, date: NaiveDate) -> Result<NaiveDate, CalendarError> {
+        let mut day = date;
+        while !self.is_mailing_day(day) {
+            day = day.pred_opt().ok_or(CalendarError::OutOfRange)?;
+        }
+        Ok(day)
+    }
+
+    /// `date` itself when a notice mailed on it leaves that day, otherwise the first such day
+    /// after it.
+    pub fn mailing_on_or_after(&self, date: NaiveDate) -> Result<NaiveDate, CalendarError> {
+        let mut day = date;
+        while !self.is_mailing_day(day) {
+            day = day.succ_opt().ok_or(CalendarError::OutOfRange)?;
+        }
+        Ok(day)
     }
 
     /// The office's own closure days added to this calendar (not the legal holidays), so a

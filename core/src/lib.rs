@@ -19,12 +19,12 @@ pub mod roles;
 pub mod rules;
 pub mod words;
 
-pub use calendar::{BusinessCalendar, CalendarError, Closure};
+pub use calendar::{BusinessCalendar, CalendarError, Closure, MailPickup};
 pub use date_input::{DateInputError, parse_date_input, parse_time_input};
 pub use notice::{
     AppointmentProblem, MailingProblem, NoticeError, appointment_mail_by,
-    earliest_appointment_for_mailing, first_mailing_day, notice_mail_by, notice_mailing,
-    notice_on_time,
+    earliest_appointment_for_mailing, first_mailing_day, mail_by_words, notice_mail_by,
+    notice_mailing, notice_on_time, pickup_words,
 };
 pub use rules::RuleId;
 pub use words::long_date;

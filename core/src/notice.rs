@@ -11,13 +11,19 @@
 //!   minus 7, whatever weekday it was: [`notice_on_time`];
 //! * *earliest appointment* — for a notice not yet mailed, counted from the next day the
 //!   office can mail (today, if it is a business day): [`earliest_appointment_for_mailing`].
+//!
+//! The office's mail pickup ([`crate::calendar::MailPickup`]) counts in planning: once today's
+//! pickup has gone, a notice put in the mail today leaves on the next business day, so today
+//! is no longer a day the office can mail — neither the first mailing day nor a mail-by day.
+//! The mail-by sentence names the pickup: "by Tuesday, December 1, before the 3:00 pm pickup"
+//! ([`pickup_words`]). Recording a mailing that happened is not affected.
 
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::calendar::BusinessCalendar;
-use crate::words::long_date;
+use crate::words::{clock_time, long_date};
 
 /// The calendar-day notice period of R15.
 pub const NOTICE_CALENDAR_DAYS: u64 = 7;
@@ -47,7 +53,8 @@ impl NoticeError {
 }
 
 /// R15, R16: the last day the DHS 7869 notice can be mailed for an appointment on
-/// `appointment`.
+/// `appointment` — the appointment minus 7 calendar days, moved back to a day the office's
+/// mail leaves (a business day whose pickup has not gone).
 pub fn notice_mail_by(
     appointment: NaiveDate,
     calendar: &BusinessCalendar,
@@ -57,8 +64,23 @@ pub fn notice_mail_by(
     }
     appointment
         .checked_sub_days(Days::new(NOTICE_CALENDAR_DAYS))
-        .and_then(|day| calendar.on_or_before(day).ok())
+        .and_then(|day| calendar.mailing_on_or_before(day).ok())
         .ok_or(NoticeError::OutOfRange(appointment))
+}
+
+/// R15: what the mail-by sentence adds for the office's pickup — ", before the 3:00 pm
+/// pickup" — or nothing when the office has not set one.
+pub fn pickup_words(calendar: &BusinessCalendar) -> String {
+    match calendar.mail_pickup().at {
+        Some(at) => format!(", before the {} pickup", clock_time(at)),
+        None => String::new(),
+    }
+}
+
+/// R15: the mail-by day as a sentence says it — "Tuesday, December 1, 2026, before the
+/// 3:00 pm pickup".
+pub fn mail_by_words(mail_by: NaiveDate, calendar: &BusinessCalendar) -> String {
+    format!("{}{}", long_date(mail_by), pickup_words(calendar))
 }
 
 /// R15, recording: whether a notice actually mailed on `mailed` met the 7 calendar days
@@ -72,13 +94,13 @@ pub fn notice_on_time(mailed: NaiveDate, appointment: NaiveDate) -> bool {
 }
 
 /// R15: the first day on or after `day` the office can mail a notice: `day` itself if it is a
-/// business day, else the next one.
+/// business day whose mail pickup has not gone, else the next business day.
 pub fn first_mailing_day(
     day: NaiveDate,
     calendar: &BusinessCalendar,
 ) -> Result<NaiveDate, NoticeError> {
     calendar
-        .on_or_after(day)
+        .mailing_on_or_after(day)
         .map_err(|_| NoticeError::OutOfRange(day))
 }
 

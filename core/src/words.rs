@@ -3,7 +3,7 @@
 //! Written out here rather than through a formatting library so the browser build stays
 //! small and both sides render the very same text.
 
-use chrono::{Datelike, NaiveDate, Weekday};
+use chrono::{Datelike, NaiveDate, NaiveTime, Weekday};
 
 const MONTHS: [&str; 12] = [
     "January",
@@ -42,6 +42,11 @@ pub fn long_date(date: NaiveDate) -> String {
         date.day(),
         date.year()
     )
+}
+
+/// "3:00 pm", "10:30 am": a time of day as a caseworker reads it.
+pub fn clock_time(time: NaiveTime) -> String {
+    time.format("%-I:%M %P").to_string()
 }
 
 /// "Monday, November 30" — a deadline near `today`; the year is added when it differs.

@@ -385,3 +385,106 @@ fn r15_a_notice_mailed_on_a_day_is_in_time_or_late_with_the_fix() {
         Err(MailingProblem::Notice(_))
     ));
 }
+
+/// R15 with the office's mail pickup: once today's pickup has gone, a notice put in the mail
+/// today leaves on the next business day — across Thanksgiving 2026 (Thursday 11-26 and
+/// Friday 11-27 closed), the week-end and the year end.
+#[wasm_bindgen_test]
+#[test]
+fn after_the_mail_pickup_today_no_longer_counts_as_a_mailing_day() {
+    use chrono::NaiveTime;
+    use reengage_core::{
+        AppointmentProblem, MailPickup, appointment_mail_by, first_mailing_day, mail_by_words,
+        pickup_words,
+    };
+    let three_pm = NaiveTime::from_hms_opt(15, 0, 0);
+    let at = |today: &str, h: u32, m: u32| {
+        BusinessCalendar::oregon().with_mail_pickup(MailPickup::as_of(
+            three_pm,
+            d(today),
+            NaiveTime::from_hms_opt(h, m, 0).unwrap(),
+        ))
+    };
+    // Wednesday before Thanksgiving: at 2:59 pm the notice still leaves today…
+    let before = at("2026-11-25", 14, 59);
+    assert_eq!(
+        first_mailing_day(d("2026-11-25"), &before),
+        Ok(d("2026-11-25"))
+    );
+    assert_eq!(
+        earliest_appointment_for_mailing(d("2026-11-25"), &before),
+        Ok(d("2026-12-02"))
+    );
+    assert_eq!(
+        appointment_mail_by(d("2026-12-02"), d("2026-11-25"), &before),
+        Ok(d("2026-11-25"))
+    );
+    // …at 3:00 pm it leaves on Monday 11-30, so the earliest appointment is Monday 12-07,
+    // and Wednesday 12-02 is too soon.
+    let after = at("2026-11-25", 15, 0);
+    assert_eq!(
+        first_mailing_day(d("2026-11-25"), &after),
+        Ok(d("2026-11-30"))
+    );
+    assert_eq!(
+        earliest_appointment_for_mailing(d("2026-11-25"), &after),
+        Ok(d("2026-12-07"))
+    );
+    assert_eq!(
+        appointment_mail_by(d("2026-12-02"), d("2026-11-25"), &after),
+        Err(AppointmentProblem::TooSoon {
+            earliest: d("2026-12-07")
+        })
+    );
+    // The planning mail-by day of an appointment whose last day is today goes back to the
+    // day before: the notice can no longer leave in time.
+    assert_eq!(
+        notice_mail_by(d("2026-12-02"), &before),
+        Ok(d("2026-11-25"))
+    );
+    assert_eq!(notice_mail_by(d("2026-12-02"), &after), Ok(d("2026-11-24")));
+    // Only mailing moves: the office is still open today, and business days count the same.
+    assert!(after.is_business_day(d("2026-11-25")));
+    assert_eq!(
+        after.add_business_days(d("2026-11-24"), 1),
+        before.add_business_days(d("2026-11-24"), 1)
+    );
+    // Another day's pickup is not today's: a later appointment plans as without one.
+    assert_eq!(notice_mail_by(d("2026-12-08"), &after), Ok(d("2026-12-01")));
+    // Friday 12-04 after the pickup: the notice leaves Monday 12-07.
+    assert_eq!(
+        first_mailing_day(d("2026-12-04"), &at("2026-12-04", 16, 30)),
+        Ok(d("2026-12-07"))
+    );
+    // Year end: Thursday 2027-12-30 after the pickup; Friday 12-31 is New Year's Day
+    // observed, so the notice leaves Monday 2028-01-03 and the earliest appointment is
+    // Monday 01-10.
+    let year_end = at("2027-12-30", 15, 1);
+    assert_eq!(
+        first_mailing_day(d("2027-12-30"), &year_end),
+        Ok(d("2028-01-03"))
+    );
+    assert_eq!(
+        earliest_appointment_for_mailing(d("2027-12-30"), &year_end),
+        Ok(d("2028-01-10"))
+    );
+    // The sentence names the pickup; without one, nothing is added and nothing moves.
+    assert_eq!(
+        mail_by_words(d("2026-12-01"), &before),
+        "Tuesday, December 1, 2026, before the 3:00 pm pickup"
+    );
+    assert_eq!(pickup_words(&BusinessCalendar::oregon()), "");
+    let unset = BusinessCalendar::oregon().with_mail_pickup(MailPickup::as_of(
+        None,
+        d("2026-11-25"),
+        NaiveTime::from_hms_opt(23, 59, 0).unwrap(),
+    ));
+    assert_eq!(
+        first_mailing_day(d("2026-11-25"), &unset),
+        Ok(d("2026-11-25"))
+    );
+    assert_eq!(
+        mail_by_words(d("2026-12-01"), &unset),
+        "Tuesday, December 1, 2026"
+    );
+}

@@ -1,8 +1,8 @@
 //! A form's island state, as it travels in the page: what [`crate::live::form::LiveForm`]
 //! is given by the server and decodes in the browser.
 
-use reengage_core::BusinessCalendar;
 use reengage_core::calendar::Closure;
+use reengage_core::{BusinessCalendar, MailPickup};
 use serde::{Deserialize, Serialize};
 
 use crate::checks::Check;
@@ -16,6 +16,9 @@ pub struct LiveState {
     /// The office's own closure days (the calendar is Oregon's with these), as the server's
     /// check uses them.
     pub closures: Vec<Closure>,
+    /// The office's mail pickup as the page was drawn (R15): the mailing forms' answers name
+    /// it and count a day whose pickup has gone as past.
+    pub mail: MailPickup,
     pub fields: Fields,
 }
 
@@ -24,8 +27,15 @@ impl LiveState {
         LiveState {
             check,
             closures,
+            mail: MailPickup::default(),
             fields,
         }
+    }
+
+    /// This state with the office's mail pickup (the forms that plan a mailing, R15).
+    pub fn with_mail(mut self, mail: MailPickup) -> Self {
+        self.mail = mail;
+        self
     }
 
     /// The state as [`LiveForm`](super::form::LiveForm) takes it: postcard's bytes, two hex digits each.
@@ -54,7 +64,9 @@ impl LiveState {
     }
 
     pub fn calendar(&self) -> BusinessCalendar {
-        BusinessCalendar::oregon().with_closures(self.closures.clone())
+        BusinessCalendar::oregon()
+            .with_closures(self.closures.clone())
+            .with_mail_pickup(self.mail)
     }
 }
 

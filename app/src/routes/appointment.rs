@@ -9,7 +9,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use reengage_core::{BusinessCalendar, earliest_appointment_for_mailing, long_date};
+use reengage_core::{earliest_appointment_for_mailing, long_date};
 
 use crate::backend::{EpisodePage, Purpose};
 use crate::checks::Check;
@@ -42,7 +42,7 @@ pub fn AppointmentRoute() -> impl IntoView {
 /// mailing day is the island's ([`LiveForm`]).
 #[component]
 fn AppointmentFormView(page: EpisodePage, query: Query) -> impl IntoView {
-    let calendar = BusinessCalendar::oregon().with_closures(page.closures.clone());
+    let calendar = page.calendar();
     let error = query.typed(ERROR);
     let today = page.today;
     let earliest = earliest_appointment_for_mailing(today, &calendar).unwrap_or(today);
@@ -62,8 +62,9 @@ fn AppointmentFormView(page: EpisodePage, query: Query) -> impl IntoView {
         .collect_view();
     let mut fields = Fields::default();
     fields.push(AppointmentForm::ON, picked);
-    let state =
-        LiveState::new(Check::Appointment { today }, page.closures.clone(), fields).encode();
+    let state = LiveState::new(Check::Appointment { today }, page.closures.clone(), fields)
+        .with_mail(page.mail)
+        .encode();
     let action = format!("/episodes/{}/appointment", page.id);
     let participant = page.participant.name;
     view! {

@@ -52,6 +52,7 @@ fn NoticeMailedFormView(page: EpisodePage, query: Query) -> impl IntoView {
         page.closures.clone(),
         fields,
     )
+    .with_mail(page.mail)
     .encode();
     let action = format!("/episodes/{}/notice", page.id);
     let participant = page.participant.name;

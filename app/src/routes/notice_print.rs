@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use reengage_core::{BusinessCalendar, long_date, notice_mail_by};
+use reengage_core::{long_date, notice_mail_by};
 
 use crate::backend::{EpisodePage, Purpose};
 use crate::components::with_episode::WithEpisode;
@@ -55,7 +55,7 @@ fn NoticeSheet(page: EpisodePage) -> impl IntoView {
             coach_email: None,
         });
     // R15 on the office's own calendar, with its closure days.
-    let calendar = BusinessCalendar::oregon().with_closures(page.closures.clone());
+    let calendar = page.calendar();
     let mail_by = notice_mail_by(on, &calendar)
         .map(long_date)
         .unwrap_or_default();

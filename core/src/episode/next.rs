@@ -11,7 +11,7 @@ use super::readiness::{confirmations_needed, dq1_readiness, post_dq1_checklist};
 use super::stage::{Stage, stage};
 use crate::calendar::BusinessCalendar;
 use crate::deadlines::missed_pe_call_by;
-use crate::notice::{earliest_appointment_for_mailing, notice_mail_by};
+use crate::notice::{earliest_appointment_for_mailing, notice_mail_by, pickup_words};
 use crate::rules::{
     R2, R3, R5, R6, R7, R8, R11, R12, R13, R14, R15, R17, R18, R23, R25, R26, R27, RuleId,
 };
@@ -118,7 +118,7 @@ pub fn next_action(
                 return action(format!("Schedule {who}'s re-engagement appointment"), R12, None);
             };
             match (appointment.notice_mailed_on, notice_mail_by(appointment.on, calendar)) {
-                (None, Ok(due)) if due >= today => action(format!("Mail the DHS 7869 notice to {who} by {}", due_date(due, today)), R15, Some(due)),
+                (None, Ok(due)) if due >= today => action(format!("Mail the DHS 7869 notice to {who} by {}{}", due_date(due, today), pickup_words(calendar)), R15, Some(due)),
                 (None, _) => {
                     let earliest = earliest_appointment_for_mailing(today, calendar).map(|d| due_date(d, today)).unwrap_or_default();
                     action(format!("The DHS 7869 notice is too late for the appointment on {}: reschedule it to {earliest} or later", long_date(appointment.on)), R15, None)

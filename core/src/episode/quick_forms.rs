@@ -3,7 +3,7 @@
 //! types; the server calls [`check_miss`] and [`super::check`] — the checks these hints are
 //! made of — before it stores anything.
 
-use chrono::{NaiveDate, NaiveTime};
+use chrono::NaiveDate;
 
 use super::attempt_form::Hint;
 use super::due::{DeadlineKind, deadlines};
@@ -56,11 +56,6 @@ pub fn check_miss(trigger: &Trigger, called_ahead: bool, today: NaiveDate) -> Re
     Ok(())
 }
 
-/// "9:10 am".
-fn clock_time(time: NaiveTime) -> String {
-    time.format("%-I:%M %P").to_string()
-}
-
 /// The feedback for a miss as entered so far: when first contact is due (R2; R5 for a
 /// contractor's report, R6 for a pattern of noncooperation), the R3 call for any missed
 /// appointment with a known time, and the last day of R8's target for contact.
@@ -77,7 +72,7 @@ pub fn miss_hints(
         hints.push(Hint {
             text: format!(
                 "Call by {} — within 10 minutes of the missed appointment time.",
-                clock_time(call_by.time())
+                crate::words::clock_time(call_by.time())
             ),
             rule: R3,
         });

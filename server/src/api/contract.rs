@@ -122,6 +122,7 @@ pub const FIELDS: &[(&str, &str, Bound)] = &[
     ),
     ("Trigger", "at", Bound::Time),
     ("AppointmentDay", "at", Bound::Time),
+    ("MailPickupTime", "at", Bound::Time),
     (
         "MissingInfo",
         "description",

@@ -31,6 +31,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         staff::list, staff::create, staff::disable, staff::enable, staff::password,
         staff::role, staff::branch,
         staff::tokens, staff::revoke_token, staff::closures, staff::add_closure,
+        staff::mail_pickup, staff::set_mail_pickup,
     ),
     modifiers(&BearerAuth, &Refusals, &Contract)
 )]
@@ -205,6 +206,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/branches/{id}/closures",
             get(staff::closures).post(staff::add_closure),
+        )
+        .route(
+            "/branches/{id}/mail-pickup",
+            get(staff::mail_pickup).post(staff::set_mail_pickup),
         )
         .fallback(|| async { ApiError::not_found("There is no such API route.") })
 }

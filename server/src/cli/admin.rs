@@ -20,6 +20,24 @@ pub enum AdminCommand {
     /// People's secret calendar feeds.
     #[command(subcommand)]
     CalendarFeed(CalendarFeedCommand),
+    /// Branches (offices).
+    #[command(subcommand)]
+    Branch(BranchCommand),
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum BranchCommand {
+    /// Set the office's outgoing-mail pickup time (R15), or remove it with `--none`: after
+    /// it, a notice mailed today leaves on the next business day.
+    MailPickup {
+        /// The branch's name, or its id.
+        branch: String,
+        /// HH:MM, office time (24-hour clock), e.g. 15:00.
+        #[arg(required_unless_present = "none")]
+        at: Option<String>,
+        #[arg(long, conflicts_with = "at")]
+        none: bool,
+    },
 }
 
 #[derive(Debug, Clone, Subcommand)]
@@ -221,6 +239,32 @@ pub async fn run(db: &Db, command: AdminCommand) -> Result<String, StartError> {
                     .await
                     .map_err(input)?;
             Ok(post_changed(&email, changed, &what))
+        }
+        AdminCommand::Branch(BranchCommand::MailPickup { branch, at, none }) => {
+            let id = crate::cli::calendar::branch_id(db, &branch).await?;
+            let at = match at.filter(|_| !none) {
+                None => None,
+                Some(text) => match reengage_core::parse_time_input(&text) {
+                    Ok(Some(at)) => Some(at),
+                    _ => {
+                        return Err(StartError::Input(format!(
+                            "“{}” is not a time: give the pickup as HH:MM, e.g. 15:00, or --none.",
+                            text.trim()
+                        )));
+                    }
+                },
+            };
+            crate::services::branches::set_mail_pickup(db, &command_line(), id, at, now)
+                .await
+                .map_err(|e| StartError::Input(e.to_string()))?;
+            Ok(match at {
+                Some(at) => format!(
+                    "branch {} now has its mail picked up at {}: a notice mailed after it leaves on the next business day\n",
+                    branch.trim(),
+                    at.format("%H:%M")
+                ),
+                None => format!("branch {} now has no mail pickup time\n", branch.trim()),
+            })
         }
         AdminCommand::CalendarFeed(CalendarFeedCommand::Revoke { email }) => {
             let email = email.trim().to_lowercase();

@@ -24,21 +24,25 @@ pub struct CalendarArgs {
     pub command: CalendarCommand,
 }
 
-/// The business calendar of the branch named `branch` (its name or id).
-pub async fn branch_calendar(db: &Db, branch: &str) -> Result<BusinessCalendar, StartError> {
+/// The id of the branch named `branch` (its name, or its id as a number).
+pub async fn branch_id(db: &Db, branch: &str) -> Result<i64, StartError> {
     let branch = branch.trim();
     let id = crate::store::staff::branch_id_named(&db.pool, branch)
         .await
         .map_err(|e| input(format!("The branches could not be read: {e}")))?;
-    let id = match (id, branch.parse::<i64>()) {
-        (Some(id), _) => id,
-        (None, Ok(id)) => id,
-        (None, Err(_)) => {
-            return Err(input(format!(
-                "There is no branch “{branch}”: give its name as the admin pages show it, or its id."
-            )));
-        }
-    };
+    match (id, branch.parse::<i64>()) {
+        (Some(id), _) => Ok(id),
+        (None, Ok(id)) => Ok(id),
+        (None, Err(_)) => Err(input(format!(
+            "There is no branch “{branch}”: give its name as the admin pages show it, or its id."
+        ))),
+    }
+}
+
+/// The business calendar of the branch named `branch` (its name or id).
+pub async fn branch_calendar(db: &Db, branch: &str) -> Result<BusinessCalendar, StartError> {
+    let id = branch_id(db, branch).await?;
+    let branch = branch.trim();
     crate::services::episodes::office(db, id, chrono::Utc::now())
         .await
         .map(|(_, calendar)| calendar)

@@ -169,5 +169,6 @@ pub(super) async fn episode_page(
         dq1_will_need,
         may_give_good_cause: access::allows(role, Action::GiveGoodCause),
         closures: calendar.office_closures(),
+        mail: calendar.mail_pickup(),
     })
 }

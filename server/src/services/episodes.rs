@@ -2,11 +2,11 @@
 //! written, with a version check against lost updates and an audit entry in the same
 //! transaction.
 
-use chrono::{DateTime, NaiveDate, Utc};
-use reengage_core::BusinessCalendar;
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use reengage_core::episode::{
     self, DeadlineStatus, EpisodeFacts, Refusal, ReportedBy, Stage, Transition, Trigger,
 };
+use reengage_core::{BusinessCalendar, MailPickup, parse_time_input};
 use serde_json::json;
 use sqlx::AnyConnection;
 
@@ -31,10 +31,16 @@ pub struct Changed {
 
 /// The office's local date at `now` (docs/rules.md, Business days: date arithmetic in UTC moves deadlines).
 pub fn local_today(time_zone: &str, now: DateTime<Utc>) -> NaiveDate {
+    local_now(time_zone, now).0
+}
+
+/// The office's local date and time of day at `now`.
+pub fn local_now(time_zone: &str, now: DateTime<Utc>) -> (NaiveDate, NaiveTime) {
     let zone = time_zone
         .parse::<chrono_tz::Tz>()
         .unwrap_or(chrono_tz::America::Los_Angeles);
-    now.with_timezone(&zone).date_naive()
+    let local = now.with_timezone(&zone).naive_local();
+    (local.date(), local.time())
 }
 
 /// The columns `core` derives and the lists sort by.
@@ -82,7 +88,7 @@ async fn office_day(
     branch_id: i64,
     now: DateTime<Utc>,
 ) -> Result<(NaiveDate, BusinessCalendar), ServiceError> {
-    let (zone, version) = branch_office(conn, branch_id)
+    let (zone, version, pickup) = branch_office(conn, branch_id)
         .await?
         .ok_or_else(|| ServiceError::NotFound(format!("branch {branch_id}")))?;
     let calendar = match calendars.get(branch_id, version) {
@@ -94,7 +100,13 @@ async fn office_day(
             calendar
         }
     };
-    Ok((local_today(&zone, now), calendar))
+    let (today, time) = local_now(&zone, now);
+    // R15: once today's mail pickup has gone, a notice mailed today leaves tomorrow.
+    let pickup = pickup
+        .as_deref()
+        .and_then(|at| parse_time_input(at).ok().flatten());
+    let calendar = calendar.with_mail_pickup(MailPickup::as_of(pickup, today, time));
+    Ok((today, calendar))
 }
 
 /// A missed activity as reported: the trigger, and whether the participant called ahead about

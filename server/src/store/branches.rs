@@ -42,3 +42,28 @@ pub async fn closures(db: &Db, branch_id: i64) -> Result<Vec<(String, String)>, 
         .fetch_all(&db.pool)
         .await
 }
+
+/// The branch's mail pickup time as stored (`HH:MM`), `None` for no branch `id` (primary key).
+pub async fn mail_pickup(
+    conn: &mut AnyConnection,
+    id: i64,
+) -> Result<Option<Option<String>>, sqlx::Error> {
+    sqlx::query_scalar("SELECT mail_pickup FROM branches WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await
+}
+
+/// Sets the branch's mail pickup time (`HH:MM`, or none) by primary key.
+pub async fn set_mail_pickup(
+    conn: &mut AnyConnection,
+    id: i64,
+    at: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE branches SET mail_pickup = $1 WHERE id = $2")
+        .bind(at)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}

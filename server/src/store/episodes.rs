@@ -205,17 +205,18 @@ pub async fn branch_calendar(
     Ok(BusinessCalendar::oregon().with_closures(closures))
 }
 
-/// The branch's time zone (IANA name) and the version of its calendar (primary key).
+/// The branch's time zone (IANA name), the version of its calendar and its mail pickup time
+/// (`HH:MM`, R15), by primary key.
 pub async fn branch_office(
     conn: &mut AnyConnection,
     branch_id: i64,
-) -> Result<Option<(String, i64)>, StoreError> {
-    Ok(
-        sqlx::query_as("SELECT time_zone, calendar_version FROM branches WHERE id = $1")
-            .bind(branch_id)
-            .fetch_optional(&mut *conn)
-            .await?,
+) -> Result<Option<(String, i64, Option<String>)>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT time_zone, calendar_version, mail_pickup FROM branches WHERE id = $1",
     )
+    .bind(branch_id)
+    .fetch_optional(&mut *conn)
+    .await?)
 }
 
 /// The branch's time zone (IANA name).

@@ -701,6 +701,22 @@ fn rows(w: &World) -> Vec<Row> {
             "ad",
             "",
         ),
+        row(
+            "GET",
+            "/api/v1/branches/1/mail-pickup".into(),
+            "/branches/{id}/mail-pickup",
+            None,
+            "ad",
+            "",
+        ),
+        row(
+            "POST",
+            "/api/v1/branches/1/mail-pickup".into(),
+            "/branches/{id}/mail-pickup",
+            invalid(),
+            "ad",
+            "",
+        ),
     ];
     // The pages with case data and their server functions: session cookies, as a browser.
     let page = |method, path: &str, signed_out| Row {

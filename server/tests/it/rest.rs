@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
 use crate::support::{TestDb, backends, fresh_db};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use reengage_server::services::Actor;
 use reengage_server::services::accounts::{self, NewStaff};
 use reengage_server::store::db::Backend;
@@ -631,6 +631,8 @@ async fn the_openapi_document_describes_every_route() {
         ("post", "/tokens/{id}/revoke"),
         ("get", "/branches/{id}/closures"),
         ("post", "/branches/{id}/closures"),
+        ("get", "/branches/{id}/mail-pickup"),
+        ("post", "/branches/{id}/mail-pickup"),
     ];
     expected.sort();
     let mut documented: Vec<(&str, &str)> = documented
@@ -1934,5 +1936,171 @@ async fn the_document_rules_out_what_the_server_refuses() {
             (413, Some("too_large")),
             "{answer}"
         );
+    }
+}
+
+/// R15: an admin sets the office's outgoing-mail pickup (`/branches/{id}/mail-pickup`); after
+/// it, a notice mailed today leaves on the next business day, so on the Wednesday before
+/// Thanksgiving 2026 the earliest appointment moves from Wednesday 12-02 to Monday 12-07.
+#[tokio::test]
+async fn the_mail_pickup_moves_the_earliest_appointment_across_thanksgiving() {
+    use reengage_server::services::episodes::office;
+    for backend in backends().await {
+        let api = spawn_api(backend).await;
+        let db = api._database.db.clone();
+        let now = noon("2026-11-01");
+        let command_line = Actor {
+            staff_id: None,
+            email: "test".into(),
+            role: reengage_core::roles::Role::Admin,
+        };
+        let admin = NewStaff {
+            email: "ad@example.test".into(),
+            name: "Test AD".into(),
+            initials: "AD".into(),
+            role: reengage_core::roles::Role::Admin,
+            branch: None,
+            password: "correct horse battery staple".into(),
+        };
+        accounts::create_staff(&db, &command_line, admin, now)
+            .await
+            .unwrap();
+        let admin = accounts::create_token(&db, &command_line, "ad@example.test", now)
+            .await
+            .unwrap();
+        let path = "/branches/1/mail-pickup";
+        let (status, unset) = api.send("GET", path, Some(&admin), None).await;
+        assert_eq!((status, unset), (200, json!({ "at": null })), "{backend:?}");
+        // Only an admin sets it; bad input is answered, not stored.
+        let (status, _) = api
+            .send(
+                "POST",
+                path,
+                Some(&api.manager),
+                Some(json!({ "at": "15:00" })),
+            )
+            .await;
+        assert_eq!(status, 403, "{backend:?}");
+        for (body, expected) in [
+            (json!({ "at": "25:00" }), 400),
+            (json!({}), 400),
+            (json!({ "at": "15:00", "by": "me" }), 400),
+            (json!({ "at": "15:00:30" }), 422),
+        ] {
+            let (status, answer) = api
+                .send("POST", path, Some(&admin), Some(body.clone()))
+                .await;
+            assert_eq!(status, expected, "{backend:?} {body}: {answer}");
+            assert!(
+                answer["message"].as_str().is_some_and(|m| !m.is_empty()),
+                "{answer}"
+            );
+        }
+        let (status, _) = api
+            .send(
+                "POST",
+                "/branches/99/mail-pickup",
+                Some(&admin),
+                Some(json!({ "at": "15:00" })),
+            )
+            .await;
+        assert_eq!(status, 404, "{backend:?}");
+        let (status, set) = api
+            .send("POST", path, Some(&admin), Some(json!({ "at": "15:00" })))
+            .await;
+        assert_eq!(
+            (status, set),
+            (200, json!({ "at": "15:00:00" })),
+            "{backend:?}"
+        );
+        let audited: Vec<(Option<String>, Option<String>)> = sqlx::query_as(
+            "SELECT before, after FROM audit_log WHERE action = 'branch.mail_pickup_set'",
+        )
+        .fetch_all(&db.pool)
+        .await
+        .unwrap();
+        assert_eq!(
+            audited,
+            vec![(
+                Some(r#"{"mail_pickup":null}"#.to_owned()),
+                Some(r#"{"mail_pickup":"15:00"}"#.to_owned())
+            )],
+            "{backend:?}"
+        );
+
+        // Two episodes ready to schedule (two attempts, the 3 business days waited).
+        let (early, early_version) = attempted(&api, "PICKUP-1").await;
+        let (late, late_version) = attempted(&api, "PICKUP-2").await;
+        // 2:30 pm in Oregon (22:30 UTC) on Wednesday 11-25: today's mail has not left.
+        let before = DateTime::parse_from_rfc3339("2026-11-25T22:30:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        *api.clock.lock().unwrap() = before;
+        let (_, calendar) = office(&db, 1, before).await.unwrap();
+        assert_eq!(calendar.mail_pickup().gone_on, None, "{backend:?}");
+        assert_eq!(
+            reengage_core::pickup_words(&calendar),
+            ", before the 3:00 pm pickup"
+        );
+        let (status, body) = api
+            .change(
+                &api.coach,
+                early,
+                "appointment",
+                early_version,
+                json!({ "on": "2026-12-02" }),
+            )
+            .await;
+        assert_eq!(status, 200, "{backend:?}: {body}");
+        // 3:30 pm: the mail has gone; the notice leaves on Monday 11-30 (Thursday and Friday
+        // closed), so 12-02 is too soon and the earliest is Monday 12-07.
+        let after = DateTime::parse_from_rfc3339("2026-11-25T23:30:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        *api.clock.lock().unwrap() = after;
+        let (_, calendar) = office(&db, 1, after).await.unwrap();
+        assert_eq!(
+            calendar.mail_pickup().gone_on,
+            NaiveDate::from_ymd_opt(2026, 11, 25),
+            "{backend:?}"
+        );
+        let (status, refusal) = api
+            .change(
+                &api.coach,
+                late,
+                "appointment",
+                late_version,
+                json!({ "on": "2026-12-02" }),
+            )
+            .await;
+        assert_eq!(
+            (status, rule_of(&refusal)),
+            (422, Some("R15")),
+            "{backend:?}: {refusal}"
+        );
+        assert!(
+            refusal["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("Monday, December 7, 2026")),
+            "{refusal}"
+        );
+        let (status, body) = api
+            .change(
+                &api.coach,
+                late,
+                "appointment",
+                late_version,
+                json!({ "on": "2026-12-07" }),
+            )
+            .await;
+        assert_eq!(status, 200, "{backend:?}: {body}");
+
+        // Removed, the office mails until the end of the day again.
+        let (status, unset) = api
+            .send("POST", path, Some(&admin), Some(json!({ "at": null })))
+            .await;
+        assert_eq!((status, unset), (200, json!({ "at": null })), "{backend:?}");
+        let (_, calendar) = office(&db, 1, after).await.unwrap();
+        assert_eq!(calendar.mail_pickup().gone_on, None, "{backend:?}");
     }
 }
