@@ -22,6 +22,9 @@ if (!process.env.OIDC_PORT) {
     .toString()
     .trim();
 }
+// The service worker's own requests are routed like a page's (tests/offline.spec.ts cuts the
+// network for both); Chromium only.
+process.env.PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS = "1";
 if (!process.env.E2E_DB_DIR) {
   process.env.E2E_DB_DIR = mkdtempSync(path.join(tmpdir(), "reengage-e2e-"));
 }

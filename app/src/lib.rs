@@ -36,8 +36,23 @@ pub mod routes;
 
 use components::layout::Layout;
 
+/// Given to the render of a page for a signed-in person: the opaque key the phone files their
+/// pages under, and the minutes of inactivity after which their session ends (the page warns
+/// two minutes before, with "Stay signed in"; public/offline.js).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedInPage {
+    pub person: String,
+    pub idle_minutes: i64,
+}
+
 /// The HTML document around the app, rendered by the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let signed_in = use_context::<SignedInPage>().map(|page| {
+        view! {
+            <meta name="reengage-person" content=page.person />
+            <meta name="reengage-idle-minutes" content=page.idle_minutes.to_string() />
+        }
+    });
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -45,11 +60,19 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light" />
+                <meta name="theme-color" content="#1f4e79" />
+                <link rel="manifest" href="/manifest.webmanifest" />
+                <link rel="icon" href="/icons/icon.svg" type="image/svg+xml" />
+                <link rel="apple-touch-icon" href="/icons/icon-192.png" />
+                {signed_in}
                 // The title and the stylesheet first: the page is drawn with the CSS, and the
                 // wasm (preloaded below) must not take the bandwidth before it.
                 <MetaTags />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options islands=true />
+                // The phone app: the service worker, the offline queue, the session warning
+                // and the kept drafts (plain JavaScript, no wasm needed).
+                <script src="/offline.js" defer nonce=leptos::nonce::use_nonce()></script>
             </head>
             <body>
                 <App />

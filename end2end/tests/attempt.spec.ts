@@ -41,7 +41,7 @@ test.describe("without JavaScript", () => {
     await expect(page.getByLabel("Message left")).toBeChecked();
     await expect(page.getByRole("status")).toContainText(/Follow-up due by \w+day, \w+ \d+, \d{4} if there is no reply\. \(R9\)/);
     await page.getByRole("button", { name: "Save attempt" }).click();
-    await expect(page).toHaveURL(/\/episodes\/\d+\?saved=attempt$/);
+    await expect(page).toHaveURL(/\/episodes\/\d+\?saved=attempt&version=\d+$/);
     await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
     await expect(page.getByText("The attempt is saved.")).toBeVisible();
     await expect(page.getByText(/Phone, message left, by CD/).last()).toBeVisible();
@@ -89,7 +89,7 @@ test.describe("with JavaScript", () => {
     await page.keyboard.type("Left a voicemail about Monday's class");
     await page.keyboard.press("Tab");
     await page.keyboard.press("Enter");
-    await expect(page).toHaveURL(/\/episodes\/\d+\?saved=attempt$/);
+    await expect(page).toHaveURL(/\/episodes\/\d+\?saved=attempt&version=\d+$/);
     await expect(page.getByText("Left a voicemail about Monday's class").last()).toBeVisible();
   });
 
@@ -102,7 +102,7 @@ test.describe("with JavaScript", () => {
       await page.getByLabel("Date of the attempt").fill(on);
       await page.getByLabel(outcome).check();
       await page.getByRole("button", { name: "Save attempt" }).click();
-      await expect(page).toHaveURL(/\/episodes\/\d+\?saved=attempt$/);
+      await expect(page).toHaveURL(/\/episodes\/\d+\?saved=attempt&version=\d+$/);
     };
     await log(officeDate(0), "No answer");
     // The voicemail of three days ago, written up today: accepted, and listed first.

@@ -4,8 +4,11 @@
 // or a `Referer`. A redirect after a form may say only what happened, in one word.
 import { test as base, expect, type BrowserContext } from "@playwright/test";
 
-/// What a redirect after a form may say: what was saved, or that a sign-in failed.
-const OUTCOMES = new Set(["saved", "failed", "throttled"]);
+/// What a redirect after a form may say: what was saved (and the episode's version it left,
+/// a number), what waits on the phone, or that a sign-in failed.
+const OUTCOMES = new Set(["saved", "version", "queued", "failed", "throttled"]);
+/// And the page a sign-in returns to: a path of the app, never a query.
+const NEXT_PAGE = /^\/[A-Za-z0-9/_-]*$/;
 
 /// What this worker's current test saw carried (a worker runs one test at a time).
 const carried: string[] = [];
@@ -21,7 +24,8 @@ export function watchRedirects(context: BrowserContext): void {
     const sent = new URLSearchParams(response.request().postData() ?? "");
     const url = new URL(location, response.url());
     for (const [name, value] of url.searchParams) {
-      if (!OUTCOMES.has(name) || !/^[a-z0-9-]+$/.test(value)) carried.push(location);
+      const allowed = name === "next" ? NEXT_PAGE.test(value) : OUTCOMES.has(name) && /^[a-z0-9-]+$/.test(value);
+      if (!allowed) carried.push(location);
     }
     // Nor any value the form sent (a free text, a day), as a word of its query or fragment.
     const words = new Set(decodeURIComponent(url.search + url.hash).split(/[?&=#+]/));

@@ -27,7 +27,7 @@ async function logAttempt(page: Page, on: string, method: string): Promise<void>
   await page.getByLabel(method, { exact: true }).check();
   await page.getByLabel("Message left").check();
   await page.getByRole("button", { name: "Save attempt" }).click();
-  await expect(page).toHaveURL(/\/episodes\/\d+\?saved=attempt$/);
+  await expect(page).toHaveURL(/\/episodes\/\d+\?saved=attempt&version=\d+$/);
 }
 
 test("from a missed PE appointment to the printed DHS 7869 notice", async ({ page, context }) => {

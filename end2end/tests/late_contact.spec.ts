@@ -71,7 +71,7 @@ test("a late call-back inside the voicemail's window: the plan is adjusted, the 
   await expect(page.getByRole("status")).toContainText(`Follow-up due by ${longDate(windowEnd)} if there is no reply. (R9)`);
   await noViolations(page, "attempt form");
   await page.getByRole("button", { name: "Save attempt" }).click();
-  await expect(page).toHaveURL(/\/episodes\/\d+\?saved=attempt$/);
+  await expect(page).toHaveURL(/\/episodes\/\d+\?saved=attempt&version=\d+$/);
   await expect(page.getByText(/Phone, message left, by CD/)).toBeVisible();
 
   // The call-back today: late for the target, and the plan can still be adjusted (R8).
@@ -97,7 +97,7 @@ test("a late call-back inside the voicemail's window: the plan is adjusted, the 
   await page.keyboard.press("Enter");
 
   // Closed as re-engaged; the R8 target met late, the R2 first contact met on time.
-  await expect(page).toHaveURL(/\/episodes\/\d+\?saved=contact$/);
+  await expect(page).toHaveURL(/\/episodes\/\d+\?saved=contact&version=\d+$/);
   await expect(page.getByText("The contact is saved.")).toBeVisible();
   await expect(page.getByText("This episode is closed.")).toBeVisible();
   await expect(page.locator("[aria-current=step]")).toHaveText(/Contact made/);

@@ -80,7 +80,7 @@ test.describe("a supervisor's second factor (TOTP)", () => {
 
     // Not signed in yet: Today sends them back to sign in.
     await page.goto("/today");
-    await expect(page).toHaveURL(/\/signin$/);
+    await expect(page).toHaveURL(/\/signin\?next=\/today$/);
 
     await page.goto("/signin/code");
     const right = await freshCode("lead@demo.test");

@@ -46,7 +46,7 @@ test.describe("without JavaScript", () => {
     await expect(page).toHaveURL(/\/signin\?sso=unknown$/);
     await expect(page.getByRole("alert")).toContainText("has no Re-engage account");
     await page.goto("/today");
-    await expect(page).toHaveURL(/\/signin$/);
+    await expect(page).toHaveURL(/\/signin\?next=\/today$/);
   });
 
   test("an e-mail the provider has not verified is not matched", async ({ page }) => {

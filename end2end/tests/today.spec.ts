@@ -25,7 +25,7 @@ test.describe("without JavaScript", () => {
 
   test("a signed-out visitor is sent to sign in", async ({ page }) => {
     await page.goto("/today");
-    await expect(page).toHaveURL(/\/signin$/);
+    await expect(page).toHaveURL(/\/signin\?next=\/today$/);
   });
 });
 
@@ -62,7 +62,7 @@ test.describe("with JavaScript", () => {
     await page.keyboard.press("Enter");
     await expect(page).toHaveURL(/\/signin$/);
     await page.goto("/today");
-    await expect(page).toHaveURL(/\/signin$/);
+    await expect(page).toHaveURL(/\/signin\?next=\/today$/);
   });
 
   test("a contractor's list holds only its referrals", async ({ page }) => {

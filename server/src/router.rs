@@ -39,6 +39,7 @@ pub fn router(state: AppState) -> Router {
     // What every page render and server function gets: the pages' backend and the CSP nonce.
     let demo = state.demo;
     let sso = state.sso.is_some();
+    let idle_minutes = state.sessions.idle_minutes;
     let context = move || {
         leptos::prelude::provide_context(backend.clone());
         if demo {
@@ -48,6 +49,7 @@ pub fn router(state: AppState) -> Router {
             leptos::prelude::provide_context(reengage_app::SingleSignOn);
         }
         provide_request_nonce();
+        provide_signed_in_page(idle_minutes);
     };
     let app = Router::new()
         .route("/healthz", get(healthz))
@@ -59,6 +61,10 @@ pub fn router(state: AppState) -> Router {
         .route("/signin/sso", get(crate::web::sso::start))
         .route("/signin/sso/callback", get(crate::web::sso::callback))
         .route("/signout", axum::routing::post(crate::web::signin::signout))
+        .route(
+            "/session/alive",
+            axum::routing::post(crate::web::offline::alive),
+        )
         .route(
             "/account/password",
             axum::routing::post(crate::forms::password::change),
@@ -153,6 +159,9 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(
             crate::web::security::api_too_large,
         ))
+        // Pages name their person for the phone's cache; a signed-out page comes back after
+        // sign-in.
+        .layer(axum::middleware::from_fn(crate::web::offline::pages))
         // An admin-set password: its owner chooses their own before anything else.
         .layer(axum::middleware::from_fn(
             crate::web::sessions::require_own_password,
@@ -222,6 +231,24 @@ fn provide_request_nonce() {
     });
     if let Some(nonce) = nonce {
         provide_context(leptos::nonce::Nonce::from_value(nonce.0));
+    }
+}
+
+/// Tells the page render who is signed in (their opaque key) and when an idle session ends,
+/// for the phone's page cache and the session warning.
+fn provide_signed_in_page(idle_minutes: i64) {
+    use leptos::prelude::{provide_context, use_context};
+    let person = use_context::<axum::http::request::Parts>().and_then(|parts| {
+        parts
+            .extensions
+            .get::<crate::web::sessions::AuthSession>()
+            .and_then(|auth| auth.user.as_ref().map(|user| user.staff.id))
+    });
+    if let Some(staff_id) = person {
+        provide_context(reengage_app::SignedInPage {
+            person: crate::web::offline::person_key(staff_id),
+            idle_minutes,
+        });
     }
 }
 

@@ -40,6 +40,16 @@ pub fn SignInPage() -> impl IntoView {
     let expired = query.get("expired").is_some();
     let sso_said = query.get("sso").and_then(|reason| sso_message(&reason));
     let sso = use_context::<SingleSignOn>().is_some();
+    // The page a session ended on: signing in returns there (the server checks the path
+    // again), and what was typed there is still on this phone.
+    let next = query.get("next").filter(|path| {
+        path.starts_with('/')
+            && !path.starts_with("//")
+            && path
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'_'))
+    });
+    let ended = next.is_some() && !failed && !throttled;
     view! {
         <Title text="Sign in" />
         <h1>"Sign in"</h1>
@@ -67,6 +77,14 @@ pub fn SignInPage() -> impl IntoView {
                     </p>
                 }
             })}
+        {ended
+            .then(|| {
+                view! {
+                    <p class="alert alert-info" role="status">
+                        "Your session ended. Sign in to go back to the page you had open; anything you had typed is kept on this phone."
+                    </p>
+                }
+            })}
         {sso_said.map(|said| view! { <p class="alert alert-error" role="alert">{said}</p> })}
         {sso.then(|| view! {
             <p><a class="button" href="/signin/sso">"Sign in with your agency account"</a></p>
@@ -87,6 +105,7 @@ pub fn SignInPage() -> impl IntoView {
                     required
                 />
             </div>
+            {next.map(|path| view! { <input type="hidden" name="next" value=path /> })}
             <button type="submit" class="button">
                 "Sign in"
             </button>

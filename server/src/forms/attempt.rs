@@ -7,7 +7,7 @@ use axum::{
     response::Redirect,
 };
 
-use super::{allowed, back_to_form, outcome};
+use super::{allowed, back_to_form, outcome_at};
 use crate::services::access::{self, Action};
 use crate::services::actions;
 use crate::web::errors::Refusal;
@@ -39,6 +39,6 @@ pub async fn attempt(
         state.clock.now(),
     )
     .await
-    .map(|_| ());
-    outcome(result, id, "attempt", &form)
+    .map(|changed| changed.version);
+    outcome_at(result, id, "attempt", &form)
 }

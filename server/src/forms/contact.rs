@@ -6,7 +6,7 @@ use axum::{
     response::Redirect,
 };
 
-use super::{allowed, back_to_form, outcome, version_and_day};
+use super::{allowed, back_to_form, outcome_at, version_and_day};
 use crate::services::access::Action;
 use crate::services::actions;
 use crate::services::participants::PdpStep;
@@ -50,6 +50,6 @@ pub async fn contact(
         state.clock.now(),
     )
     .await
-    .map(|_| ());
-    outcome(result, id, "contact", &form)
+    .map(|changed| changed.version);
+    outcome_at(result, id, "contact", &form)
 }

@@ -65,6 +65,20 @@ pub(crate) async fn allowed(
     Ok((staff, id))
 }
 
+/// After a change that left the episode at `version`: to the episode — the address names the
+/// version, so the phone's offline queue, sending several steps logged on one episode, bases
+/// the next on this one — or back to the form with the reason.
+pub(crate) fn outcome_at(
+    result: Result<i64, ServiceError>,
+    id: i64,
+    form: &str,
+    typed: &impl Serialize,
+) -> Result<Redirect, Refusal> {
+    result
+        .map(|version| Redirect::to(&format!("/episodes/{id}?saved={form}&version={version}")))
+        .map_err(|error| Refusal::service(error, |said| back_to_form(id, form, typed, said)))
+}
+
 /// After a change: to the episode, or back to the form with the reason.
 pub(crate) fn outcome(
     result: Result<(), ServiceError>,

@@ -105,6 +105,17 @@ impl From<ServiceError> for ApiError {
 /// The sentence a person reads when the database failed mid-change; the cause is logged.
 pub const NOT_SAVED: &str = "It could not be saved. Nothing was changed; try again.";
 
+/// The header a refused form's answer carries its reason in, percent-encoded, so the phone's
+/// offline queue (public/sw.js), which replays a form without showing its page, can tell the
+/// coach why a queued step was not saved.
+pub const REFUSAL_HEADER: &str = "x-reengage-refusal";
+
+/// `reason` percent-encoded as a header value.
+fn refusal_header(reason: &str) -> Option<axum::http::HeaderValue> {
+    let encoded: String = form_urlencoded::byte_serialize(reason.as_bytes()).collect();
+    axum::http::HeaderValue::from_str(&encoded).ok()
+}
+
 /// Why a page's form did not land — answered one way for every form: to sign in, a short
 /// page with the status (access refused, no such record, the check itself failed), or the
 /// form's page re-rendered in place with what was typed and why.
@@ -195,7 +206,13 @@ impl IntoResponse for Refusal {
                 if let Some(section) = section {
                     typed.push((crate::web::in_place::SECTION.to_owned(), section.to_owned()));
                 }
-                crate::web::in_place::page(StatusCode::UNPROCESSABLE_ENTITY, to, typed, error)
+                let reason = refusal_header(&error);
+                let mut response =
+                    crate::web::in_place::page(StatusCode::UNPROCESSABLE_ENTITY, to, typed, error);
+                if let Some(reason) = reason {
+                    response.headers_mut().insert(REFUSAL_HEADER, reason);
+                }
+                response
             }
         }
     }

@@ -89,6 +89,11 @@ pub async fn render(request: Request, next: Next) -> Response {
         return rendered;
     }
     *rendered.status_mut() = answer.status();
+    if let Some(reason) = answer.headers().get(crate::web::errors::REFUSAL_HEADER) {
+        rendered
+            .headers_mut()
+            .insert(crate::web::errors::REFUSAL_HEADER, reason.clone());
+    }
     if !rendered.headers().contains_key(header::SET_COOKIE) {
         for cookie in answer.headers().get_all(header::SET_COOKIE) {
             rendered

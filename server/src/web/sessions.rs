@@ -245,6 +245,9 @@ impl AuthUser for SessionUser {
 pub struct Credentials {
     pub email: String,
     pub password: String,
+    /// The page to return to once signed in (`offline::after_sign_in` checks it).
+    #[serde(default)]
+    pub next: Option<String>,
 }
 
 /// Staff accounts as the authentication backend.
@@ -385,7 +388,8 @@ pub async fn require_own_password(
         || path == "/signin"
         || path == "/healthz"
         || path.starts_with("/pkg/")
-        || path.starts_with("/favicon");
+        || path.starts_with("/favicon")
+        || crate::web::offline::is_offline_asset(path);
     if !must || exempt {
         return next.run(request).await;
     }

@@ -35,6 +35,16 @@ pub async fn signin(
         return too_many().await;
     };
     let now = state.clock.now();
+    // The page to return to (a session that ended on it), checked before it is used.
+    let next = credentials
+        .next
+        .as_deref()
+        .filter(|path| crate::web::offline::is_return_page(path))
+        .map(str::to_owned);
+    let again = |reason: &str| match &next {
+        Some(path) => format!("/signin?{reason}=1&next={path}"),
+        None => format!("/signin?{reason}=1"),
+    };
     let email: String = credentials
         .email
         .trim()
@@ -46,7 +56,7 @@ pub async fn signin(
         // `?`: the e-mail as typed, escaped, so it cannot forge a log line.
         tracing::warn!(email = ?email, %address, ?wait, "sign-in throttled");
         tally(&state.db, "signin.throttled", &email, address, now);
-        return refused(slot, "/signin?throttled=1").await;
+        return refused(slot, &again("throttled")).await;
     }
     let too_long = credentials.password.chars().count() > crate::services::passwords::MAX_CHARS;
     let found = if too_long {
@@ -62,13 +72,14 @@ pub async fn signin(
                 drop(slot);
                 return crate::web::second_factor::ask_for_code(&mut auth, &user, now).await;
             }
-            complete(&state, &mut auth, &user, address, now, "/today").await
+            let then = crate::web::offline::after_sign_in(next.as_deref());
+            complete(&state, &mut auth, &user, address, now, then).await
         }
         Ok(None) => {
             // The reservation stands as the failure.
             tracing::info!(email = ?email, %address, "sign-in refused");
             tally(&state.db, "signin.failed", &email, address, now);
-            refused(slot, "/signin?failed=1").await
+            refused(slot, &again("failed")).await
         }
         Err(error) => {
             tracing::error!(%error, "sign-in lookup failed");

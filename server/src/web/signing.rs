@@ -76,7 +76,7 @@ pub async fn audit_access(
 pub const REFUSED_SIGNIN_DELAY: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// The answer to a failed or throttled sign-in, after [`REFUSED_SIGNIN_DELAY`].
-pub async fn refused(slot: tokio::sync::OwnedSemaphorePermit, to: &'static str) -> Response {
+pub async fn refused(slot: tokio::sync::OwnedSemaphorePermit, to: &str) -> Response {
     drop(slot);
     tokio::time::sleep(REFUSED_SIGNIN_DELAY).await;
     Redirect::to(to).into_response()

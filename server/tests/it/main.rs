@@ -14,6 +14,7 @@ mod calendar_cli;
 mod calendar_feed;
 mod demo;
 mod digest;
+mod offline;
 mod pages;
 mod rest;
 mod second_factor;
