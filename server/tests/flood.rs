@@ -191,8 +191,11 @@ async fn a_sign_in_flood_neither_slows_the_coaches_writes_nor_fills_the_audit_lo
             ));
         }
         let seconds = flood_seconds();
+        // The baseline is the same work for as long as the flood lasts: a p99 over a shorter
+        // window sees fewer of the rare slow writes (a checkpoint, an fsync) and made the
+        // comparison unfair to the flooded phase.
         let (calm, errors, calm_writes, _) =
-            phase(&server.base, &tokens, &mut episodes, seconds / 3, false).await;
+            phase(&server.base, &tokens, &mut episodes, seconds, false).await;
         assert!(errors.is_empty(), "{backend:?}: {errors:?}");
         let calm_p99 = p99(calm);
 
