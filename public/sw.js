@@ -18,7 +18,7 @@ const SHELL = [
   '/pkg/reengage.css',
   '/pkg/reengage.js',
   '/pkg/reengage_bg.wasm',
-  '/offline.js',
+  '/pwa.js',
   '/manifest.webmanifest',
   '/icons/icon.svg',
   '/icons/icon-192.png',

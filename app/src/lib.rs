@@ -38,7 +38,7 @@ use components::layout::Layout;
 
 /// Given to the render of a page for a signed-in person: the opaque key the phone files their
 /// pages under, and the minutes of inactivity after which their session ends (the page warns
-/// two minutes before, with "Stay signed in"; public/offline.js).
+/// two minutes before, with "Stay signed in"; public/pwa.js).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignedInPage {
     pub person: String,
@@ -72,7 +72,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <HydrationScripts options islands=true />
                 // The phone app: the service worker, the offline queue, the session warning
                 // and the kept drafts (plain JavaScript, no wasm needed).
-                <script src="/offline.js" defer nonce=leptos::nonce::use_nonce()></script>
+                <script src="/pwa.js" defer nonce=leptos::nonce::use_nonce()></script>
             </head>
             <body>
                 <App />

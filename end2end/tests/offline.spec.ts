@@ -4,7 +4,7 @@ import { officeDate } from "./dates";
 import { openEpisode } from "./records";
 import { DEMO_PASSWORD, signIn } from "./session";
 
-// The phone in the field (public/sw.js, public/offline.js): Today and the episodes a coach
+// The phone in the field (public/sw.js, public/pwa.js): Today and the episodes a coach
 // opened are kept on the phone and open with no network, marked offline; an attempt, a
 // contact or a missed activity logged with no network waits on the phone and is sent once
 // when the network returns — or, refused or overtaken by a newer change, stays with its

@@ -105,11 +105,6 @@ impl From<ServiceError> for ApiError {
 /// The sentence a person reads when the database failed mid-change; the cause is logged.
 pub const NOT_SAVED: &str = "It could not be saved. Nothing was changed; try again.";
 
-/// The header a refused form's answer carries its reason in, percent-encoded, so the phone's
-/// offline queue (public/sw.js), which replays a form without showing its page, can tell the
-/// coach why a queued step was not saved.
-pub const REFUSAL_HEADER: &str = "x-reengage-refusal";
-
 /// `reason` percent-encoded as a header value.
 fn refusal_header(reason: &str) -> Option<axum::http::HeaderValue> {
     let encoded: String = form_urlencoded::byte_serialize(reason.as_bytes()).collect();
@@ -210,7 +205,9 @@ impl IntoResponse for Refusal {
                 let mut response =
                     crate::web::in_place::page(StatusCode::UNPROCESSABLE_ENTITY, to, typed, error);
                 if let Some(reason) = reason {
-                    response.headers_mut().insert(REFUSAL_HEADER, reason);
+                    response
+                        .headers_mut()
+                        .insert(crate::web::in_place::REFUSAL_HEADER, reason);
                 }
                 response
             }

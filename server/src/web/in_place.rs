@@ -30,6 +30,11 @@ pub struct InPlace {
 
 pub use reengage_app::forms::query::SECTION;
 
+/// The header a refused form's answer carries its reason in, percent-encoded, so the phone's
+/// offline queue (public/sw.js), which replays a form without showing its page, can tell the
+/// coach why a queued step was not saved.
+pub const REFUSAL_HEADER: &str = "x-reengage-refusal";
+
 /// The page at `page` rendered with `pairs` as the answer, with `status`; `fallback` is the
 /// body if the page cannot be rendered.
 pub fn page(
@@ -89,10 +94,10 @@ pub async fn render(request: Request, next: Next) -> Response {
         return rendered;
     }
     *rendered.status_mut() = answer.status();
-    if let Some(reason) = answer.headers().get(crate::web::errors::REFUSAL_HEADER) {
+    if let Some(reason) = answer.headers().get(REFUSAL_HEADER) {
         rendered
             .headers_mut()
-            .insert(crate::web::errors::REFUSAL_HEADER, reason.clone());
+            .insert(REFUSAL_HEADER, reason.clone());
     }
     if !rendered.headers().contains_key(header::SET_COOKIE) {
         for cookie in answer.headers().get_all(header::SET_COOKIE) {

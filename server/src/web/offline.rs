@@ -48,13 +48,6 @@ pub fn is_return_page(path: &str) -> bool {
             .any(|prefix| path.starts_with(prefix))
 }
 
-/// The files the phone app is made of beside the built assets: the service worker, the page
-/// script, the manifest and its icons (served to anyone, like `/pkg/`).
-pub fn is_offline_asset(path: &str) -> bool {
-    matches!(path, "/sw.js" | "/offline.js" | "/manifest.webmanifest")
-        || path.starts_with("/icons/")
-}
-
 /// Where signing in leads: the page `next` names when it is one to return to, else Today.
 pub fn after_sign_in(next: Option<&str>) -> &str {
     next.filter(|path| is_return_page(path) && *path != "/")

@@ -389,7 +389,9 @@ pub async fn require_own_password(
         || path == "/healthz"
         || path.starts_with("/pkg/")
         || path.starts_with("/favicon")
-        || crate::web::offline::is_offline_asset(path);
+        // The phone app's files beside the built assets (docs/offline.md).
+        || matches!(path, "/sw.js" | "/pwa.js" | "/manifest.webmanifest")
+        || path.starts_with("/icons/");
     if !must || exempt {
         return next.run(request).await;
     }

@@ -1,4 +1,4 @@
-//! What the phone's offline app (public/sw.js, public/offline.js) relies on from the server,
+//! What the phone's offline app (public/sw.js, public/pwa.js) relies on from the server,
 //! on both backends: a signed-out page comes back after sign-in (only a page of the app, only
 //! its path); every page names its person for the phone's cache; "Stay signed in" keeps a
 //! session; a refused form says why in a header, and a saved one names the version it left.
