@@ -21,6 +21,7 @@
   };
   const DRAFT = 'reengage.draft:';
   const SENT = 'reengage.sent';
+  const RETURNING = 'reengage.returning';
 
   // ---- the queue, as the service worker keeps it ---------------------------------------
 
@@ -111,6 +112,7 @@
       .filter(mine)
       .filter((item) => path === '/today' || item.episode === Number(episode))
       .sort((a, b) => a.id - b.id);
+    unsent = (await allItems()).filter(mine).length;
     const old = document.getElementById('queue');
     if (old) old.remove();
     if (!items.length) return;
@@ -199,32 +201,36 @@
   }
 
   const KEPT_TYPES = new Set(['text', 'textarea', 'select-one', 'date', 'time', 'number', 'email', 'tel', 'radio', 'checkbox', 'search']);
-  const SKIPPED_FORMS = new Set(['/signin', '/signin/code', '/signout', '/account/password']);
+  // The forms a coach types into in the field: the quick forms, the appointment and notice,
+  // good cause, missing information and the narratives. (The staffing workspace keeps its
+  // narratives' drafts on the server.)
+  const KEPT_FORMS = /^\/(missed|episodes\/\d+\/(attempt|contact|appointment|notice|good-cause|missing-info|narratives(\/\d+)?))$/;
 
   function keptForms() {
-    return Array.from(document.querySelectorAll('form[method="post"]')).filter((form) => {
-      const action = new URL(form.action, location.href).pathname;
-      return !SKIPPED_FORMS.has(action) && !form.hasAttribute('data-no-draft');
-    });
+    return Array.from(document.querySelectorAll('form[method="post"]')).filter((form) =>
+      KEPT_FORMS.test(new URL(form.action, location.href).pathname),
+    );
   }
 
+  // Every field's values by name (a name can repeat: checkboxes of one list).
   function read(form) {
     const fields = {};
     for (const field of form.elements) {
       if (!field.name || !KEPT_TYPES.has(field.type)) continue;
       if ((field.type === 'radio' || field.type === 'checkbox') && !field.checked) continue;
-      fields[field.name] = field.value;
+      (fields[field.name] = fields[field.name] || []).push(field.value);
     }
     return fields;
   }
 
   function restore(form, fields) {
+    const values = (name) => [].concat(fields[name]);
     for (const field of form.elements) {
       if (!field.name || !KEPT_TYPES.has(field.type)) continue;
       if (field.type === 'radio' || field.type === 'checkbox') {
-        field.checked = fields[field.name] === field.value;
+        field.checked = field.name in fields && values(field.name).includes(field.value);
       } else if (field.name in fields) {
-        field.value = fields[field.name];
+        field.value = values(field.name)[0];
       } else {
         continue;
       }
@@ -234,20 +240,26 @@
   }
 
   function keepDrafts() {
-    // Back on the episode after a save (or a step queued): the form's draft is done.
-    if (query.get('saved') || query.get('queued')) {
-      for (const key of Object.keys(sessionStorage)) {
-        if (!key.startsWith(DRAFT)) continue;
-        try {
-          if (JSON.parse(sessionStorage.getItem(key)).submitted) sessionStorage.removeItem(key);
-        } catch (error) {
-          sessionStorage.removeItem(key);
-        }
+    // The sign-in page a session ended on names the page to return to: there, a draft that was
+    // being sent when the session ended comes back. Anywhere else a sent draft is done with —
+    // saved, or answered in place with what was typed.
+    if (path === '/signin' && query.get('next')) {
+      sessionStorage.setItem(RETURNING, query.get('next'));
+      return;
+    }
+    const returning = sessionStorage.getItem(RETURNING) === path;
+    sessionStorage.removeItem(RETURNING);
+    for (const key of Object.keys(sessionStorage)) {
+      if (!key.startsWith(DRAFT)) continue;
+      try {
+        if (JSON.parse(sessionStorage.getItem(key)).submitted && !returning) sessionStorage.removeItem(key);
+      } catch (error) {
+        sessionStorage.removeItem(key);
       }
     }
     for (const form of keptForms()) {
       const key = draftKey(new URL(form.action, location.href).pathname);
-      const refusedHere = form.closest('main') && document.querySelector('.alert-error[role="alert"]');
+      const refusedHere = document.querySelector('.alert-error[role="alert"]');
       const kept = sessionStorage.getItem(key);
       if (kept && !refusedHere) {
         try {
@@ -284,26 +296,27 @@
 
   // ---- signing out: nothing of this person is left on the phone --------------------------
 
+  // How many of this person's steps wait on the phone, read at load (the sign-out question
+  // must be asked at once, while the submit is still the browser's).
+  let unsent = 0;
+  allItems().then((items) => (unsent = items.filter(mine).length));
+
   function guardSignOut() {
     for (const form of document.querySelectorAll('form[action="/signout"]')) {
-      form.addEventListener('submit', async (event) => {
-        if (form.dataset.confirmed) return;
-        event.preventDefault();
-        const waiting = (await allItems()).filter(mine).length;
+      form.addEventListener('submit', (event) => {
         if (
-          waiting &&
+          unsent &&
           !confirm(
-            `${waiting} step(s) logged on this phone have not been saved on the server. ` +
+            `${unsent} step(s) logged on this phone have not been saved on the server. ` +
               'Signing out deletes them from this phone. Sign out anyway?',
           )
         ) {
+          event.preventDefault();
           return;
         }
         for (const key of Object.keys(sessionStorage)) {
           if (key.startsWith('reengage.')) sessionStorage.removeItem(key);
         }
-        form.dataset.confirmed = '1';
-        form.submit();
       });
     }
   }

@@ -17,7 +17,7 @@ const PAGES = 'reengage-pages-';
 const SHELL = [
   '/pkg/reengage.css',
   '/pkg/reengage.js',
-  '/pkg/reengage_bg.wasm',
+  '/pkg/reengage.wasm',
   '/pwa.js',
   '/manifest.webmanifest',
   '/icons/icon.svg',
