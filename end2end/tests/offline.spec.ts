@@ -1,6 +1,7 @@
 import { expect, test, watchRedirects, type BrowserContext, type Page } from "./fixtures";
 import AxeBuilder from "@axe-core/playwright";
 import { officeDate } from "./dates";
+import { waitForHydration } from "./hydration";
 import { openEpisode } from "./records";
 import { DEMO_PASSWORD, signIn } from "./session";
 
@@ -73,9 +74,15 @@ test("with no network Today and an episode still open; an attempt and a contact 
   await expect(page.getByText(/Offline — as of/)).toBeVisible();
   await expect(page.locator("main h1")).toContainText("Oona");
 
-  // At the door: an offsite visit, and contact made. Core's feedback still answers (R7).
+  // At the door: an offsite visit to an address that is not theirs, then contact made.
+  // Core's feedback still answers, from the kept wasm (R11).
   await page.goto(`/episodes/${id}/attempt`);
+  await waitForHydration(page);
   await page.getByLabel("Offsite visit").check();
+  await page.getByLabel("Address invalid").check();
+  await expect(page.getByRole("status").filter({ hasText: "(R11)" })).toContainText(
+    "ONE missing-information request to verify the address will be added. (R11)",
+  );
   await page.getByLabel("Note (optional)").fill("Knocked, spoke with her at the door");
   await page.getByRole("button", { name: "Save attempt" }).click();
   await expect(page).toHaveURL(new RegExp(`/episodes/${id}\\?queued=attempt$`));

@@ -48,6 +48,21 @@ pub fn is_return_page(path: &str) -> bool {
             .any(|prefix| path.starts_with(prefix))
 }
 
+/// Whether `path` is a page only a signed-in person is shown: Today, the missed-activity
+/// form, an episode and its forms, the branch's pages, the e-mail and calendar settings.
+pub fn is_signed_in_page(path: &str) -> bool {
+    is_return_page(path)
+        && (matches!(
+            path,
+            "/today"
+                | "/missed"
+                | "/branch"
+                | "/branch/efforts"
+                | "/account/email"
+                | "/account/calendar"
+        ) || path.starts_with("/episodes/"))
+}
+
 /// Where signing in leads: the page `next` names when it is one to return to, else Today.
 pub fn after_sign_in(next: Option<&str>) -> &str {
     next.filter(|path| is_return_page(path) && *path != "/")
@@ -60,6 +75,15 @@ pub async fn pages(auth: AuthSession, request: Request, next: Next) -> Response 
     let person = auth.user.as_ref().map(|user| person_key(user.staff.id));
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
+    // A page only a signed-in person sees: to sign in at once, before any rendering (the page
+    // itself would say the same with a client-side redirect, which needs JavaScript when the
+    // render has already begun).
+    if person.is_none() && method == Method::GET && is_signed_in_page(&path) {
+        return match HeaderValue::from_str(&format!("/signin?next={path}")) {
+            Ok(to) => (StatusCode::FOUND, [(header::LOCATION, to)]).into_response(),
+            Err(_) => (StatusCode::FOUND, [(header::LOCATION, "/signin")]).into_response(),
+        };
+    }
     let mut response = next.run(request).await;
     let to_sign_in = response.status().is_redirection()
         && response
@@ -134,6 +158,30 @@ mod tests {
         assert_eq!(after_sign_in(Some("/")), "/today");
         assert_eq!(after_sign_in(None), "/today");
         assert!(!is_return_page(&format!("/{}", "a".repeat(MAX_NEXT_CHARS))));
+    }
+
+    #[test]
+    fn the_signed_in_pages_are_known_by_their_path() {
+        for page in [
+            "/today",
+            "/missed",
+            "/branch",
+            "/branch/efforts",
+            "/episodes/3",
+            "/episodes/3/staffing",
+        ] {
+            assert!(is_signed_in_page(page), "{page}");
+        }
+        for public in [
+            "/",
+            "/signin",
+            "/signin/code",
+            "/notice",
+            "/account/password",
+            "/episodes/3?x",
+        ] {
+            assert!(!is_signed_in_page(public), "{public}");
+        }
     }
 
     #[test]
