@@ -25,38 +25,9 @@
 
   // ---- the queue, as the service worker keeps it ---------------------------------------
 
-  function openDb() {
-    return new Promise((resolve, reject) => {
-      const opening = indexedDB.open('reengage', 1);
-      opening.onupgradeneeded = () => {
-        const db = opening.result;
-        if (!db.objectStoreNames.contains('queue')) {
-          db.createObjectStore('queue', { keyPath: 'id', autoIncrement: true });
-        }
-        if (!db.objectStoreNames.contains('meta')) db.createObjectStore('meta');
-      };
-      opening.onsuccess = () => resolve(opening.result);
-      opening.onerror = () => reject(opening.error);
-    });
-  }
-
-  async function one(mode, make) {
-    const db = await openDb();
-    try {
-      return await new Promise((resolve, reject) => {
-        const transaction = db.transaction('queue', mode);
-        const request = make(transaction.objectStore('queue'));
-        transaction.oncomplete = () => resolve(request.result);
-        transaction.onerror = () => reject(transaction.error);
-      });
-    } finally {
-      db.close();
-    }
-  }
-
-  const allItems = () => one('readonly', (s) => s.getAll()).catch(() => []);
-  const putItem = (item) => one('readwrite', (s) => s.put(item));
-  const deleteItem = (id) => one('readwrite', (s) => s.delete(id));
+  const store = self.reengageStore;
+  const allItems = () => store.allItems().catch(() => []);
+  const { putItem, deleteItem } = store;
 
   const mine = (item) => !item.person || !person || item.person === person;
 

@@ -19,6 +19,7 @@ const SHELL = [
   '/pkg/reengage.js',
   '/pkg/reengage.wasm',
   '/pwa.js',
+  '/queue-db.js',
   '/manifest.webmanifest',
   '/icons/icon.svg',
   '/icons/icon-192.png',
@@ -30,44 +31,10 @@ const QUEUED = /^\/(?:missed|episodes\/(\d+)\/(attempt|contact))$/;
 // How long a form's answer is waited for before it waits on the phone instead.
 const SEND_TIMEOUT_MS = 20000;
 
-// ---- IndexedDB: `queue` (the waiting steps) and `meta` (whose pages are kept) ----------
+// ---- IndexedDB (public/queue-db.js) ---------------------------------------------------
 
-function openDb() {
-  return new Promise((resolve, reject) => {
-    const opening = indexedDB.open('reengage', 1);
-    opening.onupgradeneeded = () => {
-      const db = opening.result;
-      if (!db.objectStoreNames.contains('queue')) {
-        db.createObjectStore('queue', { keyPath: 'id', autoIncrement: true });
-      }
-      if (!db.objectStoreNames.contains('meta')) db.createObjectStore('meta');
-    };
-    opening.onsuccess = () => resolve(opening.result);
-    opening.onerror = () => reject(opening.error);
-  });
-}
-
-// One request in its own transaction; resolves once the transaction has committed.
-async function one(store, mode, make) {
-  const db = await openDb();
-  try {
-    return await new Promise((resolve, reject) => {
-      const transaction = db.transaction(store, mode);
-      const request = make(transaction.objectStore(store));
-      transaction.oncomplete = () => resolve(request.result);
-      transaction.onerror = () => reject(transaction.error);
-      transaction.onabort = () => reject(transaction.error);
-    });
-  } finally {
-    db.close();
-  }
-}
-
-const getMeta = (key) => one('meta', 'readonly', (s) => s.get(key));
-const setMeta = (key, value) => one('meta', 'readwrite', (s) => s.put(value, key));
-const allItems = () => one('queue', 'readonly', (s) => s.getAll());
-const putItem = (item) => one('queue', 'readwrite', (s) => s.put(item));
-const deleteItem = (id) => one('queue', 'readwrite', (s) => s.delete(id));
+importScripts('/queue-db.js');
+const { getMeta, setMeta, allItems, putItem, deleteItem } = self.reengageStore;
 
 // ---- lifecycle ------------------------------------------------------------------------
 

@@ -72,6 +72,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <HydrationScripts options islands=true />
                 // The phone app: the service worker, the offline queue, the session warning
                 // and the kept drafts (plain JavaScript, no wasm needed).
+                <script src="/queue-db.js" defer nonce=leptos::nonce::use_nonce()></script>
                 <script src="/pwa.js" defer nonce=leptos::nonce::use_nonce()></script>
             </head>
             <body>

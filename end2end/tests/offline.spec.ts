@@ -32,6 +32,9 @@ async function networkOn(context: BrowserContext): Promise<void> {
 
 /** Waits until the service worker controls the page, then opens each of `paths` so it is kept. */
 async function keep(page: Page, paths: string[]): Promise<void> {
+  // A page opened while the worker was still installing is not controlled by it: reload it.
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+  if (!(await page.evaluate(() => navigator.serviceWorker.controller != null))) await page.reload();
   await page.waitForFunction(() => navigator.serviceWorker?.controller != null);
   for (const path of paths) {
     await page.goto(path);
@@ -107,9 +110,9 @@ test("with no network Today and an episode still open; an attempt and a contact 
   const again = await context.newPage();
   await again.goto(`/episodes/${id}`);
   await expect.poll(async () => (await stored(again, id)).facts.attempts.length).toBe(1);
-  await again.reload();
+  // The page reloads itself once the steps are sent (or was loaded after they were).
+  await expect(again.getByText("Knocked, spoke with her at the door").last()).toBeVisible({ timeout: 15_000 });
   await expect(again.getByRole("region", { name: "On this phone, not sent yet" })).toHaveCount(0);
-  await expect(again.getByText("Knocked, spoke with her at the door").last()).toBeVisible();
   const after = await stored(again, id);
   expect(before.facts.attempts).toHaveLength(0);
   expect(after.facts.attempts).toHaveLength(1);

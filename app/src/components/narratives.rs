@@ -10,7 +10,7 @@ use reengage_core::narrative::NarrativeType;
 use crate::backend::{DraftLine, NarrativeLine};
 use crate::forms::fields::code;
 use crate::forms::narrative::NarrativeForm;
-use crate::live::buttons::CopyForTracs;
+use crate::live::buttons::CopyButton;
 
 /// What the server sent back with a refused save: which box, the text typed, and why.
 #[derive(Debug, Clone, Default)]
@@ -159,7 +159,7 @@ fn NarrativeText(
         <textarea id=id name=NarrativeForm::BODY rows="6" maxlength="20000" aria-describedby=described>{text}</textarea>
         <p class="actions">
             <button type="submit" class="button">{save}</button>
-            <CopyForTracs box_id />
+            <CopyButton box_id label="Copy for TRACS".to_owned() done="Copied: paste it into TRACS.".to_owned() />
         </p>
     }
     .into_any()

@@ -34,39 +34,20 @@ pub fn HydrationMark() -> impl IntoView {
     });
 }
 
-/// Copy for TRACS: shown once the wasm has loaded, with what happened said beside it.
+/// A copy button for the read-only box `box_id` — a narrative for TRACS, a calendar feed's
+/// address: shown once the wasm has loaded (without it, the text is selected and copied by
+/// hand), with `done` said beside it once copied.
 #[island]
-pub fn CopyForTracs(box_id: String) -> impl IntoView {
+pub fn CopyButton(box_id: String, label: String, done: String) -> impl IntoView {
     let live = running();
-    let copied = RwSignal::new(None::<&'static str>);
+    let copied = RwSignal::new(None::<String>);
     view! {
         {move || live.get().then(|| {
-            let box_id = box_id.clone();
+            let (box_id, done) = (box_id.clone(), done.clone());
             view! {
                 <button type="button" class="button button-secondary"
-                    on:click=move |_| copy_text(&box_id, copied, "Copied: paste it into TRACS.")>
-                    "Copy for TRACS"
-                </button>
-            }
-        })}
-        <span role="status" class="hint">{move || copied.get()}</span>
-    }
-}
-
-/// Copy a calendar feed's address (the read-only box `box_id`): shown once the wasm has
-/// loaded — without it, the address is selected and copied by hand — with what happened said
-/// beside it.
-#[island]
-pub fn CopyAddress(box_id: String) -> impl IntoView {
-    let live = running();
-    let copied = RwSignal::new(None::<&'static str>);
-    view! {
-        {move || live.get().then(|| {
-            let box_id = box_id.clone();
-            view! {
-                <button type="button" class="button button-secondary"
-                    on:click=move |_| copy_text(&box_id, copied, "Copied: paste it into your calendar app.")>
-                    "Copy the address"
+                    on:click=move |_| copy_text(&box_id, copied, &done)>
+                    {label.clone()}
                 </button>
             }
         })}
@@ -76,7 +57,7 @@ pub fn CopyAddress(box_id: String) -> impl IntoView {
 
 /// Copies the plain text of the box `id` to the clipboard and says how it went (`done`).
 #[cfg(feature = "hydrate")]
-fn copy_text(id: &str, said: RwSignal<Option<&'static str>>, done: &'static str) {
+fn copy_text(id: &str, said: RwSignal<Option<String>>, done: &str) {
     use wasm_bindgen::JsCast;
     let text = document()
         .get_element_by_id(id)
@@ -84,16 +65,17 @@ fn copy_text(id: &str, said: RwSignal<Option<&'static str>>, done: &'static str)
         .map(|area| area.value())
         .unwrap_or_default();
     let promise = window().navigator().clipboard().write_text(&text);
+    let done = done.to_owned();
     leptos::task::spawn_local(async move {
         let copied = wasm_bindgen_futures::JsFuture::from(promise).await;
         said.set(Some(if copied.is_ok() {
             done
         } else {
-            "The browser did not allow copying: select the text and copy it."
+            "The browser did not allow copying: select the text and copy it.".to_owned()
         }));
     });
 }
 
 /// On the server the button is never rendered.
 #[cfg(not(feature = "hydrate"))]
-fn copy_text(_: &str, _: RwSignal<Option<&'static str>>, _: &'static str) {}
+fn copy_text(_: &str, _: RwSignal<Option<String>>, _: &str) {}

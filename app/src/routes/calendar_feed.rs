@@ -9,7 +9,7 @@ use leptos_meta::Title;
 
 use crate::backend::{CalendarFeedView, calendar_feed};
 use crate::forms::query::{ERROR, Query};
-use crate::live::buttons::CopyAddress;
+use crate::live::buttons::CopyButton;
 
 #[component]
 pub fn CalendarFeedPage() -> impl IntoView {
@@ -59,7 +59,7 @@ fn Feed(view: CalendarFeedView, saved: Option<String>) -> impl IntoView {
                     <label for="feed-address">"Feed address"</label>
                     <textarea id="feed-address" rows="3" readonly aria-describedby="feed-address-hint">{address}</textarea>
                 </div>
-                <p class="actions"><CopyAddress box_id="feed-address".to_owned() /></p>
+                <p class="actions"><CopyButton box_id="feed-address".to_owned() label="Copy the address".to_owned() done="Copied: paste it into your calendar app.".to_owned() /></p>
             </section>
         }
     });

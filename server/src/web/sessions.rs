@@ -390,7 +390,10 @@ pub async fn require_own_password(
         || path.starts_with("/pkg/")
         || path.starts_with("/favicon")
         // The phone app's files beside the built assets (docs/offline.md).
-        || matches!(path, "/sw.js" | "/pwa.js" | "/manifest.webmanifest")
+        || matches!(
+            path,
+            "/sw.js" | "/pwa.js" | "/queue-db.js" | "/manifest.webmanifest"
+        )
         || path.starts_with("/icons/");
     if !must || exempt {
         return next.run(request).await;
