@@ -112,10 +112,7 @@ impl Backend for PageBackend {
 
     fn second_factor(&self, request: &Parts) -> Answer<SecondFactorView> {
         let state = self.0.clone();
-        let session = request
-            .extensions
-            .get::<AuthSession>()
-            .map(|auth| auth.session.clone());
+        let session = session_of(request);
         Box::pin(async move {
             let session = session.ok_or(PageError::SignedOut)?;
             match crate::web::second_factor::view(&state, &session).await {
@@ -130,10 +127,7 @@ impl Backend for PageBackend {
     }
 
     fn recovery_codes(&self, request: &Parts) -> Answer<Vec<String>> {
-        let session = request
-            .extensions
-            .get::<AuthSession>()
-            .map(|auth| auth.session.clone());
+        let session = session_of(request);
         let staff = signed_in(request);
         Box::pin(async move {
             staff?;
@@ -144,10 +138,7 @@ impl Backend for PageBackend {
 
     fn calendar_feed(&self, request: &Parts) -> Answer<reengage_app::backend::CalendarFeedView> {
         let state = self.0.clone();
-        let session = request
-            .extensions
-            .get::<AuthSession>()
-            .map(|auth| auth.session.clone());
+        let session = session_of(request);
         let staff = signed_in(request);
         Box::pin(async move {
             let session = session.ok_or(PageError::SignedOut)?;
@@ -177,4 +168,13 @@ fn listed(rows: &[WorkRow]) -> Vec<Listed> {
             has_exemptions: row.has_exemptions,
         })
         .collect()
+}
+
+/// The request's session (a page hands on what waits in it once: recovery codes, a new
+/// feed address), if it has one.
+fn session_of(request: &Parts) -> Option<tower_sessions::Session> {
+    request
+        .extensions
+        .get::<AuthSession>()
+        .map(|auth| auth.session.clone())
 }
