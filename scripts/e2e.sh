@@ -21,4 +21,5 @@ status=0
 browser_tests "${specs[@]}" || status=$?
 read -r passed failed skipped <<<"$(playwright_counts)"
 printf 'Playwright tests:    %s passed, %s failed, %s skipped\n' "$passed" "$failed" "$skipped"
+playwright_failures
 exit "$status"

@@ -56,3 +56,24 @@ playwright_counts() {
     console.log(`${r.stats.expected} ${r.stats.unexpected + r.stats.flaky} ${r.stats.skipped}`);
   ' "$REPO_ROOT/end2end/test-results/results.json" 2>/dev/null || echo "0 1 0"
 }
+
+# The title and first error line of every Playwright test that did not pass at once, so a
+# failed run names what failed in its summary.
+playwright_failures() {
+  node -e '
+    const r = require(process.argv[1]);
+    const walk = (suite, trail) => {
+      for (const spec of suite.specs ?? []) {
+        for (const test of spec.tests ?? []) {
+          if (test.status === "expected" || test.status === "skipped") continue;
+          const error = (test.results ?? []).flatMap((x) => x.errors ?? []).map((e) => e.message ?? "")[0] ?? "";
+          const first = error.replace(/\u001b\[[0-9;]*m/g, "").split("\n").find((l) => l.trim()) ?? "";
+          console.log(`  ${test.status}: [${test.projectName}] ${spec.file}:${spec.line} ${[...trail, spec.title].join(" > ")}`);
+          if (first) console.log(`    ${first.trim().slice(0, 200)}`);
+        }
+      }
+      for (const child of suite.suites ?? []) walk(child, [...trail, child.title]);
+    };
+    for (const suite of r.suites ?? []) walk(suite, []);
+  ' "$REPO_ROOT/end2end/test-results/results.json" 2>/dev/null || true
+}

@@ -53,6 +53,9 @@ printf 'Rust tests (native): %s passed, %s failed\n' "$native_passed" "$native_f
 printf 'wasm tests (core):   %s passed, %s failed\n' "$wasm_passed" "$wasm_failed"
 printf 'Playwright tests:    %s passed, %s failed, %s skipped\n' "$e2e_passed" "$e2e_failed" "$e2e_skipped"
 printf 'API fuzz:            %s\n' "${fuzz_line:-did not finish}"
+# Name what failed, so the summary alone says where to look.
+grep -E '^test .* FAILED$' "$logs/native.txt" | sed 's/^/  native /' || true
+playwright_failures
 total_passed=$((native_passed + wasm_passed + e2e_passed))
 total_failed=$((native_failed + wasm_failed + e2e_failed))
 printf 'total: %s passed, %s failed\n' "$total_passed" "$total_failed"
