@@ -51,7 +51,9 @@ pub fn router(state: AppState) -> Router {
         provide_request_nonce();
         provide_signed_in_page(idle_minutes);
     };
+    let metrics = state.metrics.clone();
     let app = Router::new()
+        .route("/metrics", get(crate::web::observe::metrics))
         .route("/healthz", get(healthz))
         .route("/signin", axum::routing::post(crate::web::signin::signin))
         .route(
@@ -150,6 +152,8 @@ pub fn router(state: AppState) -> Router {
         .fallback(file_and_error_handler_with_context::<AppState, _>(
             context, shell,
         ))
+        // Beside the handlers, inside the sessions: who asked, for the access log.
+        .layer(axum::middleware::from_fn(crate::web::observe::mark_asker))
         .layer(axum::middleware::from_fn(crate::web::security::plain_text))
         .layer(axum::extract::DefaultBodyLimit::max(
             crate::api::MAX_BODY_BYTES,
@@ -185,6 +189,9 @@ pub fn router(state: AppState) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             state.request_timeout,
         ))
+        // Around the routes' other layers (a layer's refusal counts under its route too):
+        // the route pattern that answered, for the access log and the metrics.
+        .layer(axum::middleware::from_fn(crate::web::observe::mark_route))
         .with_state(state);
     // Around the whole router (a router's own layers wrap each route after routing): a
     // refused form's page, rendered as the POST's answer by routing a GET through it again.
@@ -197,25 +204,32 @@ pub fn router(state: AppState) -> Router {
             crate::web::client::client_address,
         ))
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        // Outermost: the request id every log line of the request carries, the access log,
+        // the counts of `/metrics`.
+        .layer(axum::middleware::from_fn_with_state(
+            metrics,
+            crate::web::observe::observe,
+        ))
 }
 
-/// The span of a request, as tower-http's default names it, with a calendar feed's secret
-/// left out of the address: a log is no place for a credential.
+/// The debug-level span of a request, as tower-http's default names it, with its path alone
+/// (no query string) and a calendar feed's secret left out: a log is no place for a
+/// credential or a record's details.
 fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
     tracing::debug_span!(
-        "request",
+        "http",
         method = %request.method(),
         uri = %redacted(request.uri()),
         version = ?request.version(),
     )
 }
 
-/// `uri` with the secret of a calendar feed's address replaced by `…`.
+/// `uri`'s path, with the secret of a calendar feed's address replaced by `…`.
 pub fn redacted(uri: &axum::http::Uri) -> String {
     const FEEDS: &str = "/feeds/calendar/";
     match uri.path().strip_prefix(FEEDS) {
         Some(_) => format!("{FEEDS}…"),
-        None => uri.to_string(),
+        None => uri.path().to_owned(),
     }
 }
 

@@ -388,7 +388,10 @@ where
         let db = Db::from_ref(state);
         let now = crate::web::state::Clock::from_ref(state).now();
         match accounts::staff_for_token(&db, token, now).await {
-            Ok(Some(staff)) => Ok(SignedIn(staff)),
+            Ok(Some(staff)) => {
+                crate::web::observe::note_asker(parts, staff.id);
+                Ok(SignedIn(staff))
+            }
             Ok(None) => Err(unauthorized()),
             Err(error) => {
                 tracing::error!(%error, "token lookup failed");

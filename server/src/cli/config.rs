@@ -4,7 +4,9 @@
 //! |---|---|---|
 //! | `REENGAGE_ADDR` | `LEPTOS_SITE_ADDR`, else `127.0.0.1:3000` | address to listen on |
 //! | `DATABASE_URL` | `sqlite:data/reengage.db` | `sqlite:PATH` (created if absent) or `postgres://…` |
-//! | `REENGAGE_LOG` | `info` | log filter (`tracing` env-filter syntax) |
+//! | `REENGAGE_LOG` | `info` | log filter (`tracing` env-filter syntax); `info` includes the access log |
+//! | `REENGAGE_LOG_FORMAT` | `text` | `json`: one JSON object per line, for a log collector |
+//! | `REENGAGE_METRICS_TOKEN` | (none: this machine only) | `GET /metrics` answers a request with `Authorization: Bearer` this token, besides requests from this machine |
 //! | `REENGAGE_SECURE_COOKIES` | `false` | `Secure` + `__Host-` cookies, for HTTPS |
 //! | `LEPTOS_SITE_ROOT` | `target/site` | the built site (wasm, JS, CSS) |
 //! | `REENGAGE_REQUEST_TIMEOUT_SECONDS` | `30` | a request's time limit, its upload included |
@@ -228,6 +230,28 @@ pub struct Cli {
     /// Log filter, e.g. `info` or `reengage_server=debug,sqlx=warn`.
     #[arg(long, env = "REENGAGE_LOG", default_value = "info", global = true)]
     pub log: String,
+
+    /// How log lines are written: `text` for a person reading them, `json` (one object per
+    /// line, the request id in each) for a log collector.
+    #[arg(long, env = "REENGAGE_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    pub log_format: LogFormat,
+
+    /// A token that lets a request from another machine read `GET /metrics` (as
+    /// `Authorization: Bearer TOKEN`); without it only this machine can.
+    #[arg(
+        long,
+        env = "REENGAGE_METRICS_TOKEN",
+        global = true,
+        hide_env_values = true
+    )]
+    pub metrics_token: Option<String>,
+}
+
+/// How log lines are written (`REENGAGE_LOG_FORMAT`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 impl Cli {
@@ -277,6 +301,10 @@ pub enum Command {
     Admin(crate::cli::admin::AdminCommand),
     /// Write a consistent copy of the live SQLite database to FILE.
     Backup { file: std::path::PathBuf },
+    /// Put an SQLite backup (FILE, from `reengage backup`) back in place of the database, with
+    /// the server stopped: the backup is checked first (integrity, schema, audit chain), and
+    /// the database it replaces is kept beside it.
+    Restore { file: std::path::PathBuf },
     /// The morning digest e-mail.
     #[command(subcommand)]
     Digest(DigestCommand),

@@ -96,6 +96,26 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
             print!("{}", result?);
             Ok(())
         }
+        Command::Restore { file } => {
+            let anchor = cli.audit_anchor();
+            let target = backup::RestoreTarget {
+                database_url: &cli.database_url,
+                anchor: &anchor,
+            };
+            let use_key = || {
+                let key = crate::services::audit::load_key(
+                    cli.audit_key.as_deref(),
+                    &cli.audit_key_file(),
+                )
+                .map_err(StartError::Input)?;
+                audit::use_key(key).map_err(StartError::Input)
+            };
+            print!(
+                "{}",
+                backup::restore(target, &file, use_key, chrono::Utc::now()).await?
+            );
+            Ok(())
+        }
         Command::Admin(command) => {
             let db = open(&cli).await?;
             let result = admin_cli::run(&db, command).await;
@@ -177,6 +197,7 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
             state.secure_cookies = cli.secure_cookies;
             state.trusted_proxies = cli.trusted_proxies.clone();
             state.public_url = cli.public_url.clone();
+            state.metrics_token = cli.metrics_token.as_deref().map(Into::into);
             let sso = crate::services::sso::SsoConfig::from_settings(
                 cli.oidc_issuer.as_deref(),
                 cli.oidc_client_id.as_deref(),

@@ -77,7 +77,19 @@ pub async fn run(
             return;
         }
         let stopping = || *stop.borrow();
-        match send_due_until(&state, &mailer, &stopping).await {
+        let result = send_due_until(&state, &mailer, &stopping).await;
+        if let Ok(report) = &result {
+            use std::sync::atomic::Ordering;
+            let counts = &state.metrics.digests;
+            counts.sent.fetch_add(report.sent as u64, Ordering::Relaxed);
+            counts
+                .failed
+                .fetch_add(report.failed as u64, Ordering::Relaxed);
+            counts
+                .waiting
+                .store(report.failed as u64, Ordering::Relaxed);
+        }
+        match result {
             Ok(report) if report.sent + report.failed > 0 => tracing::info!(
                 sent = report.sent,
                 failed = report.failed,

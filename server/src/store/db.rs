@@ -62,9 +62,18 @@ pub struct Db {
     /// Failed and throttled sign-ins and refused requests, counted until they are written as
     /// one audit entry per key and window (`store::tally`).
     pub tally: std::sync::Arc<crate::store::tally::Tally>,
+    /// Write transactions waiting for the writer's connection ([`begin_write`]), for
+    /// `/metrics`.
+    waiting_writers: std::sync::Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl Db {
+    /// How many write transactions are waiting for the writer's connection now.
+    pub fn writers_waiting(&self) -> usize {
+        self.waiting_writers
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// Closes both pools, waiting for the connections in use to come back. On SQLite the
     /// write-ahead log is first checkpointed into the file and emptied: connections closing
     /// together may each leave the log for another to remove.
@@ -112,9 +121,18 @@ pub fn redacted(url: &str) -> String {
 }
 
 /// The SQLite file of a `sqlite:` URL, without its query.
-fn sqlite_path(url: &str) -> &str {
+pub fn sqlite_path(url: &str) -> &str {
     let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");
     rest.split('?').next().unwrap_or(rest)
+}
+
+/// The newest migration this build of Re-engage knows for SQLite.
+pub fn latest_sqlite_migration() -> i64 {
+    SQLITE_MIGRATIONS
+        .iter()
+        .map(|migration| migration.version)
+        .max()
+        .unwrap_or(0)
 }
 
 /// Opens the database at `url` — for SQLite creating the file and its folder if absent —
@@ -194,6 +212,7 @@ pub async fn open(url: &str) -> Result<Db, DbError> {
         records: Default::default(),
         calendars: Default::default(),
         tally: Default::default(),
+        waiting_writers: Default::default(),
     })
 }
 
@@ -206,6 +225,16 @@ pub async fn ping(db: &Db) -> bool {
 /// (`BEGIN IMMEDIATE`), so a read-then-write transaction never fails half-way on a lock
 /// upgrade; concurrent writers wait their turn (busy timeout) instead.
 pub async fn begin_write(db: &Db) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+    use std::sync::atomic::Ordering;
+    /// Counts the wait, and uncounts it however the wait ends (a dropped request too).
+    struct Waiting<'a>(&'a std::sync::atomic::AtomicUsize);
+    impl Drop for Waiting<'_> {
+        fn drop(&mut self) {
+            self.0.fetch_sub(1, Ordering::Relaxed);
+        }
+    }
+    db.waiting_writers.fetch_add(1, Ordering::Relaxed);
+    let _waiting = Waiting(&db.waiting_writers);
     match db.backend {
         Backend::Sqlite => db.writer.begin_with("BEGIN IMMEDIATE").await,
         Backend::Postgres => db.writer.begin().await,

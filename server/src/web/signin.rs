@@ -53,8 +53,7 @@ pub async fn signin(
         .take(MAX_EMAIL_CHARS)
         .collect();
     if let Err(wait) = state.throttle.reserve(&email, address, now) {
-        // `?`: the e-mail as typed, escaped, so it cannot forge a log line.
-        tracing::warn!(email = ?email, %address, ?wait, "sign-in throttled");
+        tracing::warn!(account = %crate::web::observe::account_key(&email), %address, ?wait, "sign-in throttled");
         tally(&state.db, "signin.throttled", &email, address, now);
         return refused(slot, &again("throttled")).await;
     }
@@ -77,7 +76,7 @@ pub async fn signin(
         }
         Ok(None) => {
             // The reservation stands as the failure.
-            tracing::info!(email = ?email, %address, "sign-in refused");
+            tracing::info!(account = %crate::web::observe::account_key(&email), %address, "sign-in refused");
             tally(&state.db, "signin.failed", &email, address, now);
             refused(slot, &again("failed")).await
         }

@@ -147,7 +147,11 @@ pub async fn callback(
         None => None,
     };
     let Some(user) = user else {
-        tracing::info!(email = ?email, %address, "single sign-on for no active account");
+        tracing::info!(
+            account = %crate::web::observe::account_key(&email),
+            %address,
+            "single sign-on for no active account"
+        );
         tally(&state.db, "signin.failed", &email, address, now);
         return back_to_signin("unknown");
     };

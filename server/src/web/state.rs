@@ -64,6 +64,11 @@ pub struct AppState {
     /// absolute links: a calendar feed's URL and its events' links.
     #[from_ref(skip)]
     pub public_url: String,
+    /// Request counts and latencies since start, for `GET /metrics` (`web::observe`).
+    pub metrics: std::sync::Arc<crate::web::observe::Metrics>,
+    /// The token that opens `/metrics` to another machine (`REENGAGE_METRICS_TOKEN`).
+    #[from_ref(skip)]
+    pub metrics_token: Option<std::sync::Arc<str>>,
 }
 
 impl AppState {
@@ -82,6 +87,8 @@ impl AppState {
             request_timeout: std::time::Duration::from_secs(30),
             sso: None,
             public_url: DEFAULT_PUBLIC_URL.to_owned(),
+            metrics: Default::default(),
+            metrics_token: None,
         }
     }
 

@@ -33,16 +33,27 @@ impl Server {
 
     /// The same, with more settings in its environment.
     pub async fn start_with(url: &str, settings: &[(&str, &str)]) -> Self {
+        Self::start_logging(url, settings, None).await
+    }
+
+    /// The same, its log (standard error) written to `log` when given; `settings` may set
+    /// `REENGAGE_LOG` (else only errors are logged).
+    pub async fn start_logging(
+        url: &str,
+        settings: &[(&str, &str)],
+        log: Option<std::fs::File>,
+    ) -> Self {
         let port = free_port();
         let child = Command::new(env!("CARGO_BIN_EXE_reengage"))
             .arg("serve")
+            .env("REENGAGE_LOG", "error")
             .envs(settings.iter().copied())
             .envs(crate::support::audit_env(url))
             .env("REENGAGE_ADDR", format!("127.0.0.1:{port}"))
-            .env("REENGAGE_LOG", "error")
             // What cargo-leptos would set; without it Leptos warns at start.
             .env("LEPTOS_OUTPUT_NAME", "reengage")
             .stdout(Stdio::null())
+            .stderr(log.map_or_else(Stdio::inherit, Stdio::from))
             .spawn()
             .expect("start reengage serve");
         let server = Self {
