@@ -167,9 +167,22 @@ pub async fn list(
         .acquire()
         .await
         .map_err(crate::services::ServiceError::from)?;
-    let (episodes, next) = open_episodes(&mut conn, scope, after.as_ref(), limit)
+    let (mut episodes, next) = open_episodes(&mut conn, scope, after.as_ref(), limit)
         .await
         .map_err(crate::services::ServiceError::from)?;
+    drop(conn);
+    // Each one's stage as `core` says it is on its office's today: a stage moves with the
+    // days (a response window ends, a notice comes due) with nothing written, so the stage
+    // stored at the last change is never what a list shows.
+    let ids: Vec<i64> = episodes.iter().map(|row| row.id).collect();
+    let read = crate::services::episodes::read_many(&db, &ids, clock.now()).await?;
+    for (row, (record, today, calendar)) in episodes.iter_mut().zip(read) {
+        row.stage = crate::store::codes::code(&reengage_core::episode::stage(
+            &record.facts,
+            today,
+            &calendar,
+        ));
+    }
     Ok(Json(EpisodePage {
         episodes,
         next: next.map(|c| c.encode()),

@@ -20,3 +20,19 @@ pub async fn integrity_check(conn: &mut AnyConnection) -> Result<String, sqlx::E
         .fetch_one(&mut *conn)
         .await
 }
+
+/// The newest migration applied to the database on `conn`; `None` when it has no migration
+/// table (it is not a Re-engage database).
+pub async fn latest_migration(conn: &mut AnyConnection) -> Result<Option<i64>, sqlx::Error> {
+    let tables: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    if tables == 0 {
+        return Ok(None);
+    }
+    sqlx::query_scalar("SELECT max(version) FROM _sqlx_migrations WHERE success")
+        .fetch_one(&mut *conn)
+        .await
+}

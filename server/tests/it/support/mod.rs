@@ -12,7 +12,7 @@ use reengage_server::store::db::{self, Backend, Db};
 use sqlx::{AnyConnection, Connection, Executor};
 use tempfile::TempDir;
 
-fn postgres_admin() -> String {
+pub fn postgres_admin() -> String {
     std::env::var("REENGAGE_TEST_POSTGRES")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".to_owned())
 }
