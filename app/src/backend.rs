@@ -82,6 +82,8 @@ pub struct ParticipantCard {
     /// Department staff only (absent for a contractor).
     pub address: Option<String>,
     pub pdp_steps: Vec<PdpLine>,
+    /// The language the participant reads: their notice is printed in it (`notice_text`).
+    pub language: String,
 }
 
 /// A saved narrative, as the history shows it.

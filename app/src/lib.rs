@@ -32,6 +32,7 @@ pub use components::layout::DemoData;
 pub use routes::signin::SingleSignOn;
 pub mod forms;
 pub mod live;
+pub mod notice_text;
 pub mod routes;
 
 use components::layout::Layout;

@@ -1,6 +1,7 @@
 import { expect, test } from "./fixtures";
 import AxeBuilder from "@axe-core/playwright";
 import { waitForHydration } from "./hydration";
+import { signIn } from "./session";
 
 // R15: the DHS 7869 notice is mailed at least 7 calendar days before the appointment.
 // R16: the appointment is on a business day.
@@ -102,4 +103,41 @@ test.describe("accessibility (axe-core, WCAG 2.1 A and AA)", () => {
       expect(results.violations).toEqual([]);
     });
   }
+});
+
+// The notice in the participant's language (their record's; the demo's every third
+// participant reads Spanish), and in English on request for the office.
+test.describe("the printed notice in Spanish", () => {
+  test("a Spanish reader's notice prints in Spanish, and in English on request", async ({ page }) => {
+    await signIn(page, "coach@demo.test");
+    let found: number | undefined;
+    for (let id = 1; id <= 80 && found === undefined; id++) {
+      const episode = await page.request.get(`/api/v1/episodes/${id}`);
+      if (episode.status() !== 200) continue;
+      const record = await episode.json();
+      if (!record.facts.appointment || record.closed) continue;
+      const person = await (await page.request.get(`/api/v1/participants/${record.participant_id}`)).json();
+      if (person.language === "es") found = id;
+    }
+    expect(found, "a demo episode with an appointment for a Spanish reader").toBeDefined();
+
+    await page.goto(`/episodes/${found}/notice/print`);
+    const sheet = page.getByRole("article");
+    await expect(page.getByRole("heading", { level: 1, name: "Aviso de cita de reincorporación" })).toBeVisible();
+    await expect(sheet).toHaveAttribute("lang", "es");
+    await expect(page.getByTestId("notice-language")).toContainText("Printed in Spanish (Español)");
+    await expect(sheet).toContainText("Número de caso");
+    await expect(sheet).toContainText(/(lunes|martes|miércoles|jueves|viernes) \d{1,2} de [a-z]+ de \d{4}/);
+    await expect(sheet).toContainText("Si no puede venir, llámenos antes de la cita.");
+    // The office's line stays in English.
+    await expect(sheet.locator(".file-copy")).toHaveAttribute("lang", "en");
+    await expect(sheet.locator(".file-copy")).toContainText("Printed in Spanish.");
+    const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+    expect(results.violations).toEqual([]);
+
+    await page.getByRole("link", { name: "Print in English instead" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "Re-engagement appointment notice" })).toBeVisible();
+    await expect(page.getByRole("article")).toHaveAttribute("lang", "en");
+    await expect(page.getByTestId("notice-language")).toContainText("reads Spanish");
+  });
 });

@@ -184,6 +184,8 @@ pub async fn load(db: &Db, now: DateTime<Utc>) -> Result<String, StartError> {
                 // Every fourth participant is referred to the JOBS contractor.
                 contractor_id: (i % 4 == 0).then_some(contractor_id),
                 created_at: &now.to_rfc3339(),
+                // Every third participant reads Spanish: their notice prints in Spanish.
+                language: if i % 3 == 1 { "es" } else { "en" },
             },
         )
         .await

@@ -279,6 +279,7 @@ async fn episode(
             coach_id: *coach_id,
             contractor_id: k.is_multiple_of(4).then_some(staff.contractor),
             created_at: &staff.created,
+            language: if k % 3 == 1 { "es" } else { "en" },
         },
     )
     .await?;

@@ -152,6 +152,7 @@ pub(super) async fn episode_page(
             phone_in_service: person.phone_in_service,
             email: person.email,
             address: person.address,
+            language: person.language,
             pdp_steps: person
                 .pdp_steps
                 .into_iter()

@@ -29,6 +29,10 @@ pub struct NewParticipant {
     /// The JOBS contractor the participant is referred to; it sees only what a contractor may.
     #[serde(default)]
     pub contractor_id: Option<i64>,
+    /// The language they read, as an ISO 639-1 code of a notice language (`en`, `es`): their
+    /// DHS 7869 notice is printed in it. English when not given.
+    #[serde(default)]
+    pub language: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
@@ -48,6 +52,8 @@ pub struct Participant {
     pub address_verified: bool,
     pub coach_id: Option<i64>,
     pub contractor_id: Option<i64>,
+    /// The notice language they read (`en`, `es`).
+    pub language: String,
     pub pdp_steps: Vec<PdpStep>,
     pub exemptions: Vec<ExemptionPeriod>,
     pub releases: Vec<ReleaseOnFile>,
@@ -87,6 +93,27 @@ fn required(value: &str, what: &str) -> Result<String, ServiceError> {
     Ok(value.to_owned())
 }
 
+/// The notice language `code` names (English when none is given), or what to choose instead.
+pub fn notice_language(code: Option<&str>) -> Result<&'static str, ServiceError> {
+    use reengage_app::notice_text;
+    let code = code.map(str::trim).filter(|c| !c.is_empty());
+    match code {
+        None => Ok(notice_text::ENGLISH),
+        Some(code) => notice_text::language(&code.to_lowercase())
+            .map(|text| text.code)
+            .ok_or_else(|| {
+                let known = notice_text::languages()
+                    .iter()
+                    .map(|text| format!("{} ({})", text.code, text.name_in_english()))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                ServiceError::Invalid(format!(
+                    "The notice is not printed in \"{code}\"; choose one of {known}."
+                ))
+            }),
+    }
+}
+
 fn unique(error: sqlx::Error, message: String) -> ServiceError {
     match error {
         sqlx::Error::Database(e) if e.is_unique_violation() => ServiceError::Duplicate(message),
@@ -113,6 +140,7 @@ pub async fn create(
         .map(str::trim)
         .filter(|d| !d.is_empty())
         .map_or_else(|| format!("{first} {last}"), str::to_owned);
+    let language = notice_language(new.language.as_deref())?;
     let mut tx = db::begin_write(db).await?;
     let row = stored::NewRow {
         branch_id: new.branch_id,
@@ -125,6 +153,7 @@ pub async fn create(
         address: new.address.as_deref(),
         coach_id: new.coach_id,
         contractor_id: new.contractor_id,
+        language,
     };
     let id = stored::insert(&mut tx, &row, &instant(now))
         .await
@@ -132,9 +161,12 @@ pub async fn create(
     let entry = actor
         .entry(now, "participant.created", "participant", id)
         .with_values(
-            None,
-            Some(json!({ "case_number": case_number, "branch_id": new.branch_id }).to_string()),
-        );
+        None,
+        Some(
+            json!({ "case_number": case_number, "branch_id": new.branch_id, "language": language })
+                .to_string(),
+        ),
+    );
     audit::append(&mut tx, db.backend, &entry).await?;
     tx.commit().await?;
     Ok(id)
@@ -246,6 +278,7 @@ pub async fn get(db: &Db, id: i64) -> Result<Participant, ServiceError> {
         verified,
         coach_id,
         contractor_id,
+        language,
     ) = row.ok_or_else(|| ServiceError::NotFound(format!("participant {id}")))?;
     let steps = stored::pdp_steps(db, id).await?;
     let mut pdp_steps = Vec::new();
@@ -293,6 +326,7 @@ pub async fn get(db: &Db, id: i64) -> Result<Participant, ServiceError> {
         address_verified: verified != 0,
         coach_id,
         contractor_id,
+        language,
         pdp_steps,
         exemptions,
         releases,

@@ -21,6 +21,8 @@ pub struct NewParticipant<'a> {
     pub contractor_id: Option<i64>,
     /// As stored.
     pub created_at: &'a str,
+    /// The notice language code (`en`, `es`).
+    pub language: &'a str,
 }
 
 /// How many participants there are.
@@ -101,8 +103,8 @@ pub async fn insert_participant_of_branch_named(
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO participants (branch_id, case_number, first_name, last_name, display_name, phone, \
-         phone_in_service, email, address, coach_id, contractor_id, created_at) \
-         VALUES ((SELECT id FROM branches WHERE name = $1), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+         phone_in_service, email, address, coach_id, contractor_id, created_at, language) \
+         VALUES ((SELECT id FROM branches WHERE name = $1), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
          RETURNING id",
     )
     .bind(branch)
@@ -117,6 +119,7 @@ pub async fn insert_participant_of_branch_named(
     .bind(new.coach_id)
     .bind(new.contractor_id)
     .bind(new.created_at)
+    .bind(new.language)
     .fetch_one(&db.pool)
     .await
 }
@@ -149,8 +152,8 @@ pub async fn insert_participant(
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO participants (branch_id, case_number, first_name, last_name, display_name, phone, \
-         phone_in_service, email, address, coach_id, contractor_id, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+         phone_in_service, email, address, coach_id, contractor_id, created_at, language) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
     )
     .bind(branch_id)
     .bind(new.case_number)
@@ -164,6 +167,7 @@ pub async fn insert_participant(
     .bind(new.coach_id)
     .bind(new.contractor_id)
     .bind(new.created_at)
+    .bind(new.language)
     .fetch_one(&mut *conn)
     .await
 }

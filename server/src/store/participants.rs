@@ -19,7 +19,8 @@ pub const EXEMPTIONS_SQL: &str =
 pub const RELEASES_SQL: &str = "SELECT partner, signed_on, expires_on FROM releases WHERE participant_id = $1 ORDER BY partner, id";
 
 /// A participant's row: id, branch, case number, first, last and display names, phone,
-/// phone in service (0/1), email, address, address verified (0/1), coach, contractor.
+/// phone in service (0/1), email, address, address verified (0/1), coach, contractor, notice
+/// language.
 pub type ParticipantRow = (
     i64,
     i64,
@@ -34,6 +35,7 @@ pub type ParticipantRow = (
     i64,
     Option<i64>,
     Option<i64>,
+    String,
 );
 
 /// A PDP step as stored: code, first and last day, time, attendance hours.
@@ -58,6 +60,7 @@ pub struct NewRow<'a> {
     pub address: Option<&'a str>,
     pub coach_id: Option<i64>,
     pub contractor_id: Option<i64>,
+    pub language: &'a str,
 }
 
 /// Writes a new participant, created `at`; returns the id. A case number already on file is
@@ -69,8 +72,8 @@ pub async fn insert(
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO participants (branch_id, case_number, first_name, last_name, display_name, phone, \
-         email, address, coach_id, contractor_id, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+         email, address, coach_id, contractor_id, created_at, language) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
     )
     .bind(new.branch_id)
     .bind(new.case_number)
@@ -83,6 +86,7 @@ pub async fn insert(
     .bind(new.coach_id)
     .bind(new.contractor_id)
     .bind(at)
+    .bind(new.language)
     .fetch_one(&mut *conn)
     .await
 }
@@ -111,7 +115,7 @@ pub async fn branch_coach_name(
 pub async fn row(db: &Db, id: i64) -> Result<Option<ParticipantRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, branch_id, case_number, first_name, last_name, display_name, phone, phone_in_service, \
-         email, address, address_verified, coach_id, contractor_id FROM participants WHERE id = $1",
+         email, address, address_verified, coach_id, contractor_id, language FROM participants WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(&db.pool)

@@ -671,6 +671,7 @@ async fn the_missed_activity_form_says_when_contact_is_due_and_opens_the_episode
                 address: None,
                 coach_id: None,
                 contractor_id: Some(contractor_id),
+                language: None,
             },
             monday(),
         )
@@ -1006,8 +1007,41 @@ async fn narratives_offer_cores_drafts_save_them_once_and_keep_a_refused_text() 
 async fn the_printable_notice_names_the_day_time_place_and_coach() {
     for backend in backends().await {
         let (_test, base, coach) = demo_app(backend).await;
-        // The demo's fifth episode: appointment Thursday 12-10 at 10:00 am.
+        // The demo's fifth episode: appointment Thursday 12-10 at 10:00 am. Printed in the
+        // participant's language unless another is asked for.
+        let language: String = sqlx::query_scalar(
+            "SELECT p.language FROM episodes e JOIN participants p ON p.id = e.participant_id WHERE e.id = 5",
+        )
+        .fetch_one(&_test.db.pool)
+        .await
+        .unwrap();
         let (status, html) = get(&base, "/episodes/5/notice/print", Some(&coach)).await;
+        assert_eq!(status, StatusCode::OK, "{html}");
+        let named = reengage_app::notice_text::language_or_english(&language);
+        assert!(
+            html.contains(&format!("lang=\"{}\"", named.code)),
+            "{language}: {html}"
+        );
+        assert!(html.contains(&format!("Printed in {} (", named.name_in_english())));
+        let (status, html) = get(&base, "/episodes/5/notice/print?lang=es", Some(&coach)).await;
+        assert_eq!(status, StatusCode::OK, "{html}");
+        for part in [
+            "Aviso de cita de reincorporación",
+            "jueves 10 de diciembre de 2026",
+            "10:00 a. m.",
+            "500 Summer Street NE, Salem, OR 97301",
+            "Casey Demo-Coach",
+            "Número de caso",
+            // The office's line stays in English.
+            "mail this notice by Thursday, December 3, 2026",
+        ] {
+            assert!(html.contains(part), "{part}: {html}");
+        }
+        // A language the notice is not printed in is the participant's own instead.
+        let (status, html) = get(&base, "/episodes/5/notice/print?lang=xx", Some(&coach)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains(&format!("lang=\"{}\"", named.code)));
+        let (status, html) = get(&base, "/episodes/5/notice/print?lang=en", Some(&coach)).await;
         assert_eq!(status, StatusCode::OK, "{html}");
         for part in [
             "Re-engagement appointment notice",
