@@ -6,6 +6,7 @@ pub mod errors;
 pub mod feed_address;
 pub mod in_place;
 pub mod listener;
+pub mod metrics;
 pub mod observe;
 pub mod offline;
 pub mod second_factor;

@@ -65,7 +65,7 @@ pub struct AppState {
     #[from_ref(skip)]
     pub public_url: String,
     /// Request counts and latencies since start, for `GET /metrics` (`web::observe`).
-    pub metrics: std::sync::Arc<crate::web::observe::Metrics>,
+    pub metrics: std::sync::Arc<crate::web::metrics::Metrics>,
     /// The token that opens `/metrics` to another machine (`REENGAGE_METRICS_TOKEN`).
     #[from_ref(skip)]
     pub metrics_token: Option<std::sync::Arc<str>>,
