@@ -48,6 +48,10 @@ pub struct TodayView {
     pub rows: Vec<TodayRow>,
     /// R18: the staffings waiting for the signed-in person's confirmation of presence.
     pub to_confirm: Vec<ToConfirm>,
+    /// Where the next page of the list starts (`/today?after=…`), when there is more.
+    pub next: Option<String>,
+    /// This page starts after the most urgent ones (a "Show more" page).
+    pub later: bool,
 }
 
 /// The signed-in person's e-mail settings, as `/account/email` shows them.

@@ -79,6 +79,8 @@ test.describe("the efforts without disqualification (R29)", () => {
     const stream = await download.createReadStream();
     let text = "";
     for await (const chunk of stream) text += chunk;
+    // UTF-8 with its byte order mark, so Excel keeps accented names.
+    expect(text.charCodeAt(0)).toBe(0xfeff);
     const lines = text.trim().split("\r\n");
     expect(lines[0]).toBe("episode,participant,case_number,coach,missed_on,missed,attempts,outcome");
     expect(lines.length - 1).toBe(rows);

@@ -282,7 +282,11 @@ fn Dashboard(view: BranchView, filter: BranchFilter) -> impl IntoView {
         <p class="lead">{format!("{} — {}", view.branch, long_date(today))}</p>
         {view.truncated.then(|| view! {
             <p class="alert alert-info" role="status">
-                "The branch has more open episodes than this page lists: filter by coach to see them all."
+                {if coach_filter.is_some() {
+                    "This coach has more open episodes than the most urgent this page lists; the CSV download holds every one."
+                } else {
+                    "The branch has more open episodes than the most urgent this page lists: filter by coach to see a coach's, or download the CSV for every one."
+                }}
             </p>
         })}
         <form method="get" action="/branch" class="filters">

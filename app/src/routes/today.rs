@@ -57,9 +57,44 @@ fn TodayList(view: TodayView) -> impl IntoView {
     };
     let counts = GROUPS.map(|(group, _)| count(group));
     let summary = format!(
-        "{} overdue · {} due today · {} at risk · {} upcoming",
-        counts[0], counts[1], counts[2], counts[3]
+        "{} overdue · {} due today · {} at risk · {} upcoming{}",
+        counts[0],
+        counts[1],
+        counts[2],
+        counts[3],
+        if view.later || view.next.is_some() {
+            " on this page"
+        } else {
+            ""
+        }
     );
+    // The list pages by urgency, a page at a time: it never stops without saying so.
+    let paging = (view.later || view.next.is_some()).then(|| {
+        let shown = view.rows.len();
+        let more = view.next.clone().map(|next| {
+            view! {
+                <a class="button button-secondary" href=format!("/today?after={next}")>
+                    "Show more"
+                </a>
+            }
+        });
+        let first = view.later.then(|| {
+            view! { <a href="/today">"Back to the most urgent"</a> }
+        });
+        let said = match (view.later, view.next.is_some()) {
+            (false, _) => format!("These are your {shown} most urgent; there is more after them."),
+            (true, true) => {
+                format!("{shown} more, after the most urgent; there is more after them.")
+            }
+            (true, false) => format!("The last {shown}, after the most urgent."),
+        };
+        view! {
+            <nav class="paging" aria-label="More of your work">
+                <p>{said}</p>
+                <p class="actions">{more} {first}</p>
+            </nav>
+        }
+    });
     let empty = view.rows.is_empty() && view.to_confirm.is_empty();
     // R18: the staffings the signed-in person sat on and has not yet confirmed.
     let to_confirm = (!view.to_confirm.is_empty()).then(|| {
@@ -148,6 +183,7 @@ fn TodayList(view: TodayView) -> impl IntoView {
                 }
             })}
         {groups}
+        {paging}
         <p class="hint">
             // `rel="external"`: the browser fetches the file, not the router.
             <a href="/calendar.ics" rel="external">"Your coming re-engagement appointments as a calendar (.ics)"</a>

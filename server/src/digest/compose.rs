@@ -360,6 +360,8 @@ mod tests {
                 ),
             ],
             to_confirm: vec![],
+            next: None,
+            later: false,
         };
         let message = Content::caseload(view)
             .message(&reader(), "https://reengage.example.gov")

@@ -33,9 +33,14 @@ pub fn field(text: &str) -> String {
     format!("\"{}\"", text.replace('"', "\"\""))
 }
 
-/// A CSV file: the header line, then each row's fields (already quoted where text).
+/// The UTF-8 byte order mark a CSV file begins with: without it Excel reads the file in the
+/// machine's code page and "Núñez" comes out as "NÃºÃ±ez".
+pub const BOM: char = '\u{feff}';
+
+/// A CSV file: the byte order mark and the header line, then each row's fields (already
+/// quoted where text). Every row given is written: an export has no row cap.
 pub fn table(header: &str, rows: impl IntoIterator<Item = Vec<String>>) -> String {
-    let mut out = format!("{header}\r\n");
+    let mut out = format!("{BOM}{header}\r\n");
     for row in rows {
         out.push_str(&row.join(","));
         out.push_str("\r\n");
@@ -123,11 +128,11 @@ pub async fn branch(
     let Some(staff) = auth.user.map(|user| user.staff) else {
         return Redirect::to("/signin").into_response();
     };
-    let view = match crate::pages::branch::branch(&state, staff.clone(), "", "").await {
-        Ok(view) => view,
+    let (rows, today) = match crate::pages::branch::every_open_row(&state, &staff).await {
+        Ok(read) => read,
         Err(error) => return unreadable(error, "branch"),
     };
-    let listed = filter.listed(&view.rows);
+    let listed = filter.listed(&rows);
     let rows = listed.iter().map(|row| {
         let (urgency, due, rule, why) = match &row.work {
             Some(work) => (
@@ -172,7 +177,7 @@ pub async fn branch(
         "coach": filter.coach, "stage": filter.stage, "due_by": filter.due_by,
         "sort": filter.sort, "dir": filter.dir, "rows": listed.len(),
     });
-    let name = format!("open-episodes-{}.csv", view.today);
+    let name = format!("open-episodes-{today}.csv");
     audited(
         &state,
         &staff,

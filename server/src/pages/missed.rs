@@ -9,11 +9,9 @@ use crate::services::{ServiceError, office};
 use crate::store::lists;
 use crate::web::state::AppState;
 
-/// How many participants the missed-activity form offers at most.
-const MISSED_FORM_LIMIT: i64 = 500;
-
 /// The participants `staff` may record a miss for that have no open episode: a coach's or
-/// aide's caseload, a contractor's referrals, a supervisor's branch.
+/// aide's caseload, a contractor's referrals, a supervisor's branch — every one of them (a
+/// picker that stops part-way hides the person a coach came to record).
 pub(super) async fn missed_form(
     state: &AppState,
     staff: Staff,
@@ -28,7 +26,7 @@ pub(super) async fn missed_form(
     )
     .await?;
     let scope = access::own_scope(role, &staff);
-    let rows = lists::without_open_episode(&state.db, scope, MISSED_FORM_LIMIT).await?;
+    let rows = lists::without_open_episode(&state.db, scope, i64::MAX).await?;
     let (today, calendar) = office::office_calendar(&state.db, &staff, now).await?;
     Ok(MissChoices {
         closures: calendar.office_closures(),

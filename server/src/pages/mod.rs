@@ -53,7 +53,14 @@ impl Backend for PageBackend {
     fn today(&self, request: &Parts) -> Answer<TodayView> {
         let state = self.0.clone();
         let staff = signed_in(request);
-        Box::pin(async move { today::today(&state, staff?).await.map_err(page_error) })
+        // `?after=…`: a later page of the list ("Show more"); an unreadable one starts over.
+        let after =
+            query_value(request, "after").and_then(|v| crate::store::lists::Cursor::parse(&v));
+        Box::pin(async move {
+            today::today_page(&state, staff?, after)
+                .await
+                .map_err(page_error)
+        })
     }
 
     fn email_settings(&self, request: &Parts) -> Answer<reengage_app::backend::EmailView> {
@@ -86,8 +93,10 @@ impl Backend for PageBackend {
     fn branch(&self, request: &Parts, from: String, to: String) -> Answer<BranchView> {
         let state = self.0.clone();
         let staff = signed_in(request);
+        // `?coach=…`: that coach's list, read as such (not a cut of the branch's).
+        let coach = query_value(request, "coach").and_then(|v| v.parse().ok());
         Box::pin(async move {
-            branch::branch(&state, staff?, &from, &to)
+            branch::branch(&state, staff?, &from, &to, coach)
                 .await
                 .map_err(page_error)
         })
@@ -160,6 +169,17 @@ impl Backend for PageBackend {
 }
 
 /// The rows of a worklist as the record cache is asked for them.
+/// The value of `name` in the request's query, if there is one.
+fn query_value(request: &Parts, name: &str) -> Option<String> {
+    request
+        .uri
+        .query()
+        .into_iter()
+        .flat_map(|query| form_urlencoded::parse(query.as_bytes()))
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.into_owned())
+}
+
 fn listed(rows: &[WorkRow]) -> Vec<Listed> {
     rows.iter()
         .map(|row| Listed {

@@ -9,7 +9,7 @@ use crate::services::access::{self, Action, Record};
 use crate::services::accounts::Staff;
 use crate::services::episodes::read_listed;
 use crate::services::{ServiceError, office};
-use crate::store::lists::open_work;
+use crate::store::lists::{Cursor, open_work};
 use crate::web::state::AppState;
 
 /// How many open episodes the Today list shows at most.
@@ -19,15 +19,37 @@ const TODAY_LIMIT: i64 = 200;
 const TO_CONFIRM_LIMIT: i64 = 50;
 
 /// The open work of `staff`: a coach's or aide's own caseload, a contractor's referrals, a
-/// supervisor's branch — each row the episode's most urgent deadline (`core`). The morning
-/// digest e-mail reads it too, so the e-mail and the page never disagree.
+/// supervisor's branch — each row the episode's most urgent deadline (`core`) — all of it,
+/// page after page. The morning digest e-mail reads it, so the e-mail and the page never
+/// disagree.
 pub async fn today(state: &AppState, staff: Staff) -> Result<TodayView, ServiceError> {
+    let mut view = today_page(state, staff.clone(), None).await?;
+    while let Some(next) = view.next.take() {
+        let after = Cursor::parse(&next).ok_or_else(|| {
+            ServiceError::Invalid("The list's next page could not be read.".into())
+        })?;
+        let page = today_page(state, staff.clone(), Some(after)).await?;
+        view.rows.extend(page.rows);
+        view.next = page.next;
+    }
+    view.rows
+        .sort_by(|a, b| most_urgent_first(&a.work, &b.work));
+    Ok(view)
+}
+
+/// One page of `staff`'s open work: the most urgent [`TODAY_LIMIT`] episodes after `after`
+/// (from the first with `None`), and where the next page starts.
+pub async fn today_page(
+    state: &AppState,
+    staff: Staff,
+    after: Option<Cursor>,
+) -> Result<TodayView, ServiceError> {
     let now = state.clock.now();
     let role =
         access::authorize(&state.db, &staff, Action::ListEpisodes, Record::None, now).await?;
     let scope = access::own_scope(role, &staff);
     let mut conn = state.db.pool.acquire().await?;
-    let (episodes, _) = open_work(&mut conn, scope, TODAY_LIMIT).await?;
+    let (episodes, next) = open_work(&mut conn, scope, after.as_ref(), TODAY_LIMIT).await?;
     // R18: the staffings waiting for this person's confirmation of presence.
     let to_confirm = if role.is_department() {
         crate::store::lists::to_confirm(&mut conn, staff.id, TO_CONFIRM_LIMIT)
@@ -75,5 +97,7 @@ pub async fn today(state: &AppState, staff: Staff) -> Result<TodayView, ServiceE
         today,
         rows,
         to_confirm,
+        next: next.map(|cursor| cursor.encode()),
+        later: after.is_some(),
     })
 }

@@ -85,18 +85,55 @@ pub async fn missed_in(
     to: NaiveDate,
     coach: Option<i64>,
 ) -> Result<(Vec<(i64, String, String, Option<i64>)>, bool), ServiceError> {
-    let mut found = lists::missed_in(db, branch_id, (from, to), coach, LIMIT + 1).await?;
-    let more = found.len() as i64 > LIMIT;
-    found.truncate(LIMIT as usize);
+    missed_in_at_most(db, branch_id, (from, to), coach, Some(LIMIT)).await
+}
+
+/// [`missed_in`] with `limit` (`None`: every one, for an export).
+async fn missed_in_at_most(
+    db: &Db,
+    branch_id: i64,
+    (from, to): (NaiveDate, NaiveDate),
+    coach: Option<i64>,
+    limit: Option<i64>,
+) -> Result<(Vec<(i64, String, String, Option<i64>)>, bool), ServiceError> {
+    let asked = limit.map_or(i64::MAX, |limit| limit + 1);
+    let mut found = lists::missed_in(db, branch_id, (from, to), coach, asked).await?;
+    let Some(limit) = limit else {
+        return Ok((found, false));
+    };
+    let more = found.len() as i64 > limit;
+    found.truncate(limit as usize);
     Ok((found, more))
 }
 
-/// The R29 view of `staff`'s branch for `filter`.
+/// The R29 view of `staff`'s branch for `filter`, at most the page's number of episodes
+/// (`truncated` says when there were more).
 pub async fn view(
     db: &Db,
     staff: &Staff,
     filter: &EffortsFilter,
     now: DateTime<Utc>,
+) -> Result<EffortsView, ServiceError> {
+    view_at_most(db, staff, filter, now, Some(LIMIT)).await
+}
+
+/// The R29 view of `staff`'s branch for `filter` with every episode of the period, for the
+/// export (which has no row cap).
+pub async fn view_all(
+    db: &Db,
+    staff: &Staff,
+    filter: &EffortsFilter,
+    now: DateTime<Utc>,
+) -> Result<EffortsView, ServiceError> {
+    view_at_most(db, staff, filter, now, None).await
+}
+
+async fn view_at_most(
+    db: &Db,
+    staff: &Staff,
+    filter: &EffortsFilter,
+    now: DateTime<Utc>,
+    limit: Option<i64>,
 ) -> Result<EffortsView, ServiceError> {
     let (branch_id, coaches) = office::supervised_branch(db, staff, now).await?;
     let today = office::office_today(db, staff, now).await?;
@@ -106,7 +143,7 @@ pub async fn view(
         coach,
         problem,
     } = period(filter, today, &coaches);
-    let (found, truncated) = missed_in(db, branch_id, from, to, coach).await?;
+    let (found, truncated) = missed_in_at_most(db, branch_id, (from, to), coach, limit).await?;
     let mut rows = Vec::new();
     let ids: Vec<i64> = found.iter().map(|(id, ..)| *id).collect();
     let read = read_many(db, &ids, now).await?;

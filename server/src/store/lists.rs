@@ -133,7 +133,16 @@ pub struct WorkRow {
 }
 
 /// A worklist row as the query returns it.
-type RawWorkRow = (i64, i64, String, Option<i64>, Option<String>, i64, i64);
+type RawWorkRow = (
+    i64,
+    i64,
+    String,
+    Option<i64>,
+    Option<String>,
+    i64,
+    i64,
+    String,
+);
 
 /// The open episodes of `scope`, most urgent first, with their participants' phones and
 /// whether each has an exemption (index exemptions_participant): one query where Today read
@@ -144,30 +153,46 @@ pub fn open_work_sql(scope: Scope) -> String {
         "SELECT e.id, e.version, p.display_name, e.coach_id, p.phone, p.phone_in_service, \
            CASE WHEN EXISTS (SELECT 1 FROM exemptions x WHERE x.participant_id = e.participant_id) \
              THEN 1 ELSE 0 END \
+         , e.next_due_on \
          FROM {} {} = $1 AND e.closed = 0 \
-         ORDER BY e.next_due_on, e.id LIMIT $2",
+           AND (e.next_due_on > $2 OR (e.next_due_on = $2 AND e.id > $3)) \
+         ORDER BY e.next_due_on, e.id LIMIT $4",
         scope.tables(),
         scope.column()
     )
 }
 
-/// The first `limit` open episodes of `scope`, most urgent first, and whether there are more.
+/// Up to `limit` open episodes of `scope` after `after` (from the first with `None`), most
+/// urgent first, and where the next page starts (`None` on the last page): a list pages by
+/// keyset, so a row on file when the paging began is listed once, never skipped or repeated,
+/// whatever is added meanwhile.
 pub async fn open_work(
     conn: &mut AnyConnection,
     scope: Scope,
+    after: Option<&Cursor>,
     limit: i64,
-) -> Result<(Vec<WorkRow>, bool), StoreError> {
+) -> Result<(Vec<WorkRow>, Option<Cursor>), StoreError> {
+    let start = after.cloned().unwrap_or(Cursor {
+        due: String::new(),
+        id: 0,
+    });
     let mut rows: Vec<RawWorkRow> = sqlx::query_as(&open_work_sql(scope))
         .bind(scope.owner())
+        .bind(&start.due)
+        .bind(start.id)
         .bind(limit + 1)
         .fetch_all(&mut *conn)
         .await?;
     let more = rows.len() as i64 > limit;
     rows.truncate(limit.max(0) as usize);
+    let next = more.then(|| rows.last()).flatten().map(|last| Cursor {
+        due: last.7.clone(),
+        id: last.0,
+    });
     Ok((
         rows.into_iter()
             .map(
-                |(id, version, participant, coach_id, phone, in_service, exempt)| WorkRow {
+                |(id, version, participant, coach_id, phone, in_service, exempt, _)| WorkRow {
                     id,
                     version,
                     participant,
@@ -178,7 +203,7 @@ pub async fn open_work(
                 },
             )
             .collect(),
-        more,
+        next,
     ))
 }
 

@@ -55,19 +55,19 @@ pub fn all() -> Vec<ListQuery> {
         query(
             "open work of a coach",
             open_work_sql(Scope::Coach(0)),
-            vec![Coach, Int(200)],
+            vec![Coach, Text(""), Int(0), Int(200)],
         ),
         query(
             "open work of a branch",
             open_work_sql(Scope::Branch(0)),
-            vec![Branch, Int(500)],
+            vec![Branch, Text(""), Int(0), Int(500)],
         ),
         ListQuery {
             small_sort: Some("one contractor's referrals, found by participants_contractor"),
             ..query(
                 "open work of a contractor",
                 open_work_sql(Scope::Contractor(0)),
-                vec![Contractor, Int(200)],
+                vec![Contractor, Text(""), Int(0), Int(200)],
             )
         },
         // GET /api/v1/episodes.

@@ -1269,6 +1269,16 @@ async fn the_branch_at_a_glance_counts_by_stage_and_coach_with_filters() {
     }
 }
 
+/// A CSV export's text after its UTF-8 byte order mark (which Excel needs to read accented
+/// names), failing the test when the mark is missing.
+async fn csv_text(response: reqwest::Response) -> String {
+    let bytes = response.bytes().await.unwrap();
+    let text = String::from_utf8(bytes.to_vec()).unwrap();
+    text.strip_prefix('\u{feff}')
+        .unwrap_or_else(|| panic!("no byte order mark: {text:?}"))
+        .to_owned()
+}
+
 #[tokio::test]
 async fn the_r29_view_and_its_csv_hold_every_effort_without_a_dq_and_the_export_is_audited() {
     for backend in backends().await {
@@ -1324,7 +1334,7 @@ async fn the_r29_view_and_its_csv_hold_every_effort_without_a_dq_and_the_export_
                 .unwrap()
                 .starts_with("text/csv")
         );
-        let body = response.text().await.unwrap();
+        let body = csv_text(response).await;
         let mut lines = body.lines();
         assert_eq!(
             lines.next(),
@@ -1392,7 +1402,7 @@ async fn the_branch_list_sorts_by_column_narrows_by_due_day_and_exports_what_it_
             .await
             .unwrap();
         assert_eq!(response.status(), StatusCode::OK);
-        let body = response.text().await.unwrap();
+        let body = csv_text(response).await;
         let mut lines = body.lines();
         assert_eq!(
             lines.next(),
@@ -1804,4 +1814,81 @@ async fn the_pages_say_what_the_policy_allows_and_what_a_dq1_will_need() {
 fn saved_at(to: &str, id: i64, form: &str) -> bool {
     to.strip_prefix(&format!("/episodes/{id}?saved={form}&version="))
         .is_some_and(|version| !version.is_empty() && version.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Complete exports: the branch's CSV holds every open episode however many (5,000 more here
+/// than the demo's, where the page lists the 500 most urgent), as UTF-8 with its byte order
+/// mark so Excel keeps "Núñez", with a formula-looking name defused.
+#[tokio::test]
+async fn the_branch_csv_holds_every_open_episode_with_accented_names() {
+    for backend in backends().await {
+        let test = fresh_db(backend).await;
+        let db = &test.db;
+        reengage_server::cli::scale::load(db, monday(), 5_000)
+            .await
+            .unwrap();
+        // The fictional branches' episodes become the demo branch's, with accented names.
+        let demo: i64 =
+            sqlx::query_scalar("SELECT id FROM branches WHERE name = 'Demo Branch (fictional)'")
+                .fetch_one(&db.pool)
+                .await
+                .unwrap();
+        for statement in [
+            "UPDATE participants SET branch_id = $1, \
+             display_name = 'Núñez Peña ' || CAST(id AS TEXT) WHERE branch_id <> $1",
+            // Open, every one (a closed episode is not on the list), so the list is long.
+            "UPDATE episodes SET branch_id = $1, closed = 0 WHERE branch_id <> $1",
+        ] {
+            sqlx::query(statement)
+                .bind(demo)
+                .execute(&db.pool)
+                .await
+                .unwrap();
+        }
+        sqlx::query(
+            "UPDATE participants SET display_name = '=HYPERLINK(\"http://x.example\")' \
+             WHERE id = (SELECT max(id) FROM participants)",
+        )
+        .execute(&db.pool)
+        .await
+        .unwrap();
+        let open: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM episodes WHERE branch_id = $1 AND closed = 0")
+                .bind(demo)
+                .fetch_one(&db.pool)
+                .await
+                .unwrap();
+        assert!(open > 5_000, "{backend:?}: {open}");
+        crate::support::load_demo_admin_password(db, monday()).await;
+        let options = config::leptos_options(Some("127.0.0.1:0".parse().unwrap())).unwrap();
+        let clock = Clock::fixed(Arc::new(Mutex::new(monday())));
+        let base = serve(AppState::new(options, db.clone()).with_clock(clock)).await;
+        let manager = sign_in(&base, "manager@demo.test").await;
+
+        let (_, page) = get(&base, "/branch", Some(&manager)).await;
+        assert!(
+            page.contains("The branch has more open episodes than"),
+            "{backend:?}: the page says it lists the most urgent only"
+        );
+        let response = client()
+            .get(format!("{base}/branch.csv"))
+            .header(header::COOKIE, &manager)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let body = csv_text(response).await;
+        let rows: Vec<&str> = body.lines().skip(1).collect();
+        assert_eq!(rows.len() as i64, open, "{backend:?}: every open episode");
+        assert!(body.contains("\"Núñez Peña "), "{backend:?}");
+        assert!(
+            body.contains("\"'=HYPERLINK(\"\"http://x.example\"\")\""),
+            "{backend:?}: a formula is defused"
+        );
+        let ids: std::collections::HashSet<&str> = rows
+            .iter()
+            .filter_map(|row| row.split(',').next())
+            .collect();
+        assert_eq!(ids.len(), rows.len(), "{backend:?}: no episode twice");
+    }
 }

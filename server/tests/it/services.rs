@@ -753,8 +753,10 @@ async fn many_episodes_read_together_are_never_older_than_the_stored_ones() {
 async fn branch_work(db: &Db) -> Vec<reengage_server::store::lists::WorkRow> {
     use reengage_server::store::lists::{Scope, open_work};
     let mut conn = db.pool.acquire().await.unwrap();
-    let (work, more) = open_work(&mut conn, Scope::Branch(1), 10).await.unwrap();
-    assert!(!more);
+    let (work, next) = open_work(&mut conn, Scope::Branch(1), None, 10)
+        .await
+        .unwrap();
+    assert!(next.is_none());
     work
 }
 
@@ -878,5 +880,77 @@ async fn pdp_steps_with_and_without_hours_on_one_connection() {
             ],
             "{backend:?}"
         );
+    }
+}
+
+/// A new participant of branch 1 with an episode opened by its miss on `on`; its id.
+async fn participant_missing_on(db: &Db, n: usize, on: &str) -> i64 {
+    let participant: i64 = sqlx::query_scalar(
+        "INSERT INTO participants (branch_id, case_number, first_name, last_name, display_name, coach_id, created_at) \
+         VALUES (1, $1, 'Paged', $2, $2, 1, '2026-10-01T00:00:00Z') RETURNING id",
+    )
+    .bind(format!("PAGE-{n:05}"))
+    .bind(format!("Paged {n}"))
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    record_missed_activity(db, &coach(), participant, trigger(on), noon("2026-11-20"))
+        .await
+        .unwrap()
+        .episode_id
+}
+
+/// Lists page by keyset (`next_due_on`, id): paging through a branch's open work while new
+/// episodes keep arriving — due before, among and after the pages already read — lists every
+/// episode that was open when the paging began exactly once, and no episode twice.
+#[tokio::test]
+async fn paging_never_loses_or_repeats_a_row_under_concurrent_inserts() {
+    use reengage_server::store::lists::{Scope, open_work};
+    for backend in backends().await {
+        let test = fresh_db(backend).await;
+        let db = &test.db;
+        seed(db).await;
+        let days = [
+            "2026-11-12",
+            "2026-11-16",
+            "2026-11-17",
+            "2026-11-18",
+            "2026-11-19",
+        ];
+        let mut before = std::collections::HashSet::new();
+        for n in 0..60 {
+            before.insert(participant_missing_on(db, n, days[n % days.len()]).await);
+        }
+        let writer = db.clone();
+        let inserting = tokio::spawn(async move {
+            for n in 1_000..1_040 {
+                participant_missing_on(&writer, n, days[(n * 7) % days.len()]).await;
+                tokio::task::yield_now().await;
+            }
+        });
+        let mut seen = Vec::new();
+        let mut after = None;
+        loop {
+            let mut conn = db.pool.acquire().await.unwrap();
+            let (page, next) = open_work(&mut conn, Scope::Branch(1), after.as_ref(), 7)
+                .await
+                .unwrap();
+            drop(conn);
+            seen.extend(page.iter().map(|row| row.id));
+            tokio::task::yield_now().await;
+            match next {
+                Some(next) => after = Some(next),
+                None => break,
+            }
+        }
+        inserting.await.unwrap();
+        let unique: std::collections::HashSet<i64> = seen.iter().copied().collect();
+        assert_eq!(
+            unique.len(),
+            seen.len(),
+            "{backend:?}: an episode listed twice"
+        );
+        let lost: Vec<&i64> = before.difference(&unique).collect();
+        assert!(lost.is_empty(), "{backend:?}: lost {lost:?}");
     }
 }

@@ -166,6 +166,14 @@ pub const TEST_ADMIN_PASSWORD: &str = "lantern harbor quietly seventeen";
 /// Loads the demo into `db` as on `now`, and gives its admin [`TEST_ADMIN_PASSWORD`].
 pub async fn load_demo(db: &reengage_server::store::db::Db, now: chrono::DateTime<chrono::Utc>) {
     reengage_server::cli::demo::load(db, now).await.unwrap();
+    load_demo_admin_password(db, now).await;
+}
+
+/// Gives the demo's admin the tests' password (the demo loaded by other means).
+pub async fn load_demo_admin_password(
+    db: &reengage_server::store::db::Db,
+    now: chrono::DateTime<chrono::Utc>,
+) {
     // Set as the admin itself, so it is not a password to change at the next sign-in.
     let setup = reengage_server::services::Actor {
         staff_id: None,
