@@ -1892,3 +1892,93 @@ async fn the_branch_csv_holds_every_open_episode_with_accented_names() {
         assert_eq!(ids.len(), rows.len(), "{backend:?}: no episode twice");
     }
 }
+
+/// Complete lists: a caseload longer than Today's page shows its most urgent first and a
+/// "Show more" link to the rest, page after page, each episode once; the last page says it
+/// is the last and links back.
+#[tokio::test]
+async fn today_pages_a_long_caseload_with_show_more() {
+    for backend in backends().await {
+        let test = fresh_db(backend).await;
+        let db = &test.db;
+        reengage_server::cli::scale::load(db, monday(), 1_000)
+            .await
+            .unwrap();
+        // Every open episode of the fictional branch with one coach: a long caseload.
+        sqlx::query(
+            "UPDATE episodes SET coach_id = \
+             (SELECT id FROM staff WHERE email = 'coach0@b000.scale.test') \
+             WHERE closed = 0 AND branch_id = (SELECT branch_id FROM staff WHERE email = 'coach0@b000.scale.test')",
+        )
+        .execute(&db.pool)
+        .await
+        .unwrap();
+        let options = config::leptos_options(Some("127.0.0.1:0".parse().unwrap())).unwrap();
+        let clock = Clock::fixed(Arc::new(Mutex::new(monday())));
+        let base = serve(AppState::new(options, db.clone()).with_clock(clock)).await;
+        let coach = sign_in(&base, "coach0@b000.scale.test").await;
+
+        let who = regex::Regex::new(r#"<a [^>]*class="work-who"[^>]*>"#).unwrap();
+        let href = regex::Regex::new(r#"href="/episodes/(\d+)""#).unwrap();
+        let episode_ids = |html: &str| -> Vec<i64> {
+            who.find_iter(html)
+                .filter_map(|link| href.captures(link.as_str())?[1].parse().ok())
+                .collect()
+        };
+        let mut seen = Vec::new();
+        let mut path = "/today".to_owned();
+        let mut pages = 0;
+        loop {
+            let (status, html) = get(&base, &path, Some(&coach)).await;
+            assert_eq!(status, StatusCode::OK, "{backend:?} {path}");
+            pages += 1;
+            seen.extend(episode_ids(&html));
+            let next = html
+                .split("href=\"/today?after=")
+                .nth(1)
+                .and_then(|rest| rest.split('"').next())
+                .map(str::to_owned);
+            match next {
+                Some(after) => {
+                    assert!(html.contains(">Show more<"), "{backend:?}");
+                    assert!(html.contains("there is more after them"), "{backend:?}");
+                    path = format!("/today?after={after}");
+                }
+                None => {
+                    assert!(html.contains("The last "), "{backend:?}: {html}");
+                    assert!(html.contains("Back to the most urgent"), "{backend:?}");
+                    break;
+                }
+            }
+            assert!(pages < 10, "{backend:?}: the pages never end");
+        }
+        let unique: std::collections::HashSet<i64> = seen.iter().copied().collect();
+        assert_eq!(
+            unique.len(),
+            seen.len(),
+            "{backend:?}: an episode on two pages"
+        );
+        // Every open episode of the caseload is listed (each has something due).
+        let open: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM episodes WHERE closed = 0 AND coach_id = \
+             (SELECT id FROM staff WHERE email = 'coach0@b000.scale.test')",
+        )
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+        assert!(seen.len() as i64 <= open, "{backend:?}");
+        assert!(seen.len() > 200, "{backend:?}: {} of {open}", seen.len());
+        assert_eq!(
+            pages,
+            (open + 199) / 200,
+            "{backend:?}: 200 a page, then the rest"
+        );
+        // An address whose page mark cannot be read starts from the most urgent.
+        let (status, html) = get(&base, "/today?after=Friday", Some(&coach)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            html.contains("These are your 200 most urgent"),
+            "{backend:?}"
+        );
+    }
+}
