@@ -293,6 +293,10 @@ pub struct BranchView {
     pub rows: Vec<BranchRow>,
     /// More open episodes than the page lists.
     pub truncated: bool,
+    /// Where the next page of the open-episode list starts (`…&after=…`), when there is more.
+    pub next: Option<String>,
+    /// This page starts after the most urgent ones (a "Show more" page).
+    pub later: bool,
     /// The period the timeliness figures cover (by the day of the miss).
     pub from: NaiveDate,
     pub to: NaiveDate,

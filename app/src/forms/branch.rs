@@ -214,6 +214,11 @@ impl BranchFilter {
         self.link(path, &[("sort", by.key()), ("dir", dir)])
     }
 
+    /// The address of `path` with this filter, as it stands.
+    pub fn address(&self, path: &str) -> String {
+        self.link(path, &[])
+    }
+
     /// The same filter as a query string, for the CSV link.
     pub fn query(&self) -> String {
         self.link("", &[]).trim_start_matches('?').to_owned()

@@ -270,6 +270,49 @@ fn Dashboard(view: BranchView, filter: BranchFilter) -> impl IntoView {
         .collect_view()
         .into_any();
 
+    let caption = if view.later {
+        format!("Open episodes after the most urgent ({listed_count})")
+    } else {
+        format!("Open episodes ({listed_count})")
+    };
+    // The list pages by keyset, the most urgent first: never a silent cut.
+    let paging = (view.later || view.next.is_some()).then(|| {
+        let more = view.next.clone().map(|next| {
+            view! {
+                <a class="button button-secondary" href=format!("{}&after={next}", filter.address("/branch"))>
+                    "Show more"
+                </a>
+            }
+        });
+        let first = view.later.then(|| {
+            view! { <a href=filter.address("/branch")>"Back to the most urgent"</a> }
+        });
+        let said = if view.next.is_some() {
+            "There are more open episodes after these."
+        } else {
+            "These are the last open episodes."
+        };
+        view! {
+            <nav class="paging" aria-label="More open episodes">
+                <p>{said}</p>
+                <p class="actions">{more} {first}</p>
+            </nav>
+        }
+    });
+    let summaries = (!view.later).then(|| {
+        summaries_view(
+            &view,
+            &filter,
+            stage_counts,
+            by_coach,
+            no_waiting,
+            waiting,
+            no_appointments,
+            this_week,
+            no_missing,
+            missing,
+        )
+    });
     view! {
         <Title text="Branch at a glance" />
         <div class="page-heading">
@@ -280,13 +323,18 @@ fn Dashboard(view: BranchView, filter: BranchFilter) -> impl IntoView {
             </p>
         </div>
         <p class="lead">{format!("{} — {}", view.branch, long_date(today))}</p>
-        {view.truncated.then(|| view! {
+        {(view.truncated && !view.later).then(|| view! {
             <p class="alert alert-info" role="status">
                 {if coach_filter.is_some() {
-                    "This coach has more open episodes than the most urgent this page lists; the CSV download holds every one."
+                    "This coach has more open episodes than the most urgent listed here, and the summaries count these only: Show more, at the end of the list, lists the next; the CSV download holds every one."
                 } else {
-                    "The branch has more open episodes than the most urgent this page lists: filter by coach to see a coach's, or download the CSV for every one."
+                    "The branch has more open episodes than the most urgent listed here, and the summaries count these only: Show more, at the end of the list, lists the next; the CSV download holds every one."
                 }}
+            </p>
+        })}
+        {view.later.then(|| view! {
+            <p class="alert alert-info" role="status">
+                "These open episodes come after the most urgent; the summaries are on the first page."
             </p>
         })}
         <form method="get" action="/branch" class="filters">
@@ -328,6 +376,46 @@ fn Dashboard(view: BranchView, filter: BranchFilter) -> impl IntoView {
         {due_by_problem.map(|problem| view! {
             <p class="alert alert-error" role="alert">{problem}</p>
         })}
+        {summaries}
+        <p class="actions">
+            <a class="button button-secondary" href=format!("/branch.csv?{}", filter.query()) download>
+                "Download the open episodes (CSV)"
+            </a>
+        </p>
+        <table class="data episodes">
+            <caption>{caption}</caption>
+            <thead>
+                <tr>
+                    {episodes_header(&filter, SortBy::Participant, "Participant")}
+                    {episodes_header(&filter, SortBy::Coach, "Coach")}
+                    {episodes_header(&filter, SortBy::Stage, "Stage")}
+                    {episodes_header(&filter, SortBy::Due, "Most urgent")}
+                    <th scope="col">"Why"</th>
+                </tr>
+            </thead>
+            <tbody>{episodes}</tbody>
+        </table>
+        {paging}
+    }
+    .into_any()
+}
+
+/// What only the first page of the branch shows: the timeliness figures and the summaries
+/// of its most urgent episodes.
+#[allow(clippy::too_many_arguments)]
+fn summaries_view(
+    view: &BranchView,
+    filter: &BranchFilter,
+    stage_counts: AnyView,
+    by_coach: AnyView,
+    no_waiting: bool,
+    waiting: AnyView,
+    no_appointments: bool,
+    this_week: AnyView,
+    no_missing: bool,
+    missing: AnyView,
+) -> AnyView {
+    view! {
         <div class="summary-box timeliness">
             <p>{format!("Timeliness of the misses from {} to {}", long_date(view.from), long_date(view.to))}</p>
             <p>{format!("First contacts within 1 business day (R2): {}", view.timeliness.first_contact.words())}</p>
@@ -344,10 +432,10 @@ fn Dashboard(view: BranchView, filter: BranchFilter) -> impl IntoView {
                 <caption>"Overdue and at-risk work by coach"</caption>
                 <thead>
                     <tr>
-                        {coaches_header(&filter, CoachSort::Coach, "Coach")}
-                        {coaches_header(&filter, CoachSort::Overdue, "Overdue")}
-                        {coaches_header(&filter, CoachSort::DueToday, "Due today")}
-                        {coaches_header(&filter, CoachSort::AtRisk, "At risk")}
+                        {coaches_header(filter, CoachSort::Coach, "Coach")}
+                        {coaches_header(filter, CoachSort::Overdue, "Overdue")}
+                        {coaches_header(filter, CoachSort::DueToday, "Due today")}
+                        {coaches_header(filter, CoachSort::AtRisk, "At risk")}
                     </tr>
                 </thead>
                 <tbody>{by_coach}</tbody>
@@ -362,24 +450,6 @@ fn Dashboard(view: BranchView, filter: BranchFilter) -> impl IntoView {
         <h2>"Missing information outstanding (R17)"</h2>
         {no_missing.then(|| view! { <p class="empty">"None."</p> })}
         <ul class="history">{missing}</ul>
-        <p class="actions">
-            <a class="button button-secondary" href=format!("/branch.csv?{}", filter.query()) download>
-                "Download the open episodes (CSV)"
-            </a>
-        </p>
-        <table class="data episodes">
-            <caption>{format!("Open episodes ({listed_count})")}</caption>
-            <thead>
-                <tr>
-                    {episodes_header(&filter, SortBy::Participant, "Participant")}
-                    {episodes_header(&filter, SortBy::Coach, "Coach")}
-                    {episodes_header(&filter, SortBy::Stage, "Stage")}
-                    {episodes_header(&filter, SortBy::Due, "Most urgent")}
-                    <th scope="col">"Why"</th>
-                </tr>
-            </thead>
-            <tbody>{episodes}</tbody>
-        </table>
     }
     .into_any()
 }

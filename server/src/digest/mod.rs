@@ -286,7 +286,7 @@ fn reads_branch(role: Role) -> bool {
 pub async fn content(state: &AppState, staff: &Staff) -> Result<Content, ServiceError> {
     let today = crate::pages::today::today(state, staff.clone()).await?;
     if reads_branch(staff.role) {
-        let branch = crate::pages::branch::branch(state, staff.clone(), "", "", None).await?;
+        let branch = crate::pages::branch::branch(state, staff.clone(), "", "", None, None).await?;
         Ok(Content::branch(today, branch))
     } else {
         Ok(Content::caseload(today))

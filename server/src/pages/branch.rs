@@ -8,7 +8,7 @@ use super::listed;
 use crate::services::accounts::Staff;
 use crate::services::episodes::{read_listed, read_many};
 use crate::services::{ServiceError, efforts, office};
-use crate::store::lists::{Scope, open_work};
+use crate::store::lists::{Cursor, Scope, open_work};
 use crate::store::lookups;
 use crate::web::state::AppState;
 
@@ -17,14 +17,16 @@ const BRANCH_LIMIT: i64 = 500;
 
 /// The branch of a supervisor at a glance: each open episode with its stage and most urgent
 /// deadline from `core` on the office's today, its coach, appointment and missing information
-/// — the most urgent [`BRANCH_LIMIT`], of every coach or of `coach` alone (the filter is in
-/// the query, so a coach's list is whole up to that number, not a cut of the branch's).
+/// — [`BRANCH_LIMIT`] of them, of every coach or of `coach` alone (the filter is in the
+/// query, so a coach's list is not a cut of the branch's), the most urgent first or, with
+/// `after`, the page after it ("Show more").
 pub async fn branch(
     state: &AppState,
     staff: Staff,
     from: &str,
     to: &str,
     coach: Option<i64>,
+    after: Option<Cursor>,
 ) -> Result<BranchView, ServiceError> {
     let now = state.clock.now();
     let (branch_id, coaches) = office::supervised_branch(&state.db, &staff, now).await?;
@@ -35,7 +37,7 @@ pub async fn branch(
         None => Scope::Branch(branch_id),
     };
     let mut conn = state.db.pool.acquire().await?;
-    let (episodes, next) = open_work(&mut conn, scope, None, BRANCH_LIMIT).await?;
+    let (episodes, next) = open_work(&mut conn, scope, after.as_ref(), BRANCH_LIMIT).await?;
     drop(conn);
     let more = next.is_some();
     let (rows, listed_today) = rows_of(state, episodes, &coaches, now).await?;
@@ -63,6 +65,8 @@ pub async fn branch(
         coaches,
         rows,
         truncated: more,
+        next: next.map(|cursor| cursor.encode()),
+        later: after.is_some(),
         from,
         to,
         timeliness,

@@ -95,8 +95,11 @@ impl Backend for PageBackend {
         let staff = signed_in(request);
         // `?coach=…`: that coach's list, read as such (not a cut of the branch's).
         let coach = query_value(request, "coach").and_then(|v| v.parse().ok());
+        // `?after=…`: a later page of the list ("Show more"); an unreadable one starts over.
+        let after =
+            query_value(request, "after").and_then(|v| crate::store::lists::Cursor::parse(&v));
         Box::pin(async move {
-            branch::branch(&state, staff?, &from, &to, coach)
+            branch::branch(&state, staff?, &from, &to, coach, after)
                 .await
                 .map_err(page_error)
         })

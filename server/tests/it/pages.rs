@@ -1816,11 +1816,12 @@ fn saved_at(to: &str, id: i64, form: &str) -> bool {
         .is_some_and(|version| !version.is_empty() && version.bytes().all(|b| b.is_ascii_digit()))
 }
 
-/// Complete exports: the branch's CSV holds every open episode however many (5,000 more here
-/// than the demo's, where the page lists the 500 most urgent), as UTF-8 with its byte order
-/// mark so Excel keeps "Núñez", with a formula-looking name defused.
+/// Complete lists: the branch page lists every open episode however many (5,000 more here
+/// than the demo's), 500 at a time with Show more, and its CSV holds them all as UTF-8 with
+/// its byte order mark so Excel keeps "Núñez", with a formula-looking name defused.
 #[tokio::test]
 async fn the_branch_csv_holds_every_open_episode_with_accented_names() {
+    let row = regex::Regex::new(r#"<th scope="row"><a href="/episodes/(\d+)""#).unwrap();
     for backend in backends().await {
         let test = fresh_db(backend).await;
         let db = &test.db;
@@ -1865,10 +1866,51 @@ async fn the_branch_csv_holds_every_open_episode_with_accented_names() {
         let base = serve(AppState::new(options, db.clone()).with_clock(clock)).await;
         let manager = sign_in(&base, "manager@demo.test").await;
 
-        let (_, page) = get(&base, "/branch", Some(&manager)).await;
-        assert!(
-            page.contains("The branch has more open episodes than"),
-            "{backend:?}: the page says it lists the most urgent only"
+        // The page lists 500 at a time, Show more after Show more, each episode once.
+        let mut listed = Vec::new();
+        let mut path = "/branch".to_owned();
+        let mut pages = 0;
+        loop {
+            let (status, page) = get(&base, &path, Some(&manager)).await;
+            assert_eq!(status, StatusCode::OK, "{backend:?} {path}");
+            if pages == 0 {
+                assert!(
+                    page.contains("The branch has more open episodes than the most urgent"),
+                    "{backend:?}: the first page says there are more"
+                );
+            } else {
+                assert!(page.contains("These open episodes come after the most urgent"));
+            }
+            pages += 1;
+            listed.extend(
+                row.captures_iter(&page)
+                    .map(|c| c[1].parse::<i64>().unwrap()),
+            );
+            let next = page
+                .split("&amp;after=")
+                .nth(1)
+                .and_then(|rest| rest.split('"').next())
+                .map(str::to_owned);
+            match next {
+                Some(after) => path = format!("/branch?after={after}"),
+                None => {
+                    assert!(page.contains("These are the last open episodes."));
+                    break;
+                }
+            }
+            assert!(pages <= 20, "{backend:?}: the pages never end");
+        }
+        assert_eq!(pages, (open + 499) / 500, "{backend:?}");
+        assert_eq!(
+            listed.len() as i64,
+            open,
+            "{backend:?}: every open episode listed"
+        );
+        let unique: std::collections::HashSet<i64> = listed.iter().copied().collect();
+        assert_eq!(
+            unique.len(),
+            listed.len(),
+            "{backend:?}: an episode on two pages"
         );
         let response = client()
             .get(format!("{base}/branch.csv"))
@@ -1898,6 +1940,8 @@ async fn the_branch_csv_holds_every_open_episode_with_accented_names() {
 /// is the last and links back.
 #[tokio::test]
 async fn today_pages_a_long_caseload_with_show_more() {
+    let who = regex::Regex::new(r#"<a [^>]*class="work-who"[^>]*>"#).unwrap();
+    let href = regex::Regex::new(r#"href="/episodes/(\d+)""#).unwrap();
     for backend in backends().await {
         let test = fresh_db(backend).await;
         let db = &test.db;
@@ -1918,8 +1962,6 @@ async fn today_pages_a_long_caseload_with_show_more() {
         let base = serve(AppState::new(options, db.clone()).with_clock(clock)).await;
         let coach = sign_in(&base, "coach0@b000.scale.test").await;
 
-        let who = regex::Regex::new(r#"<a [^>]*class="work-who"[^>]*>"#).unwrap();
-        let href = regex::Regex::new(r#"href="/episodes/(\d+)""#).unwrap();
         let episode_ids = |html: &str| -> Vec<i64> {
             who.find_iter(html)
                 .filter_map(|link| href.captures(link.as_str())?[1].parse().ok())
