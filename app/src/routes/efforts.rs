@@ -93,7 +93,7 @@ fn Efforts(view: EffortsView) -> impl IntoView {
         })}
         {view.truncated.then(|| view! {
             <p class="alert alert-info" role="status">
-                "More efforts than this page lists: choose a shorter period or one coach."
+                "The period has more misses than this page measures (the newest 1,000): choose a shorter period or one coach; the CSV download holds every one."
             </p>
         })}
         <form method="get" action="/branch/efforts" class="filters">

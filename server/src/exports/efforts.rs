@@ -43,7 +43,7 @@ pub async fn export(
         return Redirect::to("/signin").into_response();
     };
     let now = state.clock.now();
-    let view = match efforts::view(&state.db, &staff, &filter, now).await {
+    let view = match efforts::view_all(&state.db, &staff, &filter, now).await {
         Ok(view) => view,
         Err(error) => return unreadable(error, "efforts"),
     };

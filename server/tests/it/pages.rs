@@ -1932,6 +1932,27 @@ async fn the_branch_csv_holds_every_open_episode_with_accented_names() {
             .filter_map(|row| row.split(',').next())
             .collect();
         assert_eq!(ids.len(), rows.len(), "{backend:?}: no episode twice");
+        // The R29 view measures the newest 1,000 misses of the period and says so; its CSV
+        // holds every effort of the period.
+        let (_, efforts) = get(&base, "/branch/efforts", Some(&manager)).await;
+        assert!(
+            efforts.contains("The period has more misses than this page measures"),
+            "{backend:?}"
+        );
+        let response = client()
+            .get(format!("{base}/branch/efforts.csv"))
+            .header(header::COOKIE, &manager)
+            .send()
+            .await
+            .unwrap();
+        let efforts_csv = csv_text(response).await;
+        let on_page = efforts.matches("<th scope=\"row\">").count();
+        let in_csv = efforts_csv.lines().count() - 1;
+        assert!(on_page > 0, "{backend:?}");
+        assert!(
+            in_csv > on_page,
+            "{backend:?}: {in_csv} in the CSV, {on_page} on the page"
+        );
     }
 }
 
