@@ -332,8 +332,12 @@ pub struct EffortsView {
     pub to: NaiveDate,
     pub coach: Option<i64>,
     pub rows: Vec<EffortRow>,
-    /// More efforts than the page lists: narrow the period.
+    /// More misses in the period than this page measured.
     pub truncated: bool,
+    /// Where the next page starts (`…&after=…`), when there is more.
+    pub next: Option<String>,
+    /// This page starts after the newest misses (a "Show more" page).
+    pub later: bool,
     /// What in the filter could not be used, and what is shown instead.
     pub problem: Option<String>,
 }
@@ -347,6 +351,9 @@ pub struct EffortsFilter {
     pub from: String,
     #[serde(default)]
     pub to: String,
+    /// Where the page starts: the `next` of the page before (empty: the newest misses).
+    #[serde(default)]
+    pub after: String,
 }
 
 /// Someone a miss can be recorded for: no open episode, within the signed-in person's reach.
@@ -593,7 +600,17 @@ pub async fn branch(from: String, to: String) -> Result<BranchView, PageError> {
 /// The R29 view for a coach (empty: every coach) and the misses from `from` to `to` (empty:
 /// the default period).
 #[server(prefix = "/app", endpoint = "efforts")]
-pub async fn efforts(coach: String, from: String, to: String) -> Result<EffortsView, PageError> {
-    let filter = EffortsFilter { coach, from, to };
+pub async fn efforts(
+    coach: String,
+    from: String,
+    to: String,
+    after: String,
+) -> Result<EffortsView, PageError> {
+    let filter = EffortsFilter {
+        coach,
+        from,
+        to,
+        after,
+    };
     server_side::ask(|backend, request| backend.efforts(request, filter)).await
 }

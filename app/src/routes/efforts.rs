@@ -23,9 +23,10 @@ pub fn EffortsRoute() -> impl IntoView {
             coach: get("coach"),
             from: get("from"),
             to: get("to"),
+            after: get("after"),
         }
     };
-    let view = Resource::new(filter, |f| efforts(f.coach, f.from, f.to));
+    let view = Resource::new(filter, |f| efforts(f.coach, f.from, f.to, f.after));
     view! {
         <Suspense fallback=|| view! {
             <Title text=TITLE />
@@ -55,6 +56,28 @@ fn Efforts(view: EffortsView) -> impl IntoView {
         view.from, view.to
     );
     let count = view.rows.len();
+    // The misses of the period page by keyset, the newest first: never a silent cut.
+    let paging = (view.later || view.next.is_some()).then(|| {
+        let here = format!(
+            "/branch/efforts?coach={coach}&from={}&to={}",
+            view.from, view.to
+        );
+        let more = view.next.clone().map(|next| {
+            view! { <a class="button button-secondary" href=format!("{here}&after={next}")>"Show more"</a> }
+        });
+        let first = view.later.then(|| view! { <a href=here.clone()>"Back to the newest"</a> });
+        let said = if view.next.is_some() {
+            "The period has older misses after these."
+        } else {
+            "These are the period's oldest misses."
+        };
+        view! {
+            <nav class="paging" aria-label="More efforts">
+                <p>{said}</p>
+                <p class="actions">{more} {first}</p>
+            </nav>
+        }
+    });
     let rows = view
         .rows
         .iter()
@@ -91,10 +114,13 @@ fn Efforts(view: EffortsView) -> impl IntoView {
         {view.problem.clone().map(|problem| view! {
             <p class="alert alert-error" role="alert">{problem}</p>
         })}
-        {view.truncated.then(|| view! {
+        {(view.truncated && !view.later).then(|| view! {
             <p class="alert alert-info" role="status">
-                "The period has more misses than this page measures (the newest 1,000): choose a shorter period or one coach; the CSV download holds every one."
+                "The period has more misses than this page measures (the newest 1,000): Show more, at the end of the list, measures the next; the CSV download holds every one."
             </p>
+        })}
+        {view.later.then(|| view! {
+            <p class="alert alert-info" role="status">"These efforts are of older misses of the period, after the newest."</p>
         })}
         <form method="get" action="/branch/efforts" class="filters">
             <div class="field">
@@ -135,6 +161,7 @@ fn Efforts(view: EffortsView) -> impl IntoView {
             </thead>
             <tbody>{rows}</tbody>
         </table>
+        {paging}
     }
     .into_any()
 }

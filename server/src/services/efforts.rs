@@ -11,7 +11,7 @@ use crate::services::accounts::Staff;
 use crate::services::episodes::read_many;
 use crate::services::{ServiceError, office};
 use crate::store::db::Db;
-use crate::store::lists;
+use crate::store::lists::{self, Cursor, MissedRow};
 
 /// The most efforts one view reads; a longer period is cut and says so.
 const LIMIT: i64 = 1_000;
@@ -84,26 +84,34 @@ pub async fn missed_in(
     from: NaiveDate,
     to: NaiveDate,
     coach: Option<i64>,
-) -> Result<(Vec<(i64, String, String, Option<i64>)>, bool), ServiceError> {
-    missed_in_at_most(db, branch_id, (from, to), coach, Some(LIMIT)).await
+) -> Result<(Vec<MissedRow>, bool), ServiceError> {
+    let (found, next) =
+        missed_in_at_most(db, branch_id, (from, to), coach, None, Some(LIMIT)).await?;
+    Ok((found, next.is_some()))
 }
 
-/// [`missed_in`] with `limit` (`None`: every one, for an export).
+/// [`missed_in`] older than `before` (from the newest with `None`), at most `limit` (`None`:
+/// every one, for an export), and where the next page starts.
 async fn missed_in_at_most(
     db: &Db,
     branch_id: i64,
     (from, to): (NaiveDate, NaiveDate),
     coach: Option<i64>,
+    before: Option<&Cursor>,
     limit: Option<i64>,
-) -> Result<(Vec<(i64, String, String, Option<i64>)>, bool), ServiceError> {
+) -> Result<(Vec<MissedRow>, Option<Cursor>), ServiceError> {
     let asked = limit.map_or(i64::MAX, |limit| limit + 1);
-    let mut found = lists::missed_in(db, branch_id, (from, to), coach, asked).await?;
+    let mut found = lists::missed_in(db, branch_id, (from, to), coach, before, asked).await?;
     let Some(limit) = limit else {
-        return Ok((found, false));
+        return Ok((found, None));
     };
     let more = found.len() as i64 > limit;
     found.truncate(limit as usize);
-    Ok((found, more))
+    let next = more.then(|| found.last()).flatten().map(|last| Cursor {
+        due: last.4.clone(),
+        id: last.0,
+    });
+    Ok((found, next))
 }
 
 /// The R29 view of `staff`'s branch for `filter`, at most the page's number of episodes
@@ -143,11 +151,16 @@ async fn view_at_most(
         coach,
         problem,
     } = period(filter, today, &coaches);
-    let (found, truncated) = missed_in_at_most(db, branch_id, (from, to), coach, limit).await?;
+    // `after`: the page after the one that ended there ("Show more"); an unreadable one starts
+    // from the newest.
+    let after = Cursor::parse(filter.after.trim());
+    let (found, next) =
+        missed_in_at_most(db, branch_id, (from, to), coach, after.as_ref(), limit).await?;
+    let truncated = next.is_some();
     let mut rows = Vec::new();
     let ids: Vec<i64> = found.iter().map(|(id, ..)| *id).collect();
     let read = read_many(db, &ids, now).await?;
-    for ((id, participant, case_number, coach_id), (record, today, calendar)) in
+    for ((id, participant, case_number, coach_id, _), (record, today, calendar)) in
         found.into_iter().zip(read)
     {
         let facts = &record.facts;
@@ -175,6 +188,8 @@ async fn view_at_most(
         coach,
         rows,
         truncated,
+        next: next.map(|cursor| cursor.encode()),
+        later: after.is_some(),
         problem,
     })
 }

@@ -315,27 +315,41 @@ pub async fn without_open_episode(
         .await
 }
 
-/// A branch's episodes missed in a period, newest first (index episodes_branch_missed).
-pub const MISSED_IN_SQL: &str = "SELECT e.id, p.display_name, p.case_number, e.coach_id FROM episodes e \
+/// A branch's episodes missed in a period, newest first, from a keyset position `($5, $6)`
+/// (older than it) (index episodes_branch_missed).
+pub const MISSED_IN_SQL: &str = "SELECT e.id, p.display_name, p.case_number, e.coach_id, e.missed_on FROM episodes e \
          JOIN participants p ON p.id = e.participant_id \
          WHERE e.branch_id = $1 AND e.missed_on >= $2 AND e.missed_on <= $3 \
            AND ($4 = 0 OR e.coach_id = $4) \
-         ORDER BY e.missed_on DESC, e.id DESC LIMIT $5";
+           AND (e.missed_on < $5 OR (e.missed_on = $5 AND e.id < $6)) \
+         ORDER BY e.missed_on DESC, e.id DESC LIMIT $7";
+
+/// A miss in a period as [`MISSED_IN_SQL`] reads it: episode, participant, case number, coach,
+/// day of the miss.
+pub type MissedRow = (i64, String, String, Option<i64>, String);
 
 /// A branch's episodes (open or closed) missed from `from` to `to`, for one coach or all:
-/// `(episode, participant, case number, coach)`, newest first, at most `limit`.
+/// `(episode, participant, case number, coach, missed on)`, newest first, older than
+/// `before` (from the newest with `None`), at most `limit`.
 pub async fn missed_in(
     db: &Db,
     branch_id: i64,
     (from, to): (chrono::NaiveDate, chrono::NaiveDate),
     coach: Option<i64>,
+    before: Option<&Cursor>,
     limit: i64,
-) -> Result<Vec<(i64, String, String, Option<i64>)>, sqlx::Error> {
+) -> Result<Vec<MissedRow>, sqlx::Error> {
+    let start = before.cloned().unwrap_or(Cursor {
+        due: NOTHING_DUE.to_owned(),
+        id: i64::MAX,
+    });
     sqlx::query_as(MISSED_IN_SQL)
         .bind(branch_id)
         .bind(from.to_string())
         .bind(to.to_string())
         .bind(coach.unwrap_or(0))
+        .bind(&start.due)
+        .bind(start.id)
         .bind(limit)
         .fetch_all(&db.pool)
         .await

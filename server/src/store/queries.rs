@@ -98,6 +98,8 @@ pub fn all() -> Vec<ListQuery> {
                 Text("2025-01-01"),
                 Text("2026-12-31"),
                 Int(0),
+                Text("9999-12-31"),
+                Int(i64::MAX),
                 Int(1001),
             ],
         ),

@@ -1946,12 +1946,57 @@ async fn the_branch_csv_holds_every_open_episode_with_accented_names() {
             .await
             .unwrap();
         let efforts_csv = csv_text(response).await;
-        let on_page = efforts.matches("<th scope=\"row\">").count();
         let in_csv = efforts_csv.lines().count() - 1;
-        assert!(on_page > 0, "{backend:?}");
+        let on_first = row.captures_iter(&efforts).count();
+        assert!(on_first > 0, "{backend:?}");
         assert!(
-            in_csv > on_page,
-            "{backend:?}: {in_csv} in the CSV, {on_page} on the page"
+            in_csv > on_first,
+            "{backend:?}: {in_csv} in the CSV, {on_first} on the page"
+        );
+        // Show more, page after page, measures every miss of the period once.
+        let mut efforts_listed: Vec<i64> = Vec::new();
+        let mut page = efforts;
+        let mut pages = 1;
+        loop {
+            efforts_listed.extend(
+                row.captures_iter(&page)
+                    .map(|c| c[1].parse::<i64>().unwrap()),
+            );
+            let next = page
+                .split("&amp;after=")
+                .nth(1)
+                .and_then(|rest| rest.split('"').next())
+                .map(str::to_owned);
+            let Some(after) = next else {
+                assert!(page.contains("oldest misses."), "{backend:?}");
+                break;
+            };
+            let (status, later) = get(
+                &base,
+                &format!("/branch/efforts?after={after}"),
+                Some(&manager),
+            )
+            .await;
+            assert_eq!(status, StatusCode::OK);
+            assert!(
+                later.contains("These efforts are of older misses"),
+                "{backend:?}"
+            );
+            page = later;
+            pages += 1;
+            assert!(pages <= 20, "{backend:?}: the pages never end");
+        }
+        assert!(pages > 1, "{backend:?}");
+        let unique: std::collections::HashSet<i64> = efforts_listed.iter().copied().collect();
+        assert_eq!(
+            unique.len(),
+            efforts_listed.len(),
+            "{backend:?}: an effort twice"
+        );
+        assert_eq!(
+            efforts_listed.len(),
+            in_csv,
+            "{backend:?}: the pages hold what the CSV does"
         );
     }
 }
