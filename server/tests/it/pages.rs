@@ -2090,3 +2090,29 @@ async fn today_pages_a_long_caseload_with_show_more() {
         );
     }
 }
+
+/// Complete lists: the missed-activity picker offers every participant without an open
+/// episode, however many (it stopped at 500).
+#[tokio::test]
+async fn the_missed_activity_picker_offers_every_participant() {
+    for backend in backends().await {
+        let (test, base, coach) = demo_app(backend).await;
+        let db = &test.db;
+        for n in 0..600 {
+            sqlx::query(
+                "INSERT INTO participants (branch_id, case_number, first_name, last_name, display_name, coach_id, created_at) \
+                 SELECT branch_id, $1, 'Many', $2, $2, id, '2026-10-01T00:00:00Z' FROM staff WHERE email = 'coach@demo.test'",
+            )
+            .bind(format!("MANY-{n:04}"))
+            .bind(format!("Many Ñandú {n:04}"))
+            .execute(&db.pool)
+            .await
+            .unwrap();
+        }
+        let (status, html) = get(&base, "/missed", Some(&coach)).await;
+        assert_eq!(status, StatusCode::OK);
+        let offered = html.matches("MANY-").count();
+        assert_eq!(offered, 600, "{backend:?}: every one of the 600 is offered");
+        assert!(html.contains("Many Ñandú 0599"), "{backend:?}");
+    }
+}
