@@ -604,13 +604,14 @@ pub async fn efforts(
     coach: String,
     from: String,
     to: String,
-    after: String,
+    // Optional: a caller of the three-field form still reads the first page.
+    after: Option<String>,
 ) -> Result<EffortsView, PageError> {
     let filter = EffortsFilter {
         coach,
         from,
         to,
-        after,
+        after: after.unwrap_or_default(),
     };
     server_side::ask(|backend, request| backend.efforts(request, filter)).await
 }

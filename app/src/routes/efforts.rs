@@ -26,7 +26,7 @@ pub fn EffortsRoute() -> impl IntoView {
             after: get("after"),
         }
     };
-    let view = Resource::new(filter, |f| efforts(f.coach, f.from, f.to, f.after));
+    let view = Resource::new(filter, |f| efforts(f.coach, f.from, f.to, Some(f.after)));
     view! {
         <Suspense fallback=|| view! {
             <Title text=TITLE />

@@ -26,7 +26,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         episodes::confirm_presence,
         narratives::of_episode, narratives::write, narratives::edit,
         participants::create, participants::show, participants::add_pdp_step,
-        participants::add_exemption, participants::add_release,
+        participants::add_exemption, participants::add_release, participants::set_language,
         tasks::of_episode, tasks::add, tasks::done,
         staff::list, staff::create, staff::disable, staff::enable, staff::password,
         staff::role, staff::branch,
@@ -194,6 +194,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/participants/{id}/releases",
             post(participants::add_release),
+        )
+        .route(
+            "/participants/{id}/language",
+            post(participants::set_language),
         )
         .route("/staff", get(staff::list).post(staff::create))
         .route("/staff/{id}/disable", post(staff::disable))

@@ -6,7 +6,8 @@ use axum::{Json, body::Bytes, extract::State, http::StatusCode};
 use super::{ApiPath, SignedIn, json_body as json};
 use crate::services::access::{self, Action, Record, Role};
 use crate::services::participants::{
-    self, Addition, ExemptionPeriod, NewParticipant, Participant, PdpStep, ReleaseOnFile,
+    self, Addition, ExemptionPeriod, LanguageChoice, NewParticipant, Participant, PdpStep,
+    ReleaseOnFile,
 };
 use crate::store::db::Db;
 use crate::web::errors::ApiError;
@@ -133,4 +134,31 @@ pub async fn add_release(
         Ok(Addition::Release(json(b, "an MCS 3010 release")?))
     })
     .await
+}
+
+#[utoipa::path(post, path = "/participants/{id}/language", tag = "participants", params(("id" = i64, Path)),
+    request_body = LanguageChoice, security(("bearer" = [])),
+    responses((status = 200, body = Participant), (status = 400, body = super::ErrorBody), (status = 401, body = super::ErrorBody),
+        (status = 404, body = super::ErrorBody)))]
+/// `POST /participants/{id}/language`: the language the participant reads; their DHS 7869
+/// notice prints in it. Department staff of the participant's branch; audited.
+pub async fn set_language(
+    State(db): State<Db>,
+    State(clock): State<Clock>,
+    SignedIn(staff): SignedIn,
+    ApiPath(id): ApiPath<i64>,
+    bytes: Bytes,
+) -> Result<Json<Participant>, ApiError> {
+    access::authorize(
+        &db,
+        &staff,
+        Action::ChangeParticipant,
+        Record::Participant(id),
+        clock.now(),
+    )
+    .await?;
+    // Read only after the access check: a refused request learns nothing from its body.
+    let LanguageChoice { language } = json(&bytes, "a language")?;
+    participants::set_language(&db, &staff.actor(), id, &language, clock.now()).await?;
+    Ok(Json(participants::get(&db, id).await?))
 }

@@ -172,6 +172,44 @@ pub async fn create(
     Ok(id)
 }
 
+/// The language a participant reads, as `POST /participants/{id}/language` takes it.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct LanguageChoice {
+    /// An ISO 639-1 code of a notice language: `en`, `es`.
+    pub language: String,
+}
+
+/// Sets the language participant `id` reads (their DHS 7869 notice is printed in it),
+/// audited with the language it replaces.
+pub async fn set_language(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    code: &str,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    if code.trim().is_empty() {
+        return Err(ServiceError::Invalid(
+            "Choose the language the participant reads, for example en or es.".into(),
+        ));
+    }
+    let language = notice_language(Some(code))?;
+    let mut tx = db::begin_write(db).await?;
+    let before = stored::language_of(&mut tx, id)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound(format!("participant {id}")))?;
+    stored::set_language(&mut tx, id, language).await?;
+    let entry = actor
+        .entry(now, "participant.language_set", "participant", id)
+        .with_values(
+            Some(json!({ "language": before }).to_string()),
+            Some(json!({ "language": language }).to_string()),
+        );
+    audit::append(&mut tx, db.backend, &entry).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// What can be added to a participant's file.
 #[derive(Debug, Clone)]
 pub enum Addition {

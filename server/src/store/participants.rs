@@ -91,6 +91,28 @@ pub async fn insert(
     .await
 }
 
+/// Participant `id`'s notice language, for the update below (primary key).
+pub async fn language_of(conn: &mut AnyConnection, id: i64) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT language FROM participants WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await
+}
+
+/// Sets participant `id`'s notice language (primary key).
+pub async fn set_language(
+    conn: &mut AnyConnection,
+    id: i64,
+    language: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE participants SET language = $1 WHERE id = $2")
+        .bind(language)
+        .bind(id)
+        .execute(&mut *conn)
+        .await
+        .map(|_| ())
+}
+
 /// Whether participant `id` exists (primary key).
 pub async fn exists(conn: &mut AnyConnection, id: i64) -> Result<bool, sqlx::Error> {
     let found: Option<i64> = sqlx::query_scalar("SELECT id FROM participants WHERE id = $1")

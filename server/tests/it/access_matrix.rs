@@ -620,6 +620,14 @@ fn rows(w: &World) -> Vec<Row> {
             DEPARTMENT,
             "ob",
         ),
+        row(
+            "POST",
+            format!("/api/v1/participants/{p}/language"),
+            "/participants/{id}/language",
+            invalid(),
+            DEPARTMENT,
+            "ob",
+        ),
         row("GET", "/api/v1/staff".into(), "/staff", None, "ad", ""),
         row(
             "POST",

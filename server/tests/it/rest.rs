@@ -639,6 +639,7 @@ async fn the_openapi_document_describes_every_route() {
         ("post", "/participants/{id}/pdp-steps"),
         ("post", "/participants/{id}/exemptions"),
         ("post", "/participants/{id}/releases"),
+        ("post", "/participants/{id}/language"),
         ("get", "/episodes/{id}/tasks"),
         ("post", "/episodes/{id}/tasks"),
         ("post", "/tasks/{id}/done"),
@@ -876,6 +877,63 @@ async fn a_participants_file_feeds_the_rules() {
         assert_eq!(file["pdp_steps"][0]["code"], "PE");
         assert_eq!(file["releases"][0]["partner"], "Family Services");
         assert_eq!(file["exemptions"][0]["to"], "2026-11-30");
+
+        // The language the participant reads (their notice prints in it): English until
+        // set, one of the notice's languages, audited with the one it replaces.
+        assert_eq!(file["language"], "en");
+        let (status, file) = api
+            .send(
+                "POST",
+                &format!("{base}/language"),
+                Some(&coach),
+                Some(json!({ "language": "ES" })),
+            )
+            .await;
+        assert_eq!(status, 200, "{file}");
+        assert_eq!(file["language"], "es");
+        for (bad, says) in [("xx", "es (Spanish)"), ("  ", "Choose the language")] {
+            let (status, body) = api
+                .send(
+                    "POST",
+                    &format!("{base}/language"),
+                    Some(&coach),
+                    Some(json!({ "language": bad })),
+                )
+                .await;
+            assert_eq!(status, 422, "{bad:?}: {body}");
+            assert!(body.to_string().contains(says), "{bad:?}: {body}");
+        }
+        let (status, _) = api
+            .send(
+                "POST",
+                &format!("{base}/language"),
+                Some(&coach),
+                Some(json!({ "lang": "es" })),
+            )
+            .await;
+        assert_eq!(status, 400, "a body of another shape");
+        let (status, file) = api.send("GET", &base, Some(&coach), None).await;
+        assert_eq!(status, 200);
+        assert_eq!(file["language"], "es", "refusals changed nothing");
+        let (before, after): (String, String) = sqlx::query_as(
+            "SELECT before, after FROM audit_log WHERE action = 'participant.language_set'",
+        )
+        .fetch_one(&api._database.db.pool)
+        .await
+        .unwrap();
+        assert!(
+            before.contains("\"en\"") && after.contains("\"es\""),
+            "{before} → {after}"
+        );
+        let (status, body) = api
+            .send("POST", "/participants", Some(&coach), Some(json!({ "branch_id": 1, "case_number": "LANG-1", "first_name": "A", "last_name": "B", "language": "klingon" })))
+            .await;
+        assert_eq!(status, 422, "{body}");
+        let (status, created) = api
+            .send("POST", "/participants", Some(&coach), Some(json!({ "branch_id": 1, "case_number": "LANG-2", "first_name": "A", "last_name": "B", "language": "es" })))
+            .await;
+        assert_eq!(status, 201, "{created}");
+        assert_eq!(created["language"], "es");
 
         // R23: the exemption reaches the episode's facts and its DQ1 readiness.
         let trigger = json!({ "kind": "MissedJobsAppointment", "what": "JOBS appointment", "on": "2026-11-19",
