@@ -7,5 +7,6 @@ pub mod choices;
 pub mod layout;
 pub mod narratives;
 pub mod new_staffing;
+pub mod paging;
 pub mod refused;
 pub mod with_episode;

@@ -17,6 +17,7 @@ use reengage_core::episode::{Stage, Urgency};
 use reengage_core::long_date;
 
 use crate::backend::{BranchRow, BranchView, PageError, branch};
+use crate::components::paging::Paging;
 use crate::forms::branch::{BranchFilter, CoachSort, SortBy, coach_name};
 use crate::forms::fields::code;
 
@@ -277,26 +278,19 @@ fn Dashboard(view: BranchView, filter: BranchFilter) -> impl IntoView {
     };
     // The list pages by keyset, the most urgent first: never a silent cut.
     let paging = (view.later || view.next.is_some()).then(|| {
-        let more = view.next.clone().map(|next| {
-            view! {
-                <a class="button button-secondary" href=format!("{}&after={next}", filter.address("/branch"))>
-                    "Show more"
-                </a>
-            }
-        });
-        let first = view.later.then(|| {
-            view! { <a href=filter.address("/branch")>"Back to the most urgent"</a> }
-        });
         let said = if view.next.is_some() {
             "There are more open episodes after these."
         } else {
             "These are the last open episodes."
         };
         view! {
-            <nav class="paging" aria-label="More open episodes">
-                <p>{said}</p>
-                <p class="actions">{more} {first}</p>
-            </nav>
+            <Paging
+                label="More open episodes"
+                said=said.to_owned()
+                next=view.next.clone().map(|next| format!("{}&after={next}", filter.address("/branch")))
+                first=view.later.then(|| filter.address("/branch"))
+                first_label="Back to the most urgent"
+            />
         }
     });
     let summaries = (!view.later).then(|| {

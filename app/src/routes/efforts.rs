@@ -10,6 +10,7 @@ use leptos_router::hooks::use_query_map;
 use reengage_core::long_date;
 
 use crate::backend::{EffortsFilter, EffortsView, PageError, efforts};
+use crate::components::paging::Paging;
 
 const TITLE: &str = "Efforts without disqualification (R29)";
 
@@ -62,20 +63,19 @@ fn Efforts(view: EffortsView) -> impl IntoView {
             "/branch/efforts?coach={coach}&from={}&to={}",
             view.from, view.to
         );
-        let more = view.next.clone().map(|next| {
-            view! { <a class="button button-secondary" href=format!("{here}&after={next}")>"Show more"</a> }
-        });
-        let first = view.later.then(|| view! { <a href=here.clone()>"Back to the newest"</a> });
         let said = if view.next.is_some() {
             "The period has older misses after these."
         } else {
             "These are the period's oldest misses."
         };
         view! {
-            <nav class="paging" aria-label="More efforts">
-                <p>{said}</p>
-                <p class="actions">{more} {first}</p>
-            </nav>
+            <Paging
+                label="More efforts"
+                said=said.to_owned()
+                next=view.next.clone().map(|next| format!("{here}&after={next}"))
+                first=view.later.then(|| here.clone())
+                first_label="Back to the newest"
+            />
         }
     });
     let rows = view

@@ -15,6 +15,7 @@ use reengage_core::episode::Urgency;
 use reengage_core::long_date;
 
 use crate::backend::{PageError, TodayRow, TodayView, today};
+use crate::components::paging::Paging;
 
 #[component]
 pub fn TodayPage() -> impl IntoView {
@@ -71,16 +72,6 @@ fn TodayList(view: TodayView) -> impl IntoView {
     // The list pages by urgency, a page at a time: it never stops without saying so.
     let paging = (view.later || view.next.is_some()).then(|| {
         let shown = view.rows.len();
-        let more = view.next.clone().map(|next| {
-            view! {
-                <a class="button button-secondary" href=format!("/today?after={next}")>
-                    "Show more"
-                </a>
-            }
-        });
-        let first = view.later.then(|| {
-            view! { <a href="/today">"Back to the most urgent"</a> }
-        });
         let said = match (view.later, view.next.is_some()) {
             (false, _) => format!("These are your {shown} most urgent; there is more after them."),
             (true, true) => {
@@ -89,10 +80,13 @@ fn TodayList(view: TodayView) -> impl IntoView {
             (true, false) => format!("The last {shown}, after the most urgent."),
         };
         view! {
-            <nav class="paging" aria-label="More of your work">
-                <p>{said}</p>
-                <p class="actions">{more} {first}</p>
-            </nav>
+            <Paging
+                label="More of your work"
+                said
+                next=view.next.clone().map(|next| format!("/today?after={next}"))
+                first=view.later.then(|| "/today".to_owned())
+                first_label="Back to the most urgent"
+            />
         }
     });
     let empty = view.rows.is_empty() && view.to_confirm.is_empty();
