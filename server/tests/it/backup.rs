@@ -21,22 +21,7 @@ async fn a_backup_of_a_live_database_is_whole_and_verifies() {
     let test = fresh_db(Backend::Sqlite).await;
     let writer = test.db.clone();
     // Writes keep coming while the copy is taken.
-    let writing = tokio::spawn(async move {
-        for n in 0..200_i64 {
-            let mut tx = db::begin_write(&writer).await.unwrap();
-            let entry = Entry::now(
-                "rh@example.test",
-                "family_coach",
-                "attempt.logged",
-                "episode",
-                &n.to_string(),
-            );
-            audit::append(&mut tx, writer.backend, &entry)
-                .await
-                .unwrap();
-            tx.commit().await.unwrap();
-        }
-    });
+    let writing = tokio::spawn(async move { append_entries(&writer, 0, 200).await });
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("copy.db");
     let output = tokio::task::spawn_blocking({
@@ -98,6 +83,7 @@ fn reengage(url: &str, args: &[&str], extra: &[(&str, &str)]) -> Output {
         .unwrap()
 }
 
+/// Appends audit entries `from..to`, one transaction each (as the server's writes come).
 async fn append_entries(db: &db::Db, from: i64, to: i64) {
     for n in from..to {
         let mut tx = db::begin_write(db).await.unwrap();
