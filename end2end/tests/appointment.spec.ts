@@ -1,4 +1,4 @@
-import { expect, test, type Page } from "./fixtures";
+import { expect, test, type Page, watchSends } from "./fixtures";
 import AxeBuilder from "@axe-core/playwright";
 import { officeDate } from "./dates";
 import { waitForHydration } from "./hydration";
@@ -82,8 +82,7 @@ test.describe("with JavaScript", () => {
   test("the mailing day changes as the day changes, with no request", async ({ page }) => {
     await openForm(page, 4);
     await waitForHydration(page);
-    const requests: string[] = [];
-    page.on("request", (request) => requests.push(request.url()));
+    const requests = watchSends(page);
     const status = page.getByRole("status");
     const day = page.getByLabel("Appointment day");
     const first = await day.locator("option").first().getAttribute("value");

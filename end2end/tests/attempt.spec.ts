@@ -1,4 +1,4 @@
-import { expect, test, type Page } from "./fixtures";
+import { expect, test, type Page, watchSends } from "./fixtures";
 import AxeBuilder from "@axe-core/playwright";
 import { longDate, officeDate } from "./dates";
 import { waitForHydration } from "./hydration";
@@ -65,8 +65,7 @@ test.describe("with JavaScript", () => {
   test("the feedback follows each choice before anything is sent", async ({ page }) => {
     await openAttemptForm(page);
     await waitForHydration(page);
-    const requests: string[] = [];
-    page.on("request", (request) => requests.push(request.url()));
+    const requests = watchSends(page);
     const status = page.getByRole("status");
     await page.getByLabel("Date of the attempt").fill("2026-11-24");
     await expect(status).toContainText("Follow-up due by Monday, November 30, 2026 if there is no reply. (R9)");

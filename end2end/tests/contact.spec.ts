@@ -1,4 +1,4 @@
-import { expect, test, type Page } from "./fixtures";
+import { expect, test, type Page, watchSends } from "./fixtures";
 import AxeBuilder from "@axe-core/playwright";
 import { officeDate } from "./dates";
 import { waitForHydration } from "./hydration";
@@ -75,8 +75,7 @@ test.describe("with JavaScript", () => {
     await openMiss(page, own("DEMO-0008", "DEMO-0016"), officeDate(0));
     await page.getByRole("link", { name: "Record contact made" }).click();
     await waitForHydration(page);
-    const requests: string[] = [];
-    page.on("request", (request) => requests.push(request.url()));
+    const requests = watchSends(page);
     const status = page.getByRole("status");
     await page.getByLabel("Date contact was made").fill(officeDate(-3));
     await expect(status).toContainText("is dated before the miss");

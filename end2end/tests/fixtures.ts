@@ -2,7 +2,7 @@
 // carries typed text in a URL (ASVS V14.2.1). A refused form is answered in place with its page
 // (422), so its fields never reach a redirect's `Location`, the browser history, a proxy's log
 // or a `Referer`. A redirect after a form may say only what happened, in one word.
-import { test as base, expect, type BrowserContext } from "@playwright/test";
+import { test as base, expect, type BrowserContext, type Page } from "@playwright/test";
 
 /// What a redirect after a form may say: what was saved (and the episode's version it left,
 /// a number), what waits on the phone, or that a sign-in failed.
@@ -36,6 +36,23 @@ export function watchRedirects(context: BrowserContext): void {
       }
     }
   });
+}
+
+/// The page's own files, which the browser and the offline worker (public/sw.js) may fetch at
+/// any moment: the worker's script, the manifest and its icons, the wasm bundle and styles.
+const STATIC_FILE = /^\/(sw\.js|queue-db\.js|pwa\.js|manifest\.webmanifest|robots\.txt|favicon\.ico|icons\/|pkg\/)/;
+
+/// Every request `page` makes from now on that could send or ask for data — any method but a
+/// GET of one of the page's own files — as "METHOD /path". A test of instant feedback expects
+/// it to stay empty: what the page says before "Save" comes from `core` in the browser.
+export function watchSends(page: Page): string[] {
+  const sends: string[] = [];
+  page.on("request", (request) => {
+    const url = new URL(request.url());
+    if (request.method() === "GET" && STATIC_FILE.test(url.pathname)) return;
+    sends.push(`${request.method()} ${url.pathname}`);
+  });
+  return sends;
 }
 
 export const test = base.extend<{ redirectsCarryNoTypedText: void }>({

@@ -1,4 +1,4 @@
-import { expect, test, type Page } from "./fixtures";
+import { expect, test, type Page, watchSends } from "./fixtures";
 import AxeBuilder from "@axe-core/playwright";
 import { officeDate } from "./dates";
 import { waitForHydration } from "./hydration";
@@ -100,8 +100,7 @@ test.describe("with JavaScript", () => {
   test("the feedback follows the kind, day and time before anything is sent", async ({ page }) => {
     await openForm(page);
     await waitForHydration(page);
-    const requests: string[] = [];
-    page.on("request", (request) => requests.push(request.url()));
+    const requests = watchSends(page);
     const status = page.getByRole("status");
     await page.getByLabel("What was missed").fill("orientation");
     await page.getByLabel("Missed an appointment with the family coach").check();

@@ -1,4 +1,4 @@
-import { expect, test } from "./fixtures";
+import { expect, test, watchSends } from "./fixtures";
 import AxeBuilder from "@axe-core/playwright";
 import { waitForHydration } from "./hydration";
 import { signIn } from "./session";
@@ -35,8 +35,7 @@ test.describe("after hydration", () => {
     await waitForHydration(page);
     // A navigation would wipe this marker.
     await page.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
-    const requests: string[] = [];
-    page.on("request", (request) => requests.push(request.url()));
+    const requests = watchSends(page);
 
     await page.getByLabel("Re-engagement appointment date").fill("2027-01-06");
     await expect(page.getByRole("status")).toHaveText(

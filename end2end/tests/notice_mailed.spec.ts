@@ -1,4 +1,4 @@
-import { expect, test, type Page } from "./fixtures";
+import { expect, test, type Page, watchSends } from "./fixtures";
 import AxeBuilder from "@axe-core/playwright";
 import { waitForHydration } from "./hydration";
 import { signIn } from "./session";
@@ -38,8 +38,7 @@ test.describe("with JavaScript", () => {
   test("a late day says to reschedule before anything is sent", async ({ page }) => {
     await openForm(page, 5);
     await waitForHydration(page);
-    const requests: string[] = [];
-    page.on("request", (request) => requests.push(request.url()));
+    const requests = watchSends(page);
     const status = page.getByRole("status");
     const lead = (await page.locator(".lead").textContent()) ?? "";
     const appointment = new Date(lead.split("appointment on ")[1] + " UTC");
