@@ -468,6 +468,37 @@ mod server_side {
         fn today(&self, request: &http::request::Parts) -> Answer<TodayView>;
         /// The signed-in person's e-mail settings (the morning digest).
         fn email_settings(&self, request: &http::request::Parts) -> Answer<super::EmailView>;
+        /// Every office and staff account (admin).
+        fn admin(&self, request: &http::request::Parts) -> Answer<crate::office_views::AdminView>;
+        /// Office `id` with its closure days (admin).
+        fn admin_office(
+            &self,
+            request: &http::request::Parts,
+            id: i64,
+        ) -> Answer<crate::office_views::OfficeView>;
+        /// Staff account `id` with its tokens (admin).
+        fn admin_staff(
+            &self,
+            request: &http::request::Parts,
+            id: i64,
+        ) -> Answer<crate::office_views::StaffMemberView>;
+        /// The participant search, with what a search form sent back in place (department
+        /// staff).
+        fn participants(
+            &self,
+            request: &http::request::Parts,
+        ) -> Answer<crate::office_views::ParticipantsView>;
+        /// A participant's record for its form, or an empty one (`None`).
+        fn participant_form(
+            &self,
+            request: &http::request::Parts,
+            id: Option<i64>,
+        ) -> Answer<crate::office_views::ParticipantFormView>;
+        /// The branch's coaches, for a caseload move (supervisors).
+        fn caseload(
+            &self,
+            request: &http::request::Parts,
+        ) -> Answer<crate::office_views::CaseloadView>;
         /// Episode `id` as the signed-in person may see it, for `purpose`.
         fn episode(
             &self,
@@ -614,4 +645,42 @@ pub async fn efforts(
         after: after.unwrap_or_default(),
     };
     server_side::ask(|backend, request| backend.efforts(request, filter)).await
+}
+
+/// Every office and staff account (admin).
+#[server(prefix = "/app", endpoint = "admin")]
+pub async fn admin() -> Result<crate::office_views::AdminView, PageError> {
+    server_side::ask(|backend, request| backend.admin(request)).await
+}
+
+/// Office `id` with its closure days (admin).
+#[server(prefix = "/app", endpoint = "admin_office")]
+pub async fn admin_office(id: i64) -> Result<crate::office_views::OfficeView, PageError> {
+    server_side::ask(|backend, request| backend.admin_office(request, id)).await
+}
+
+/// Staff account `id` with its tokens (admin).
+#[server(prefix = "/app", endpoint = "admin_staff")]
+pub async fn admin_staff(id: i64) -> Result<crate::office_views::StaffMemberView, PageError> {
+    server_side::ask(|backend, request| backend.admin_staff(request, id)).await
+}
+
+/// The participant search page (department staff).
+#[server(prefix = "/app", endpoint = "participants")]
+pub async fn participants() -> Result<crate::office_views::ParticipantsView, PageError> {
+    server_side::ask(|backend, request| backend.participants(request)).await
+}
+
+/// A participant's record for its form; an empty one for a new participant.
+#[server(prefix = "/app", endpoint = "participant_form")]
+pub async fn participant_form(
+    id: Option<i64>,
+) -> Result<crate::office_views::ParticipantFormView, PageError> {
+    server_side::ask(|backend, request| backend.participant_form(request, id)).await
+}
+
+/// The branch's coaches for a caseload move (supervisors).
+#[server(prefix = "/app", endpoint = "caseload")]
+pub async fn caseload() -> Result<crate::office_views::CaseloadView, PageError> {
+    server_side::ask(|backend, request| backend.caseload(request)).await
 }

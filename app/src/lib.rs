@@ -33,6 +33,7 @@ pub use routes::signin::SingleSignOn;
 pub mod forms;
 pub mod live;
 pub mod notice_text;
+pub mod office_views;
 pub mod routes;
 
 use components::layout::Layout;
@@ -115,6 +116,37 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=(StaticSegment("account"), StaticSegment("calendar"))
                         view=routes::calendar_feed::CalendarFeedPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=StaticSegment("admin") view=routes::admin::AdminPage ssr=SsrMode::Async />
+                    <Route
+                        path=(StaticSegment("admin"), StaticSegment("offices"), ParamSegment("id"))
+                        view=routes::admin::OfficePage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("admin"), StaticSegment("staff"), ParamSegment("id"))
+                        view=routes::admin::StaffMemberPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=StaticSegment("participants")
+                        view=routes::participants::ParticipantsPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("participants"), StaticSegment("new"))
+                        view=routes::participants::NewParticipantPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("participants"), StaticSegment("move"))
+                        view=routes::participants::MoveCaseloadPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("participants"), ParamSegment("id"))
+                        view=routes::participants::ParticipantPage
                         ssr=SsrMode::Async
                     />
                     // Rendered whole on the server, so it reads the same without JavaScript.

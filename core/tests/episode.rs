@@ -1502,3 +1502,76 @@ fn r12_after_contact_made_the_invitation_waits_for_no_reply() {
     });
     assert_eq!(rules(&facts), Vec::<RuleId>::new());
 }
+
+fn snow_day(on: &str) -> BusinessCalendar {
+    oregon().with_closures([reengage_core::Closure {
+        date: d(on),
+        name: "Snow day".into(),
+    }])
+}
+
+#[test]
+#[wasm_bindgen_test]
+fn business_days_a_closure_on_the_due_day_moves_the_first_contact_to_the_next_business_day() {
+    // Friday, December 4, 2026: first contact due Monday the 7th (R2); closed that Monday, it
+    // moves to Tuesday the 8th.
+    let facts = missed("2026-12-04", TriggerKind::MissedFirstActivity, "SW step");
+    let moved = moved_deadlines(&facts, d("2026-12-04"), &oregon(), &snow_day("2026-12-07"));
+    let first = moved
+        .iter()
+        .find(|m| m.kind == DeadlineKind::FirstContact)
+        .expect("the first contact moves");
+    assert_eq!(
+        (first.rule, first.from, first.to),
+        (R2, d("2026-12-07"), d("2026-12-08"))
+    );
+    // A closure on a Saturday, or after every deadline, moves nothing.
+    assert!(
+        moved_deadlines(&facts, d("2026-12-04"), &oregon(), &snow_day("2026-12-05")).is_empty()
+    );
+    assert!(
+        moved_deadlines(&facts, d("2026-12-04"), &oregon(), &snow_day("2027-03-01")).is_empty()
+    );
+    // Removing the closure moves it back.
+    let back = moved_deadlines(&facts, d("2026-12-04"), &snow_day("2026-12-07"), &oregon());
+    assert!(
+        back.iter()
+            .any(|m| m.from == d("2026-12-08") && m.to == d("2026-12-07"))
+    );
+}
+
+#[test]
+#[wasm_bindgen_test]
+fn business_days_a_closure_across_the_year_end_moves_the_deadline_past_new_years_day() {
+    // Thursday, December 31, 2026: Friday January 1 is New Year's Day, so first contact is
+    // due Monday January 4, 2027; a snow day that Monday moves it to Tuesday the 5th.
+    let facts = missed("2026-12-31", TriggerKind::MissedFirstActivity, "SW step");
+    let moved = moved_deadlines(&facts, d("2026-12-31"), &oregon(), &snow_day("2027-01-04"));
+    let first = moved
+        .iter()
+        .find(|m| m.kind == DeadlineKind::FirstContact)
+        .expect("the first contact moves");
+    assert_eq!((first.from, first.to), (d("2027-01-04"), d("2027-01-05")));
+}
+
+#[test]
+#[wasm_bindgen_test]
+fn business_days_a_met_deadline_never_moves() {
+    let facts = run(
+        missed("2026-12-04", TriggerKind::MissedFirstActivity, "SW step"),
+        &[(
+            "2026-12-07",
+            Transition::LogAttempt(attempt(
+                "2026-12-07",
+                ContactMethod::Phone,
+                AttemptOutcome::NoAnswer,
+                None,
+            )),
+        )],
+    );
+    let moved = moved_deadlines(&facts, d("2026-12-07"), &oregon(), &snow_day("2026-12-07"));
+    assert!(
+        moved.iter().all(|m| m.kind != DeadlineKind::FirstContact),
+        "{moved:?}"
+    );
+}

@@ -125,6 +125,42 @@ pub fn router(state: AppState) -> Router {
             "/episodes/{id}/new-staffing",
             axum::routing::post(crate::forms::staffing::request_new),
         )
+        .route(
+            "/admin/offices/{id}",
+            axum::routing::post(crate::forms::admin::office),
+        )
+        .route(
+            "/admin/offices/{id}/closures",
+            axum::routing::post(crate::forms::admin::add_closure),
+        )
+        .route(
+            "/admin/offices/{id}/closures/remove",
+            axum::routing::post(crate::forms::admin::remove_closure),
+        )
+        .route(
+            "/admin/staff",
+            axum::routing::post(crate::forms::admin::create_staff),
+        )
+        .route(
+            "/admin/staff/{id}",
+            axum::routing::post(crate::forms::admin::change_staff),
+        )
+        .route(
+            "/participants/search",
+            axum::routing::post(crate::forms::participants::search),
+        )
+        .route(
+            "/participants/new",
+            axum::routing::post(crate::forms::participants::create),
+        )
+        .route(
+            "/participants/move",
+            axum::routing::post(crate::forms::participants::move_caseload),
+        )
+        .route(
+            "/participants/{id}",
+            axum::routing::post(crate::forms::participants::update),
+        )
         .route("/branch/efforts.csv", get(crate::exports::efforts::export))
         .route("/branch.csv", get(crate::exports::branch))
         .route("/calendar.ics", get(crate::exports::ical::feed))

@@ -9,6 +9,7 @@
 //! Generic pieces: [`fields::Fields`] (a form as sent), the codes a choice travels as, and the
 //! [`query::Query`] a refused form comes back with.
 
+pub mod admin;
 pub mod appointment;
 pub mod attempt;
 pub mod branch;
@@ -24,6 +25,7 @@ pub mod narrative;
 pub mod new_staffing;
 pub mod notice;
 pub mod notice_mailed;
+pub mod participant;
 pub mod password;
 pub mod query;
 pub mod second_factor;

@@ -1,5 +1,6 @@
 //! One page per file.
 
+pub mod admin;
 pub mod appointment;
 pub mod attempt;
 pub mod branch;
@@ -16,6 +17,7 @@ pub mod not_found;
 pub mod notice;
 pub mod notice_mailed;
 pub mod notice_print;
+pub mod participants;
 pub mod password;
 pub mod second_factor;
 pub mod signin;

@@ -106,6 +106,43 @@ pub fn deadline_status(
     }
 }
 
+/// An open deadline a change of the office's calendar moves (docs/rules.md, Business days: a
+/// closure day is not a business day, so what was due on or after it moves).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MovedDeadline {
+    pub kind: DeadlineKind,
+    pub rule: RuleId,
+    /// Where `before` put it.
+    pub from: NaiveDate,
+    /// Where `after` puts it.
+    pub to: NaiveDate,
+}
+
+/// The open deadlines of the episode that moving from the calendar `before` to `after` (an
+/// office closure added or removed) moves, each with its day before and after. Met deadlines
+/// never move: what was done on time stays on time.
+pub fn moved_deadlines(
+    facts: &EpisodeFacts,
+    today: NaiveDate,
+    before: &BusinessCalendar,
+    after: &BusinessCalendar,
+) -> Vec<MovedDeadline> {
+    let was = deadlines(facts, today, before);
+    let now = deadlines(facts, today, after);
+    was.iter()
+        .filter(|d| d.is_open())
+        .filter_map(|old| {
+            let new = now.iter().find(|n| n.kind == old.kind && n.is_open())?;
+            (new.due != old.due).then_some(MovedDeadline {
+                kind: old.kind,
+                rule: old.rule,
+                from: old.due,
+                to: new.due,
+            })
+        })
+        .collect()
+}
+
 /// Every deadline that applies to the episode on `today`, in the order of the process. A
 /// closed episode keeps only the deadlines that were met.
 pub fn deadlines(

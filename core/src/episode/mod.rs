@@ -15,7 +15,10 @@ pub mod transition;
 pub mod worklist;
 
 pub use attempt_form::{Hint, asks_for_window, attempt_hints, r11_request};
-pub use due::{Deadline, DeadlineKind, DeadlineStatus, deadline_status, deadlines};
+pub use due::{
+    Deadline, DeadlineKind, DeadlineStatus, MovedDeadline, deadline_status, deadlines,
+    moved_deadlines,
+};
 pub use facts::*;
 pub use next::{NextAction, next_action};
 pub use progress::{contact_on_target, contact_target, invite_on, second_unsuccessful_on};

@@ -27,11 +27,13 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         narratives::of_episode, narratives::write, narratives::edit,
         participants::create, participants::show, participants::add_pdp_step,
         participants::add_exemption, participants::add_release, participants::set_language,
+        participants::update, participants::search, participants::move_caseload,
         tasks::of_episode, tasks::add, tasks::done,
         staff::list, staff::create, staff::disable, staff::enable, staff::password,
         staff::role, staff::branch,
         staff::tokens, staff::revoke_token, staff::closures, staff::add_closure,
-        staff::mail_pickup, staff::set_mail_pickup,
+        staff::mail_pickup, staff::set_mail_pickup, staff::offices, staff::office,
+        staff::set_office, staff::remove_closure, staff::phone,
     ),
     modifiers(&BearerAuth, &Refusals, &Contract)
 )]
@@ -182,7 +184,12 @@ pub fn router() -> Router<AppState> {
         .route("/tasks/{id}/done", post(tasks::done))
         .route("/narratives/{id}", post(narratives::edit))
         .route("/participants", post(participants::create))
-        .route("/participants/{id}", get(participants::show))
+        .route("/participants/search", post(participants::search))
+        .route("/participants/move", post(participants::move_caseload))
+        .route(
+            "/participants/{id}",
+            get(participants::show).post(participants::update),
+        )
         .route(
             "/participants/{id}/pdp-steps",
             post(participants::add_pdp_step),
@@ -205,6 +212,13 @@ pub fn router() -> Router<AppState> {
         .route("/staff/{id}/password", post(staff::password))
         .route("/staff/{id}/role", post(staff::role))
         .route("/staff/{id}/branch", post(staff::branch))
+        .route("/staff/{id}/phone", post(staff::phone))
+        .route("/branches", get(staff::offices))
+        .route("/branches/{id}", get(staff::office).post(staff::set_office))
+        .route(
+            "/branches/{id}/closures/remove",
+            post(staff::remove_closure),
+        )
         .route("/staff/{id}/tokens", get(staff::tokens))
         .route("/tokens/{id}/revoke", post(staff::revoke_token))
         .route(

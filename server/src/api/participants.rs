@@ -6,12 +6,14 @@ use axum::{Json, body::Bytes, extract::State, http::StatusCode};
 use super::{ApiPath, SignedIn, json_body as json};
 use crate::services::access::{self, Action, Record, Role};
 use crate::services::participants::{
-    self, Addition, ExemptionPeriod, LanguageChoice, NewParticipant, Participant, PdpStep,
-    ReleaseOnFile,
+    self, Addition, CaseloadMove, ExemptionPeriod, LanguageChoice, Moved, NewParticipant,
+    Participant, ParticipantChange, PdpStep, ReleaseOnFile, SearchResult,
 };
 use crate::store::db::Db;
 use crate::web::errors::ApiError;
 use crate::web::state::Clock;
+use serde::Deserialize;
+use utoipa::ToSchema;
 
 #[utoipa::path(post, path = "/participants", tag = "participants", request_body = NewParticipant,
     security(("bearer" = [])),
@@ -161,4 +163,94 @@ pub async fn set_language(
     let LanguageChoice { language } = json(&bytes, "a language")?;
     participants::set_language(&db, &staff.actor(), id, &language, clock.now()).await?;
     Ok(Json(participants::get(&db, id).await?))
+}
+
+#[utoipa::path(post, path = "/participants/{id}", tag = "participants", params(("id" = i64, Path)),
+    request_body = ParticipantChange, security(("bearer" = [])),
+    responses((status = 200, body = Participant), (status = 400, body = super::ErrorBody), (status = 401, body = super::ErrorBody),
+        (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody),
+        (status = 422, description = "A coach or contractor outside the branch, or a referral's last day already past.", body = super::ErrorBody)))]
+/// `POST /participants/{id}`: edits the participant's record — names, contact details,
+/// notice language, coach (their open episode follows), contractor referral and its last
+/// day. Every field is given; what is left out is cleared. Department staff of the branch;
+/// audited.
+pub async fn update(
+    State(db): State<Db>,
+    State(clock): State<Clock>,
+    SignedIn(staff): SignedIn,
+    ApiPath(id): ApiPath<i64>,
+    bytes: Bytes,
+) -> Result<Json<Participant>, ApiError> {
+    access::authorize(
+        &db,
+        &staff,
+        Action::ChangeParticipant,
+        Record::Participant(id),
+        clock.now(),
+    )
+    .await?;
+    let change: ParticipantChange = json(&bytes, "a participant's record")?;
+    participants::update(&db, &staff.actor(), id, change, clock.now()).await?;
+    Ok(Json(participants::get(&db, id).await?))
+}
+
+/// What a participant search is for: a case number, or the beginning of a name.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SearchQuery {
+    /// A case number, a last name's beginning ("Garc"), "last first" or "first last".
+    pub query: String,
+}
+
+#[utoipa::path(post, path = "/participants/search", tag = "participants", request_body = SearchQuery,
+    security(("bearer" = [])),
+    responses((status = 200, body = SearchResult), (status = 400, body = super::ErrorBody), (status = 401, body = super::ErrorBody),
+        (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody),
+        (status = 422, description = "An empty or too long search.", body = super::ErrorBody)))]
+/// `POST /participants/search`: the participants of the caller's branch with that case
+/// number, or whose name starts with what is typed (department staff). A POST, so what is
+/// typed never goes in a URL or an access log.
+pub async fn search(
+    State(db): State<Db>,
+    State(clock): State<Clock>,
+    SignedIn(staff): SignedIn,
+    bytes: Bytes,
+) -> Result<Json<SearchResult>, ApiError> {
+    let branch = own_branch(&db, &staff, Action::FindParticipant, clock.now()).await?;
+    let SearchQuery { query } = json(&bytes, "a search")?;
+    Ok(Json(participants::search(&db, branch, &query).await?))
+}
+
+#[utoipa::path(post, path = "/participants/move", tag = "participants", request_body = CaseloadMove,
+    security(("bearer" = [])),
+    responses((status = 200, body = Moved), (status = 400, body = super::ErrorBody), (status = 401, body = super::ErrorBody),
+        (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody),
+        (status = 422, description = "The same coach, or a coach outside the branch.", body = super::ErrorBody)))]
+/// `POST /participants/move`: moves a coach's caseload — or one participant of it — to
+/// another coach of the caller's branch; open episodes follow. Supervisors; audited per
+/// participant.
+pub async fn move_caseload(
+    State(db): State<Db>,
+    State(clock): State<Clock>,
+    SignedIn(staff): SignedIn,
+    bytes: Bytes,
+) -> Result<Json<Moved>, ApiError> {
+    let branch = own_branch(&db, &staff, Action::MoveCaseload, clock.now()).await?;
+    let change: CaseloadMove = json(&bytes, "a caseload move")?;
+    Ok(Json(
+        participants::move_caseload(&db, &staff.actor(), branch, &change, clock.now()).await?,
+    ))
+}
+
+/// The caller's branch, once `action` there is allowed: the role first (403), then the branch
+/// (404 for an account with none).
+async fn own_branch(
+    db: &Db,
+    staff: &crate::services::accounts::Staff,
+    action: Action,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<i64, ApiError> {
+    let branch = staff.branch_id.unwrap_or(0);
+    access::authorize(db, staff, action, Record::Branch(branch), now).await?;
+    Ok(branch)
 }

@@ -11,7 +11,9 @@ use crate::services::access::{self, Action, Record};
 use crate::services::accounts::{
     self, AuthError, NewStaff, PostChange, Staff, StaffAccount, TokenInfo,
 };
-use crate::services::branches::{self, ClosureDay, MailPickupTime};
+use crate::services::branches::{
+    self, ClosureDay, ClosureEffect, MailPickupTime, Office, OfficeChange,
+};
 use crate::store::db::Db;
 use crate::web::errors::ApiError;
 use crate::web::state::Clock;
@@ -312,4 +314,109 @@ pub async fn revoke_token(
     } else {
         Err(ApiError::not_found("There is no live token with that id."))
     }
+}
+
+#[utoipa::path(get, path = "/branches", tag = "admin", security(("bearer" = [])),
+    responses((status = 200, body = Vec<Office>), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody)))]
+/// Every office with its address, phone, time zone and mail pickup time (admin).
+pub async fn offices(
+    State(db): State<Db>,
+    State(clock): State<Clock>,
+    SignedIn(staff): SignedIn,
+) -> Result<Json<Vec<Office>>, ApiError> {
+    admin_only(&db, &staff, clock.now()).await?;
+    Ok(Json(branches::offices(&db).await?))
+}
+
+#[utoipa::path(get, path = "/branches/{id}", tag = "admin", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, body = Office), (status = 400, body = super::ErrorBody), (status = 401, body = super::ErrorBody),
+        (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
+/// One office (admin).
+pub async fn office(
+    State(db): State<Db>,
+    State(clock): State<Clock>,
+    SignedIn(staff): SignedIn,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<Office>, ApiError> {
+    admin_only(&db, &staff, clock.now()).await?;
+    Ok(Json(branches::office_of(&db, id).await?))
+}
+
+#[utoipa::path(post, path = "/branches/{id}", tag = "admin", params(("id" = i64, Path)), request_body = OfficeChange,
+    security(("bearer" = [])),
+    responses((status = 200, body = Office), (status = 400, body = super::ErrorBody), (status = 401, body = super::ErrorBody),
+        (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody),
+        (status = 409, description = "Another office has that name.", body = super::ErrorBody),
+        (status = 422, description = "An empty name or an unknown time zone.", body = super::ErrorBody)))]
+/// Sets an office's name, address, phone (both printed on the DHS 7869), time zone and mail
+/// pickup time (R15); every field is given, an empty one is cleared (admin; audited).
+pub async fn set_office(
+    State(db): State<Db>,
+    State(clock): State<Clock>,
+    SignedIn(staff): SignedIn,
+    ApiPath(id): ApiPath<i64>,
+    bytes: Bytes,
+) -> Result<Json<Office>, ApiError> {
+    admin_only(&db, &staff, clock.now()).await?;
+    let change: OfficeChange = json(&bytes, "an office's details")?;
+    Ok(Json(
+        branches::set_office(&db, &staff.actor(), id, change, clock.now()).await?,
+    ))
+}
+
+/// A closure day to remove.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClosureDate {
+    pub on: chrono::NaiveDate,
+}
+
+#[utoipa::path(post, path = "/branches/{id}/closures/remove", tag = "admin", params(("id" = i64, Path)), request_body = ClosureDate,
+    security(("bearer" = [])),
+    responses((status = 200, body = ClosureEffect), (status = 400, body = super::ErrorBody), (status = 401, body = super::ErrorBody),
+        (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
+/// Removes a closure day from a branch's calendar; answers with the open deadlines that moved
+/// back (admin; audited).
+pub async fn remove_closure(
+    State(db): State<Db>,
+    State(clock): State<Clock>,
+    SignedIn(staff): SignedIn,
+    ApiPath(id): ApiPath<i64>,
+    bytes: Bytes,
+) -> Result<Json<ClosureEffect>, ApiError> {
+    admin_only(&db, &staff, clock.now()).await?;
+    let ClosureDate { on } = json(&bytes, "a closure day")?;
+    Ok(Json(
+        branches::remove_closure_with_effect(&db, &staff.actor(), id, on, clock.now()).await?,
+    ))
+}
+
+/// A staff member's work phone; `null` removes it.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewPhone {
+    /// Required: `null` removes the phone, so it must be said, never implied by a missing
+    /// field.
+    #[serde(deserialize_with = "Option::deserialize")]
+    #[schema(required = true)]
+    pub phone: Option<String>,
+}
+
+#[utoipa::path(post, path = "/staff/{id}/phone", tag = "admin", params(("id" = i64, Path)), request_body = NewPhone,
+    security(("bearer" = [])),
+    responses((status = 204), (status = 400, body = super::ErrorBody), (status = 401, body = super::ErrorBody),
+        (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody),
+        (status = 422, description = "A phone with no digit, or too long.", body = super::ErrorBody)))]
+/// Sets a staff member's work phone, printed on the notices they send (admin; audited).
+pub async fn phone(
+    State(db): State<Db>,
+    State(clock): State<Clock>,
+    SignedIn(staff): SignedIn,
+    ApiPath(id): ApiPath<i64>,
+    bytes: Bytes,
+) -> Result<StatusCode, ApiError> {
+    admin_only(&db, &staff, clock.now()).await?;
+    let NewPhone { phone } = json(&bytes, "a phone")?;
+    accounts::set_phone(&db, &staff.actor(), id, phone.as_deref(), clock.now()).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -7,6 +7,7 @@ use clap::Subcommand;
 use crate::cli::StartError;
 use crate::services::Actor;
 use crate::services::accounts::{self, NewStaff, PostChange};
+use crate::services::branches;
 use crate::store::db::Db;
 
 #[derive(Debug, Clone, Subcommand)]
@@ -23,6 +24,30 @@ pub enum AdminCommand {
     /// Branches (offices).
     #[command(subcommand)]
     Branch(BranchCommand),
+    /// Participants: find one, move a caseload.
+    #[command(subcommand)]
+    Participant(ParticipantCommand),
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum ParticipantCommand {
+    /// Find the participants of BRANCH with a case number, or whose name starts with QUERY
+    /// ("Garcia", "garcia ma", "Maria Garcia").
+    Search {
+        /// The branch's name, or its id.
+        branch: String,
+        query: String,
+    },
+    /// Move the caseload of the coach FROM (e-mail) to the coach TO (e-mail), both of the
+    /// same branch; with --case-number, only that participant. Open episodes follow.
+    Move {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        #[arg(long)]
+        case_number: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, Subcommand)]
@@ -38,6 +63,35 @@ pub enum BranchCommand {
         #[arg(long, conflicts_with = "at")]
         none: bool,
     },
+    /// List every office: id, name, time zone, mail pickup, address, phone.
+    List,
+    /// Set an office's details; what is not given stays as it is (an empty value clears an
+    /// address or phone).
+    Set {
+        /// The branch's name, or its id.
+        branch: String,
+        #[arg(long)]
+        name: Option<String>,
+        /// Printed on the DHS 7869 notice.
+        #[arg(long)]
+        address: Option<String>,
+        /// Printed on the DHS 7869 notice.
+        #[arg(long)]
+        phone: Option<String>,
+        /// IANA name, e.g. America/Los_Angeles.
+        #[arg(long)]
+        time_zone: Option<String>,
+    },
+    /// Close the office on DAY (YYYY-MM-DD) — a snow day, an emergency — and say how many
+    /// open deadlines move.
+    Close {
+        branch: String,
+        day: String,
+        /// Why, e.g. "Ice storm".
+        name: String,
+    },
+    /// Open the office again on DAY, a closure day added by mistake.
+    Reopen { branch: String, day: String },
 }
 
 #[derive(Debug, Clone, Subcommand)]
@@ -75,6 +129,14 @@ pub enum UserCommand {
         /// contractor or admin
         role: reengage_core::roles::Role,
     },
+    /// Set EMAIL's work phone, printed on the notices they send, or remove it with `--none`.
+    SetPhone {
+        email: String,
+        #[arg(required_unless_present = "none")]
+        phone: Option<String>,
+        #[arg(long, conflicts_with = "phone")]
+        none: bool,
+    },
     /// Move an account to another branch (created if new), or to none with `--none`; its
     /// sessions end and its API tokens are revoked.
     SetBranch {
@@ -106,6 +168,35 @@ pub enum CalendarFeedCommand {
     /// Turn off EMAIL's calendar feed at once: its address stops working (they can make a
     /// new one on their calendar page).
     Revoke { email: String },
+}
+
+/// The account with `email`: id, role, branch.
+async fn post_of_email(db: &Db, email: &str) -> Result<(i64, String, Option<i64>), StartError> {
+    let email = email.trim().to_lowercase();
+    let mut conn = db
+        .pool
+        .acquire()
+        .await
+        .map_err(|e| StartError::Input(e.to_string()))?;
+    crate::store::staff::post_of(&mut conn, &email)
+        .await
+        .map_err(|e| StartError::Input(e.to_string()))?
+        .ok_or_else(|| StartError::Input(format!("there is no account {email}")))
+}
+
+fn service(error: crate::services::ServiceError) -> StartError {
+    StartError::Input(error.to_string())
+}
+
+/// A day as typed on the command line (YYYY-MM-DD, or as the forms take it).
+fn day_of(text: &str) -> Result<chrono::NaiveDate, StartError> {
+    match reengage_core::parse_date_input(text) {
+        Ok(day) => Ok(day),
+        Err(_) => Err(StartError::Input(format!(
+            "“{}” is not a day: give it as YYYY-MM-DD, e.g. 2027-01-12.",
+            text.trim()
+        ))),
+    }
 }
 
 /// Changes made from the command line are audited as this actor.
@@ -174,6 +265,7 @@ pub async fn run(db: &Db, command: AdminCommand) -> Result<String, StartError> {
                     role,
                     branch,
                     password,
+                    phone: None,
                 },
                 now,
             )
@@ -265,6 +357,169 @@ pub async fn run(db: &Db, command: AdminCommand) -> Result<String, StartError> {
                 ),
                 None => format!("branch {} now has no mail pickup time\n", branch.trim()),
             })
+        }
+        AdminCommand::Branch(BranchCommand::List) => {
+            let offices = branches::offices(db).await.map_err(service)?;
+            let mut out = String::from("id\tname\ttime zone\tmail pickup\taddress\tphone\n");
+            for o in offices {
+                out.push_str(&format!(
+                    "{}\t{}\t{}\t{}\t{}\t{}\n",
+                    o.id,
+                    o.name,
+                    o.time_zone,
+                    o.mail_pickup
+                        .map_or_else(|| "-".into(), |at| at.format("%H:%M").to_string()),
+                    o.address.unwrap_or_else(|| "-".into()),
+                    o.phone.unwrap_or_else(|| "-".into()),
+                ));
+            }
+            Ok(out)
+        }
+        AdminCommand::Branch(BranchCommand::Set {
+            branch,
+            name,
+            address,
+            phone,
+            time_zone,
+        }) => {
+            let id = crate::cli::calendar::branch_id(db, &branch).await?;
+            let office = branches::office_of(db, id).await.map_err(service)?;
+            let change = branches::OfficeChange {
+                name: name.unwrap_or(office.name),
+                address: address.or(office.address),
+                phone: phone.or(office.phone),
+                time_zone: time_zone.unwrap_or(office.time_zone),
+                mail_pickup: office.mail_pickup,
+            };
+            let office = branches::set_office(db, &command_line(), id, change, now)
+                .await
+                .map_err(service)?;
+            Ok(format!(
+                "office {} ({}): address {}, phone {}, time zone {}\n",
+                office.id,
+                office.name,
+                office.address.as_deref().unwrap_or("none"),
+                office.phone.as_deref().unwrap_or("none"),
+                office.time_zone
+            ))
+        }
+        AdminCommand::Branch(BranchCommand::Close { branch, day, name }) => {
+            let id = crate::cli::calendar::branch_id(db, &branch).await?;
+            let on = day_of(&day)?;
+            let effect = branches::add_closure_with_effect(
+                db,
+                &command_line(),
+                id,
+                branches::ClosureDay { on, name },
+                now,
+            )
+            .await
+            .map_err(service)?;
+            Ok(format!(
+                "branch {} is closed on {on}: this moves {} open deadline(s) of {} episode(s)\n",
+                branch.trim(),
+                effect.deadlines_moved,
+                effect.episodes
+            ))
+        }
+        AdminCommand::Branch(BranchCommand::Reopen { branch, day }) => {
+            let id = crate::cli::calendar::branch_id(db, &branch).await?;
+            let on = day_of(&day)?;
+            let effect = branches::remove_closure_with_effect(db, &command_line(), id, on, now)
+                .await
+                .map_err(service)?;
+            Ok(format!(
+                "branch {} is open again on {on}: this moves {} open deadline(s) of {} episode(s)\n",
+                branch.trim(),
+                effect.deadlines_moved,
+                effect.episodes
+            ))
+        }
+        AdminCommand::User(UserCommand::SetPhone { email, phone, none }) => {
+            let phone = phone.filter(|_| !none);
+            let (id, _, _) = post_of_email(db, &email).await?;
+            accounts::set_phone(db, &command_line(), id, phone.as_deref(), now)
+                .await
+                .map_err(input)?;
+            Ok(match phone {
+                Some(p) => format!("{} now has the work phone {}\n", email.trim(), p.trim()),
+                None => format!("{} now has no work phone\n", email.trim()),
+            })
+        }
+        AdminCommand::Participant(ParticipantCommand::Search { branch, query }) => {
+            let id = crate::cli::calendar::branch_id(db, &branch).await?;
+            let found = crate::services::participants::search(db, id, &query)
+                .await
+                .map_err(service)?;
+            let mut out = String::from("id\tcase number\tname\tcoach\n");
+            for f in &found.found {
+                out.push_str(&format!(
+                    "{}\t{}\t{}\t{}\n",
+                    f.id,
+                    f.case_number,
+                    f.name,
+                    f.coach.as_deref().unwrap_or("-")
+                ));
+            }
+            if found.found.is_empty() {
+                out.push_str("no participant of the branch has that case number or name\n");
+            } else if found.more {
+                out.push_str(&format!(
+                    "more than {} match: type more of the name\n",
+                    crate::services::participants::SEARCH_LIMIT
+                ));
+            }
+            Ok(out)
+        }
+        AdminCommand::Participant(ParticipantCommand::Move {
+            from,
+            to,
+            case_number,
+        }) => {
+            let (from_id, _, branch) = post_of_email(db, &from).await?;
+            let (to_id, _, _) = post_of_email(db, &to).await?;
+            let branch = branch.ok_or_else(|| {
+                StartError::Input(format!("{} has no branch, so no caseload", from.trim()))
+            })?;
+            let participant_id = match case_number {
+                None => None,
+                Some(case) => {
+                    let found = crate::services::participants::search(db, branch, &case)
+                        .await
+                        .map_err(service)?;
+                    let one = found
+                        .found
+                        .iter()
+                        .find(|f| f.case_number.eq_ignore_ascii_case(case.trim()))
+                        .ok_or_else(|| {
+                            StartError::Input(format!(
+                                "no participant of the branch has case number {}",
+                                case.trim()
+                            ))
+                        })?;
+                    Some(one.id)
+                }
+            };
+            let moved = crate::services::participants::move_caseload(
+                db,
+                &command_line(),
+                branch,
+                &crate::services::participants::CaseloadMove {
+                    from_coach_id: from_id,
+                    to_coach_id: to_id,
+                    participant_id,
+                },
+                now,
+            )
+            .await
+            .map_err(service)?;
+            Ok(format!(
+                "moved {} participant(s) and {} open episode(s) from {} to {}\n",
+                moved.participants,
+                moved.open_episodes,
+                from.trim(),
+                to.trim()
+            ))
         }
         AdminCommand::CalendarFeed(CalendarFeedCommand::Revoke { email }) => {
             let email = email.trim().to_lowercase();

@@ -112,6 +112,7 @@ pub async fn load(db: &Db, now: DateTime<Utc>) -> Result<String, StartError> {
             } else {
                 DEMO_PASSWORD.into()
             },
+            phone: None,
         };
         let id = accounts::create_staff(db, &system, staff, now)
             .await

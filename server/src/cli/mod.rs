@@ -191,6 +191,16 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
                         Ok(swept) => tracing::info!(swept, "expired sessions deleted"),
                         Err(error) => tracing::warn!(%error, "expired sessions not deleted yet"),
                     }
+                    // Contractor referrals past their last day end (office date, Oregon).
+                    let now = chrono::Utc::now();
+                    let today = crate::services::episodes::local_today("America/Los_Angeles", now);
+                    match crate::services::participants::end_referrals(&counted, today, now).await {
+                        Ok(0) => {}
+                        Ok(ended) => {
+                            tracing::info!(ended, "contractor referrals past their last day ended")
+                        }
+                        Err(error) => tracing::warn!(%error, "contractor referrals not ended yet"),
+                    }
                 }
             });
             let mut state = state::AppState::new(options, db);

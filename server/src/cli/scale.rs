@@ -181,6 +181,7 @@ async fn branch(
                 branch_id: Some(id),
                 password_hash: hash,
                 created_at: &instant(now),
+                phone: None,
             },
         )
         .await?;

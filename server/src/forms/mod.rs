@@ -3,6 +3,7 @@
 //! `core` through the services. A refusal goes back to the form with everything that was
 //! typed and the reason; nothing typed is lost.
 
+pub mod admin;
 pub mod appointment;
 pub mod attempt;
 pub mod calendar_feed;
@@ -14,6 +15,7 @@ pub mod missed;
 pub mod missing_info;
 pub mod narratives;
 pub mod notice;
+pub mod participants;
 pub mod password;
 pub mod staffing;
 

@@ -5,6 +5,7 @@ pub mod branch;
 mod calendar_feed;
 mod episode;
 mod missed;
+mod offices;
 pub mod staffing;
 pub mod today;
 
@@ -57,10 +58,70 @@ impl Backend for PageBackend {
         let after =
             query_value(request, "after").and_then(|v| crate::store::lists::Cursor::parse(&v));
         Box::pin(async move {
-            today::today_page(&state, staff?, after)
+            let staff = staff?;
+            if staff.role == reengage_core::roles::Role::Admin {
+                // An admin has no caseload: their work is the admin pages.
+                leptos_axum::redirect("/admin");
+                return Err(PageError::Forbidden(
+                    "An admin has no Today list: see the admin pages.".into(),
+                ));
+            }
+            today::today_page(&state, staff, after)
                 .await
                 .map_err(page_error)
         })
+    }
+
+    fn admin(&self, request: &Parts) -> Answer<reengage_app::office_views::AdminView> {
+        let state = self.0.clone();
+        let staff = signed_in(request);
+        Box::pin(async move { offices::admin(&state, staff?).await })
+    }
+
+    fn admin_office(
+        &self,
+        request: &Parts,
+        id: i64,
+    ) -> Answer<reengage_app::office_views::OfficeView> {
+        let state = self.0.clone();
+        let staff = signed_in(request);
+        Box::pin(async move { offices::office(&state, staff?, id).await })
+    }
+
+    fn admin_staff(
+        &self,
+        request: &Parts,
+        id: i64,
+    ) -> Answer<reengage_app::office_views::StaffMemberView> {
+        let state = self.0.clone();
+        let staff = signed_in(request);
+        Box::pin(async move { offices::staff_member(&state, staff?, id).await })
+    }
+
+    fn participants(
+        &self,
+        request: &Parts,
+    ) -> Answer<reengage_app::office_views::ParticipantsView> {
+        let state = self.0.clone();
+        let staff = signed_in(request);
+        let request = request.clone();
+        Box::pin(async move { offices::participants(&state, staff?, &request).await })
+    }
+
+    fn participant_form(
+        &self,
+        request: &Parts,
+        id: Option<i64>,
+    ) -> Answer<reengage_app::office_views::ParticipantFormView> {
+        let state = self.0.clone();
+        let staff = signed_in(request);
+        Box::pin(async move { offices::participant_form(&state, staff?, id).await })
+    }
+
+    fn caseload(&self, request: &Parts) -> Answer<reengage_app::office_views::CaseloadView> {
+        let state = self.0.clone();
+        let staff = signed_in(request);
+        Box::pin(async move { offices::caseload(&state, staff?).await })
     }
 
     fn email_settings(&self, request: &Parts) -> Answer<reengage_app::backend::EmailView> {

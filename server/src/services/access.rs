@@ -58,8 +58,13 @@ actions! {
     ViewBranch,
     ReadParticipant,
     CreateParticipant,
-    /// PDP steps, exemption periods (R23), MCS 3010 releases (R19).
+    /// PDP steps, exemption periods (R23), MCS 3010 releases (R19); the record's contact
+    /// details, language, coach and referral.
     ChangeParticipant,
+    /// Search the branch's participants by name or case number.
+    FindParticipant,
+    /// Move a coach's caseload (or one participant of it) to another coach.
+    MoveCaseload,
     /// R1; R5 for a contractor.
     RecordMissedActivity,
     ReadEpisode,
@@ -113,6 +118,8 @@ pub const TABLE: &[(Action, &[Role])] = &[
     (Action::ReadParticipant, &[FC, CA, ES, OM, LW, CO]),
     (Action::CreateParticipant, &[FC, CA, ES, OM, LW]),
     (Action::ChangeParticipant, &[FC, CA, ES, OM, LW]),
+    (Action::FindParticipant, &[FC, CA, ES, OM, LW]),
+    (Action::MoveCaseload, &[ES, OM, LW]),
     (Action::RecordMissedActivity, &[FC, CA, ES, OM, LW, CO]),
     (Action::ReadEpisode, &[FC, CA, ES, OM, LW, CO]),
     (Action::LogAttempt, &[FC, CA, ES, OM, LW, CO]),

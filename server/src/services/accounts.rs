@@ -139,6 +139,9 @@ pub struct NewStaff {
     /// The branch (office) name; created if new.
     pub branch: Option<String>,
     pub password: String,
+    /// The work phone printed on the DHS 7869 notices they send.
+    #[serde(default)]
+    pub phone: Option<String>,
 }
 
 impl std::fmt::Debug for NewStaff {
@@ -178,6 +181,7 @@ pub async fn create_staff(
             "Give the staff member's name and initials.".into(),
         ));
     }
+    let phone = staff_phone(new.phone.as_deref())?;
     let hash = new_password_hash(new.password, &email).await?;
     let mut tx = db::begin_write(db).await?;
     let exists = store::staff::id_by_email(&mut tx, &email).await?;
@@ -203,6 +207,7 @@ pub async fn create_staff(
             branch_id,
             password_hash: &hash,
             created_at: &instant(now),
+            phone: phone.as_deref(),
         },
     )
     .await?;
@@ -613,6 +618,8 @@ pub struct StaffAccount {
     pub role: String,
     pub branch_id: Option<i64>,
     pub active: bool,
+    /// The work phone printed on the notices they send.
+    pub phone: Option<String>,
 }
 
 /// Every staff account, by name.
@@ -621,7 +628,7 @@ pub async fn list_staff(db: &Db) -> Result<Vec<StaffAccount>, sqlx::Error> {
     Ok(rows
         .into_iter()
         .map(
-            |(id, email, name, initials, role, branch_id, active)| StaffAccount {
+            |(id, email, name, initials, role, branch_id, active, phone)| StaffAccount {
                 id,
                 email,
                 name,
@@ -629,9 +636,52 @@ pub async fn list_staff(db: &Db) -> Result<Vec<StaffAccount>, sqlx::Error> {
                 role,
                 branch_id,
                 active: active != 0,
+                phone,
             },
         )
         .collect())
+}
+
+/// The longest work phone accepted.
+pub const MAX_PHONE_CHARS: usize = 40;
+
+/// A work phone as typed: trimmed, `None` when empty, refused when too long or with no digit.
+fn staff_phone(phone: Option<&str>) -> Result<Option<String>, AuthError> {
+    let phone = phone.map(str::trim).filter(|p| !p.is_empty());
+    match phone {
+        Some(p)
+            if p.chars().count() > MAX_PHONE_CHARS || !p.chars().any(|c| c.is_ascii_digit()) =>
+        {
+            Err(AuthError::Invalid(format!(
+                "Enter the work phone with its digits, e.g. 503-555-0100 ext. 12 (at most {MAX_PHONE_CHARS} characters), or leave it empty."
+            )))
+        }
+        other => Ok(other.map(str::to_owned)),
+    }
+}
+
+/// Sets (or with `None` removes) staff member `id`'s work phone, audited with the old and new
+/// numbers (a work number, not personal data of a participant).
+pub async fn set_phone(
+    db: &Db,
+    by: &Actor,
+    id: i64,
+    phone: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(), AuthError> {
+    let phone = staff_phone(phone)?;
+    let mut tx = db::begin_write(db).await?;
+    let before = store::staff::phone_of(&mut tx, id)
+        .await?
+        .ok_or_else(|| AuthError::UnknownStaff(format!("#{id}")))?;
+    store::staff::set_phone(&mut tx, id, phone.as_deref()).await?;
+    let entry = by.entry(now, "staff.phone_set", "staff", id).with_values(
+        Some(serde_json::json!({ "phone": before }).to_string()),
+        Some(serde_json::json!({ "phone": phone }).to_string()),
+    );
+    audit::append(&mut tx, db.backend, &entry).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// The e-mail of staff member `id`.

@@ -36,6 +36,15 @@ pub struct Actor {
 }
 
 impl Actor {
+    /// The server itself, acting on a schedule (`what`: "referral sweep").
+    pub fn server(what: &str) -> Self {
+        Actor {
+            staff_id: None,
+            email: format!("server ({what})"),
+            role: reengage_core::roles::Role::Admin,
+        }
+    }
+
     /// The audit entry of `action` on `entity` `id` by this actor at `at` — the one way an
     /// entry is begun; add what changed with [`Entry::with_values`].
     pub fn entry(

@@ -67,3 +67,66 @@ pub async fn set_mail_pickup(
         .await?;
     Ok(())
 }
+
+/// A branch as its admin page reads it: id, name, address, phone, time zone, mail pickup.
+pub type OfficeRow = (
+    i64,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    Option<String>,
+);
+
+const OFFICE_COLUMNS: &str = "id, name, address, phone, time_zone, mail_pickup";
+
+/// Every branch by name (a handful: no index needed beyond the table's few rows).
+pub async fn offices(db: &Db) -> Result<Vec<OfficeRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {OFFICE_COLUMNS} FROM branches ORDER BY name, id"
+    ))
+    .fetch_all(&db.pool)
+    .await
+}
+
+/// Branch `id` (primary key).
+pub async fn office(conn: &mut AnyConnection, id: i64) -> Result<Option<OfficeRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {OFFICE_COLUMNS} FROM branches WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await
+}
+
+/// Writes branch `id`'s name, address, phone, time zone and mail pickup (primary key); a name
+/// another branch has is a unique violation.
+pub async fn set_office(conn: &mut AnyConnection, row: &OfficeRow) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE branches SET name = $1, address = $2, phone = $3, time_zone = $4, mail_pickup = $5 \
+         WHERE id = $6",
+    )
+    .bind(&row.1)
+    .bind(&row.2)
+    .bind(&row.3)
+    .bind(&row.4)
+    .bind(&row.5)
+    .bind(row.0)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Removes the closure day `on` of branch `branch_id`; whether there was one (primary key).
+pub async fn delete_closure(
+    conn: &mut AnyConnection,
+    branch_id: i64,
+    on: NaiveDate,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("DELETE FROM office_closures WHERE branch_id = $1 AND on_date = $2")
+        .bind(branch_id)
+        .bind(day(on))
+        .execute(&mut *conn)
+        .await?;
+    Ok(done.rows_affected() > 0)
+}

@@ -103,8 +103,9 @@ pub async fn insert_participant_of_branch_named(
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO participants (branch_id, case_number, first_name, last_name, display_name, phone, \
-         phone_in_service, email, address, coach_id, contractor_id, created_at, language) \
-         VALUES ((SELECT id FROM branches WHERE name = $1), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
+         phone_in_service, email, address, coach_id, contractor_id, created_at, language, name_key) \
+         VALUES ((SELECT id FROM branches WHERE name = $1), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, \
+         lower($4 || ' ' || $3)) \
          RETURNING id",
     )
     .bind(branch)
@@ -152,8 +153,8 @@ pub async fn insert_participant(
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO participants (branch_id, case_number, first_name, last_name, display_name, phone, \
-         phone_in_service, email, address, coach_id, contractor_id, created_at, language) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+         phone_in_service, email, address, coach_id, contractor_id, created_at, language, name_key) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, lower($4 || ' ' || $3)) RETURNING id",
     )
     .bind(branch_id)
     .bind(new.case_number)

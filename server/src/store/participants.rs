@@ -20,7 +20,7 @@ pub const RELEASES_SQL: &str = "SELECT partner, signed_on, expires_on FROM relea
 
 /// A participant's row: id, branch, case number, first, last and display names, phone,
 /// phone in service (0/1), email, address, address verified (0/1), coach, contractor, notice
-/// language.
+/// language, the contractor referral's last day.
 pub type ParticipantRow = (
     i64,
     i64,
@@ -36,6 +36,7 @@ pub type ParticipantRow = (
     Option<i64>,
     Option<i64>,
     String,
+    Option<String>,
 );
 
 /// A PDP step as stored: code, first and last day, time, attendance hours.
@@ -72,8 +73,8 @@ pub async fn insert(
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO participants (branch_id, case_number, first_name, last_name, display_name, phone, \
-         email, address, coach_id, contractor_id, created_at, language) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+         email, address, coach_id, contractor_id, created_at, language, name_key) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, lower($4 || ' ' || $3)) RETURNING id",
     )
     .bind(new.branch_id)
     .bind(new.case_number)
@@ -135,12 +136,22 @@ pub async fn branch_coach_name(
 
 /// Participant `id`'s row (primary key).
 pub async fn row(db: &Db, id: i64) -> Result<Option<ParticipantRow>, sqlx::Error> {
+    let mut conn = db.pool.acquire().await?;
+    row_in(&mut conn, id).await
+}
+
+/// [`row`] on the caller's connection (inside a write).
+pub async fn row_in(
+    conn: &mut AnyConnection,
+    id: i64,
+) -> Result<Option<ParticipantRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, branch_id, case_number, first_name, last_name, display_name, phone, phone_in_service, \
-         email, address, address_verified, coach_id, contractor_id, language FROM participants WHERE id = $1",
+         email, address, address_verified, coach_id, contractor_id, language, contractor_until \
+         FROM participants WHERE id = $1",
     )
     .bind(id)
-    .fetch_optional(&db.pool)
+    .fetch_optional(&mut *conn)
     .await
 }
 
@@ -255,4 +266,157 @@ pub async fn insert_release(
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+/// A participant's record as an edit writes it: names, contact details, coach, contractor
+/// referral and its last day, notice language.
+#[derive(Debug, Clone, Copy)]
+pub struct ChangeRow<'a> {
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub display_name: &'a str,
+    pub phone: Option<&'a str>,
+    pub phone_in_service: bool,
+    pub email: Option<&'a str>,
+    pub address: Option<&'a str>,
+    pub address_verified: bool,
+    pub coach_id: Option<i64>,
+    pub contractor_id: Option<i64>,
+    pub contractor_until: Option<&'a str>,
+    pub language: &'a str,
+}
+
+/// Writes participant `id`'s record (primary key); the name key follows the names. A coach
+/// or contractor that does not exist is a foreign-key violation.
+pub async fn update(
+    conn: &mut AnyConnection,
+    id: i64,
+    change: &ChangeRow<'_>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE participants SET first_name = $1, last_name = $2, display_name = $3, phone = $4, \
+         phone_in_service = $5, email = $6, address = $7, address_verified = $8, coach_id = $9, \
+         contractor_id = $10, contractor_until = $11, language = $12, name_key = lower($2 || ' ' || $1) \
+         WHERE id = $13",
+    )
+    .bind(change.first_name)
+    .bind(change.last_name)
+    .bind(change.display_name)
+    .bind(change.phone)
+    .bind(i64::from(change.phone_in_service))
+    .bind(change.email)
+    .bind(change.address)
+    .bind(i64::from(change.address_verified))
+    .bind(change.coach_id)
+    .bind(change.contractor_id)
+    .bind(change.contractor_until)
+    .bind(change.language)
+    .bind(id)
+    .execute(&mut *conn)
+    .await
+    .map(|_| ())
+}
+
+/// A participant found by a search: id, display name, case number, coach's name.
+pub type FoundRow = (i64, String, String, Option<String>);
+
+/// The participant of branch `$1` with case number `$2` (unique index on case_number).
+pub const BY_CASE_NUMBER_SQL: &str = "SELECT p.id, p.display_name, p.case_number, s.name FROM participants p \
+     LEFT JOIN staff s ON s.id = p.coach_id WHERE p.case_number = $2 AND p.branch_id = $1";
+
+/// The participants of branch `$1` whose name key ("last first", lower case) starts with
+/// `lower($2)`: the range from it to `lower($2)` followed by the last character there is, by
+/// name (index participants_name_key), at most `$3`.
+pub const BY_NAME_SQL: &str = "SELECT p.id, p.display_name, p.case_number, s.name FROM participants p \
+     LEFT JOIN staff s ON s.id = p.coach_id \
+     WHERE p.branch_id = $1 AND p.name_key >= lower($2) AND p.name_key < lower($2) || $4 \
+     ORDER BY p.name_key, p.id LIMIT $3";
+
+/// The highest character there is, which ends a prefix's range of keys.
+pub const LAST_CHAR: &str = "\u{10FFFF}";
+
+/// [`BY_CASE_NUMBER_SQL`].
+pub async fn by_case_number(
+    db: &Db,
+    branch_id: i64,
+    case_number: &str,
+) -> Result<Vec<FoundRow>, sqlx::Error> {
+    sqlx::query_as(BY_CASE_NUMBER_SQL)
+        .bind(branch_id)
+        .bind(case_number)
+        .fetch_all(&db.pool)
+        .await
+}
+
+/// [`BY_NAME_SQL`].
+pub async fn by_name(
+    db: &Db,
+    branch_id: i64,
+    prefix: &str,
+    limit: i64,
+) -> Result<Vec<FoundRow>, sqlx::Error> {
+    sqlx::query_as(BY_NAME_SQL)
+        .bind(branch_id)
+        .bind(prefix)
+        .bind(limit)
+        .bind(LAST_CHAR)
+        .fetch_all(&db.pool)
+        .await
+}
+
+/// The participants whose coach is `coach_id`, with their branch (index participants_coach).
+pub async fn of_coach(conn: &mut AnyConnection, coach_id: i64) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM participants WHERE coach_id = $1 ORDER BY id")
+        .bind(coach_id)
+        .fetch_all(&mut *conn)
+        .await
+}
+
+/// Gives participant `id` the coach `coach_id`, and their open episode with it (its version
+/// raised, so no copy of the record kept anywhere is taken for the stored one): primary key,
+/// and the partial unique index episodes_one_open.
+pub async fn set_coach(
+    conn: &mut AnyConnection,
+    id: i64,
+    coach_id: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE participants SET coach_id = $1 WHERE id = $2")
+        .bind(coach_id)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "UPDATE episodes SET coach_id = $1, version = version + 1 WHERE participant_id = $2 AND closed = 0",
+    )
+    .bind(coach_id)
+    .bind(id)
+    .execute(&mut *conn)
+    .await
+    .map(|_| ())
+}
+
+/// The contractor referrals whose last day is before `today` (`YYYY-MM-DD`): participant,
+/// contractor, last day (partial index participants_referral_end).
+pub async fn ended_referrals(
+    conn: &mut AnyConnection,
+    today: &str,
+) -> Result<Vec<(i64, Option<i64>, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, contractor_id, contractor_until FROM participants \
+         WHERE contractor_until IS NOT NULL AND contractor_until < $1 ORDER BY id",
+    )
+    .bind(today)
+    .fetch_all(&mut *conn)
+    .await
+}
+
+/// Ends participant `id`'s contractor referral: no contractor, no last day (primary key).
+pub async fn end_referral(conn: &mut AnyConnection, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE participants SET contractor_id = NULL, contractor_until = NULL WHERE id = $1",
+    )
+    .bind(id)
+    .execute(&mut *conn)
+    .await
+    .map(|_| ())
 }

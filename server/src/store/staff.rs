@@ -7,11 +7,20 @@ use crate::store::db::Db;
 
 /// Every staff account, by name: an admin's whole list (the staff table is small).
 pub const LIST_SQL: &str =
-    "SELECT id, email, name, initials, role, branch_id, active FROM staff ORDER BY name, id";
+    "SELECT id, email, name, initials, role, branch_id, active, phone FROM staff ORDER BY name, id";
 
 /// A staff account as [`LIST_SQL`] reads it: `(id, email, name, initials, role, branch_id,
-/// active)`.
-pub type AccountRow = (i64, String, String, String, String, Option<i64>, i64);
+/// active, phone)`.
+pub type AccountRow = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    Option<i64>,
+    i64,
+    Option<String>,
+);
 
 /// An active account as signing in reads it: `(id, email, initials, role, branch_id,
 /// password_hash, session_generation, must_change_password)`.
@@ -37,6 +46,8 @@ pub struct NewRow<'a> {
     pub password_hash: &'a str,
     /// As stored (`codes::instant`).
     pub created_at: &'a str,
+    /// The work phone printed on the notices they send.
+    pub phone: Option<&'a str>,
 }
 
 impl std::fmt::Debug for NewRow<'_> {
@@ -75,8 +86,8 @@ pub async fn active_id_by_email(
 /// Inserts a new, active account inside the caller's transaction; returns its id.
 pub async fn insert(conn: &mut AnyConnection, new: NewRow<'_>) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
-        "INSERT INTO staff (email, name, initials, role, branch_id, password_hash, active, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, 1, $7) RETURNING id",
+        "INSERT INTO staff (email, name, initials, role, branch_id, password_hash, active, created_at, phone) \
+         VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8) RETURNING id",
     )
     .bind(new.email)
     .bind(new.name)
@@ -85,8 +96,34 @@ pub async fn insert(conn: &mut AnyConnection, new: NewRow<'_>) -> Result<i64, sq
     .bind(new.branch_id)
     .bind(new.password_hash)
     .bind(new.created_at)
+    .bind(new.phone)
     .fetch_one(&mut *conn)
     .await
+}
+
+/// Account `id`'s work phone, `None` for no account `id` (primary key).
+pub async fn phone_of(
+    conn: &mut AnyConnection,
+    id: i64,
+) -> Result<Option<Option<String>>, sqlx::Error> {
+    sqlx::query_scalar("SELECT phone FROM staff WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await
+}
+
+/// Sets account `id`'s work phone (primary key).
+pub async fn set_phone(
+    conn: &mut AnyConnection,
+    id: i64,
+    phone: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE staff SET phone = $1 WHERE id = $2")
+        .bind(phone)
+        .bind(id)
+        .execute(&mut *conn)
+        .await
+        .map(|_| ())
 }
 
 /// Sets the password hash of the account with `email`, and whether its owner must change it
@@ -131,6 +168,17 @@ pub async fn post_of(
 ) -> Result<Option<(i64, String, Option<i64>)>, sqlx::Error> {
     sqlx::query_as("SELECT id, role, branch_id FROM staff WHERE email = $1")
         .bind(email)
+        .fetch_optional(&mut *conn)
+        .await
+}
+
+/// Account `id`'s role, branch and whether it is enabled (0/1), by primary key.
+pub async fn post_by_id(
+    conn: &mut AnyConnection,
+    id: i64,
+) -> Result<Option<(String, Option<i64>, i64)>, sqlx::Error> {
+    sqlx::query_as("SELECT role, branch_id, active FROM staff WHERE id = $1")
+        .bind(id)
         .fetch_optional(&mut *conn)
         .await
 }
@@ -216,4 +264,26 @@ pub async fn insert_branch(conn: &mut AnyConnection, name: &str) -> Result<i64, 
         .bind(name)
         .fetch_one(&mut *conn)
         .await
+}
+
+/// The enabled accounts of branch `branch_id` in one of `roles` (stored names), `(id, name)`,
+/// by name (index staff_branch).
+pub async fn of_branch(
+    db: &Db,
+    branch_id: i64,
+    roles: &[&str],
+) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    let marks = (0..roles.len())
+        .map(|i| format!("${}", i + 2))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "SELECT id, name FROM staff WHERE branch_id = $1 AND role IN ({marks}) AND active = 1 \
+         ORDER BY name, id"
+    );
+    let mut query = sqlx::query_as(&sql).bind(branch_id);
+    for role in roles {
+        query = query.bind(*role);
+    }
+    query.fetch_all(&db.pool).await
 }

@@ -222,6 +222,7 @@ async fn world(backend: Backend) -> World {
                 role: role.parse().expect("a role"),
                 branch: branch.map(Into::into),
                 password: "lantern otter gravel tundra".into(),
+                phone: None,
             },
             now,
         )

@@ -147,6 +147,7 @@ async fn world(backend: Backend) -> World {
                 role: Role::FamilyCoach,
                 branch: Some(branch.into()),
                 password: PASSWORD.into(),
+                phone: None,
             },
             monday(),
         )

@@ -113,6 +113,7 @@ async fn the_demo_refuses_a_database_with_staff_accounts() {
         role: reengage_core::roles::Role::Admin,
         branch: None,
         password: "a real admin's long password".into(),
+        phone: None,
     };
     accounts::create_staff(&test.db, &setup, staff, Utc::now())
         .await

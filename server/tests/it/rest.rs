@@ -134,6 +134,7 @@ async fn spawn_api(backend: Backend) -> Api {
             role: role.parse().expect("a role"),
             branch: Some("Riverbend".into()),
             password: "correct horse battery staple".into(),
+            phone: None,
         };
         accounts::create_staff(&db, &admin, staff, now)
             .await
@@ -2041,6 +2042,7 @@ async fn the_mail_pickup_moves_the_earliest_appointment_across_thanksgiving() {
             role: reengage_core::roles::Role::Admin,
             branch: None,
             password: "correct horse battery staple".into(),
+            phone: None,
         };
         accounts::create_staff(&db, &command_line, admin, now)
             .await

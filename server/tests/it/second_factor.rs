@@ -76,6 +76,7 @@ async fn a_supervisor_signs_in_with_a_password_and_a_code_from_an_authenticator_
             role: reengage_core::roles::Role::LeadWorker,
             branch: Some("Riverbend".into()),
             password: PASSWORD.into(),
+            phone: None,
         };
         accounts::create_staff(&test.db, &admin, staff, Utc::now())
             .await

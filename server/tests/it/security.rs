@@ -54,6 +54,7 @@ async fn app_with(backend: Backend, configure: impl FnOnce(&mut AppState)) -> Ap
             role: role.parse().expect("a role"),
             branch: branch.map(Into::into),
             password: PASSWORD.into(),
+            phone: None,
         };
         ids.push(
             accounts::create_staff(&db, &setup, staff, now)

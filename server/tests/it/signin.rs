@@ -41,6 +41,7 @@ async fn sign_in_use_the_cookie_sign_out() {
             role: reengage_core::roles::Role::FamilyCoach,
             branch: Some("Riverbend".into()),
             password: "correct horse battery staple".into(),
+            phone: None,
         };
         accounts::create_staff(&test.db, &admin, staff, chrono::Utc::now())
             .await
@@ -179,6 +180,7 @@ async fn secure_cookies_carry_the_host_prefix() {
         role: reengage_core::roles::Role::LeadWorker,
         branch: None,
         password: "correct horse battery staple".into(),
+        phone: None,
     };
     accounts::create_staff(&test.db, &admin, staff, chrono::Utc::now())
         .await

@@ -100,6 +100,7 @@ async fn world(backend: Backend) -> World {
             role: role.parse().expect("a role"),
             branch: Some("Riverbend".into()),
             password: PASSWORD.into(),
+            phone: None,
         };
         let id = accounts::create_staff(&db, &admin, staff, start)
             .await

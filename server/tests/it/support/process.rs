@@ -141,6 +141,7 @@ pub async fn seed(db: &Db, coaches: usize, participants: usize, now: DateTime<Ut
             role: reengage_core::roles::Role::FamilyCoach,
             branch: Some("Riverbend".into()),
             password: "correct horse battery staple".into(),
+            phone: None,
         };
         ids.push(
             accounts::create_staff(db, &admin, staff, now)
