@@ -629,6 +629,70 @@ fn rows(w: &World) -> Vec<Row> {
             DEPARTMENT,
             "ob",
         ),
+        row(
+            "POST",
+            format!("/api/v1/participants/{p}"),
+            "/participants/{id}",
+            invalid(),
+            DEPARTMENT,
+            "ob",
+        ),
+        row(
+            "POST",
+            "/api/v1/participants/search".into(),
+            "/participants/search",
+            invalid(),
+            DEPARTMENT,
+            "",
+        ),
+        row(
+            "POST",
+            "/api/v1/participants/move".into(),
+            "/participants/move",
+            invalid(),
+            "es om lw",
+            "",
+        ),
+        row(
+            "POST",
+            format!("/api/v1/staff/{s}/phone"),
+            "/staff/{id}/phone",
+            invalid(),
+            "ad",
+            "",
+        ),
+        row(
+            "GET",
+            "/api/v1/branches".into(),
+            "/branches",
+            None,
+            "ad",
+            "",
+        ),
+        row(
+            "GET",
+            "/api/v1/branches/1".into(),
+            "/branches/{id}",
+            None,
+            "ad",
+            "",
+        ),
+        row(
+            "POST",
+            "/api/v1/branches/1".into(),
+            "/branches/{id}",
+            invalid(),
+            "ad",
+            "",
+        ),
+        row(
+            "POST",
+            "/api/v1/branches/1/closures/remove".into(),
+            "/branches/{id}/closures/remove",
+            invalid(),
+            "ad",
+            "",
+        ),
         row("GET", "/api/v1/staff".into(), "/staff", None, "ad", ""),
         row(
             "POST",
@@ -929,6 +993,98 @@ fn rows(w: &World) -> Vec<Row> {
         body: Some(json!("")),
         allowed: "fc ca es om lw co ob ad",
         ..page("POST", "/account/calendar/off", 303)
+    });
+    // The participant pages (department staff of the branch: their own branch for the
+    // search, a new participant and a caseload move; the participant's for a record) and the
+    // admin pages (admin only), their server functions and their forms.
+    rows.push(Row {
+        allowed: "fc ca es om lw ob",
+        ..page("GET", "/participants", 302)
+    });
+    rows.push(Row {
+        allowed: "fc ca es om lw ob",
+        ..page("POST", "/app/participants", 401)
+    });
+    rows.push(Row {
+        body: Some(json!("query=")),
+        allowed: "fc ca es om lw ob",
+        ..page("POST", "/participants/search", 303)
+    });
+    rows.push(Row {
+        allowed: "fc ca es om lw ob",
+        ..page("GET", "/participants/new", 302)
+    });
+    rows.push(Row {
+        body: Some(json!("case_number=")),
+        allowed: "fc ca es om lw ob",
+        ..page("POST", "/participants/new", 303)
+    });
+    rows.push(Row {
+        path: format!("/participants/{p}"),
+        allowed: DEPARTMENT,
+        hidden: "ob",
+        ..page("GET", "", 302)
+    });
+    rows.push(Row {
+        path: "/app/participant_form".into(),
+        body: Some(json!(format!("id={p}"))),
+        allowed: DEPARTMENT,
+        hidden: "ob",
+        ..page("POST", "", 401)
+    });
+    rows.push(Row {
+        path: format!("/participants/{p}"),
+        body: Some(json!("first_name=")),
+        allowed: DEPARTMENT,
+        hidden: "ob",
+        ..page("POST", "", 303)
+    });
+    rows.push(Row {
+        allowed: "es om lw",
+        ..page("GET", "/participants/move", 302)
+    });
+    rows.push(Row {
+        body: Some(json!("from_coach=")),
+        allowed: "es om lw",
+        ..page("POST", "/participants/move", 303)
+    });
+    rows.push(Row {
+        allowed: "ad",
+        ..page("GET", "/admin", 302)
+    });
+    rows.push(Row {
+        allowed: "ad",
+        ..page("POST", "/app/admin", 401)
+    });
+    rows.push(Row {
+        allowed: "ad",
+        ..page("GET", "/admin/offices/1", 302)
+    });
+    rows.push(Row {
+        body: Some(json!("name=")),
+        allowed: "ad",
+        ..page("POST", "/admin/offices/1", 303)
+    });
+    rows.push(Row {
+        body: Some(json!("on=")),
+        allowed: "ad",
+        ..page("POST", "/admin/offices/1/closures", 303)
+    });
+    rows.push(Row {
+        path: format!("/admin/staff/{s}"),
+        allowed: "ad",
+        ..page("GET", "", 302)
+    });
+    rows.push(Row {
+        path: format!("/admin/staff/{s}"),
+        body: Some(json!("change=")),
+        allowed: "ad",
+        ..page("POST", "", 303)
+    });
+    rows.push(Row {
+        body: Some(json!("email=")),
+        allowed: "ad",
+        ..page("POST", "/admin/staff", 303)
     });
     // The morning digest's page, its server function and its form: anyone signed in (the
     // digest itself goes to coaches, aides and supervisors only). An empty form is refused

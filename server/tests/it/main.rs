@@ -15,6 +15,7 @@ mod calendar_feed;
 mod demo;
 mod digest;
 mod observe;
+mod offices;
 mod offline;
 mod pages;
 mod postgres_tls;
