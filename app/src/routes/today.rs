@@ -30,10 +30,17 @@ pub fn TodayPage() -> impl IntoView {
                 match work.await {
                     Ok(view) => EitherOf3::A(view! { <TodayList view /> }),
                     Err(PageError::SignedOut) => EitherOf3::B(view! { <Redirect path="/signin" /> }),
-                    Err(error) => EitherOf3::C(view! {
-                        <h1>"Today"</h1>
-                        <p class="alert alert-error" role="alert">{error.to_string()}</p>
-                    }),
+                    Err(error) => {
+                        // An admin has no list of their own: their work is the admin pages.
+                        let refused = matches!(error, PageError::Forbidden(_));
+                        EitherOf3::C(view! {
+                            <h1>"Today"</h1>
+                            <p class="alert alert-error" role="alert">{error.to_string()}</p>
+                            {refused.then(|| view! {
+                                <p><a href="/admin">"Offices and staff (admin)"</a></p>
+                            })}
+                        })
+                    }
                 }
             })}
         </Suspense>
@@ -165,6 +172,9 @@ fn TodayList(view: TodayView) -> impl IntoView {
             <a class="button" href="/missed">"Record a missed activity"</a>
             {supervisor.then(|| view! {
                 <a class="button button-secondary" href="/branch">"Branch at a glance"</a>
+            })}
+            {view.viewer.role.is_department().then(|| view! {
+                <a class="button button-secondary" href="/participants">"Participants"</a>
             })}
         </p>
         {to_confirm}

@@ -58,15 +58,7 @@ impl Backend for PageBackend {
         let after =
             query_value(request, "after").and_then(|v| crate::store::lists::Cursor::parse(&v));
         Box::pin(async move {
-            let staff = staff?;
-            if staff.role == reengage_core::roles::Role::Admin {
-                // An admin has no caseload: their work is the admin pages.
-                leptos_axum::redirect("/admin");
-                return Err(PageError::Forbidden(
-                    "An admin has no Today list: see the admin pages.".into(),
-                ));
-            }
-            today::today_page(&state, staff, after)
+            today::today_page(&state, staff?, after)
                 .await
                 .map_err(page_error)
         })

@@ -642,7 +642,7 @@ fn rows(w: &World) -> Vec<Row> {
             "/api/v1/participants/search".into(),
             "/participants/search",
             invalid(),
-            DEPARTMENT,
+            "fc ca es om lw ob",
             "",
         ),
         row(
