@@ -61,7 +61,8 @@ export default defineConfig({
     launchOptions: chromium,
   },
   projects: [
-    { name: "phone", use: { ...devices["Pixel 7"], launchOptions: chromium } },
+    // The admin pages and the office set-up are the desktop's (admin.spec.ts).
+    { name: "phone", use: { ...devices["Pixel 7"], launchOptions: chromium }, testIgnore: /admin\.spec\.ts/ },
     { name: "desktop", use: { ...devices["Desktop Chrome"], launchOptions: chromium } },
   ],
   webServer: [
@@ -77,7 +78,8 @@ export default defineConfig({
     },
     {
       // The demo branch (staff of every role, forty participants) in a new database, then serve.
-      command: `"${binary}" demo > /dev/null && "${binary}" serve`,
+      // What `demo` prints (the demo admin's own password among it) is kept beside the database.
+      command: `"${binary}" demo > "${path.join(process.env.E2E_DB_DIR, "demo.txt")}" && "${binary}" serve`,
       cwd: repoRoot,
       url: `${baseURL}/healthz`,
       reuseExistingServer: false,

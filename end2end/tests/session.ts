@@ -126,3 +126,20 @@ export async function signIn(page: Page, email: string): Promise<void> {
   }
   await expect(page).toHaveURL(/\/today$/);
 }
+
+/** The demo admin's own password, as `reengage demo` printed it beside the database. */
+export function adminPassword(): string {
+  const printed = readFileSync(path.join(process.env.E2E_DB_DIR ?? "/tmp", "demo.txt"), "utf8");
+  const found = printed.match(/has its own password, shown only now: (\S+)/);
+  if (!found) throw new Error("the demo did not print the admin's password");
+  return found[1];
+}
+
+/** Signs in as the demo admin (its own password, then the sign-in code). */
+export async function signInAdmin(page: Page): Promise<void> {
+  await page.goto("/signin");
+  await page.getByLabel("E-mail").fill("admin@demo.test");
+  await page.getByLabel("Password").fill(adminPassword());
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await giveCode(page, "admin@demo.test");
+}
