@@ -248,9 +248,7 @@ fn OfficeView(view: OfficeView) -> impl IntoView {
                 </div>
                 <div class="field">
                     <label for="office-address">"Street address"</label>
-                    <textarea id="office-address" name=OfficeForm::ADDRESS rows="3" maxlength="200">
-                        {value(OfficeForm::ADDRESS, office.address.clone())}
-                    </textarea>
+                    <textarea id="office-address" name=OfficeForm::ADDRESS rows="3" maxlength="200">{value(OfficeForm::ADDRESS, office.address.clone())}</textarea>
                 </div>
                 <div class="field">
                     <label for="office-phone">"Phone"</label>

@@ -255,9 +255,7 @@ fn ParticipantRecord(view: ParticipantFormView) -> impl IntoView {
                 </div>
                 <div class="field">
                     <label for="p-address">"Mailing address"</label>
-                    <textarea id="p-address" name=ParticipantForm::ADDRESS rows="3" maxlength="200">
-                        {value(ParticipantForm::ADDRESS, f.address.clone())}
-                    </textarea>
+                    <textarea id="p-address" name=ParticipantForm::ADDRESS rows="3" maxlength="200">{value(ParticipantForm::ADDRESS, f.address.clone())}</textarea>
                 </div>
                 <div class="choice">
                     <input id="p-verified" type="checkbox" name=ParticipantForm::ADDRESS_VERIFIED value="yes"
