@@ -16,23 +16,24 @@ function isoDay(long: string): string {
   return day.toISOString().slice(0, 10);
 }
 
-/** An open deadline of one of the coach's episodes that is still to come — the furthest off
- *  of the first ten episodes', so the closure stays clear of the days other tests count —
- *  with its episode page and its row's "Due by" date as the page writes it. */
+/** An open deadline of one of the coach's episodes that is still to come and counted in
+ *  business days — the furthest off, so the closure stays clear of the days other tests count;
+ *  not R17's case review, which is the appointment's own day — with its episode page and its
+ *  row's "Due by" date as the page writes it. */
 async function comingDeadline(page: Page): Promise<{ episode: string; what: string; due: string }> {
   await page.goto("/today");
   const links = await page.locator('a.work-who[href^="/episodes/"]').evaluateAll((anchors) =>
     anchors.map((a) => a.getAttribute("href") ?? ""),
   );
   let best: { episode: string; what: string; due: string; days: number } | undefined;
-  for (const episode of links.slice(0, 10)) {
+  for (const episode of links) {
     await page.goto(episode);
     const rows = page.locator("table.deadlines tbody tr");
     for (let i = 0; i < (await rows.count()); i++) {
       const cells = await rows.nth(i).locator("td").allTextContents();
       const status = cells[3] ?? "";
       const days = status === "Due next business day" ? 1 : Number(status.match(/^Due in (\d+) business days$/)?.[1] ?? 0);
-      if (days > 0 && (!best || days > best.days)) best = { episode, what: cells[0], due: cells[2], days };
+      if (days > 0 && cells[1] !== "R17" && (!best || days > best.days)) best = { episode, what: cells[0], due: cells[2], days };
     }
   }
   if (!best) throw new Error("no coach's episode has a deadline still to come");
