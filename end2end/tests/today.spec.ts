@@ -46,6 +46,9 @@ test.describe("with JavaScript", () => {
     await expect(page.getByRole("button", { name: /^Sign out/ })).toBeFocused();
     await page.keyboard.press("Tab");
     await expect(page.getByRole("link", { name: "Record a missed activity" })).toBeFocused();
+    // Then the participant search, which department staff reach from Today.
+    await page.keyboard.press("Tab");
+    await expect(page.getByRole("link", { name: "Participants" })).toBeFocused();
     // The staffings waiting for the coach's confirmation, if another test left one (R18).
     const waiting = waitingStaffings(page);
     for (let i = 0; i < (await waiting.count()); i++) {
