@@ -216,7 +216,7 @@ pub async fn search(
     SignedIn(staff): SignedIn,
     bytes: Bytes,
 ) -> Result<Json<SearchResult>, ApiError> {
-    let branch = own_branch(&db, &staff, Action::FindParticipant, clock.now()).await?;
+    let branch = access::own_branch(&db, &staff, Action::FindParticipant, clock.now()).await?;
     let SearchQuery { query } = json(&bytes, "a search")?;
     Ok(Json(participants::search(&db, branch, &query).await?))
 }
@@ -235,22 +235,9 @@ pub async fn move_caseload(
     SignedIn(staff): SignedIn,
     bytes: Bytes,
 ) -> Result<Json<Moved>, ApiError> {
-    let branch = own_branch(&db, &staff, Action::MoveCaseload, clock.now()).await?;
+    let branch = access::own_branch(&db, &staff, Action::MoveCaseload, clock.now()).await?;
     let change: CaseloadMove = json(&bytes, "a caseload move")?;
     Ok(Json(
         participants::move_caseload(&db, &staff.actor(), branch, &change, clock.now()).await?,
     ))
-}
-
-/// The caller's branch, once `action` there is allowed: the role first (403), then the branch
-/// (404 for an account with none).
-async fn own_branch(
-    db: &Db,
-    staff: &crate::services::accounts::Staff,
-    action: Action,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<i64, ApiError> {
-    let branch = staff.branch_id.unwrap_or(0);
-    access::authorize(db, staff, action, Record::Branch(branch), now).await?;
-    Ok(branch)
 }

@@ -27,16 +27,7 @@ fn signed_in(auth: AuthSession) -> Result<Staff, Refusal> {
 
 /// The signed-in person's branch once `action` there is allowed.
 async fn own_branch(state: &AppState, staff: &Staff, action: Action) -> Result<i64, Refusal> {
-    let branch = staff.branch_id.unwrap_or(0);
-    access::authorize(
-        &state.db,
-        staff,
-        action,
-        Record::Branch(branch),
-        state.clock.now(),
-    )
-    .await?;
-    Ok(branch)
+    Ok(access::own_branch(&state.db, staff, action, state.clock.now()).await?)
 }
 
 /// `POST /participants/search`: the search page again, with what was found.

@@ -184,17 +184,9 @@ pub async fn staff_member(
 
 /// The signed-in person's branch once `action` there is allowed.
 async fn own_branch(state: &AppState, staff: &Staff, action: Action) -> Result<i64, PageError> {
-    let branch = staff.branch_id.unwrap_or(0);
-    access::authorize(
-        &state.db,
-        staff,
-        action,
-        Record::Branch(branch),
-        state.clock.now(),
-    )
-    .await
-    .map_err(page_error)?;
-    Ok(branch)
+    access::own_branch(&state.db, staff, action, state.clock.now())
+        .await
+        .map_err(page_error)
 }
 
 /// `/participants`, with the search a form sent back in place (never in the URL).

@@ -235,6 +235,20 @@ async fn owner_of(db: &Db, record: Record) -> Result<Option<Owner>, sqlx::Error>
     }))
 }
 
+/// The signed-in person's own branch once `action` there is allowed: the role first (403),
+/// then the branch (404 for an account with none). The participant search, a new
+/// participant and a caseload move are each about one's own branch.
+pub async fn own_branch(
+    db: &Db,
+    staff: &Staff,
+    action: Action,
+    now: DateTime<Utc>,
+) -> Result<i64, ServiceError> {
+    let branch = staff.branch_id.unwrap_or(0);
+    authorize(db, staff, action, Record::Branch(branch), now).await?;
+    Ok(branch)
+}
+
 /// The decision alone, without the audit entry: what [`authorize`] decides. The role is
 /// checked first, so a 403 is the same whatever the record and reveals nothing about it;
 /// only then is the record's reach checked (404 when out of reach or absent).
