@@ -85,26 +85,21 @@ pub async fn missed_in(
     to: NaiveDate,
     coach: Option<i64>,
 ) -> Result<(Vec<MissedRow>, bool), ServiceError> {
-    let (found, next) =
-        missed_in_at_most(db, branch_id, (from, to), coach, None, Some(LIMIT)).await?;
+    let (found, next) = missed_in_at_most(db, branch_id, (from, to), coach, None, LIMIT).await?;
     Ok((found, next.is_some()))
 }
 
-/// [`missed_in`] older than `before` (from the newest with `None`), at most `limit` (`None`:
-/// every one, for an export), and where the next page starts.
+/// [`missed_in`] older than `before` (from the newest with `None`), at most `limit`, and
+/// where the next page starts.
 async fn missed_in_at_most(
     db: &Db,
     branch_id: i64,
     (from, to): (NaiveDate, NaiveDate),
     coach: Option<i64>,
     before: Option<&Cursor>,
-    limit: Option<i64>,
+    limit: i64,
 ) -> Result<(Vec<MissedRow>, Option<Cursor>), ServiceError> {
-    let asked = limit.map_or(i64::MAX, |limit| limit + 1);
-    let mut found = lists::missed_in(db, branch_id, (from, to), coach, before, asked).await?;
-    let Some(limit) = limit else {
-        return Ok((found, None));
-    };
+    let mut found = lists::missed_in(db, branch_id, (from, to), coach, before, limit + 1).await?;
     let more = found.len() as i64 > limit;
     found.truncate(limit as usize);
     let next = more.then(|| found.last()).flatten().map(|last| Cursor {
@@ -122,26 +117,19 @@ pub async fn view(
     filter: &EffortsFilter,
     now: DateTime<Utc>,
 ) -> Result<EffortsView, ServiceError> {
-    view_at_most(db, staff, filter, now, Some(LIMIT)).await
+    page(db, staff, filter, now, LIMIT).await
 }
 
-/// The R29 view of `staff`'s branch for `filter` with every episode of the period, for the
-/// export (which has no row cap).
-pub async fn view_all(
+/// The R29 view of `staff`'s branch for `filter`, of at most `limit` misses from
+/// `filter.after` (from the newest when it is empty): a page of the view, or of its export,
+/// which reads the period page after page (`next`) and so has no row cap. Each page checks
+/// `staff`'s access again.
+pub async fn page(
     db: &Db,
     staff: &Staff,
     filter: &EffortsFilter,
     now: DateTime<Utc>,
-) -> Result<EffortsView, ServiceError> {
-    view_at_most(db, staff, filter, now, None).await
-}
-
-async fn view_at_most(
-    db: &Db,
-    staff: &Staff,
-    filter: &EffortsFilter,
-    now: DateTime<Utc>,
-    limit: Option<i64>,
+    limit: i64,
 ) -> Result<EffortsView, ServiceError> {
     let (branch_id, coaches) = office::supervised_branch(db, staff, now).await?;
     let today = office::office_today(db, staff, now).await?;

@@ -1334,6 +1334,13 @@ async fn the_r29_view_and_its_csv_hold_every_effort_without_a_dq_and_the_export_
                 .unwrap()
                 .starts_with("text/csv")
         );
+        // Streamed: sent as it is read, so no length is known before the first byte.
+        assert!(
+            response.headers().get(header::CONTENT_LENGTH).is_none(),
+            "{backend:?}: {:?}",
+            response.headers()
+        );
+        assert_eq!(response.headers()[header::TRANSFER_ENCODING], "chunked");
         let body = csv_text(response).await;
         let mut lines = body.lines();
         assert_eq!(
@@ -1341,13 +1348,16 @@ async fn the_r29_view_and_its_csv_hold_every_effort_without_a_dq_and_the_export_
             Some("episode,participant,case_number,coach,missed_on,missed,attempts,outcome")
         );
         assert_eq!(lines.count() as i64, expected, "{body}");
-        let (action, after): (String, String) =
-            sqlx::query_as("SELECT action, after FROM audit_log ORDER BY id DESC LIMIT 1")
-                .fetch_one(&test.db.pool)
+        // Audited with its filter before its first byte, with its row count before its last.
+        let entries: Vec<(String, String)> =
+            sqlx::query_as("SELECT action, after FROM audit_log ORDER BY id DESC LIMIT 2")
+                .fetch_all(&test.db.pool)
                 .await
                 .unwrap();
-        assert_eq!(action, "export.efforts_without_dq");
-        assert!(after.contains(&format!("\"rows\":{expected}")), "{after}");
+        assert_eq!(entries[1].0, "export.efforts_without_dq");
+        assert!(entries[1].1.contains("\"from\":\"2026-"), "{entries:?}");
+        assert_eq!(entries[0].0, "export.efforts_without_dq.sent");
+        assert_eq!(entries[0].1, format!("{{\"rows\":{expected}}}"));
         // A coach gets no export.
         let response = client()
             .get(format!("{base}/branch/efforts.csv"))
@@ -1356,6 +1366,93 @@ async fn the_r29_view_and_its_csv_hold_every_effort_without_a_dq_and_the_export_
             .await
             .unwrap();
         assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    }
+}
+
+/// An export that cannot be audited is not sent, nor one of a single page whose row count
+/// cannot be (a longer one ends its body in an error: see
+/// `the_branch_csv_holds_every_open_episode_with_accented_names`).
+#[tokio::test]
+async fn an_export_that_cannot_be_counted_in_the_audit_log_never_looks_complete() {
+    for backend in backends().await {
+        let (test, base, _coach) = demo_app(backend).await;
+        let manager = sign_in(&base, "manager@demo.test").await;
+        // The database refuses an audit entry of `action` (trigger and function `name`).
+        let refuse = |name: &str, action: &str| -> Vec<String> {
+            match backend {
+                Backend::Sqlite => vec![format!(
+                    "CREATE TRIGGER {name} BEFORE INSERT ON audit_log \
+                     WHEN NEW.action = '{action}' BEGIN SELECT RAISE(ABORT, 'refused'); END"
+                )],
+                Backend::Postgres => vec![
+                    format!(
+                        "CREATE FUNCTION {name}() RETURNS trigger AS $$ BEGIN \
+                         IF NEW.action = '{action}' THEN RAISE EXCEPTION 'refused'; END IF; \
+                         RETURN NEW; END $$ LANGUAGE plpgsql"
+                    ),
+                    format!(
+                        "CREATE TRIGGER {name} BEFORE INSERT ON audit_log \
+                         FOR EACH ROW EXECUTE FUNCTION {name}()"
+                    ),
+                ],
+            }
+        };
+        let drop_refusal = |name: &str| -> Vec<String> {
+            match backend {
+                Backend::Sqlite => vec![format!("DROP TRIGGER {name}")],
+                Backend::Postgres => vec![
+                    format!("DROP TRIGGER {name} ON audit_log"),
+                    format!("DROP FUNCTION {name}()"),
+                ],
+            }
+        };
+        // A period of one page whose count cannot be recorded is refused whole.
+        for sql in refuse("refuse_count", "export.efforts_without_dq.sent") {
+            sqlx::query(&sql).execute(&test.db.pool).await.unwrap();
+        }
+        let response = client()
+            .get(format!("{base}/branch/efforts.csv"))
+            .header(header::COOKIE, &manager)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            response.status(),
+            StatusCode::SERVICE_UNAVAILABLE,
+            "{backend:?}"
+        );
+        for sql in drop_refusal("refuse_count") {
+            sqlx::query(&sql).execute(&test.db.pool).await.unwrap();
+        }
+        // The export cannot be audited at all: nothing is sent.
+        for sql in refuse("refuse_export", "export.efforts_without_dq") {
+            sqlx::query(&sql).execute(&test.db.pool).await.unwrap();
+        }
+        let response = client()
+            .get(format!("{base}/branch/efforts.csv"))
+            .header(header::COOKIE, &manager)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            response.status(),
+            StatusCode::SERVICE_UNAVAILABLE,
+            "{backend:?}"
+        );
+        let text = response.text().await.unwrap();
+        assert_eq!(text, "Re-engage could not record the export; try again.");
+        for sql in drop_refusal("refuse_export") {
+            sqlx::query(&sql).execute(&test.db.pool).await.unwrap();
+        }
+        // With the audit log writable again, the same export is whole.
+        let response = client()
+            .get(format!("{base}/branch/efforts.csv"))
+            .header(header::COOKIE, &manager)
+            .send()
+            .await
+            .unwrap();
+        let body = csv_text(response).await;
+        assert!(body.lines().count() > 1, "{backend:?}: {body}");
     }
 }
 
@@ -1919,6 +2016,10 @@ async fn the_branch_csv_holds_every_open_episode_with_accented_names() {
             .await
             .unwrap();
         assert_eq!(response.status(), StatusCode::OK);
+        assert!(
+            response.headers().get(header::CONTENT_LENGTH).is_none(),
+            "{backend:?}: streamed, not built whole"
+        );
         let body = csv_text(response).await;
         let rows: Vec<&str> = body.lines().skip(1).collect();
         assert_eq!(rows.len() as i64, open, "{backend:?}: every open episode");
@@ -1997,6 +2098,46 @@ async fn the_branch_csv_holds_every_open_episode_with_accented_names() {
             efforts_listed.len(),
             in_csv,
             "{backend:?}: the pages hold what the CSV does"
+        );
+        // Sent a page at a time, and counted whole in the audit log.
+        let (action, after): (String, String) =
+            sqlx::query_as("SELECT action, after FROM audit_log ORDER BY id DESC LIMIT 1")
+                .fetch_one(&db.pool)
+                .await
+                .unwrap();
+        assert_eq!(action, "export.efforts_without_dq.sent");
+        assert_eq!(after, format!("{{\"rows\":{in_csv}}}"), "{backend:?}");
+        // When that count cannot be recorded, the rows have gone but the body ends in an
+        // error, so the download fails instead of looking complete.
+        let refuse: &[&str] = match backend {
+            Backend::Sqlite => &["CREATE TRIGGER refuse_count BEFORE INSERT ON audit_log \
+                 WHEN NEW.action = 'export.efforts_without_dq.sent' \
+                 BEGIN SELECT RAISE(ABORT, 'refused'); END"],
+            Backend::Postgres => &[
+                "CREATE FUNCTION refuse_count() RETURNS trigger AS $$ BEGIN \
+                 IF NEW.action = 'export.efforts_without_dq.sent' THEN \
+                 RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql",
+                "CREATE TRIGGER refuse_count BEFORE INSERT ON audit_log \
+                 FOR EACH ROW EXECUTE FUNCTION refuse_count()",
+            ],
+        };
+        for sql in refuse {
+            sqlx::query(sql).execute(&db.pool).await.unwrap();
+        }
+        let response = client()
+            .get(format!("{base}/branch/efforts.csv"))
+            .header(header::COOKIE, &manager)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            response.status(),
+            StatusCode::OK,
+            "{backend:?}: the rows went"
+        );
+        assert!(
+            response.bytes().await.is_err(),
+            "{backend:?}: a download whose count was not recorded looked complete"
         );
     }
 }
