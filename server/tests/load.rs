@@ -3,7 +3,10 @@
 //! page, the REST list, its own episode and attempts (R4) on it. Every answer must be a
 //! success, every acknowledged attempt must be stored, and on SQLite a backup taken in the
 //! middle of the run must not stop the reads. Prints requests/s, p50 and p99 of each kind
-//! (this is the test build, unoptimised: `make bench` measures the release build).
+//! (this is the test build, unoptimised: `make bench` measures the release build). Then the
+//! same with two instances on one PostgreSQL database, each client's requests alternating
+//! between them: no read older than the client's last acknowledged write, and one version
+//! written on both at once is stored once and refused once as a conflict.
 
 #[path = "it/support/mod.rs"]
 mod support;
@@ -27,7 +30,7 @@ use reqwest::header;
 use serde_json::{Value, json};
 use support::browser::sign_in_with;
 use support::process::{Server, seed, two_days_ago};
-use support::{backends, fresh_db};
+use support::{TestDb, backends, fresh_db};
 
 const CLIENTS: usize = 200;
 const COACHES: usize = 20;
@@ -55,9 +58,12 @@ struct Tally {
     acknowledged_attempts: i64,
 }
 
+/// One client's work: Today, the REST list, its episode and attempts on it, in turn, each
+/// request to the next of `bases` (one server, or two instances on one database). A read of
+/// its episode older than the client's last acknowledged write is an error: a stale page.
 #[allow(clippy::too_many_arguments)]
 async fn client_run(
-    base: String,
+    bases: Arc<Vec<String>>,
     index: usize,
     token: String,
     cookie: String,
@@ -85,6 +91,7 @@ async fn client_run(
         && sent.fetch_add(1, Ordering::Relaxed) < MAX_REQUESTS
     {
         turn += 1;
+        let base = &bases[turn % bases.len()];
         // Reads four times as often as writes.
         let kind = match turn % 5 {
             0 => 3,
@@ -127,6 +134,15 @@ async fn client_run(
                     let episode: Value = serde_json::from_slice(&body).unwrap();
                     version = episode["version"].as_i64().unwrap();
                     tally.acknowledged_attempts += 1;
+                } else if kind == 2 {
+                    let episode: Value = serde_json::from_slice(&body).unwrap();
+                    let read = episode["version"].as_i64().unwrap();
+                    if read < version {
+                        tally.errors.push(format!(
+                            "{base}: episode {episode_id} read at version {read} after version {version} was acknowledged",
+                            episode_id = tally.episode
+                        ));
+                    }
                 }
             }
             Ok((status, body)) => tally.errors.push(format!(
@@ -158,136 +174,250 @@ fn percentile(sorted: &[u64], p: f64) -> f64 {
 async fn two_hundred_clients_for_a_minute_without_an_error_or_a_lost_write() {
     for backend in backends().await {
         let test = fresh_db(backend).await;
-        let tokens = seed(&test.db, COACHES, CLIENTS, Utc::now()).await;
         let server = Server::start(&test.url).await;
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
-        let mut cookies = Vec::new();
-        for coach in 0..COACHES {
-            let email = format!("coach{coach}@example.test");
-            cookies.push(sign_in_with(&server.base, &email, "correct horse battery staple").await);
-        }
-        // Each client works its own participant's episode (R1), as its coach.
-        let mut episodes = Vec::new();
-        for client in 0..CLIENTS {
-            let trigger = json!({ "kind": "MissedCoachAppointment", "what": "orientation",
-                                  "on": two_days_ago(), "at": null, "reported_by": "Department" });
-            let response = http
-                .post(format!("{}/api/v1/episodes", server.base))
-                .bearer_auth(&tokens[client % COACHES])
-                .json(&json!({ "participant_id": client + 1, "trigger": trigger }))
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(response.status(), 201, "{backend:?}");
-            let episode: Value = response.json().await.unwrap();
-            episodes.push((
-                episode["id"].as_i64().unwrap(),
-                episode["version"].as_i64().unwrap(),
-            ));
-        }
+        let label = format!("{backend:?}");
+        run(&test, &[&server], &label).await;
+        server.kill();
+        verify_audit(&test.url, &label);
+    }
+}
 
-        let duration = Duration::from_secs(seconds());
-        let started = Instant::now();
-        let until = started + duration;
-        let sent = Arc::new(AtomicU64::new(0));
-        let stop = Arc::new(AtomicBool::new(false));
-        let clients: Vec<_> = episodes
-            .iter()
-            .enumerate()
-            .map(|(client, (episode, version))| {
-                tokio::spawn(client_run(
-                    server.base.clone(),
-                    client,
-                    tokens[client % COACHES].clone(),
-                    cookies[client % COACHES].clone(),
-                    *episode,
-                    *version,
-                    until,
-                    sent.clone(),
-                    stop.clone(),
-                ))
-            })
-            .collect();
+/// Two `reengage serve` instances on one PostgreSQL database, each client's requests
+/// alternating between them: no error, no stale read of a change the other instance made, no
+/// acknowledged write lost; two writes of one version at once, one on each instance, are one
+/// stored and one refused as a conflict, never both; and the audit chain is whole.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_on_one_postgresql_lose_nothing_and_show_nothing_stale() {
+    if !backends().await.contains(&Backend::Postgres) {
+        report!("PostgreSQL does not answer: the two-instance load test has nothing to run on");
+        return;
+    }
+    let test = fresh_db(Backend::Postgres).await;
+    let first = Server::start(&test.url).await;
+    let second = Server::start(&test.url).await;
+    let label = "PostgreSQL, two instances";
+    let (episodes, tokens) = run(&test, &[&first, &second], label).await;
 
-        // A third of the way in, a backup of the live database (SQLite), while the reads go on.
-        let mut during_backup = None;
-        if backend == Backend::Sqlite {
-            tokio::time::sleep(duration / 3).await;
-            let before = sent.load(Ordering::Relaxed);
-            let file = test.url.replace("reengage.db", "backup.db");
-            let file = file.trim_start_matches("sqlite:").to_owned();
-            let url = test.url.clone();
-            let backup = tokio::task::spawn_blocking(move || {
-                let began = Instant::now();
-                let output = std::process::Command::new(env!("CARGO_BIN_EXE_reengage"))
-                    .arg("backup")
-                    .arg(&file)
-                    .envs(crate::support::audit_env(&url))
-                    .env("REENGAGE_LOG", "off")
-                    .output()
-                    .unwrap();
-                (output, began.elapsed())
-            })
+    // The same version written on both instances at once: one is stored, one is a conflict.
+    let http = reqwest::Client::new();
+    let (mut stored, mut conflicts) = (0, 0);
+    for (client, &(episode, _)) in episodes.iter().enumerate().take(20) {
+        let token = &tokens[client % COACHES];
+        let url = |server: &Server| format!("{}/api/v1/episodes/{episode}", server.base);
+        let current: Value = http
+            .get(url(&first))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+            .json()
             .await
             .unwrap();
-            assert!(backup.0.status.success(), "{:?}", backup.0);
-            during_backup = Some((sent.load(Ordering::Relaxed) - before, backup.1));
-        }
-
-        let mut tallies = Vec::new();
-        for client in clients {
-            tallies.push(client.await.unwrap());
-        }
-        let elapsed = started.elapsed().as_secs_f64();
-        let errors: Vec<&String> = tallies.iter().flat_map(|t| &t.errors).collect();
-        let answered: usize = tallies
-            .iter()
-            .map(|t| t.latencies.iter().map(Vec::len).sum::<usize>())
-            .sum();
-        report!(
-            "{backend:?}: {CLIENTS} clients for {elapsed:.1} s: {answered} answered ({:.0}/s), {} errors",
-            answered as f64 / elapsed,
-            errors.len()
-        );
-        for (kind, name) in KINDS.iter().enumerate() {
-            let mut all: Vec<u64> = tallies
-                .iter()
-                .flat_map(|t| t.latencies[kind].iter().copied())
-                .collect();
-            all.sort_unstable();
-            report!(
-                "  {name:<28} {:>7} ({:>5.0}/s)  p50 {:>7.1} ms  p99 {:>7.1} ms",
-                all.len(),
-                all.len() as f64 / elapsed,
-                percentile(&all, 50.0),
-                percentile(&all, 99.0)
-            );
-        }
-        if let Some((requests, took)) = during_backup {
-            report!("  a backup took {took:.1?}; {requests} requests were sent meanwhile");
-            assert!(requests > 0, "nothing was served during the backup");
-        }
-        assert!(errors.is_empty(), "{backend:?}: {errors:#?}");
-        assert!(
-            answered > CLIENTS * 10,
-            "{backend:?}: only {answered} answered"
-        );
-
-        // Not one acknowledged attempt lost, none stored twice.
-        server.kill();
-        for tally in &tallies {
-            let stored: i64 =
-                sqlx::query_scalar("SELECT count(*) FROM attempts WHERE episode_id = $1")
-                    .bind(tally.episode)
-                    .fetch_one(&test.db.pool)
-                    .await
-                    .unwrap();
-            assert_eq!(stored, tally.acknowledged_attempts, "{backend:?}");
+        let version = current["version"].as_i64().unwrap();
+        let before = attempts_of(&test, episode).await;
+        let attempt = json!({ "on": two_days_ago(), "method": "Phone", "outcome": "MessageLeft",
+                              "response_window": 2, "version": version });
+        let send = |server: &Server| {
+            http.post(format!("{}/attempts", url(server)))
+                .bearer_auth(token)
+                .json(&attempt)
+                .send()
+        };
+        let (one, other) = tokio::join!(send(&first), send(&second));
+        let mut statuses = [
+            one.unwrap().status().as_u16(),
+            other.unwrap().status().as_u16(),
+        ];
+        statuses.sort_unstable();
+        assert_eq!(statuses, [200, 409], "{label}: episode {episode}");
+        assert_eq!(attempts_of(&test, episode).await, before + 1, "{label}");
+        stored += 1;
+        conflicts += 1;
+        // The instance that refused shows the stored write at once.
+        for server in [&first, &second] {
+            let now: Value = http
+                .get(url(server))
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            assert_eq!(now["version"].as_i64(), Some(version + 1), "{label}: stale");
         }
     }
+    report!(
+        "  {stored} writes of one version on both instances at once: {stored} stored, {conflicts} refused as conflicts"
+    );
+    first.kill();
+    second.kill();
+    verify_audit(&test.url, label);
+}
+
+/// How many attempts episode `id` has stored.
+async fn attempts_of(test: &TestDb, id: i64) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM attempts WHERE episode_id = $1")
+        .bind(id)
+        .fetch_one(&test.db.pool)
+        .await
+        .unwrap()
+}
+
+/// `reengage audit verify` on the database finds the chain whole.
+fn verify_audit(url: &str, label: &str) {
+    let verify = std::process::Command::new(env!("CARGO_BIN_EXE_reengage"))
+        .args(["audit", "verify"])
+        .envs(crate::support::audit_env(url))
+        .env("REENGAGE_LOG", "off")
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&verify.stdout);
+    assert!(
+        verify.status.success() && said.contains("chain intact"),
+        "{label}: {verify:?}"
+    );
+}
+
+/// The load itself: [`CLIENTS`] clients for [`seconds`], each on an episode of its own, their
+/// requests alternating between `servers`; reports the figures and checks that every answer
+/// was a success and no acknowledged attempt is missing. The clients' episodes (with the
+/// versions they were opened at) and the coaches' API tokens, episode `n` being coach
+/// `n % COACHES`'s.
+async fn run(test: &TestDb, servers: &[&Server], label: &str) -> (Vec<(i64, i64)>, Vec<String>) {
+    let backend = test.db.backend;
+    let tokens = seed(&test.db, COACHES, CLIENTS, Utc::now()).await;
+    let bases: Arc<Vec<String>> = Arc::new(servers.iter().map(|s| s.base.clone()).collect());
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    // A session begun on one instance is good on the other (sessions are in the database).
+    let mut cookies = Vec::new();
+    for coach in 0..COACHES {
+        let email = format!("coach{coach}@example.test");
+        cookies.push(
+            sign_in_with(
+                &bases[coach % bases.len()],
+                &email,
+                "correct horse battery staple",
+            )
+            .await,
+        );
+    }
+    // Each client works its own participant's episode (R1), as its coach.
+    let mut episodes = Vec::new();
+    for client in 0..CLIENTS {
+        let trigger = json!({ "kind": "MissedCoachAppointment", "what": "orientation",
+                              "on": two_days_ago(), "at": null, "reported_by": "Department" });
+        let response = http
+            .post(format!("{}/api/v1/episodes", bases[client % bases.len()]))
+            .bearer_auth(&tokens[client % COACHES])
+            .json(&json!({ "participant_id": client + 1, "trigger": trigger }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201, "{label}");
+        let episode: Value = response.json().await.unwrap();
+        episodes.push((
+            episode["id"].as_i64().unwrap(),
+            episode["version"].as_i64().unwrap(),
+        ));
+    }
+
+    let duration = Duration::from_secs(seconds());
+    let started = Instant::now();
+    let until = started + duration;
+    let sent = Arc::new(AtomicU64::new(0));
+    let stop = Arc::new(AtomicBool::new(false));
+    let clients: Vec<_> = episodes
+        .iter()
+        .enumerate()
+        .map(|(client, (episode, version))| {
+            tokio::spawn(client_run(
+                bases.clone(),
+                client,
+                tokens[client % COACHES].clone(),
+                cookies[client % COACHES].clone(),
+                *episode,
+                *version,
+                until,
+                sent.clone(),
+                stop.clone(),
+            ))
+        })
+        .collect();
+
+    // A third of the way in, a backup of the live database (SQLite), while the reads go on.
+    let mut during_backup = None;
+    if backend == Backend::Sqlite {
+        tokio::time::sleep(duration / 3).await;
+        let before = sent.load(Ordering::Relaxed);
+        let file = test.url.replace("reengage.db", "backup.db");
+        let file = file.trim_start_matches("sqlite:").to_owned();
+        let url = test.url.clone();
+        let backup = tokio::task::spawn_blocking(move || {
+            let began = Instant::now();
+            let output = std::process::Command::new(env!("CARGO_BIN_EXE_reengage"))
+                .arg("backup")
+                .arg(&file)
+                .envs(crate::support::audit_env(&url))
+                .env("REENGAGE_LOG", "off")
+                .output()
+                .unwrap();
+            (output, began.elapsed())
+        })
+        .await
+        .unwrap();
+        assert!(backup.0.status.success(), "{:?}", backup.0);
+        during_backup = Some((sent.load(Ordering::Relaxed) - before, backup.1));
+    }
+
+    let mut tallies = Vec::new();
+    for client in clients {
+        tallies.push(client.await.unwrap());
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    let errors: Vec<&String> = tallies.iter().flat_map(|t| &t.errors).collect();
+    let answered: usize = tallies
+        .iter()
+        .map(|t| t.latencies.iter().map(Vec::len).sum::<usize>())
+        .sum();
+    report!(
+        "{label}: {CLIENTS} clients for {elapsed:.1} s: {answered} answered ({:.0}/s), {} errors",
+        answered as f64 / elapsed,
+        errors.len()
+    );
+    for (kind, name) in KINDS.iter().enumerate() {
+        let mut all: Vec<u64> = tallies
+            .iter()
+            .flat_map(|t| t.latencies[kind].iter().copied())
+            .collect();
+        all.sort_unstable();
+        report!(
+            "  {name:<28} {:>7} ({:>5.0}/s)  p50 {:>7.1} ms  p99 {:>7.1} ms",
+            all.len(),
+            all.len() as f64 / elapsed,
+            percentile(&all, 50.0),
+            percentile(&all, 99.0)
+        );
+    }
+    if let Some((requests, took)) = during_backup {
+        report!("  a backup took {took:.1?}; {requests} requests were sent meanwhile");
+        assert!(requests > 0, "nothing was served during the backup");
+    }
+    assert!(errors.is_empty(), "{label}: {errors:#?}");
+    assert!(answered > CLIENTS * 10, "{label}: only {answered} answered");
+
+    // Not one acknowledged attempt lost, none stored twice.
+    for tally in &tallies {
+        assert_eq!(
+            attempts_of(test, tally.episode).await,
+            tally.acknowledged_attempts,
+            "{label}"
+        );
+    }
+    (episodes, tokens)
 }
 
 #[test]
