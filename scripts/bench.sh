@@ -5,7 +5,9 @@
 # release, loads BENCH_EPISODES (100,000) episodes into SQLite — and into PostgreSQL when one
 # answers on 127.0.0.1:5432 — serves each, and prints for the Today page, the branch dashboard,
 # an episode page and the REST list and episode, under 50 and 200 signed-in clients for
-# BENCH_SECONDS (15) each (and one client, for the server's own time): requests/s, p50, p99 and errors (wrk, from Debian's packages); then
+# BENCH_SECONDS (15) each (and one client, for the server's own time): requests/s, p50, p99 and errors (wrk, from Debian's packages),
+# the JS file and the health check at 50 clients, and the instructions per page of Today and
+# the dashboard under callgrind (valgrind, from Debian's packages); then
 # the release asset sizes, the Today page's HTML size, and Lighthouse's mobile scores of Today
 # and an episode page. Loaded databases are kept under ~/.cache/reengage/bench for re-runs the
 # same day (BENCH_POSTGRES=0 leaves PostgreSQL out). Not part of `make test`.
@@ -26,7 +28,7 @@ mkdir -p "$BENCH_DIR"
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 scripts/setup.sh
-for tool in wrk brotli; do
+for tool in wrk brotli valgrind; do
   if ! command -v "$tool" >/dev/null 2>&1; then
     step "installing $tool from apt"
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y "$tool" >/dev/null \
@@ -118,7 +120,8 @@ def episodes(cookie):
     request = urllib.request.Request(f"{base}/api/v1/episodes?limit=5", headers={"Cookie": cookie})
     return [row["id"] for row in json.load(urllib.request.urlopen(request))["episodes"]]
 html, rest = "text/html", "application/json"
-targets = {"today": [], "branch": [], "episode": [], "rest-list": [], "rest-episode": []}
+targets = {"today": [], "branch": [], "episode": [], "rest-list": [], "rest-episode": [],
+           "static-js": [], "healthz": []}
 for cookie in coaches:
     targets["today"].append(("/today", cookie, html))
     targets["rest-list"].append(("/api/v1/episodes?limit=50", cookie, rest))
@@ -127,6 +130,9 @@ for cookie in coaches:
         targets["rest-episode"].append((f"/api/v1/episodes/{id}", cookie, rest))
 for cookie in managers:
     targets["branch"].append(("/branch", cookie, html))
+# What a phone fetches once per release, and the cheapest answer the server has.
+targets["static-js"].append(("/pkg/reengage.js", "", "*/*"))
+targets["healthz"].append(("/healthz", "", "*/*"))
 for name, rows in targets.items():
     with open(f"{folder}/{name}.lua", "w") as f:
         f.write("return {\n")
@@ -135,6 +141,9 @@ for name, rows in targets.items():
         f.write("}\n")
 with open(f"{folder}/lighthouse", "w") as f:
     f.write(f"{coaches[0]} {targets['episode'][0][0]}\n")
+with open(f"{folder}/callgrind", "w") as f:
+    f.write(f"today {coaches[0]} /today\n")
+    f.write(f"branch {managers[0]} /branch\n")
 PY
 }
 
@@ -193,6 +202,10 @@ bench_backend() { # label url
   # and the next): about 200 pages a second offered, so the latency is the server's time
   # plus what little queue such a load makes.
   BENCH_PACE_MS=1000 run_wrk today "Today, each client 1/s" 200 today-paced
+  # The release's JS file (what a phone fetches once per release) and the health check (the
+  # least a request can cost here), at 50 clients.
+  run_wrk static-js "GET /pkg/reengage.js" 50
+  run_wrk healthz "GET /healthz" 50
   local today paced
   today=$(awk '$1 == "today" && $2 == 200 { print $3 }' "$TARGETS/p99")
   paced=$(awk '$1 == "today-paced" && $2 == 200 { print $3 }' "$TARGETS/p99")
@@ -201,6 +214,40 @@ bench_backend() { # label url
   echo "  (wrk and the server share this machine's two cores; when every client always waits on an"
   echo "  answer, latency at N clients is about N ÷ requests/s, whatever the server's own time;"
   echo "  one client shows the server's own time)"
+}
+
+# Instructions per page: the server under `valgrind --tool=callgrind`, instrumented only while
+# it answers CALLGRIND_PAGES (20) requests for one page in a row after 5 to warm it, the
+# count of every thread divided by the pages. Counted, not timed: the same on a busy machine,
+# so a change's cost compares across runs and machines. Uses the cookies of the run before.
+CALLGRIND_PAGES="${CALLGRIND_PAGES:-20}"
+callgrind_pages() { # label url
+  step "$1: instructions per page (valgrind --tool=callgrind, $CALLGRIND_PAGES pages each after 5 to warm)"
+  local out="$BENCH_DIR/callgrind-$1" pid total
+  rm -f "$out".*
+  DATABASE_URL="$2" REENGAGE_ADDR="127.0.0.1:$PORT" REENGAGE_LOG=warn \
+    valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$out.%p" "$BIN" serve \
+    2>"$out.log" &
+  SERVER_PID=$!
+  for _ in $(seq 1 600); do
+    curl -fs "$BASE/healthz" >/dev/null 2>&1 && break
+    sleep 0.5
+  done
+  curl -fs "$BASE/healthz" >/dev/null || { echo "  the server did not start under valgrind" >&2; stop_server; return 0; }
+  while read -r name cookie path; do
+    for _ in $(seq 1 5); do curl -fs -o /dev/null -H "Cookie: $cookie" "$BASE$path"; done
+    callgrind_control -i on "$SERVER_PID" >/dev/null
+    callgrind_control -z "$SERVER_PID" >/dev/null
+    for _ in $(seq 1 "$CALLGRIND_PAGES"); do
+      curl -fs -o /dev/null -H "Cookie: $cookie" "$BASE$path" || echo "  $path failed under valgrind" >&2
+    done
+    callgrind_control --dump="$name" "$SERVER_PID" >/dev/null
+    callgrind_control -i off "$SERVER_PID" >/dev/null
+    total=$(ls -t "$out".* | grep -v '\.log$' | head -1 | xargs sed -n 's/^summary: *//p;s/^totals: *//p' | head -1)
+    printf '  %-28s %14s instructions per page\n' "$name ($path)" \
+      "$(awk -v t="$total" -v n="$CALLGRIND_PAGES" 'BEGIN { printf "%\047d", t / n }')"
+  done <"$TARGETS/callgrind"
+  stop_server
 }
 
 # SQLite: load once per key, then reuse.
@@ -212,6 +259,9 @@ if [ ! -f "$SQLITE_DB.loaded" ]; then
   touch "$SQLITE_DB.loaded"
 fi
 bench_backend SQLite "sqlite:$SQLITE_DB"
+stop_server
+callgrind_pages SQLite "sqlite:$SQLITE_DB"
+start_server "sqlite:$SQLITE_DB"
 
 # What a phone downloads, and Lighthouse on Today and an episode (SQLite's server).
 step "sizes"
