@@ -6,7 +6,9 @@
 # answers on 127.0.0.1:5432 — serves each, and prints for the Today page, the branch dashboard,
 # an episode page and the REST list and episode, under 50 and 200 signed-in clients for
 # BENCH_SECONDS (15) each (and one client, for the server's own time): requests/s, p50, p99 and errors (wrk, from Debian's packages),
-# the JS file and the health check at 50 clients, and the instructions per page of Today and
+# the JS file and the health check at 50 clients, 200 coaches each logging an attempt about
+# every 2 s for a minute (scripts/bench/writes.py: p50, p99, errors, lost), and the
+# instructions per page of Today and
 # the dashboard under callgrind (valgrind, from Debian's packages); then
 # the release asset sizes, the Today page's HTML size, and Lighthouse's mobile scores of Today
 # and an episode page. Loaded databases are kept under ~/.cache/reengage/bench for re-runs the
@@ -42,8 +44,11 @@ if [ ! -x "$LIGHTHOUSE_DIR/node_modules/.bin/lighthouse" ]; then
 fi
 
 step "release build"
-cargo leptos build --release 2>&1 | tail -n 2
+cargo leptos build --release --precompress 2>&1 | tail -n 2
 BIN="$CARGO_TARGET_DIR/release/reengage"
+# The release's JS file, by its hashed name (and not its .br or .gz copy).
+BENCH_JS=$(basename "$(ls target/site/pkg/reengage*.js | head -1)")
+export BENCH_JS
 export LEPTOS_SITE_ROOT="$REPO_ROOT/target/site" LEPTOS_OUTPUT_NAME=reengage
 
 # The loaded data depends on the schema, the loader and the day it was loaded.
@@ -111,7 +116,7 @@ write_targets() {
   for email in "${coaches[@]}"; do sign_in "$email" >>"$dir/coach-cookies"; done
   for email in "${managers[@]}"; do sign_in "$email" >>"$dir/manager-cookies"; done
   python3 - "$dir" "$BASE" "${#coaches[@]}" "${#managers[@]}" <<'PY'
-import json, sys, urllib.request
+import json, os, sys, urllib.request
 folder, base, want_coaches, want_managers = sys.argv[1:]
 coaches = open(f"{folder}/coach-cookies").read().split()
 managers = open(f"{folder}/manager-cookies").read().split()
@@ -131,13 +136,15 @@ for cookie in coaches:
 for cookie in managers:
     targets["branch"].append(("/branch", cookie, html))
 # What a phone fetches once per release, and the cheapest answer the server has.
-targets["static-js"].append(("/pkg/reengage.js", "", "*/*"))
+js = os.environ["BENCH_JS"]
+targets["static-js"].append((f"/pkg/{js}", "", "*/*", "br"))
 targets["healthz"].append(("/healthz", "", "*/*"))
 for name, rows in targets.items():
     with open(f"{folder}/{name}.lua", "w") as f:
         f.write("return {\n")
-        for path, cookie, accept in rows:
-            f.write(f'  {{ path = "{path}", cookie = "{cookie}", accept = "{accept}" }},\n')
+        for path, cookie, accept, *encoding in rows:
+            extra = f', encoding = "{encoding[0]}"' if encoding else ""
+            f.write(f'  {{ path = "{path}", cookie = "{cookie}", accept = "{accept}"{extra} }},\n')
         f.write("}\n")
 with open(f"{folder}/lighthouse", "w") as f:
     f.write(f"{coaches[0]} {targets['episode'][0][0]}\n")
@@ -204,8 +211,11 @@ bench_backend() { # label url
   BENCH_PACE_MS=1000 run_wrk today "Today, each client 1/s" 200 today-paced
   # The release's JS file (what a phone fetches once per release) and the health check (the
   # least a request can cost here), at 50 clients.
-  run_wrk static-js "GET /pkg/reengage.js" 50
+  run_wrk static-js "GET /pkg/reengage.….js (br)" 50
   run_wrk healthz "GET /healthz" 50
+  # Writes: 200 coaches each logging an attempt about every 2 s for 60 s.
+  settle
+  python3 scripts/bench/writes.py "$BASE" "$TARGETS/coach-cookies" 200 "${BENCH_WRITE_SECONDS:-60}" 2 100
   local today paced
   today=$(awk '$1 == "today" && $2 == 200 { print $3 }' "$TARGETS/p99")
   paced=$(awk '$1 == "today-paced" && $2 == 200 { print $3 }' "$TARGETS/p99")
@@ -266,8 +276,8 @@ start_server "sqlite:$SQLITE_DB"
 # What a phone downloads, and Lighthouse on Today and an episode (SQLite's server).
 step "sizes"
 scripts/sizes.sh
-wasm_gzip=$(gzip -9c target/site/pkg/reengage.wasm | wc -c)
-css_gzip=$(gzip -9c target/site/pkg/reengage.css | wc -c)
+wasm_gzip=$(gzip -9c target/site/pkg/reengage*.wasm | wc -c)
+css_gzip=$(gzip -9c target/site/pkg/reengage*.css | wc -c)
 echo "  wasm, gzip: $wasm_gzip bytes (target ≤ 200,000: $(meets "$wasm_gzip" 200000); stretch ≤ 150,000: $(meets "$wasm_gzip" 150000))"
 echo "  CSS, gzip: $css_gzip bytes (target ≤ 30,000: $(meets "$css_gzip" 30000))"
 read -r cookie episode_path <"$TARGETS/lighthouse"

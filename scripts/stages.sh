@@ -36,8 +36,8 @@ count() { grep -E '^test result:' "$1" | sed -E "s/.* ([0-9]+) $2.*/\1/" | awk '
 
 # The release build Playwright runs against.
 release_build() {
-  step "release build (cargo leptos build --release)"
-  cargo leptos build --release
+  step "release build (cargo leptos build --release --precompress)"
+  cargo leptos build --release --precompress
 }
 
 # Playwright in Debian's Chromium, phone and desktop, against the release binary on a free

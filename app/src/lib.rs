@@ -17,7 +17,7 @@
 //! - [`backend`]: what the pages show, as plain data, and the server functions.
 
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::{
     ParamSegment, SsrMode, StaticSegment,
     components::{Route, Router, Routes},
@@ -69,6 +69,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 {signed_in}
                 // The title and the stylesheet first: the page is drawn with the CSS, and the
                 // wasm (preloaded below) must not take the bandwidth before it.
+                <HashedStylesheet options=options.clone() id="leptos" />
                 <MetaTags />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options islands=true />
@@ -91,7 +92,6 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
 
     view! {
-        <Stylesheet id="leptos" href="/pkg/reengage.css" />
         <Title formatter=|page: String| format!("{page} · Re-engage") />
         <Router>
             <Layout>

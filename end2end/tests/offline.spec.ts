@@ -63,6 +63,33 @@ test("the app can be installed: a manifest starting at Today, with its icons", a
   await expect(page.locator('link[rel="manifest"]')).toHaveAttribute("href", "/manifest.webmanifest");
 });
 
+test("the release's files come by hashed name, as brotli, kept for a year; the worker keeps those very files", async ({ page }) => {
+  const hashed = /^\/pkg\/reengage\.[A-Za-z0-9_-]{22}\.(wasm|js|css)$/;
+  const wasmResponse = page.waitForResponse((r) => new URL(r.url()).pathname.endsWith(".wasm"));
+  await page.goto("/signin");
+  const wasm = await wasmResponse;
+  const wasmPath = new URL(wasm.url()).pathname;
+  expect(wasmPath).toMatch(hashed);
+  const headers = await wasm.allHeaders();
+  expect(headers["content-encoding"]).toBe("br");
+  expect(headers["cache-control"]).toBe("public, max-age=31536000, immutable");
+  expect(headers["content-type"]).toBe("application/wasm");
+  const css = await page.locator('link[rel="stylesheet"]').first().getAttribute("href");
+  expect(css ?? "").toMatch(hashed);
+  // The worker's cache is this release's and holds the files the page loads.
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+  const wasmHash = wasmPath.split(".")[1];
+  await expect
+    .poll(() =>
+      page.evaluate(async (name) => {
+        if (!(await caches.has(name))) return [];
+        const cache = await caches.open(name);
+        return (await cache.keys()).map((r) => new URL(r.url).pathname);
+      }, `reengage-assets-${wasmHash}`),
+    )
+    .toEqual(expect.arrayContaining([wasmPath, css]));
+});
+
 test("with no network Today and an episode still open; an attempt and a contact wait, then are saved once", async ({ page, context }) => {
   await signIn(page, "coach@demo.test");
   const id = await openEpisode(page, "Oona", own("Offline"), officeDate(0));

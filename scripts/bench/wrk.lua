@@ -1,5 +1,6 @@
 -- wrk's script for `make bench`: each request goes to the next of the targets a file lists
--- (BENCH_TARGETS: a Lua file returning { {path=, cookie=, accept=}, ... }), so the load is
+-- (BENCH_TARGETS: a Lua file returning { {path=, cookie=, accept=, encoding=}, ... }; encoding,
+-- when given, is sent as Accept-Encoding), so the load is
 -- spread over many signed-in staff and their own records; at the end one line of figures.
 local targets = dofile(os.getenv("BENCH_TARGETS"))
 local counter = 0
@@ -26,7 +27,9 @@ end
 function request()
   counter = counter + 1
   local target = targets[(counter % #targets) + 1]
-  return wrk.format("GET", target.path, { Cookie = target.cookie, Accept = target.accept })
+  local headers = { Cookie = target.cookie, Accept = target.accept }
+  if target.encoding then headers["Accept-Encoding"] = target.encoding end
+  return wrk.format("GET", target.path, headers)
 end
 
 function done(summary, latency, requests)

@@ -34,6 +34,7 @@ pub fn router(state: AppState) -> Router {
     let routes = page_routes();
     let trusted_proxies = state.trusted_proxies.clone();
     let options = state.leptos_options.clone();
+    let built_files = crate::web::assets::pkg(&options);
     let backend: Arc<dyn reengage_app::backend::Backend> =
         Arc::new(crate::pages::PageBackend(state.clone()));
     // What every page render and server function gets: the pages' backend and the CSP nonce.
@@ -55,6 +56,7 @@ pub fn router(state: AppState) -> Router {
     let app = Router::new()
         .route("/metrics", get(crate::web::observe::metrics))
         .route("/healthz", get(healthz))
+        .route("/sw.js", get(crate::web::assets::service_worker))
         .route("/signin", axum::routing::post(crate::web::signin::signin))
         .route(
             "/signin/code",
@@ -232,6 +234,8 @@ pub fn router(state: AppState) -> Router {
     // Around the whole router (a router's own layers wrap each route after routing): a
     // refused form's page, rendered as the POST's answer by routing a GET through it again.
     Router::new()
+        // The built files, as they are, outside the pages' layers (`web::assets`).
+        .nest_service("/pkg", built_files)
         .fallback_service(app)
         .layer(axum::middleware::from_fn(crate::web::in_place::render))
         // Who is asking, before anything else (the throttle and the audit read it).

@@ -368,5 +368,10 @@ pub fn leptos_options(addr: Option<SocketAddr>) -> Result<LeptosOptions, StartEr
     if let Some(addr) = addr {
         options.site_addr = addr;
     }
+    // Built with hashed file names (cargo-leptos `hash-files`): the hash file beside the
+    // binary names them, whether or not the build's environment said so at run time.
+    if crate::web::assets::hash_file(&options).is_some() {
+        options.hash_files = true;
+    }
     Ok(options)
 }

@@ -1,6 +1,7 @@
 //! The HTTP plumbing below the handlers: security headers and CSRF, sign-in sessions, the
 //! sign-in and sign-out forms, the sign-in throttle, and refused forms answered in place.
 
+pub mod assets;
 pub mod client;
 pub mod errors;
 pub mod feed_address;

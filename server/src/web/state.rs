@@ -69,11 +69,15 @@ pub struct AppState {
     /// The token that opens `/metrics` to another machine (`REENGAGE_METRICS_TOKEN`).
     #[from_ref(skip)]
     pub metrics_token: Option<std::sync::Arc<str>>,
+    /// The service worker of this release, its files' hashed names in place (`web::assets`).
+    pub service_worker: crate::web::assets::ServiceWorker,
 }
 
 impl AppState {
     pub fn new(leptos_options: LeptosOptions, db: Db) -> Self {
+        let service_worker = crate::web::assets::ServiceWorker::load(&leptos_options);
         Self {
+            service_worker,
             leptos_options,
             db,
             clock: Clock::system(),

@@ -8,6 +8,7 @@ mod support;
 mod access_matrix;
 mod admin_cli;
 mod api;
+mod assets;
 mod audit;
 mod backup;
 mod calendar_cli;
