@@ -123,6 +123,7 @@ pub const FIELDS: &[(&str, &str, Bound)] = &[
     ("Trigger", "at", Bound::Time),
     ("AppointmentDay", "at", Bound::Time),
     ("MailPickupTime", "at", Bound::Time),
+    ("OfficeChange", "mail_pickup", Bound::Time),
     (
         "MissingInfo",
         "description",

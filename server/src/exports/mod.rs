@@ -66,7 +66,8 @@ pub fn lines(rows: impl IntoIterator<Item = Vec<String>>) -> String {
 pub type Piece = Result<Bytes, std::io::Error>;
 
 /// The CSV file `name` sent as `pieces` come (`Transfer-Encoding: chunked`): no file is built
-/// whole in memory, so an export has no row cap.
+/// whole in memory, so an export has no row cap. The stream is fused: a layer that asks for
+/// more after the end (gzip's, for one) is told the end again.
 pub fn streamed(name: &str, pieces: impl Stream<Item = Piece> + Send + 'static) -> Response {
     (
         [
@@ -76,7 +77,7 @@ pub fn streamed(name: &str, pieces: impl Stream<Item = Piece> + Send + 'static) 
                 format!("attachment; filename=\"{name}\""),
             ),
         ],
-        Body::from_stream(pieces),
+        Body::from_stream(pieces.fuse()),
     )
         .into_response()
 }

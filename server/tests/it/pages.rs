@@ -1348,6 +1348,18 @@ async fn the_r29_view_and_its_csv_hold_every_effort_without_a_dq_and_the_export_
             Some("episode,participant,case_number,coach,missed_on,missed,attempts,outcome")
         );
         assert_eq!(lines.count() as i64, expected, "{body}");
+        // Compressed on the way (as a browser asks), the stream ends once and whole.
+        let response = client()
+            .get(format!("{base}/branch/efforts.csv"))
+            .header(header::COOKIE, &manager)
+            .header(header::ACCEPT_ENCODING, "gzip")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(response.headers()[header::CONTENT_ENCODING], "gzip");
+        let gzipped = response.bytes().await.expect("the gzip body ends whole");
+        assert_eq!(&gzipped[..2], &[0x1f, 0x8b], "{backend:?}: a gzip stream");
         // Audited with its filter before its first byte, with its row count before its last.
         let entries: Vec<(String, String)> =
             sqlx::query_as("SELECT action, after FROM audit_log ORDER BY id DESC LIMIT 2")

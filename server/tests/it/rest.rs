@@ -1881,6 +1881,20 @@ async fn the_document_rules_out_what_the_server_refuses() {
         schemas["NewPassword"]["properties"]["password"]["minLength"],
         15
     );
+    // A time of day is one the server reads (an office's mail pickup as much as an
+    // appointment's), so a fuzzer's other strings are ruled out by the document too.
+    for (schema, field) in [
+        ("OfficeChange", "mail_pickup"),
+        ("MailPickupTime", "at"),
+        ("AppointmentDay", "at"),
+        ("Trigger", "at"),
+    ] {
+        assert_eq!(
+            schemas[schema]["properties"][field]["pattern"],
+            contract::TIME,
+            "{schema}.{field}"
+        );
+    }
     assert_eq!(
         schemas["StaffingRequestChange"]["properties"]["pdp_next_steps"]["maxItems"],
         100
