@@ -45,6 +45,7 @@ fi
 
 step "release build"
 cargo leptos build --release --precompress 2>&1 | tail -n 2
+scripts/precompress.sh
 BIN="$CARGO_TARGET_DIR/release/reengage"
 # The release's JS file, by its hashed name (and not its .br or .gz copy).
 BENCH_JS=$(basename "$(ls target/site/pkg/reengage*.js | head -1)")

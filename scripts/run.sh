@@ -8,6 +8,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$REPO_ROOT"
 step "building the release app"
 cargo leptos build --release --precompress
+scripts/precompress.sh
 bin="$CARGO_TARGET_DIR/release/reengage"
 if [[ -z "${DATABASE_URL:-}" ]]; then
   # The demo lives in a file of its own, never in the production default (data/reengage.db):

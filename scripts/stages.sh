@@ -38,6 +38,7 @@ count() { grep -E '^test result:' "$1" | sed -E "s/.* ([0-9]+) $2.*/\1/" | awk '
 release_build() {
   step "release build (cargo leptos build --release --precompress)"
   cargo leptos build --release --precompress
+  "$REPO_ROOT/scripts/precompress.sh"
 }
 
 # Playwright in Debian's Chromium, phone and desktop, against the release binary on a free
