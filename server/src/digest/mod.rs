@@ -27,16 +27,13 @@ use crate::services::ServiceError;
 use crate::services::accounts::Staff;
 use crate::services::mail::Mailer;
 use crate::store::codes::{day as day_text, instant};
-use crate::store::db::{Backend, Db};
+
 use crate::store::digest::{self as log, Outcome, RecipientRow};
 use crate::web::state::{AppState, Clock};
 use compose::{Content, Message, Reader};
 
 /// The office hour from which the day's digest is sent (7:00 office time).
 pub const SEND_FROM_HOUR: u32 = 7;
-
-/// The PostgreSQL advisory lock held, for one transaction, by the instance sending.
-const SENDER_LOCK: i64 = 7_869_016;
 
 /// What one pass of [`send_due`] did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -143,38 +140,6 @@ fn at(state: &AppState, now: DateTime<Utc>) -> AppState {
     pinned
 }
 
-/// This instance's turn to send: on PostgreSQL a transaction holding [`SENDER_LOCK`],
-/// released when it ends (a crash included); `None` while another instance holds it.
-struct Turn(Option<sqlx::Transaction<'static, sqlx::Any>>);
-
-async fn take_turn(db: &Db) -> Result<Option<Turn>, sqlx::Error> {
-    if db.backend != Backend::Postgres {
-        return Ok(Some(Turn(None)));
-    }
-    let mut tx = db.pool.begin().await?;
-    let mine: bool = sqlx::query_scalar("SELECT pg_try_advisory_xact_lock($1)")
-        .bind(SENDER_LOCK)
-        .fetch_one(&mut *tx)
-        .await?;
-    if mine {
-        Ok(Some(Turn(Some(tx))))
-    } else {
-        tx.rollback().await?;
-        Ok(None)
-    }
-}
-
-impl Turn {
-    async fn end(self) {
-        if let Some(tx) = self.0
-            && let Err(error) = tx.rollback().await
-        {
-            // The lock goes with the connection's transaction however it ends.
-            tracing::warn!(%error, "the digest sender's lock was not released cleanly");
-        }
-    }
-}
-
 async fn send_due_until(
     state: &AppState,
     mailer: &Mailer,
@@ -182,7 +147,7 @@ async fn send_due_until(
 ) -> Result<Report, ServiceError> {
     let now = state.clock.now();
     let mut report = Report::default();
-    let Some(turn) = take_turn(&state.db).await? else {
+    let Some(turn) = log::take_turn(&state.db).await? else {
         report.busy = true;
         return Ok(report);
     };

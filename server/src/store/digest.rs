@@ -6,7 +6,45 @@
 
 use sqlx::AnyConnection;
 
-use crate::store::db::Db;
+use crate::store::db::{Backend, Db};
+
+/// The PostgreSQL advisory lock held, for one transaction, by the instance sending.
+const SENDER_LOCK: i64 = 7_869_016;
+
+/// This instance's turn to send: on PostgreSQL a transaction holding [`SENDER_LOCK`],
+/// released when it ends (a crash included); on SQLite, whose one file has one server, always
+/// this instance's. `None` while another instance holds it.
+pub struct Turn(Option<sqlx::Transaction<'static, sqlx::Any>>);
+
+/// Takes the sender's turn without waiting: `None` when another instance has it.
+pub async fn take_turn(db: &Db) -> Result<Option<Turn>, sqlx::Error> {
+    if db.backend != Backend::Postgres {
+        return Ok(Some(Turn(None)));
+    }
+    let mut tx = db.pool.begin().await?;
+    let mine: bool = sqlx::query_scalar("SELECT pg_try_advisory_xact_lock($1)")
+        .bind(SENDER_LOCK)
+        .fetch_one(&mut *tx)
+        .await?;
+    if mine {
+        Ok(Some(Turn(Some(tx))))
+    } else {
+        tx.rollback().await?;
+        Ok(None)
+    }
+}
+
+impl Turn {
+    /// Gives the turn back.
+    pub async fn end(self) {
+        if let Some(tx) = self.0
+            && let Err(error) = tx.rollback().await
+        {
+            // The lock goes with the connection's transaction however it ends.
+            tracing::warn!(%error, "the digest sender's lock was not released cleanly");
+        }
+    }
+}
 
 /// The roles a digest is made for: the coach's and the case aide's Today, and the
 /// supervisors' branch (docs/digest.md). Contractors and admins get none.

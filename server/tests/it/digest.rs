@@ -663,6 +663,54 @@ async fn two_instances_at_once_send_each_digest_once() {
     }
 }
 
+/// On PostgreSQL one instance sends at a time: while another holds the sender's advisory
+/// lock, a pass sends nothing and says it was busy; once the lock is given back, the same
+/// pass sends. (SQLite has one server per file: its turn is always free.)
+#[tokio::test]
+async fn while_another_instance_holds_the_senders_lock_a_pass_sends_nothing() {
+    for backend in backends().await {
+        let demo = Demo::load(backend).await;
+        let smtp = SmtpSink::start().await;
+        let other_db = db::open(&demo.test.url).await.unwrap();
+        let held = reengage_server::store::digest::take_turn(&other_db)
+            .await
+            .unwrap()
+            .expect("the first turn is free");
+        let waiting = send(&demo.state, &smtp.mailer()).await;
+        if backend == Backend::Postgres {
+            assert_eq!(
+                waiting,
+                Report {
+                    busy: true,
+                    ..Report::default()
+                },
+                "another instance is sending"
+            );
+            assert!(smtp.received().is_empty(), "nothing sent while busy");
+            assert!(
+                reengage_server::store::digest::take_turn(&demo.test.db)
+                    .await
+                    .unwrap()
+                    .is_none(),
+                "the lock is held"
+            );
+        } else {
+            assert!(
+                !waiting.busy && waiting.sent > 0,
+                "{backend:?}: {waiting:?}"
+            );
+        }
+        held.end().await;
+        let after = send(&demo.state, &smtp.mailer()).await;
+        if backend == Backend::Postgres {
+            assert!(!after.busy && after.sent > 0, "{after:?}");
+        } else {
+            assert_eq!(after, Report::default(), "{backend:?}: sent once already");
+        }
+        other_db.close().await;
+    }
+}
+
 #[tokio::test]
 async fn the_digest_can_be_turned_off_and_on_again_on_its_page() {
     let checked = Regex::new(r#"<input[^>]*id="digest-(on|off)"[^>]*>"#).unwrap();
