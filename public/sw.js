@@ -269,6 +269,25 @@ function flush() {
 // Sends the person's waiting steps, oldest first. Steps logged on one episode were all based
 // on the version the phone had; once the first is saved, the next is based on the version the
 // first left (the server names it), never on a change someone else made meanwhile.
+// An answer that sending the same step again cannot change: the policy refused it (422), a
+// newer change overtook it (409), it is out of reach (403, 404), or the server cannot read it
+// as typed (400: a control character; 413: too long). Such a step stays on the phone with
+// the reason and the steps after it go on. A 408, a 429 or a 5xx is the server busy or
+// failing: the step, and the rest behind it, wait for the next try.
+function refusedForGood(status) {
+  return status >= 400 && status < 500 && status !== 408 && status !== 429;
+}
+
+// What to tell the coach of a refused step: the form's own reason (its refusal header), the
+// server's plain-text sentence, or, for an answer with neither, what to do next.
+async function refusal(response) {
+  const reason = response.headers.get('x-reengage-refusal');
+  if (reason) return decodeURIComponent(reason.replace(/\+/g, ' '));
+  const type = response.headers.get('content-type') || '';
+  const text = type.startsWith('text/plain') ? (await response.text()).trim().slice(0, 500) : '';
+  return text || `The server could not take this step as it was typed (${response.status}). Open its form, check it and save it again.`;
+}
+
 async function send() {
   const person = (await getMeta('person').catch(() => undefined)) || null;
   const items = (await allItems())
@@ -302,12 +321,8 @@ async function send() {
       signIn = true; // the session ended: everything waits until the coach signs in
       break;
     }
-    if ([403, 404, 409, 422].includes(response.status)) {
-      const reason = response.headers.get('x-reengage-refusal');
-      const message = reason
-        ? decodeURIComponent(reason.replace(/\+/g, ' '))
-        : (await response.text()).trim().slice(0, 500);
-      await putItem({ ...item, state: 'refused', message, refusedAt: new Date().toISOString() });
+    if (refusedForGood(response.status)) {
+      await putItem({ ...item, state: 'refused', message: await refusal(response), refusedAt: new Date().toISOString() });
       refused += 1;
       continue;
     }

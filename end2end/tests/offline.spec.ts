@@ -2,7 +2,7 @@ import { expect, test, watchRedirects, type BrowserContext, type Page } from "./
 import AxeBuilder from "@axe-core/playwright";
 import { officeDate } from "./dates";
 import { waitForHydration } from "./hydration";
-import { openEpisode } from "./records";
+import { newParticipant, openEpisode } from "./records";
 import { DEMO_PASSWORD, signIn } from "./session";
 
 // The phone in the field (public/sw.js, public/pwa.js): Today and the episodes a coach
@@ -150,6 +150,72 @@ test("with no network Today and an episode still open; an attempt and a contact 
   expect((await stored(again, id)).facts.attempts).toHaveLength(1);
 });
 
+test("a missed activity recorded with no network waits on Today, then opens its episode once", async ({ page, context }) => {
+  await signIn(page, "coach@demo.test");
+  const last = own("Missed");
+  const caseNumber = await newParticipant(page, "Mara", last);
+  await keep(page, ["/today", "/missed"]);
+  // The coach's open episodes of this participant, every page of the list read.
+  const open = async () => {
+    let found = 0;
+    for (let after = ""; ; ) {
+      const response = await page.request.get(`/api/v1/episodes?limit=200${after ? `&after=${after}` : ""}`);
+      expect(response.status()).toBe(200);
+      const { episodes, next } = await response.json();
+      found += episodes.filter((e: { participant: string }) => e.participant === `Mara ${last}`).length;
+      if (!next) return found;
+      after = next;
+    }
+  };
+  expect(await open()).toBe(0);
+
+  await networkOff(context);
+  await page.goto("/missed");
+  const select = page.getByLabel("Participant", { exact: true });
+  const value = await select.locator("option", { hasText: caseNumber }).getAttribute("value");
+  await select.selectOption(value ?? "");
+  await page.getByLabel("Missed an appointment with the family coach").check();
+  await page.getByLabel("What was missed").fill("family coach appointment");
+  await page.getByLabel("Date of the miss").fill(officeDate(0));
+  await page.getByRole("button", { name: "Record the miss" }).click();
+  await expect(page).toHaveURL(/\/today\?queued=missed$/);
+  await expect(page.getByRole("region", { name: "On this phone, not sent yet" })).toContainText(/Missed activity.*waiting to send/);
+
+  await networkOn(context);
+  await page.goto("/today");
+  await expect.poll(open).toBe(1);
+  await expect(page.getByRole("region", { name: "On this phone, not sent yet" })).toHaveCount(0, { timeout: 15_000 });
+  await page.reload();
+  expect(await open()).toBe(1);
+});
+
+test("a queued step the server cannot read as typed is shown with its reason, and the steps after it are still sent", async ({ page, context }) => {
+  await signIn(page, "coach@demo.test");
+  const id = await openEpisode(page, "Ines", own("Unreadable"), officeDate(0));
+  await keep(page, [`/episodes/${id}`, `/episodes/${id}/attempt`, `/episodes/${id}/contact`]);
+
+  await networkOff(context);
+  // A control character pasted into the note: the server answers 400, and sending it again
+  // would only be refused again.
+  await page.goto(`/episodes/${id}/attempt`);
+  await page.getByLabel("Note (optional)").fill("Pasted from a text\u0007 message");
+  await page.getByRole("button", { name: "Save attempt" }).click();
+  await expect(page).toHaveURL(new RegExp(`/episodes/${id}\\?queued=attempt$`));
+  await page.goto(`/episodes/${id}/contact`);
+  await page.getByRole("button", { name: "Save contact" }).click();
+  const queue = page.getByRole("region", { name: "On this phone, not sent yet" });
+  await expect(queue).toContainText("2 waiting to send");
+
+  await networkOn(context);
+  await page.goto(`/episodes/${id}`);
+  // The contact behind it was sent; the attempt stays, with the server's sentence.
+  await expect.poll(async () => (await stored(page, id)).facts.contact_made).not.toBeNull();
+  await expect(queue).toContainText("1 not saved: see why below.");
+  await expect(queue).toContainText("control character U+0007");
+  await expect(queue.getByRole("button", { name: "Open its form" })).toBeVisible();
+  expect((await stored(page, id)).facts.attempts).toHaveLength(0);
+});
+
 test("a queued attempt overtaken by a change from another browser is shown with what changed; the newer change stands", async ({ page, context, browser, baseURL }) => {
   await signIn(page, "coach@demo.test");
   const id = await openEpisode(page, "Cora", own("Conflict"), officeDate(0));
@@ -242,4 +308,46 @@ test("signing out empties the phone's copies of the person's pages and drafts", 
   await page.goto("/today");
   await expect(page.getByRole("heading", { level: 1, name: "You are offline" })).toBeVisible();
   await networkOn(context);
+});
+
+test("a phone passed to another person never shows or sends the first person's pages or steps", async ({ page, context }) => {
+  await signIn(page, "coach@demo.test");
+  const id = await openEpisode(page, "Noor", own("Shared"), officeDate(0));
+  await keep(page, ["/today", `/episodes/${id}`, `/episodes/${id}/attempt`]);
+  await networkOff(context);
+  await page.goto(`/episodes/${id}/attempt`);
+  await page.getByLabel("Note (optional)").fill("Logged before handing the phone over");
+  await page.getByRole("button", { name: "Save attempt" }).click();
+  await expect(page.getByRole("region", { name: "On this phone, not sent yet" })).toContainText("1 waiting to send");
+
+  // The coach's session ends without signing out, and a colleague signs in on the phone.
+  await context.clearCookies();
+  await networkOn(context);
+  await signIn(page, "aide@demo.test");
+  const pages = () =>
+    page.evaluate(async () => {
+      const names = (await caches.keys()).filter((name) => name.startsWith("reengage-pages-"));
+      const paths: string[] = [];
+      for (const name of names) {
+        for (const request of await (await caches.open(name)).keys()) paths.push(new URL(request.url).pathname);
+      }
+      return { names: names.length, paths };
+    });
+  // The colleague's first page emptied the coach's copies; only the colleague's Today is kept.
+  await expect.poll(pages).toEqual({ names: 1, paths: ["/today"] });
+  await expect(page.getByRole("region", { name: "On this phone, not sent yet" })).toHaveCount(0);
+  await page.reload();
+  expect((await stored(page, id)).facts.attempts).toHaveLength(0);
+  await networkOff(context);
+  await page.goto(`/episodes/${id}`);
+  await expect(page.getByRole("heading", { level: 1, name: "You are offline" })).toBeVisible();
+  await networkOn(context);
+
+  // The colleague signs out; the coach signs in again, and the coach's step is sent then.
+  await page.goto("/today");
+  await page.getByRole("button", { name: /^Sign out/ }).click();
+  await expect(page).toHaveURL(/\/signin$/);
+  await signIn(page, "coach@demo.test");
+  await page.goto(`/episodes/${id}`);
+  await expect.poll(async () => (await stored(page, id)).facts.attempts.map((a) => a.note)).toEqual(["Logged before handing the phone over"]);
 });
