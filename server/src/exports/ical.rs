@@ -32,9 +32,6 @@ use crate::web::sessions::AuthSession;
 use crate::web::signing::PeerAddress;
 use crate::web::state::AppState;
 
-/// How many coming appointments the feed holds at most.
-const LIMIT: i64 = 500;
-
 /// How long an appointment with a time lasts in the calendar.
 const APPOINTMENT_MINUTES: i64 = 60;
 
@@ -212,7 +209,7 @@ async fn events(state: &AppState, staff: &Staff) -> Result<(Vec<Event>, Tz), Res
         .await
         .map_err(unavailable)?;
     let scope = access::own_scope(role, staff);
-    let rows = lists::appointments(&state.db, scope, today, LIMIT)
+    let rows = lists::appointments(&state.db, scope, today)
         .await
         .map_err(|error| unavailable(error.into()))?;
     // A contractor's referrals may be of several offices: each event in its own.

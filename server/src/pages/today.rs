@@ -15,9 +15,6 @@ use crate::web::state::AppState;
 /// How many open episodes the Today list shows at most.
 const TODAY_LIMIT: i64 = 200;
 
-/// How many staffings waiting for confirmation Today lists at most.
-const TO_CONFIRM_LIMIT: i64 = 50;
-
 /// The open work of `staff`: a coach's or aide's own caseload, a contractor's referrals, a
 /// supervisor's branch — each row the episode's most urgent deadline (`core`) — all of it,
 /// page after page. The morning digest e-mail reads it, so the e-mail and the page never
@@ -52,7 +49,7 @@ pub async fn today_page(
     let (episodes, next) = open_work(&mut conn, scope, after.as_ref(), TODAY_LIMIT).await?;
     // R18: the staffings waiting for this person's confirmation of presence.
     let to_confirm = if role.is_department() {
-        crate::store::lists::to_confirm(&mut conn, staff.id, TO_CONFIRM_LIMIT)
+        crate::store::lists::to_confirm(&mut conn, staff.id)
             .await?
             .into_iter()
             .filter_map(|(episode_id, participant, held_on)| {

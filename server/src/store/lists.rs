@@ -253,28 +253,27 @@ pub async fn open_episodes(
 }
 
 /// R18: the current staffings of open episodes that staff member `$1` sat on in a department
-/// seat and has not yet confirmed being present at, by the staffing's day (index
-/// staffing_members_staff, then primary keys): `(episode, participant, held_on)`.
+/// seat and has not yet confirmed being present at, oldest staffing first (index
+/// staffing_members_staff, then primary keys; the sort is of one person's few seats):
+/// `(episode, participant, held_on)`. Every one, never a cut: each is a DQ1 that waits on
+/// this person.
 pub const TO_CONFIRM_SQL: &str = "SELECT e.id, p.display_name, st.held_on FROM staffing_members m \
      JOIN staffings st ON st.id = m.staffing_id \
      JOIN episodes e ON e.id = st.episode_id \
      JOIN participants p ON p.id = e.participant_id \
      WHERE m.staff_id = $1 AND m.confirmed_on IS NULL AND st.superseded_at IS NULL \
-     AND e.closed = 0 AND m.role NOT IN ('ChildWelfare', 'Contractor') LIMIT $2";
+     AND e.closed = 0 AND m.role NOT IN ('ChildWelfare', 'Contractor') \
+     ORDER BY st.held_on, e.id";
 
-/// [`TO_CONFIRM_SQL`] for `staff_id`, at most `limit`, oldest staffing first.
+/// [`TO_CONFIRM_SQL`] for `staff_id`: all of them, oldest staffing first.
 pub async fn to_confirm(
     conn: &mut AnyConnection,
     staff_id: i64,
-    limit: i64,
 ) -> Result<Vec<(i64, String, String)>, StoreError> {
-    let mut rows: Vec<(i64, String, String)> = sqlx::query_as(TO_CONFIRM_SQL)
+    Ok(sqlx::query_as(TO_CONFIRM_SQL)
         .bind(staff_id)
-        .bind(limit)
         .fetch_all(&mut *conn)
-        .await?;
-    rows.sort_by(|a, b| (&a.2, a.0).cmp(&(&b.2, b.0)));
-    Ok(rows)
+        .await?)
 }
 
 /// A branch's coaches and case aides (index staff_branch).
@@ -362,8 +361,9 @@ pub fn appointments_sql(scope: Scope) -> String {
     format!(
         "SELECT e.id, p.display_name, e.appointment_on, e.appointment_at, e.notice_mailed_on, \
                 e.branch_id, e.version \
-         FROM {} {} = $1 AND e.closed = 0 AND e.appointment_on >= $2 \
-         ORDER BY e.appointment_on, e.id LIMIT $3",
+         FROM {} {} = $1 AND e.closed = 0 \
+           AND (e.appointment_on > $2 OR (e.appointment_on = $2 AND e.id > $3)) \
+         ORDER BY e.appointment_on, e.id LIMIT $4",
         scope.tables(),
         scope.column()
     )
@@ -381,19 +381,47 @@ pub type AppointmentRow = (
     i64,
 );
 
-/// The coming appointments of `scope` from `from`, soonest first, at most `limit`.
+/// How many coming appointments one query reads; [`appointments`] reads page after page.
+pub const APPOINTMENTS_PAGE: i64 = 500;
+
+/// Every open episode's appointment of `scope` on or after `from`, by day then episode: read
+/// [`APPOINTMENTS_PAGE`] at a time by keyset `(appointment_on, id)`, so the calendar holds
+/// them all, however many.
 pub async fn appointments(
     db: &Db,
     scope: Scope,
     from: chrono::NaiveDate,
-    limit: i64,
 ) -> Result<Vec<AppointmentRow>, sqlx::Error> {
-    sqlx::query_as(&appointments_sql(scope))
-        .bind(scope.owner())
-        .bind(from.to_string())
-        .bind(limit)
-        .fetch_all(&db.pool)
-        .await
+    appointments_by(db, scope, from, APPOINTMENTS_PAGE).await
+}
+
+/// [`appointments`], `page` rows a query.
+pub async fn appointments_by(
+    db: &Db,
+    scope: Scope,
+    from: chrono::NaiveDate,
+    page: i64,
+) -> Result<Vec<AppointmentRow>, sqlx::Error> {
+    let sql = appointments_sql(scope);
+    let mut rows: Vec<AppointmentRow> = Vec::new();
+    let (mut day, mut id) = (from.to_string(), 0_i64);
+    loop {
+        let read: Vec<AppointmentRow> = sqlx::query_as(&sql)
+            .bind(scope.owner())
+            .bind(&day)
+            .bind(id)
+            .bind(page)
+            .fetch_all(&db.pool)
+            .await?;
+        let full = read.len() as i64 == page;
+        if let Some(last) = read.last() {
+            (day, id) = (last.2.clone(), last.0);
+        }
+        rows.extend(read);
+        if !full {
+            return Ok(rows);
+        }
+    }
 }
 
 #[cfg(test)]

@@ -107,19 +107,19 @@ pub fn all() -> Vec<ListQuery> {
         query(
             "coming appointments of a coach",
             crate::store::lists::appointments_sql(Scope::Coach(0)),
-            vec![Coach, Text("2026-01-01"), Int(500)],
+            vec![Coach, Text("2026-01-01"), Int(0), Int(500)],
         ),
         query(
             "coming appointments of a branch",
             crate::store::lists::appointments_sql(Scope::Branch(0)),
-            vec![Branch, Text("2026-01-01"), Int(500)],
+            vec![Branch, Text("2026-01-01"), Int(0), Int(500)],
         ),
         ListQuery {
             small_sort: Some("one contractor's referrals, found by participants_contractor"),
             ..query(
                 "coming appointments of a contractor",
                 crate::store::lists::appointments_sql(Scope::Contractor(0)),
-                vec![Contractor, Text("2026-01-01"), Int(500)],
+                vec![Contractor, Text("2026-01-01"), Int(0), Int(500)],
             )
         },
         // The missed-activity form.
@@ -156,11 +156,16 @@ pub fn all() -> Vec<ListQuery> {
             )
         },
         // Today: the staffings waiting for the signed-in person's confirmation (R18).
-        query(
-            "staffings waiting for a staff member's confirmation",
-            crate::store::lists::TO_CONFIRM_SQL,
-            vec![Coach, Int(50)],
-        ),
+        ListQuery {
+            small_sort: Some(
+                "one staff member's unconfirmed seats, found by staffing_members_staff",
+            ),
+            ..query(
+                "staffings waiting for a staff member's confirmation",
+                crate::store::lists::TO_CONFIRM_SQL,
+                vec![Coach],
+            )
+        },
         // Episodes' records, a batch at a time (the episode page and every change read a
         // batch of one; Today, the branch page and the R29 view read theirs together).
         query(

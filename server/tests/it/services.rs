@@ -954,3 +954,101 @@ async fn paging_never_loses_or_repeats_a_row_under_concurrent_inserts() {
         assert!(lost.is_empty(), "{backend:?}: lost {lost:?}");
     }
 }
+
+/// The calendar feed holds every coming appointment, however many: read page after page by
+/// `(appointment_on, id)`, several on one day included, none twice, none before the first
+/// day, and the same rows whatever the page size.
+#[tokio::test]
+async fn the_calendar_reads_every_coming_appointment_page_after_page() {
+    use reengage_server::store::lists::{Scope, appointments, appointments_by};
+    for backend in backends().await {
+        let test = fresh_db(backend).await;
+        let db = &test.db;
+        seed(db).await;
+        let days = ["2026-11-30", "2026-12-01", "2026-12-01", "2026-12-02"];
+        let mut coming = Vec::new();
+        for n in 0..14 {
+            let episode = participant_missing_on(db, 2_000 + n, "2026-11-19").await;
+            // Earlier appointments are not coming; the rest fall on a few days, several a day.
+            let on = if n < 2 {
+                "2026-11-25"
+            } else {
+                days[n % days.len()]
+            };
+            sqlx::query("UPDATE episodes SET appointment_on = $1 WHERE id = $2")
+                .bind(on)
+                .bind(episode)
+                .execute(&db.pool)
+                .await
+                .unwrap();
+            if n >= 2 {
+                coming.push((on.to_owned(), episode));
+            }
+        }
+        coming.sort();
+        let from = d("2026-11-30");
+        let listed = |rows: Vec<reengage_server::store::lists::AppointmentRow>| {
+            rows.into_iter()
+                .map(|row| (row.2, row.0))
+                .collect::<Vec<_>>()
+        };
+        for page in [1, 2, 5, 1_000] {
+            let rows = appointments_by(db, Scope::Branch(1), from, page)
+                .await
+                .unwrap();
+            assert_eq!(listed(rows), coming, "{backend:?}: pages of {page}");
+        }
+        let all = appointments(db, Scope::Coach(1), from).await.unwrap();
+        assert_eq!(listed(all), coming, "{backend:?}: the coach's feed");
+    }
+}
+
+/// R18: Today lists every staffing waiting for a person's confirmation of presence, oldest
+/// first, never a cut of them: here more than the 50 the list once stopped at, without saying.
+#[tokio::test]
+async fn every_staffing_waiting_for_a_persons_confirmation_is_listed_oldest_first() {
+    use reengage_server::store::lists::to_confirm;
+    for backend in backends().await {
+        let test = fresh_db(backend).await;
+        let db = &test.db;
+        seed(db).await;
+        let mut expected = Vec::new();
+        for n in 0..60 {
+            let episode = participant_missing_on(db, 3_000 + n, "2026-11-19").await;
+            let held_on = format!("2026-11-{:02}", 30 - (n % 20));
+            let staffing: i64 = sqlx::query_scalar(
+                "INSERT INTO staffings (episode_id, held_on, participant_attended, strategies, next_steps, created_at) \
+                 VALUES ($1, $2, 0, '', '', '2026-11-20T00:00:00Z') RETURNING id",
+            )
+            .bind(episode)
+            .bind(&held_on)
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+            // Staff member 1 sat on it; on every tenth, they already confirmed.
+            let confirmed = (n % 10 == 0).then_some("2026-11-20");
+            sqlx::query(
+                "INSERT INTO staffing_members (staffing_id, position, initials, role, staff_id, confirmed_on) \
+                 VALUES ($1, 0, 'RH', 'FamilyCoach', 1, $2)",
+            )
+            .bind(staffing)
+            .bind(confirmed)
+            .execute(&db.pool)
+            .await
+            .unwrap();
+            if confirmed.is_none() {
+                expected.push((held_on, episode));
+            }
+        }
+        expected.sort();
+        let mut conn = db.pool.acquire().await.unwrap();
+        let listed: Vec<(String, i64)> = to_confirm(&mut conn, 1)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|(episode, _, held_on)| (held_on, episode))
+            .collect();
+        assert_eq!(listed.len(), 54, "{backend:?}: R18 every one waiting");
+        assert_eq!(listed, expected, "{backend:?}: R18 oldest staffing first");
+    }
+}
