@@ -63,6 +63,8 @@ pub struct AdminView {
     pub offices: Vec<OfficeLine>,
     pub staff: Vec<StaffLine>,
     pub roles: Vec<RoleChoice>,
+    /// The time zones a new office can be in, the first the usual one.
+    pub time_zones: Vec<String>,
 }
 
 /// An API token as an admin sees it (never the token itself).

@@ -158,3 +158,32 @@ test("a coach may not move a caseload", async ({ page }) => {
   const refused = await page.goto("/participants/move");
   expect(refused?.status()).toBe(403);
 });
+
+test("an admin adds an office; a name already taken is refused in place with what was typed", async ({ page }) => {
+  const name = `E2E Office ${Date.now().toString(36)}`;
+  await signInAdmin(page);
+  await page.goto("/admin");
+  const office = page.getByRole("region", { name: "Add an office" });
+  await office.getByLabel("Office name").fill(OFFICE);
+  await office.getByLabel("Street address (optional)").fill("1 Mill St, Lakeview, OR 97630");
+  await office.getByRole("button", { name: "Add office" }).click();
+  await expect(page.getByRole("alert")).toContainText("Another office is already named");
+  await expect(office.getByLabel("Office name")).toHaveValue(OFFICE);
+  await expect(office.getByLabel("Street address (optional)")).toHaveValue("1 Mill St, Lakeview, OR 97630");
+  // What was typed went back to its own form only.
+  await expect(page.getByRole("region", { name: "Add a staff member" }).getByLabel("Name")).toHaveValue("");
+
+  await office.getByLabel("Office name").fill(name);
+  await office.getByLabel("Time zone").selectOption("America/Boise");
+  await office.getByRole("button", { name: "Add office" }).click();
+  await expect(page.getByRole("status")).toHaveText("Office added. Add its closure days below.");
+  await expect(page.getByRole("heading", { level: 1, name: `Office: ${name}` })).toBeVisible();
+  await expect(page.getByLabel("Street address")).toHaveValue("1 Mill St, Lakeview, OR 97630");
+  await expect(page.getByLabel("Time zone")).toHaveValue("America/Boise");
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  expect(results.violations).toEqual([]);
+  await page.goto("/admin");
+  await expect(page.getByRole("row", { name: new RegExp(name) })).toContainText("1 Mill St");
+  const desk = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  expect(desk.violations).toEqual([]);
+});

@@ -128,6 +128,10 @@ pub fn router(state: AppState) -> Router {
             axum::routing::post(crate::forms::staffing::request_new),
         )
         .route(
+            "/admin/offices",
+            axum::routing::post(crate::forms::admin::create_office),
+        )
+        .route(
             "/admin/offices/{id}",
             axum::routing::post(crate::forms::admin::office),
         )

@@ -5,7 +5,8 @@
 use super::contract::form_contract;
 
 form_contract! {
-    /// An office's details (`POST /admin/offices/{id}`).
+    /// An office's details (`POST /admin/offices/{id}`), or a new office's
+    /// (`POST /admin/offices`).
     pub struct OfficeForm {
         #[serde(default)]
         pub name: String as NAME,
@@ -20,6 +21,13 @@ form_contract! {
         pub mail_pickup: String as MAIL_PICKUP,
     }
 }
+
+/// The `/admin` page's section with the form that adds an office (`POST /admin/offices`,
+/// an [`OfficeForm`]): a refused one comes back to it.
+pub const NEW_OFFICE: &str = "add-office";
+
+/// The `/admin` page's section with the form that adds a staff account ([`NewStaffForm`]).
+pub const NEW_STAFF: &str = "new-staff";
 
 form_contract! {
     /// A closure day to add (`POST /admin/offices/{id}/closures`) or remove
@@ -105,6 +113,7 @@ pub fn saved_message(saved: &str) -> Option<String> {
     Some(
         match saved {
             "office" => "Office details saved.",
+            "office-created" => "Office added. Add its closure days below.",
             "created" => "Account created. Give its owner the first password: they choose their own at their first sign-in.",
             "role" => "Role changed. Their sessions ended and their API tokens were revoked.",
             "branch" => "Office changed. Their sessions ended and their API tokens were revoked.",

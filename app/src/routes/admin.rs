@@ -12,8 +12,10 @@ use leptos_router::hooks::use_params_map;
 use reengage_core::long_date;
 
 use crate::backend::{PageError, admin, admin_office, admin_staff};
-use crate::forms::admin::{ClosureForm, NewStaffForm, OfficeForm, StaffChangeForm, saved_message};
-use crate::forms::query::{ERROR, Query};
+use crate::forms::admin::{
+    ClosureForm, NEW_OFFICE, NEW_STAFF, NewStaffForm, OfficeForm, StaffChangeForm, saved_message,
+};
+use crate::forms::query::{ERROR, Query, SECTION};
 use crate::office_views::{AdminView, OfficeLine, OfficeView, RoleChoice, StaffMemberView};
 
 /// The id in the address (`/admin/offices/{id}`, `/admin/staff/{id}`).
@@ -84,7 +86,25 @@ fn role_options(roles: &[RoleChoice], chosen: &str) -> impl IntoView + use<> {
 #[component]
 fn AdminView(view: AdminView) -> impl IntoView {
     let query = Query::current();
-    let typed = |name: &str| query.get(name).unwrap_or_default();
+    // What a refused form of section `section` sent back, for that form's fields only (the
+    // office's and the account's forms share field names).
+    let typed_in = |section: &str, name: &str| {
+        (query.get(SECTION).as_deref() == Some(section))
+            .then(|| query.get(name))
+            .flatten()
+            .unwrap_or_default()
+    };
+    let typed = |name: &str| typed_in(NEW_STAFF, name);
+    let new_office = |name: &str| typed_in(NEW_OFFICE, name);
+    let zone = Some(new_office(OfficeForm::TIME_ZONE))
+        .filter(|z| !z.is_empty())
+        .or_else(|| view.time_zones.first().cloned())
+        .unwrap_or_default();
+    let zones = view
+        .time_zones
+        .iter()
+        .map(|z| view! { <option value=z.clone() selected=*z == zone>{z.clone()}</option> })
+        .collect_view();
     let offices = view
         .offices
         .iter()
@@ -124,6 +144,35 @@ fn AdminView(view: AdminView) -> impl IntoView {
                     <tbody>{offices}</tbody>
                 </table>
         </section>
+        <section aria-labelledby=NEW_OFFICE>
+            <h2 id=NEW_OFFICE>"Add an office"</h2>
+            <p class="hint">"Its closure days, address and phone can be changed on its own page after."</p>
+            <form method="post" action="/admin/offices" class="stack">
+                <div class="field">
+                    <label for="new-office-name">"Office name"</label>
+                    <input id="new-office-name" name=OfficeForm::NAME value=new_office(OfficeForm::NAME) required maxlength="100" autocomplete="off" />
+                </div>
+                <div class="field">
+                    <label for="new-office-address">"Street address (optional)"</label>
+                    <textarea id="new-office-address" name=OfficeForm::ADDRESS rows="3" maxlength="200">{new_office(OfficeForm::ADDRESS)}</textarea>
+                </div>
+                <div class="field">
+                    <label for="new-office-phone">"Phone (optional)"</label>
+                    <input id="new-office-phone" type="tel" name=OfficeForm::PHONE value=new_office(OfficeForm::PHONE) maxlength="200" autocomplete="off" />
+                </div>
+                <div class="field">
+                    <label for="new-office-zone">"Time zone"</label>
+                    <select id="new-office-zone" name=OfficeForm::TIME_ZONE>{zones}</select>
+                </div>
+                <div class="field">
+                    <label for="new-office-pickup">"Mail pickup time (optional)"</label>
+                    <p class="hint" id="new-office-pickup-hint">"After it, a notice mailed that day leaves the next business day (R15)."</p>
+                    <input id="new-office-pickup" type="time" name=OfficeForm::MAIL_PICKUP value=new_office(OfficeForm::MAIL_PICKUP)
+                        aria-describedby="new-office-pickup-hint" />
+                </div>
+                <button type="submit" class="button">"Add office"</button>
+            </form>
+        </section>
         <section aria-labelledby="staff">
             <h2 id="staff">"Staff"</h2>
             <table class="deadlines">
@@ -131,8 +180,8 @@ fn AdminView(view: AdminView) -> impl IntoView {
                     <tbody>{staff}</tbody>
                 </table>
         </section>
-        <section aria-labelledby="new-staff">
-            <h2 id="new-staff">"Add a staff member"</h2>
+        <section aria-labelledby=NEW_STAFF>
+            <h2 id=NEW_STAFF>"Add a staff member"</h2>
             <form method="post" action="/admin/staff" class="stack">
                 <div class="field">
                     <label for="new-name">"Name"</label>

@@ -32,7 +32,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         staff::list, staff::create, staff::disable, staff::enable, staff::password,
         staff::role, staff::branch,
         staff::tokens, staff::revoke_token, staff::closures, staff::add_closure,
-        staff::mail_pickup, staff::set_mail_pickup, staff::offices, staff::office,
+        staff::mail_pickup, staff::set_mail_pickup, staff::offices, staff::create_office, staff::office,
         staff::set_office, staff::remove_closure, staff::phone,
     ),
     modifiers(&BearerAuth, &Refusals, &Contract)
@@ -213,7 +213,7 @@ pub fn router() -> Router<AppState> {
         .route("/staff/{id}/role", post(staff::role))
         .route("/staff/{id}/branch", post(staff::branch))
         .route("/staff/{id}/phone", post(staff::phone))
-        .route("/branches", get(staff::offices))
+        .route("/branches", get(staff::offices).post(staff::create_office))
         .route("/branches/{id}", get(staff::office).post(staff::set_office))
         .route(
             "/branches/{id}/closures/remove",

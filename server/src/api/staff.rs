@@ -328,6 +328,25 @@ pub async fn offices(
     Ok(Json(branches::offices(&db).await?))
 }
 
+#[utoipa::path(post, path = "/branches", tag = "admin", request_body = OfficeChange, security(("bearer" = [])),
+    responses((status = 201, body = Office), (status = 400, body = super::ErrorBody), (status = 401, body = super::ErrorBody),
+        (status = 403, body = super::ErrorBody),
+        (status = 409, description = "Another office has that name.", body = super::ErrorBody),
+        (status = 422, description = "An empty name or an unknown time zone.", body = super::ErrorBody)))]
+/// A new office with its name, address, phone, time zone and mail pickup time (admin;
+/// audited). Its closure days are added after.
+pub async fn create_office(
+    State(db): State<Db>,
+    State(clock): State<Clock>,
+    SignedIn(staff): SignedIn,
+    bytes: Bytes,
+) -> Result<(StatusCode, Json<Office>), ApiError> {
+    admin_only(&db, &staff, clock.now()).await?;
+    let change: OfficeChange = json(&bytes, "a new office")?;
+    let created = branches::create_office(&db, &staff.actor(), change, clock.now()).await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
 #[utoipa::path(get, path = "/branches/{id}", tag = "admin", params(("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 200, body = Office), (status = 400, body = super::ErrorBody), (status = 401, body = super::ErrorBody),
         (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]

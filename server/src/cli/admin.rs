@@ -65,6 +65,20 @@ pub enum BranchCommand {
     },
     /// List every office: id, name, time zone, mail pickup, address, phone.
     List,
+    /// Create an office (audited); its closure days are added after with `close`.
+    Create {
+        /// The office's name, e.g. "Salem (Lancaster)".
+        name: String,
+        /// Printed on the DHS 7869 notice.
+        #[arg(long)]
+        address: Option<String>,
+        /// Printed on the DHS 7869 notice.
+        #[arg(long)]
+        phone: Option<String>,
+        /// IANA name.
+        #[arg(long, default_value = "America/Los_Angeles")]
+        time_zone: String,
+    },
     /// Set an office's details; what is not given stays as it is (an empty value clears an
     /// address or phone).
     Set {
@@ -401,6 +415,27 @@ pub async fn run(db: &Db, command: AdminCommand) -> Result<String, StartError> {
                 office.address.as_deref().unwrap_or("none"),
                 office.phone.as_deref().unwrap_or("none"),
                 office.time_zone
+            ))
+        }
+        AdminCommand::Branch(BranchCommand::Create {
+            name,
+            address,
+            phone,
+            time_zone,
+        }) => {
+            let change = branches::OfficeChange {
+                name,
+                address,
+                phone,
+                time_zone,
+                mail_pickup: None,
+            };
+            let office = branches::create_office(db, &command_line(), change, now)
+                .await
+                .map_err(service)?;
+            Ok(format!(
+                "office {} ({}) created: time zone {}\n",
+                office.id, office.name, office.time_zone
             ))
         }
         AdminCommand::Branch(BranchCommand::Close { branch, day, name }) => {

@@ -175,6 +175,9 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
                 let window = std::time::Duration::from_secs(crate::store::tally::WINDOW_SECONDS);
                 let mut every = tokio::time::interval(window);
                 every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                // The office day whose stored stages and due days are derived (at start, then
+                // at each new day).
+                let mut refreshed_on = None;
                 loop {
                     every.tick().await;
                     if let Err(error) = audit::flush_tally(&counted).await {
@@ -200,6 +203,23 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
                             tracing::info!(ended, "contractor referrals past their last day ended")
                         }
                         Err(error) => tracing::warn!(%error, "contractor referrals not ended yet"),
+                    }
+                    // Once an office day: every open episode's stage and next due day as
+                    // `core` derives them today (services::derived).
+                    if refreshed_on != Some(today) {
+                        match crate::services::derived::refresh_all(&counted, now).await {
+                            Ok(done) => {
+                                refreshed_on = Some(today);
+                                tracing::info!(
+                                    read = done.read,
+                                    moved = done.moved,
+                                    "open episodes derived again for the office day"
+                                );
+                            }
+                            Err(error) => {
+                                tracing::warn!(%error, "open episodes not derived again yet")
+                            }
+                        }
                     }
                 }
             });

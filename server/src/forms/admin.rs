@@ -8,7 +8,9 @@ use axum::{
     extract::{Path, State},
     response::{IntoResponse, Redirect, Response},
 };
-use reengage_app::forms::admin::{ClosureForm, NewStaffForm, OfficeForm, StaffChangeForm};
+use reengage_app::forms::admin::{
+    ClosureForm, NEW_OFFICE, NEW_STAFF, NewStaffForm, OfficeForm, StaffChangeForm,
+};
 use reengage_core::{parse_date_input, parse_time_input, roles::Role};
 
 use crate::services::access::{self, Action, Record};
@@ -48,6 +50,38 @@ fn saved(page: &str, what: &str) -> Response {
     Redirect::to(&format!("{page}?saved={what}")).into_response()
 }
 
+/// What an office form sent, as the service takes it, or why it cannot be read.
+fn office_change(form: &OfficeForm) -> Result<branches::OfficeChange, String> {
+    let mail_pickup = parse_time_input(&form.mail_pickup).map_err(|_| {
+        "Give the mail pickup time as hours and minutes, e.g. 15:00, or leave it empty.".to_owned()
+    })?;
+    Ok(branches::OfficeChange {
+        name: form.name.clone(),
+        address: Some(form.address.clone()),
+        phone: Some(form.phone.clone()),
+        time_zone: form.time_zone.clone(),
+        mail_pickup,
+    })
+}
+
+/// `POST /admin/offices`: a new office; on to its page, where its closure days are added.
+pub async fn create_office(
+    State(state): State<AppState>,
+    auth: AuthSession,
+    Form(form): Form<OfficeForm>,
+) -> Result<Response, Refusal> {
+    let staff = admin(&state, auth).await?;
+    let back = |said: String| Refusal::back("/admin", &form, said).at(NEW_OFFICE);
+    let change = office_change(&form).map_err(back)?;
+    let office = branches::create_office(&state.db, &staff.actor(), change, state.clock.now())
+        .await
+        .map_err(|error| Refusal::service(error, back))?;
+    Ok(saved(
+        &format!("/admin/offices/{}", office.id),
+        "office-created",
+    ))
+}
+
 /// `POST /admin/offices/{id}`: the office's name, address, phone, time zone, mail pickup.
 pub async fn office(
     State(state): State<AppState>,
@@ -58,22 +92,7 @@ pub async fn office(
     let staff = admin(&state, auth).await?;
     let page = format!("/admin/offices/{id}");
     let back = |said: String| Refusal::back(&page, &form, said);
-    let mail_pickup = match parse_time_input(&form.mail_pickup) {
-        Ok(at) => at,
-        Err(_) => {
-            return Err(back(
-                "Give the mail pickup time as hours and minutes, e.g. 15:00, or leave it empty."
-                    .into(),
-            ));
-        }
-    };
-    let change = branches::OfficeChange {
-        name: form.name.clone(),
-        address: Some(form.address.clone()),
-        phone: Some(form.phone.clone()),
-        time_zone: form.time_zone.clone(),
-        mail_pickup,
-    };
+    let change = office_change(&form).map_err(back)?;
     branches::set_office(&state.db, &staff.actor(), id, change, state.clock.now())
         .await
         .map_err(|error| Refusal::service(error, back))?;
@@ -160,7 +179,7 @@ pub async fn create_staff(
         password: String::new(),
         ..form.clone()
     };
-    let back = |said: String| Refusal::back("/admin", &typed, said).at("new-staff");
+    let back = |said: String| Refusal::back("/admin", &typed, said).at(NEW_STAFF);
     let role = role_of(&form.role).map_err(back)?;
     let branch = office_name(&state, &form.office).await.map_err(back)?;
     let new = NewStaff {

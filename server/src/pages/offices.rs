@@ -116,6 +116,7 @@ pub async fn admin(state: &AppState, staff: Staff) -> Result<AdminView, PageErro
         offices,
         staff,
         roles: roles(),
+        time_zones: TIME_ZONES.iter().map(|z| (*z).to_owned()).collect(),
     })
 }
 

@@ -62,7 +62,17 @@ pub async fn add_closure(
         );
     audit::append(&mut tx, db.backend, &entry).await?;
     tx.commit().await?;
+    lists_follow_the_calendar(db, branch_id, now).await;
     Ok(())
+}
+
+/// After a closure change, the branch's stored stages and due days as the new calendar makes
+/// them, so the lists order by the days as they now fall. The change itself is already made:
+/// a failure here is logged and the next office day's refresh catches up.
+async fn lists_follow_the_calendar(db: &Db, branch_id: i64, now: DateTime<Utc>) {
+    if let Err(error) = crate::services::derived::refresh_branch(db, branch_id, now).await {
+        tracing::warn!(%error, branch_id, "the branch's lists were not yet re-derived after a closure change");
+    }
 }
 
 /// The closure days of branch `branch_id`, in date order.
@@ -206,15 +216,10 @@ fn detail(value: Option<&str>, what: &str) -> Result<Option<String>, ServiceErro
     Ok(value.map(str::to_owned))
 }
 
-/// Sets office `id`'s name, address, phone, time zone and mail pickup time (R15), audited
-/// with what they were and what they are.
-pub async fn set_office(
-    db: &Db,
-    actor: &Actor,
-    id: i64,
-    change: OfficeChange,
-    now: DateTime<Utc>,
-) -> Result<Office, ServiceError> {
+/// Office `id`'s row as `change` gives it, checked: a name of 1 to [`MAX_NAME_CHARS`]
+/// characters, a time zone by its IANA name, a pickup time in hours and minutes, and an
+/// address and phone of at most [`MAX_DETAIL_CHARS`] (empty ones cleared).
+fn office_row(id: i64, change: &OfficeChange) -> Result<stored::OfficeRow, ServiceError> {
     let name = change.name.trim();
     if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
         return Err(ServiceError::Invalid(format!(
@@ -235,33 +240,77 @@ pub async fn set_office(
             "Give the pickup time in hours and minutes, e.g. 15:00.".into(),
         ));
     }
-    let row: stored::OfficeRow = (
+    Ok((
         id,
         name.to_owned(),
         detail(change.address.as_deref(), "address")?,
         detail(change.phone.as_deref(), "phone number")?,
         zone.to_owned(),
         change.mail_pickup.map(|at| at.format("%H:%M").to_string()),
-    );
+    ))
+}
+
+/// What the audit entry keeps of an office's row.
+fn office_values(row: &stored::OfficeRow) -> String {
+    json!({ "name": row.1, "address": row.2, "phone": row.3, "time_zone": row.4, "mail_pickup": row.5 })
+        .to_string()
+}
+
+/// A name another office has, said so.
+fn duplicate_name(name: &str) -> ServiceError {
+    ServiceError::Duplicate(format!(
+        "Another office is already named “{}”: choose another name.",
+        name.trim()
+    ))
+}
+
+/// A new office with its name, address, phone, time zone and mail pickup time (R15), and no
+/// closure days yet; audited with what it was given.
+pub async fn create_office(
+    db: &Db,
+    actor: &Actor,
+    change: OfficeChange,
+    now: DateTime<Utc>,
+) -> Result<Office, ServiceError> {
+    let mut row = office_row(0, &change)?;
+    let mut tx = db::begin_write(db).await?;
+    row.0 = match stored::insert_office(&mut tx, &row).await {
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            return Err(duplicate_name(&change.name));
+        }
+        other => other?,
+    };
+    let entry = actor
+        .entry(now, "branch.created", "branch", row.0)
+        .with_values(None, Some(office_values(&row)));
+    audit::append(&mut tx, db.backend, &entry).await?;
+    tx.commit().await?;
+    Ok(office(row))
+}
+
+/// Sets office `id`'s name, address, phone, time zone and mail pickup time (R15), audited
+/// with what they were and what they are.
+pub async fn set_office(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    change: OfficeChange,
+    now: DateTime<Utc>,
+) -> Result<Office, ServiceError> {
+    let row = office_row(id, &change)?;
     let mut tx = db::begin_write(db).await?;
     let before = stored::office(&mut tx, id)
         .await?
         .ok_or_else(|| ServiceError::NotFound(format!("branch {id}")))?;
     match stored::set_office(&mut tx, &row).await {
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-            return Err(ServiceError::Duplicate(format!(
-                "Another office is already named “{name}”: choose another name."
-            )));
+            return Err(duplicate_name(&change.name));
         }
         other => other?,
     }
-    let values = |r: &stored::OfficeRow| {
-        json!({ "name": r.1, "address": r.2, "phone": r.3, "time_zone": r.4, "mail_pickup": r.5 })
-            .to_string()
-    };
     let entry = actor
         .entry(now, "branch.details_set", "branch", id)
-        .with_values(Some(values(&before)), Some(values(&row)));
+        .with_values(Some(office_values(&before)), Some(office_values(&row)));
     audit::append(&mut tx, db.backend, &entry).await?;
     tx.commit().await?;
     Ok(office(row))
@@ -286,6 +335,7 @@ pub async fn remove_closure(
         .with_values(Some(json!({ "on": on }).to_string()), None);
     audit::append(&mut tx, db.backend, &entry).await?;
     tx.commit().await?;
+    lists_follow_the_calendar(db, branch_id, now).await;
     Ok(())
 }
 

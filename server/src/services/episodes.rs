@@ -44,20 +44,24 @@ pub fn local_now(time_zone: &str, now: DateTime<Utc>) -> (NaiveDate, NaiveTime) 
 }
 
 /// The columns `core` derives and the lists sort by.
-struct Derived {
-    stage: Stage,
-    closed: bool,
-    next_due_on: Option<NaiveDate>,
+pub(crate) struct Derived {
+    pub(crate) stage: Stage,
+    pub(crate) closed: bool,
+    pub(crate) next_due_on: Option<NaiveDate>,
 }
 
 impl Derived {
-    fn due_column(&self) -> String {
+    pub(crate) fn due_column(&self) -> String {
         self.next_due_on
             .map_or_else(|| crate::store::lists::NOTHING_DUE.to_owned(), day)
     }
 }
 
-fn derive(facts: &EpisodeFacts, today: NaiveDate, calendar: &BusinessCalendar) -> Derived {
+pub(crate) fn derive(
+    facts: &EpisodeFacts,
+    today: NaiveDate,
+    calendar: &BusinessCalendar,
+) -> Derived {
     let open_due = episode::deadlines(facts, today, calendar)
         .into_iter()
         .filter(|d| !matches!(d.status, DeadlineStatus::Met { .. }))

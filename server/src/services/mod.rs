@@ -8,6 +8,7 @@ pub mod actions;
 pub mod audit;
 pub mod branches;
 pub mod calendar_feeds;
+pub mod derived;
 pub mod digest;
 pub mod efforts;
 pub mod episodes;

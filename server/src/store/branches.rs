@@ -89,6 +89,13 @@ pub async fn offices(db: &Db) -> Result<Vec<OfficeRow>, sqlx::Error> {
     .await
 }
 
+/// Every branch's id (a handful of rows).
+pub async fn ids(db: &Db) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM branches ORDER BY id")
+        .fetch_all(&db.pool)
+        .await
+}
+
 /// Branch `id` (primary key).
 pub async fn office(conn: &mut AnyConnection, id: i64) -> Result<Option<OfficeRow>, sqlx::Error> {
     sqlx::query_as(&format!(
@@ -96,6 +103,22 @@ pub async fn office(conn: &mut AnyConnection, id: i64) -> Result<Option<OfficeRo
     ))
     .bind(id)
     .fetch_optional(&mut *conn)
+    .await
+}
+
+/// A new branch with `row`'s name, address, phone, time zone and mail pickup (its id is
+/// ignored); returns the new id. A name another branch has is a unique violation.
+pub async fn insert_office(conn: &mut AnyConnection, row: &OfficeRow) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO branches (name, address, phone, time_zone, mail_pickup) \
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(&row.1)
+    .bind(&row.2)
+    .bind(&row.3)
+    .bind(&row.4)
+    .bind(&row.5)
+    .fetch_one(&mut *conn)
     .await
 }
 

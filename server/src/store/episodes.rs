@@ -746,6 +746,30 @@ pub async fn set_derived(
     Ok(updated.rows_affected())
 }
 
+/// The stage and next due day `core` derives of open episode `id` today, written again when
+/// they moved with the days or the office's calendar, if it is still at `version` (a change
+/// meanwhile wrote its own). The facts are the same, so the version stays: no one's open form
+/// is overtaken by a new day. Returns how many rows changed.
+pub async fn refresh_derived(
+    conn: &mut AnyConnection,
+    id: i64,
+    version: i64,
+    stage: &Stage,
+    next_due_on: &str,
+) -> Result<u64, sqlx::Error> {
+    let updated = sqlx::query(
+        "UPDATE episodes SET stage = $1, next_due_on = $2 \
+         WHERE id = $3 AND version = $4 AND closed = 0 AND (stage <> $1 OR next_due_on <> $2)",
+    )
+    .bind(code(stage))
+    .bind(next_due_on)
+    .bind(id)
+    .bind(version)
+    .execute(&mut *conn)
+    .await?;
+    Ok(updated.rows_affected())
+}
+
 /// R7, R9, R10: a contact attempt on episode `episode_id`, entered `at` by `staff_id`.
 pub async fn insert_attempt(
     conn: &mut AnyConnection,

@@ -670,6 +670,14 @@ fn rows(w: &World) -> Vec<Row> {
             "",
         ),
         row(
+            "POST",
+            "/api/v1/branches".into(),
+            "/branches",
+            invalid(),
+            "ad",
+            "",
+        ),
+        row(
             "GET",
             "/api/v1/branches/1".into(),
             "/branches/{id}",
@@ -1064,6 +1072,11 @@ fn rows(w: &World) -> Vec<Row> {
         body: Some(json!("name=")),
         allowed: "ad",
         ..page("POST", "/admin/offices/1", 303)
+    });
+    rows.push(Row {
+        body: Some(json!("name=")),
+        allowed: "ad",
+        ..page("POST", "/admin/offices", 303)
     });
     rows.push(Row {
         body: Some(json!("on=")),

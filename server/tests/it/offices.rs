@@ -589,6 +589,33 @@ async fn a_branch_is_run_from_the_command_line() {
         assert!(said.contains("1 River Rd"), "{said}");
         let (ok, said) = cli(url, &["branch", "list"]);
         assert!(ok && said.contains("503-555-0199"), "{said}");
+        // A new office, audited; a second one of that name is refused and says why.
+        let (ok, said) = cli(
+            url,
+            &[
+                "branch",
+                "create",
+                "Lakeside",
+                "--address",
+                "2 Lake Rd",
+                "--time-zone",
+                "America/Boise",
+            ],
+        );
+        assert!(
+            ok && said.contains("Lakeside") && said.contains("America/Boise"),
+            "{said}"
+        );
+        let (ok, said) = cli(url, &["branch", "create", "Lakeside"]);
+        assert!(!ok && said.contains("already named"), "{said}");
+        let (ok, said) = cli(url, &["branch", "list"]);
+        assert!(ok && said.contains("2 Lake Rd"), "{said}");
+        let created: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'branch.created'")
+                .fetch_one(&db.pool)
+                .await
+                .unwrap();
+        assert_eq!(created, 1, "{backend:?}");
         let (ok, said) = cli(
             url,
             &["branch", "close", "Riverbend", "2026-12-07", "Snow day"],

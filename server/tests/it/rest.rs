@@ -661,6 +661,7 @@ async fn the_openapi_document_describes_every_route() {
         ("get", "/branches/{id}/mail-pickup"),
         ("post", "/branches/{id}/mail-pickup"),
         ("get", "/branches"),
+        ("post", "/branches"),
         ("get", "/branches/{id}"),
         ("post", "/branches/{id}"),
         ("post", "/branches/{id}/closures/remove"),

@@ -1052,3 +1052,81 @@ async fn every_staffing_waiting_for_a_persons_confirmation_is_listed_oldest_firs
         assert_eq!(listed, expected, "{backend:?}: R18 oldest staffing first");
     }
 }
+
+/// The stage and next due day the lists sort and page by are stored beside the facts; they
+/// follow the office's calendar at once (a snow day on the due day moves it, R2) and are
+/// derived again by `core` for every open episode once an office day, without a new version
+/// (no one's open form is overtaken by a new day) and with one audit entry per branch.
+#[tokio::test]
+async fn stored_stages_and_due_days_follow_the_calendar_and_each_office_day() {
+    use reengage_server::services::branches::{ClosureDay, add_closure};
+    use reengage_server::services::derived::refresh_all;
+    for backend in backends().await {
+        let test = fresh_db(backend).await;
+        let db = &test.db;
+        seed(db).await;
+        let id = participant_missing_on(db, 4_000, "2026-11-19").await;
+        let stored = || async move {
+            sqlx::query_as::<_, (String, String, i64)>(
+                "SELECT stage, next_due_on, version FROM episodes WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_one(&db.pool)
+            .await
+            .unwrap()
+        };
+        let (stage, due, version) = stored().await;
+        assert_eq!(
+            due, "2026-11-20",
+            "R2: first contact the business day after"
+        );
+
+        // A snow day on the due day: the stored due day moves with it at once (R2).
+        let admin = Actor {
+            staff_id: None,
+            email: "admin@example.test".into(),
+            role: reengage_core::roles::Role::Admin,
+        };
+        let snow = ClosureDay {
+            on: d("2026-11-20"),
+            name: "Ice storm".into(),
+        };
+        add_closure(db, &admin, 1, snow, noon("2026-11-19"))
+            .await
+            .unwrap();
+        assert_eq!(
+            stored().await,
+            (stage.clone(), "2026-11-23".to_owned(), version),
+            "{backend:?}: R2 moved past the closure, the version kept"
+        );
+
+        // Columns left behind (a day passed, a release that derived otherwise): the office
+        // day's refresh derives them again, and a second refresh finds nothing to move.
+        sqlx::query(
+            "UPDATE episodes SET stage = 'Missed', next_due_on = '2026-11-01' WHERE id = $1",
+        )
+        .bind(id)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+        let first = refresh_all(db, noon("2026-11-20")).await.unwrap();
+        assert_eq!((first.read, first.moved), (1, 1), "{backend:?}");
+        assert_eq!(
+            stored().await,
+            (stage, "2026-11-23".to_owned(), version),
+            "{backend:?}"
+        );
+        let again = refresh_all(db, noon("2026-11-20")).await.unwrap();
+        assert_eq!((again.read, again.moved), (1, 0), "{backend:?}");
+        let audited: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM audit_log WHERE action = 'episodes.derived_refreshed'",
+        )
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+        assert_eq!(
+            audited, 2,
+            "{backend:?}: the snow day's and the day's refresh"
+        );
+    }
+}
