@@ -53,7 +53,23 @@ pub fn router(state: AppState) -> Router {
         provide_signed_in_page(idle_minutes);
     };
     let metrics = state.metrics.clone();
-    let app = Router::new()
+    let bench_page = state.bench_page.clone().map(|page| {
+        get(move || {
+            let page = page.clone();
+            async move {
+                (
+                    [(axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8")],
+                    page,
+                )
+            }
+        })
+    });
+    let app = Router::new();
+    let app = match bench_page {
+        Some(page) => app.route("/bench/page", page),
+        None => app,
+    };
+    let app = app
         .route("/metrics", get(crate::web::observe::metrics))
         .route("/healthz", get(healthz))
         .route("/sw.js", get(crate::web::assets::service_worker))

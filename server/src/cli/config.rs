@@ -245,6 +245,12 @@ pub struct Cli {
         hide_env_values = true
     )]
     pub metrics_token: Option<String>,
+
+    /// For `make bench` only: an HTML file the server reads at start and answers, as it is
+    /// and from memory, at `GET /bench/page` (no session, database or rendering), to measure
+    /// a real page's throughput against. Unset, there is no such route.
+    #[arg(long, env = "REENGAGE_BENCH_PAGE", global = true, hide = true)]
+    pub bench_page: Option<std::path::PathBuf>,
 }
 
 /// How log lines are written (`REENGAGE_LOG_FORMAT`).

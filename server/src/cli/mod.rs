@@ -228,6 +228,15 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
             state.trusted_proxies = cli.trusted_proxies.clone();
             state.public_url = cli.public_url.clone();
             state.metrics_token = cli.metrics_token.as_deref().map(Into::into);
+            if let Some(path) = &cli.bench_page {
+                let page = std::fs::read(path).map_err(|e| {
+                    StartError::Input(format!(
+                        "cannot read REENGAGE_BENCH_PAGE {}: {e}",
+                        path.display()
+                    ))
+                })?;
+                state.bench_page = Some(page.into());
+            }
             let sso = crate::services::sso::SsoConfig::from_settings(
                 cli.oidc_issuer.as_deref(),
                 cli.oidc_client_id.as_deref(),

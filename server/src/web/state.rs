@@ -71,6 +71,11 @@ pub struct AppState {
     pub metrics_token: Option<std::sync::Arc<str>>,
     /// The service worker of this release, its files' hashed names in place (`web::assets`).
     pub service_worker: crate::web::assets::ServiceWorker,
+    /// A page answered as it is from memory at `GET /bench/page`, when `make bench` asks for
+    /// one (`REENGAGE_BENCH_PAGE`): what this server does for a page of that size with no
+    /// session, no database and no rendering — the ceiling a real page is measured against.
+    #[from_ref(skip)]
+    pub bench_page: Option<axum::body::Bytes>,
 }
 
 impl AppState {
@@ -93,6 +98,7 @@ impl AppState {
             public_url: DEFAULT_PUBLIC_URL.to_owned(),
             metrics: Default::default(),
             metrics_token: None,
+            bench_page: None,
         }
     }
 

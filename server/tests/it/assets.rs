@@ -112,3 +112,52 @@ async fn built_files_go_out_precompressed_and_hashed_ones_are_kept_for_a_year() 
         "const ASSETS = 'reengage-assets-v1';\n"
     );
 }
+
+/// `make bench` measures Today against the same server answering a page of the same size
+/// from memory: `/bench/page` answers the given bytes as they are (through the pages' layers,
+/// so compressed like a page), and exists only when a page is given.
+#[tokio::test]
+async fn the_bench_page_is_answered_from_memory_only_when_one_is_given() {
+    let test = fresh_db(Backend::Sqlite).await;
+    let options = config::leptos_options(Some("127.0.0.1:0".parse().unwrap())).unwrap();
+    let plain = serve(AppState::new(options.clone(), test.db.clone())).await;
+    let http = reqwest::Client::new();
+    let status = http
+        .get(format!("{plain}/bench/page"))
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(status, StatusCode::NOT_FOUND, "no page given, no route");
+
+    let page = format!(
+        "<!DOCTYPE html><html><body>{}</body></html>",
+        "row ".repeat(5_000)
+    );
+    let mut state = AppState::new(options, test.db.clone());
+    state.bench_page = Some(page.clone().into());
+    let base = serve(state).await;
+    let answer = http.get(format!("{base}/bench/page")).send().await.unwrap();
+    assert_eq!(answer.status(), StatusCode::OK);
+    assert!(
+        answer.headers()[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert_eq!(answer.text().await.unwrap(), page);
+    let gzipped = http
+        .get(format!("{base}/bench/page"))
+        .header(header::ACCEPT_ENCODING, "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        gzipped
+            .headers()
+            .get(header::CONTENT_ENCODING)
+            .map(|v| v.to_str().unwrap()),
+        Some("gzip"),
+        "compressed as a page is"
+    );
+}
