@@ -351,3 +351,54 @@ test("a phone passed to another person never shows or sends the first person's p
   await page.goto(`/episodes/${id}`);
   await expect.poll(async () => (await stored(page, id)).facts.attempts.map((a) => a.note)).toEqual(["Logged before handing the phone over"]);
 });
+
+test("signing out with steps still waiting asks first, then leaves none of them on the phone", async ({ page, context }) => {
+  await signIn(page, "coach@demo.test");
+  const id = await openEpisode(page, "Wren", own("SignOut"), officeDate(0));
+  await keep(page, ["/today", `/episodes/${id}/attempt`]);
+  await networkOff(context);
+  await page.goto(`/episodes/${id}/attempt`);
+  await page.getByLabel("Note (optional)").fill("Logged, then signed out before sending");
+  await page.getByRole("button", { name: "Save attempt" }).click();
+  await expect(page.getByRole("region", { name: "On this phone, not sent yet" })).toContainText("1 waiting to send");
+  // The phone's queue as IndexedDB holds it (read directly: the signed-out page loads no script).
+  const waiting = () =>
+    page.evaluate(
+      () =>
+        new Promise<number>((resolve, reject) => {
+          const opening = indexedDB.open("reengage", 1);
+          opening.onerror = () => reject(opening.error);
+          opening.onsuccess = () => {
+            const count = opening.result.transaction("queue").objectStore("queue").count();
+            count.onsuccess = () => {
+              resolve(count.result);
+              opening.result.close();
+            };
+            count.onerror = () => reject(count.error);
+          };
+        }),
+    );
+  expect(await waiting()).toBe(1);
+
+  // Asked first (from Today, as kept on the phone): declined, nothing happens; accepted, the
+  // phone keeps none of it.
+  await page.goto("/today");
+  await expect(page.getByText(/Offline — as of/)).toBeVisible();
+  const asked: string[] = [];
+  page.once("dialog", (dialog) => {
+    asked.push(dialog.message());
+    void dialog.dismiss();
+  });
+  await page.getByRole("button", { name: /^Sign out/ }).click();
+  expect(asked[0]).toContain("1 step(s) logged on this phone have not been saved on the server");
+  expect(await waiting()).toBe(1);
+  page.once("dialog", (dialog) => void dialog.accept());
+  await page.getByRole("button", { name: /^Sign out/ }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Signed out on this phone" })).toBeVisible();
+  expect(await waiting()).toBe(0);
+  expect(await page.evaluate(async () => (await caches.keys()).filter((name) => name.startsWith("reengage-pages-")))).toEqual([]);
+  await networkOn(context);
+  // Nothing of it reached the server.
+  await signIn(page, "coach@demo.test");
+  expect((await stored(page, id)).facts.attempts).toHaveLength(0);
+});
