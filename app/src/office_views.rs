@@ -86,6 +86,8 @@ pub struct StaffMemberView {
     pub tokens: Vec<TokenLine>,
     /// The admin's own account: another admin changes its role, office or access.
     pub yourself: bool,
+    /// An API token just made for this account, shown this once.
+    pub new_token: Option<String>,
 }
 
 /// A participant a search found.

@@ -187,3 +187,32 @@ test("an admin adds an office; a name already taken is refused in place with wha
   const desk = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
   expect(desk.violations).toEqual([]);
 });
+
+test("an admin makes an API token for a staff member: shown once, never in the address, working until revoked", async ({ page, playwright, baseURL }) => {
+  await signInAdmin(page);
+  await page.goto("/admin");
+  await page.getByRole("link", { name: "Casey Demo-Coach" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Staff member: Casey Demo-Coach" })).toBeVisible();
+  await page.getByRole("button", { name: "Make an API token" }).click();
+  await expect(page.getByRole("status")).toHaveText("API token made: copy it now, it is not shown again.");
+  const token = await page.getByLabel("The new token — copy it now").inputValue();
+  expect(token).toMatch(/^re_[A-Za-z0-9_-]{40,}$/);
+  expect(page.url()).not.toContain(token);
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  expect(results.violations).toEqual([]);
+
+  // A script uses it, with no session of its own.
+  const script = await playwright.request.newContext({ baseURL });
+  const asked = (await script.get("/api/v1/episodes", { headers: { Authorization: `Bearer ${token}` } })).status();
+  expect(asked).toBe(200);
+
+  // Shown once: a reload no longer has it.
+  await page.reload();
+  await expect(page.getByLabel("The new token — copy it now")).toHaveCount(0);
+
+  // Revoked (the newest token first in the list), it stops at once.
+  await page.getByRole("button", { name: /^Revoke/ }).first().click();
+  await expect(page.getByRole("status")).toHaveText("Token revoked.");
+  expect((await script.get("/api/v1/episodes", { headers: { Authorization: `Bearer ${token}` } })).status()).toBe(401);
+  await script.dispose();
+});

@@ -89,6 +89,7 @@ impl StaffChangeForm {
     pub const ENABLE: &'static str = "enable";
     pub const RESET_PASSWORD: &'static str = "password";
     pub const REVOKE_TOKEN: &'static str = "revoke";
+    pub const ISSUE_TOKEN: &'static str = "issue-token";
 }
 
 /// What a saved admin form's redirect says (`?saved=…`), in words. `moved-N`: a closure day
@@ -122,6 +123,7 @@ pub fn saved_message(saved: &str) -> Option<String> {
             "enabled" => "Account enabled again.",
             "password" => "Password reset. Their sessions ended; they choose their own at their next sign-in.",
             "revoked" => "Token revoked.",
+            "token" => "API token made: copy it now, it is not shown again.",
             "unchanged" => "Nothing changed: the account already had that.",
             _ => return None,
         }

@@ -396,6 +396,7 @@ fn StaffMemberView(view: StaffMemberView) -> impl IntoView {
         })
         .collect_view();
     let no_tokens = view.tokens.is_empty();
+    let new_token = view.new_token.clone();
     let title = format!("Staff member: {}", member.name);
     let yourself = view.yourself;
     view! {
@@ -474,6 +475,17 @@ fn StaffMemberView(view: StaffMemberView) -> impl IntoView {
         </section>
         <section aria-labelledby="tokens">
             <h2 id="tokens">"API tokens"</h2>
+            <p class="hint">"A token lets a script act as this account through the REST API for 90 days. It is shown once, when it is made."</p>
+            {new_token.map(|token| view! {
+                <div class="alert alert-info">
+                    <label for="new-token">"The new token — copy it now"</label>
+                    <input id="new-token" class="token" readonly value=token autocomplete="off" spellcheck="false" />
+                </div>
+            })}
+            <form method="post" action=action.clone()>
+                {change(StaffChangeForm::ISSUE_TOKEN)}
+                <button type="submit" class="button button-secondary" disabled=!member.active>"Make an API token"</button>
+            </form>
             {if no_tokens {
                 view! { <p class="empty">"No API tokens."</p> }.into_any()
             } else {

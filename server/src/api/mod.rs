@@ -31,7 +31,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         tasks::of_episode, tasks::add, tasks::done,
         staff::list, staff::create, staff::disable, staff::enable, staff::password,
         staff::role, staff::branch,
-        staff::tokens, staff::revoke_token, staff::closures, staff::add_closure,
+        staff::tokens, staff::create_token, staff::revoke_token, staff::closures, staff::add_closure,
         staff::mail_pickup, staff::set_mail_pickup, staff::offices, staff::create_office, staff::office,
         staff::set_office, staff::remove_closure, staff::phone,
     ),
@@ -219,7 +219,10 @@ pub fn router() -> Router<AppState> {
             "/branches/{id}/closures/remove",
             post(staff::remove_closure),
         )
-        .route("/staff/{id}/tokens", get(staff::tokens))
+        .route(
+            "/staff/{id}/tokens",
+            get(staff::tokens).post(staff::create_token),
+        )
         .route("/tokens/{id}/revoke", post(staff::revoke_token))
         .route(
             "/branches/{id}/closures",

@@ -298,6 +298,30 @@ pub async fn tokens(
     Ok(Json(accounts::list_tokens(&db, Some(&email)).await?))
 }
 
+/// A new API token: shown in this answer only (the server keeps its SHA-256 alone).
+#[derive(Debug, serde::Serialize, ToSchema)]
+pub struct NewToken {
+    /// `Authorization: Bearer …` for the REST API, for 90 days.
+    pub token: String,
+}
+
+#[utoipa::path(post, path = "/staff/{id}/tokens", tag = "admin", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 201, body = NewToken), (status = 400, body = super::ErrorBody), (status = 401, body = super::ErrorBody),
+        (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]
+/// Makes an API token for a staff member's enabled account, lasting 90 days (admin; audited
+/// as `token.created`). The token is in this answer only.
+pub async fn create_token(
+    State(db): State<Db>,
+    State(clock): State<Clock>,
+    SignedIn(staff): SignedIn,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<(StatusCode, Json<NewToken>), ApiError> {
+    admin_only(&db, &staff, clock.now()).await?;
+    let email = accounts::email_of(&db, id).await?;
+    let token = accounts::create_token(&db, &staff.actor(), &email, clock.now()).await?;
+    Ok((StatusCode::CREATED, Json(NewToken { token })))
+}
+
 #[utoipa::path(post, path = "/tokens/{id}/revoke", tag = "admin", params(("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 204), (status = 400, body = super::ErrorBody), (status = 401, body = super::ErrorBody),
         (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody)))]

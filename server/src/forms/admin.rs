@@ -18,6 +18,7 @@ use crate::services::accounts::{self, AuthError, NewStaff, PostChange, Staff};
 use crate::services::{ServiceError, branches};
 use crate::web::errors::Refusal;
 use crate::web::sessions::AuthSession;
+use crate::web::shown_once::{self, API_TOKEN};
 use crate::web::state::AppState;
 
 async fn admin(state: &AppState, auth: AuthSession) -> Result<Staff, Refusal> {
@@ -205,6 +206,7 @@ pub async fn change_staff(
     Path(id): Path<i64>,
     Form(form): Form<StaffChangeForm>,
 ) -> Result<Response, Refusal> {
+    let session = auth.session.clone();
     let staff = admin(&state, auth).await?;
     let page = format!("/admin/staff/{id}");
     let back = |said: String| Refusal::back(&page, &StaffChangeForm::default(), said);
@@ -269,6 +271,20 @@ pub async fn change_staff(
                 .await
                 .map_err(|error| auth_error(error, back))?;
             "password"
+        }
+        StaffChangeForm::ISSUE_TOKEN => {
+            let token = accounts::create_token(db, &actor, &email, now)
+                .await
+                .map_err(|error| auth_error(error, back))?;
+            // Shown once, by the page the redirect leads to; never in a URL.
+            if let Err(error) = shown_once::keep(&session, API_TOKEN, (id, token)).await {
+                tracing::error!(%error, "a new API token not kept for showing");
+                return Err(back(
+                    "The token was made but cannot be shown: revoke it below and make another."
+                        .into(),
+                ));
+            }
+            "token"
         }
         StaffChangeForm::REVOKE_TOKEN => {
             let token: i64 = form

@@ -2,7 +2,7 @@
 //! replaces) their secret calendar feed, or turns it off (`services::calendar_feeds`).
 //!
 //! A new feed's address is kept in the session only until `/account/calendar` shows it, once
-//! (`web::feed_address`).
+//! (`web::shown_once`).
 
 use axum::{
     extract::State,
@@ -11,8 +11,8 @@ use axum::{
 
 use crate::services::{ServiceError, calendar_feeds};
 use crate::web::errors::{NOT_SAVED, Refusal};
-use crate::web::feed_address;
 use crate::web::sessions::AuthSession;
+use crate::web::shown_once::{self, FEED_ADDRESS};
 use crate::web::state::AppState;
 
 /// The page of the feed.
@@ -31,7 +31,7 @@ pub async fn create(State(state): State<AppState>, auth: AuthSession) -> Result<
         .await
         .map_err(refused)?;
     let address = format!("{}{}", state.public_url, calendar_feeds::path(&secret));
-    if let Err(error) = feed_address::keep(&auth.session, address).await {
+    if let Err(error) = shown_once::keep(&auth.session, FEED_ADDRESS, address).await {
         // The feed exists but its address cannot be shown: make another.
         tracing::error!(%error, "a new calendar feed's address not kept for showing");
         return Err(Refusal::back(PAGE, &(), NOT_SAVED));
@@ -47,7 +47,7 @@ pub async fn revoke(State(state): State<AppState>, auth: AuthSession) -> Result<
         .await
         .map_err(refused)?;
     // A new address not yet shown is of no use any more.
-    let _ = feed_address::take(&auth.session).await;
+    let _: Option<String> = shown_once::take(&auth.session, FEED_ADDRESS).await;
     tracing::info!(staff = user.staff.id, was, "calendar feed turned off");
     Ok(Redirect::to(&format!("{PAGE}?saved=off")).into_response())
 }

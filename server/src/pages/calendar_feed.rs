@@ -39,9 +39,10 @@ pub async fn page(
             last_read: feed.last_used_at.map(|at| office_time(&at, zone)),
         });
     // Only while that feed is live: a feed turned off since is not shown.
-    let new_address = match crate::web::feed_address::take(session).await {
-        Some(address) if live.is_some() => Some(address),
-        _ => None,
-    };
+    let new_address =
+        match crate::web::shown_once::take(session, crate::web::shown_once::FEED_ADDRESS).await {
+            Some(address) if live.is_some() => Some(address),
+            _ => None,
+        };
     Ok(CalendarFeedView { live, new_address })
 }

@@ -87,7 +87,8 @@ impl Backend for PageBackend {
     ) -> Answer<reengage_app::office_views::StaffMemberView> {
         let state = self.0.clone();
         let staff = signed_in(request);
-        Box::pin(async move { offices::staff_member(&state, staff?, id).await })
+        let session = session_of(request);
+        Box::pin(async move { offices::staff_member(&state, staff?, id, session.as_ref()).await })
     }
 
     fn participants(

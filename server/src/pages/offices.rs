@@ -154,6 +154,7 @@ pub async fn staff_member(
     state: &AppState,
     staff: Staff,
     id: i64,
+    session: Option<&tower_sessions::Session>,
 ) -> Result<StaffMemberView, PageError> {
     admin_only(state, &staff, state.clock.now()).await?;
     let offices = offices(state).await?;
@@ -174,7 +175,19 @@ pub async fn staff_member(
             revoked: t.revoked_at,
         })
         .collect();
+    // A token made for this account by the POST before, shown once.
+    let new_token = match session {
+        Some(session) => crate::web::shown_once::take::<(i64, String)>(
+            session,
+            crate::web::shown_once::API_TOKEN,
+        )
+        .await
+        .filter(|(account, _)| *account == id)
+        .map(|(_, token)| token),
+        None => None,
+    };
     Ok(StaffMemberView {
+        new_token,
         yourself: member.id == staff.id,
         member,
         offices,

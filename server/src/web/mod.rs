@@ -4,7 +4,6 @@
 pub mod assets;
 pub mod client;
 pub mod errors;
-pub mod feed_address;
 pub mod in_place;
 pub mod listener;
 pub mod metrics;
@@ -13,6 +12,7 @@ pub mod offline;
 pub mod second_factor;
 pub mod security;
 pub mod sessions;
+pub mod shown_once;
 pub mod signin;
 pub mod signing;
 pub mod sso;

@@ -760,6 +760,14 @@ fn rows(w: &World) -> Vec<Row> {
         ),
         row(
             "POST",
+            format!("/api/v1/staff/{s}/tokens"),
+            "/staff/{id}/tokens",
+            None,
+            "ad",
+            "",
+        ),
+        row(
+            "POST",
             format!("/api/v1/tokens/{}/revoke", w.spare_token),
             "/tokens/{id}/revoke",
             None,

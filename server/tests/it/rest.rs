@@ -655,6 +655,7 @@ async fn the_openapi_document_describes_every_route() {
         ("post", "/staff/{id}/role"),
         ("post", "/staff/{id}/branch"),
         ("get", "/staff/{id}/tokens"),
+        ("post", "/staff/{id}/tokens"),
         ("post", "/tokens/{id}/revoke"),
         ("get", "/branches/{id}/closures"),
         ("post", "/branches/{id}/closures"),

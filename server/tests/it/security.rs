@@ -973,3 +973,64 @@ async fn staff_change_their_own_password_and_an_admin_set_one_is_changed_first()
         assert_eq!(app.read_with(&cookie).await, StatusCode::OK, "{backend:?}");
     }
 }
+
+/// An admin makes an API token for a staff member through the REST API: in the answer once
+/// (201), working at once, audited, listed by its dates only; no one but an admin can.
+#[tokio::test]
+async fn an_admin_makes_a_token_for_an_account_through_the_api() {
+    for backend in backends().await {
+        let app = app_with(backend, |_| {}).await;
+        let url = format!("{}/api/v1/staff/{}/tokens", app.base, app.coach_id);
+        let refused = client()
+            .post(&url)
+            .bearer_auth(&app.coach_token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), StatusCode::FORBIDDEN, "{backend:?}");
+        let made = client()
+            .post(&url)
+            .bearer_auth(&app.admin_token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(made.status(), StatusCode::CREATED, "{backend:?}");
+        let token = made.json::<Value>().await.unwrap()["token"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        assert!(token.starts_with("re_"), "{token}");
+        let works = client()
+            .get(format!("{}/api/v1/episodes", app.base))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(works.status(), StatusCode::OK, "{backend:?}");
+        let listed: Value = client()
+            .get(&url)
+            .bearer_auth(&app.admin_token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(listed.as_array().unwrap().len(), 2, "{listed}");
+        assert!(!listed.to_string().contains(&token), "never listed");
+        let audited: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM audit_log WHERE action = 'token.created' AND actor = 'admin@example.test'",
+        )
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+        assert_eq!(audited, 1, "{backend:?}");
+        let nobody = client()
+            .post(format!("{}/api/v1/staff/999999/tokens", app.base))
+            .bearer_auth(&app.admin_token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(nobody.status(), StatusCode::NOT_FOUND, "{backend:?}");
+    }
+}
