@@ -84,13 +84,33 @@ impl SmtpSettings {
     }
 }
 
-/// Why an e-mail was not sent.
+/// Why an e-mail was not sent, in words a log may keep: never the address, nor the SMTP
+/// server's own reply text, which often repeats it ("550 <x@y>: no such user").
 #[derive(Debug, thiserror::Error)]
 pub enum MailError {
     #[error("the e-mail could not be made: {0}")]
     Message(String),
-    #[error("the SMTP server did not take the e-mail: {0}")]
+    #[error("the SMTP server did not take the e-mail: {}", smtp_reason(.0))]
     Smtp(#[from] lettre::transport::smtp::Error),
+}
+
+/// An SMTP failure by its kind and reply code alone.
+fn smtp_reason(error: &lettre::transport::smtp::Error) -> String {
+    let kind = if error.is_permanent() {
+        "refused for good"
+    } else if error.is_transient() {
+        "refused for now"
+    } else if error.is_timeout() {
+        "no answer in time"
+    } else if error.is_tls() {
+        "the TLS connection failed"
+    } else {
+        "the connection or the exchange failed"
+    };
+    match error.status() {
+        Some(code) => format!("{kind} (reply {code})"),
+        None => kind.to_owned(),
+    }
 }
 
 /// An SMTP client for the configured server; each send opens its own connection.
@@ -152,7 +172,7 @@ impl Mailer {
     pub async fn send(&self, to: &str, subject: &str, body: String) -> Result<(), MailError> {
         let to = to
             .parse::<Mailbox>()
-            .map_err(|error| MailError::Message(format!("“{to}”: {error}")))?;
+            .map_err(|_| MailError::Message("the recipient's address is not one".to_owned()))?;
         let message = Message::builder()
             .from(self.from.clone())
             .to(to)
@@ -211,5 +231,70 @@ mod tests {
         let mailer = Mailer::new(settings).unwrap();
         assert_eq!(mailer.server(), "smtp.example:2525");
         assert_eq!(mailer.from().email.to_string(), "reengage@agency.example");
+    }
+
+    /// An SMTP server on loopback that refuses every recipient with a reply naming them, as
+    /// real servers do.
+    async fn refusing_server() -> u16 {
+        use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        tokio::spawn(async move {
+            let (socket, _) = listener.accept().await.unwrap();
+            let (read, mut write) = socket.into_split();
+            let mut lines = BufReader::new(read).lines();
+            write.write_all(b"220 test ready\r\n").await.unwrap();
+            while let Ok(Some(line)) = lines.next_line().await {
+                let upper = line.to_ascii_uppercase();
+                let reply: &[u8] = if upper.starts_with("EHLO") || upper.starts_with("HELO") {
+                    b"250 test\r\n"
+                } else if upper.starts_with("MAIL") {
+                    b"250 ok\r\n"
+                } else if upper.starts_with("RCPT") {
+                    b"550 5.1.1 <dana.coach@agency.example>: Recipient address rejected\r\n"
+                } else if upper.starts_with("QUIT") {
+                    b"221 bye\r\n"
+                } else {
+                    b"250 ok\r\n"
+                };
+                if write.write_all(reply).await.is_err() {
+                    break;
+                }
+            }
+        });
+        port
+    }
+
+    /// What a failed send says, which the digest logs, names neither the recipient nor what
+    /// the SMTP server replied about them: only the kind of failure and the reply code.
+    #[tokio::test]
+    async fn a_refused_recipient_is_logged_by_reply_code_never_by_address() {
+        let port = refusing_server().await;
+        let settings = SmtpSettings::from_settings(
+            Some("127.0.0.1"),
+            port,
+            false,
+            None,
+            None,
+            Some("Re-engage <reengage@agency.example>"),
+        )
+        .unwrap()
+        .unwrap();
+        let mailer = Mailer::new(settings).unwrap();
+        let error = mailer
+            .send("dana.coach@agency.example", "Today", "body".into())
+            .await
+            .expect_err("the server refuses the recipient");
+        let said = error.to_string();
+        assert!(said.contains("refused for good (reply 550)"), "{said}");
+        assert!(!said.contains("dana.coach"), "{said}");
+        let unaddressable = mailer
+            .send("dana.coach at agency", "Today", "body".into())
+            .await
+            .expect_err("not an address");
+        assert!(
+            !unaddressable.to_string().contains("dana.coach"),
+            "{unaddressable}"
+        );
     }
 }
