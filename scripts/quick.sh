@@ -13,10 +13,12 @@ cd "$REPO_ROOT"
 # is its own binary (`two_hundred_clients…`) or a module of one binary (`load::two_hundred…`).
 # `make test` runs every one of them.
 slow_tests=(
-  # server/tests/load.rs: 200 clients for 60 seconds
+  # server/tests/load.rs: 200 clients for 60 seconds, on one server and on two instances
   two_hundred_clients_for_a_minute_without_an_error_or_a_lost_write
-  # server/tests/crash.rs: SIGKILL, round after round, on each backend
+  two_instances_on_one_postgresql_lose_nothing_and_show_nothing_stale
+  # server/tests/crash.rs: SIGKILL, round after round, on each backend and on two instances
   acknowledged_writes_survive_sigkill_and_none_is_half_written
+  two_instances_on_one_postgresql_killed_each_round_lose_nothing
   # server/tests/flood.rs: 50 clients flooding /signin for 30 s while 20 coaches write
   a_sign_in_flood_neither_slows_the_coaches_writes_nor_fills_the_audit_log
   # server/tests/scale.rs: 2,050 episodes on each backend, then every list query's plan

@@ -16,7 +16,7 @@ use crate::store::cache::CalendarCache;
 use crate::store::codes::{day, instant};
 use crate::store::db::{self, Backend, Db};
 use crate::store::episodes::{
-    self as stored, EpisodeRecord, NewEpisode, branch_calendar, branch_office, load, load_many,
+    self as stored, EpisodeRecord, NewEpisode, branch_calendar, branch_office, load_many,
     releases_on_file,
 };
 use crate::store::{participants, staffing, tasks};
@@ -234,8 +234,11 @@ pub async fn read(
     now: DateTime<Utc>,
 ) -> Result<(EpisodeRecord, NaiveDate, BusinessCalendar), ServiceError> {
     let mut conn = db.pool.acquire().await?;
-    let record = load(&mut conn, episode_id)
+    // From the record cache while the version on file is the one kept.
+    let versions = crate::store::episodes::versions_of(&mut conn, &[episode_id]).await?;
+    let record = cached_many(db, &mut conn, &[episode_id], &versions, |_| true)
         .await?
+        .pop()
         .ok_or_else(|| ServiceError::NotFound(format!("episode {episode_id}")))?;
     let (today, calendar) = office_day(&mut conn, &db.calendars, record.branch_id, now).await?;
     Ok((record, today, calendar))
@@ -408,8 +411,13 @@ pub async fn change_in(
     transition: Transition,
     now: DateTime<Utc>,
 ) -> Result<Changed, ServiceError> {
-    let record = load(conn, episode_id)
+    // Inside the write transaction (SQLite's one writer waits on it): the record as stored
+    // from the record cache when its version is the one on file — one query for the version
+    // and one for the participant's exemptions, not a round for every table.
+    let versions = crate::store::episodes::versions_of(conn, &[episode_id]).await?;
+    let record = cached_many(db, conn, &[episode_id], &versions, |_| true)
         .await?
+        .pop()
         .ok_or_else(|| ServiceError::NotFound(format!("episode {episode_id}")))?;
     if record.version != expected_version {
         return Err(conflict(conn, actor, &record, expected_version).await?);
