@@ -425,3 +425,29 @@ where
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::whole_numbers;
+
+    /// A whole number written with a fraction is taken as the whole number, near the edge of
+    /// what a float holds exactly too: the text must be read exactly (serde_json's
+    /// `float_roundtrip`), not to the nearest float a fast reading finds — schemathesis sent
+    /// `-2251799813685247.0` as a staff id and it was read as `-2251799813685247.25`.
+    #[test]
+    fn whole_numbers_written_with_a_fraction_are_read_exactly() {
+        for (text, whole) in [
+            ("3.0", 3_i64),
+            ("-2251799813685247.0", -2_251_799_813_685_247),
+            ("53022467842.0", 53_022_467_842),
+            ("9007199254740991.0", 9_007_199_254_740_991),
+        ] {
+            let mut value: serde_json::Value = serde_json::from_str(text).unwrap();
+            whole_numbers(&mut value);
+            assert_eq!(value.as_i64(), Some(whole), "{text}");
+        }
+        let mut fraction: serde_json::Value = serde_json::from_str("2.5").unwrap();
+        whole_numbers(&mut fraction);
+        assert!(fraction.is_f64(), "a fraction stays one");
+    }
+}
