@@ -217,9 +217,29 @@ fn oregon_closures(year: i32) -> impl Iterator<Item = OregonClosure> {
 }
 
 /// The Oregon closure on weekday `date`, if any: the same answer as looking `date` up in
-/// [`oregon_closures`], found by trying only the rules of its month (and on December 31 the
-/// next New Year's Day), since deadlines ask this of every day they count.
+/// [`oregon_closures`]. Deadlines ask this of every day they count (a branch page, thousands of
+/// times), so the closures of [`SUPPORTED_YEARS`] are worked out once, into a table read by
+/// date; a day outside them is worked out from the rules of its month.
 fn oregon_closure_on(date: NaiveDate) -> Option<OregonClosure> {
+    static TABLE: std::sync::OnceLock<std::collections::HashMap<NaiveDate, OregonClosure>> =
+        std::sync::OnceLock::new();
+    if !SUPPORTED_YEARS.contains(&date.year()) {
+        return oregon_closure_by_rules(date);
+    }
+    TABLE
+        .get_or_init(|| {
+            SUPPORTED_YEARS
+                .flat_map(oregon_closures)
+                .map(|closure| (closure.date, closure))
+                .collect()
+        })
+        .get(&date)
+        .copied()
+}
+
+/// [`oregon_closure_on`] from the rules alone: only the rules of `date`'s month are tried (and
+/// on December 31 the next New Year's Day).
+fn oregon_closure_by_rules(date: NaiveDate) -> Option<OregonClosure> {
     let (year, month) = (date.year(), date.month());
     let new_years_eve = month == 12 && date.day() == 31;
     RULES
@@ -423,5 +443,33 @@ impl BusinessCalendar {
             .into_iter()
             .map(|(date, name)| Closure { date, name })
             .collect())
+    }
+}
+
+#[cfg(test)]
+mod table_tests {
+    use super::*;
+
+    /// The table of Oregon's closures answers exactly what the rules do, for every day of
+    /// every supported year and at both ends of the range.
+    #[test]
+    fn the_closures_table_answers_as_the_rules_do_every_day_of_every_supported_year() {
+        let mut day = NaiveDate::from_ymd_opt(*SUPPORTED_YEARS.start(), 1, 1).unwrap();
+        let end = NaiveDate::from_ymd_opt(*SUPPORTED_YEARS.end(), 12, 31).unwrap();
+        let mut closures = 0;
+        while day <= end {
+            if !is_weekend(day) {
+                let table = oregon_closure_on(day).map(|c| (c.date, c.name, c.observed));
+                let rules = oregon_closure_by_rules(day).map(|c| (c.date, c.name, c.observed));
+                assert_eq!(table, rules, "{day}");
+                closures += usize::from(table.is_some());
+            }
+            day = day.succ_opt().unwrap();
+        }
+        // About eleven a year on weekdays.
+        assert!(closures > 10 * SUPPORTED_YEARS.count(), "{closures}");
+        // Outside the table, the rules still answer: Christmas 2101 is a Sunday, observed Monday.
+        let observed = NaiveDate::from_ymd_opt(2101, 12, 26).unwrap();
+        assert!(oregon_closure_on(observed).is_some_and(|c| c.observed));
     }
 }
