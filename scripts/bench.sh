@@ -305,6 +305,20 @@ wasm_br=$(brotli -c "$wasm_file" | wc -c)
 css_gzip=$(gzip -9c "$(ls -t target/site/pkg/reengage*.css | head -1)" | wc -c)
 echo "  wasm, gzip: $wasm_gzip bytes (target ≤ 150,000: $(meets "$wasm_gzip" 150000)); brotli: $wasm_br bytes (target ≤ 125,000: $(meets "$wasm_br" 125000))"
 echo "  CSS, gzip: $css_gzip bytes (target ≤ 30,000: $(meets "$css_gzip" 30000))"
+# What the wasm is made of: its 20 largest items (twiggy, from crates.io), on the same release
+# build with its function names kept (the served file is stripped and then shrunk by
+# wasm-opt, so the sizes here are before wasm-opt's pass).
+if ! command -v twiggy >/dev/null 2>&1; then
+  step "installing twiggy (cargo install, once)"
+  cargo install twiggy >/dev/null 2>&1 || cargo install --locked twiggy
+fi
+step "wasm: the 20 largest items (twiggy top, names kept, before wasm-opt)"
+names="$BENCH_DIR/wasm-names"
+CARGO_PROFILE_WASM_RELEASE_STRIP=false cargo build -q -p reengage-app --lib --target wasm32-unknown-unknown \
+  --profile wasm-release --no-default-features --features hydrate --target-dir "$names/target"
+wasm-bindgen --target web --out-dir "$names/bindgen" "$names/target/wasm32-unknown-unknown/wasm-release/reengage_app.wasm"
+twiggy top -n 20 "$names/bindgen/reengage_app_bg.wasm"
+
 read -r cookie episode_path <"$TARGETS/lighthouse"
 html=$(mktemp)
 curl -s -H "Cookie: $cookie" -H "Accept: text/html" "$BASE/today" >"$html"

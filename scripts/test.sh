@@ -30,7 +30,7 @@ CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   cargo test -p reengage-core --target wasm32-unknown-unknown 2>&1 | tee "$logs/wasm.txt"
 
 release_build
-"$REPO_ROOT/scripts/sizes.sh"
+"$REPO_ROOT/scripts/sizes.sh" --budget
 
 step "browser tests (Playwright: phone and desktop, Debian Chromium)"
 e2e_status=0
